@@ -1,0 +1,253 @@
+package io.lianbang.core.federation;
+
+import io.lianbang.core.client.ClientProxy;
+import io.lianbang.core.random.Seeds;
+import io.lianbang.core.strategy.ClientFailure;
+import io.lianbang.core.strategy.ClientInstruction;
+import io.lianbang.core.strategy.ClientResult;
+import io.lianbang.core.strategy.FitAggregation;
+import io.lianbang.core.strategy.FitOutcome;
+import io.lianbang.core.strategy.Strategy;
+import io.lianbang.core.task.EvalResult;
+import io.lianbang.core.task.EvalTask;
+import io.lianbang.core.task.FitResult;
+import io.lianbang.core.task.FitTask;
+import io.lianbang.core.task.Metrics;
+import io.lianbang.core.tensor.Parameters;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's round loop. Each round it asks the {@link Strategy} whom to train, sends the tasks
+ * through the clients' {@link ClientProxy proxies}, streams the results into the strategy's
+ * aggregation as they arrive, enforces the round deadline and the quorum, evaluates, and records
+ * the round in the {@link History}.
+ *
+ * <p>Guarantees:
+ * <ul>
+ *   <li>No unbounded wait: waiting for clients, training and evaluation each have a deadline;
+ *       a client that misses it is reported to the strategy as a {@link ClientFailure}.
+ *   <li>Invalid results (wrong tensor layout, NaN or infinite values, non-positive example counts)
+ *       are rejected as failures and never reach the aggregate.
+ *   <li>Reproducibility: sampling uses a generator derived from the run seed and the round; each
+ *       task's seed derives from the run seed, the round and the client id. With a strategy that
+ *       aggregates order-independently (all built-in ones do), the same seed gives the same
+ *       history and final model bit for bit, whatever the thread count or arrival order.
+ * </ul>
+ */
+public final class Federation {
+  private static final Logger log = LoggerFactory.getLogger(Federation.class);
+
+  private final Strategy strategy;
+  private final ClientPool clients;
+  private final FederationConfig config;
+  private final List<RoundListener> listeners;
+
+  public Federation(Strategy strategy, ClientPool clients, FederationConfig config, List<RoundListener> listeners) {
+    this.strategy = Objects.requireNonNull(strategy, "strategy");
+    this.clients = Objects.requireNonNull(clients, "clients");
+    this.config = Objects.requireNonNull(config, "config");
+    this.listeners = List.copyOf(listeners);
+  }
+
+  /**
+   * Runs all rounds starting from {@code initial}.
+   *
+   * @throws NotEnoughClientsException if the strategy's minimum number of clients is not
+   *     available within {@link FederationConfig#waitForClients()}
+   * @throws InterruptedException if the calling thread is interrupted
+   */
+  public RunResult run(Parameters initial) throws InterruptedException {
+    Parameters global = strategy.initialize(initial);
+    List<RoundRecord> records = new ArrayList<>();
+    Optional<EvalResult> initialEval = strategy.evaluate(0, global);
+    if (initialEval.isPresent()) {
+      RoundRecord r0 = new RoundRecord(0, 0, 0, List.of(), false, Metrics.empty(), Optional.empty(), initialEval, 0);
+      records.add(r0);
+      listeners.forEach(l -> l.roundCompleted(r0, config.rounds()));
+    }
+    for (int round = 1; round <= config.rounds(); round++) {
+      long start = System.nanoTime();
+      awaitClients(round);
+      List<ClientInstruction> fit = strategy.configureFit(round, global, clients.available(), Seeds.random(config.seed(), "sample-fit", round));
+      final int r = round;
+      listeners.forEach(l -> l.roundStarted(r, config.rounds(), fit.size()));
+
+      FitAggregation aggregation = strategy.beginFit(round, global);
+      List<ClientFailure> failures = new ArrayList<>();
+      int succeeded = collect(round, fit, (proxy, in) -> proxy.fit(
+              new FitTask(r, in.parameters(), in.config(), Seeds.derive(config.seed(), "fit:" + in.clientId(), r)),
+              Instant.now().plus(config.roundTimeout())),
+          (in, result) -> {
+            validate(in, result);
+            aggregation.accept(in.clientId(), result);
+          },
+          Instant.now().plus(config.roundTimeout()), failures, true);
+      failures.sort(Comparator.comparing(ClientFailure::clientId));
+
+      int needed = Math.max(1, (int) Math.ceil(config.quorum() * fit.size()));
+      boolean updated = false;
+      Metrics fitMetrics = Metrics.empty();
+      if (fit.isEmpty()) {
+        log.warn("round {}: the strategy sampled no clients; the model is unchanged", round);
+      } else if (succeeded < needed) {
+        log.warn("round {}: only {} of {} clients returned results, quorum is {}; the model is unchanged",
+            round, succeeded, fit.size(), needed);
+      } else {
+        FitOutcome outcome = aggregation.complete(List.copyOf(failures));
+        fitMetrics = outcome.metrics();
+        if (outcome.parameters().isPresent()) {
+          Parameters next = outcome.parameters().get();
+          String mismatch = global.layoutMismatch(next);
+          if (mismatch != null) {
+            throw new IllegalStateException("strategy " + strategy + " returned parameters of another layout: " + mismatch);
+          }
+          global = next;
+          updated = true;
+        }
+      }
+
+      Optional<EvalResult> centralized = Optional.empty();
+      Optional<EvalResult> federated = Optional.empty();
+      if (round % config.evaluateEvery() == 0 || round == config.rounds()) {
+        centralized = strategy.evaluate(round, global);
+        federated = evaluateFederated(round, global);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      RoundRecord record = new RoundRecord(round, fit.size(), succeeded, failures, updated, fitMetrics, federated, centralized, seconds);
+      records.add(record);
+      listeners.forEach(l -> l.roundCompleted(record, config.rounds()));
+    }
+    return new RunResult(global, new History(records));
+  }
+
+  private void awaitClients(int round) throws InterruptedException {
+    int min = strategy.minAvailableClients();
+    if (!clients.awaitAvailable(min, Instant.now().plus(config.waitForClients()))) {
+      throw new NotEnoughClientsException("round " + round + ": needed " + min + " clients but only "
+          + clients.available().size() + " were available after waiting " + config.waitForClients());
+    }
+  }
+
+  private Optional<EvalResult> evaluateFederated(int round, Parameters global) throws InterruptedException {
+    List<ClientInstruction> eval = strategy.configureEvaluate(round, global, clients.available(), Seeds.random(config.seed(), "sample-evaluate", round));
+    if (eval.isEmpty()) return Optional.empty();
+    List<ClientResult<EvalResult>> results = new ArrayList<>();
+    List<ClientFailure> failures = new ArrayList<>();
+    collect(round, eval,
+        (proxy, in) -> proxy.evaluate(new EvalTask(round, in.parameters(), in.config()), Instant.now().plus(config.evaluateTimeout())),
+        (in, result) -> {
+          if (result.numExamples() < 0 || !Double.isFinite(result.loss())) {
+            throw new IllegalArgumentException("evaluation loss " + result.loss() + " over " + result.numExamples() + " examples is invalid");
+          }
+          results.add(new ClientResult<>(in.clientId(), result));
+        },
+        Instant.now().plus(config.evaluateTimeout()), failures, false);
+    results.sort(Comparator.comparing(ClientResult::clientId));
+    failures.sort(Comparator.comparing(ClientFailure::clientId));
+    return strategy.aggregateEvaluate(round, results, failures);
+  }
+
+  private static void validate(ClientInstruction in, FitResult result) {
+    if (result.numExamples() <= 0) {
+      throw new IllegalArgumentException("numExamples must be > 0, got " + result.numExamples());
+    }
+    String mismatch = in.parameters().layoutMismatch(result.parameters());
+    if (mismatch != null) throw new IllegalArgumentException("parameters: " + mismatch);
+    String nonFinite = result.parameters().firstNonFinite();
+    if (nonFinite != null) throw new IllegalArgumentException("parameters contain a non-finite value: " + nonFinite);
+  }
+
+  private record Arrival<R>(ClientInstruction instruction, R result, Throwable error) {}
+
+  /**
+   * Sends every instruction, then consumes results in arrival order until all have arrived or the
+   * deadline passes. Returns the number of accepted results; everything else becomes a failure.
+   */
+  private <R> int collect(
+      int round, List<ClientInstruction> instructions,
+      BiFunction<ClientProxy, ClientInstruction, CompletableFuture<R>> send,
+      BiConsumer<ClientInstruction, R> accept, Instant deadline, List<ClientFailure> failures,
+      boolean notify) throws InterruptedException {
+    if (instructions.stream().map(ClientInstruction::clientId).distinct().count() != instructions.size()) {
+      throw new IllegalStateException("strategy " + strategy + " gave round " + round + " two instructions for one client");
+    }
+    LinkedBlockingQueue<Arrival<R>> arrivals = new LinkedBlockingQueue<>();
+    List<CompletableFuture<R>> pending = new ArrayList<>();
+    Set<ClientInstruction> outstanding = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (ClientInstruction in : instructions) {
+      Optional<ClientProxy> proxy = clients.get(in.clientId());
+      if (proxy.isEmpty()) {
+        failures.add(new ClientFailure(in.clientId(), ClientFailure.Kind.ERROR, "client is no longer connected"));
+        continue;
+      }
+      CompletableFuture<R> f;
+      try {
+        f = send.apply(proxy.get(), in);
+      } catch (RuntimeException e) {
+        failures.add(new ClientFailure(in.clientId(), ClientFailure.Kind.ERROR, describe(e)));
+        continue;
+      }
+      pending.add(f);
+      outstanding.add(in);
+      f.whenComplete((res, err) -> arrivals.add(new Arrival<>(in, res, err)));
+    }
+    int accepted = 0;
+    while (!outstanding.isEmpty()) {
+      long wait = Duration.between(Instant.now(), deadline).toNanos();
+      Arrival<R> a = wait > 0 ? arrivals.poll(wait, TimeUnit.NANOSECONDS) : arrivals.poll();
+      if (a == null) break;
+      outstanding.remove(a.instruction());
+      String id = a.instruction().clientId();
+      boolean ok = false;
+      if (a.error() != null) {
+        Throwable cause = a.error() instanceof CompletionException && a.error().getCause() != null ? a.error().getCause() : a.error();
+        ClientFailure.Kind kind = cause instanceof TimeoutException ? ClientFailure.Kind.TIMEOUT : ClientFailure.Kind.ERROR;
+        String message = kind == ClientFailure.Kind.TIMEOUT ? "no result before the deadline" : describe(cause);
+        failures.add(new ClientFailure(id, kind, message));
+        log.warn("round {}: client {} failed: {}", round, id, message);
+      } else {
+        try {
+          accept.accept(a.instruction(), a.result());
+          accepted++;
+          ok = true;
+        } catch (IllegalArgumentException e) {
+          failures.add(new ClientFailure(id, ClientFailure.Kind.INVALID, e.getMessage()));
+          log.warn("round {}: rejected the result of client {}: {}", round, id, e.getMessage());
+        }
+      }
+      if (notify) {
+        final boolean succeeded = ok;
+        listeners.forEach(l -> l.clientFinished(round, id, succeeded));
+      }
+    }
+    for (ClientInstruction in : instructions) {
+      if (!outstanding.contains(in)) continue;
+      failures.add(new ClientFailure(in.clientId(), ClientFailure.Kind.TIMEOUT, "no result before the deadline"));
+      log.warn("round {}: client {} missed the deadline", round, in.clientId());
+    }
+    pending.forEach(f -> f.cancel(true));
+    return accepted;
+  }
+
+  private static String describe(Throwable t) {
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+}

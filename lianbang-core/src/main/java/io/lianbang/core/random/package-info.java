@@ -1,0 +1,2 @@
+/** Derivation of reproducible per-run, per-round and per-client seeds. */
+package io.lianbang.core.random;

@@ -1,0 +1,200 @@
+package io.lianbang.core.strategy;
+
+import io.lianbang.core.aggregate.ExactWeightedSum;
+import io.lianbang.core.aggregate.WeightedMetrics;
+import io.lianbang.core.task.Config;
+import io.lianbang.core.task.EvalResult;
+import io.lianbang.core.task.FitResult;
+import io.lianbang.core.tensor.Parameters;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.IntFunction;
+
+/**
+ * Federated averaging: each round a sample of clients trains from the global model and the new
+ * global model is the mean of their models weighted by their numbers of examples.
+ *
+ * <p>Reference: H. B. McMahan, E. Moore, D. Ramage, S. Hampson, B. Agüera y Arcas,
+ * "Communication-Efficient Learning of Deep Networks from Decentralized Data", AISTATS 2017
+ * (Algorithm 1).
+ *
+ * <p>Aggregation streams: each result is folded into an {@link ExactWeightedSum} as it arrives
+ * and then dropped, so server memory is O(model size), and the aggregate is bit-identical for
+ * any arrival order. Evaluation losses are averaged weighted by examples as well.
+ */
+public class FedAvg implements Strategy {
+  private final ClientSampler fitSampler;
+  private final ClientSampler evaluateSampler;
+  private final int minAvailableClients;
+  private final IntFunction<Config> fitConfig;
+  private final IntFunction<Config> evaluateConfig;
+  private final CentralEvaluator centralEvaluator;
+
+  protected FedAvg(Builder b) {
+    this.fitSampler = new ClientSampler(b.fractionFit, b.minFitClients);
+    this.evaluateSampler = new ClientSampler(b.fractionEvaluate, b.minEvaluateClients);
+    if (b.minAvailableClients < 0) {
+      throw new IllegalArgumentException("minAvailableClients must be >= 0, got " + b.minAvailableClients);
+    }
+    this.minAvailableClients = Math.max(b.minAvailableClients, Math.max(b.minFitClients, b.minEvaluateClients));
+    this.fitConfig = b.fitConfig;
+    this.evaluateConfig = b.evaluateConfig;
+    this.centralEvaluator = b.centralEvaluator;
+  }
+
+  /** A builder with Flower-compatible defaults: all clients train, none evaluate, at least 2. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public int minAvailableClients() {
+    return minAvailableClients;
+  }
+
+  @Override
+  public List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng) {
+    Config config = fitConfig.apply(round);
+    List<ClientInstruction> out = new ArrayList<>();
+    for (String id : fitSampler.sample(available, rng)) {
+      out.add(new ClientInstruction(id, global, config));
+    }
+    return out;
+  }
+
+  @Override
+  public FitAggregation beginFit(int round, Parameters global) {
+    return new WeightedMeanAggregation(global);
+  }
+
+  /** Folds results into an exact weighted sum; the outcome is their example-weighted mean. */
+  static final class WeightedMeanAggregation implements FitAggregation {
+    private final ExactWeightedSum sum;
+    private final WeightedMetrics metrics = new WeightedMetrics();
+
+    WeightedMeanAggregation(Parameters layout) {
+      this.sum = new ExactWeightedSum(layout);
+    }
+
+    @Override
+    public void accept(String clientId, FitResult result) {
+      sum.add(result.parameters(), result.numExamples());
+      metrics.add(clientId, result.metrics(), result.numExamples());
+    }
+
+    @Override
+    public FitOutcome complete(List<ClientFailure> failures) {
+      if (sum.terms() == 0) return new FitOutcome(Optional.empty(), metrics.mean());
+      return new FitOutcome(Optional.of(sum.mean()), metrics.mean());
+    }
+  }
+
+  @Override
+  public List<ClientInstruction> configureEvaluate(int round, Parameters global, List<String> available, SplittableRandom rng) {
+    Config config = evaluateConfig.apply(round);
+    List<ClientInstruction> out = new ArrayList<>();
+    for (String id : evaluateSampler.sample(available, rng)) {
+      out.add(new ClientInstruction(id, global, config));
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<EvalResult> aggregateEvaluate(int round, List<ClientResult<EvalResult>> results, List<ClientFailure> failures) {
+    if (results.isEmpty()) return Optional.empty();
+    WeightedMetrics m = new WeightedMetrics();
+    long examples = 0;
+    double lossSum = 0;
+    for (ClientResult<EvalResult> r : results) {
+      long n = r.result().numExamples();
+      examples += n;
+      lossSum += r.result().loss() * n;
+      m.add(r.clientId(), r.result().metrics(), n);
+    }
+    return Optional.of(new EvalResult(examples > 0 ? lossSum / examples : Double.NaN, examples, m.mean()));
+  }
+
+  @Override
+  public Optional<EvalResult> evaluate(int round, Parameters global) {
+    return centralEvaluator == null ? Optional.empty() : Optional.of(centralEvaluator.evaluate(round, global));
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName();
+  }
+
+  /** Configures a {@link FedAvg}. */
+  public static class Builder {
+    private double fractionFit = 1.0;
+    private double fractionEvaluate = 0.0;
+    private int minFitClients = 2;
+    private int minEvaluateClients = 0;
+    private int minAvailableClients = 2;
+    private IntFunction<Config> fitConfig = r -> Config.empty();
+    private IntFunction<Config> evaluateConfig = r -> Config.empty();
+    private CentralEvaluator centralEvaluator;
+
+    protected Builder() {}
+
+    /** Share of available clients that train each round, in [0, 1]. */
+    public Builder fractionFit(double v) {
+      this.fractionFit = v;
+      return this;
+    }
+
+    /** Share of available clients that evaluate each round, in [0, 1]. */
+    public Builder fractionEvaluate(double v) {
+      this.fractionEvaluate = v;
+      return this;
+    }
+
+    /** Least number of clients that train each round. */
+    public Builder minFitClients(int v) {
+      this.minFitClients = v;
+      return this;
+    }
+
+    /** Least number of clients that evaluate each round. */
+    public Builder minEvaluateClients(int v) {
+      this.minEvaluateClients = v;
+      return this;
+    }
+
+    /** Least number of connected clients before a round starts. */
+    public Builder minAvailableClients(int v) {
+      this.minAvailableClients = v;
+      return this;
+    }
+
+    /** The training configuration sent in each round. */
+    public Builder fitConfig(IntFunction<Config> v) {
+      this.fitConfig = Objects.requireNonNull(v, "fitConfig");
+      return this;
+    }
+
+    /** The evaluation configuration sent in each round. */
+    public Builder evaluateConfig(IntFunction<Config> v) {
+      this.evaluateConfig = Objects.requireNonNull(v, "evaluateConfig");
+      return this;
+    }
+
+    /** Server-side evaluation of the global model after every round. */
+    public Builder centralEvaluator(CentralEvaluator v) {
+      this.centralEvaluator = v;
+      return this;
+    }
+
+    /**
+     * Builds the strategy.
+     *
+     * @throws IllegalArgumentException if a fraction is outside [0, 1] or a minimum is negative
+     */
+    public FedAvg build() {
+      return new FedAvg(this);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package io.lianbang.core.strategy;
+
+import io.lianbang.core.task.FitResult;
+import java.util.List;
+
+/**
+ * One round's aggregation of fit results, fed as results arrive so that a strategy whose math
+ * allows it (a weighted sum) holds O(model size) memory however many clients report.
+ *
+ * <p>Lifecycle: the federation calls {@link #accept} once per valid result, from one thread, in
+ * arrival order, then {@link #complete} exactly once with the failures of the round. A strategy
+ * must give the same outcome for the same set of results in any arrival order.
+ */
+public interface FitAggregation {
+  /** Adds one client's validated result. */
+  void accept(String clientId, FitResult result);
+
+  /** Finishes the round: the new global model (or empty to keep the old one) and metrics. */
+  FitOutcome complete(List<ClientFailure> failures);
+}

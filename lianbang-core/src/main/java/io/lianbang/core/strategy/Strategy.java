@@ -1,0 +1,49 @@
+package io.lianbang.core.strategy;
+
+import io.lianbang.core.task.EvalResult;
+import io.lianbang.core.tensor.Parameters;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * The server-side algorithm of a federation: whom to ask, what to send, and how to combine what
+ * comes back. A strategy is data-in, data-out; it never talks to clients itself, so the same
+ * strategy runs in a simulation and in a deployment.
+ *
+ * <p>Call order per run: {@link #initialize} once; then for each round {@code r = 1, 2, ...}:
+ * {@link #configureFit}, {@link #beginFit} (fed with results, then completed with the
+ * failures), {@link #evaluate} (centralized), {@link #configureEvaluate} and, if it asked anyone,
+ * {@link #aggregateEvaluate}. All calls come from one thread.
+ *
+ * <p>Randomness comes only from the {@code rng} arguments, which the federation derives from the
+ * run seed and the round.
+ */
+public interface Strategy {
+  /** Receives the initial global model and returns the model to start round 1 from. */
+  default Parameters initialize(Parameters initial) {
+    return initial;
+  }
+
+  /** The number of connected clients the strategy needs before a round can start. */
+  int minAvailableClients();
+
+  /**
+   * Chooses the clients that train in {@code round} and what each receives.
+   *
+   * @param available the ids of the connected clients, sorted
+   */
+  List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng);
+
+  /** Starts aggregating the results of {@code round}, whose clients started from {@code global}. */
+  FitAggregation beginFit(int round, Parameters global);
+
+  /** Chooses the clients that evaluate the global model after {@code round}; may be empty. */
+  List<ClientInstruction> configureEvaluate(int round, Parameters global, List<String> available, SplittableRandom rng);
+
+  /** Combines federated evaluation results, sorted by client id. */
+  Optional<EvalResult> aggregateEvaluate(int round, List<ClientResult<EvalResult>> results, List<ClientFailure> failures);
+
+  /** Evaluates the global model on the server's own data, if it has any. */
+  Optional<EvalResult> evaluate(int round, Parameters global);
+}

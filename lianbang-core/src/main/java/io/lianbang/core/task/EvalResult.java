@@ -1,0 +1,16 @@
+package io.lianbang.core.task;
+
+import java.util.Objects;
+
+/**
+ * The outcome of an evaluation, by one client or aggregated over many.
+ *
+ * @param loss mean loss per example
+ * @param numExamples how many examples were evaluated
+ * @param metrics further metrics, e.g. {@code accuracy}
+ */
+public record EvalResult(double loss, long numExamples, Metrics metrics) {
+  public EvalResult {
+    Objects.requireNonNull(metrics, "metrics");
+  }
+}

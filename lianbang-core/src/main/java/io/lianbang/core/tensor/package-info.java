@@ -1,0 +1,2 @@
+/** Immutable tensors and model parameters. */
+package io.lianbang.core.tensor;
