@@ -1,0 +1,21 @@
+package io.lianbang.sim.spec;
+
+/**
+ * How the training data is split among the simulated clients.
+ *
+ * @param kind {@code iid}, {@code dirichlet} (label skew), {@code shards} (McMahan et al.) or
+ *     {@code quantity} (size skew)
+ * @param numClients number of clients, at least 1
+ * @param alpha Dirichlet concentration for {@code dirichlet} and {@code quantity}, &gt; 0
+ * @param shardsPerClient shards per client for {@code shards}, at least 1
+ * @param minSize least number of examples per client for {@code dirichlet} and {@code quantity}
+ */
+public record PartitionSpec(String kind, int numClients, double alpha, int shardsPerClient, int minSize) {
+  public PartitionSpec {
+    Check.oneOf("partition.kind", kind, "iid", "dirichlet", "shards", "quantity");
+    Check.atLeast("partition.num_clients", numClients, 1);
+    Check.positive("partition.alpha", alpha);
+    Check.atLeast("partition.shards_per_client", shardsPerClient, 1);
+    Check.atLeast("partition.min_size", minSize, 0);
+  }
+}

@@ -1,0 +1,20 @@
+package io.lianbang.sim.spec;
+
+/**
+ * The server's algorithm.
+ *
+ * @param name the strategy; {@code fedavg}
+ * @param clientsPerRound clients sampled to train each round, at least 1
+ * @param evaluateClientsPerRound clients sampled for federated evaluation each round (0 = none)
+ * @param quorum share of the sampled clients whose results must arrive, in (0, 1]
+ * @param roundTimeoutSeconds deadline for one round's training, &gt; 0
+ */
+public record StrategySpec(String name, int clientsPerRound, int evaluateClientsPerRound, double quorum, double roundTimeoutSeconds) {
+  public StrategySpec {
+    Check.oneOf("strategy.name", name, "fedavg");
+    Check.atLeast("strategy.clients_per_round", clientsPerRound, 1);
+    Check.atLeast("strategy.evaluate_clients_per_round", evaluateClientsPerRound, 0);
+    Check.unitInterval("strategy.quorum", quorum, false);
+    Check.positive("strategy.round_timeout_seconds", roundTimeoutSeconds);
+  }
+}

@@ -1,0 +1,24 @@
+package io.lianbang.sim.spec;
+
+/**
+ * What each sampled client does locally.
+ *
+ * @param localEpochs passes over the local data per round, at least 1
+ * @param batchSize examples per step, at least 1
+ * @param optimizer {@code sgd} or {@code adam}
+ * @param learningRate step size, &gt; 0
+ * @param momentum SGD momentum, in [0, 1)
+ * @param weightDecay L2 penalty, &ge; 0
+ */
+public record TrainingSpec(int localEpochs, int batchSize, String optimizer, double learningRate, double momentum, double weightDecay) {
+  public TrainingSpec {
+    Check.atLeast("training.local_epochs", localEpochs, 1);
+    Check.atLeast("training.batch_size", batchSize, 1);
+    Check.oneOf("training.optimizer", optimizer, "sgd", "adam");
+    Check.positive("training.learning_rate", learningRate);
+    if (!(momentum >= 0 && momentum < 1)) {
+      throw new IllegalArgumentException("training.momentum must be in [0, 1), got " + momentum);
+    }
+    Check.nonNegative("training.weight_decay", weightDecay);
+  }
+}

@@ -1,0 +1,2 @@
+/** Validated, immutable descriptions of simulations; the YAML configuration maps onto these records. */
+package io.lianbang.sim.spec;
