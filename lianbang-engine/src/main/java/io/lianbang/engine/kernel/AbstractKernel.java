@@ -5,8 +5,12 @@ package io.lianbang.engine.kernel;
  * Tiles are rectangles of the output, so no reduction is ever split between threads.
  */
 abstract class AbstractKernel implements Kernel {
-  /** Below this many multiply-adds a GEMM runs on the calling thread only. */
-  private static final long PARALLEL_MIN_WORK = 32_768;
+  /**
+   * Below this many multiply-adds a GEMM runs on the calling thread only (system property
+   * {@code lianbang.intraop.minGemmWork}). Handing a few microseconds of work to another thread
+   * costs more than it saves, and much more when the machine is oversubscribed.
+   */
+  private static final long PARALLEL_MIN_WORK = Long.getLong("lianbang.intraop.minGemmWork", 2_000_000L);
   private static final int ROW_UNIT = 4;
 
   /** Preferred tile width in columns (a multiple of the vector length). */
@@ -43,7 +47,16 @@ abstract class AbstractKernel implements Kernel {
     }
     int panel = columnPanel();
     int unit = columnUnit();
-    if (n >= threads * panel) {
+    if (n >= 2 * threads * panel) {
+      // twice as many column tiles as threads, claimed dynamically: a thread that is descheduled
+      // holds up less work
+      int parts = 2 * threads;
+      IntraOp.invoke(parts, p -> {
+        int n0 = roundedSplit(n, parts, p, panel);
+        int n1 = roundedSplit(n, parts, p + 1, panel);
+        if (n0 < n1) tile(g, 0, m, n0, n1);
+      });
+    } else if (n >= threads * panel) {
       int parts = threads;
       IntraOp.invoke(parts, p -> {
         int n0 = roundedSplit(n, parts, p, panel);

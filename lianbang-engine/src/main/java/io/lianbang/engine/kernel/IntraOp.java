@@ -11,10 +11,10 @@ import java.util.function.IntConsumer;
  * fixed-size pool of daemon threads, with the calling thread taking part.
  *
  * <p>The pool has {@code Runtime.availableProcessors()} workers unless the system property
- * {@code lianbang.intraop.poolSize} says otherwise. Callers that ask for more parts than there are
- * free workers simply run the remaining parts themselves, so any part count is safe. Workers spin
- * briefly after finishing a part (a training step issues many small parallel operations in quick
- * succession) and then park.
+ * {@code lianbang.intraop.poolSize} says otherwise. Parts are claimed dynamically by the caller and
+ * the workers, so callers that ask for more parts than there are free workers simply run the
+ * remaining parts themselves, and any part count is safe. Waiting threads spin briefly (a training
+ * step issues many small parallel operations in quick succession), then yield, then park.
  *
  * <p>Waiting is bounded: a caller that has not seen all parts finish within
  * {@code lianbang.intraop.timeoutSeconds} (default 600) gets an {@link IllegalStateException}.
@@ -24,7 +24,10 @@ import java.util.function.IntConsumer;
  * what keeps results bit-identical for every thread count.
  */
 public final class IntraOp {
-  private static final long SPIN_NANOS = 200_000L;
+  /** Busy-wait this long before yielding: parts of one training step follow each other closely. */
+  private static final long SPIN_NANOS = 20_000L;
+  /** Then yield the processor (cheap when other threads want it) for this long before parking. */
+  private static final long YIELD_NANOS = 500_000L;
   private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final long TIMEOUT_NANOS =
       TimeUnit.SECONDS.toNanos(Long.getLong("lianbang.intraop.timeoutSeconds", 600L));
@@ -92,6 +95,8 @@ public final class IntraOp {
         long waited = System.nanoTime() - start;
         if (waited < SPIN_NANOS) {
           Thread.onSpinWait();
+        } else if (waited < YIELD_NANOS) {
+          Thread.yield();
         } else if (waited > TIMEOUT_NANOS) {
           throw new IllegalStateException("intra-op: " + (parts - done.get()) + " of " + parts
               + " parts did not finish within " + TimeUnit.NANOSECONDS.toSeconds(TIMEOUT_NANOS) + " s");
@@ -155,6 +160,8 @@ public final class IntraOp {
           idleSince = System.nanoTime();
         } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
           Thread.onSpinWait();
+        } else if (System.nanoTime() - idleSince < YIELD_NANOS) {
+          Thread.yield();
         } else {
           parked = true;
           if (pool.queue.isEmpty()) LockSupport.parkNanos(this, PARK_NANOS);

@@ -2,7 +2,6 @@ package io.lianbang.engine.kernel;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -100,21 +99,71 @@ final class VectorKernel extends AbstractKernel {
         for (; i < m1; i++) full1(g, i, j, kb, ke, s, so + i * ss + j, ss);
       }
     }
-    for (; j < n1; j += L) {
-      VectorMask<Float> mask = S.indexInRange(j, n1);
+    for (; j + L <= n1; j += L) {
       for (int kb = 0; kb < g.k || kb == 0; kb += KC) {
         int ke = Math.min(g.k, kb + KC);
         float[] s = kb == 0 ? start : g.c;
         int so = kb == 0 ? startOffset : g.cOffset;
         int ss = kb == 0 ? startStride : g.ldc;
         int i = m0;
-        for (; i + 8 <= m1; i += 8) masked8(g, i, j, kb, ke, s, so + i * ss + j, ss, mask);
-        for (; i + 4 <= m1; i += 4) masked4(g, i, j, kb, ke, s, so + i * ss + j, ss, mask);
-        for (; i + 2 <= m1; i += 2) masked2(g, i, j, kb, ke, s, so + i * ss + j, ss, mask);
-        for (; i < m1; i++) masked1(g, i, j, kb, ke, s, so + i * ss + j, ss, mask);
+        for (; i + 8 <= m1; i += 8) one8(g, i, j, kb, ke, s, so + i * ss + j, ss);
+        for (; i + 4 <= m1; i += 4) one4(g, i, j, kb, ke, s, so + i * ss + j, ss);
+        for (; i + 2 <= m1; i += 2) one2(g, i, j, kb, ke, s, so + i * ss + j, ss);
+        for (; i < m1; i++) one1(g, i, j, kb, ke, s, so + i * ss + j, ss);
       }
     }
+    if (j < n1) tail(g, m0, m1, j, n1, start, startOffset, startStride);
   }
+
+  /**
+   * The last {@code n1 - j < L} columns: copied into zero-padded scratch panels one vector wide,
+   * multiplied there with the unmasked kernels, and copied back. (Masked vector loads and
+   * stores are much slower than this on current JDKs.)
+   */
+  private static void tail(Gemm g, int m0, int m1, int j, int n1, float[] start, int startOffset, int startStride) {
+    final int w = n1 - j;
+    final int rows = m1 - m0;
+    Scratch sc = SCRATCH.get();
+    float[] bt = sc.b(g.k * L);
+    for (int p = 0; p < g.k; p++) {
+      System.arraycopy(g.b, g.bOffset + p * g.ldb + j, bt, p * L, w);
+      Arrays.fill(bt, p * L + w, (p + 1) * L, 0f);
+    }
+    float[] ct = sc.c(rows * L);
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(start, startOffset + (m0 + r) * startStride + j, ct, r * L, w);
+      Arrays.fill(ct, r * L + w, (r + 1) * L, 0f);
+    }
+    Gemm packed = new Gemm(g.k, g.a, g.aOffset + m0 * g.aRowStride, g.aRowStride, g.aColStride,
+        bt, 0, L, ct, 0, L, GemmInit.ACCUMULATE, null, 0);
+    for (int kb = 0; kb < g.k || kb == 0; kb += KC) {
+      int ke = Math.min(g.k, kb + KC);
+      int i = 0;
+      for (; i + 8 <= rows; i += 8) one8(packed, i, 0, kb, ke, ct, i * L, L);
+      for (; i + 4 <= rows; i += 4) one4(packed, i, 0, kb, ke, ct, i * L, L);
+      for (; i + 2 <= rows; i += 2) one2(packed, i, 0, kb, ke, ct, i * L, L);
+      for (; i < rows; i++) one1(packed, i, 0, kb, ke, ct, i * L, L);
+    }
+    for (int r = 0; r < rows; r++) System.arraycopy(ct, r * L, g.c, g.cOffset + (m0 + r) * g.ldc + j, w);
+  }
+
+  /** Per-thread scratch for {@link #tail}. */
+  private static final class Scratch {
+    private float[] b = new float[0];
+    private float[] c = new float[0];
+
+    float[] b(int n) {
+      if (b.length < n) b = new float[n];
+      return b;
+    }
+
+    float[] c(int n) {
+      if (c.length < n) c = new float[n];
+      return c;
+    }
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private static void full8(Gemm g, int i, int j, int kb, int ke, float[] s, int s0, int ss) {
     final float[] a = g.a;
@@ -356,7 +405,7 @@ final class VectorKernel extends AbstractKernel {
     s02.intoArray(c, c0 + 2 * L);
   }
 
-  private static void masked8(Gemm g, int i, int j, int kb, int ke, float[] s, int s0, int ss, VectorMask<Float> mask) {
+  private static void one8(Gemm g, int i, int j, int kb, int ke, float[] s, int s0, int ss) {
     final float[] a = g.a;
     final float[] b = g.b;
     final int acs = g.aColStride;
@@ -369,17 +418,17 @@ final class VectorKernel extends AbstractKernel {
     final int a5 = a4 + g.aRowStride;
     final int a6 = a5 + g.aRowStride;
     final int a7 = a6 + g.aRowStride;
-    FloatVector s00 = FloatVector.fromArray(S, s, s0, mask);
-    FloatVector s10 = FloatVector.fromArray(S, s, s0 + ss, mask);
-    FloatVector s20 = FloatVector.fromArray(S, s, s0 + 2 * ss, mask);
-    FloatVector s30 = FloatVector.fromArray(S, s, s0 + 3 * ss, mask);
-    FloatVector s40 = FloatVector.fromArray(S, s, s0 + 4 * ss, mask);
-    FloatVector s50 = FloatVector.fromArray(S, s, s0 + 5 * ss, mask);
-    FloatVector s60 = FloatVector.fromArray(S, s, s0 + 6 * ss, mask);
-    FloatVector s70 = FloatVector.fromArray(S, s, s0 + 7 * ss, mask);
+    FloatVector s00 = FloatVector.fromArray(S, s, s0);
+    FloatVector s10 = FloatVector.fromArray(S, s, s0 + ss);
+    FloatVector s20 = FloatVector.fromArray(S, s, s0 + 2 * ss);
+    FloatVector s30 = FloatVector.fromArray(S, s, s0 + 3 * ss);
+    FloatVector s40 = FloatVector.fromArray(S, s, s0 + 4 * ss);
+    FloatVector s50 = FloatVector.fromArray(S, s, s0 + 5 * ss);
+    FloatVector s60 = FloatVector.fromArray(S, s, s0 + 6 * ss);
+    FloatVector s70 = FloatVector.fromArray(S, s, s0 + 7 * ss);
     for (int p = kb; p < ke; p++) {
       final int bo = g.bOffset + p * ldb + j;
-      final FloatVector b0 = FloatVector.fromArray(S, b, bo, mask);
+      final FloatVector b0 = FloatVector.fromArray(S, b, bo);
       final int ap = p * acs;
       FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
       s00 = x.fma(b0, s00);
@@ -407,17 +456,17 @@ final class VectorKernel extends AbstractKernel {
     final int c5 = c4 + g.ldc;
     final int c6 = c5 + g.ldc;
     final int c7 = c6 + g.ldc;
-    s00.intoArray(c, c0, mask);
-    s10.intoArray(c, c1, mask);
-    s20.intoArray(c, c2, mask);
-    s30.intoArray(c, c3, mask);
-    s40.intoArray(c, c4, mask);
-    s50.intoArray(c, c5, mask);
-    s60.intoArray(c, c6, mask);
-    s70.intoArray(c, c7, mask);
+    s00.intoArray(c, c0);
+    s10.intoArray(c, c1);
+    s20.intoArray(c, c2);
+    s30.intoArray(c, c3);
+    s40.intoArray(c, c4);
+    s50.intoArray(c, c5);
+    s60.intoArray(c, c6);
+    s70.intoArray(c, c7);
   }
 
-  private static void masked4(Gemm g, int i, int j, int kb, int ke, float[] s, int s0, int ss, VectorMask<Float> mask) {
+  private static void one4(Gemm g, int i, int j, int kb, int ke, float[] s, int s0, int ss) {
     final float[] a = g.a;
     final float[] b = g.b;
     final int acs = g.aColStride;
@@ -426,13 +475,13 @@ final class VectorKernel extends AbstractKernel {
     final int a1 = a0 + g.aRowStride;
     final int a2 = a1 + g.aRowStride;
     final int a3 = a2 + g.aRowStride;
-    FloatVector s00 = FloatVector.fromArray(S, s, s0, mask);
-    FloatVector s10 = FloatVector.fromArray(S, s, s0 + ss, mask);
-    FloatVector s20 = FloatVector.fromArray(S, s, s0 + 2 * ss, mask);
-    FloatVector s30 = FloatVector.fromArray(S, s, s0 + 3 * ss, mask);
+    FloatVector s00 = FloatVector.fromArray(S, s, s0);
+    FloatVector s10 = FloatVector.fromArray(S, s, s0 + ss);
+    FloatVector s20 = FloatVector.fromArray(S, s, s0 + 2 * ss);
+    FloatVector s30 = FloatVector.fromArray(S, s, s0 + 3 * ss);
     for (int p = kb; p < ke; p++) {
       final int bo = g.bOffset + p * ldb + j;
-      final FloatVector b0 = FloatVector.fromArray(S, b, bo, mask);
+      final FloatVector b0 = FloatVector.fromArray(S, b, bo);
       final int ap = p * acs;
       FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
       s00 = x.fma(b0, s00);
@@ -448,24 +497,24 @@ final class VectorKernel extends AbstractKernel {
     final int c1 = c0 + g.ldc;
     final int c2 = c1 + g.ldc;
     final int c3 = c2 + g.ldc;
-    s00.intoArray(c, c0, mask);
-    s10.intoArray(c, c1, mask);
-    s20.intoArray(c, c2, mask);
-    s30.intoArray(c, c3, mask);
+    s00.intoArray(c, c0);
+    s10.intoArray(c, c1);
+    s20.intoArray(c, c2);
+    s30.intoArray(c, c3);
   }
 
-  private static void masked2(Gemm g, int i, int j, int kb, int ke, float[] s, int s0, int ss, VectorMask<Float> mask) {
+  private static void one2(Gemm g, int i, int j, int kb, int ke, float[] s, int s0, int ss) {
     final float[] a = g.a;
     final float[] b = g.b;
     final int acs = g.aColStride;
     final int ldb = g.ldb;
     final int a0 = g.aOffset + i * g.aRowStride;
     final int a1 = a0 + g.aRowStride;
-    FloatVector s00 = FloatVector.fromArray(S, s, s0, mask);
-    FloatVector s10 = FloatVector.fromArray(S, s, s0 + ss, mask);
+    FloatVector s00 = FloatVector.fromArray(S, s, s0);
+    FloatVector s10 = FloatVector.fromArray(S, s, s0 + ss);
     for (int p = kb; p < ke; p++) {
       final int bo = g.bOffset + p * ldb + j;
-      final FloatVector b0 = FloatVector.fromArray(S, b, bo, mask);
+      final FloatVector b0 = FloatVector.fromArray(S, b, bo);
       final int ap = p * acs;
       FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
       s00 = x.fma(b0, s00);
@@ -475,26 +524,26 @@ final class VectorKernel extends AbstractKernel {
     final float[] c = g.c;
     final int c0 = g.cOffset + i * g.ldc + j;
     final int c1 = c0 + g.ldc;
-    s00.intoArray(c, c0, mask);
-    s10.intoArray(c, c1, mask);
+    s00.intoArray(c, c0);
+    s10.intoArray(c, c1);
   }
 
-  private static void masked1(Gemm g, int i, int j, int kb, int ke, float[] s, int s0, int ss, VectorMask<Float> mask) {
+  private static void one1(Gemm g, int i, int j, int kb, int ke, float[] s, int s0, int ss) {
     final float[] a = g.a;
     final float[] b = g.b;
     final int acs = g.aColStride;
     final int ldb = g.ldb;
     final int a0 = g.aOffset + i * g.aRowStride;
-    FloatVector s00 = FloatVector.fromArray(S, s, s0, mask);
+    FloatVector s00 = FloatVector.fromArray(S, s, s0);
     for (int p = kb; p < ke; p++) {
       final int bo = g.bOffset + p * ldb + j;
-      final FloatVector b0 = FloatVector.fromArray(S, b, bo, mask);
+      final FloatVector b0 = FloatVector.fromArray(S, b, bo);
       final int ap = p * acs;
       FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
       s00 = x.fma(b0, s00);
     }
     final float[] c = g.c;
     final int c0 = g.cOffset + i * g.ldc + j;
-    s00.intoArray(c, c0, mask);
+    s00.intoArray(c, c0);
   }
 }

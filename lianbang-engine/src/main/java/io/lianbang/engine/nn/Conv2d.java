@@ -103,11 +103,14 @@ final class Conv2d extends Layer {
     dwParts = ensure(dwParts, n * wSize);
     dbParts = ensure(dbParts, n * outC);
     if (needInputGrad) dx = ensure(dx, n * inSize);
-    ensureScratch(exec.threads);
+    ensureScratch(2 * exec.threads);
     exec.parallel(n, (part, from, to) -> {
-      float[] buf = scratch(part, patch * pixels);
+      float[] buf = scratch(2 * part, patch * pixels);
+      float[] col = scratch(2 * part + 1, patch * pixels);
       for (int s = from; s < to; s++) {
-        Im2col.im2row(x, s * inSize, inC, h, w, k, k, pad, buf, 0);
+        // rows = colᵀ; im2col plus a blocked transpose is much faster than gathering row by row
+        Im2col.im2col(x, s * inSize, inC, h, w, k, k, pad, col, 0);
+        exec.kernel.transpose(patch, pixels, col, 0, buf, 0);
         exec.kernel.gemm(outC, patch, pixels, dy, s * outSize, pixels, 1, buf, 0, patch,
             dwParts, s * wSize, patch, GemmInit.ZERO, null, 0, 1);
         exec.kernel.rowSums(outC, pixels, dy, s * outSize, pixels, dbParts, s * outC, false);

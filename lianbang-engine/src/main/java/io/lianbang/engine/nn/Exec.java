@@ -30,9 +30,12 @@ final class Exec {
     IntraOp.invoke(parts, p -> body.run(p, IntraOp.splitPoint(n, parts, p), IntraOp.splitPoint(n, parts, p + 1)));
   }
 
+  /** Element operations below which {@link #parallel(int, long, RangeBody)} stays on the calling thread. */
+  static final long MIN_WORK = Long.getLong("lianbang.intraop.minWork", 1_000_000L);
+
   /** Like {@link #parallel} but runs on the calling thread when the work is small. */
   void parallel(int n, long work, RangeBody body) {
-    if (work < 65_536 || threads == 1) {
+    if (work < MIN_WORK || threads == 1) {
       body.run(0, 0, n);
     } else {
       parallel(n, body);
