@@ -125,6 +125,31 @@ public final class Dataset {
     return labels()[i];
   }
 
+  /**
+   * Number of examples of each class, indexed by label (classification only).
+   *
+   * @throws IllegalStateException for a regression dataset
+   */
+  public int[] classCounts() {
+    int[] counts = new int[numClasses];
+    for (int l : labels()) counts[l]++;
+    return counts;
+  }
+
+  /**
+   * A dataset with the same labels or targets and new features of the same shape, e.g. after
+   * scaling. Takes ownership of {@code newFeatures}; the label or target array is shared, which is
+   * safe because datasets never modify it.
+   *
+   * @throws IllegalArgumentException if {@code newFeatures} has a different length
+   */
+  public Dataset withFeatures(float[] newFeatures) {
+    if (newFeatures.length != features.length) {
+      throw new IllegalArgumentException("dataset withFeatures: expected " + features.length + " floats but got " + newFeatures.length);
+    }
+    return new Dataset(newFeatures, exampleShape, labels, targets, targetCount, numClasses);
+  }
+
   /** A new dataset with the examples at {@code indices}, in that order. */
   public Dataset subset(int[] indices) {
     float[] f = new float[indices.length * featureCount];
