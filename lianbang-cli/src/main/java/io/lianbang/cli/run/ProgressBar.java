@@ -21,6 +21,7 @@ public final class ProgressBar implements AutoCloseable {
   private final PrintWriter err;
   private final long start = System.nanoTime();
   private final ScheduledExecutorService ticker;
+  private final Thread onExit;
   private int rounds;
   private int round;
   private int sampled;
@@ -30,7 +31,7 @@ public final class ProgressBar implements AutoCloseable {
   private double completedSeconds;
   private int drawnWidth;
   private long lastDraw;
-  private boolean visible;
+  private volatile boolean visible;
   private boolean closed;
 
   /** A bar drawn on {@code err}, which should be a terminal. */
@@ -43,6 +44,14 @@ public final class ProgressBar implements AutoCloseable {
       return t;
     });
     ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+    // On Ctrl-C, leave the terminal on a fresh line rather than in the middle of the bar.
+    onExit = new Thread(() -> {
+      if (visible) {
+        err.println();
+        err.flush();
+      }
+    }, "lianbang-progress-exit");
+    Runtime.getRuntime().addShutdownHook(onExit);
   }
 
   /** Round {@code round} started with {@code sampled} clients. */
@@ -91,6 +100,11 @@ public final class ProgressBar implements AutoCloseable {
     closed = true;
     ticker.shutdownNow();
     clear();
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException e) {
+      // already shutting down
+    }
   }
 
   private synchronized void tick() {

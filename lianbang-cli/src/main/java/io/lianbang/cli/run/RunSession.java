@@ -18,10 +18,10 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * One run from the command line: creates the output directory and writes {@code config.yaml}
- * (so a bad directory fails before any training), prepares the simulation, prints a header, runs
- * every round printing a line per round (and a progress bar on a terminal), writes the results and
- * prints a footer.
+ * One run from the command line: prepares the simulation (loads and partitions the data), creates
+ * the output directory and writes {@code config.yaml} (so a bad directory fails before any
+ * training), prints a header, runs every round printing a line per round (and a progress bar on a
+ * terminal), writes the results and prints a footer.
  */
 public final class RunSession {
   private static final String INDENT = " ".repeat(11);
@@ -57,12 +57,6 @@ public final class RunSession {
    * @throws CliException if the output directory cannot be written or the data cannot be used
    */
   public SimulationResult run(Simulator simulator) throws InterruptedException {
-    try {
-      Files.createDirectories(outputDir);
-      RunOutputs.writeConfig(outputDir, spec);
-    } catch (IOException e) {
-      throw new CliException("cannot write to output directory " + outputDir + ": " + describe(e));
-    }
     out.printf(Locale.ROOT, "lianbang %s: run '%s', %d round%s, seed %d%n", VersionProvider.version(), spec.name(),
         spec.rounds(), spec.rounds() == 1 ? "" : "s", spec.seed());
     row("dataset", dataset(spec));
@@ -73,6 +67,12 @@ public final class RunSession {
       prepared = simulator.prepare(spec);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
+    }
+    try {
+      Files.createDirectories(outputDir);
+      RunOutputs.writeConfig(outputDir, spec);
+    } catch (IOException e) {
+      throw new CliException("cannot write to output directory " + outputDir + ": " + describe(e));
     }
     row("partition", partition(spec));
     String summary = prepared.partitionSummary();
@@ -164,7 +164,9 @@ public final class RunSession {
   }
 
   private static String describe(IOException e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null ? "" : " " + m);
+    if (e instanceof java.nio.file.AccessDeniedException) return "permission denied (" + e.getMessage() + ")";
+    if (e instanceof java.nio.file.FileAlreadyExistsException) return "a file is in the way (" + e.getMessage() + ")";
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason() + " (" + f.getFile() + ")";
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }
