@@ -44,7 +44,7 @@ abstract class SimulationCommand implements Callable<Integer> {
       SimulationSpec sim;
       try {
         sim = config.toSpec();
-      } catch (IllegalArgumentException | NullPointerException e) {
+      } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage());
       }
       checkData(sim.dataset());

@@ -2,6 +2,7 @@ package io.lianbang.cli.config;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.lianbang.sim.spec.DatasetSpec;
+import io.lianbang.sim.spec.SimulationSpec;
 import java.nio.file.Path;
 
 /**
@@ -19,7 +20,7 @@ public final class DatasetConfig {
 
   /** The demo's dataset. */
   public DatasetConfig() {
-    this(io.lianbang.sim.spec.SimulationSpec.demo().dataset());
+    this(SimulationSpec.demo().dataset());
   }
 
   DatasetConfig(DatasetSpec spec) {

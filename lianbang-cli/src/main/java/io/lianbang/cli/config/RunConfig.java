@@ -69,6 +69,8 @@ public final class RunConfig {
    * @throws IllegalArgumentException naming the field (by its YAML path) and the value
    */
   public SimulationSpec toSpec() {
+    if (name == null) throw new IllegalArgumentException("name must be set, got nothing (null)");
+    if (model == null) throw new IllegalArgumentException("model must be set, got nothing (null)");
     return new SimulationSpec(name, seed, rounds, threads, model,
         dataset.toSpec(), partition.toSpec(), strategy.toSpec(), training.toSpec(), evaluateEvery);
   }

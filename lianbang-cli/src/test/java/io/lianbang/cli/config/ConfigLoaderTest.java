@@ -193,6 +193,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void nullStringsAreNamed() {
+    assertEquals("model must be set, got nothing (null)",
+        assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse("model:\n").toSpec()).getMessage());
+    assertEquals("dataset.name must be one of fashion-mnist, breast-cancer, csv, got null",
+        assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse("dataset: {name: null}").toSpec()).getMessage());
+  }
+
+  @Test
   void recordValidationMessagesPassThrough() {
     RunConfig c = ConfigLoader.parse("training:\n  learning_rate: -0.1\n");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::toSpec);
