@@ -1,6 +1,7 @@
 package io.lianbang.cli.run;
 
 import io.lianbang.cli.VersionProvider;
+import io.lianbang.engine.kernel.Kernels;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,19 +10,18 @@ public final class RunEnvironment {
   private RunEnvironment() {}
 
   /**
-   * The kernels the engine can use in this JVM: {@code vector} when the incubating Vector API
-   * module is loaded (JDK 21+ started with {@code --add-modules jdk.incubator.vector}), else
-   * {@code scalar}.
+   * The kernels the engine selects in this JVM, e.g. {@code vector(256-bit)} or {@code scalar}
+   * (see {@link Kernels}).
+   *
+   * @throws IllegalArgumentException if the {@code lianbang.kernels} property is invalid
    */
-  public static String expectedKernels() {
-    boolean vector = Runtime.version().feature() >= 21
-        && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    return vector ? "vector" : "scalar";
+  public static String kernels() {
+    return Kernels.get().name();
   }
 
   /** A note on how to get the vector kernels, or empty if they are in use. */
   public static String kernelsHint(String kernels) {
-    if ("vector".equals(kernels)) return "";
+    if (kernels.startsWith("vector")) return "";
     return Runtime.version().feature() >= 21
         ? " (start the JVM with --add-modules jdk.incubator.vector for the vector kernels)"
         : " (run on JDK 21+ with --add-modules jdk.incubator.vector for the vector kernels)";

@@ -89,7 +89,12 @@ public final class RunSession {
     row("training", String.format(Locale.ROOT, "%d local epoch%s, %s lr %s (momentum %s, weight decay %s), batch %d",
         t.localEpochs(), t.localEpochs() == 1 ? "" : "s", t.optimizer(), RunOutputs.trim(t.learningRate()),
         RunOutputs.trim(t.momentum()), RunOutputs.trim(t.weightDecay()), t.batchSize()));
-    String kernels = RunEnvironment.expectedKernels();
+    String kernels;
+    try {
+      kernels = RunEnvironment.kernels();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new CliException(e.getMessage());
+    }
     row("kernels", kernels + RunEnvironment.kernelsHint(kernels));
     row("threads", spec.threads() + " (" + Runtime.getRuntime().availableProcessors() + " processors)");
     row("output", outputDir.toString());
