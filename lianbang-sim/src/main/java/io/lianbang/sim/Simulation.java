@@ -1,38 +1,169 @@
 package io.lianbang.sim;
 
+import io.lianbang.core.client.ClientProxy;
+import io.lianbang.core.client.LocalClientProxy;
+import io.lianbang.core.federation.Federation;
+import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.core.federation.RoundListener;
+import io.lianbang.core.federation.RunResult;
+import io.lianbang.core.federation.StaticClientPool;
+import io.lianbang.core.random.Seeds;
+import io.lianbang.core.strategy.FedAvg;
+import io.lianbang.core.strategy.Strategy;
+import io.lianbang.core.task.Config;
+import io.lianbang.core.task.EvalResult;
+import io.lianbang.core.task.Metrics;
+import io.lianbang.engine.client.EngineClient;
+import io.lianbang.engine.data.Dataset;
+import io.lianbang.engine.data.Partition;
+import io.lianbang.engine.data.TrainTest;
+import io.lianbang.engine.kernel.Kernels;
+import io.lianbang.engine.nn.Evaluation;
+import io.lianbang.engine.nn.Init;
+import io.lianbang.engine.nn.Model;
+import io.lianbang.engine.nn.ModelSpec;
+import io.lianbang.engine.nn.Models;
 import io.lianbang.sim.spec.SimulationSpec;
+import io.lianbang.sim.spec.StrategySpec;
+import io.lianbang.sim.spec.TrainingSpec;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A federation of many virtual clients in one JVM, built from a {@link SimulationSpec}.
+ * A federation of many virtual clients in one JVM, built from a {@link SimulationSpec}: the
+ * training set is partitioned among {@code partition.num_clients} {@link EngineClient}s, the
+ * server runs the configured strategy with the test set as centralized evaluation, and clients
+ * train in parallel on {@code threads} worker threads (one client per thread, each
+ * single-threaded inside). Results are bit-identical for any number of threads.
  *
  * <p>{@link #prepare} loads and partitions the data; {@link #run} trains.
  */
 public final class Simulation {
   private final SimulationSpec spec;
+  private final ModelSpec model;
+  private final TrainTest data;
+  private final Partition partition;
 
-  private Simulation(SimulationSpec spec) {
+  private Simulation(SimulationSpec spec, ModelSpec model, TrainTest data, Partition partition) {
     this.spec = spec;
+    this.model = model;
+    this.data = data;
+    this.partition = partition;
   }
 
   /**
    * Loads the dataset and partitions it among the clients.
    *
-   * @throws IllegalArgumentException naming the field and value if the data cannot be found or
-   *     does not fit the model
+   * @throws IllegalArgumentException naming the field and value if the data cannot be found, the
+   *     model is unknown or does not fit the data, or the data cannot be partitioned as asked
    */
   public static Simulation prepare(SimulationSpec spec) {
-    throw new UnsupportedOperationException("simulation is being assembled");
+    ModelSpec model;
+    try {
+      model = ModelSpec.parse(spec.model());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("model " + spec.model() + ": " + e.getMessage(), e);
+    }
+    TrainTest data = SimulationData.load(spec.dataset(), spec.seed());
+    try {
+      Models.create(model, Init.PYTORCH_DEFAULT, 0).evaluate(data.test().subset(new int[] {0}));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("model " + spec.model() + " does not fit dataset " + spec.dataset().name()
+          + " (" + data.train() + "): " + e.getMessage(), e);
+    }
+    if (spec.partition().numClients() > data.train().size()) {
+      throw new IllegalArgumentException("partition.num_clients must not exceed the " + data.train().size()
+          + " training examples, got " + spec.partition().numClients());
+    }
+    Partition partition;
+    try {
+      partition = SimulationData.partitioner(spec.partition()).partition(data.train(), Seeds.derive(spec.seed(), "partition"));
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new IllegalArgumentException("partition (" + spec.partition().kind() + "): " + e.getMessage(), e);
+    }
+    return new Simulation(spec, model, data, partition);
+  }
+
+  /** What runs. */
+  public SimulationSpec spec() {
+    return spec;
+  }
+
+  /** The training and test data (before partitioning). */
+  public TrainTest data() {
+    return data;
+  }
+
+  /** How the training data is split among the clients. */
+  public Partition partition() {
+    return partition;
   }
 
   /** A per-client label histogram summary of the partition, for printing. */
   public String partitionSummary() {
-    throw new UnsupportedOperationException("simulation is being assembled");
+    return partition.summary(data.train()).render(5);
+  }
+
+  /** The name of the kernels that train ({@code vector(...)} or {@code scalar}). */
+  public static String kernels() {
+    return Kernels.get().name();
   }
 
   /** Runs every round, reporting progress to {@code listeners}. */
   public SimulationResult run(List<RoundListener> listeners) throws InterruptedException {
-    throw new UnsupportedOperationException("simulation is being assembled " + spec);
+    long start = System.nanoTime();
+    ExecutorService workers = Executors.newFixedThreadPool(spec.threads(), daemonThreads());
+    try {
+      List<ClientProxy> proxies = new ArrayList<>();
+      int digits = String.valueOf(partition.numClients() - 1).length();
+      for (int c = 0; c < partition.numClients(); c++) {
+        Dataset local = partition.subset(data.train(), c);
+        String id = String.format("client-%0" + digits + "d", c);
+        proxies.add(new LocalClientProxy(id, new EngineClient(model, local, local, 1), workers));
+      }
+      Model initial = Models.create(model, Init.PYTORCH_DEFAULT, Seeds.derive(spec.seed(), "init"));
+      FederationConfig config = new FederationConfig(spec.rounds(), spec.seed(),
+          Duration.ofMillis((long) (spec.strategy().roundTimeoutSeconds() * 1000)),
+          Duration.ofMillis((long) (spec.strategy().roundTimeoutSeconds() * 1000)),
+          Duration.ofMinutes(1), spec.strategy().quorum(), spec.evaluateEvery());
+      RunResult run = new Federation(strategy(), new StaticClientPool(proxies), config, listeners).run(initial.parameters());
+      return new SimulationResult(spec, run, kernels(), (System.nanoTime() - start) / 1e9);
+    } finally {
+      workers.shutdownNow();
+    }
+  }
+
+  private Strategy strategy() {
+    StrategySpec s = spec.strategy();
+    TrainingSpec t = spec.training();
+    Config fit = EngineClient.fitConfig(t.localEpochs(), t.batchSize(), t.optimizer(), t.learningRate(), t.momentum(), t.weightDecay());
+    Model evaluator = Models.create(model, Init.PYTORCH_DEFAULT, 0).threads(spec.threads());
+    Dataset test = data.test();
+    return FedAvg.builder()
+        .fractionFit(0).minFitClients(s.clientsPerRound())
+        .fractionEvaluate(0).minEvaluateClients(s.evaluateClientsPerRound())
+        .minAvailableClients(s.clientsPerRound())
+        .fitConfig(round -> fit)
+        .centralEvaluator((round, parameters) -> {
+          evaluator.load(parameters);
+          Evaluation e = evaluator.evaluate(test);
+          Metrics m = test.isClassification() ? Metrics.of("accuracy", e.accuracy()) : Metrics.empty();
+          return new EvalResult(e.meanLoss(), e.count(), m);
+        })
+        .build();
+  }
+
+  private static ThreadFactory daemonThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "lianbang-client-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 }
