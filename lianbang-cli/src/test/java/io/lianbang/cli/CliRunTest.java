@@ -76,8 +76,11 @@ class CliRunTest {
     assertTrue(o.contains("model      mlp:784-200-200-10"), o);
     assertTrue(o.contains("kernels    "), o);
     assertTrue(o.contains("threads    "), o);
-    assertTrue(Pattern.compile("(?m)^round  0/3  initial model\\s+test_loss 2\\.3000  test_acc 10\\.00%  0\\.25 s$")
+    assertTrue(Pattern.compile("(?m)^round  0/3  initial\\s+test_loss 2\\.3000  test_acc 10\\.00%  0\\.25 s$")
         .matcher(o).find(), o);
+    List<String> lines = o.lines().filter(l -> l.startsWith("round ")).toList();
+    assertEquals(4, lines.size(), o);
+    for (String l : lines) assertEquals(lines.get(1).indexOf("test_loss"), l.indexOf("test_loss"), "columns line up:\n" + o);
     assertTrue(Pattern.compile("(?m)^round  1/3  clients 10/10  train_loss 0\\.9000  test_loss 1\\.0000  test_acc 60\\.00%"
         + "  fed_loss 1\\.0500  fed_acc 55\\.00%  1\\.01 s$").matcher(o).find(), o);
     assertTrue(o.contains("round  2/3  clients  9/10"), o);

@@ -14,11 +14,16 @@ import java.util.Locale;
 public final class RoundPrinter implements RoundListener {
   private final PrintWriter out;
   private final ProgressBar bar;
+  private final int clientsPerRound;
 
-  /** Prints to {@code out}; {@code bar} may be null. */
-  public RoundPrinter(PrintWriter out, ProgressBar bar) {
+  /**
+   * Prints to {@code out}; {@code bar} may be null. {@code clientsPerRound} sets the width of the
+   * clients column so that the columns line up.
+   */
+  public RoundPrinter(PrintWriter out, ProgressBar bar, int clientsPerRound) {
     this.out = out;
     this.bar = bar;
+    this.clientsPerRound = clientsPerRound;
   }
 
   @Override
@@ -37,20 +42,20 @@ public final class RoundPrinter implements RoundListener {
       bar.roundCompleted(record.round(), record.seconds());
       bar.clear();
     }
-    out.println(line(record, rounds));
+    out.println(line(record, rounds, clientsPerRound));
     out.flush();
     if (bar != null && record.round() < rounds) bar.redraw();
   }
 
-  /** The line printed for {@code r} in a run of {@code rounds} rounds. */
-  public static String line(RoundRecord r, int rounds) {
+  /** The line printed for {@code r} in a run of {@code rounds} rounds sampling about {@code clientsPerRound}. */
+  public static String line(RoundRecord r, int rounds, int clientsPerRound) {
     int w = String.valueOf(rounds).length();
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "round  %" + w + "d/%d  ", r.round(), rounds));
-    int cw = String.valueOf(Math.max(r.sampled(), 1)).length();
-    String clientsWidth = "clients " + "0".repeat(cw) + "/" + "0".repeat(cw);
-    String clients = r.round() == 0 && r.sampled() == 0 ? "initial model"
+    int cw = String.valueOf(Math.max(Math.max(r.sampled(), clientsPerRound), 1)).length();
+    int clientsWidth = "clients ".length() + 2 * cw + 1;
+    String clients = r.round() == 0 && r.sampled() == 0 ? "initial"
         : String.format(Locale.ROOT, "clients %" + cw + "d/%d", r.succeeded(), r.sampled());
-    sb.append(pad(clients, clientsWidth.length())).append("  ");
+    sb.append(pad(clients, clientsWidth)).append("  ");
     double train = RoundValues.trainLoss(r);
     sb.append(pad(Double.isNaN(train) ? "" : "train_loss " + number(train), 17)).append("  ");
     if (r.centralized().isPresent()) {

@@ -105,7 +105,7 @@ public final class RunSession {
     ProgressBar bar = progress ? new ProgressBar(err, spec.rounds()) : null;
     try {
       List<RoundListener> listeners = new ArrayList<>();
-      listeners.add(new RoundPrinter(out, bar));
+      listeners.add(new RoundPrinter(out, bar, spec.strategy().clientsPerRound()));
       result = prepared.run(listeners);
     } finally {
       if (bar != null) bar.close();

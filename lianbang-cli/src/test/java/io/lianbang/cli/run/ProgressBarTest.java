@@ -31,7 +31,7 @@ class ProgressBarTest {
     StringWriter err = new StringWriter();
     StringWriter out = new StringWriter();
     try (ProgressBar bar = new ProgressBar(new PrintWriter(err), 3)) {
-      RoundPrinter p = new RoundPrinter(new PrintWriter(out), bar);
+      RoundPrinter p = new RoundPrinter(new PrintWriter(out), bar, 10);
       p.roundStarted(1, 3, 10);
       p.roundCompleted(Histories.sample(3).rounds().get(1), 3);
     }
