@@ -44,7 +44,7 @@ public final class RoundPrinter implements RoundListener {
     }
     out.println(line(record, rounds, clientsPerRound));
     out.flush();
-    if (bar != null && record.round() < rounds) bar.redraw();
+    // the bar comes back when the next round starts
   }
 
   /** The line printed for {@code r} in a run of {@code rounds} rounds sampling about {@code clientsPerRound}. */

@@ -86,9 +86,11 @@ public final class RunOutputs {
       default -> p.kind();
     };
     var t = spec.training();
-    return String.format(Locale.ROOT, "%s, %d of %d clients per round, %s, %d local epoch%s, %s lr %s, batch %d, seed %d",
+    return String.format(Locale.ROOT, "%s, %d of %d clients per round, %s, %d local epoch%s, %s lr %s%s%s, batch %d, seed %d",
         spec.strategy().name(), spec.strategy().clientsPerRound(), p.numClients(), partition,
-        t.localEpochs(), t.localEpochs() == 1 ? "" : "s", t.optimizer(), trim(t.learningRate()), t.batchSize(), spec.seed());
+        t.localEpochs(), t.localEpochs() == 1 ? "" : "s", t.optimizer(), trim(t.learningRate()),
+        t.momentum() > 0 ? " momentum " + trim(t.momentum()) : "", t.weightDecay() > 0 ? " wd " + trim(t.weightDecay()) : "",
+        t.batchSize(), spec.seed());
   }
 
   static String trim(double v) {
