@@ -1,0 +1,81 @@
+package io.lianbang.cli;
+
+import io.lianbang.cli.config.ConfigException;
+import io.lianbang.cli.config.RunConfig;
+import io.lianbang.cli.run.RunOutputs;
+import io.lianbang.cli.run.RunSession;
+import io.lianbang.cli.run.Terminal;
+import io.lianbang.sim.spec.DatasetSpec;
+import io.lianbang.sim.spec.SimulationSpec;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * What {@code demo} and {@code simulate} share: from a configuration to a validated spec, checks
+ * of the data paths, the output directory, and the run. Configuration errors become {@code
+ * lianbang: error: <message>} and exit code 2.
+ */
+abstract class SimulationCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @ParentCommand
+  Main main;
+
+  @Mixin
+  RunOptions runOptions;
+
+  /** The configuration to run, with every override applied. */
+  abstract RunConfig config();
+
+  @Override
+  public final Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      RunConfig config = config();
+      SimulationSpec sim;
+      try {
+        sim = config.toSpec();
+      } catch (IllegalArgumentException e) {
+        throw new CliException(e.getMessage());
+      }
+      checkData(sim.dataset());
+      Path dir = outputDirectory(config, sim);
+      boolean progress = !runOptions.noProgress && Terminal.interactive();
+      new RunSession(sim, dir, out, err, progress, !runOptions.noChart).run(main.simulator);
+      return 0;
+    } catch (ConfigException | CliException e) {
+      out.flush();
+      Main.error(err, e.getMessage());
+      return Main.USAGE;
+    }
+  }
+
+  private Path outputDirectory(RunConfig config, SimulationSpec sim) {
+    String dir = runOptions.output != null ? runOptions.output : config.output == null ? null : config.output.dir;
+    if (dir == null || dir.isBlank()) return RunOutputs.defaultDirectory(Path.of("").toAbsolutePath(), sim.name(), LocalDateTime.now());
+    Path p = Path.of(dir).toAbsolutePath().normalize();
+    if (Files.exists(p) && !Files.isDirectory(p)) {
+      throw new CliException((runOptions.output != null ? "--output" : "output.dir") + " is not a directory: " + p);
+    }
+    return p;
+  }
+
+  /** Fails fast, naming the key and the path, when a data path that the dataset uses is missing. */
+  static void checkData(DatasetSpec d) {
+    if (d.name().equals("fashion-mnist") && d.dir() != null && !Files.isDirectory(d.dir())) {
+      throw new CliException("dataset.dir " + (Files.exists(d.dir()) ? "is not a directory: " : "does not exist: ") + d.dir());
+    }
+    if (d.name().equals("csv") && d.path() != null && !Files.isRegularFile(d.path())) {
+      throw new CliException("dataset.path " + (Files.exists(d.path()) ? "is not a file: " : "does not exist: ") + d.path());
+    }
+  }
+}

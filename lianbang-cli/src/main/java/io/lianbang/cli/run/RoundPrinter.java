@@ -1,0 +1,88 @@
+package io.lianbang.cli.run;
+
+import io.lianbang.cli.output.RoundValues;
+import io.lianbang.core.federation.RoundListener;
+import io.lianbang.core.federation.RoundRecord;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * Prints one line per round to standard output, for example
+ * {@code round  12/50  clients 10/10  train_loss 0.4321  test_loss 0.5012  test_acc 81.23%  1.02 s},
+ * and keeps an optional {@link ProgressBar} on a terminal up to date.
+ */
+public final class RoundPrinter implements RoundListener {
+  private final PrintWriter out;
+  private final ProgressBar bar;
+  private final int clientsPerRound;
+
+  /**
+   * Prints to {@code out}; {@code bar} may be null. {@code clientsPerRound} sets the width of the
+   * clients column so that the columns line up.
+   */
+  public RoundPrinter(PrintWriter out, ProgressBar bar, int clientsPerRound) {
+    this.out = out;
+    this.bar = bar;
+    this.clientsPerRound = clientsPerRound;
+  }
+
+  @Override
+  public void roundStarted(int round, int rounds, int sampled) {
+    if (bar != null) bar.roundStarted(round, rounds, sampled);
+  }
+
+  @Override
+  public void clientFinished(int round, String clientId, boolean succeeded) {
+    if (bar != null) bar.clientFinished(succeeded);
+  }
+
+  @Override
+  public void roundCompleted(RoundRecord record, int rounds) {
+    if (bar != null) {
+      bar.roundCompleted(record.round(), record.seconds());
+      bar.clear();
+    }
+    out.println(line(record, rounds, clientsPerRound));
+    out.flush();
+    // the bar comes back when the next round starts
+  }
+
+  /** The line printed for {@code r} in a run of {@code rounds} rounds sampling about {@code clientsPerRound}. */
+  public static String line(RoundRecord r, int rounds, int clientsPerRound) {
+    int w = String.valueOf(rounds).length();
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "round  %" + w + "d/%d  ", r.round(), rounds));
+    int cw = String.valueOf(Math.max(Math.max(r.sampled(), clientsPerRound), 1)).length();
+    int clientsWidth = "clients ".length() + 2 * cw + 1;
+    String clients = r.round() == 0 && r.sampled() == 0 ? "initial"
+        : String.format(Locale.ROOT, "clients %" + cw + "d/%d", r.succeeded(), r.sampled());
+    sb.append(pad(clients, clientsWidth)).append("  ");
+    double train = RoundValues.trainLoss(r);
+    sb.append(pad(Double.isNaN(train) ? "" : "train_loss " + number(train), 17)).append("  ");
+    if (r.centralized().isPresent()) {
+      sb.append("test_loss ").append(number(RoundValues.testLoss(r)))
+          .append("  test_acc ").append(percent(RoundValues.testAccuracy(r)));
+    } else {
+      sb.append("test_loss      -  test_acc      -");
+    }
+    if (r.federated().isPresent()) {
+      sb.append("  fed_loss ").append(number(RoundValues.fedLoss(r)))
+          .append("  fed_acc ").append(percent(RoundValues.fedAccuracy(r)));
+    }
+    sb.append(String.format(Locale.ROOT, "  %.2f s", r.seconds()));
+    if (!r.failures().isEmpty()) sb.append("  (").append(r.failures().size()).append(" failed)");
+    if (r.round() > 0 && !r.updated()) sb.append("  quorum not met, model kept");
+    return sb.toString();
+  }
+
+  private static String number(double v) {
+    return Double.isNaN(v) ? "     -" : String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  private static String percent(double fraction) {
+    return Double.isNaN(fraction) ? "     -" : String.format(Locale.ROOT, "%5.2f%%", 100 * fraction);
+  }
+
+  private static String pad(String s, int width) {
+    return s.length() >= width ? s : s + " ".repeat(width - s.length());
+  }
+}

@@ -1,0 +1,99 @@
+package io.lianbang.cli.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lianbang.cli.VersionProvider;
+import io.lianbang.cli.config.ConfigLoader;
+import io.lianbang.cli.config.RunConfig;
+import io.lianbang.cli.output.HistoryChart;
+import io.lianbang.cli.output.HistoryCsv;
+import io.lianbang.cli.output.HistoryJson;
+import io.lianbang.core.federation.History;
+import io.lianbang.sim.spec.SimulationSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The files a run writes into its output directory. */
+public final class RunOutputs {
+  public static final String CSV = "history.csv";
+  public static final String JSON = "history.json";
+  public static final String CONFIG = "config.yaml";
+  public static final String CHART = "chart.png";
+
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
+
+  private RunOutputs() {}
+
+  /**
+   * {@code runs/<name>-<yyyyMMdd-HHmmss>} under {@code base}, with {@code -2}, {@code -3}, ...
+   * appended if that directory already exists.
+   */
+  public static Path defaultDirectory(Path base, String name, LocalDateTime now) {
+    Path dir = base.resolve("runs").resolve(name + "-" + STAMP.format(now));
+    for (int i = 2; Files.exists(dir); i++) dir = base.resolve("runs").resolve(name + "-" + STAMP.format(now) + "-" + i);
+    return dir;
+  }
+
+  /** Writes {@code config.yaml}: the effective configuration, loadable by {@code simulate --config}. */
+  public static Path writeConfig(Path dir, SimulationSpec spec) throws IOException {
+    String header = "# Effective configuration of run '" + spec.name() + "', written by lianbang " + VersionProvider.version()
+        + ".\n# Run it again with: lianbang simulate --config " + dir.resolve(CONFIG) + "\n";
+    Path file = dir.resolve(CONFIG);
+    Files.writeString(file, header + ConfigLoader.toYaml(RunConfig.from(spec)));
+    return file;
+  }
+
+  /**
+   * Writes {@code history.csv}, {@code history.json} and (if {@code chart}) {@code chart.png}.
+   *
+   * @return the files written
+   */
+  public static List<Path> writeResults(Path dir, SimulationSpec spec, Map<String, ?> environment, History history,
+      double seconds, boolean chart) throws IOException {
+    List<Path> written = new ArrayList<>();
+    Path csv = dir.resolve(CSV);
+    HistoryCsv.write(history, csv);
+    written.add(csv);
+    ObjectMapper mapper = ConfigLoader.jsonMapper();
+    ObjectNode doc = HistoryJson.document(mapper, ConfigLoader.toJsonTree(RunConfig.from(spec)), environment, history, seconds);
+    Path json = dir.resolve(JSON);
+    HistoryJson.write(mapper, doc, json);
+    written.add(json);
+    if (chart) {
+      Path png = dir.resolve(CHART);
+      HistoryChart.write(history, chartTitle(spec), chartSubtitle(spec), png);
+      written.add(png);
+    }
+    return written;
+  }
+
+  static String chartTitle(SimulationSpec spec) {
+    return spec.name() + ": " + spec.dataset().name() + ", " + spec.model();
+  }
+
+  static String chartSubtitle(SimulationSpec spec) {
+    var p = spec.partition();
+    String partition = switch (p.kind()) {
+      case "dirichlet", "quantity" -> p.kind() + "(alpha " + trim(p.alpha()) + ")";
+      case "shards" -> "shards(" + p.shardsPerClient() + " per client)";
+      default -> p.kind();
+    };
+    var t = spec.training();
+    return String.format(Locale.ROOT, "%s, %d of %d clients per round, %s, %d local epoch%s, %s lr %s%s%s, batch %d, seed %d",
+        spec.strategy().name(), spec.strategy().clientsPerRound(), p.numClients(), partition,
+        t.localEpochs(), t.localEpochs() == 1 ? "" : "s", t.optimizer(), trim(t.learningRate()),
+        t.momentum() > 0 ? " momentum " + trim(t.momentum()) : "", t.weightDecay() > 0 ? " wd " + trim(t.weightDecay()) : "",
+        t.batchSize(), spec.seed());
+  }
+
+  static String trim(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
+  }
+}

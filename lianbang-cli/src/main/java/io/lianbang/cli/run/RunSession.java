@@ -1,0 +1,177 @@
+package io.lianbang.cli.run;
+
+import io.lianbang.cli.CliException;
+import io.lianbang.cli.VersionProvider;
+import io.lianbang.cli.output.RoundValues;
+import io.lianbang.core.federation.History;
+import io.lianbang.core.federation.RoundListener;
+import io.lianbang.core.federation.RoundRecord;
+import io.lianbang.sim.SimulationResult;
+import io.lianbang.sim.spec.SimulationSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * One run from the command line: prepares the simulation (loads and partitions the data), creates
+ * the output directory and writes {@code config.yaml} (so a bad directory fails before any
+ * training), prints a header, runs every round printing a line per round (and a progress bar on a
+ * terminal), writes the results and prints a footer.
+ */
+public final class RunSession {
+  private static final String INDENT = " ".repeat(11);
+
+  private final SimulationSpec spec;
+  private final Path outputDir;
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final boolean progress;
+  private final boolean chart;
+
+  /**
+   * @param spec what to run
+   * @param outputDir where the outputs go; created if missing
+   * @param out where the header, round lines and footer go
+   * @param err where the progress bar goes
+   * @param progress whether to draw the progress bar ({@code err} should be a terminal)
+   * @param chart whether to write {@code chart.png}
+   */
+  public RunSession(SimulationSpec spec, Path outputDir, PrintWriter out, PrintWriter err, boolean progress, boolean chart) {
+    this.spec = spec;
+    this.outputDir = outputDir;
+    this.out = out;
+    this.err = err;
+    this.progress = progress;
+    this.chart = chart;
+  }
+
+  /**
+   * Runs the simulation.
+   *
+   * @return the result
+   * @throws CliException if the output directory cannot be written or the data cannot be used
+   */
+  public SimulationResult run(Simulator simulator) throws InterruptedException {
+    out.printf(Locale.ROOT, "lianbang %s: run '%s', %d round%s, seed %d%n", VersionProvider.version(), spec.name(),
+        spec.rounds(), spec.rounds() == 1 ? "" : "s", spec.seed());
+    row("dataset", dataset(spec));
+    out.flush();
+
+    Simulator.Prepared prepared;
+    try {
+      prepared = simulator.prepare(spec);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
+    try {
+      Files.createDirectories(outputDir);
+      RunOutputs.writeConfig(outputDir, spec);
+    } catch (IOException e) {
+      throw new CliException("cannot write to output directory " + outputDir + ": " + describe(e));
+    }
+    row("partition", partition(spec));
+    String summary = prepared.partitionSummary();
+    if (summary != null && !summary.isBlank()) {
+      for (String line : summary.strip().split("\\R")) out.println(INDENT + line);
+    }
+    row("model", spec.model());
+    var s = spec.strategy();
+    row("strategy", String.format(Locale.ROOT, "%s: %d of %d clients per round%s, quorum %s, round timeout %s s",
+        s.name(), s.clientsPerRound(), spec.partition().numClients(),
+        s.evaluateClientsPerRound() > 0 ? ", " + s.evaluateClientsPerRound() + " evaluate" : "",
+        RunOutputs.trim(s.quorum()), RunOutputs.trim(s.roundTimeoutSeconds())));
+    var t = spec.training();
+    row("training", String.format(Locale.ROOT, "%d local epoch%s, %s lr %s (momentum %s, weight decay %s), batch %d",
+        t.localEpochs(), t.localEpochs() == 1 ? "" : "s", t.optimizer(), RunOutputs.trim(t.learningRate()),
+        RunOutputs.trim(t.momentum()), RunOutputs.trim(t.weightDecay()), t.batchSize()));
+    String kernels;
+    try {
+      kernels = RunEnvironment.kernels();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new CliException(e.getMessage());
+    }
+    row("kernels", kernels + RunEnvironment.kernelsHint(kernels));
+    row("threads", spec.threads() + " (" + Runtime.getRuntime().availableProcessors() + " processors)");
+    row("output", outputDir.toString());
+    out.println();
+    out.flush();
+
+    SimulationResult result;
+    ProgressBar bar = progress ? new ProgressBar(err, spec.rounds()) : null;
+    try {
+      List<RoundListener> listeners = new ArrayList<>();
+      listeners.add(new RoundPrinter(out, bar, spec.strategy().clientsPerRound()));
+      result = prepared.run(listeners);
+    } finally {
+      if (bar != null) bar.close();
+    }
+
+    History history = result.run().history();
+    List<Path> written;
+    try {
+      written = RunOutputs.writeResults(outputDir, spec, RunEnvironment.describe(result.kernels(), spec.threads()),
+          history, result.seconds(), chart);
+    } catch (IOException e) {
+      throw new CliException("cannot write results to " + outputDir + ": " + describe(e));
+    }
+    footer(history, result, written);
+    return result;
+  }
+
+  private void footer(History history, SimulationResult result, List<Path> written) {
+    out.println();
+    RoundRecord last = RoundValues.lastCentralized(history);
+    if (last != null) {
+      row("final", String.format(Locale.ROOT, "test_acc %.2f%%  test_loss %.4f  (round %d)",
+          100 * RoundValues.testAccuracy(last), RoundValues.testLoss(last), last.round()));
+    }
+    RoundRecord fed = RoundValues.lastFederated(history);
+    if (fed != null) {
+      row(last == null ? "final" : "", String.format(Locale.ROOT, "fed_acc %.2f%%  fed_loss %.4f  (round %d)",
+          100 * RoundValues.fedAccuracy(fed), RoundValues.fedLoss(fed), fed.round()));
+    }
+    row("time", String.format(Locale.ROOT, "%.1f s total, kernels %s, %d threads", result.seconds(), result.kernels(),
+        spec.threads()));
+    List<Path> all = new ArrayList<>(written);
+    all.add(outputDir.resolve(RunOutputs.CONFIG));
+    row("outputs", outputDir + "/ (" + all.stream().map(p -> p.getFileName().toString()).sorted()
+        .collect(Collectors.joining(", ")) + ")");
+    out.flush();
+  }
+
+  private void row(String label, String value) {
+    out.printf(Locale.ROOT, "%-10s %s%n", label, value);
+  }
+
+  static String dataset(SimulationSpec spec) {
+    var d = spec.dataset();
+    StringBuilder sb = new StringBuilder(d.name());
+    if (d.path() != null && d.name().equals("csv")) sb.append(" ").append(d.path()).append(" (label ").append(d.labelColumn()).append(")");
+    if (d.dir() != null && d.name().equals("fashion-mnist")) sb.append(" from ").append(d.dir());
+    if (!d.name().equals("fashion-mnist")) sb.append(", test fraction ").append(RunOutputs.trim(d.testFraction()));
+    if (!d.normalize().equals("none")) sb.append(", normalize ").append(d.normalize());
+    return sb.toString();
+  }
+
+  static String partition(SimulationSpec spec) {
+    var p = spec.partition();
+    return switch (p.kind()) {
+      case "dirichlet", "quantity" -> p.kind() + " (alpha " + RunOutputs.trim(p.alpha()) + ", min size " + p.minSize()
+          + ") over " + p.numClients() + " clients";
+      case "shards" -> "shards (" + p.shardsPerClient() + " per client) over " + p.numClients() + " clients";
+      default -> p.kind() + " over " + p.numClients() + " clients";
+    };
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) return "permission denied (" + e.getMessage() + ")";
+    if (e instanceof java.nio.file.FileAlreadyExistsException) return "a file is in the way (" + e.getMessage() + ")";
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason() + " (" + f.getFile() + ")";
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}

@@ -1,0 +1,45 @@
+package io.lianbang.cli.run;
+
+import io.lianbang.core.federation.RoundListener;
+import io.lianbang.sim.Simulation;
+import io.lianbang.sim.SimulationResult;
+import io.lianbang.sim.spec.SimulationSpec;
+import java.util.List;
+
+/** Prepares simulations for the CLI; a seam so that the commands can be tested without training. */
+@FunctionalInterface
+public interface Simulator {
+  /**
+   * Loads and partitions the data for {@code spec}.
+   *
+   * @throws IllegalArgumentException naming the field and value if the data cannot be used
+   */
+  Prepared prepare(SimulationSpec spec);
+
+  /** A simulation ready to run. */
+  interface Prepared {
+    /** A summary of the partition, for printing. */
+    String partitionSummary();
+
+    /** Runs every round, reporting progress to {@code listeners}. */
+    SimulationResult run(List<RoundListener> listeners) throws InterruptedException;
+  }
+
+  /** The real thing: {@link Simulation}. */
+  static Simulator standard() {
+    return spec -> {
+      Simulation sim = Simulation.prepare(spec);
+      return new Prepared() {
+        @Override
+        public String partitionSummary() {
+          return sim.partitionSummary();
+        }
+
+        @Override
+        public SimulationResult run(List<RoundListener> listeners) throws InterruptedException {
+          return sim.run(listeners);
+        }
+      };
+    };
+  }
+}

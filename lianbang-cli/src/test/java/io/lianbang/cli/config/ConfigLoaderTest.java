@@ -1,0 +1,209 @@
+package io.lianbang.cli.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lianbang.sim.spec.DatasetSpec;
+import io.lianbang.sim.spec.PartitionSpec;
+import io.lianbang.sim.spec.SimulationSpec;
+import io.lianbang.sim.spec.StrategySpec;
+import io.lianbang.sim.spec.TrainingSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+  @TempDir Path tmp;
+
+  @Test
+  void emptyFileIsTheDemo() throws Exception {
+    Path f = tmp.resolve("empty.yaml");
+    Files.writeString(f, "# nothing here\n");
+    assertEquals(SimulationSpec.demo(), ConfigLoader.load(f, List.of()).toSpec());
+  }
+
+  @Test
+  void everyKeyMapsOntoItsField() {
+    SimulationSpec s = ConfigLoader.parse("""
+        name: full
+        seed: 7
+        rounds: 3
+        threads: 2
+        model: logistic:30
+        evaluate_every: 2
+        dataset:
+          name: csv
+          dir: /data/fmnist
+          path: /data/x.csv
+          label_column: diagnosis
+          test_fraction: 0.25
+          normalize: standard
+        partition:
+          kind: shards
+          num_clients: 20
+          alpha: 0.3
+          shards_per_client: 3
+          min_size: 5
+        strategy:
+          name: fedavg
+          clients_per_round: 4
+          evaluate_clients_per_round: 2
+          quorum: 0.75
+          round_timeout_seconds: 30
+        training:
+          local_epochs: 2
+          batch_size: 16
+          optimizer: adam
+          learning_rate: 0.001
+          momentum: 0.9
+          weight_decay: 0.0005
+        output:
+          dir: out
+        """).toSpec();
+    assertEquals(new SimulationSpec("full", 7, 3, 2, "logistic:30",
+        new DatasetSpec("csv", Path.of("/data/fmnist"), Path.of("/data/x.csv"), "diagnosis", 0.25, "standard"),
+        new PartitionSpec("shards", 20, 0.3, 3, 5),
+        new StrategySpec("fedavg", 4, 2, 0.75, 30),
+        new TrainingSpec(2, 16, "adam", 0.001, 0.9, 0.0005), 2), s);
+  }
+
+  @Test
+  void missingKeysTakeTheDemoValues() {
+    SimulationSpec demo = SimulationSpec.demo();
+    SimulationSpec s = ConfigLoader.parse("""
+        rounds: 5
+        partition:
+          alpha: 0.1
+        training:
+        """).toSpec();
+    assertEquals(5, s.rounds());
+    assertEquals(0.1, s.partition().alpha());
+    assertEquals(demo.partition().numClients(), s.partition().numClients());
+    assertEquals(demo.partition().kind(), s.partition().kind());
+    assertEquals(demo.training(), s.training());
+    assertEquals(demo.strategy(), s.strategy());
+    assertEquals(demo.dataset(), s.dataset());
+    assertEquals(demo.model(), s.model());
+  }
+
+  @Test
+  void outputDirIsRead() {
+    assertEquals("runs/x", ConfigLoader.parse("output:\n  dir: runs/x\n").output.dir);
+    assertNull(ConfigLoader.parse("rounds: 2\n").output.dir);
+  }
+
+  @Test
+  void unknownTopLevelKeyIsNamedWithTheValidKeys() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("round: 5\n"));
+    assertEquals("unknown key 'round' at top level (valid: dataset, evaluate_every, model, name, output, partition, "
+        + "rounds, seed, strategy, threads, training)", e.getMessage());
+  }
+
+  @Test
+  void unknownNestedKeyIsNamedWithItsSection() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("partition:\n  alpah: 0.5\n"));
+    assertEquals("unknown key 'alpah' in partition (valid: alpha, kind, min_size, num_clients, shards_per_client)",
+        e.getMessage());
+  }
+
+  @Test
+  void camelCaseKeysAreUnknown() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("training:\n  learningRate: 0.1\n"));
+    assertTrue(e.getMessage().startsWith("unknown key 'learningRate' in training (valid: batch_size, learning_rate,"),
+        e.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "rounds: ten                         | rounds must be an integer, got 'ten'",
+    "rounds: 2.5                         | rounds must be an integer, got 2.5",
+    "partition: {num_clients: many}      | partition.num_clients must be an integer, got 'many'",
+    "training: {learning_rate: fast}     | training.learning_rate must be a number, got 'fast'",
+    "training: {learning_rate: [1, 2]}   | training.learning_rate must be a number, got a list",
+    "partition: 5                        | partition must be a section of keys, got 5",
+    "seed: null                          | seed must be an integer, got nothing (null)",
+    "model: {kind: mlp}                  | model must be a string, got a section {kind}",
+  })
+  void wrongTypesNameTheKeyAndTheValue(String yaml, String message) {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml));
+    assertEquals(message, e.getMessage());
+  }
+
+  @Test
+  void invalidYamlNamesTheLine() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("rounds: 5\n  seed: [1\n"));
+    assertTrue(e.getMessage().startsWith("invalid YAML in configuration at line "), e.getMessage());
+  }
+
+  @Test
+  void topLevelMustBeAMapping() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("- 1\n- 2\n"));
+    assertEquals("configuration must hold a mapping of keys at the top level, got a list", e.getMessage());
+  }
+
+  @Test
+  void duplicateKeysAreRejected() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("rounds: 5\nrounds: 6\n"));
+    assertTrue(e.getMessage().contains("rounds"), e.getMessage());
+  }
+
+  @Test
+  void missingFileIsNamed() {
+    Path f = tmp.resolve("nope.yaml");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, List.of()));
+    assertEquals("config file not found: " + f, e.getMessage());
+  }
+
+  @Test
+  void setAssignsNestedKeysAsYamlScalars() {
+    RunConfig c = ConfigLoader.defaults(List.of("partition.alpha=0.1", "rounds=7", "dataset.dir=/x", "name=run-1"));
+    assertEquals(0.1, c.partition.alpha);
+    assertEquals(7, c.rounds);
+    assertEquals("/x", c.dataset.dir);
+    assertEquals("run-1", c.name);
+  }
+
+  @Test
+  void setRejectsUnknownKeysAndMalformedAssignments() {
+    assertEquals("unknown key 'alpah' in partition (valid: alpha, kind, min_size, num_clients, shards_per_client)",
+        assertThrows(ConfigException.class, () -> ConfigLoader.defaults(List.of("partition.alpah=1"))).getMessage());
+    assertEquals("--set expects key.path=value, got 'rounds'",
+        assertThrows(ConfigException.class, () -> ConfigLoader.defaults(List.of("rounds"))).getMessage());
+    assertEquals("--set rounds.x: 'rounds' is not a section, it holds 5",
+        assertThrows(ConfigException.class, () -> ConfigLoader.defaults(List.of("rounds=5", "rounds.x=1"))).getMessage());
+  }
+
+  @Test
+  void yamlRoundTripsThroughToYaml() {
+    SimulationSpec spec = new SimulationSpec("rt", 3, 4, 2, "mlp:784-64-10",
+        new DatasetSpec("csv", null, Path.of("/d/x.csv"), "y", 0.3, "minmax"),
+        new PartitionSpec("quantity", 12, 0.7, 2, 3), new StrategySpec("fedavg", 5, 1, 0.6, 12.5),
+        new TrainingSpec(3, 8, "sgd", 0.02, 0.5, 1e-4), 2);
+    String yaml = ConfigLoader.toYaml(RunConfig.from(spec));
+    assertTrue(yaml.startsWith("name: rt\nseed: 3\nrounds: 4\n"), yaml);
+    assertTrue(!yaml.contains("output"), yaml);
+    assertEquals(spec, ConfigLoader.parse(yaml).toSpec());
+    assertEquals(SimulationSpec.demo(), ConfigLoader.parse(ConfigLoader.toYaml(RunConfig.from(SimulationSpec.demo()))).toSpec());
+  }
+
+  @Test
+  void nullStringsAreNamed() {
+    assertEquals("model must be set, got nothing (null)",
+        assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse("model:\n").toSpec()).getMessage());
+    assertEquals("dataset.name must be one of fashion-mnist, breast-cancer, csv, got null",
+        assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse("dataset: {name: null}").toSpec()).getMessage());
+  }
+
+  @Test
+  void recordValidationMessagesPassThrough() {
+    RunConfig c = ConfigLoader.parse("training:\n  learning_rate: -0.1\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::toSpec);
+    assertEquals("training.learning_rate must be > 0, got -0.1", e.getMessage());
+  }
+}
