@@ -8,7 +8,6 @@ import io.lianbang.core.federation.RoundListener;
 import io.lianbang.core.federation.RunResult;
 import io.lianbang.core.federation.StaticClientPool;
 import io.lianbang.core.random.Seeds;
-import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.task.EvalResult;
@@ -24,7 +23,6 @@ import io.lianbang.engine.nn.Model;
 import io.lianbang.engine.nn.ModelSpec;
 import io.lianbang.engine.nn.Models;
 import io.lianbang.sim.spec.SimulationSpec;
-import io.lianbang.sim.spec.StrategySpec;
 import io.lianbang.sim.spec.TrainingSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -139,23 +137,16 @@ public final class Simulation {
   }
 
   private Strategy strategy() {
-    StrategySpec s = spec.strategy();
     TrainingSpec t = spec.training();
     Config fit = EngineClient.fitConfig(t.localEpochs(), t.batchSize(), t.optimizer(), t.learningRate(), t.momentum(), t.weightDecay());
     Model evaluator = Models.create(model, Init.PYTORCH_DEFAULT, 0).threads(spec.threads());
     Dataset test = data.test();
-    return FedAvg.builder()
-        .fractionFit(0).minFitClients(s.clientsPerRound())
-        .fractionEvaluate(0).minEvaluateClients(s.evaluateClientsPerRound())
-        .minAvailableClients(s.clientsPerRound())
-        .fitConfig(round -> fit)
-        .centralEvaluator((round, parameters) -> {
-          evaluator.load(parameters);
-          Evaluation e = evaluator.evaluate(test);
-          Metrics m = test.isClassification() ? Metrics.of("accuracy", e.accuracy()) : Metrics.empty();
-          return new EvalResult(e.meanLoss(), e.count(), m);
-        })
-        .build();
+    return StrategyFactory.create(spec.strategy(), fit, (round, parameters) -> {
+      evaluator.load(parameters);
+      Evaluation e = evaluator.evaluate(test);
+      Metrics m = test.isClassification() ? Metrics.of("accuracy", e.accuracy()) : Metrics.empty();
+      return new EvalResult(e.meanLoss(), e.count(), m);
+    });
   }
 
   private static ThreadFactory daemonThreads() {

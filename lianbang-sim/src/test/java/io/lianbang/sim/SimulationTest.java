@@ -14,13 +14,14 @@ import io.lianbang.sim.spec.StrategySpec;
 import io.lianbang.sim.spec.TrainingSpec;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SimulationTest {
   private static SimulationSpec fashion(int threads, long seed) {
     return new SimulationSpec("t", seed, 3, threads, "mlp:784-32-10", DatasetSpec.fashionMnist(),
         new PartitionSpec("dirichlet", 50, 0.5, 2, 10),
-        new StrategySpec("fedavg", 5, 3, 0.5, 600),
+        new StrategySpec("fedavg", 5, 3, 0.5, 600, Map.of()),
         new TrainingSpec(1, 10, "sgd", 0.05, 0.5, 1e-4), 1);
   }
 
@@ -28,7 +29,7 @@ class SimulationTest {
     return new SimulationSpec("bc", 3, 10, threads, "logistic:30",
         new DatasetSpec("breast-cancer", null, null, "target", 0.25, "standard"),
         new PartitionSpec("iid", 10, 1.0, 2, 0),
-        new StrategySpec("fedavg", 5, 0, 0.5, 600),
+        new StrategySpec("fedavg", 5, 0, 0.5, 600, Map.of()),
         new TrainingSpec(2, 8, "sgd", 0.1, 0.0, 0.0), 1);
   }
 
@@ -102,7 +103,7 @@ class SimulationTest {
     assertEquals("training.learning_rate must be > 0, got -0.1", e.getMessage());
     SimulationSpec d = SimulationSpec.demo();
     e = assertThrows(IllegalArgumentException.class, () -> new SimulationSpec("d", 1, 1, 1, d.model(), d.dataset(), d.partition(),
-        new StrategySpec("fedavg", 120, 0, 0.5, 60), d.training(), 1));
+        new StrategySpec("fedavg", 120, 0, 0.5, 60, Map.of()), d.training(), 1));
     assertEquals("strategy.clients_per_round must not exceed partition.num_clients (100), got 120", e.getMessage());
   }
 }

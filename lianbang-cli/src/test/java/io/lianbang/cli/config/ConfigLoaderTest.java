@@ -13,6 +13,7 @@ import io.lianbang.sim.spec.TrainingSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,7 +70,7 @@ class ConfigLoaderTest {
     assertEquals(new SimulationSpec("full", 7, 3, 2, "logistic:30",
         new DatasetSpec("csv", Path.of("/data/fmnist"), Path.of("/data/x.csv"), "diagnosis", 0.25, "standard"),
         new PartitionSpec("shards", 20, 0.3, 3, 5),
-        new StrategySpec("fedavg", 4, 2, 0.75, 30),
+        new StrategySpec("fedavg", 4, 2, 0.75, 30, Map.of()),
         new TrainingSpec(2, 16, "adam", 0.001, 0.9, 0.0005), 2), s);
   }
 
@@ -183,7 +184,7 @@ class ConfigLoaderTest {
   void yamlRoundTripsThroughToYaml() {
     SimulationSpec spec = new SimulationSpec("rt", 3, 4, 2, "mlp:784-64-10",
         new DatasetSpec("csv", null, Path.of("/d/x.csv"), "y", 0.3, "minmax"),
-        new PartitionSpec("quantity", 12, 0.7, 2, 3), new StrategySpec("fedavg", 5, 1, 0.6, 12.5),
+        new PartitionSpec("quantity", 12, 0.7, 2, 3), new StrategySpec("fedavg", 5, 1, 0.6, 12.5, Map.of()),
         new TrainingSpec(3, 8, "sgd", 0.02, 0.5, 1e-4), 2);
     String yaml = ConfigLoader.toYaml(RunConfig.from(spec));
     assertTrue(yaml.startsWith("name: rt\nseed: 3\nrounds: 4\n"), yaml);

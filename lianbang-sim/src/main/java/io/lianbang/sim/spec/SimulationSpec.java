@@ -1,5 +1,6 @@
 package io.lianbang.sim.spec;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -54,7 +55,7 @@ public record SimulationSpec(
     return new SimulationSpec("demo", 42, 50, Math.max(1, Runtime.getRuntime().availableProcessors()), "mlp:784-200-200-10",
         DatasetSpec.fashionMnist(),
         new PartitionSpec("dirichlet", 100, 0.5, 2, 10),
-        new StrategySpec("fedavg", 10, 0, 0.5, 600),
+        new StrategySpec("fedavg", 10, 0, 0.5, 600, Map.of()),
         new TrainingSpec(1, 10, "sgd", 0.05, 0.0, 0.0),
         1);
   }

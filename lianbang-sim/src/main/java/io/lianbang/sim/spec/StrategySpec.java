@@ -1,5 +1,9 @@
 package io.lianbang.sim.spec;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
  * The server's algorithm.
  *
@@ -8,9 +12,14 @@ package io.lianbang.sim.spec;
  * @param evaluateClientsPerRound clients sampled for federated evaluation each round (0 = none)
  * @param quorum share of the sampled clients whose results must arrive, in (0, 1]
  * @param roundTimeoutSeconds deadline for one round's training, &gt; 0
+ * @param params the strategy's own hyper-parameters by name (e.g. {@code server_lr}); each
+ *     strategy checks the names and ranges it accepts
  */
-public record StrategySpec(String name, int clientsPerRound, int evaluateClientsPerRound, double quorum, double roundTimeoutSeconds) {
+public record StrategySpec(
+    String name, int clientsPerRound, int evaluateClientsPerRound, double quorum, double roundTimeoutSeconds,
+    Map<String, Double> params) {
   public StrategySpec {
+    params = params == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(params));
     Check.oneOf("strategy.name", name, "fedavg");
     Check.atLeast("strategy.clients_per_round", clientsPerRound, 1);
     Check.atLeast("strategy.evaluate_clients_per_round", evaluateClientsPerRound, 0);
