@@ -57,12 +57,20 @@ public class FedAvg implements Strategy {
 
   @Override
   public List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng) {
-    Config config = fitConfig.apply(round);
+    Config config = fitConfig(round);
     List<ClientInstruction> out = new ArrayList<>();
     for (String id : fitSampler.sample(available, rng)) {
       out.add(new ClientInstruction(id, global, config));
     }
     return out;
+  }
+
+  /**
+   * The training configuration sent to every client in {@code round}; strategies whose clients
+   * need more settings (FedProx's μ, for instance) add their keys here.
+   */
+  protected Config fitConfig(int round) {
+    return fitConfig.apply(round);
   }
 
   @Override
