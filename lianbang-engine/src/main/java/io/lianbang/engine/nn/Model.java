@@ -31,6 +31,7 @@ public final class Model {
   private final Batch batch = new Batch();
   private float[] grad = new float[0];
   private int threads = 1;
+  private GradientCorrection correction;
 
   /** A model of {@code net} trained with {@code loss}, using the kernels selected for this JVM. */
   public Model(String name, Sequential net, Loss loss) {
@@ -138,8 +139,15 @@ public final class Model {
     if (grad.length < n * outputWidth) grad = new float[n * outputWidth];
     double sum = loss.lossSum(out, outputWidth, batch, grad);
     net.backward(grad, n, exec);
+    if (correction != null) correction.apply(net.params());
     optimizer.step(net.params(), exec);
     return sum / n;
+  }
+
+  /** Sets (or clears, with null) the term added to every gradient before the optimizer step. */
+  void gradientCorrection(GradientCorrection c) {
+    if (c != null) c.bind(this, net.params());
+    this.correction = c;
   }
 
   /** Examples per forward pass during evaluation; fixed so results never depend on settings. */
