@@ -19,10 +19,18 @@ import java.util.Objects;
  * @param training local training settings
  * @param evaluateEvery centralized evaluation on the test set every this many rounds (the last
  *     round always), at least 1
+ * @param attack malicious clients, {@link AttackSpec#none()} for none
  */
 public record SimulationSpec(
     String name, long seed, int rounds, int threads, String model,
-    DatasetSpec dataset, PartitionSpec partition, StrategySpec strategy, TrainingSpec training, int evaluateEvery) {
+    DatasetSpec dataset, PartitionSpec partition, StrategySpec strategy, TrainingSpec training, int evaluateEvery,
+    AttackSpec attack) {
+
+  /** A simulation without malicious clients. */
+  public SimulationSpec(String name, long seed, int rounds, int threads, String model,
+      DatasetSpec dataset, PartitionSpec partition, StrategySpec strategy, TrainingSpec training, int evaluateEvery) {
+    this(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, AttackSpec.none());
+  }
 
   public SimulationSpec {
     Objects.requireNonNull(name, "name");
@@ -37,6 +45,7 @@ public record SimulationSpec(
     Objects.requireNonNull(strategy, "strategy");
     Objects.requireNonNull(training, "training");
     Check.atLeast("evaluate_every", evaluateEvery, 1);
+    Objects.requireNonNull(attack, "attack");
     if (strategy.clientsPerRound() > partition.numClients()) {
       throw new IllegalArgumentException("strategy.clients_per_round must not exceed partition.num_clients ("
           + partition.numClients() + "), got " + strategy.clientsPerRound());
