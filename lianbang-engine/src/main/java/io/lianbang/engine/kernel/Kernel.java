@@ -1,0 +1,68 @@
+package io.lianbang.engine.kernel;
+
+/**
+ * The numeric kernels of the training engine. Obtain an instance from {@link Kernels}.
+ *
+ * <p>All matrices are float arrays with an offset and explicit strides. Every output element is
+ * computed as {@code acc = init; for (p = 0; p < k; p++) acc = fma(A(i,p), B(p,j), acc)}, so the
+ * result does not depend on the implementation, on the number of threads, or on JIT state.
+ *
+ * <p>Implementations are stateless and thread-safe.
+ */
+public interface Kernel {
+
+  /** A short name for logs, e.g. {@code "vector(512-bit)"} or {@code "scalar"}. */
+  String name();
+
+  /**
+   * General matrix multiplication {@code C = init + A·B} with {@code A} of {@code m×k},
+   * {@code B} of {@code k×n} and {@code C} of {@code m×n}.
+   *
+   * <p>{@code A(i,p)} is {@code a[aOffset + i*aRowStride + p*aColStride]}, so both {@code A} and
+   * its transpose can be read in place. {@code B} and {@code C} are row-major with leading
+   * dimensions {@code ldb} and {@code ldc}. {@code bias} is read only for
+   * {@link GemmInit#ROW_BIAS} and {@link GemmInit#COLUMN_BIAS}.
+   *
+   * @param threads intra-op threads to use (at least 1); any value gives the same bits
+   */
+  void gemm(int m, int n, int k,
+            float[] a, int aOffset, int aRowStride, int aColStride,
+            float[] b, int bOffset, int ldb,
+            float[] c, int cOffset, int ldc,
+            GemmInit init, float[] bias, int biasOffset,
+            int threads);
+
+  /**
+   * Column sums of the row-major {@code m×n} matrix {@code x}: {@code out[j] = x[0][j] + x[1][j]
+   * + ...} added in row order, starting from zero or, if {@code accumulate}, from {@code out[j]}.
+   */
+  void columnSums(int m, int n, float[] x, int xOffset, int ldx, float[] out, int outOffset, boolean accumulate);
+
+  /**
+   * Row sums of the row-major {@code m×n} matrix {@code x}, each added left to right in one
+   * chain: {@code out[i] (+)= x[i][0] + x[i][1] + ...}.
+   */
+  default void rowSums(int m, int n, float[] x, int xOffset, int ldx, float[] out, int outOffset, boolean accumulate) {
+    for (int i = 0; i < m; i++) {
+      float s = accumulate ? out[outOffset + i] : 0f;
+      int row = xOffset + i * ldx;
+      for (int j = 0; j < n; j++) s += x[row + j];
+      out[outOffset + i] = s;
+    }
+  }
+
+  /** Writes the transpose of the row-major {@code m×n} matrix {@code src} to {@code dst} ({@code n×m}). */
+  default void transpose(int m, int n, float[] src, int srcOffset, float[] dst, int dstOffset) {
+    final int t = 32;
+    for (int i0 = 0; i0 < m; i0 += t) {
+      int i1 = Math.min(m, i0 + t);
+      for (int j0 = 0; j0 < n; j0 += t) {
+        int j1 = Math.min(n, j0 + t);
+        for (int i = i0; i < i1; i++) {
+          int s = srcOffset + i * n;
+          for (int j = j0; j < j1; j++) dst[dstOffset + j * m + i] = src[s + j];
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,500 @@
+package io.lianbang.engine.kernel;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels on the JDK Vector API, register-blocked for AVX-512 (and AVX2).
+ *
+ * <p>The GEMM walks the output in panels of {@value #COLS} vectors; within a panel it steps
+ * through the reduction in blocks of {@value #KC} indices so that the slice of {@code B} stays in
+ * the L1 cache, and for each block of up to 8 rows keeps all partial sums of the block in
+ * registers. Each partial sum lives in one lane and is updated by a broadcast-FMA for every
+ * reduction index in ascending order, exactly as {@link ScalarKernel} does with
+ * {@code Math.fma}, so both produce the same bits. No horizontal reduction is used.
+ *
+ * <p>Partial sums start from a row-strided "start" array: {@code C} itself (accumulate, or any
+ * reduction block after the first), the bias (stride 0), or a shared zero array (stride 0).
+ * Row biases are first copied into {@code C} and then accumulated onto.
+ *
+ * <p>This class references {@code jdk.incubator.vector} and must only be loaded when that module
+ * is present; {@link Kernels} instantiates it reflectively.
+ */
+final class VectorKernel extends AbstractKernel {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  /** Full vectors per column panel. */
+  static final int COLS = 3;
+  /** Reduction indices per cache block. */
+  static final int KC = 128;
+  /** Read-only zeros used as the start of {@link GemmInit#ZERO} products; grows on demand. */
+  private static volatile float[] zeros = new float[1024];
+
+  @Override
+  public String name() {
+    return "vector(" + S.vectorBitSize() + "-bit)";
+  }
+
+  @Override
+  int columnPanel() {
+    return COLS * L;
+  }
+
+  @Override
+  int columnUnit() {
+    return L;
+  }
+
+  private static float[] zeros(int n) {
+    float[] z = zeros;
+    if (z.length < n) {
+      z = new float[Math.max(n, 2 * z.length)];
+      zeros = z;
+    }
+    return z;
+  }
+
+  @Override
+  void tile(Gemm g, int m0, int m1, int n0, int n1) {
+    GemmInit init = g.init;
+    if (init == GemmInit.ROW_BIAS) {
+      for (int i = m0; i < m1; i++) {
+        int ci = g.cOffset + i * g.ldc;
+        Arrays.fill(g.c, ci + n0, ci + n1, g.bias[g.biasOffset + i]);
+      }
+      init = GemmInit.ACCUMULATE;
+    }
+    final float[] start;
+    final int startOffset;
+    final int startStride;
+    switch (init) {
+      case ZERO:
+        start = zeros(n1);
+        startOffset = 0;
+        startStride = 0;
+        break;
+      case COLUMN_BIAS:
+        start = g.bias;
+        startOffset = g.biasOffset;
+        startStride = 0;
+        break;
+      default:
+        start = g.c;
+        startOffset = g.cOffset;
+        startStride = g.ldc;
+    }
+    final int panel = COLS * L;
+    int j = n0;
+    for (; j + panel <= n1; j += panel) {
+      for (int kb = 0; kb < g.k || kb == 0; kb += KC) {
+        int ke = Math.min(g.k, kb + KC);
+        float[] s = kb == 0 ? start : g.c;
+        int so = kb == 0 ? startOffset : g.cOffset;
+        int ss = kb == 0 ? startStride : g.ldc;
+        int i = m0;
+        for (; i + 8 <= m1; i += 8) full8(g, i, j, kb, ke, s, so + i * ss + j, ss);
+        for (; i + 4 <= m1; i += 4) full4(g, i, j, kb, ke, s, so + i * ss + j, ss);
+        for (; i + 2 <= m1; i += 2) full2(g, i, j, kb, ke, s, so + i * ss + j, ss);
+        for (; i < m1; i++) full1(g, i, j, kb, ke, s, so + i * ss + j, ss);
+      }
+    }
+    for (; j < n1; j += L) {
+      VectorMask<Float> mask = S.indexInRange(j, n1);
+      for (int kb = 0; kb < g.k || kb == 0; kb += KC) {
+        int ke = Math.min(g.k, kb + KC);
+        float[] s = kb == 0 ? start : g.c;
+        int so = kb == 0 ? startOffset : g.cOffset;
+        int ss = kb == 0 ? startStride : g.ldc;
+        int i = m0;
+        for (; i + 8 <= m1; i += 8) masked8(g, i, j, kb, ke, s, so + i * ss + j, ss, mask);
+        for (; i + 4 <= m1; i += 4) masked4(g, i, j, kb, ke, s, so + i * ss + j, ss, mask);
+        for (; i + 2 <= m1; i += 2) masked2(g, i, j, kb, ke, s, so + i * ss + j, ss, mask);
+        for (; i < m1; i++) masked1(g, i, j, kb, ke, s, so + i * ss + j, ss, mask);
+      }
+    }
+  }
+
+  private static void full8(Gemm g, int i, int j, int kb, int ke, float[] s, int s0, int ss) {
+    final float[] a = g.a;
+    final float[] b = g.b;
+    final int acs = g.aColStride;
+    final int ldb = g.ldb;
+    final int a0 = g.aOffset + i * g.aRowStride;
+    final int a1 = a0 + g.aRowStride;
+    final int a2 = a1 + g.aRowStride;
+    final int a3 = a2 + g.aRowStride;
+    final int a4 = a3 + g.aRowStride;
+    final int a5 = a4 + g.aRowStride;
+    final int a6 = a5 + g.aRowStride;
+    final int a7 = a6 + g.aRowStride;
+    FloatVector s00 = FloatVector.fromArray(S, s, s0);
+    FloatVector s01 = FloatVector.fromArray(S, s, s0 + L);
+    FloatVector s02 = FloatVector.fromArray(S, s, s0 + 2 * L);
+    FloatVector s10 = FloatVector.fromArray(S, s, s0 + ss);
+    FloatVector s11 = FloatVector.fromArray(S, s, s0 + ss + L);
+    FloatVector s12 = FloatVector.fromArray(S, s, s0 + ss + 2 * L);
+    FloatVector s20 = FloatVector.fromArray(S, s, s0 + 2 * ss);
+    FloatVector s21 = FloatVector.fromArray(S, s, s0 + 2 * ss + L);
+    FloatVector s22 = FloatVector.fromArray(S, s, s0 + 2 * ss + 2 * L);
+    FloatVector s30 = FloatVector.fromArray(S, s, s0 + 3 * ss);
+    FloatVector s31 = FloatVector.fromArray(S, s, s0 + 3 * ss + L);
+    FloatVector s32 = FloatVector.fromArray(S, s, s0 + 3 * ss + 2 * L);
+    FloatVector s40 = FloatVector.fromArray(S, s, s0 + 4 * ss);
+    FloatVector s41 = FloatVector.fromArray(S, s, s0 + 4 * ss + L);
+    FloatVector s42 = FloatVector.fromArray(S, s, s0 + 4 * ss + 2 * L);
+    FloatVector s50 = FloatVector.fromArray(S, s, s0 + 5 * ss);
+    FloatVector s51 = FloatVector.fromArray(S, s, s0 + 5 * ss + L);
+    FloatVector s52 = FloatVector.fromArray(S, s, s0 + 5 * ss + 2 * L);
+    FloatVector s60 = FloatVector.fromArray(S, s, s0 + 6 * ss);
+    FloatVector s61 = FloatVector.fromArray(S, s, s0 + 6 * ss + L);
+    FloatVector s62 = FloatVector.fromArray(S, s, s0 + 6 * ss + 2 * L);
+    FloatVector s70 = FloatVector.fromArray(S, s, s0 + 7 * ss);
+    FloatVector s71 = FloatVector.fromArray(S, s, s0 + 7 * ss + L);
+    FloatVector s72 = FloatVector.fromArray(S, s, s0 + 7 * ss + 2 * L);
+    for (int p = kb; p < ke; p++) {
+      final int bo = g.bOffset + p * ldb + j;
+      final FloatVector b0 = FloatVector.fromArray(S, b, bo);
+      final FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+      final FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+      final int ap = p * acs;
+      FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+      s00 = x.fma(b0, s00);
+      s01 = x.fma(b1, s01);
+      s02 = x.fma(b2, s02);
+      x = FloatVector.broadcast(S, a[a1 + ap]);
+      s10 = x.fma(b0, s10);
+      s11 = x.fma(b1, s11);
+      s12 = x.fma(b2, s12);
+      x = FloatVector.broadcast(S, a[a2 + ap]);
+      s20 = x.fma(b0, s20);
+      s21 = x.fma(b1, s21);
+      s22 = x.fma(b2, s22);
+      x = FloatVector.broadcast(S, a[a3 + ap]);
+      s30 = x.fma(b0, s30);
+      s31 = x.fma(b1, s31);
+      s32 = x.fma(b2, s32);
+      x = FloatVector.broadcast(S, a[a4 + ap]);
+      s40 = x.fma(b0, s40);
+      s41 = x.fma(b1, s41);
+      s42 = x.fma(b2, s42);
+      x = FloatVector.broadcast(S, a[a5 + ap]);
+      s50 = x.fma(b0, s50);
+      s51 = x.fma(b1, s51);
+      s52 = x.fma(b2, s52);
+      x = FloatVector.broadcast(S, a[a6 + ap]);
+      s60 = x.fma(b0, s60);
+      s61 = x.fma(b1, s61);
+      s62 = x.fma(b2, s62);
+      x = FloatVector.broadcast(S, a[a7 + ap]);
+      s70 = x.fma(b0, s70);
+      s71 = x.fma(b1, s71);
+      s72 = x.fma(b2, s72);
+    }
+    final float[] c = g.c;
+    final int c0 = g.cOffset + i * g.ldc + j;
+    final int c1 = c0 + g.ldc;
+    final int c2 = c1 + g.ldc;
+    final int c3 = c2 + g.ldc;
+    final int c4 = c3 + g.ldc;
+    final int c5 = c4 + g.ldc;
+    final int c6 = c5 + g.ldc;
+    final int c7 = c6 + g.ldc;
+    s00.intoArray(c, c0);
+    s01.intoArray(c, c0 + L);
+    s02.intoArray(c, c0 + 2 * L);
+    s10.intoArray(c, c1);
+    s11.intoArray(c, c1 + L);
+    s12.intoArray(c, c1 + 2 * L);
+    s20.intoArray(c, c2);
+    s21.intoArray(c, c2 + L);
+    s22.intoArray(c, c2 + 2 * L);
+    s30.intoArray(c, c3);
+    s31.intoArray(c, c3 + L);
+    s32.intoArray(c, c3 + 2 * L);
+    s40.intoArray(c, c4);
+    s41.intoArray(c, c4 + L);
+    s42.intoArray(c, c4 + 2 * L);
+    s50.intoArray(c, c5);
+    s51.intoArray(c, c5 + L);
+    s52.intoArray(c, c5 + 2 * L);
+    s60.intoArray(c, c6);
+    s61.intoArray(c, c6 + L);
+    s62.intoArray(c, c6 + 2 * L);
+    s70.intoArray(c, c7);
+    s71.intoArray(c, c7 + L);
+    s72.intoArray(c, c7 + 2 * L);
+  }
+
+  private static void full4(Gemm g, int i, int j, int kb, int ke, float[] s, int s0, int ss) {
+    final float[] a = g.a;
+    final float[] b = g.b;
+    final int acs = g.aColStride;
+    final int ldb = g.ldb;
+    final int a0 = g.aOffset + i * g.aRowStride;
+    final int a1 = a0 + g.aRowStride;
+    final int a2 = a1 + g.aRowStride;
+    final int a3 = a2 + g.aRowStride;
+    FloatVector s00 = FloatVector.fromArray(S, s, s0);
+    FloatVector s01 = FloatVector.fromArray(S, s, s0 + L);
+    FloatVector s02 = FloatVector.fromArray(S, s, s0 + 2 * L);
+    FloatVector s10 = FloatVector.fromArray(S, s, s0 + ss);
+    FloatVector s11 = FloatVector.fromArray(S, s, s0 + ss + L);
+    FloatVector s12 = FloatVector.fromArray(S, s, s0 + ss + 2 * L);
+    FloatVector s20 = FloatVector.fromArray(S, s, s0 + 2 * ss);
+    FloatVector s21 = FloatVector.fromArray(S, s, s0 + 2 * ss + L);
+    FloatVector s22 = FloatVector.fromArray(S, s, s0 + 2 * ss + 2 * L);
+    FloatVector s30 = FloatVector.fromArray(S, s, s0 + 3 * ss);
+    FloatVector s31 = FloatVector.fromArray(S, s, s0 + 3 * ss + L);
+    FloatVector s32 = FloatVector.fromArray(S, s, s0 + 3 * ss + 2 * L);
+    for (int p = kb; p < ke; p++) {
+      final int bo = g.bOffset + p * ldb + j;
+      final FloatVector b0 = FloatVector.fromArray(S, b, bo);
+      final FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+      final FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+      final int ap = p * acs;
+      FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+      s00 = x.fma(b0, s00);
+      s01 = x.fma(b1, s01);
+      s02 = x.fma(b2, s02);
+      x = FloatVector.broadcast(S, a[a1 + ap]);
+      s10 = x.fma(b0, s10);
+      s11 = x.fma(b1, s11);
+      s12 = x.fma(b2, s12);
+      x = FloatVector.broadcast(S, a[a2 + ap]);
+      s20 = x.fma(b0, s20);
+      s21 = x.fma(b1, s21);
+      s22 = x.fma(b2, s22);
+      x = FloatVector.broadcast(S, a[a3 + ap]);
+      s30 = x.fma(b0, s30);
+      s31 = x.fma(b1, s31);
+      s32 = x.fma(b2, s32);
+    }
+    final float[] c = g.c;
+    final int c0 = g.cOffset + i * g.ldc + j;
+    final int c1 = c0 + g.ldc;
+    final int c2 = c1 + g.ldc;
+    final int c3 = c2 + g.ldc;
+    s00.intoArray(c, c0);
+    s01.intoArray(c, c0 + L);
+    s02.intoArray(c, c0 + 2 * L);
+    s10.intoArray(c, c1);
+    s11.intoArray(c, c1 + L);
+    s12.intoArray(c, c1 + 2 * L);
+    s20.intoArray(c, c2);
+    s21.intoArray(c, c2 + L);
+    s22.intoArray(c, c2 + 2 * L);
+    s30.intoArray(c, c3);
+    s31.intoArray(c, c3 + L);
+    s32.intoArray(c, c3 + 2 * L);
+  }
+
+  private static void full2(Gemm g, int i, int j, int kb, int ke, float[] s, int s0, int ss) {
+    final float[] a = g.a;
+    final float[] b = g.b;
+    final int acs = g.aColStride;
+    final int ldb = g.ldb;
+    final int a0 = g.aOffset + i * g.aRowStride;
+    final int a1 = a0 + g.aRowStride;
+    FloatVector s00 = FloatVector.fromArray(S, s, s0);
+    FloatVector s01 = FloatVector.fromArray(S, s, s0 + L);
+    FloatVector s02 = FloatVector.fromArray(S, s, s0 + 2 * L);
+    FloatVector s10 = FloatVector.fromArray(S, s, s0 + ss);
+    FloatVector s11 = FloatVector.fromArray(S, s, s0 + ss + L);
+    FloatVector s12 = FloatVector.fromArray(S, s, s0 + ss + 2 * L);
+    for (int p = kb; p < ke; p++) {
+      final int bo = g.bOffset + p * ldb + j;
+      final FloatVector b0 = FloatVector.fromArray(S, b, bo);
+      final FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+      final FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+      final int ap = p * acs;
+      FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+      s00 = x.fma(b0, s00);
+      s01 = x.fma(b1, s01);
+      s02 = x.fma(b2, s02);
+      x = FloatVector.broadcast(S, a[a1 + ap]);
+      s10 = x.fma(b0, s10);
+      s11 = x.fma(b1, s11);
+      s12 = x.fma(b2, s12);
+    }
+    final float[] c = g.c;
+    final int c0 = g.cOffset + i * g.ldc + j;
+    final int c1 = c0 + g.ldc;
+    s00.intoArray(c, c0);
+    s01.intoArray(c, c0 + L);
+    s02.intoArray(c, c0 + 2 * L);
+    s10.intoArray(c, c1);
+    s11.intoArray(c, c1 + L);
+    s12.intoArray(c, c1 + 2 * L);
+  }
+
+  private static void full1(Gemm g, int i, int j, int kb, int ke, float[] s, int s0, int ss) {
+    final float[] a = g.a;
+    final float[] b = g.b;
+    final int acs = g.aColStride;
+    final int ldb = g.ldb;
+    final int a0 = g.aOffset + i * g.aRowStride;
+    FloatVector s00 = FloatVector.fromArray(S, s, s0);
+    FloatVector s01 = FloatVector.fromArray(S, s, s0 + L);
+    FloatVector s02 = FloatVector.fromArray(S, s, s0 + 2 * L);
+    for (int p = kb; p < ke; p++) {
+      final int bo = g.bOffset + p * ldb + j;
+      final FloatVector b0 = FloatVector.fromArray(S, b, bo);
+      final FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+      final FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+      final int ap = p * acs;
+      FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+      s00 = x.fma(b0, s00);
+      s01 = x.fma(b1, s01);
+      s02 = x.fma(b2, s02);
+    }
+    final float[] c = g.c;
+    final int c0 = g.cOffset + i * g.ldc + j;
+    s00.intoArray(c, c0);
+    s01.intoArray(c, c0 + L);
+    s02.intoArray(c, c0 + 2 * L);
+  }
+
+  private static void masked8(Gemm g, int i, int j, int kb, int ke, float[] s, int s0, int ss, VectorMask<Float> mask) {
+    final float[] a = g.a;
+    final float[] b = g.b;
+    final int acs = g.aColStride;
+    final int ldb = g.ldb;
+    final int a0 = g.aOffset + i * g.aRowStride;
+    final int a1 = a0 + g.aRowStride;
+    final int a2 = a1 + g.aRowStride;
+    final int a3 = a2 + g.aRowStride;
+    final int a4 = a3 + g.aRowStride;
+    final int a5 = a4 + g.aRowStride;
+    final int a6 = a5 + g.aRowStride;
+    final int a7 = a6 + g.aRowStride;
+    FloatVector s00 = FloatVector.fromArray(S, s, s0, mask);
+    FloatVector s10 = FloatVector.fromArray(S, s, s0 + ss, mask);
+    FloatVector s20 = FloatVector.fromArray(S, s, s0 + 2 * ss, mask);
+    FloatVector s30 = FloatVector.fromArray(S, s, s0 + 3 * ss, mask);
+    FloatVector s40 = FloatVector.fromArray(S, s, s0 + 4 * ss, mask);
+    FloatVector s50 = FloatVector.fromArray(S, s, s0 + 5 * ss, mask);
+    FloatVector s60 = FloatVector.fromArray(S, s, s0 + 6 * ss, mask);
+    FloatVector s70 = FloatVector.fromArray(S, s, s0 + 7 * ss, mask);
+    for (int p = kb; p < ke; p++) {
+      final int bo = g.bOffset + p * ldb + j;
+      final FloatVector b0 = FloatVector.fromArray(S, b, bo, mask);
+      final int ap = p * acs;
+      FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+      s00 = x.fma(b0, s00);
+      x = FloatVector.broadcast(S, a[a1 + ap]);
+      s10 = x.fma(b0, s10);
+      x = FloatVector.broadcast(S, a[a2 + ap]);
+      s20 = x.fma(b0, s20);
+      x = FloatVector.broadcast(S, a[a3 + ap]);
+      s30 = x.fma(b0, s30);
+      x = FloatVector.broadcast(S, a[a4 + ap]);
+      s40 = x.fma(b0, s40);
+      x = FloatVector.broadcast(S, a[a5 + ap]);
+      s50 = x.fma(b0, s50);
+      x = FloatVector.broadcast(S, a[a6 + ap]);
+      s60 = x.fma(b0, s60);
+      x = FloatVector.broadcast(S, a[a7 + ap]);
+      s70 = x.fma(b0, s70);
+    }
+    final float[] c = g.c;
+    final int c0 = g.cOffset + i * g.ldc + j;
+    final int c1 = c0 + g.ldc;
+    final int c2 = c1 + g.ldc;
+    final int c3 = c2 + g.ldc;
+    final int c4 = c3 + g.ldc;
+    final int c5 = c4 + g.ldc;
+    final int c6 = c5 + g.ldc;
+    final int c7 = c6 + g.ldc;
+    s00.intoArray(c, c0, mask);
+    s10.intoArray(c, c1, mask);
+    s20.intoArray(c, c2, mask);
+    s30.intoArray(c, c3, mask);
+    s40.intoArray(c, c4, mask);
+    s50.intoArray(c, c5, mask);
+    s60.intoArray(c, c6, mask);
+    s70.intoArray(c, c7, mask);
+  }
+
+  private static void masked4(Gemm g, int i, int j, int kb, int ke, float[] s, int s0, int ss, VectorMask<Float> mask) {
+    final float[] a = g.a;
+    final float[] b = g.b;
+    final int acs = g.aColStride;
+    final int ldb = g.ldb;
+    final int a0 = g.aOffset + i * g.aRowStride;
+    final int a1 = a0 + g.aRowStride;
+    final int a2 = a1 + g.aRowStride;
+    final int a3 = a2 + g.aRowStride;
+    FloatVector s00 = FloatVector.fromArray(S, s, s0, mask);
+    FloatVector s10 = FloatVector.fromArray(S, s, s0 + ss, mask);
+    FloatVector s20 = FloatVector.fromArray(S, s, s0 + 2 * ss, mask);
+    FloatVector s30 = FloatVector.fromArray(S, s, s0 + 3 * ss, mask);
+    for (int p = kb; p < ke; p++) {
+      final int bo = g.bOffset + p * ldb + j;
+      final FloatVector b0 = FloatVector.fromArray(S, b, bo, mask);
+      final int ap = p * acs;
+      FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+      s00 = x.fma(b0, s00);
+      x = FloatVector.broadcast(S, a[a1 + ap]);
+      s10 = x.fma(b0, s10);
+      x = FloatVector.broadcast(S, a[a2 + ap]);
+      s20 = x.fma(b0, s20);
+      x = FloatVector.broadcast(S, a[a3 + ap]);
+      s30 = x.fma(b0, s30);
+    }
+    final float[] c = g.c;
+    final int c0 = g.cOffset + i * g.ldc + j;
+    final int c1 = c0 + g.ldc;
+    final int c2 = c1 + g.ldc;
+    final int c3 = c2 + g.ldc;
+    s00.intoArray(c, c0, mask);
+    s10.intoArray(c, c1, mask);
+    s20.intoArray(c, c2, mask);
+    s30.intoArray(c, c3, mask);
+  }
+
+  private static void masked2(Gemm g, int i, int j, int kb, int ke, float[] s, int s0, int ss, VectorMask<Float> mask) {
+    final float[] a = g.a;
+    final float[] b = g.b;
+    final int acs = g.aColStride;
+    final int ldb = g.ldb;
+    final int a0 = g.aOffset + i * g.aRowStride;
+    final int a1 = a0 + g.aRowStride;
+    FloatVector s00 = FloatVector.fromArray(S, s, s0, mask);
+    FloatVector s10 = FloatVector.fromArray(S, s, s0 + ss, mask);
+    for (int p = kb; p < ke; p++) {
+      final int bo = g.bOffset + p * ldb + j;
+      final FloatVector b0 = FloatVector.fromArray(S, b, bo, mask);
+      final int ap = p * acs;
+      FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+      s00 = x.fma(b0, s00);
+      x = FloatVector.broadcast(S, a[a1 + ap]);
+      s10 = x.fma(b0, s10);
+    }
+    final float[] c = g.c;
+    final int c0 = g.cOffset + i * g.ldc + j;
+    final int c1 = c0 + g.ldc;
+    s00.intoArray(c, c0, mask);
+    s10.intoArray(c, c1, mask);
+  }
+
+  private static void masked1(Gemm g, int i, int j, int kb, int ke, float[] s, int s0, int ss, VectorMask<Float> mask) {
+    final float[] a = g.a;
+    final float[] b = g.b;
+    final int acs = g.aColStride;
+    final int ldb = g.ldb;
+    final int a0 = g.aOffset + i * g.aRowStride;
+    FloatVector s00 = FloatVector.fromArray(S, s, s0, mask);
+    for (int p = kb; p < ke; p++) {
+      final int bo = g.bOffset + p * ldb + j;
+      final FloatVector b0 = FloatVector.fromArray(S, b, bo, mask);
+      final int ap = p * acs;
+      FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+      s00 = x.fma(b0, s00);
+    }
+    final float[] c = g.c;
+    final int c0 = g.cOffset + i * g.ldc + j;
+    s00.intoArray(c, c0, mask);
+  }
+}

@@ -1,0 +1,158 @@
+package io.lianbang.engine.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class KernelTest {
+  private static final int[] SIZES = {1, 3, 17, 33, 200};
+
+  static List<Kernel> kernels() {
+    List<Kernel> k = new ArrayList<>();
+    k.add(Kernels.scalar());
+    if (Kernels.vectorModulePresent()) k.add(Kernels.vector());
+    return k;
+  }
+
+  static Stream<Arguments> shapes() {
+    List<Arguments> out = new ArrayList<>();
+    for (int m : SIZES) for (int n : SIZES) for (int k : new int[] {1, 17, 200}) out.add(Arguments.of(m, n, k));
+    out.add(Arguments.of(10, 200, 784));
+    out.add(Arguments.of(9, 65, 300));
+    return out.stream();
+  }
+
+  private static float[] random(SplittableRandom r, int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) x[i] = (float) (r.nextDouble() * 2 - 1);
+    return x;
+  }
+
+  /** The contract, written out literally: one in-order fma chain per element. */
+  private static float[] reference(int m, int n, int k, float[] a, int ars, int acs, float[] b, float[] c0,
+                                   GemmInit init, float[] bias) {
+    float[] c = new float[m * n];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        float acc;
+        switch (init) {
+          case ZERO: acc = 0f; break;
+          case ACCUMULATE: acc = c0[i * n + j]; break;
+          case ROW_BIAS: acc = bias[i]; break;
+          default: acc = bias[j];
+        }
+        for (int p = 0; p < k; p++) acc = Math.fma(a[i * ars + p * acs], b[p * n + j], acc);
+        c[i * n + j] = acc;
+      }
+    }
+    return c;
+  }
+
+  @ParameterizedTest(name = "m={0} n={1} k={2}")
+  @MethodSource("shapes")
+  void gemmMatchesInOrderFmaChainForEveryKernelInitLayoutAndThreadCount(int m, int n, int k) {
+    SplittableRandom r = new SplittableRandom(31L * m + 7L * n + k);
+    float[] a = random(r, m * k);
+    float[] b = random(r, k * n);
+    float[] c0 = random(r, m * n);
+    float[] bias = random(r, Math.max(m, n));
+    for (GemmInit init : GemmInit.values()) {
+      for (boolean transposedA : new boolean[] {false, true}) {
+        int ars = transposedA ? 1 : k;
+        int acs = transposedA ? m : 1;
+        float[] want = reference(m, n, k, a, ars, acs, b, c0, init, bias);
+        for (Kernel kernel : kernels()) {
+          for (int threads = 1; threads <= 3; threads++) {
+            float[] c = c0.clone();
+            kernel.gemm(m, n, k, a, 0, ars, acs, b, 0, n, c, 0, n, init, bias, 0, threads);
+            assertArrayEquals(want, c, kernel + " init=" + init + " transposedA=" + transposedA + " threads=" + threads);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void gemmHonoursOffsetsAndLeadingDimensions() {
+    SplittableRandom r = new SplittableRandom(5);
+    int m = 7, n = 19, k = 13, lda = 20, ldb = 23, ldc = 29;
+    float[] a = random(r, 3 + m * lda);
+    float[] b = random(r, 5 + k * ldb);
+    for (Kernel kernel : kernels()) {
+      float[] c = new float[11 + m * ldc];
+      kernel.gemm(m, n, k, a, 3, lda, 1, b, 5, ldb, c, 11, ldc, GemmInit.ZERO, null, 0, 2);
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          float acc = 0f;
+          for (int p = 0; p < k; p++) acc = Math.fma(a[3 + i * lda + p], b[5 + p * ldb + j], acc);
+          assertEquals(acc, c[11 + i * ldc + j], kernel + " c[" + i + "][" + j + "]");
+        }
+        for (int j = n; j < ldc && 11 + i * ldc + j < c.length; j++) {
+          assertEquals(0f, c[11 + i * ldc + j], kernel + " wrote outside row " + i + " at column " + j);
+        }
+      }
+    }
+  }
+
+  @Test
+  void scalarAndVectorAgreeBitForBitOnLargeProducts() {
+    if (!Kernels.vectorModulePresent()) return;
+    SplittableRandom r = new SplittableRandom(11);
+    int m = 64, n = 200, k = 784;
+    float[] a = random(r, m * k);
+    float[] b = random(r, k * n);
+    float[] bias = random(r, n);
+    float[] cs = new float[m * n];
+    float[] cv = new float[m * n];
+    Kernels.scalar().gemm(m, n, k, a, 0, k, 1, b, 0, n, cs, 0, n, GemmInit.COLUMN_BIAS, bias, 0, 1);
+    Kernels.vector().gemm(m, n, k, a, 0, k, 1, b, 0, n, cv, 0, n, GemmInit.COLUMN_BIAS, bias, 0, 2);
+    assertArrayEquals(cs, cv);
+  }
+
+  @Test
+  void columnAndRowSumsAddInFixedOrder() {
+    float[] x = {1e8f, 1f, -1e8f, 1f, 2f, 3f};
+    for (Kernel kernel : kernels()) {
+      float[] cols = new float[2];
+      kernel.columnSums(3, 2, x, 0, 2, cols, 0, false);
+      assertArrayEquals(new float[] {(1e8f + -1e8f) + 2f, (1f + 1f) + 3f}, cols);
+      float[] rows = {10f, 0f, 0f};
+      kernel.rowSums(3, 2, x, 0, 2, rows, 0, true);
+      assertArrayEquals(new float[] {10f + 1e8f + 1f, 0f + -1e8f + 1f, 0f + 2f + 3f}, rows);
+    }
+  }
+
+  @Test
+  void transposeSwapsIndices() {
+    float[] src = {1, 2, 3, 4, 5, 6};
+    float[] dst = new float[6];
+    Kernels.scalar().transpose(2, 3, src, 0, dst, 0);
+    assertArrayEquals(new float[] {1, 4, 2, 5, 3, 6}, dst);
+  }
+
+  @Test
+  void gemmRejectsOutOfRangeOperandsNamingThem() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+        Kernels.get().gemm(2, 2, 2, new float[3], 0, 2, 1, new float[4], 0, 2, new float[4], 0, 2,
+            GemmInit.ZERO, null, 0, 1));
+    assertTrue(e.getMessage().contains("gemm a"), e.getMessage());
+  }
+
+  @Test
+  void selectionFollowsModuleAndVersionUnlessOverridden() {
+    String forced = System.getProperty(Kernels.PROPERTY);
+    if (forced != null) return;
+    boolean vector = Kernels.get().name().startsWith("vector");
+    assertEquals(Kernels.vectorPreferred(), vector, "selected " + Kernels.get());
+  }
+}
