@@ -41,8 +41,9 @@ def parse_args(argv):
     p.add_argument("--threads", type=int, default=2, help="intra-op threads, also OMP_NUM_THREADS (default 2)")
     p.add_argument("--samples", type=int, default=60000,
                    help="training samples in the timed run, at most 60000 = one epoch (default 60000)")
-    p.add_argument("--warmup", type=int, default=2000,
-                   help="samples trained before timing starts, not counted (default 2000)")
+    p.add_argument("--warmup-batches", type=int, default=200,
+                   help="batches trained before timing starts, not counted; the same default as "
+                        "io.lianbang.bench.TrainThroughput (default 200)")
     p.add_argument("--lr", type=float, default=0.05, help="SGD learning rate (default 0.05)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--data", default=None,
@@ -57,8 +58,8 @@ def parse_args(argv):
         p.error(f"--threads must be at least 1, got {a.threads}")
     if not 1 <= a.samples <= 60000:
         p.error(f"--samples must be in [1, 60000], got {a.samples}")
-    if a.warmup < 0:
-        p.error(f"--warmup must not be negative, got {a.warmup}")
+    if a.warmup_batches < 0:
+        p.error(f"--warmup-batches must not be negative, got {a.warmup_batches}")
     return a
 
 
@@ -214,11 +215,11 @@ def main(argv):
     opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.0)
     params = sum(p.numel() for p in model.parameters())
     print(f"workload: model={args.model} ({params} parameters) batch={args.batch} "
-          f"samples={args.samples} warmup={args.warmup} lr={args.lr} SGD without momentum")
+          f"samples={args.samples} warmup batches={args.warmup_batches} lr={args.lr} SGD without momentum")
 
     model.train()
-    if args.warmup > 0:
-        warm = torch.randperm(x.shape[0], generator=gen)[:args.warmup]
+    if args.warmup_batches > 0:
+        warm = torch.randperm(x.shape[0], generator=gen)[:min(x.shape[0], args.warmup_batches * args.batch)]
         train(torch, model, loss_fn, opt, x, y, warm, args.batch)
 
     order = torch.randperm(x.shape[0], generator=gen)[:args.samples]
