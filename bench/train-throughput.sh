@@ -20,7 +20,7 @@ EPOCH=60000
 THREADS=2
 REPEAT=3
 DATA_DIR=""
-LENET_SAMPLES=20000
+LENET_SAMPLES=$EPOCH
 WORKLOADS="mlp-b10,mlp-b64,lenet-b64"
 SKIP_BUILD=0
 PYTHON="${LIANBANG_PYTHON:-/usr/bin/python3}"
@@ -39,7 +39,8 @@ Options:
   --data DIR          Fashion-MNIST directory with the *-ubyte.gz files (default:
                       /usr/share/datasets/fashion-mnist, then <repo>/datasets/fashion-mnist)
   --lenet-samples N   training samples for the LeNet workload, same in both engines
-                      (default $LENET_SAMPLES; $EPOCH = one epoch)
+                      (default $EPOCH = one epoch; fewer are passed to both engines as
+                      --samples N)
   --workloads LIST    comma-separated subset of: mlp-b10,mlp-b64,lenet-b64 (default all)
   --skip-build        do not run ./mvnw install first (use the classes already built)
   -h, --help          this help
@@ -240,11 +241,12 @@ run_one() {
   local engine="$1" label="$2" log="$3"; shift 3
   local before after times rc=0
   before="$(cpu_busy_jiffies)"
-  { TIMEFORMAT='%R %U %S'; time "$@" >"$log" 2>&1; } 2>"$log.time" || rc=$?
+  { TIMEFORMAT='%R %U %S'; time "$@" >"$log" 2>"$log.stderr"; } 2>"$log.time" || rc=$?
   after="$(cpu_busy_jiffies)"
   if [[ $rc -ne 0 ]]; then
-    echo "  $engine run failed (exit $rc); last lines of $log:" >&2
-    tail -n 20 "$log" >&2
+    echo "  $engine run failed (exit $rc); last lines of $log and $log.stderr:" >&2
+    tail -n 10 "$log" >&2
+    tail -n 20 "$log.stderr" >&2
     exit 1
   fi
   RUN_RATE="$(tail -n 1 "$log" | sed -n 's/^samples_per_sec=\([0-9][0-9.eE+-]*\)$/\1/p')"
