@@ -3,7 +3,7 @@
 # cores, in one invocation. See bench/README.md for what is measured and how to read the ratio.
 #
 # Usage: bench/train-throughput.sh [--threads T] [--repeat R] [--data DIR] [--lenet-samples N]
-#                                  [--workloads LIST] [--skip-build]
+#                                  [--workloads LIST] [--wait-idle S] [--skip-build]
 # Environment: LIANBANG_JAVA      JDK home or java executable (default: newest JDK in /usr/lib/jvm)
 #              LIANBANG_JAVA_OPTS extra JVM options for the Lianbang runs
 #              LIANBANG_PYTHON    Python with torch (default /usr/bin/python3)
@@ -23,6 +23,7 @@ DATA_DIR=""
 LENET_SAMPLES=$EPOCH
 WORKLOADS="mlp-b10,mlp-b64,lenet-b64"
 SKIP_BUILD=0
+WAIT_IDLE=0
 PYTHON="${LIANBANG_PYTHON:-/usr/bin/python3}"
 OPENBLAS_DIR="${LIANBANG_OPENBLAS_DIR:-/usr/lib/x86_64-linux-gnu/openblas-openmp}"
 
@@ -42,6 +43,8 @@ Options:
                       (default $EPOCH = one epoch; fewer are passed to both engines as
                       --samples N)
   --workloads LIST    comma-separated subset of: mlp-b10,mlp-b64,lenet-b64 (default all)
+  --wait-idle S       before each run, wait up to S seconds for a quiet moment (under 5% of
+                      the CPUs busy over 2 s); default 0, do not wait
   --skip-build        do not run ./mvnw install first (use the classes already built)
   -h, --help          this help
 
@@ -62,6 +65,7 @@ while [[ $# -gt 0 ]]; do
     --data) [[ $# -ge 2 ]] || die "--data needs a value"; DATA_DIR="$2"; shift 2 ;;
     --lenet-samples) [[ $# -ge 2 ]] || die "--lenet-samples needs a value"; LENET_SAMPLES="$2"; shift 2 ;;
     --workloads) [[ $# -ge 2 ]] || die "--workloads needs a value"; WORKLOADS="$2"; shift 2 ;;
+    --wait-idle) [[ $# -ge 2 ]] || die "--wait-idle needs a value"; WAIT_IDLE="$2"; shift 2 ;;
     --skip-build) SKIP_BUILD=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
@@ -70,6 +74,7 @@ done
 positive_int --threads "$THREADS"
 positive_int --repeat "$REPEAT"
 positive_int --lenet-samples "$LENET_SAMPLES"
+[[ "$WAIT_IDLE" =~ ^[0-9]+$ ]] || die "--wait-idle must be a number of seconds, got '$WAIT_IDLE'"
 (( LENET_SAMPLES <= EPOCH )) || die "--lenet-samples must be at most $EPOCH, got $LENET_SAMPLES"
 IFS=',' read -r -a WORKLOAD_LIST <<<"$WORKLOADS"
 for w in "${WORKLOAD_LIST[@]}"; do
@@ -164,6 +169,15 @@ cpu_busy_jiffies() {  # all non-idle time of all CPUs, in clock ticks
 CLK_TCK="$(getconf CLK_TCK)"
 NCPU="$(nproc)"
 
+wait_idle() {  # waits up to WAIT_IDLE seconds for 2 s in which other work used < 5% of the CPUs
+  local deadline=$((SECONDS + WAIT_IDLE)) before after
+  while (( SECONDS < deadline )); do
+    before="$(cpu_busy_jiffies)"; sleep 2; after="$(cpu_busy_jiffies)"
+    if (( (after - before) * 100 < 5 * 2 * CLK_TCK * NCPU )); then return 0; fi
+  done
+  (( WAIT_IDLE == 0 )) || echo "  (machine still busy after waiting ${WAIT_IDLE} s; running anyway)"
+}
+
 LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/lianbang-train-throughput.XXXXXX")"
 
 # ---------------------------------------------------------------------------------------------
@@ -214,6 +228,8 @@ JDK_VERSION="$("$JAVA" -version 2>&1 | head -n 3 | paste -sd ';' - | sed 's/;/; 
 TORCH_VERSION="$(sed -n 's/^torch \([^ ]*\).*/\1/p' "$LOG_DIR/torch-info.log")"
 TORCH_BLAS="$(sed -n 's/^BLAS: //p' "$LOG_DIR/torch-info.log")"
 
+IDLE_NOTE=""
+if (( WAIT_IDLE > 0 )); then IDLE_NOTE="; waiting up to ${WAIT_IDLE} s for an idle machine before each run"; fi
 HEADER="$(cat <<EOF
 ## Training throughput: Lianbang vs PyTorch
 
@@ -222,7 +238,7 @@ HEADER="$(cat <<EOF
 - PyTorch: $TORCH_VERSION; BLAS: $TORCH_BLAS
 - threads: $THREADS in both engines (torch.set_num_threads and OMP_NUM_THREADS; Lianbang --threads)
 - data: $DATA
-- $REPEAT runs per engine and workload, alternating engines; load average before start: $LOAD1
+- $REPEAT runs per engine and workload, alternating engines; load average before start: $LOAD1$IDLE_NOTE
 EOF
 )"
 echo
@@ -240,6 +256,7 @@ DISTURBED=()
 run_one() {
   local engine="$1" label="$2" log="$3"; shift 3
   local before after times rc=0
+  wait_idle
   before="$(cpu_busy_jiffies)"
   { TIMEFORMAT='%R %U %S'; time "$@" >"$log" 2>"$log.stderr"; } 2>"$log.time" || rc=$?
   after="$(cpu_busy_jiffies)"
