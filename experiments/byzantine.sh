@@ -5,6 +5,7 @@
 # Bulyan (f 20) under attack, and FedAvg without attack.
 #
 # Usage: experiments/byzantine.sh [OUTPUT_DIR]       (default runs/byzantine)
+#        ROUNDS=50 experiments/byzantine.sh runs/byzantine-50   (more rounds than the file's 20)
 # Set LIANBANG to another command line to run a prebuilt jar, e.g.
 #   LIANBANG="java --add-modules jdk.incubator.vector -jar lianbang-cli/target/lianbang.jar"
 # Each run takes a few minutes on 2 cores. Waits while /tmp/lianbang-bench.lock exists.
@@ -13,6 +14,8 @@ cd "$(dirname "$0")/.."
 out=${1:-runs/byzantine}
 lianbang=${LIANBANG:-./lianbang}
 config=experiments/byzantine.yaml
+rounds=()
+if [ -n "${ROUNDS:-}" ]; then rounds=(--rounds "$ROUNDS"); fi
 mkdir -p "$out"
 
 wait_for_bench() {
@@ -26,7 +29,7 @@ run() { # label, then --set assignments
   if [ -f "$out/$label/history.csv" ]; then echo "$label: done already"; return; fi
   wait_for_bench
   echo "== $label"
-  $lianbang simulate -c "$config" --no-progress --no-chart -o "$out/$label" "$@" | tail -3
+  $lianbang simulate -c "$config" --no-progress --no-chart -o "$out/$label" "${rounds[@]}" "$@" | tail -3
 }
 
 run fedavg-no-attack  --set attack.kind=none
