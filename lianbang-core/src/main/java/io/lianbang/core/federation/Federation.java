@@ -1,6 +1,7 @@
 package io.lianbang.core.federation;
 
 import io.lianbang.core.client.ClientProxy;
+import io.lianbang.core.client.InvalidResultException;
 import io.lianbang.core.random.Seeds;
 import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.core.strategy.ClientInstruction;
@@ -267,8 +268,10 @@ public final class Federation {
       boolean ok = false;
       if (a.error() != null) {
         Throwable cause = a.error() instanceof CompletionException && a.error().getCause() != null ? a.error().getCause() : a.error();
-        ClientFailure.Kind kind = cause instanceof TimeoutException ? ClientFailure.Kind.TIMEOUT : ClientFailure.Kind.ERROR;
-        String message = kind == ClientFailure.Kind.TIMEOUT ? "no result before the deadline" : describe(cause);
+        ClientFailure.Kind kind = cause instanceof TimeoutException ? ClientFailure.Kind.TIMEOUT
+            : cause instanceof InvalidResultException ? ClientFailure.Kind.INVALID : ClientFailure.Kind.ERROR;
+        String message = kind == ClientFailure.Kind.TIMEOUT ? "no result before the deadline"
+            : kind == ClientFailure.Kind.INVALID ? cause.getMessage() : describe(cause);
         failures.add(new ClientFailure(id, kind, message));
         log.warn("round {}: client {} failed: {}", round, id, message);
       } else {
