@@ -57,7 +57,7 @@ public final class FederationServer implements AutoCloseable {
     Authenticator auth = new Authenticator(settings.allowedClients(), settings.tokens(), settings.allowAnonymous());
     FederationService service = new FederationService(pool, auth, settings);
     this.server = builder
-        .addService(ServerInterceptors.intercept(service, auth))
+        .addService(ServerInterceptors.intercept(ParseGuard.guard(ServerInterceptors.intercept(service, auth)), new FailureLogger()))
         .maxInboundMessageSize(settings.maxChunkBytes() + (64 << 10))
         .build();
   }
