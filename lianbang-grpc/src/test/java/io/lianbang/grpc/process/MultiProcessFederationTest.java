@@ -35,7 +35,7 @@ class MultiProcessFederationTest {
       port = s.getLocalPort();
     }
     List<JavaProcess> clients = new ArrayList<>();
-    try (JavaProcess server = JavaProcess.start(ServerMain.class, List.of("port=" + port, "rounds=3", "seed=5", "minClients=4",
+    try (JavaProcess server = JavaProcess.start(ServerMain.class, List.of("port=" + port, "rounds=3", "seed=5", "minClients=4", "startWith=5",
         "model=breast-cancer", "tls=" + certs, "allow=" + String.join(",", names), "heartbeatMs=500"), dir.resolve("server.log"))) {
       server.await(l -> l.startsWith("LISTENING"), Duration.ofSeconds(30));
       for (int i = 0; i < names.size(); i++) {
@@ -51,7 +51,8 @@ class MultiProcessFederationTest {
       assertEquals(0, server.waitFor(Duration.ofSeconds(20)));
       for (int i = 0; i < 4; i++) {
         assertEquals(0, clients.get(i).waitFor(Duration.ofSeconds(20)), names.get(i) + " exits cleanly");
-        assertTrue(clients.get(i).output().stream().anyMatch(l -> l.startsWith("CLIENT_DONE " + names.get(i) + " fits=3")));
+        String done = "CLIENT_DONE " + names.get(i) + " fits=3";
+        assertTrue(clients.get(i).output().stream().anyMatch(l -> l.startsWith(done)), String.join("\n", clients.get(i).output()));
       }
       List<Matcher> rounds = server.output().stream().map(DONE::matcher).filter(Matcher::matches).toList();
       assertEquals(3, rounds.size(), String.join("\n", server.output()));

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 /**
  * A federation server in its own process, for the multi-process tests. Arguments are
  * {@code key=value}: port, rounds, seed, minClients, model (pulling | breast-cancer),
- * checkpoint (file, optional), tls (certificate directory, optional: mutual TLS), heartbeatMs.
+ * startWith (clients to wait for before round 1), checkpoint (file, optional), tls (certificate directory, optional: mutual TLS), heartbeatMs.
  * Prints one line per round event on stdout and writes the final model into the checkpoint.
  */
 public final class ServerMain {
@@ -66,6 +66,10 @@ public final class ServerMain {
     };
     try (FederationServer server = b.settings(settings).start()) {
       say("LISTENING " + server.port());
+      int startWith = Integer.parseInt(a.getOrDefault("startWith", "0"));
+      if (!server.clients().awaitAvailable(startWith, java.time.Instant.now().plusSeconds(60))) {
+        throw new IllegalStateException("fewer than " + startWith + " clients connected within 60 s");
+      }
       RunResult result = new Federation(strategy.build(), server.clients(), config, List.of(printer), checkpoint).run(initial);
       server.finish("the run is complete", Duration.ofSeconds(5));
       say("FINISHED rounds=" + result.history().last().round());
