@@ -78,6 +78,15 @@ class FederateCommandsTest {
   }
 
   @Test
+  void theExampleServerConfigurationIsValid() {
+    var c = io.lianbang.cli.config.ConfigLoader.loadServer(Path.of("..", "examples", "federation", "server.yaml"));
+    ServerCommand.Setup s = ServerCommand.setup(c, false);
+    assertEquals(10, s.federation().rounds());
+    assertEquals(2, s.strategy().minAvailableClients());
+    assertEquals(31, s.initial().elementCount());
+  }
+
+  @Test
   void configurationErrorsNameTheKey() throws Exception {
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "model: logistic:30\nlistn: 0.0.0.0:7443\n");
