@@ -107,7 +107,12 @@ final class ServerCommand implements Callable<Integer> {
       ServerSettings settings = ServerSettings.defaults(c.name + "-" + c.seed)
           .withHeartbeatInterval(seconds("heartbeat_seconds", c.heartbeatSeconds))
           .withAllowedClients(Set.copyOf(c.clients))
-          .withTokens(invert(c.tokens));
+          .withTokens(invert(c.tokens))
+          .withAllowAnonymous(c.allowAnonymous);
+      if ((c.tls == null || c.tls.clientCa == null) && c.tokens.isEmpty() && !c.allowAnonymous) {
+        throw new CliException("clients have no way to authenticate: set tls.client_ca (mutual TLS), tokens, "
+            + "or allow_anonymous: true (test networks only)");
+      }
       FederationServer.Builder b = FederationServer.builder().bind(c.listen.substring(0, colon), port).settings(settings);
       if (c.tls != null) {
         if (c.tls.certificate == null || c.tls.privateKey == null) {

@@ -97,6 +97,11 @@ class FederateCommandsTest {
     Files.writeString(bad, "model: logistic:30\nlisten: 0.0.0.0:7443\n");
     c = run("server", "--config", bad.toString());
     assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("no way to authenticate"), c.err);
+
+    Files.writeString(bad, "model: logistic:30\nlisten: 0.0.0.0:7443\nallow_anonymous: true\n");
+    c = run("server", "--config", bad.toString());
+    assertEquals(2, c.exit, c.toString());
     assertTrue(c.err.contains("not loopback"), c.err);
 
     c = run("client", "--server", "localhost:1", "--data", "breast-cancer", "--model", "logistic:30", "--name", "a");

@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * settings, local training sent to clients), where to listen, TLS, who may take part, and where
  * to checkpoint. Keys are snake_case; unknown keys are errors.
  */
-@JsonPropertyOrder({"name", "seed", "rounds", "model", "listen", "insecure", "tls", "clients", "tokens", "min_clients",
+@JsonPropertyOrder({"name", "seed", "rounds", "model", "listen", "insecure", "tls", "clients", "tokens", "allow_anonymous", "min_clients",
     "fraction_evaluate", "quorum", "round_timeout_seconds", "wait_for_clients_seconds", "heartbeat_seconds",
     "checkpoint", "training"})
 public final class ServerConfig {
@@ -32,6 +32,8 @@ public final class ServerConfig {
   /** Bearer tokens: client identity to its token (at least 16 characters). */
   @JsonSetter(nulls = Nulls.SKIP)
   public TreeMap<String, String> tokens = new TreeMap<>();
+  /** Accept clients without certificate or token under the name they give (test networks only). */
+  public boolean allowAnonymous;
   public int minClients = 2;
   public double fractionEvaluate = 1.0;
   public double quorum = 0.5;
