@@ -4,7 +4,7 @@
 # the same invocation, and the server's peak heap. A benchmark, not a test.
 #
 # Usage: bench/grpc-transfer.sh [--gib G] [--clients N] [--rounds R] [--server-heap SIZE]
-#                               [--client-heap SIZE] [--skip-build]
+#                               [--client-heap SIZE] [--skip-build (offline, no download)]
 # Memory: the server holds the model plus every result in flight (about (1 + clients) x model);
 # each client holds one copy. The defaults (3 GiB, 2 clients) need about 22 GiB of RAM.
 set -euo pipefail
@@ -41,8 +41,10 @@ LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/lianbang-grpc-transfer.XXXXXX")"
 CLASSPATH_FILE="$LOG_DIR/classpath"
 GOALS=(org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -DincludeScope=runtime
        -DexcludeGroupIds=io.lianbang -Dmdep.outputFile="$CLASSPATH_FILE")
-if [[ $SKIP_BUILD -eq 0 ]]; then echo "Building lianbang-bench and its modules ..."; GOALS=(compile "${GOALS[@]}"); fi
-(cd "$REPO_ROOT" && ./mvnw -q -B -pl lianbang-bench -am "${GOALS[@]}") >"$LOG_DIR/build.log" 2>&1 \
+# The reactor always compiles (a no-op when up to date): the modules come from target/classes.
+OFFLINE=()
+if [[ $SKIP_BUILD -eq 1 ]]; then OFFLINE=(-o); else echo "Building lianbang-bench and its modules ..."; fi
+(cd "$REPO_ROOT" && ./mvnw -q -B "${OFFLINE[@]}" -pl lianbang-bench -am compile "${GOALS[@]}") >"$LOG_DIR/build.log" 2>&1 \
   || die "build failed (see $LOG_DIR/build.log)"
 CP=""
 for m in lianbang-bench lianbang-grpc lianbang-sim lianbang-engine lianbang-core; do

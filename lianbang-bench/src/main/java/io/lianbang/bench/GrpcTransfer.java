@@ -90,7 +90,7 @@ public final class GrpcTransfer {
 
   private static Parameters model(double gib) {
     long values = (long) (gib * (1L << 28));
-    long perTensor = 1L << 28; // 1 GiB tensors
+    long perTensor = 1L << 26; // 256 MiB tensors: large arrays, but not so large that heap fragmentation decides the outcome
     List<Tensor> tensors = new ArrayList<>();
     SplittableRandom rng = new SplittableRandom(1);
     for (long left = values; left > 0; left -= perTensor) {
