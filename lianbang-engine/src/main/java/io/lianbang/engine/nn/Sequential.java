@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * {@code "<layer>.bias"} (layer index in the chain, as in PyTorch's {@code nn.Sequential}) and
  * initialises each layer from its own split of the seeded generator.
  *
- * <p>A ReLU that directly follows a dense layer is fused into it (the product applies it in its
+ * <p>A ReLU that directly follows a dense or convolution layer is fused into it (the product applies it in its
  * epilogue); the results are the same bits as with separate layers.
  */
 public final class Sequential {
@@ -42,9 +42,14 @@ public final class Sequential {
     this.params = List.copyOf(ps);
     if (fuse) {
       for (int i = 0; i + 1 < this.layers.size(); i++) {
-        if (this.layers.get(i) instanceof Dense d && this.layers.get(i + 1) instanceof ReLU r && !r.fused) {
-          d.fuseRelu = true;
-          r.fused = true;
+        if (this.layers.get(i + 1) instanceof ReLU r && !r.fused) {
+          if (this.layers.get(i) instanceof Dense d) {
+            d.fuseRelu = true;
+            r.fused = true;
+          } else if (this.layers.get(i) instanceof Conv2d c) {
+            c.fuseRelu = true;
+            r.fused = true;
+          }
         }
       }
     }
