@@ -10,7 +10,7 @@ abstract class AbstractKernel implements Kernel {
    * {@code lianbang.intraop.minGemmWork}). Handing a few microseconds of work to another thread
    * costs more than it saves, and much more when the machine is oversubscribed.
    */
-  private static final long PARALLEL_MIN_WORK = Long.getLong("lianbang.intraop.minGemmWork", 1_000_000L);
+  private static final long PARALLEL_MIN_WORK = Long.getLong("lianbang.intraop.minGemmWork", 2_000_000L);
   private static final int ROW_UNIT = 4;
 
   /** Preferred tile width in columns (a multiple of the vector length). */
