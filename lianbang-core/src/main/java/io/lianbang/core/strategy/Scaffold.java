@@ -127,15 +127,25 @@ public final class Scaffold extends FedAvg implements StatefulStrategy {
     }
   }
 
-  @Override
+  /** The state (see the class documentation for its layout). */
   public StrategyState state() {
     if (c == null) return StrategyState.empty();
     return new StrategyState(ServerOptimizers.vector(c), Map.of());
   }
 
-  @Override
+  /** Replaces the state with one {@link #state()} returned. */
   public void restore(StrategyState state) {
     c = state.tensors().count() == 0 ? null : state.tensors().flatten();
+  }
+
+  @Override
+  public byte[] exportState() {
+    return state().toBytes();
+  }
+
+  @Override
+  public void importState(byte[] state) {
+    restore(StrategyState.fromBytes(state));
   }
 
   @Override

@@ -1,17 +1,21 @@
 package io.lianbang.core.strategy;
 
 /**
- * A strategy with server-side state across rounds. {@link #state()} and {@link #restore} are
- * inverses: a strategy restored from another's state continues exactly as the other would.
+ * A strategy that keeps state across rounds (a server optimizer's moments, a control variate, a
+ * reputation table) and can save it into a checkpoint and restore it after a crash.
+ *
+ * <p>The federation calls {@link #exportState} after every completed round and
+ * {@link #importState} once, instead of {@link Strategy#initialize}, when it resumes a run. A
+ * stateless strategy (such as {@link FedAvg}) does not implement this interface.
  */
 public interface StatefulStrategy extends Strategy {
-  /** The current state (a snapshot). */
-  StrategyState state();
+  /** The state after the last completed round, in a format of the strategy's choosing. */
+  byte[] exportState();
 
   /**
-   * Replaces the state with {@code state}.
+   * Restores the state {@link #exportState} produced.
    *
-   * @throws IllegalArgumentException if the state does not have this strategy's layout
+   * @throws IllegalArgumentException if {@code state} is not a state this strategy wrote
    */
-  void restore(StrategyState state);
+  void importState(byte[] state);
 }

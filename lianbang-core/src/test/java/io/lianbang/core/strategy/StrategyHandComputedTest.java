@@ -59,8 +59,15 @@ class StrategyHandComputedTest {
     FedAvgM a = new FedAvgM(settings(), 0.5, 0.9);
     round(a, 1);
     FedAvgM b = new FedAvgM(settings(), 0.5, 0.9);
-    b.restore(a.state());
+    b.importState(a.exportState()); // the checkpoint form: bytes
     assertEquals(round(a, 2), round(b, 2));
+    Scaffold s = new Scaffold(settings(), 1);
+    s.configureFit(1, one(1), List.of("a", "b"), new SplittableRandom(1));
+    Scaffold t = new Scaffold(settings(), 1);
+    t.importState(s.exportState());
+    assertEquals(s.state(), t.state());
+    assertEquals("strategy state: not a Lianbang strategy state",
+        assertThrows(IllegalArgumentException.class, () -> StrategyState.fromBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})).getMessage());
   }
 
   @Test

@@ -32,6 +32,8 @@ public final class Model {
   private float[] grad = new float[0];
   private int threads = 1;
   private GradientCorrection correction;
+  /** Whether plain SGD steps are fused into backward (package-private switch for tests). */
+  static boolean fuseSgd = !"false".equals(System.getProperty("lianbang.nn.fuseSgd"));
 
   /** A model of {@code net} trained with {@code loss}, using the kernels selected for this JVM. */
   public Model(String name, Sequential net, Loss loss) {
@@ -134,7 +136,9 @@ public final class Model {
 
   private double trainGathered(Optimizer optimizer) {
     int n = batch.n;
-    Exec exec = new Exec(kernel, threads, true);
+    optimizer.bind(net.params());
+    // a gradient correction must see every gradient before the step, so it turns fusion off
+    Exec exec = new Exec(kernel, threads, true, fuseSgd && correction == null ? optimizer.fusedSgdLr() : Float.NaN);
     float[] out = net.forward(batch.x, n, exec);
     if (grad.length < n * outputWidth) grad = new float[n * outputWidth];
     double sum = loss.lossSum(out, outputWidth, batch, grad);
