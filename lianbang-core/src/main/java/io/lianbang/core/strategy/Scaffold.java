@@ -14,8 +14,10 @@ import java.util.SplittableRandom;
 
 /**
  * SCAFFOLD: stochastic controlled averaging. The server keeps a control variate {@code c} and
- * each client {@code i} its own {@code c_i}; clients correct every local gradient by
- * {@code c − c_i}, which removes the client drift of FedAvg under heterogeneous data.
+ * each client {@code i} its own {@code c_i}; clients correct every local step by
+ * {@code −η_l·(c − c_i)}, which removes the client drift of FedAvg under heterogeneous data. The
+ * engine applies the correction after each optimizer step, outside momentum, as NIID-Bench does
+ * (with plain SGD this is exactly the paper's corrected gradient step).
  *
  * <p>Wire layout. The parameters sent to a client are the model's tensors followed by {@code c}
  * in the same shapes ({@code 2k} tensors for a model of {@code k}); the config carries

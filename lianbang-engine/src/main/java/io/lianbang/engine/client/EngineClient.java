@@ -128,7 +128,7 @@ public final class EngineClient implements Client {
       for (int j = 0; j < o.length; j++) o[j] = serverControl[j] - ci[j];
       offset = Parameters.unflatten(global.shapes(), o);
     }
-    GradientCorrection correction = mu > 0 || scaffold ? GradientCorrection.of(mu, global, offset) : null;
+    GradientCorrection correction = mu > 0 || scaffold ? GradientCorrection.of(mu, global, offset, lr) : null;
     TrainResult r = LocalTraining.train(m, train, tc, correction);
     metrics.put("train_loss", r.meanLoss());
     metrics.put(LOCAL_STEPS_METRIC, (double) r.steps());

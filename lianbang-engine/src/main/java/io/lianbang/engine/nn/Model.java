@@ -143,8 +143,9 @@ public final class Model {
     if (grad.length < n * outputWidth) grad = new float[n * outputWidth];
     double sum = loss.lossSum(out, outputWidth, batch, grad);
     net.backward(grad, n, exec);
-    if (correction != null) correction.apply(net.params());
+    if (correction != null) correction.beforeStep(net.params());
     optimizer.step(net.params(), exec);
+    if (correction != null) correction.afterStep(net.params());
     return sum / n;
   }
 

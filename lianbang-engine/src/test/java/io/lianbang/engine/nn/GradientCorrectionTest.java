@@ -50,10 +50,10 @@ class GradientCorrectionTest {
   }
 
   @Test
-  void offsetIsAddedToEveryGradient() {
+  void offsetStepMovesEveryWeight() {
     Parameters offset = filled(model().parameters(), 1f, -0.25f);
     float[] plain = step(null);
-    float[] shifted = step(GradientCorrection.offset(offset));
+    float[] shifted = step(GradientCorrection.offset(offset, LR));
     float[] o = offset.flatten();
     for (int i = 0; i < o.length; i++) assertEquals(-LR * o[i], shifted[i] - plain[i], 1e-6, "value " + i);
   }
@@ -61,7 +61,7 @@ class GradientCorrectionTest {
   @Test
   void mismatchedTensorsAreRejected() {
     Parameters wrong = Parameters.of(Tensor.vector(1, 2));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> step(GradientCorrection.offset(wrong)));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> step(GradientCorrection.offset(wrong, LR)));
     assertEquals("gradient offset has 1 tensors, model linear:2-3 has 2", e.getMessage());
   }
 }
