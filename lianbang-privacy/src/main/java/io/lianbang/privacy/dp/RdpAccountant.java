@@ -68,6 +68,14 @@ public final class RdpAccountant {
     return this;
   }
 
+  /** An independent accountant with the same orders and the same privacy spent. */
+  public RdpAccountant copy() {
+    RdpAccountant c = new RdpAccountant(orders);
+    System.arraycopy(rdp, 0, c.rdp, 0, rdp.length);
+    c.steps = steps;
+    return c;
+  }
+
   /** How many steps have been recorded. */
   public long steps() {
     return steps;
