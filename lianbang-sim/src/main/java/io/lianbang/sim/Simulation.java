@@ -118,18 +118,20 @@ public final class Simulation {
     ExecutorService workers = Executors.newFixedThreadPool(spec.threads(), daemonThreads());
     try {
       List<ClientProxy> proxies = new ArrayList<>();
+      PrivacyWiring privacy = new PrivacyWiring(spec.privacy(), spec.seed());
       int digits = String.valueOf(partition.numClients() - 1).length();
       for (int c = 0; c < partition.numClients(); c++) {
         Dataset local = partition.subset(data.train(), c);
         String id = String.format("client-%0" + digits + "d", c);
-        proxies.add(new LocalClientProxy(id, new EngineClient(model, local, local, 1), workers));
+        proxies.add(new LocalClientProxy(id, privacy.client(id, c, new EngineClient(model, local, local, 1)), workers));
       }
       Model initial = Models.create(model, Init.PYTORCH_DEFAULT, Seeds.derive(spec.seed(), "init"));
       FederationConfig config = new FederationConfig(spec.rounds(), spec.seed(),
           Duration.ofMillis((long) (spec.strategy().roundTimeoutSeconds() * 1000)),
           Duration.ofMillis((long) (spec.strategy().roundTimeoutSeconds() * 1000)),
           Duration.ofMinutes(1), spec.strategy().quorum(), spec.evaluateEvery());
-      RunResult run = new Federation(strategy(), new StaticClientPool(proxies), config, listeners).run(initial.parameters());
+      Strategy strategy = privacy.strategy(strategy(), workers);
+      RunResult run = new Federation(strategy, new StaticClientPool(proxies), config, listeners).run(initial.parameters());
       return new SimulationResult(spec, run, kernels(), (System.nanoTime() - start) / 1e9);
     } finally {
       workers.shutdownNow();

@@ -14,7 +14,7 @@ import io.lianbang.sim.spec.SimulationSpec;
  * by its YAML path and the offending value.
  */
 @JsonPropertyOrder({"name", "seed", "rounds", "threads", "model", "evaluate_every",
-    "dataset", "partition", "strategy", "training", "output"})
+    "dataset", "partition", "strategy", "training", "privacy", "output"})
 public final class RunConfig {
   public String name;
   public long seed;
@@ -34,6 +34,9 @@ public final class RunConfig {
 
   @JsonSetter(nulls = Nulls.SKIP)
   public TrainingConfig training;
+
+  @JsonSetter(nulls = Nulls.SKIP)
+  public PrivacyConfig privacy;
 
   /** Where outputs go; not part of the simulation itself, so {@link #from} leaves it null. */
   @JsonSetter(nulls = Nulls.SKIP)
@@ -56,6 +59,7 @@ public final class RunConfig {
     partition = new PartitionConfig(spec.partition());
     strategy = new StrategyConfig(spec.strategy());
     training = new TrainingConfig(spec.training());
+    privacy = new PrivacyConfig(spec.privacy());
   }
 
   /** The configuration that describes {@code spec}, with no output section. */
@@ -72,6 +76,6 @@ public final class RunConfig {
     if (name == null) throw new IllegalArgumentException("name must be set, got nothing (null)");
     if (model == null) throw new IllegalArgumentException("model must be set, got nothing (null)");
     return new SimulationSpec(name, seed, rounds, threads, model,
-        dataset.toSpec(), partition.toSpec(), strategy.toSpec(), training.toSpec(), evaluateEvery);
+        dataset.toSpec(), partition.toSpec(), strategy.toSpec(), training.toSpec(), evaluateEvery, privacy.toSpec());
   }
 }

@@ -55,8 +55,8 @@ public final class DpFedAvgServerClipping extends DpFedAvgBase {
     double sigmaB = sampled / 20.0;
     double inv = 1 / (z * z) - 1 / (4 * sigmaB * sigmaB);
     if (inv <= 0) {
-      throw new IllegalArgumentException("dp.noise_multiplier " + z + " is too small for adaptive clipping with "
-          + sampled + " clients per round (needs > " + 2 * sigmaB + "... use more clients or fixed clipping)");
+      throw new IllegalArgumentException("dp.noise_multiplier must be below 2·σ_b = " + 2 * sigmaB + " for adaptive clipping with "
+          + sampled + " clients per round (σ_b = m/20), got " + z + ": sample more clients per round or use fixed clipping");
     }
     return 1 / Math.sqrt(inv);
   }
