@@ -45,6 +45,10 @@ def parse_args(argv):
                    help="batches trained before timing starts, not counted; the same default as "
                         "io.lianbang.bench.TrainThroughput (default 200)")
     p.add_argument("--lr", type=float, default=0.05, help="SGD learning rate (default 0.05)")
+    p.add_argument("--loader", choices=["index", "dataloader"], default="index",
+                   help="index: batches sliced from in-memory tensors with index_select (the fastest "
+                        "loop); dataloader: the idiomatic torch.utils.data.DataLoader over a "
+                        "TensorDataset with shuffle=True (default index)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--data", default=None,
                    help="directory with the Fashion-MNIST *-ubyte.gz files "
@@ -144,14 +148,21 @@ def build_model(torch, kind):
         nn.Linear(84, 10))
 
 
-def train(torch, model, loss_fn, opt, x, y, order, batch):
-    """The standard loop over consecutive batches of `order`; returns the last batch's loss."""
-    loss = None
+def batches(torch, x, y, order, batch, loader, gen):
+    """The mini-batches of the examples in `order`, as the chosen loader produces them."""
+    if loader == "dataloader":
+        from torch.utils.data import DataLoader, TensorDataset
+        data = TensorDataset(x.index_select(0, order), y.index_select(0, order))
+        return DataLoader(data, batch_size=batch, shuffle=True, generator=gen)
     n = order.numel()
-    for start in range(0, n, batch):
-        idx = order[start:start + batch]
-        xb = x.index_select(0, idx)
-        yb = y.index_select(0, idx)
+    return ((x.index_select(0, order[s:s + batch]), y.index_select(0, order[s:s + batch]))
+            for s in range(0, n, batch))
+
+
+def train(torch, model, loss_fn, opt, x, y, order, batch, loader, gen):
+    """The standard loop: zero_grad, forward, loss, backward, step; returns the last batch's loss."""
+    loss = None
+    for xb, yb in batches(torch, x, y, order, batch, loader, gen):
         opt.zero_grad(set_to_none=True)
         loss = loss_fn(model(xb), yb)
         loss.backward()
@@ -215,16 +226,17 @@ def main(argv):
     opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.0)
     params = sum(p.numel() for p in model.parameters())
     print(f"workload: model={args.model} ({params} parameters) batch={args.batch} "
-          f"samples={args.samples} warmup batches={args.warmup_batches} lr={args.lr} SGD without momentum")
+          f"samples={args.samples} warmup batches={args.warmup_batches} lr={args.lr} SGD without momentum "
+          f"loader={args.loader}")
 
     model.train()
     if args.warmup_batches > 0:
         warm = torch.randperm(x.shape[0], generator=gen)[:min(x.shape[0], args.warmup_batches * args.batch)]
-        train(torch, model, loss_fn, opt, x, y, warm, args.batch)
+        train(torch, model, loss_fn, opt, x, y, warm, args.batch, args.loader, gen)
 
     order = torch.randperm(x.shape[0], generator=gen)[:args.samples]
     start = time.perf_counter()
-    last_loss = train(torch, model, loss_fn, opt, x, y, order, args.batch)
+    last_loss = train(torch, model, loss_fn, opt, x, y, order, args.batch, args.loader, gen)
     elapsed = time.perf_counter() - start
     rate = args.samples / elapsed
     print(f"trained {args.samples} samples in {elapsed:.3f} s; last batch loss {last_loss.item():.4f}")

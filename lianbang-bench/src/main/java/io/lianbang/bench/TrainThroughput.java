@@ -31,7 +31,7 @@ import java.util.zip.GZIPInputStream;
  * Options: {@code --model mlp|lenet} (mlp is 784-200-200-10), {@code --batch N}, {@code --threads T},
  * {@code --epochs E}, {@code --warmup-batches K}, {@code --data DIR} (a directory with
  * {@code train-images-idx3-ubyte.gz} and {@code train-labels-idx1-ubyte.gz}; without it, seeded
- * random inputs are used), {@code --seed S}. Prints information lines, then exactly one final
+ * random inputs are used), {@code --seed S}, {@code --samples N} (train on the first N examples only). Prints information lines, then exactly one final
  * line {@code samples_per_sec=<float>}.
  */
 public final class TrainThroughput {
@@ -44,6 +44,7 @@ public final class TrainThroughput {
     int epochs = 1;
     int warmup = 200;
     long seed = 1;
+    int samples = 0;
     Path data = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -57,6 +58,7 @@ public final class TrainThroughput {
         case "--warmup-batches" -> warmup = Integer.parseInt(v);
         case "--data" -> data = Path.of(v);
         case "--seed" -> seed = Long.parseLong(v);
+        case "--samples" -> samples = Integer.parseInt(v);
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
@@ -66,6 +68,9 @@ public final class TrainThroughput {
       default -> throw new IllegalArgumentException("--model must be mlp or lenet, got " + model);
     };
     Dataset train = load(data, model.equals("lenet"), seed);
+    if (samples > 0 && samples < train.size()) {
+      train = train.subset(firstN(samples)); // the training order is shuffled per epoch anyway
+    }
     Model m = Models.create(spec, seed).threads(threads);
     OptimizerConfig sgd = OptimizerConfig.sgd(0.05);
     System.out.println("java " + Runtime.version() + ", kernels " + Kernels.get().name()
