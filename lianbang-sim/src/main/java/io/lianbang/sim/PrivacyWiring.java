@@ -5,10 +5,12 @@ import io.lianbang.core.random.Seeds;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.privacy.dp.ClippingClient;
 import io.lianbang.privacy.dp.DpFedAvgClientClipping;
+import io.lianbang.privacy.dp.DpFedAvgBase;
 import io.lianbang.privacy.dp.DpFedAvgServerClipping;
 import io.lianbang.privacy.dp.DpSettings;
 import io.lianbang.privacy.dp.LocalDpClient;
 import io.lianbang.privacy.dp.NoiseSource;
+import io.lianbang.privacy.report.PrivacyReport;
 import io.lianbang.privacy.secagg.InProcessSecAggTransport;
 import io.lianbang.privacy.secagg.SecAggClient;
 import io.lianbang.privacy.secagg.SecAggParams;
@@ -35,6 +37,7 @@ final class PrivacyWiring {
   private final Map<String, SecAggParticipant> participants = new TreeMap<>();
   private final List<LocalDpClient> localClients = new ArrayList<>();
   private final List<SecAggResult> secaggRounds = new ArrayList<>();
+  private final Map<String, CountingClient> counted = new TreeMap<>();
   private Strategy strategy;
 
   PrivacyWiring(PrivacySpec spec, long seed) {
@@ -69,7 +72,65 @@ final class PrivacyWiring {
       participants.put(id, s.participant());
       client = s;
     }
-    return client;
+    CountingClient c = new CountingClient(client);
+    counted.put(id, c);
+    return c;
+  }
+
+  private String form() {
+    String dp = spec.dp().mode();
+    if (spec.secagg().enabled()) return dp.equals("local") ? "masked+noised" : "masked";
+    return switch (dp) {
+      case "local" -> "noised";
+      case "client" -> "clipped";
+      default -> "plain";
+    };
+  }
+
+  /** What left each client, ε and the parameters; call after the run. */
+  PrivacyReport report() {
+    Map<String, Long> secaggUp = new TreeMap<>();
+    for (SecAggResult r : secaggRounds()) {
+      r.traffic().forEach((id, t) -> secaggUp.merge(id, t.up(), Long::sum));
+    }
+    List<PrivacyReport.Client> clients = new ArrayList<>();
+    counted.forEach((id, c) -> {
+      if (c.rounds() > 0) clients.add(new PrivacyReport.Client(id, form(), c.rounds(), c.bytes() + secaggUp.getOrDefault(id, 0L)));
+    });
+    double eps = Double.NaN;
+    double classic = Double.NaN;
+    double delta = Double.NaN;
+    Strategy s = strategy;
+    while (s instanceof SecureAggregation sa) s = sa.inner();
+    if (s instanceof DpFedAvgBase dp) {
+      eps = dp.spent().epsilon();
+      classic = dp.spentClassic().epsilon();
+      delta = dp.settings().delta();
+    } else if (!localClients.isEmpty()) {
+      delta = spec.dp().delta();
+      eps = 0; // local DP: the largest epsilon any client spent over its own releases
+      for (LocalDpClient l : localClients) {
+        eps = Math.max(eps, l.spent().epsilon());
+      }
+    }
+    Map<String, String> params = new TreeMap<>();
+    params.put("secagg.enabled", String.valueOf(spec.secagg().enabled()));
+    if (spec.secagg().enabled()) {
+      PrivacySpec.SecAgg a = spec.secagg();
+      params.put("secagg.k", a.k() == 0 ? "default (2*ceil(log2 n))" : String.valueOf(a.k()));
+      params.put("secagg.threshold", a.threshold() == 0 ? "default (floor((k+1)/2)+1)" : String.valueOf(a.threshold()));
+      params.put("secagg.clip_range", String.valueOf(a.clipRange()));
+      params.put("secagg.modulus_bits", String.valueOf(a.modulusBits()));
+    }
+    params.put("dp.mode", spec.dp().mode());
+    if (!spec.dp().mode().equals("none")) {
+      params.put("dp.noise_multiplier", String.valueOf(spec.dp().noiseMultiplier()));
+      params.put("dp.clip", String.valueOf(spec.dp().clip()));
+      params.put("dp.adaptive", String.valueOf(spec.dp().adaptive()));
+      params.put("dp.delta", String.valueOf(spec.dp().delta()));
+      params.put("dp.noise", spec.dp().deterministicNoise() ? "seeded from the run seed (INSECURE)" : "SecureRandom");
+    }
+    return new PrivacyReport(clients, eps, classic, delta, params);
   }
 
   /** The strategy as the privacy settings run it; call after every {@link #client}. */

@@ -132,7 +132,7 @@ public final class Simulation {
           Duration.ofMinutes(1), spec.strategy().quorum(), spec.evaluateEvery());
       Strategy strategy = privacy.strategy(strategy(), workers);
       RunResult run = new Federation(strategy, new StaticClientPool(proxies), config, listeners).run(initial.parameters());
-      return new SimulationResult(spec, run, kernels(), (System.nanoTime() - start) / 1e9);
+      return new SimulationResult(spec, run, kernels(), (System.nanoTime() - start) / 1e9, privacy.report());
     } finally {
       workers.shutdownNow();
     }

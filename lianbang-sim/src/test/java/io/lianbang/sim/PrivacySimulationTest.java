@@ -56,6 +56,14 @@ class PrivacySimulationTest {
     SimulationResult r = run(new PrivacySpec(secagg(), dp));
     double eps = r.run().history().last().fitMetrics().get("dp_epsilon").orElseThrow();
     assertTrue(eps > 0 && Double.isFinite(eps), "epsilon " + eps);
+    // The report: every participating client sent masked updates, more bytes than the 31 floats
+    // of a plain upload (keys, shares and the masked vector), and the epsilon of the last round.
+    assertEquals(eps, r.privacy().epsilon(), 1e-12);
+    assertTrue(!r.privacy().clients().isEmpty());
+    for (var c : r.privacy().clients()) {
+      assertEquals("masked", c.form());
+      assertTrue(c.bytesSent() > c.rounds() * 4L * 31, c.toString());
+    }
     assertTrue(accuracy(r) > 0.85, "accuracy " + accuracy(r));
   }
 

@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the DP-FedAvg decorators share: the accountant, the budget, the noisy release of the mean
- * update and the hand-over to the wrapped strategy.
+ * update and the hand-over to the wrapped strategy. Subclassed only in this package.
  */
-abstract class DpFedAvgBase implements Strategy {
+public abstract class DpFedAvgBase implements Strategy {
   private static final Logger log = LoggerFactory.getLogger(DpFedAvgBase.class);
 
   final Strategy inner;

@@ -78,6 +78,11 @@ public final class SecureAggregation implements Strategy {
     }
   }
 
+  /** The wrapped strategy. */
+  public Strategy inner() {
+    return inner;
+  }
+
   @Override
   public Parameters initialize(Parameters initial) {
     return inner.initialize(initial);
