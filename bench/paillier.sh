@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/privacy-classpath.sh
-exec java -cp "$CP" io.lianbang.bench.PaillierBench "$@"
+java -cp "$CP" io.lianbang.bench.PaillierBench "$@"

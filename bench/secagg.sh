@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/privacy-classpath.sh
-exec java -cp "$CP" io.lianbang.bench.SecAggBench "$@"
+java -cp "$CP" io.lianbang.bench.SecAggBench "$@"

@@ -9,21 +9,26 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Counts what a simulated client sends in its fit results, for the privacy report: parameters as
- * float32, an 8-byte example count and each metric as its UTF-8 name plus an 8-byte value.
+ * float32, an 8-byte example count and each metric as its UTF-8 name plus an 8-byte value. Under
+ * secure aggregation the fit result is only a receipt whose parameters echo the global model the
+ * server sent (the round loop checks their layout); a network transport would send an
+ * acknowledgement instead, so those parameters are not counted.
  */
 final class CountingClient implements Client {
   private final Client inner;
+  private final boolean receiptOnly;
   private int rounds;
   private long bytes;
 
-  CountingClient(Client inner) {
+  CountingClient(Client inner, boolean receiptOnly) {
     this.inner = inner;
+    this.receiptOnly = receiptOnly;
   }
 
   @Override
   public FitResult fit(FitTask task) {
     FitResult r = inner.fit(task);
-    long b = 4 * r.parameters().elementCount() + 8;
+    long b = (receiptOnly ? 0 : 4 * r.parameters().elementCount()) + 8;
     for (String name : r.metrics().asMap().keySet()) b += name.getBytes(StandardCharsets.UTF_8).length + 8;
     synchronized (this) {
       rounds++;

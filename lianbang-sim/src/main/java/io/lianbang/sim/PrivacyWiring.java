@@ -72,7 +72,7 @@ final class PrivacyWiring {
       participants.put(id, s.participant());
       client = s;
     }
-    CountingClient c = new CountingClient(client);
+    CountingClient c = new CountingClient(client, spec.secagg().enabled());
     counted.put(id, c);
     return c;
   }
