@@ -22,7 +22,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "lianbang",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {DemoCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {DemoCommand.class, SimulateCommand.class, ServerCommand.class, ClientCommand.class, CertsCommand.class,
+        CommandLine.HelpCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     description = {
       "Lianbang: federated learning on the JVM. Simulates a federation of many virtual clients in one JVM, "

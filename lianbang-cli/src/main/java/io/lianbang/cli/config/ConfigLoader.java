@@ -170,9 +170,24 @@ public final class ConfigLoader {
   }
 
   static RunConfig map(ObjectNode tree) {
+    return mapAs(tree, RunConfig.class, RunConfig::new);
+  }
+
+  /**
+   * The server configuration in {@code file}: strict like {@link #load}, no defaults for the keys
+   * {@link ServerConfig} requires.
+   *
+   * @throws ConfigException naming the key and the value
+   */
+  public static ServerConfig loadServer(Path file) {
+    Objects.requireNonNull(file, "file");
+    return mapAs(readTree(file), ServerConfig.class, ServerConfig::new);
+  }
+
+  private static <T> T mapAs(ObjectNode tree, Class<T> type, java.util.function.Supplier<T> empty) {
     try {
-      RunConfig config = YAML.treeToValue(tree, RunConfig.class);
-      return config == null ? new RunConfig() : config;
+      T config = YAML.treeToValue(tree, type);
+      return config == null ? empty.get() : config;
     } catch (UnrecognizedPropertyException e) {
       String section = path(e, 1);
       TreeSet<String> valid = new TreeSet<>();

@@ -1,12 +1,14 @@
 package io.lianbang.core.federation;
 
 import io.lianbang.core.client.ClientProxy;
+import io.lianbang.core.client.InvalidResultException;
 import io.lianbang.core.random.Seeds;
 import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.core.strategy.ClientInstruction;
 import io.lianbang.core.strategy.ClientResult;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
+import io.lianbang.core.strategy.StatefulStrategy;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
@@ -50,6 +52,8 @@ import org.slf4j.LoggerFactory;
  *       task's seed derives from the run seed, the round and the client id. With a strategy that
  *       aggregates order-independently (all built-in ones do), the same seed gives the same
  *       history and final model bit for bit, whatever the thread count or arrival order.
+ *   <li>Crash-resume: with a {@link CheckpointFile}, the state after every round is written
+ *       atomically before listeners hear of the round; a restarted run continues from it.
  * </ul>
  */
 public final class Federation {
@@ -59,31 +63,72 @@ public final class Federation {
   private final ClientPool clients;
   private final FederationConfig config;
   private final List<RoundListener> listeners;
+  private final CheckpointFile checkpoint;
 
   public Federation(Strategy strategy, ClientPool clients, FederationConfig config, List<RoundListener> listeners) {
+    this(strategy, clients, config, listeners, null);
+  }
+
+  /**
+   * A federation that writes {@code checkpoint} after every round and, if the file already
+   * holds a checkpoint of this run, resumes from it.
+   *
+   * @param checkpoint where to checkpoint, or null for none
+   */
+  public Federation(Strategy strategy, ClientPool clients, FederationConfig config, List<RoundListener> listeners,
+      CheckpointFile checkpoint) {
     this.strategy = Objects.requireNonNull(strategy, "strategy");
     this.clients = Objects.requireNonNull(clients, "clients");
     this.config = Objects.requireNonNull(config, "config");
     this.listeners = List.copyOf(listeners);
+    this.checkpoint = checkpoint;
   }
 
   /**
-   * Runs all rounds starting from {@code initial}.
+   * Runs all rounds starting from {@code initial}, or, if a checkpoint of this run exists,
+   * continues after its last completed round (then {@code initial} is ignored). With a strategy
+   * that aggregates order-independently, a resumed run ends with the same model, bit for bit, as
+   * an uninterrupted one.
    *
    * @throws NotEnoughClientsException if the strategy's minimum number of clients is not
    *     available within {@link FederationConfig#waitForClients()}
+   * @throws IllegalStateException if the checkpoint belongs to a run with another seed or more
+   *     rounds, or the strategy's state cannot be restored
+   * @throws java.io.UncheckedIOException if the checkpoint cannot be read or written
    * @throws InterruptedException if the calling thread is interrupted
    */
   public RunResult run(Parameters initial) throws InterruptedException {
-    Parameters global = strategy.initialize(initial);
+    Optional<Checkpoint> saved = checkpoint == null ? Optional.empty() : checkpoint.read();
+    Parameters global;
     List<RoundRecord> records = new ArrayList<>();
-    Optional<EvalResult> initialEval = strategy.evaluate(0, global);
-    if (initialEval.isPresent()) {
-      RoundRecord r0 = new RoundRecord(0, 0, 0, List.of(), false, Metrics.empty(), Optional.empty(), initialEval, 0);
-      records.add(r0);
-      listeners.forEach(l -> l.roundCompleted(r0, config.rounds()));
+    int first;
+    if (saved.isPresent()) {
+      Checkpoint c = saved.get();
+      if (c.seed() != config.seed() || c.round() > config.rounds()) {
+        throw new IllegalStateException("checkpoint " + checkpoint.path() + " is of another run (seed " + c.seed()
+            + ", round " + c.round() + "); this run has seed " + config.seed() + " and " + config.rounds()
+            + " rounds: remove the file to start over");
+      }
+      if (strategy instanceof StatefulStrategy s) {
+        s.importState(c.strategyState());
+      } else if (c.strategyState().length > 0) {
+        throw new IllegalStateException("checkpoint " + checkpoint.path() + " holds strategy state but " + strategy + " keeps none");
+      }
+      global = c.parameters();
+      records.addAll(c.history().rounds());
+      first = c.round() + 1;
+      log.info("resuming from checkpoint {} after round {} of {}", checkpoint.path(), c.round(), config.rounds());
+    } else {
+      global = strategy.initialize(initial);
+      first = 1;
+      Optional<EvalResult> initialEval = strategy.evaluate(0, global);
+      if (initialEval.isPresent()) {
+        RoundRecord r0 = new RoundRecord(0, 0, 0, List.of(), false, Metrics.empty(), Optional.empty(), initialEval, 0);
+        records.add(r0);
+        listeners.forEach(l -> l.roundCompleted(r0, config.rounds()));
+      }
     }
-    for (int round = 1; round <= config.rounds(); round++) {
+    for (int round = first; round <= config.rounds(); round++) {
       long start = System.nanoTime();
       awaitClients(round);
       List<ClientInstruction> fit = strategy.configureFit(round, global, clients.available(), Seeds.random(config.seed(), "sample-fit", round));
@@ -133,6 +178,10 @@ public final class Federation {
       double seconds = (System.nanoTime() - start) / 1e9;
       RoundRecord record = new RoundRecord(round, fit.size(), succeeded, failures, updated, fitMetrics, federated, centralized, seconds);
       records.add(record);
+      if (checkpoint != null) {
+        byte[] state = strategy instanceof StatefulStrategy s ? s.exportState() : new byte[0];
+        checkpoint.write(new Checkpoint(config.seed(), config.rounds(), round, global, new History(records), state));
+      }
       listeners.forEach(l -> l.roundCompleted(record, config.rounds()));
     }
     return new RunResult(global, new History(records));
@@ -219,8 +268,10 @@ public final class Federation {
       boolean ok = false;
       if (a.error() != null) {
         Throwable cause = a.error() instanceof CompletionException && a.error().getCause() != null ? a.error().getCause() : a.error();
-        ClientFailure.Kind kind = cause instanceof TimeoutException ? ClientFailure.Kind.TIMEOUT : ClientFailure.Kind.ERROR;
-        String message = kind == ClientFailure.Kind.TIMEOUT ? "no result before the deadline" : describe(cause);
+        ClientFailure.Kind kind = cause instanceof TimeoutException ? ClientFailure.Kind.TIMEOUT
+            : cause instanceof InvalidResultException ? ClientFailure.Kind.INVALID : ClientFailure.Kind.ERROR;
+        String message = kind == ClientFailure.Kind.TIMEOUT ? "no result before the deadline"
+            : kind == ClientFailure.Kind.INVALID ? cause.getMessage() : describe(cause);
         failures.add(new ClientFailure(id, kind, message));
         log.warn("round {}: client {} failed: {}", round, id, message);
       } else {

@@ -22,27 +22,97 @@ abstract class AbstractKernel implements Kernel {
   /** Computes output rows {@code [m0, m1)} and columns {@code [n0, n1)} of {@code g}. */
   abstract void tile(Gemm g, int m0, int m1, int n0, int n1);
 
+  /** A rectangle of output rows {@code [m0, m1)} and columns {@code [n0, n1)}. */
+  @FunctionalInterface
+  interface TileBody {
+    void run(int m0, int m1, int n0, int n1);
+  }
+
+  /** Rows of {@code W} whose gradient {@link #gemmSgd} holds in scratch at a time. */
+  static final int SGD_ROWS = 16;
+  private static final ThreadLocal<float[][]> SGD_SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
+
   @Override
   public final void gemm(int m, int n, int k,
                          float[] a, int aOffset, int aRowStride, int aColStride,
                          float[] b, int bOffset, int ldb,
                          float[] c, int cOffset, int ldc,
                          GemmInit init, float[] bias, int biasOffset,
-                         int threads) {
+                         boolean relu, int threads) {
+    if (!checkShape(m, n, k, threads)) return;
+    if ((init == GemmInit.ROW_BIAS || init == GemmInit.COLUMN_BIAS) && bias == null) {
+      throw new IllegalArgumentException("gemm init " + init + " needs a bias array");
+    }
+    checkOperands(m, n, k, a, aOffset, aRowStride, aColStride, b, bOffset, ldb, c, cOffset, ldc);
+    Gemm g = new Gemm(k, a, aOffset, aRowStride, aColStride, b, bOffset, ldb, c, cOffset, ldc, init, bias, biasOffset);
+    if (relu) {
+      split(m, n, k, threads, (m0, m1, n0, n1) -> {
+        tile(g, m0, m1, n0, n1);
+        for (int i = m0; i < m1; i++) relu(c, cOffset + i * ldc + n0, n1 - n0);
+      });
+    } else {
+      split(m, n, k, threads, (m0, m1, n0, n1) -> tile(g, m0, m1, n0, n1));
+    }
+  }
+
+  @Override
+  public final void gemmSgd(int m, int n, int k,
+                            float[] a, int aOffset, int aRowStride, int aColStride,
+                            float[] b, int bOffset, int ldb,
+                            float[] w, int wOffset, int ldw, float lr,
+                            int threads) {
+    if (!checkShape(m, n, k, threads)) return;
+    checkOperands(m, n, k, a, aOffset, aRowStride, aColStride, b, bOffset, ldb, w, wOffset, ldw);
+    split(m, n, k, threads, (m0, m1, n0, n1) -> {
+      int width = n1 - n0;
+      float[][] holder = SGD_SCRATCH.get();
+      if (holder[0].length < SGD_ROWS * width) holder[0] = new float[SGD_ROWS * width];
+      float[] s = holder[0];
+      for (int i0 = m0; i0 < m1; i0 += SGD_ROWS) {
+        int rows = Math.min(SGD_ROWS, m1 - i0);
+        Gemm g = new Gemm(k, a, aOffset + i0 * aRowStride, aRowStride, aColStride, b, bOffset + n0, ldb,
+            s, 0, width, GemmInit.ZERO, null, 0);
+        tile(g, 0, rows, 0, width);
+        for (int r = 0; r < rows; r++) sgd(w, wOffset + (i0 + r) * ldw + n0, s, r * width, width, lr);
+      }
+    });
+  }
+
+  /** {@code x[off + j] = x[off + j] > 0 ? x[off + j] : 0} for {@code j < len}. */
+  void relu(float[] x, int off, int len) {
+    for (int j = off; j < off + len; j++) {
+      float v = x[j];
+      x[j] = v > 0f ? v : 0f;
+    }
+  }
+
+  /** {@code w[wo + j] -= lr * g[go + j]} for {@code j < len}. */
+  void sgd(float[] w, int wo, float[] g, int go, int len, float lr) {
+    for (int j = 0; j < len; j++) w[wo + j] -= lr * g[go + j];
+  }
+
+  private static boolean checkShape(int m, int n, int k, int threads) {
     if (m < 0 || n < 0 || k < 0) {
       throw new IllegalArgumentException("gemm sizes must not be negative, got m=" + m + " n=" + n + " k=" + k);
     }
     if (threads < 1) throw new IllegalArgumentException("gemm threads must be >= 1, got " + threads);
-    if (m == 0 || n == 0) return;
-    if ((init == GemmInit.ROW_BIAS || init == GemmInit.COLUMN_BIAS) && bias == null) {
-      throw new IllegalArgumentException("gemm init " + init + " needs a bias array");
-    }
+    return m != 0 && n != 0;
+  }
+
+  private static void checkOperands(int m, int n, int k, float[] a, int aOffset, int aRowStride, int aColStride,
+                                    float[] b, int bOffset, int ldb, float[] c, int cOffset, int ldc) {
     checkRange("a", a, aOffset, (long) (m - 1) * aRowStride + (long) Math.max(0, k - 1) * aColStride, k > 0);
     checkRange("b", b, bOffset, (long) Math.max(0, k - 1) * ldb + n - 1, k > 0);
     checkRange("c", c, cOffset, (long) (m - 1) * ldc + n - 1, true);
-    Gemm g = new Gemm(k, a, aOffset, aRowStride, aColStride, b, bOffset, ldb, c, cOffset, ldc, init, bias, biasOffset);
+  }
+
+  /**
+   * Runs {@code body} over rectangles covering the {@code m×n} output, on up to {@code threads}
+   * threads. Rectangles never share an output element, and each covers the whole reduction.
+   */
+  final void split(int m, int n, int k, int threads, TileBody body) {
     if (threads == 1 || (long) m * n * Math.max(k, 1) < PARALLEL_MIN_WORK) {
-      tile(g, 0, m, 0, n);
+      body.run(0, m, 0, n);
       return;
     }
     int panel = columnPanel();
@@ -54,35 +124,35 @@ abstract class AbstractKernel implements Kernel {
       IntraOp.invoke(parts, p -> {
         int n0 = roundedSplit(n, parts, p, panel);
         int n1 = roundedSplit(n, parts, p + 1, panel);
-        if (n0 < n1) tile(g, 0, m, n0, n1);
+        if (n0 < n1) body.run(0, m, n0, n1);
       });
     } else if (n >= threads * panel) {
       int parts = threads;
       IntraOp.invoke(parts, p -> {
         int n0 = roundedSplit(n, parts, p, panel);
         int n1 = roundedSplit(n, parts, p + 1, panel);
-        if (n0 < n1) tile(g, 0, m, n0, n1);
+        if (n0 < n1) body.run(0, m, n0, n1);
       });
     } else if (m >= threads * ROW_UNIT) {
       int parts = threads;
       IntraOp.invoke(parts, p -> {
         int m0 = roundedSplit(m, parts, p, ROW_UNIT);
         int m1 = roundedSplit(m, parts, p + 1, ROW_UNIT);
-        if (m0 < m1) tile(g, m0, m1, 0, n);
+        if (m0 < m1) body.run(m0, m1, 0, n);
       });
     } else if (n >= threads * unit) {
       int parts = threads;
       IntraOp.invoke(parts, p -> {
         int n0 = roundedSplit(n, parts, p, unit);
         int n1 = roundedSplit(n, parts, p + 1, unit);
-        if (n0 < n1) tile(g, 0, m, n0, n1);
+        if (n0 < n1) body.run(0, m, n0, n1);
       });
     } else {
       int parts = Math.min(threads, m);
       IntraOp.invoke(parts, p -> {
         int m0 = IntraOp.splitPoint(m, parts, p);
         int m1 = IntraOp.splitPoint(m, parts, p + 1);
-        if (m0 < m1) tile(g, m0, m1, 0, n);
+        if (m0 < m1) body.run(m0, m1, 0, n);
       });
     }
   }

@@ -25,12 +25,43 @@ public interface Kernel {
    *
    * @param threads intra-op threads to use (at least 1); any value gives the same bits
    */
+  default void gemm(int m, int n, int k,
+                    float[] a, int aOffset, int aRowStride, int aColStride,
+                    float[] b, int bOffset, int ldb,
+                    float[] c, int cOffset, int ldc,
+                    GemmInit init, float[] bias, int biasOffset,
+                    int threads) {
+    gemm(m, n, k, a, aOffset, aRowStride, aColStride, b, bOffset, ldb, c, cOffset, ldc,
+        init, bias, biasOffset, false, threads);
+  }
+
+  /**
+   * As {@link #gemm(int, int, int, float[], int, int, int, float[], int, int, float[], int, int,
+   * GemmInit, float[], int, int) gemm}, and if {@code relu} each output element {@code v} is then
+   * replaced by {@code v > 0 ? v : 0} (a fused ReLU: NaN and {@code -0} become {@code +0}).
+   */
   void gemm(int m, int n, int k,
             float[] a, int aOffset, int aRowStride, int aColStride,
             float[] b, int bOffset, int ldb,
             float[] c, int cOffset, int ldc,
             GemmInit init, float[] bias, int biasOffset,
-            int threads);
+            boolean relu, int threads);
+
+  /**
+   * Plain SGD step fused into a weight-gradient product: for every element of the row-major
+   * {@code m×n} matrix {@code W} (leading dimension {@code ldw}), {@code g = (A·B)(i,j)} is
+   * computed exactly as {@link GemmInit#ZERO} {@code gemm} would, and then
+   * {@code W(i,j) = W(i,j) - lr*g} (a float multiply, then a subtraction, as
+   * {@code w -= lr * g} in Java). The gradient is produced tile by tile in a small scratch
+   * buffer and never stored whole. {@code A} and {@code B} are addressed as in {@code gemm}.
+   *
+   * @param threads intra-op threads to use (at least 1); any value gives the same bits
+   */
+  void gemmSgd(int m, int n, int k,
+               float[] a, int aOffset, int aRowStride, int aColStride,
+               float[] b, int bOffset, int ldb,
+               float[] w, int wOffset, int ldw, float lr,
+               int threads);
 
   /**
    * Column sums of the row-major {@code m×n} matrix {@code x}: {@code out[j] = x[0][j] + x[1][j]
@@ -49,6 +80,14 @@ public interface Kernel {
       for (int j = 0; j < n; j++) s += x[row + j];
       out[outOffset + i] = s;
     }
+  }
+
+  /**
+   * The gradient through a ReLU: {@code dx[i] = y[i] > 0 ? dy[i] : 0} for {@code i < len}, where
+   * {@code y} is the ReLU's output.
+   */
+  default void reluGrad(int len, float[] y, float[] dy, float[] dx) {
+    for (int i = 0; i < len; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
   }
 
   /** Writes the transpose of the row-major {@code m×n} matrix {@code src} to {@code dst} ({@code n×m}). */

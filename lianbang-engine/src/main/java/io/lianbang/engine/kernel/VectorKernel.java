@@ -2,6 +2,7 @@ package io.lianbang.engine.kernel;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -85,8 +86,16 @@ final class VectorKernel extends AbstractKernel {
         startStride = g.ldc;
     }
     final int panel = COLS * L;
+    int end = n1;
+    if ((n1 - n0) % L != 0 && n1 - n0 >= L && (init == GemmInit.ZERO || init == GemmInit.COLUMN_BIAS)) {
+      // The ragged last columns: compute the last full vector [n1 - L, n1) first, overlapping
+      // columns that the loops below compute again with the same bits. Done first because the
+      // loops below start from the start array, not from C, so they never read the overlap.
+      oneColumn(g, m0, m1, n1 - L, start, startOffset, startStride);
+      end = n1 - (n1 - n0) % L;
+    }
     int j = n0;
-    for (; j + panel <= n1; j += panel) {
+    for (; j + panel <= end; j += panel) {
       for (int kb = 0; kb < g.k || kb == 0; kb += KC) {
         int ke = Math.min(g.k, kb + KC);
         float[] s = kb == 0 ? start : g.c;
@@ -99,20 +108,58 @@ final class VectorKernel extends AbstractKernel {
         for (; i < m1; i++) full1(g, i, j, kb, ke, s, so + i * ss + j, ss);
       }
     }
-    for (; j + L <= n1; j += L) {
-      for (int kb = 0; kb < g.k || kb == 0; kb += KC) {
-        int ke = Math.min(g.k, kb + KC);
-        float[] s = kb == 0 ? start : g.c;
-        int so = kb == 0 ? startOffset : g.cOffset;
-        int ss = kb == 0 ? startStride : g.ldc;
-        int i = m0;
-        for (; i + 8 <= m1; i += 8) one8(g, i, j, kb, ke, s, so + i * ss + j, ss);
-        for (; i + 4 <= m1; i += 4) one4(g, i, j, kb, ke, s, so + i * ss + j, ss);
-        for (; i + 2 <= m1; i += 2) one2(g, i, j, kb, ke, s, so + i * ss + j, ss);
-        for (; i < m1; i++) one1(g, i, j, kb, ke, s, so + i * ss + j, ss);
-      }
+    for (; j + L <= end; j += L) oneColumn(g, m0, m1, j, start, startOffset, startStride);
+    if (j < end) tail(g, m0, m1, j, n1, start, startOffset, startStride);
+  }
+
+  /** Output rows {@code [m0, m1)} of the {@code L} columns from {@code j}, over the whole reduction. */
+  private static void oneColumn(Gemm g, int m0, int m1, int j, float[] start, int startOffset, int startStride) {
+    for (int kb = 0; kb < g.k || kb == 0; kb += KC) {
+      int ke = Math.min(g.k, kb + KC);
+      float[] s = kb == 0 ? start : g.c;
+      int so = kb == 0 ? startOffset : g.cOffset;
+      int ss = kb == 0 ? startStride : g.ldc;
+      int i = m0;
+      for (; i + 8 <= m1; i += 8) one8(g, i, j, kb, ke, s, so + i * ss + j, ss);
+      for (; i + 4 <= m1; i += 4) one4(g, i, j, kb, ke, s, so + i * ss + j, ss);
+      for (; i + 2 <= m1; i += 2) one2(g, i, j, kb, ke, s, so + i * ss + j, ss);
+      for (; i < m1; i++) one1(g, i, j, kb, ke, s, so + i * ss + j, ss);
     }
-    if (j < n1) tail(g, m0, m1, j, n1, start, startOffset, startStride);
+  }
+
+  @Override
+  void relu(float[] x, int off, int len) {
+    final FloatVector zero = FloatVector.zero(S);
+    int j = off;
+    for (; j + L <= off + len; j += L) {
+      FloatVector v = FloatVector.fromArray(S, x, j);
+      zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(x, j);
+    }
+    for (; j < off + len; j++) {
+      float v = x[j];
+      x[j] = v > 0f ? v : 0f;
+    }
+  }
+
+  @Override
+  public void reluGrad(int len, float[] y, float[] dy, float[] dx) {
+    final FloatVector zero = FloatVector.zero(S);
+    int i = 0;
+    for (; i + L <= len; i += L) {
+      FloatVector yv = FloatVector.fromArray(S, y, i);
+      zero.blend(FloatVector.fromArray(S, dy, i), yv.compare(VectorOperators.GT, 0f)).intoArray(dx, i);
+    }
+    for (; i < len; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
+  }
+
+  @Override
+  void sgd(float[] w, int wo, float[] g, int go, int len, float lr) {
+    int j = 0;
+    for (; j + L <= len; j += L) {
+      FloatVector gv = FloatVector.fromArray(S, g, go + j);
+      FloatVector.fromArray(S, w, wo + j).sub(gv.mul(lr)).intoArray(w, wo + j);
+    }
+    for (; j < len; j++) w[wo + j] -= lr * g[go + j];
   }
 
   /**

@@ -11,9 +11,10 @@ import java.util.SplittableRandom;
  * {@code nn.Conv2d}); weight {@code [out, in, k, k]}, bias {@code [out]}.
  *
  * <p>Lowered to GEMM per image (im2col): {@code Y = W[F×P]·col[P×Q]} with {@code P = in·k·k}
- * patch values and {@code Q} output pixels. Backward computes, per image, the weight gradient
- * {@code dY·rows} (rows = the transposed patch matrix) into a per-image slot and the input
- * gradient {@code col2im(Wᵀ·dY)}; the per-image weight gradients are then summed in image order.
+ * patch values and {@code Q} output pixels. Backward computes, per image, the transposed weight
+ * gradient {@code col·dYᵀ} into a per-image slot and the input gradient {@code col2im(Wᵀ·dY)};
+ * the per-image weight gradients are then summed in image order and transposed once. A ReLU
+ * that follows may be fused into the layer ({@link #fuseRelu}).
  * Images are spread over threads, and every sum has a fixed order, so results do not depend on
  * the thread count.
  */
@@ -35,7 +36,11 @@ final class Conv2d extends Layer {
   private float[] dx;
   private float[] dwParts;
   private float[] dbParts;
+  private float[] dwSumT;
   private float[][] scratch = new float[0][];
+  private float[] dyMasked;
+  /** Output is {@code max(y, 0)}: the ReLU that follows this layer is done here. */
+  boolean fuseRelu;
 
   Conv2d(int outC, int k, int pad) {
     if (outC < 1) throw new IllegalArgumentException("conv out channels must be >= 1, got " + outC);
@@ -89,14 +94,20 @@ final class Conv2d extends Layer {
       for (int s = from; s < to; s++) {
         Im2col.im2col(x, s * inSize, inC, h, w, k, k, pad, col, 0);
         exec.kernel.gemm(outC, pixels, patch, weight.value, 0, patch, 1, col, 0, pixels,
-            y, s * outSize, pixels, GemmInit.ROW_BIAS, bias.value, 0, 1);
+            y, s * outSize, pixels, GemmInit.ROW_BIAS, bias.value, 0, fuseRelu, 1);
       }
     });
     return y;
   }
 
   @Override
-  float[] backward(float[] dy, int n, boolean needInputGrad, Exec exec) {
+  float[] backward(float[] dyOut, int n, boolean needInputGrad, Exec exec) {
+    if (fuseRelu) {
+      // the gradient of the fused ReLU, exactly as ReLU.backward computes it
+      dyMasked = ensure(dyMasked, n * outC * pixels);
+      exec.kernel.reluGrad(n * outC * pixels, y, dyOut, dyMasked);
+    }
+    final float[] dy = fuseRelu ? dyMasked : dyOut;
     int inSize = inC * h * w;
     int outSize = outC * pixels;
     int wSize = outC * patch;
@@ -105,14 +116,14 @@ final class Conv2d extends Layer {
     if (needInputGrad) dx = ensure(dx, n * inSize);
     ensureScratch(2 * exec.threads);
     exec.parallel(n, (part, from, to) -> {
-      float[] buf = scratch(2 * part, patch * pixels);
+      float[] buf = scratch(2 * part, Math.max(patch, outC) * pixels);
       float[] col = scratch(2 * part + 1, patch * pixels);
       for (int s = from; s < to; s++) {
-        // rows = colᵀ; im2col plus a blocked transpose is much faster than gathering row by row
+        // dWᵀ[P×F] = col[P×Q]·dYᵀ[Q×F]: transposing dY is much cheaper than transposing col
         Im2col.im2col(x, s * inSize, inC, h, w, k, k, pad, col, 0);
-        exec.kernel.transpose(patch, pixels, col, 0, buf, 0);
-        exec.kernel.gemm(outC, patch, pixels, dy, s * outSize, pixels, 1, buf, 0, patch,
-            dwParts, s * wSize, patch, GemmInit.ZERO, null, 0, 1);
+        exec.kernel.transpose(outC, pixels, dy, s * outSize, buf, 0);
+        exec.kernel.gemm(patch, outC, pixels, col, 0, pixels, 1, buf, 0, outC,
+            dwParts, s * wSize, outC, GemmInit.ZERO, null, 0, 1);
         exec.kernel.rowSums(outC, pixels, dy, s * outSize, pixels, dbParts, s * outC, false);
         if (needInputGrad) {
           // dcol[P×Q] = Wᵀ·dY: A(p, f) = W[f*patch + p]
@@ -123,7 +134,9 @@ final class Conv2d extends Layer {
         }
       }
     });
-    sumParts(dwParts, n, wSize, weight.grad, exec);
+    dwSumT = ensure(dwSumT, wSize);
+    sumParts(dwParts, n, wSize, dwSumT, exec);
+    exec.kernel.transpose(patch, outC, dwSumT, 0, weight.grad, 0);
     sumParts(dbParts, n, outC, bias.grad, exec);
     return needInputGrad ? dx : null;
   }

@@ -8,11 +8,27 @@ final class Exec {
   final Kernel kernel;
   final int threads;
   final boolean training;
+  /**
+   * The learning rate of a plain SGD step (no momentum, no weight decay) that layers may apply
+   * to their parameters during backward, fused with the gradient computation; NaN when the
+   * optimizer must apply the step itself from the stored gradients.
+   */
+  final float fusedSgdLr;
 
   Exec(Kernel kernel, int threads, boolean training) {
+    this(kernel, threads, training, Float.NaN);
+  }
+
+  Exec(Kernel kernel, int threads, boolean training, float fusedSgdLr) {
     this.kernel = kernel;
     this.threads = threads;
     this.training = training;
+    this.fusedSgdLr = fusedSgdLr;
+  }
+
+  /** True if layers should apply the plain SGD step themselves in backward. */
+  boolean fusedSgd() {
+    return !Float.isNaN(fusedSgdLr);
   }
 
   /** A body run over the index range {@code [from, to)} by part {@code part}. */

@@ -31,6 +31,8 @@ public final class Model {
   private final Batch batch = new Batch();
   private float[] grad = new float[0];
   private int threads = 1;
+  /** Whether plain SGD steps are fused into backward (package-private switch for tests). */
+  static boolean fuseSgd = !"false".equals(System.getProperty("lianbang.nn.fuseSgd"));
 
   /** A model of {@code net} trained with {@code loss}, using the kernels selected for this JVM. */
   public Model(String name, Sequential net, Loss loss) {
@@ -133,7 +135,8 @@ public final class Model {
 
   private double trainGathered(Optimizer optimizer) {
     int n = batch.n;
-    Exec exec = new Exec(kernel, threads, true);
+    optimizer.bind(net.params());
+    Exec exec = new Exec(kernel, threads, true, fuseSgd ? optimizer.fusedSgdLr() : Float.NaN);
     float[] out = net.forward(batch.x, n, exec);
     if (grad.length < n * outputWidth) grad = new float[n * outputWidth];
     double sum = loss.lossSum(out, outputWidth, batch, grad);

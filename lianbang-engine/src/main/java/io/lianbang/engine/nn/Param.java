@@ -19,6 +19,11 @@ public final class Param {
   final float[] grad;
   /** Incremented whenever {@link #value} changes, so layers can refresh derived copies. */
   int version;
+  /**
+   * Set by a layer that applied this step's plain SGD update during backward (its gradient was
+   * then never stored whole, and {@link #grad} is stale); the optimizer skips it and clears it.
+   */
+  boolean updatedInBackward;
 
   Param(String name, int[] shape, boolean storedTransposed) {
     this.name = name;

@@ -7,6 +7,8 @@ final class ReLU extends Layer {
   private int width;
   private float[] y;
   private float[] dx;
+  /** The preceding dense layer applies this ReLU (and its gradient); this layer passes data through. */
+  boolean fused;
 
   @Override
   int[] build(int[] in, String prefix, Init init, SplittableRandom rng) {
@@ -16,6 +18,7 @@ final class ReLU extends Layer {
 
   @Override
   float[] forward(float[] x, int n, Exec exec) {
+    if (fused) return x;
     int size = n * width;
     y = ensure(y, size);
     for (int i = 0; i < size; i++) {
@@ -28,9 +31,10 @@ final class ReLU extends Layer {
   @Override
   float[] backward(float[] dy, int n, boolean needInputGrad, Exec exec) {
     if (!needInputGrad) return null;
+    if (fused) return dy;
     int size = n * width;
     dx = ensure(dx, size);
-    for (int i = 0; i < size; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
+    exec.kernel.reluGrad(size, y, dy, dx);
     return dx;
   }
 

@@ -9,6 +9,9 @@ import java.util.SplittableRandom;
  * A chain of layers applied in order. Building assigns parameter names {@code "<layer>.weight"} /
  * {@code "<layer>.bias"} (layer index in the chain, as in PyTorch's {@code nn.Sequential}) and
  * initialises each layer from its own split of the seeded generator.
+ *
+ * <p>A ReLU that directly follows a dense or convolution layer is fused into it (the product applies it in its
+ * epilogue); the results are the same bits as with separate layers.
  */
 public final class Sequential {
   private final int[] inputShape;
@@ -37,7 +40,23 @@ public final class Sequential {
     }
     this.outputShape = shape;
     this.params = List.copyOf(ps);
+    if (fuse) {
+      for (int i = 0; i + 1 < this.layers.size(); i++) {
+        if (this.layers.get(i + 1) instanceof ReLU r && !r.fused) {
+          if (this.layers.get(i) instanceof Dense d) {
+            d.fuseRelu = true;
+            r.fused = true;
+          } else if (this.layers.get(i) instanceof Conv2d c) {
+            c.fuseRelu = true;
+            r.fused = true;
+          }
+        }
+      }
+    }
   }
+
+  /** Whether new networks fuse a ReLU into the dense layer before it (package-private switch for tests). */
+  static boolean fuse = !"false".equals(System.getProperty("lianbang.nn.fuse"));
 
   /** Shape of one input example (a copy). */
   public int[] inputShape() {

@@ -23,6 +23,11 @@ final class Sgd extends Optimizer {
   }
 
   @Override
+  float fusedSgdLr() {
+    return momentum == 0 && weightDecay == 0 ? lr : Float.NaN;
+  }
+
+  @Override
   void init(List<Param> params) {
     buf = new float[params.size()][];
     if (momentum != 0) for (int i = 0; i < params.size(); i++) buf[i] = new float[params.get(i).size()];

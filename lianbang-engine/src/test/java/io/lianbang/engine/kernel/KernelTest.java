@@ -82,6 +82,53 @@ class KernelTest {
     }
   }
 
+  @ParameterizedTest(name = "m={0} n={1} k={2}")
+  @MethodSource("shapes")
+  void fusedReluAndSgdMatchTheUnfusedOperations(int m, int n, int k) {
+    SplittableRandom r = new SplittableRandom(17L * m + 5L * n + k);
+    float[] a = random(r, m * k);
+    float[] b = random(r, k * n);
+    float[] w0 = random(r, m * n);
+    float[] bias = random(r, n);
+    float lr = 0.05f;
+    float[] relu = reference(m, n, k, a, k, 1, b, null, GemmInit.COLUMN_BIAS, bias);
+    for (int e = 0; e < relu.length; e++) relu[e] = relu[e] > 0f ? relu[e] : 0f;
+    for (boolean transposedA : new boolean[] {false, true}) {
+      int ars = transposedA ? 1 : k;
+      int acs = transposedA ? m : 1;
+      float[] g = reference(m, n, k, a, ars, acs, b, null, GemmInit.ZERO, null);
+      float[] sgd = w0.clone();
+      for (int e = 0; e < sgd.length; e++) sgd[e] -= lr * g[e];
+      for (Kernel kernel : kernels()) {
+        for (int threads = 1; threads <= 3; threads++) {
+          float[] w = w0.clone();
+          kernel.gemmSgd(m, n, k, a, 0, ars, acs, b, 0, n, w, 0, n, lr, threads);
+          assertArrayEquals(sgd, w, kernel + " sgd transposedA=" + transposedA + " threads=" + threads);
+          if (!transposedA) {
+            float[] c = new float[m * n];
+            kernel.gemm(m, n, k, a, 0, k, 1, b, 0, n, c, 0, n, GemmInit.COLUMN_BIAS, bias, 0, true, threads);
+            assertArrayEquals(relu, c, kernel + " relu threads=" + threads);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void reluGradientMasksByOutput() {
+    float[] y = new float[37];
+    float[] dy = new float[37];
+    for (int i = 0; i < 37; i++) {
+      y[i] = i % 3 == 0 ? 0f : (i % 3 == 1 ? 1f + i : -0f);
+      dy[i] = i + 0.5f;
+    }
+    for (Kernel kernel : kernels()) {
+      float[] dx = new float[37];
+      kernel.reluGrad(37, y, dy, dx);
+      for (int i = 0; i < 37; i++) assertEquals(i % 3 == 1 ? dy[i] : 0f, dx[i], kernel + " dx[" + i + "]");
+    }
+  }
+
   @Test
   void gemmHonoursOffsetsAndLeadingDimensions() {
     SplittableRandom r = new SplittableRandom(5);

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Sends a large model (default 3 GiB) from a gRPC federation server to clients and back over
+# loopback, in separate JVMs, and prints the throughput (MB/s), a plain-TCP reference measured in
+# the same invocation, and the server's peak heap. A benchmark, not a test.
+#
+# Usage: bench/grpc-transfer.sh [--gib G] [--clients N] [--rounds R] [--server-heap SIZE]
+#                               [--client-heap SIZE] [--skip-build (offline, no download)]
+# Memory: the server holds the model plus every result in flight (about (1 + clients) x model);
+# each client holds one copy. The defaults (3 GiB, 2 clients) need about 22 GiB of RAM.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+MAIN_CLASS=io.lianbang.bench.GrpcTransfer
+GIB=3
+CLIENTS=2
+ROUNDS=2
+SERVER_HEAP=12g
+CLIENT_HEAP=4g
+SKIP_BUILD=0
+
+die() { echo "error: $*" >&2; exit 2; }
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --gib) GIB="$2"; shift 2 ;;
+    --clients) CLIENTS="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --server-heap) SERVER_HEAP="$2"; shift 2 ;;
+    --client-heap) CLIENT_HEAP="$2"; shift 2 ;;
+    --skip-build) SKIP_BUILD=1; shift ;;
+    -h|--help) sed -n 2,10p "$0"; exit 0 ;;
+    *) die "unknown option '$1' (see --help)" ;;
+  esac
+done
+[[ "$GIB" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--gib must be a number, got '$GIB'"
+[[ "$CLIENTS" =~ ^[1-9][0-9]*$ ]] || die "--clients must be a positive integer, got '$CLIENTS'"
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, got '$ROUNDS'"
+
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/lianbang-grpc-transfer.XXXXXX")"
+CLASSPATH_FILE="$LOG_DIR/classpath"
+GOALS=(org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -DincludeScope=runtime
+       -DexcludeGroupIds=io.lianbang -Dmdep.outputFile="$CLASSPATH_FILE")
+# The reactor always compiles (a no-op when up to date): the modules come from target/classes.
+OFFLINE=()
+if [[ $SKIP_BUILD -eq 1 ]]; then OFFLINE=(-o); else echo "Building lianbang-bench and its modules ..."; fi
+(cd "$REPO_ROOT" && ./mvnw -q -B "${OFFLINE[@]}" -pl lianbang-bench -am compile "${GOALS[@]}") >"$LOG_DIR/build.log" 2>&1 \
+  || die "build failed (see $LOG_DIR/build.log)"
+CP=""
+for m in lianbang-bench lianbang-grpc lianbang-sim lianbang-engine lianbang-core; do
+  CP="$CP:$REPO_ROOT/$m/target/classes"
+done
+CP="${CP#:}:$(cat "$CLASSPATH_FILE")"
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+"$JAVA" -Xmx"$SERVER_HEAP" -cp "$CP" "$MAIN_CLASS" server "$PORT" "$GIB" "$CLIENTS" "$ROUNDS" >"$LOG_DIR/server.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 600); do grep -q READY "$LOG_DIR/server.log" && break; sleep 1; done
+grep -q READY "$LOG_DIR/server.log" || die "the server did not start (see $LOG_DIR/server.log)"
+for i in $(seq 1 "$CLIENTS"); do
+  "$JAVA" -Xmx"$CLIENT_HEAP" -cp "$CP" "$MAIN_CLASS" client "$PORT" "client-$i" >"$LOG_DIR/client-$i.log" 2>&1 &
+  PIDS+=($!)
+done
+wait "${PIDS[0]}" || die "the server failed (see $LOG_DIR/server.log)"
+echo "gRPC transfer, $GIB GiB model, $CLIENTS clients, $ROUNDS rounds, loopback, $(nproc) cores; logs in $LOG_DIR"
+grep -vE '^\[|READY' "$LOG_DIR/server.log" | grep -E '^(model|moved|round|gRPC|TCP|ratio|server)'

@@ -1,0 +1,145 @@
+package io.lianbang.cli;
+
+import io.grpc.ManagedChannel;
+import io.lianbang.engine.client.EngineClient;
+import io.lianbang.engine.data.BreastCancer;
+import io.lianbang.engine.data.CsvReader;
+import io.lianbang.engine.data.Dataset;
+import io.lianbang.engine.data.IidPartitioner;
+import io.lianbang.engine.data.Standardizer;
+import io.lianbang.engine.nn.ModelSpec;
+import io.lianbang.grpc.client.ClientChannels;
+import io.lianbang.grpc.client.ClientSettings;
+import io.lianbang.grpc.client.FederationClient;
+import io.lianbang.grpc.tls.ClientTls;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lianbang client}: serves local data to a remote server; the data never leaves this process. */
+@Command(name = "client", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
+    description = {
+      "Join a federation: dial the server, train the engine model on local data when asked, and send back "
+          + "only the updated parameters, the number of examples and metrics. Reconnects with backoff if the "
+          + "server restarts; exits when the server ends the run.",
+      ""
+    })
+final class ClientCommand implements Callable<Integer> {
+  private static final Pattern BUNDLED = Pattern.compile("breast-cancer(?::(\\d+)/(\\d+))?");
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--server", required = true, paramLabel = "HOST:PORT", description = "The server to dial.")
+  String server;
+
+  @Option(names = "--data", required = true, paramLabel = "CSV",
+      description = "Local training data: a CSV file with a header (see --label-column), or the bundled "
+          + "'breast-cancer', or 'breast-cancer:I/N' for part I (from 0) of an IID split into N parts.")
+  String data;
+
+  @Option(names = "--label-column", paramLabel = "NAME", description = "The CSV column holding the class label (default: the last).")
+  String labelColumn;
+
+  @Option(names = "--model", required = true, paramLabel = "SPEC", description = "The engine model, as on the server, e.g. logistic:30.")
+  String model;
+
+  @Option(names = "--name", required = true, paramLabel = "NAME",
+      description = "This client's name; its identity only on servers without certificates or tokens.")
+  String name;
+
+  @Option(names = "--ca", paramLabel = "PEM", description = "The CA that signed the server's certificate (enables TLS).")
+  Path ca;
+
+  @Option(names = "--cert", paramLabel = "PEM", description = "This client's certificate, for mutual TLS.")
+  Path cert;
+
+  @Option(names = "--key", paramLabel = "PEM", description = "This client's private key (PKCS#8), for mutual TLS.")
+  Path key;
+
+  @Option(names = "--token-file", paramLabel = "FILE", description = "A file holding this client's bearer token.")
+  Path tokenFile;
+
+  @Option(names = "--insecure", description = "Connect without TLS (only on a network you trust).")
+  boolean insecure;
+
+  @Option(names = "--give-up-after", paramLabel = "SECONDS", defaultValue = "300",
+      description = "Stop if the server stays unreachable this long (default: ${DEFAULT-VALUE}).")
+  double giveUpAfter;
+
+  @Override
+  public Integer call() throws Exception {
+    if (ca == null && !insecure) throw new CliException("--ca is required for TLS; use --insecure for plaintext");
+    if ((cert == null) != (key == null)) throw new CliException("--cert and --key go together");
+    if (!(giveUpAfter > 0)) throw new CliException("--give-up-after must be positive, got " + giveUpAfter);
+    ModelSpec modelSpec;
+    try {
+      modelSpec = ModelSpec.parse(model);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--model '" + model + "': " + e.getMessage());
+    }
+    Dataset local = load();
+    String token = null;
+    if (tokenFile != null) {
+      try {
+        token = Files.readString(tokenFile).strip();
+      } catch (IOException e) {
+        throw new CliException("cannot read --token-file " + tokenFile + ": " + e.getMessage());
+      }
+    }
+    ManagedChannel channel;
+    try {
+      channel = ClientChannels.open(server, ca == null ? null : new ClientTls(ca, cert, key), token, insecure);
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw new CliException(e.getMessage());
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(name + ": " + local.size() + " local examples; connecting to " + server);
+    out.flush();
+    try {
+      FederationClient.Summary s = new FederationClient(channel, new EngineClient(modelSpec, local, local, 1),
+          ClientSettings.defaults(name).withGiveUpAfter(Duration.ofMillis(Math.round(giveUpAfter * 1000)))).run();
+      out.println(name + ": done after " + s.fitTasks() + " training and " + s.evaluateTasks() + " evaluation tasks ("
+          + s.finishReason() + ")");
+      out.flush();
+    } finally {
+      channel.shutdownNow();
+    }
+    return 0;
+  }
+
+  private Dataset load() {
+    Matcher m = BUNDLED.matcher(data);
+    Dataset raw;
+    if (m.matches()) {
+      raw = BreastCancer.load();
+      if (m.group(1) != null) {
+        int part = Integer.parseInt(m.group(1));
+        int parts = Integer.parseInt(m.group(2));
+        if (parts < 1 || part >= parts) throw new CliException("--data " + data + ": part must be in [0, " + parts + ")");
+        raw = new IidPartitioner(parts).partition(raw, 42).subset(raw, part);
+      }
+    } else {
+      Path file = Path.of(data);
+      if (!Files.isRegularFile(file)) throw new CliException("--data " + data + " is not a file (nor 'breast-cancer')");
+      try {
+        CsvReader.Builder b = CsvReader.builder();
+        if (labelColumn != null) b.labelColumn(labelColumn);
+        raw = b.build().read(file).dataset();
+      } catch (IOException | IllegalArgumentException e) {
+        throw new CliException("cannot read --data " + data + ": " + e.getMessage());
+      }
+    }
+    // Features are standardised with this client's own statistics: nothing about the data is shared.
+    return Standardizer.fit(raw).transform(raw);
+  }
+}

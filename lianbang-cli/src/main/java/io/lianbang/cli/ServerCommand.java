@@ -1,0 +1,146 @@
+package io.lianbang.cli;
+
+import io.lianbang.cli.config.ConfigException;
+import io.lianbang.cli.config.ConfigLoader;
+import io.lianbang.cli.config.ServerConfig;
+import io.lianbang.cli.run.RoundPrinter;
+import io.lianbang.core.federation.CheckpointFile;
+import io.lianbang.core.federation.Federation;
+import io.lianbang.core.federation.FederationConfig;
+import io.lianbang.core.federation.RunResult;
+import io.lianbang.core.strategy.FedAvg;
+import io.lianbang.core.tensor.Parameters;
+import io.lianbang.engine.client.EngineClient;
+import io.lianbang.engine.nn.Models;
+import io.lianbang.grpc.server.FederationServer;
+import io.lianbang.grpc.server.ServerSettings;
+import io.lianbang.grpc.tls.ServerTls;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lianbang server}: runs FedAvg over remote clients that dial in. */
+@Command(name = "server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
+    description = {
+      "Run a federation server: remote clients ('lianbang client' or the Java API) dial in, train on their own "
+          + "data and send back only model updates. Prints a line per round; checkpoints after every round and "
+          + "resumes from the checkpoint when restarted with the same configuration.",
+      "",
+      "TLS is required unless the server listens on loopback or the configuration (or --insecure) says "
+          + "insecure: true. See docs/protocol.md for the protocol.",
+      ""
+    })
+final class ServerCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The server's YAML configuration.")
+  Path config;
+
+  @Option(names = "--insecure", description = "Allow plaintext on a non-loopback address (only on a network you trust).")
+  boolean insecure;
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig c;
+    try {
+      c = ConfigLoader.loadServer(config);
+    } catch (ConfigException e) {
+      throw new CliException(e.getMessage());
+    }
+    Setup s = setup(c, insecure || c.insecure);
+    PrintWriter out = spec.commandLine().getOut();
+    FederationServer started;
+    try {
+      started = s.server.start();
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw new CliException(e.getMessage());
+    }
+    try (FederationServer server = started) {
+      out.println("listening on " + c.listen + " (port " + server.port() + "), waiting for " + c.minClients + " clients");
+      out.flush();
+      RunResult result = new Federation(s.strategy, server.clients(), s.federation,
+          List.of(new RoundPrinter(out, null, c.minClients)), s.checkpoint).run(s.initial);
+      server.finish("the run is complete", Duration.ofSeconds(10));
+      out.println("done: " + result.history().last().round() + " rounds"
+          + (s.checkpoint == null ? "" : "; final model in " + s.checkpoint.path()));
+      out.flush();
+    }
+    return 0;
+  }
+
+  record Setup(FederationServer.Builder server, FedAvg strategy, FederationConfig federation, Parameters initial,
+      CheckpointFile checkpoint) {}
+
+  /** Validates the configuration and builds everything the run needs; errors name the key and value. */
+  static Setup setup(ServerConfig c, boolean insecure) {
+    try {
+      if (c.model == null) throw new CliException("model must be set, e.g. model: logistic:30");
+      Parameters initial;
+      try {
+        initial = Models.create(c.model, c.seed).parameters();
+      } catch (IllegalArgumentException e) {
+        throw new CliException("model '" + c.model + "': " + e.getMessage());
+      }
+      int colon = c.listen.lastIndexOf(':');
+      if (colon <= 0) throw new CliException("listen must be host:port, got '" + c.listen + "'");
+      int port;
+      try {
+        port = Integer.parseInt(c.listen.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new CliException("listen port must be a number, got '" + c.listen + "'");
+      }
+      var t = c.training;
+      FedAvg strategy = FedAvg.builder().minFitClients(c.minClients).minAvailableClients(c.minClients)
+          .fractionEvaluate(c.fractionEvaluate)
+          .fitConfig(r -> EngineClient.fitConfig(t.localEpochs, t.batchSize, t.optimizer, t.learningRate, t.momentum, t.weightDecay))
+          .build();
+      FederationConfig federation = new FederationConfig(c.rounds, c.seed, seconds("round_timeout_seconds", c.roundTimeoutSeconds),
+          seconds("round_timeout_seconds", c.roundTimeoutSeconds), seconds("wait_for_clients_seconds", c.waitForClientsSeconds), c.quorum, 1);
+      ServerSettings settings = ServerSettings.defaults(c.name + "-" + c.seed)
+          .withHeartbeatInterval(seconds("heartbeat_seconds", c.heartbeatSeconds))
+          .withAllowedClients(Set.copyOf(c.clients))
+          .withTokens(invert(c.tokens))
+          .withAllowAnonymous(c.allowAnonymous);
+      if ((c.tls == null || c.tls.clientCa == null) && c.tokens.isEmpty() && !c.allowAnonymous) {
+        throw new CliException("clients have no way to authenticate: set tls.client_ca (mutual TLS), tokens, "
+            + "or allow_anonymous: true (test networks only)");
+      }
+      FederationServer.Builder b = FederationServer.builder().bind(c.listen.substring(0, colon), port).settings(settings);
+      if (c.tls != null) {
+        if (c.tls.certificate == null || c.tls.privateKey == null) {
+          throw new CliException("tls needs certificate and private_key (and client_ca for mutual TLS)");
+        }
+        b.tls(new ServerTls(Path.of(c.tls.certificate), Path.of(c.tls.privateKey), c.tls.clientCa == null ? null : Path.of(c.tls.clientCa)));
+      }
+      if (insecure) b.insecure();
+      CheckpointFile checkpoint = c.checkpoint == null || c.checkpoint.isBlank() ? null : new CheckpointFile(Path.of(c.checkpoint));
+      return new Setup(b, strategy, federation, initial, checkpoint);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
+  }
+
+  /** The YAML maps client to token; the server looks clients up by token. */
+  private static java.util.Map<String, String> invert(java.util.Map<String, String> clientTokens) {
+    java.util.Map<String, String> byToken = new java.util.HashMap<>();
+    clientTokens.forEach((client, token) -> {
+      if (token == null || byToken.put(token, client) != null) {
+        throw new CliException("tokens." + client + " must be a token of its own, got " + (token == null ? "nothing" : "one given to another client"));
+      }
+    });
+    return byToken;
+  }
+
+  private static Duration seconds(String key, double s) {
+    if (!(s > 0) || !Double.isFinite(s)) throw new CliException(key + " must be positive, got " + s);
+    return Duration.ofMillis(Math.round(s * 1000));
+  }
+}

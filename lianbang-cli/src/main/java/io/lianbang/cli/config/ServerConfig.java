@@ -1,0 +1,56 @@
+package io.lianbang.cli.config;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The YAML configuration of {@code lianbang server}: the run (model, rounds, seed, FedAvg
+ * settings, local training sent to clients), where to listen, TLS, who may take part, and where
+ * to checkpoint. Keys are snake_case; unknown keys are errors.
+ */
+@JsonPropertyOrder({"name", "seed", "rounds", "model", "listen", "insecure", "tls", "clients", "tokens", "allow_anonymous", "min_clients",
+    "fraction_evaluate", "quorum", "round_timeout_seconds", "wait_for_clients_seconds", "heartbeat_seconds",
+    "checkpoint", "training"})
+public final class ServerConfig {
+  public String name = "federation";
+  public long seed = 42;
+  public int rounds = 10;
+  /** An engine model spec such as {@code logistic:30}; the initial model derives from the seed. */
+  public String model;
+  /** host:port to listen on. */
+  public String listen = "127.0.0.1:7443";
+  public boolean insecure;
+  @JsonSetter(nulls = Nulls.SKIP)
+  public Tls tls;
+  /** The allow-list of client identities (certificate CN or token owner); empty allows any authenticated client. */
+  @JsonSetter(nulls = Nulls.SKIP)
+  public List<String> clients = new ArrayList<>();
+  /** Bearer tokens: client identity to its token (at least 16 characters). */
+  @JsonSetter(nulls = Nulls.SKIP)
+  public TreeMap<String, String> tokens = new TreeMap<>();
+  /** Accept clients without certificate or token under the name they give (test networks only). */
+  public boolean allowAnonymous;
+  public int minClients = 2;
+  public double fractionEvaluate = 1.0;
+  public double quorum = 0.5;
+  public double roundTimeoutSeconds = 600;
+  public double waitForClientsSeconds = 600;
+  public double heartbeatSeconds = 5;
+  /** The checkpoint file; the run resumes from it after a crash. Empty for none. */
+  public String checkpoint;
+  @JsonSetter(nulls = Nulls.SKIP)
+  public TrainingConfig training = new TrainingConfig();
+
+  /** The {@code tls} section: PEM files. */
+  @JsonPropertyOrder({"certificate", "private_key", "client_ca"})
+  public static final class Tls {
+    public String certificate;
+    public String privateKey;
+    /** When set, clients must present a certificate signed by this CA (mutual TLS). */
+    public String clientCa;
+  }
+}

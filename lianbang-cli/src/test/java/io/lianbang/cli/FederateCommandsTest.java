@@ -1,0 +1,111 @@
+package io.lianbang.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lianbang.cli.run.Simulator;
+import io.lianbang.core.federation.CheckpointFile;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code lianbang certs}, {@code server} and {@code client} together over mutual TLS on loopback, and their errors. */
+class FederateCommandsTest {
+  @TempDir Path dir;
+
+  private static Cli run(String... args) {
+    return Cli.run(Simulator.standard(), args);
+  }
+
+  @Test
+  void certsServerAndTwoClientsRunAFederation() throws Exception {
+    Path certs = dir.resolve("certs");
+    Cli c = run("certs", "--out", certs.toString(), "--server-host", "localhost", "--clients", "hospital-a,hospital-b");
+    assertEquals(0, c.exit, c.toString());
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path config = dir.resolve("server.yaml");
+    Files.writeString(config, String.join("\n",
+        "name: two-hospitals",
+        "seed: 7",
+        "rounds: 2",
+        "model: logistic:30",
+        "listen: 127.0.0.1:" + port,
+        "tls:",
+        "  certificate: " + certs.resolve("server.pem"),
+        "  private_key: " + certs.resolve("server-key.pem"),
+        "  client_ca: " + certs.resolve("ca.pem"),
+        "clients: [hospital-a, hospital-b]",
+        "min_clients: 2",
+        "round_timeout_seconds: 60",
+        "wait_for_clients_seconds: 60",
+        "heartbeat_seconds: 1",
+        "checkpoint: " + dir.resolve("server.ckpt"),
+        "training: {local_epochs: 1, batch_size: 16, optimizer: sgd, learning_rate: 0.1, momentum: 0, weight_decay: 0}",
+        ""));
+    ExecutorService threads = Executors.newCachedThreadPool();
+    try {
+      Future<Cli> server = threads.submit(() -> run("server", "--config", config.toString()));
+      Future<?>[] clients = new Future<?>[2];
+      String[] names = {"hospital-a", "hospital-b"};
+      for (int i = 0; i < 2; i++) {
+        String n = names[i];
+        String data = "breast-cancer:" + i + "/2";
+        clients[i] = threads.submit(() -> run("client", "--server", "localhost:" + port, "--data", data, "--model", "logistic:30",
+            "--name", n, "--ca", certs.resolve("ca.pem").toString(), "--cert", certs.resolve("client-" + n + ".pem").toString(),
+            "--key", certs.resolve("client-" + n + "-key.pem").toString(), "--give-up-after", "30"));
+      }
+      Cli s = server.get(90, TimeUnit.SECONDS);
+      assertEquals(0, s.exit, s.toString());
+      assertTrue(s.out.contains("round  2/2  clients 2/2") && s.out.contains("done: 2 rounds"), s.toString());
+      for (Future<?> f : clients) {
+        Cli r = (Cli) f.get(30, TimeUnit.SECONDS);
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.contains("done after 2 training"), r.toString());
+      }
+      assertEquals(2, new CheckpointFile(dir.resolve("server.ckpt")).read().orElseThrow().round());
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void theExampleServerConfigurationIsValid() {
+    var c = io.lianbang.cli.config.ConfigLoader.loadServer(Path.of("..", "examples", "federation", "server.yaml"));
+    ServerCommand.Setup s = ServerCommand.setup(c, false);
+    assertEquals(10, s.federation().rounds());
+    assertEquals(2, s.strategy().minAvailableClients());
+    assertEquals(31, s.initial().elementCount());
+  }
+
+  @Test
+  void configurationErrorsNameTheKey() throws Exception {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "model: logistic:30\nlistn: 0.0.0.0:7443\n");
+    Cli c = run("server", "--config", bad.toString());
+    assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("unknown key 'listn'"), c.err);
+
+    Files.writeString(bad, "model: logistic:30\nlisten: 0.0.0.0:7443\n");
+    c = run("server", "--config", bad.toString());
+    assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("no way to authenticate"), c.err);
+
+    Files.writeString(bad, "model: logistic:30\nlisten: 0.0.0.0:7443\nallow_anonymous: true\n");
+    c = run("server", "--config", bad.toString());
+    assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("not loopback"), c.err);
+
+    c = run("client", "--server", "localhost:1", "--data", "breast-cancer", "--model", "logistic:30", "--name", "a");
+    assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("--ca is required"), c.err);
+  }
+}

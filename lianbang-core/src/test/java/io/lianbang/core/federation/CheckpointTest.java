@@ -1,0 +1,133 @@
+package io.lianbang.core.federation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lianbang.core.client.Client;
+import io.lianbang.core.client.ClientProxy;
+import io.lianbang.core.client.LocalClientProxy;
+import io.lianbang.core.strategy.ClientFailure;
+import io.lianbang.core.strategy.FedAvg;
+import io.lianbang.core.task.EvalResult;
+import io.lianbang.core.task.EvalTask;
+import io.lianbang.core.task.FitResult;
+import io.lianbang.core.task.FitTask;
+import io.lianbang.core.task.Metrics;
+import io.lianbang.core.tensor.Parameters;
+import io.lianbang.core.tensor.Tensor;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+  private final ExecutorService pool = Executors.newFixedThreadPool(3);
+  @TempDir Path dir;
+
+  @AfterEach
+  void shutdown() {
+    pool.shutdownNow();
+  }
+
+  /** Moves every value towards a client-specific target with seed-dependent noise. */
+  private static Client noisy(int index) {
+    return new Client() {
+      @Override
+      public FitResult fit(FitTask task) {
+        SplittableRandom rng = new SplittableRandom(task.seed());
+        float[] w = task.parameters().flatten();
+        for (int i = 0; i < w.length; i++) w[i] += 0.3f * (index - w[i]) + (float) rng.nextGaussian() * 0.01f;
+        return new FitResult(Parameters.of(Tensor.vector(w)), 10 + index, Metrics.of("train_loss", w[0]));
+      }
+
+      @Override
+      public EvalResult evaluate(EvalTask task) {
+        return new EvalResult(task.parameters().tensor(0).get(0), 5, Metrics.empty());
+      }
+    };
+  }
+
+  private Federation federation(int rounds, CheckpointFile file) {
+    List<ClientProxy> proxies = new ArrayList<>();
+    for (int i = 0; i < 3; i++) proxies.add(new LocalClientProxy("c" + i, noisy(i), pool));
+    FedAvg strategy = FedAvg.builder().minFitClients(2).minAvailableClients(3).fractionFit(0.67).fractionEvaluate(1).build();
+    return new Federation(strategy, new StaticClientPool(proxies), FederationConfig.of(rounds, 99), List.of(), file);
+  }
+
+  @Test
+  void resumedRunEqualsUninterruptedRunBitForBit() throws Exception {
+    Parameters initial = Parameters.of(Tensor.vector(0.5f, -1f, 2f), Tensor.zeros(2, 2));
+    RunResult reference = federation(4, null).run(initial);
+
+    CheckpointFile file = new CheckpointFile(dir.resolve("run.ckpt"));
+    federation(2, file).run(initial);
+    assertEquals(2, file.read().orElseThrow().round());
+    RunResult resumed = federation(4, file).run(Parameters.of(Tensor.vector(9, 9, 9), Tensor.zeros(2, 2)));
+
+    assertArrayEquals(reference.parameters().flatten(), resumed.parameters().flatten());
+    assertEquals(reference.history().withoutTiming(), resumed.history().withoutTiming());
+    assertEquals(4, file.read().orElseThrow().round());
+  }
+
+  @Test
+  void roundTripsEveryField() throws Exception {
+    RoundRecord r = new RoundRecord(3, 4, 3, List.of(new ClientFailure("x", ClientFailure.Kind.TIMEOUT, "late ü")), true,
+        Metrics.of("train_loss", 0.25), Optional.of(new EvalResult(0.5, 7, Metrics.of("accuracy", 0.9))), Optional.empty(), 1.5);
+    Checkpoint c = new Checkpoint(-7, 5, 3, Parameters.of(Tensor.of(new int[] {2, 3}, new float[] {1, 2, 3, 4, 5, Float.MIN_VALUE}), Tensor.zeros(0)),
+        new History(List.of(r)), new byte[] {1, 2, 3});
+    CheckpointFile file = new CheckpointFile(dir.resolve("sub/c.ckpt"));
+    assertTrue(file.read().isEmpty());
+    file.write(c);
+    Checkpoint back = file.read().orElseThrow();
+    assertEquals(c.seed(), back.seed());
+    assertEquals(c.rounds(), back.rounds());
+    assertEquals(c.round(), back.round());
+    assertEquals(c.parameters(), back.parameters());
+    assertEquals(c.history(), back.history());
+    assertArrayEquals(c.strategyState(), back.strategyState());
+    try (var files = Files.list(dir.resolve("sub"))) {
+      assertEquals(1, files.count(), "no temporary file is left behind");
+    }
+  }
+
+  @Test
+  void rejectsDamagedTruncatedAndForeignFiles() throws Exception {
+    CheckpointFile file = new CheckpointFile(dir.resolve("c.ckpt"));
+    file.write(new Checkpoint(1, 2, 1, Parameters.of(Tensor.vector(1, 2, 3)), new History(List.of()), new byte[0]));
+    byte[] good = Files.readAllBytes(file.path());
+
+    byte[] flipped = good.clone();
+    flipped[40] ^= 1; // inside the tensor values
+    Files.write(file.path(), flipped);
+    assertTrue(assertThrows(UncheckedIOException.class, file::read).getMessage().contains("checksum"));
+
+    Files.write(file.path(), java.util.Arrays.copyOf(good, good.length - 5));
+    assertTrue(assertThrows(UncheckedIOException.class, file::read).getMessage().contains("truncated"));
+
+    byte[] future = good.clone();
+    future[7] = 9;
+    Files.write(file.path(), future);
+    assertTrue(assertThrows(UncheckedIOException.class, file::read).getMessage().contains("version 9"));
+
+    Files.writeString(file.path(), "hello world, not a checkpoint");
+    assertTrue(assertThrows(UncheckedIOException.class, file::read).getMessage().contains("not a Lianbang checkpoint"));
+  }
+
+  @Test
+  void refusesACheckpointOfAnotherSeed() throws Exception {
+    CheckpointFile file = new CheckpointFile(dir.resolve("c.ckpt"));
+    file.write(new Checkpoint(12345, 4, 1, Parameters.of(Tensor.vector(1, 2, 3)), new History(List.of()), new byte[0]));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> federation(4, file).run(Parameters.of(Tensor.vector(1, 2, 3))));
+    assertTrue(e.getMessage().contains("seed 12345"), e.getMessage());
+  }
+}

@@ -1,0 +1,112 @@
+package io.lianbang.grpc.server;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.Set;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Establishes who is calling, before any handler runs: the common name (CN) of a verified client
+ * certificate (mutual TLS), or else the owner of the bearer token in the {@code authorization}
+ * header, or else, when the server accepts anonymous clients, nobody yet (the client then names
+ * itself in Register). An identity outside a non-empty allow-list is refused with
+ * {@code PERMISSION_DENIED}; a call without acceptable credentials with {@code UNAUTHENTICATED}.
+ */
+final class Authenticator implements ServerInterceptor {
+  private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
+  /** The authenticated identity of the current call, or null for an anonymous caller. */
+  static final Context.Key<String> IDENTITY = Context.key("lianbang-client-identity");
+  static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final Set<String> allowed;
+  private final Map<String, String> tokens;
+  private final boolean allowAnonymous;
+
+  /**
+   * @param allowed identities allowed to take part; empty allows any authenticated identity
+   * @param tokens bearer tokens and the identity each one authenticates
+   * @param allowAnonymous whether callers without certificate or token may register by name
+   */
+  Authenticator(Set<String> allowed, Map<String, String> tokens, boolean allowAnonymous) {
+    this.allowed = Set.copyOf(allowed);
+    this.tokens = Map.copyOf(tokens);
+    this.allowAnonymous = allowAnonymous;
+  }
+
+  boolean allows(String identity) {
+    return allowed.isEmpty() || allowed.contains(identity);
+  }
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    String identity;
+    try {
+      identity = identify(call, headers);
+    } catch (IllegalStateException e) {
+      log.warn("refused a call to {} from {}: {}", call.getMethodDescriptor().getBareMethodName(),
+          call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), e.getMessage());
+      call.close(Status.UNAUTHENTICATED.withDescription(e.getMessage()), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    if (identity != null && !allows(identity)) {
+      String why = "client identity '" + identity + "' is not in the server's allow-list";
+      log.warn("refused a call to {}: {}", call.getMethodDescriptor().getBareMethodName(), why);
+      call.close(Status.PERMISSION_DENIED.withDescription(why), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    return Contexts.interceptCall(Context.current().withValue(IDENTITY, identity), call, headers, next);
+  }
+
+  private String identify(ServerCall<?, ?> call, Metadata headers) {
+    SSLSession tls = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+    if (tls != null) {
+      try {
+        Certificate[] chain = tls.getPeerCertificates();
+        if (chain.length > 0 && chain[0] instanceof X509Certificate x) return commonName(x);
+      } catch (SSLPeerUnverifiedException e) {
+        // no client certificate: fall through to tokens
+      }
+    }
+    String header = headers.get(AUTHORIZATION);
+    if (header != null) {
+      if (!header.startsWith("Bearer ")) throw new IllegalStateException("the authorization header is not a bearer token");
+      byte[] presented = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+      String owner = null;
+      for (Map.Entry<String, String> e : tokens.entrySet()) { // compare all, in constant time each
+        if (MessageDigest.isEqual(presented, e.getKey().getBytes(StandardCharsets.UTF_8))) owner = e.getValue();
+      }
+      if (owner == null) throw new IllegalStateException("the bearer token is not known to this server");
+      return owner;
+    }
+    if (allowAnonymous) return null;
+    throw new IllegalStateException("no client certificate or bearer token: this server requires client authentication");
+  }
+
+  static String commonName(X509Certificate cert) {
+    try {
+      for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
+        if (rdn.getType().equalsIgnoreCase("CN")) return rdn.getValue().toString();
+      }
+    } catch (InvalidNameException e) {
+      throw new IllegalStateException("the client certificate's subject cannot be parsed: " + e.getMessage());
+    }
+    throw new IllegalStateException("the client certificate has no common name (CN)");
+  }
+}

@@ -1,0 +1,194 @@
+package io.lianbang.grpc.server;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.lianbang.grpc.proto.v1.DownloadRequest;
+import io.lianbang.grpc.proto.v1.FederationGrpc;
+import io.lianbang.grpc.proto.v1.GetTaskRequest;
+import io.lianbang.grpc.proto.v1.HeartbeatRequest;
+import io.lianbang.grpc.proto.v1.HeartbeatResponse;
+import io.lianbang.grpc.proto.v1.ProtocolVersion;
+import io.lianbang.grpc.proto.v1.RegisterRequest;
+import io.lianbang.grpc.proto.v1.RegisterResponse;
+import io.lianbang.grpc.proto.v1.ResultPart;
+import io.lianbang.grpc.proto.v1.SubmitResponse;
+import io.lianbang.grpc.proto.v1.Task;
+import io.lianbang.grpc.proto.v1.TaskRef;
+import io.lianbang.grpc.proto.v1.TensorChunk;
+import io.lianbang.grpc.wire.ChunkEncoder;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code lianbang.v1.Federation} service. Every request is checked before it touches any
+ * state; a bad one gets a status naming the problem and a log line, and changes nothing else.
+ */
+final class FederationService extends FederationGrpc.FederationImplBase {
+  private static final Logger log = LoggerFactory.getLogger(FederationService.class);
+  private static final Pattern CLIENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
+
+  private final GrpcClientPool pool;
+  private final Authenticator authenticator;
+  private final ServerSettings settings;
+
+  FederationService(GrpcClientPool pool, Authenticator authenticator, ServerSettings settings) {
+    this.pool = pool;
+    this.authenticator = authenticator;
+    this.settings = settings;
+  }
+
+  /** A rejection: logs it and builds the status the caller receives. */
+  static StatusRuntimeException reject(Status status, String rpc, String who, String description) {
+    log.warn("rejected {} from {}: {} {}", rpc, who == null ? "an unregistered caller" : who, status.getCode(), description);
+    return status.withDescription(description).asRuntimeException();
+  }
+
+  @Override
+  public void register(RegisterRequest request, StreamObserver<RegisterResponse> response) {
+    String identity = Authenticator.IDENTITY.get();
+    String name = request.getClientName();
+    if (request.getProtocolVersion() != ProtocolVersion.PROTOCOL_VERSION_1) {
+      response.onError(reject(Status.FAILED_PRECONDITION, "Register", identity == null ? name : identity,
+          "protocol version " + request.getProtocolVersionValue() + " is not supported; this server speaks version 1"));
+      return;
+    }
+    if (identity == null) {
+      if (!CLIENT_NAME.matcher(name).matches()) {
+        response.onError(reject(Status.INVALID_ARGUMENT, "Register", null, "client_name '" + abbreviate(name)
+            + "' is invalid: 1 to 128 letters, digits, '.', '_', '@' or '-', starting with a letter or digit"));
+        return;
+      }
+      if (!authenticator.allows(name)) {
+        response.onError(reject(Status.PERMISSION_DENIED, "Register", name, "client name '" + name + "' is not in the server's allow-list"));
+        return;
+      }
+      identity = name;
+    }
+    RemoteClient client = pool.register(identity);
+    response.onNext(RegisterResponse.newBuilder()
+        .setSessionId(client.sessionId)
+        .setRunId(pool.runId())
+        .setClientId(identity)
+        .setHeartbeatIntervalMs((int) settings.heartbeatInterval().toMillis())
+        .setMaxChunkBytes(settings.maxChunkBytes())
+        .build());
+    response.onCompleted();
+  }
+
+  /**
+   * The session a request names, checked against the caller's identity.
+   *
+   * @throws StatusRuntimeException NOT_FOUND for an unknown session, PERMISSION_DENIED for a
+   *     session of another identity
+   */
+  RemoteClient session(String rpc, String sessionId) {
+    String identity = Authenticator.IDENTITY.get();
+    RemoteClient client = pool.session(sessionId);
+    if (client == null) {
+      throw reject(Status.NOT_FOUND, rpc, identity, "unknown session '" + abbreviate(sessionId)
+          + "': it expired or the server restarted; register again");
+    }
+    if (identity != null && !identity.equals(client.id)) {
+      throw reject(Status.PERMISSION_DENIED, rpc, identity, "the session belongs to another client");
+    }
+    client.touch();
+    return client;
+  }
+
+  /**
+   * The open task a reference names.
+   *
+   * @throws StatusRuntimeException naming the problem: another run, an unknown task, a closed
+   *     (answered, expired or superseded) task, or a round that is not the task's
+   */
+  PendingTask task(String rpc, RemoteClient client, TaskRef ref) {
+    if (!ref.getRunId().equals(pool.runId())) {
+      throw reject(Status.FAILED_PRECONDITION, rpc, client.id, "run id '" + abbreviate(ref.getRunId())
+          + "' is not the current run '" + pool.runId() + "'");
+    }
+    PendingTask task = client.openTask(ref.getTaskId());
+    if (task == null) {
+      if (client.wasClosed(ref.getTaskId())) {
+        throw reject(Status.FAILED_PRECONDITION, rpc, client.id, "task '" + ref.getTaskId()
+            + "' is closed: its result was already accepted or rejected, its deadline passed, or a newer round superseded it");
+      }
+      throw reject(Status.NOT_FOUND, rpc, client.id, "unknown task '" + abbreviate(ref.getTaskId()) + "'");
+    }
+    if (ref.getRound() != task.round) {
+      throw reject(Status.FAILED_PRECONDITION, rpc, client.id, "stale round: task '" + task.id + "' belongs to round "
+          + task.round + ", the request names round " + ref.getRound());
+    }
+    return task;
+  }
+
+  @Override
+  public void getTask(GetTaskRequest request, StreamObserver<Task> response) {
+    RemoteClient client;
+    try {
+      client = session("GetTask", request.getSessionId());
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+      return;
+    }
+    long wait = Math.min(request.getMaxWaitMs(), settings.maxPoll().toMillis());
+    client.poll((ServerCallStreamObserver<Task>) response, wait, pool.runId(), pool.finishReason(), pool.timer());
+  }
+
+  @Override
+  public void downloadParameters(DownloadRequest request, StreamObserver<TensorChunk> response) {
+    PendingTask task;
+    try {
+      RemoteClient client = session("DownloadParameters", request.getTask().getSessionId());
+      task = task("DownloadParameters", client, request.getTask());
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+      return;
+    }
+    ServerCallStreamObserver<TensorChunk> call = (ServerCallStreamObserver<TensorChunk>) response;
+    ChunkEncoder chunks = new ChunkEncoder(task.parameters, settings.maxChunkBytes());
+    boolean[] done = new boolean[1];
+    Runnable drain = () -> {
+      synchronized (chunks) { // sends only while the transport can take more: memory stays bounded
+        if (done[0]) return;
+        while (call.isReady() && chunks.hasNext() && !call.isCancelled()) call.onNext(chunks.next());
+        if (!chunks.hasNext() && !call.isCancelled()) {
+          done[0] = true;
+          call.onCompleted();
+        }
+      }
+    };
+    call.setOnCancelHandler(() -> {
+      synchronized (chunks) {
+        done[0] = true;
+      }
+    });
+    call.setOnReadyHandler(drain);
+    drain.run();
+  }
+
+  @Override
+  public StreamObserver<ResultPart> submitResult(StreamObserver<SubmitResponse> response) {
+    return new ResultUpload(this, settings, (ServerCallStreamObserver<SubmitResponse>) response);
+  }
+
+  @Override
+  public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
+    try {
+      session("Heartbeat", request.getSessionId());
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+      return;
+    }
+    response.onNext(HeartbeatResponse.newBuilder().setFinished(pool.finished()).build());
+    response.onCompleted();
+  }
+
+  /** Shortens peer-supplied text before it goes into a status or a log line. */
+  static String abbreviate(String s) {
+    String clean = s.replaceAll("[^\\x20-\\x7e]", "?");
+    return clean.length() <= 64 ? clean : clean.substring(0, 64) + "...";
+  }
+}

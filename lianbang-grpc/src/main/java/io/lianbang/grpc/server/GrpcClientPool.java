@@ -1,0 +1,166 @@
+package io.lianbang.grpc.server;
+
+import io.lianbang.core.client.ClientProxy;
+import io.lianbang.core.federation.ClientPool;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The remote clients currently registered with a {@link FederationServer}. A client is available
+ * from its registration until it registers again (the new session replaces the old), or sends
+ * nothing for three heartbeat intervals, when it is dropped and its open tasks fail at once, so
+ * the round does not wait for its deadline. Thread-safe.
+ */
+public final class GrpcClientPool implements ClientPool {
+  private static final Logger log = LoggerFactory.getLogger(GrpcClientPool.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final String runId;
+  private final Duration heartbeatInterval;
+  private final ScheduledExecutorService timer;
+  private final TreeMap<String, RemoteClient> byId = new TreeMap<>();
+  private final Map<String, RemoteClient> bySession = new ConcurrentHashMap<>();
+  private final ScheduledFuture<?> reaper;
+  private volatile boolean finished;
+  private volatile String finishReason = "the run is complete";
+
+  GrpcClientPool(String runId, Duration heartbeatInterval, ScheduledExecutorService timer) {
+    this.runId = runId;
+    this.heartbeatInterval = heartbeatInterval;
+    this.timer = timer;
+    long period = Math.max(10, heartbeatInterval.toMillis() / 2);
+    this.reaper = timer.scheduleWithFixedDelay(this::dropSilent, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  String runId() {
+    return runId;
+  }
+
+  ScheduledExecutorService timer() {
+    return timer;
+  }
+
+  boolean finished() {
+    return finished;
+  }
+
+  /** Why the run ended, or null while it goes on. */
+  String finishReason() {
+    return finished ? finishReason : null;
+  }
+
+  /** Opens a session for {@code clientId}, replacing (and dropping) any previous one. */
+  RemoteClient register(String clientId) {
+    byte[] token = new byte[16];
+    RANDOM.nextBytes(token);
+    RemoteClient fresh = new RemoteClient(clientId, HexFormat.of().formatHex(token));
+    RemoteClient previous;
+    synchronized (this) {
+      previous = byId.put(clientId, fresh);
+      bySession.put(fresh.sessionId, fresh);
+      if (previous != null) bySession.remove(previous.sessionId);
+      notifyAll();
+    }
+    if (previous != null) {
+      previous.drop("client " + clientId + " registered again; the tasks of its previous session are abandoned", runId);
+      log.info("client {} registered again (new session)", clientId);
+    } else {
+      log.info("client {} registered; {} available", clientId, available().size());
+    }
+    if (finished) fresh.finish(runId, finishReason);
+    return fresh;
+  }
+
+  /** The session with this id, or null. */
+  RemoteClient session(String sessionId) {
+    return bySession.get(sessionId);
+  }
+
+  /** Ends a session: its open tasks fail with {@code reason}. */
+  void drop(RemoteClient client, String reason) {
+    synchronized (this) {
+      if (byId.get(client.id) == client) byId.remove(client.id);
+      bySession.remove(client.sessionId);
+    }
+    client.drop(reason, runId);
+    log.warn("client {} dropped: {}", client.id, reason);
+  }
+
+  private void dropSilent() {
+    long limit = heartbeatInterval.toNanos() * 3;
+    List<RemoteClient> silent = new ArrayList<>();
+    synchronized (this) {
+      for (RemoteClient c : byId.values()) if (c.silentNanos() > limit) silent.add(c);
+    }
+    for (RemoteClient c : silent) {
+      drop(c, "client " + c.id + " sent nothing for " + c.silentNanos() / 1_000_000 + " ms (heartbeat interval "
+          + heartbeatInterval.toMillis() + " ms)");
+    }
+  }
+
+  /** The live session of {@code clientId}, or null. */
+  synchronized RemoteClient live(String clientId) {
+    return byId.get(clientId);
+  }
+
+  /** Tells every client, now and whenever it polls from now on, that the run is over. */
+  void finish(String reason) {
+    finishReason = reason;
+    finished = true;
+    List<RemoteClient> all;
+    synchronized (this) {
+      all = new ArrayList<>(byId.values());
+    }
+    for (RemoteClient c : all) c.finish(runId, reason);
+  }
+
+  synchronized boolean allToldFinished() {
+    for (RemoteClient c : byId.values()) if (!c.toldFinished) return false;
+    return true;
+  }
+
+  void close() {
+    reaper.cancel(false);
+    List<RemoteClient> all;
+    synchronized (this) {
+      all = new ArrayList<>(byId.values());
+      byId.clear();
+      bySession.clear();
+      notifyAll();
+    }
+    for (RemoteClient c : all) c.drop("the server is shutting down", runId);
+  }
+
+  @Override
+  public synchronized List<String> available() {
+    return List.copyOf(byId.keySet());
+  }
+
+  @Override
+  public Optional<ClientProxy> get(String id) {
+    return live(id) == null ? Optional.empty() : Optional.of(new GrpcClientProxy(id, this));
+  }
+
+  @Override
+  public synchronized boolean awaitAvailable(int count, Instant deadline) throws InterruptedException {
+    while (byId.size() < count) {
+      long millis = Duration.between(Instant.now(), deadline).toMillis();
+      if (millis <= 0) return false;
+      wait(millis);
+    }
+    return true;
+  }
+}

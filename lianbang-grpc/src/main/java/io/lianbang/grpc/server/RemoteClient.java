@@ -1,0 +1,166 @@
+package io.lianbang.grpc.server;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import io.lianbang.grpc.proto.v1.EvaluateInstruction;
+import io.lianbang.grpc.proto.v1.FinishInstruction;
+import io.lianbang.grpc.proto.v1.FitInstruction;
+import io.lianbang.grpc.proto.v1.Task;
+import io.lianbang.grpc.proto.v1.WaitInstruction;
+import io.lianbang.grpc.wire.TensorSpecs;
+import io.lianbang.grpc.wire.Values;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One registered session of a remote client: its open tasks, in the order they were sent, and a
+ * parked long poll waiting for the next one. Thread-safe.
+ */
+final class RemoteClient {
+  private static final int CLOSED_TASKS_REMEMBERED = 256;
+
+  final String id;
+  final String sessionId;
+  private volatile long lastSeenNanos = System.nanoTime();
+  private final LinkedHashMap<String, PendingTask> open = new LinkedHashMap<>();
+  private final LinkedHashMap<String, Boolean> closed = new LinkedHashMap<>(16, 0.75f, false) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > CLOSED_TASKS_REMEMBERED;
+    }
+  };
+  private ServerCallStreamObserver<Task> waiter;
+  private ScheduledFuture<?> waiterTimeout;
+  private boolean gone;
+  /** Set once the client has been sent FINISH. */
+  volatile boolean toldFinished;
+
+  RemoteClient(String id, String sessionId) {
+    this.id = id;
+    this.sessionId = sessionId;
+  }
+
+  void touch() {
+    lastSeenNanos = System.nanoTime();
+  }
+
+  long silentNanos() {
+    return System.nanoTime() - lastSeenNanos;
+  }
+
+  /** Adds a task; it is delivered at the next poll (at once if a poll is parked). */
+  synchronized void enqueue(PendingTask task, String runId) {
+    if (gone) {
+      task.result.completeExceptionally(new ClientGoneException("client " + id + " disconnected"));
+      return;
+    }
+    open.put(task.id, task);
+    task.result.whenComplete((r, e) -> close(task));
+    if (waiter != null) respond(describe(task, runId));
+  }
+
+  private synchronized void close(PendingTask task) {
+    if (open.remove(task.id) != null) closed.put(task.id, Boolean.TRUE);
+  }
+
+  /** The open task with this id, or null. */
+  synchronized PendingTask openTask(String taskId) {
+    return open.get(taskId);
+  }
+
+  /** True if this session had a task with this id that is now closed (answered, timed out or cancelled). */
+  synchronized boolean wasClosed(String taskId) {
+    return closed.containsKey(taskId);
+  }
+
+  /**
+   * Answers a long poll: the oldest open task (a client polls only when idle, so an open task it
+   * asks for again is one whose delivery it lost), FINISH when the run is over ({@code finishReason} not null), or, after at most
+   * {@code waitMillis}, WAIT.
+   */
+  synchronized void poll(ServerCallStreamObserver<Task> call, long waitMillis, String runId, String finishReason,
+      ScheduledExecutorService timer) {
+    if (waiter != null) respond(waitTask(runId)); // a newer poll replaces an abandoned one
+    waiter = call;
+    if (!open.isEmpty()) {
+      respond(describe(open.values().iterator().next(), runId));
+    } else if (finishReason != null || gone) {
+      respond(finishTask(runId, gone ? "the server dropped this session" : finishReason));
+    } else {
+      ServerCallStreamObserver<Task> mine = call;
+      call.setOnCancelHandler(() -> {
+        synchronized (RemoteClient.this) {
+          if (waiter == mine) {
+            waiter = null;
+            if (waiterTimeout != null) waiterTimeout.cancel(false);
+          }
+        }
+      });
+      waiterTimeout = timer.schedule(() -> {
+        synchronized (RemoteClient.this) {
+          if (waiter == mine) respond(waitTask(runId));
+        }
+      }, waitMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Releases a parked poll with FINISH. */
+  synchronized void finish(String runId, String reason) {
+    if (waiter != null) respond(finishTask(runId, reason));
+  }
+
+  /** Ends the session: every open task fails with {@code reason}, a parked poll is released. */
+  void drop(String reason, String runId) {
+    List<PendingTask> tasks;
+    synchronized (this) {
+      gone = true;
+      tasks = new ArrayList<>(open.values());
+      if (waiter != null) respond(finishTask(runId, reason));
+    }
+    for (PendingTask t : tasks) t.result.completeExceptionally(new ClientGoneException(reason));
+  }
+
+  private void respond(Task task) {
+    ServerCallStreamObserver<Task> w = waiter;
+    waiter = null;
+    if (waiterTimeout != null) {
+      waiterTimeout.cancel(false);
+      waiterTimeout = null;
+    }
+    if (w.isCancelled()) return;
+    try {
+      w.onNext(task);
+      w.onCompleted();
+    } catch (RuntimeException e) {
+      // The call ended meanwhile; an open task is delivered again at the next poll.
+    }
+  }
+
+  private static Task waitTask(String runId) {
+    return Task.newBuilder().setRunId(runId).setWait(WaitInstruction.newBuilder().setRetryAfterMs(0)).build();
+  }
+
+  private Task finishTask(String runId, String reason) {
+    toldFinished = true;
+    return Task.newBuilder().setRunId(runId).setFinish(FinishInstruction.newBuilder().setReason(reason)).build();
+  }
+
+  private static Task describe(PendingTask t, String runId) {
+    Task.Builder b = Task.newBuilder().setRunId(runId).setRound(t.round).setTaskId(t.id)
+        .setDeadlineUnixMs(t.deadline.toEpochMilli());
+    if (t.kind == PendingTask.Kind.FIT) {
+      b.setFit(FitInstruction.newBuilder().setParameters(TensorSpecs.of(t.parameters))
+          .putAllConfig(Values.toProto(t.config)).setSeed(t.seed));
+    } else {
+      b.setEvaluate(EvaluateInstruction.newBuilder().setParameters(TensorSpecs.of(t.parameters))
+          .putAllConfig(Values.toProto(t.config)));
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,169 @@
+package io.lianbang.grpc.server;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.lianbang.core.client.InvalidResultException;
+import io.lianbang.core.task.EvalResult;
+import io.lianbang.core.task.FitResult;
+import io.lianbang.core.task.Metrics;
+import io.lianbang.grpc.proto.v1.EvaluateOutput;
+import io.lianbang.grpc.proto.v1.FitOutput;
+import io.lianbang.grpc.proto.v1.ResultHeader;
+import io.lianbang.grpc.proto.v1.ResultPart;
+import io.lianbang.grpc.proto.v1.SubmitResponse;
+import io.lianbang.grpc.wire.ChunkAssembler;
+import io.lianbang.grpc.wire.TensorSpecs;
+import io.lianbang.grpc.wire.Values;
+
+/**
+ * One {@code SubmitResult} call: a header naming the task, then the result's tensor chunks, each
+ * validated as it arrives (gRPC delivers the next message only after this one was handled, so
+ * memory is the result itself plus one chunk).
+ *
+ * <p>Errors that cannot be pinned on an open task (unknown session or task, another run, a closed
+ * task, a stale round, a concurrent upload) are refused and change nothing. Once the header has
+ * named an open task, a malformed result (wrong tensors, NaN or infinite values, bad counts,
+ * chunks out of order, oversized or truncated) closes that task as an invalid result, which the
+ * round records as the client's failure. A call that breaks off without completing leaves the
+ * task open for another try before its deadline.
+ */
+final class ResultUpload implements StreamObserver<ResultPart> {
+  private final FederationService service;
+  private final ServerSettings settings;
+  private final ServerCallStreamObserver<SubmitResponse> response;
+  private RemoteClient client;
+  private PendingTask task;
+  private ResultHeader header;
+  private ChunkAssembler chunks;
+  private boolean closed;
+
+  ResultUpload(FederationService service, ServerSettings settings, ServerCallStreamObserver<SubmitResponse> response) {
+    this.service = service;
+    this.settings = settings;
+    this.response = response;
+  }
+
+  @Override
+  public void onNext(ResultPart part) {
+    if (closed) return;
+    try {
+      switch (part.getPartCase()) {
+        case HEADER -> onHeader(part.getHeader());
+        case CHUNK -> {
+          if (header == null) throw refuse(Status.INVALID_ARGUMENT, "the first message of an upload must be a ResultHeader, got a chunk");
+          if (chunks == null) throw invalid("a " + header.getOutcomeCase().name().toLowerCase(java.util.Locale.ROOT) + " result carries no tensor chunks");
+          if (task.result.isDone()) throw refuse(Status.FAILED_PRECONDITION, "task '" + task.id + "' closed during the upload (its deadline passed)");
+          try {
+            chunks.accept(part.getChunk());
+          } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+          }
+        }
+        case PART_NOT_SET -> throw header == null
+            ? refuse(Status.INVALID_ARGUMENT, "an upload message holds neither a header nor a chunk")
+            : invalid("an upload message holds neither a header nor a chunk");
+      }
+    } catch (StatusRuntimeException e) {
+      fail(e);
+    }
+  }
+
+  private void onHeader(ResultHeader h) {
+    if (header != null) throw invalid("a second ResultHeader in one upload");
+    client = service.session("SubmitResult", h.getTask().getSessionId());
+    PendingTask t = service.task("SubmitResult", client, h.getTask());
+    if (!t.uploading.compareAndSet(false, true)) {
+      throw refuse(Status.FAILED_PRECONDITION, "an upload for task '" + t.id + "' is already in progress");
+    }
+    task = t;
+    header = h;
+    switch (h.getOutcomeCase()) {
+      case FIT -> {
+        if (task.kind != PendingTask.Kind.FIT) throw invalid("task '" + task.id + "' is an evaluation but the result is a fit");
+        FitOutput fit = h.getFit();
+        String mismatch = TensorSpecs.mismatch(task.parameters, fit.getParameters());
+        if (mismatch != null) throw invalid("parameters: " + mismatch);
+        if (fit.getNumExamples() <= 0) throw invalid("num_examples must be > 0, got " + fit.getNumExamples());
+        metrics(fit.getMetricsMap());
+        chunks = new ChunkAssembler(task.parameters.shapes(), settings.maxChunkBytes(), true);
+      }
+      case EVALUATE -> {
+        if (task.kind != PendingTask.Kind.EVALUATE) throw invalid("task '" + task.id + "' is a fit but the result is an evaluation");
+        EvaluateOutput e = h.getEvaluate();
+        if (!Double.isFinite(e.getLoss())) throw invalid("loss is " + e.getLoss() + ", not a finite number");
+        if (e.getNumExamples() <= 0) throw invalid("num_examples must be > 0, got " + e.getNumExamples());
+        metrics(e.getMetricsMap());
+      }
+      case ERROR -> { }
+      case OUTCOME_NOT_SET -> throw invalid("the ResultHeader has no outcome (fit, evaluate or error)");
+    }
+  }
+
+  private Metrics metrics(java.util.Map<String, Double> m) {
+    try {
+      return Values.metrics(m);
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage());
+    }
+  }
+
+  @Override
+  public void onCompleted() {
+    if (closed) return;
+    try {
+      if (header == null) throw refuse(Status.INVALID_ARGUMENT, "the upload ended without a ResultHeader");
+      Object result = switch (header.getOutcomeCase()) {
+        case FIT -> {
+          try {
+            FitOutput f = header.getFit();
+            yield new FitResult(chunks.finish(), f.getNumExamples(), metrics(f.getMetricsMap()));
+          } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+          }
+        }
+        case EVALUATE -> {
+          EvaluateOutput e = header.getEvaluate();
+          yield new EvalResult(e.getLoss(), e.getNumExamples(), metrics(e.getMetricsMap()));
+        }
+        default -> null;
+      };
+      boolean taken = result == null
+          ? task.result.completeExceptionally(new ClientReportedException("client reported an error: "
+              + FederationService.abbreviate(header.getError().getMessage())))
+          : task.result.complete(result);
+      if (!taken) throw refuse(Status.FAILED_PRECONDITION, "task '" + task.id + "' closed before the upload finished (its deadline passed)");
+      closed = true;
+      response.onNext(SubmitResponse.newBuilder().setAccepted(result != null).build());
+      response.onCompleted();
+    } catch (StatusRuntimeException e) {
+      fail(e);
+    }
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    // The client broke off (network, cancellation): the task stays open for another try.
+    closed = true;
+    if (task != null) task.uploading.set(false);
+  }
+
+  private StatusRuntimeException refuse(Status status, String description) {
+    return FederationService.reject(status, "SubmitResult", client == null ? null : client.id, description);
+  }
+
+  /** A malformed result for an open task: the task closes as the client's invalid result. */
+  private StatusRuntimeException invalid(String description) {
+    StatusRuntimeException e = refuse(Status.INVALID_ARGUMENT, description);
+    if (task != null) task.result.completeExceptionally(new InvalidResultException("rejected upload: " + description));
+    return e;
+  }
+
+  private void fail(StatusRuntimeException e) {
+    closed = true;
+    chunks = null;
+    if (task != null) task.uploading.set(false);
+    if (!response.isCancelled()) response.onError(e);
+  }
+}

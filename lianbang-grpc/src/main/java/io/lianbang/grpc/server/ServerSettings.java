@@ -1,0 +1,71 @@
+package io.lianbang.grpc.server;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How a {@link FederationServer} treats its clients.
+ *
+ * @param runId the run's identifier, sent to clients and checked on every upload
+ * @param heartbeatInterval how often clients must send a heartbeat; a client silent for three
+ *     intervals is dropped and its open tasks fail
+ * @param maxPoll the longest a task poll is held when there is nothing to do
+ * @param maxChunkBytes the largest tensor chunk sent or accepted, in [4 KiB, 16 MiB]
+ * @param allowedClients identities allowed to take part; empty allows every authenticated client
+ * @param tokens bearer tokens and the identity each authenticates
+ * @param allowAnonymous whether clients without certificate or token may register under a name
+ */
+public record ServerSettings(
+    String runId, Duration heartbeatInterval, Duration maxPoll, int maxChunkBytes,
+    Set<String> allowedClients, Map<String, String> tokens, boolean allowAnonymous) {
+
+  /** @throws IllegalArgumentException naming the setting and value if one is out of range */
+  public ServerSettings {
+    Objects.requireNonNull(runId, "runId");
+    if (runId.isBlank()) throw new IllegalArgumentException("runId must not be blank");
+    positive("heartbeatInterval", heartbeatInterval);
+    positive("maxPoll", maxPoll);
+    if (maxChunkBytes < 4096 || maxChunkBytes > (16 << 20)) {
+      throw new IllegalArgumentException("maxChunkBytes must be in [4096, 16777216], got " + maxChunkBytes);
+    }
+    allowedClients = Set.copyOf(allowedClients);
+    tokens = Map.copyOf(tokens);
+    for (Map.Entry<String, String> t : tokens.entrySet()) {
+      if (t.getKey().length() < 16) {
+        throw new IllegalArgumentException("the token of client " + t.getValue() + " is too short: at least 16 characters");
+      }
+    }
+  }
+
+  private static void positive(String name, Duration d) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive, got " + d);
+  }
+
+  /** Defaults: 5 s heartbeats, 20 s polls, 1 MiB chunks, no allow-list, no tokens, anonymous clients refused. */
+  public static ServerSettings defaults(String runId) {
+    return new ServerSettings(runId, Duration.ofSeconds(5), Duration.ofSeconds(20), 1 << 20, Set.of(), Map.of(), false);
+  }
+
+  public ServerSettings withHeartbeatInterval(Duration d) {
+    return new ServerSettings(runId, d, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous);
+  }
+
+  public ServerSettings withMaxChunkBytes(int n) {
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, n, allowedClients, tokens, allowAnonymous);
+  }
+
+  public ServerSettings withAllowedClients(Set<String> ids) {
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, ids, tokens, allowAnonymous);
+  }
+
+  public ServerSettings withTokens(Map<String, String> tokenToClient) {
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokenToClient, allowAnonymous);
+  }
+
+  public ServerSettings withAllowAnonymous(boolean v) {
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, v);
+  }
+}

@@ -1,0 +1,70 @@
+package io.lianbang.grpc;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Calls a method of the service with arbitrary bytes as messages, as a hostile peer would. */
+final class RawCalls {
+  private RawCalls() {}
+
+  record Outcome(Status status, List<byte[]> responses) {}
+
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  };
+
+  /** Sends {@code messages} to {@code lianbang.v1.Federation/method}, half-closes, and waits (bounded) for the status. */
+  static Outcome call(Channel channel, String method, List<byte[]> messages) throws Exception {
+    MethodDescriptor<byte[], byte[]> md = MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+        .setFullMethodName("lianbang.v1.Federation/" + method)
+        .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+    ClientCall<byte[], byte[]> call = channel.newCall(md, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
+    CompletableFuture<Status> closed = new CompletableFuture<>();
+    List<byte[]> responses = new ArrayList<>();
+    call.start(new ClientCall.Listener<>() {
+      @Override
+      public void onMessage(byte[] message) {
+        synchronized (responses) {
+          responses.add(message);
+        }
+      }
+
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        closed.complete(status);
+      }
+    }, new Metadata());
+    call.request(Integer.MAX_VALUE);
+    for (byte[] m : messages) call.sendMessage(m);
+    call.halfClose();
+    Status s = closed.get(15, TimeUnit.SECONDS);
+    synchronized (responses) {
+      return new Outcome(s, List.copyOf(responses));
+    }
+  }
+}
