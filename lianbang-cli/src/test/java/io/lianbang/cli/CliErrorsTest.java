@@ -44,7 +44,7 @@ class CliErrorsTest {
   @Test
   void unknownTopLevelKey() throws Exception {
     assertUsageError(simulate("rounds: 3\nround: 5\n"), "unknown key 'round' at top level (valid: attack, dataset, "
-        + "evaluate_every, model, name, output, partition, rounds, seed, strategy, threads, training)");
+        + "evaluate_every, model, name, output, partition, privacy, rounds, seed, strategy, threads, training)");
   }
 
   @Test

@@ -128,6 +128,7 @@ public final class Simulation {
     ExecutorService workers = Executors.newFixedThreadPool(spec.threads(), daemonThreads());
     try {
       List<ClientProxy> proxies = new ArrayList<>();
+      PrivacyWiring privacy = new PrivacyWiring(spec.privacy(), spec.seed());
       int digits = String.valueOf(partition.numClients() - 1).length();
       AttackSpec attack = spec.attack();
       BitSet malicious = attack.active() ? Attackers.choose(partition.numClients(), attack.fraction(), spec.seed()) : new BitSet();
@@ -139,15 +140,16 @@ public final class Simulation {
         Client client = new EngineClient(model, bad && attack.kind().equals("label_flip") ? LabelFlip.flip(local) : local, local, 1);
         if (t.heterogeneous()) client = new VariableLocalWork(client, t.localEpochs(), t.localEpochsMax());
         if (bad) client = poisoned(client, attack);
-        proxies.add(new LocalClientProxy(id, client, workers));
+        proxies.add(new LocalClientProxy(id, privacy.client(id, c, client), workers));
       }
       Model initial = Models.create(model, Init.PYTORCH_DEFAULT, Seeds.derive(spec.seed(), "init"));
       FederationConfig config = new FederationConfig(spec.rounds(), spec.seed(),
           Duration.ofMillis((long) (spec.strategy().roundTimeoutSeconds() * 1000)),
           Duration.ofMillis((long) (spec.strategy().roundTimeoutSeconds() * 1000)),
           Duration.ofMinutes(1), spec.strategy().quorum(), spec.evaluateEvery());
-      RunResult run = new Federation(strategy(), new StaticClientPool(proxies), config, listeners).run(initial.parameters());
-      return new SimulationResult(spec, run, kernels(), (System.nanoTime() - start) / 1e9);
+      Strategy strategy = privacy.strategy(strategy(), workers);
+      RunResult run = new Federation(strategy, new StaticClientPool(proxies), config, listeners).run(initial.parameters());
+      return new SimulationResult(spec, run, kernels(), (System.nanoTime() - start) / 1e9, privacy.report());
     } finally {
       workers.shutdownNow();
     }

@@ -14,7 +14,7 @@ import io.lianbang.sim.spec.SimulationSpec;
  * by its YAML path and the offending value.
  */
 @JsonPropertyOrder({"name", "seed", "rounds", "threads", "model", "evaluate_every",
-    "dataset", "partition", "strategy", "training", "attack", "output"})
+    "dataset", "partition", "strategy", "training", "privacy", "attack", "output"})
 public final class RunConfig {
   public String name;
   public long seed;
@@ -34,6 +34,9 @@ public final class RunConfig {
 
   @JsonSetter(nulls = Nulls.SKIP)
   public TrainingConfig training;
+
+  @JsonSetter(nulls = Nulls.SKIP)
+  public PrivacyConfig privacy;
 
   @JsonSetter(nulls = Nulls.SKIP)
   public AttackConfig attack;
@@ -59,6 +62,7 @@ public final class RunConfig {
     partition = new PartitionConfig(spec.partition());
     strategy = new StrategyConfig(spec.strategy());
     training = new TrainingConfig(spec.training());
+    privacy = new PrivacyConfig(spec.privacy());
     attack = new AttackConfig(spec.attack());
   }
 
@@ -76,6 +80,7 @@ public final class RunConfig {
     if (name == null) throw new IllegalArgumentException("name must be set, got nothing (null)");
     if (model == null) throw new IllegalArgumentException("model must be set, got nothing (null)");
     return new SimulationSpec(name, seed, rounds, threads, model,
-        dataset.toSpec(), partition.toSpec(), strategy.toSpec(), training.toSpec(), evaluateEvery, attack.toSpec());
+        dataset.toSpec(), partition.toSpec(), strategy.toSpec(), training.toSpec(), evaluateEvery, privacy.toSpec(),
+        attack.toSpec());
   }
 }

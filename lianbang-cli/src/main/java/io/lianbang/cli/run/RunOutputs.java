@@ -26,6 +26,7 @@ public final class RunOutputs {
   public static final String JSON = "history.json";
   public static final String CONFIG = "config.yaml";
   public static final String CHART = "chart.png";
+  public static final String PRIVACY = "privacy.json";
 
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
@@ -72,6 +73,20 @@ public final class RunOutputs {
       written.add(png);
     }
     return written;
+  }
+
+  /** Writes {@code privacy.json}: what left each client in which form and bytes, ε, the parameters. */
+  public static Path writePrivacyReport(Path dir, io.lianbang.privacy.report.PrivacyReport report) throws IOException {
+    ObjectMapper mapper = ConfigLoader.jsonMapper();
+    ObjectNode doc = mapper.createObjectNode();
+    doc.put("epsilon", report.epsilon());
+    doc.put("epsilon_classic", report.epsilonClassic());
+    doc.put("delta", report.delta());
+    doc.set("parameters", mapper.valueToTree(report.parameters()));
+    doc.set("clients", mapper.valueToTree(report.clients()));
+    Path file = dir.resolve(PRIVACY);
+    mapper.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), doc);
+    return file;
   }
 
   static String chartTitle(SimulationSpec spec) {

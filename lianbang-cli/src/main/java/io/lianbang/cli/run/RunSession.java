@@ -116,6 +116,10 @@ public final class RunSession {
     try {
       written = RunOutputs.writeResults(outputDir, spec, RunEnvironment.describe(result.kernels(), spec.threads()),
           history, result.seconds(), chart);
+      if (spec.privacy().any()) {
+        written = new ArrayList<>(written);
+        written.add(RunOutputs.writePrivacyReport(outputDir, result.privacy()));
+      }
     } catch (IOException e) {
       throw new CliException("cannot write results to " + outputDir + ": " + describe(e));
     }
@@ -134,6 +138,13 @@ public final class RunSession {
     if (fed != null) {
       row(last == null ? "final" : "", String.format(Locale.ROOT, "fed_acc %.2f%%  fed_loss %.4f  (round %d)",
           100 * RoundValues.fedAccuracy(fed), RoundValues.fedLoss(fed), fed.round()));
+    }
+    if (spec.privacy().any()) {
+      String label = "privacy";
+      for (String line : result.privacy().summary()) {
+        row(label, line);
+        label = "";
+      }
     }
     row("time", String.format(Locale.ROOT, "%.1f s total, kernels %s, %d threads", result.seconds(), result.kernels(),
         spec.threads()));

@@ -103,7 +103,31 @@ class ConfigLoaderTest {
   void unknownTopLevelKeyIsNamedWithTheValidKeys() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("round: 5\n"));
     assertEquals("unknown key 'round' at top level (valid: attack, dataset, evaluate_every, model, name, output, partition, "
-        + "rounds, seed, strategy, threads, training)", e.getMessage());
+        + "privacy, rounds, seed, strategy, threads, training)", e.getMessage());
+  }
+
+  @Test
+  void privacySectionMapsOntoThePrivacySpec() {
+    RunConfig c = ConfigLoader.parse("privacy:\n  secagg:\n    enabled: true\n    k: 8\n  dp:\n    mode: client\n"
+        + "    noise_multiplier: 0.7\n    epsilon_budget: 3\n");
+    var p = c.toSpec().privacy();
+    assertEquals(true, p.secagg().enabled());
+    assertEquals(8, p.secagg().k());
+    assertEquals("client", p.dp().mode());
+    assertEquals(0.7, p.dp().noiseMultiplier());
+    assertEquals(3.0, p.dp().epsilonBudget());
+  }
+
+  @Test
+  void privacyErrorsNameTheKey() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("privacy:\n  dp:\n    noise: 1\n"));
+    assertTrue(e.getMessage().startsWith("unknown key 'noise' in privacy.dp (valid: adaptive, clip, delta, deterministic_noise"), e.getMessage());
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> ConfigLoader.parse("privacy:\n  dp:\n    mode: global\n").toSpec());
+    assertEquals("privacy.dp.mode must be one of none, server, client, local, got global", bad.getMessage());
+    bad = assertThrows(IllegalArgumentException.class,
+        () -> ConfigLoader.parse("privacy:\n  secagg:\n    k: 7\n").toSpec());
+    assertTrue(bad.getMessage().startsWith("privacy.secagg.k must be an even number"), bad.getMessage());
   }
 
   @Test

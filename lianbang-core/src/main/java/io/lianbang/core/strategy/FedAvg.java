@@ -25,7 +25,7 @@ import java.util.function.IntFunction;
  * and then dropped, so server memory is O(model size), and the aggregate is bit-identical for
  * any arrival order. Evaluation losses are averaged weighted by examples as well.
  */
-public class FedAvg implements Strategy {
+public class FedAvg implements WeightedMeanStrategy {
   private final ClientSampler fitSampler;
   private final ClientSampler evaluateSampler;
   private final int minAvailableClients;

@@ -1,0 +1,43 @@
+package io.lianbang.privacy.dp;
+
+import io.lianbang.core.client.Client;
+import io.lianbang.core.task.EvalResult;
+import io.lianbang.core.task.EvalTask;
+import io.lianbang.core.task.FitResult;
+import io.lianbang.core.task.FitTask;
+import io.lianbang.core.tensor.Parameters;
+import java.util.Objects;
+
+/**
+ * Client-side mod of {@link DpFedAvgClientClipping}: clips the update (trained − global) to the L2
+ * norm the server sends as {@value DpFedAvgClientClipping#CLIP_KEY} and reports weight 1, so every
+ * client has the same bounded influence on the mean.
+ */
+public final class ClippingClient implements Client {
+  private final Client inner;
+
+  public ClippingClient(Client inner) {
+    this.inner = Objects.requireNonNull(inner, "inner");
+  }
+
+  @Override
+  public FitResult fit(FitTask task) {
+    if (!task.config().has(DpFedAvgClientClipping.CLIP_KEY)) {
+      throw new IllegalArgumentException("config " + DpFedAvgClientClipping.CLIP_KEY + " is missing: the server must run DpFedAvgClientClipping");
+    }
+    double clip = task.config().getDouble(DpFedAvgClientClipping.CLIP_KEY, 0);
+    if (!(clip > 0)) throw new IllegalArgumentException("config " + DpFedAvgClientClipping.CLIP_KEY + " must be > 0, got " + clip);
+    FitResult r = inner.fit(task);
+    float[] g = task.parameters().flatten();
+    float[] d = r.parameters().flatten();
+    for (int i = 0; i < d.length; i++) d[i] -= g[i];
+    Clipping.clipInPlace(d, clip);
+    for (int i = 0; i < d.length; i++) d[i] += g[i];
+    return new FitResult(Parameters.unflatten(task.parameters().shapes(), d), 1, r.metrics());
+  }
+
+  @Override
+  public EvalResult evaluate(EvalTask task) {
+    return inner.evaluate(task);
+  }
+}

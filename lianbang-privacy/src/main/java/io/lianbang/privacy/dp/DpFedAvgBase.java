@@ -1,0 +1,156 @@
+package io.lianbang.privacy.dp;
+
+import io.lianbang.core.strategy.ClientFailure;
+import io.lianbang.core.strategy.ClientInstruction;
+import io.lianbang.core.strategy.ClientResult;
+import io.lianbang.core.strategy.FitAggregation;
+import io.lianbang.core.strategy.FitOutcome;
+import io.lianbang.core.strategy.Strategy;
+import io.lianbang.core.task.EvalResult;
+import io.lianbang.core.task.FitResult;
+import io.lianbang.core.task.Metrics;
+import io.lianbang.core.tensor.Parameters;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the DP-FedAvg decorators share: the accountant, the budget, the noisy release of the mean
+ * update and the hand-over to the wrapped strategy. Subclassed only in this package.
+ */
+public abstract class DpFedAvgBase implements Strategy {
+  private static final Logger log = LoggerFactory.getLogger(DpFedAvgBase.class);
+
+  final Strategy inner;
+  final DpSettings settings;
+  final NoiseSource noise;
+  private final RdpAccountant accountant = new RdpAccountant();
+  private final Map<Integer, double[]> rounds = new TreeMap<>(); // round -> {q, sampled}
+  private boolean exhausted;
+
+  DpFedAvgBase(Strategy inner, DpSettings settings, NoiseSource noise) {
+    this.inner = Objects.requireNonNull(inner, "inner");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.noise = Objects.requireNonNull(noise, "noise");
+  }
+
+  /** The noise multiplier of the released update (lower than z when part of the budget goes to adaptive clipping). */
+  abstract double updateNoiseMultiplier(int sampled);
+
+  /** The config sent to clients in addition to the wrapped strategy's. */
+  ClientInstruction instruct(ClientInstruction in) {
+    return in;
+  }
+
+  /** The (ε, δ) spent so far (Balle et al. 2020 conversion). */
+  public synchronized PrivacySpent spent() {
+    return accountant.spent(settings.delta());
+  }
+
+  /** The (ε, δ) spent so far with the classic conversion. */
+  public synchronized PrivacySpent spentClassic() {
+    return accountant.spentClassic(settings.delta());
+  }
+
+  /** Whether the budget stopped training. */
+  public synchronized boolean budgetExhausted() {
+    return exhausted;
+  }
+
+  /** The settings. */
+  public DpSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public Parameters initialize(Parameters initial) {
+    return inner.initialize(initial);
+  }
+
+  @Override
+  public int minAvailableClients() {
+    return inner.minAvailableClients();
+  }
+
+  /**
+   * Samples through the wrapped strategy, unless running the round would spend more than the
+   * budget: then nobody is sampled and the model stays as it is for the remaining rounds.
+   * Sampling is treated as Poisson sampling with q = sampled / available, as in McMahan et al.
+   * 2018 (the accountant's sampled Gaussian mechanism).
+   */
+  @Override
+  public synchronized List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng) {
+    List<ClientInstruction> out = inner.configureFit(round, global, available, rng);
+    if (out.isEmpty()) return out;
+    double q = Math.min(1, (double) out.size() / available.size());
+    double projected = accountant.copy().compose(q, settings.noiseMultiplier(), 1).spent(settings.delta()).epsilon();
+    if (exhausted || projected > settings.epsilonBudget()) {
+      if (!exhausted) {
+        log.warn("round {}: stopping training, the round would bring epsilon to {} over the budget {}",
+            round, String.format("%.4f", projected), settings.epsilonBudget());
+      }
+      exhausted = true;
+      return List.of();
+    }
+    rounds.put(round, new double[] {q, out.size()});
+    List<ClientInstruction> instructed = new ArrayList<>(out.size());
+    for (ClientInstruction in : out) instructed.add(instruct(in));
+    return instructed;
+  }
+
+  /** Records one release of the round's mean and returns the metrics to add. */
+  synchronized Metrics account(int round) {
+    double[] r = rounds.remove(round);
+    if (r != null) accountant.compose(r[0], settings.noiseMultiplier(), 1);
+    PrivacySpent s = accountant.spent(settings.delta());
+    return Metrics.of("dp_epsilon", s.epsilon());
+  }
+
+  synchronized int sampled(int round) {
+    double[] r = rounds.get(round);
+    return r == null ? 1 : (int) r[1];
+  }
+
+  /**
+   * Adds N(0, (z·C)²) to every coordinate of {@code sum} (a sum of clipped updates), divides by
+   * {@code m} and returns global + the noisy mean, for the wrapped strategy.
+   */
+  Parameters release(Parameters global, double[] sum, double m, double clip, int round) {
+    double std = updateNoiseMultiplier(sampled(round)) * clip;
+    float[] g = global.flatten();
+    for (int i = 0; i < g.length; i++) g[i] = (float) (g[i] + (sum[i] + std * noise.gaussian()) / m);
+    return Parameters.unflatten(global.shapes(), g);
+  }
+
+  /** Hands the noisy model to the wrapped strategy as one result of weight {@code m}. */
+  FitOutcome handOver(int round, Parameters global, Parameters noisy, double m, Metrics metrics, List<ClientFailure> failures) {
+    FitAggregation in = inner.beginFit(round, global);
+    in.accept("dp-aggregate", new FitResult(noisy, Math.max(1, Math.round(m)), Metrics.empty()));
+    FitOutcome o = in.complete(failures);
+    Metrics all = o.metrics();
+    for (Map.Entry<String, Double> e : metrics.asMap().entrySet()) all = all.with(e.getKey(), e.getValue());
+    for (Map.Entry<String, Double> e : account(round).asMap().entrySet()) all = all.with(e.getKey(), e.getValue());
+    return new FitOutcome(o.parameters(), all);
+  }
+
+  @Override
+  public List<ClientInstruction> configureEvaluate(int round, Parameters global, List<String> available, SplittableRandom rng) {
+    return inner.configureEvaluate(round, global, available, rng);
+  }
+
+  @Override
+  public Optional<EvalResult> aggregateEvaluate(int round, List<ClientResult<EvalResult>> results, List<ClientFailure> failures) {
+    return inner.aggregateEvaluate(round, results, failures);
+  }
+
+  @Override
+  public Optional<EvalResult> evaluate(int round, Parameters global) {
+    return inner.evaluate(round, global);
+  }
+}

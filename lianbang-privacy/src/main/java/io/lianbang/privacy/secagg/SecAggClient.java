@@ -1,0 +1,48 @@
+package io.lianbang.privacy.secagg;
+
+import io.lianbang.core.client.Client;
+import io.lianbang.core.random.Seeds;
+import io.lianbang.core.task.EvalResult;
+import io.lianbang.core.task.EvalTask;
+import io.lianbang.core.task.FitResult;
+import io.lianbang.core.task.FitTask;
+import io.lianbang.core.task.Metrics;
+import java.util.Objects;
+
+/**
+ * The client-side half of {@link SecureAggregation}: trains the wrapped client, keeps its update
+ * (trained − global) and example count inside this client's {@link SecAggParticipant}, and answers
+ * the fit task with a receipt that reveals nothing new: the global parameters it was sent, one
+ * example, no metrics. The update leaves only masked, through the participant's protocol messages.
+ */
+public final class SecAggClient implements Client {
+  private final Client inner;
+  private final SecAggParticipant participant;
+
+  public SecAggClient(Client inner, SecAggParticipant participant) {
+    this.inner = Objects.requireNonNull(inner, "inner");
+    this.participant = Objects.requireNonNull(participant, "participant");
+  }
+
+  /** This client's protocol endpoint, for the transport. */
+  public SecAggParticipant participant() {
+    return participant;
+  }
+
+  @Override
+  public FitResult fit(FitTask task) {
+    FitResult trained = inner.fit(task);
+    float[] global = task.parameters().flatten();
+    String mismatch = task.parameters().layoutMismatch(trained.parameters());
+    if (mismatch != null) throw new IllegalStateException("trained parameters: " + mismatch);
+    float[] delta = trained.parameters().flatten();
+    for (int i = 0; i < delta.length; i++) delta[i] -= global[i];
+    participant.setInput(task.round(), delta, trained.numExamples(), Seeds.derive(task.seed(), "secagg-rounding"));
+    return new FitResult(task.parameters(), 1, Metrics.empty());
+  }
+
+  @Override
+  public EvalResult evaluate(EvalTask task) {
+    return inner.evaluate(task);
+  }
+}

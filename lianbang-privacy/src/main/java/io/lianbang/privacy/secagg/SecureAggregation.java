@@ -1,0 +1,163 @@
+package io.lianbang.privacy.secagg;
+
+import io.lianbang.core.strategy.ClientFailure;
+import io.lianbang.core.strategy.ClientInstruction;
+import io.lianbang.core.strategy.ClientResult;
+import io.lianbang.core.strategy.FitAggregation;
+import io.lianbang.core.strategy.FitOutcome;
+import io.lianbang.core.strategy.Strategy;
+import io.lianbang.core.strategy.WeightedMeanStrategy;
+import io.lianbang.core.task.EvalResult;
+import io.lianbang.core.task.FitResult;
+import io.lianbang.core.task.Metrics;
+import io.lianbang.core.tensor.Parameters;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wraps a {@link WeightedMeanStrategy} so that the server learns only the weighted sum of the
+ * round's updates, through SecAgg+ ({@link SecAggServer}; Bell et al. CCS 2020, and Bonawitz et
+ * al. CCS 2017 with k = n − 1).
+ *
+ * <p>Each client runs as a {@link SecAggClient}: its fit answer to the federation is only a
+ * receipt (the global model it was sent, no metrics), while its update stays in its
+ * {@link SecAggParticipant}. When the round's results are in, this strategy runs the four
+ * protocol stages over the {@link SecAggTransport} among the clients that trained, decodes the
+ * weighted mean update Σ r_u Δ_u / Σ r_u, and hands global + mean to the wrapped strategy's
+ * aggregation as one result weighted by the total, so the wrapped strategy's server-side update
+ * (plain averaging, server momentum, FedAdam, ...) applies unchanged. If the protocol fails (too
+ * few clients, inconsistent shares) the round keeps the old model.
+ *
+ * <p>Metrics added to the round: {@code secagg_clients} (inputs in the sum) and
+ * {@code secagg_dropped} (clients that trained but whose inputs are not in the sum).
+ */
+public final class SecureAggregation implements Strategy {
+  private static final Logger log = LoggerFactory.getLogger(SecureAggregation.class);
+
+  private final Strategy inner;
+  private final SecAggParams params;
+  private final SecAggServer server;
+  private final Consumer<SecAggResult> observer;
+  private final Map<Integer, Long> graphSeeds = Collections.synchronizedMap(new TreeMap<>());
+
+  /**
+   * @param inner the strategy whose weighted mean is computed securely
+   * @param stageTimeout the deadline of each protocol stage
+   * @param observer receives every round's {@link SecAggResult} (for reports); may be null
+   * @throws IllegalArgumentException if {@code inner} needs individual updates
+   */
+  public SecureAggregation(Strategy inner, SecAggParams params, SecAggTransport transport, Duration stageTimeout,
+                           Consumer<SecAggResult> observer) {
+    this.inner = Objects.requireNonNull(inner, "inner");
+    requireWeightedMean(inner, "secure aggregation");
+    this.params = Objects.requireNonNull(params, "params");
+    this.server = new SecAggServer(params, transport, stageTimeout);
+    this.observer = observer == null ? r -> {} : observer;
+  }
+
+  /**
+   * Checks that a privacy decorator can wrap {@code inner}.
+   *
+   * @throws IllegalArgumentException naming the strategy if it is not a {@link WeightedMeanStrategy}
+   */
+  public static void requireWeightedMean(Strategy inner, String what) {
+    if (!(inner instanceof WeightedMeanStrategy)) {
+      throw new IllegalArgumentException(what + " cannot wrap strategy " + inner
+          + ": it only sees the weighted mean of the updates, and this strategy needs every individual update"
+          + " (use FedAvg or a strategy built on its weighted mean, e.g. FedAvgM, FedAdam, FedYogi, FedAdagrad, FedProx)");
+    }
+  }
+
+  /** The wrapped strategy. */
+  public Strategy inner() {
+    return inner;
+  }
+
+  @Override
+  public Parameters initialize(Parameters initial) {
+    return inner.initialize(initial);
+  }
+
+  @Override
+  public int minAvailableClients() {
+    return inner.minAvailableClients();
+  }
+
+  @Override
+  public List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng) {
+    List<ClientInstruction> out = inner.configureFit(round, global, available, rng);
+    graphSeeds.put(round, rng.nextLong());
+    return out;
+  }
+
+  @Override
+  public FitAggregation beginFit(int round, Parameters global) {
+    long seed = graphSeeds.getOrDefault(round, (long) round);
+    graphSeeds.remove(round);
+    return new FitAggregation() {
+      private final List<String> trained = new ArrayList<>();
+
+      @Override
+      public void accept(String clientId, FitResult receipt) {
+        trained.add(clientId);
+      }
+
+      @Override
+      public FitOutcome complete(List<ClientFailure> failures) {
+        SecAggResult r;
+        try {
+          r = server.aggregate(round, trained, (int) global.elementCount(), seed);
+        } catch (SecAggException e) {
+          log.warn("round {}: secure aggregation failed, the model is unchanged: {}", round, e.getMessage());
+          return new FitOutcome(Optional.empty(), Metrics.of("secagg_clients", 0).with("secagg_dropped", trained.size()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted during secure aggregation of round " + round, e);
+        }
+        observer.accept(r);
+        float[] g = global.flatten();
+        double[] mean = r.mean();
+        for (int i = 0; i < g.length; i++) g[i] = (float) (g[i] + mean[i]);
+        Parameters averaged = Parameters.unflatten(global.shapes(), g);
+        long weight = Math.max(1, Math.round(r.totalWeight() * params.maxWeight()));
+        List<ClientFailure> all = new ArrayList<>(failures);
+        r.dropped().forEach((id, why) -> all.add(new ClientFailure(id, ClientFailure.Kind.ERROR, "secure aggregation: " + why)));
+        FitAggregation in = inner.beginFit(round, global);
+        in.accept("secure-aggregate", new FitResult(averaged, weight, Metrics.empty()));
+        FitOutcome o = in.complete(List.copyOf(all));
+        return new FitOutcome(o.parameters(),
+            o.metrics().with("secagg_clients", r.survivors().size()).with("secagg_dropped", r.dropped().size()));
+      }
+    };
+  }
+
+  @Override
+  public List<ClientInstruction> configureEvaluate(int round, Parameters global, List<String> available, SplittableRandom rng) {
+    return inner.configureEvaluate(round, global, available, rng);
+  }
+
+  @Override
+  public Optional<EvalResult> aggregateEvaluate(int round, List<ClientResult<EvalResult>> results, List<ClientFailure> failures) {
+    return inner.aggregateEvaluate(round, results, failures);
+  }
+
+  @Override
+  public Optional<EvalResult> evaluate(int round, Parameters global) {
+    return inner.evaluate(round, global);
+  }
+
+  @Override
+  public String toString() {
+    return "SecureAggregation(" + inner + ")";
+  }
+}

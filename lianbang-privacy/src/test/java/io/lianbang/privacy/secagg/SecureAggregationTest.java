@@ -1,0 +1,114 @@
+package io.lianbang.privacy.secagg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lianbang.core.client.Client;
+import io.lianbang.core.client.ClientProxy;
+import io.lianbang.core.client.LocalClientProxy;
+import io.lianbang.core.federation.Federation;
+import io.lianbang.core.federation.FederationConfig;
+import io.lianbang.core.federation.RunResult;
+import io.lianbang.core.federation.StaticClientPool;
+import io.lianbang.core.strategy.ClientFailure;
+import io.lianbang.core.strategy.ClientInstruction;
+import io.lianbang.core.strategy.ClientResult;
+import io.lianbang.core.strategy.FedAvg;
+import io.lianbang.core.strategy.FitAggregation;
+import io.lianbang.core.strategy.Strategy;
+import io.lianbang.core.task.EvalResult;
+import io.lianbang.core.task.EvalTask;
+import io.lianbang.core.task.FitResult;
+import io.lianbang.core.task.FitTask;
+import io.lianbang.core.task.Metrics;
+import io.lianbang.core.tensor.Parameters;
+import io.lianbang.core.tensor.Tensor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SecureAggregationTest {
+  private final ExecutorService pool = Executors.newFixedThreadPool(2);
+
+  @AfterEach
+  void stop() {
+    pool.shutdownNow();
+  }
+
+  /** Moves the model a step towards its private target; weight = its number of examples. */
+  private record TargetClient(float[] target, long examples) implements Client {
+    @Override
+    public FitResult fit(FitTask task) {
+      float[] w = task.parameters().flatten();
+      for (int i = 0; i < w.length; i++) w[i] += 0.5f * (target[i] - w[i]);
+      return new FitResult(Parameters.of(Tensor.vector(w)), examples, Metrics.of("train_loss", 1.0));
+    }
+
+    @Override
+    public EvalResult evaluate(EvalTask task) {
+      return new EvalResult(0, examples, Metrics.empty());
+    }
+  }
+
+  private RunResult run(boolean secure, int n) throws InterruptedException {
+    SplittableRandom rng = new SplittableRandom(3);
+    List<ClientProxy> proxies = new ArrayList<>();
+    Map<String, SecAggParticipant> participants = new HashMap<>();
+    for (int c = 0; c < n; c++) {
+      float[] target = new float[50];
+      for (int i = 0; i < target.length; i++) target[i] = (float) rng.nextGaussian();
+      Client client = new TargetClient(target, 50 + rng.nextInt(200));
+      String id = "c" + (100 + c);
+      if (secure) {
+        SecAggClient s = new SecAggClient(client, new SecAggParticipant());
+        participants.put(id, s.participant());
+        client = s;
+      }
+      proxies.add(new LocalClientProxy(id, client, pool));
+    }
+    Strategy strategy = FedAvg.builder().minFitClients(10).minAvailableClients(n).fractionFit(0).build();
+    if (secure) {
+      strategy = new SecureAggregation(strategy, SecAggParams.defaults(), new InProcessSecAggTransport(participants, pool),
+          Duration.ofSeconds(30), null);
+    }
+    return new Federation(strategy, new StaticClientPool(proxies), FederationConfig.of(5, 42), List.of())
+        .run(Parameters.of(Tensor.zeros(50)));
+  }
+
+  @Test
+  void fedAvgUnderSecureAggregationMatchesPlainFedAvg() throws InterruptedException {
+    RunResult plain = run(false, 30);
+    RunResult secure = run(true, 30);
+    float[] a = plain.parameters().flatten();
+    float[] b = secure.parameters().flatten();
+    double err = 0;
+    for (int i = 0; i < a.length; i++) err = Math.max(err, Math.abs(a[i] - b[i]));
+    assertTrue(err < 1e-4, "max difference " + err);
+    assertEquals(10.0, secure.history().last().fitMetrics().get("secagg_clients").orElseThrow());
+  }
+
+  @Test
+  void refusesStrategiesThatNeedIndividualUpdates() {
+    Strategy median = new Strategy() {
+      @Override public int minAvailableClients() { return 1; }
+      @Override public List<ClientInstruction> configureFit(int r, Parameters g, List<String> a, SplittableRandom rng) { return List.of(); }
+      @Override public FitAggregation beginFit(int r, Parameters g) { return null; }
+      @Override public List<ClientInstruction> configureEvaluate(int r, Parameters g, List<String> a, SplittableRandom rng) { return List.of(); }
+      @Override public Optional<EvalResult> aggregateEvaluate(int r, List<ClientResult<EvalResult>> res, List<ClientFailure> f) { return Optional.empty(); }
+      @Override public Optional<EvalResult> evaluate(int r, Parameters g) { return Optional.empty(); }
+      @Override public String toString() { return "CoordinateMedian"; }
+    };
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SecureAggregation(
+        median, SecAggParams.defaults(), (id, m, d) -> null, Duration.ofSeconds(1), null));
+    assertTrue(e.getMessage().contains("CoordinateMedian") && e.getMessage().contains("individual update"), e.getMessage());
+  }
+}

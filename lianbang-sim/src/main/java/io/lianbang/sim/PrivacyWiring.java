@@ -1,0 +1,174 @@
+package io.lianbang.sim;
+
+import io.lianbang.core.client.Client;
+import io.lianbang.core.random.Seeds;
+import io.lianbang.core.strategy.Strategy;
+import io.lianbang.privacy.dp.ClippingClient;
+import io.lianbang.privacy.dp.DpFedAvgClientClipping;
+import io.lianbang.privacy.dp.DpFedAvgBase;
+import io.lianbang.privacy.dp.DpFedAvgServerClipping;
+import io.lianbang.privacy.dp.DpSettings;
+import io.lianbang.privacy.dp.LocalDpClient;
+import io.lianbang.privacy.dp.NoiseSource;
+import io.lianbang.privacy.report.PrivacyReport;
+import io.lianbang.privacy.secagg.InProcessSecAggTransport;
+import io.lianbang.privacy.secagg.SecAggClient;
+import io.lianbang.privacy.secagg.SecAggParams;
+import io.lianbang.privacy.secagg.SecAggParticipant;
+import io.lianbang.privacy.secagg.SecAggResult;
+import io.lianbang.privacy.secagg.SecureAggregation;
+import io.lianbang.sim.spec.PrivacySpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executor;
+
+/**
+ * Applies a {@link PrivacySpec} to a simulation: client-side mods around each client (clipping or
+ * local DP, then SecAgg masking outermost) and decorators around the strategy (DP-FedAvg, then
+ * secure aggregation outermost). Each simulated client holds its own SecAgg keys; the server side
+ * reaches them only through stage messages on an in-process transport.
+ */
+final class PrivacyWiring {
+  private final PrivacySpec spec;
+  private final long seed;
+  private final Map<String, SecAggParticipant> participants = new TreeMap<>();
+  private final List<LocalDpClient> localClients = new ArrayList<>();
+  private final List<SecAggResult> secaggRounds = new ArrayList<>();
+  private final Map<String, CountingClient> counted = new TreeMap<>();
+  private Strategy strategy;
+
+  PrivacyWiring(PrivacySpec spec, long seed) {
+    this.spec = spec;
+    this.seed = seed;
+  }
+
+  private NoiseSource noise(String label, long... path) {
+    return spec.dp().deterministicNoise() ? NoiseSource.seededInsecure(Seeds.derive(seed, label, path)) : NoiseSource.secure();
+  }
+
+  private DpSettings dpSettings() {
+    PrivacySpec.Dp d = spec.dp();
+    double budget = d.epsilonBudget() == 0 ? Double.POSITIVE_INFINITY : d.epsilonBudget();
+    return new DpSettings(d.noiseMultiplier(), d.clip(), d.adaptive(), d.targetQuantile(), 0.2, d.delta(), budget);
+  }
+
+  /** The client as the privacy settings run it. */
+  Client client(String id, int index, Client client) {
+    switch (spec.dp().mode()) {
+      case "client" -> client = new ClippingClient(client);
+      case "local" -> {
+        LocalDpClient l = new LocalDpClient(client, spec.dp().clip(), spec.dp().noiseMultiplier(), spec.dp().delta(),
+            noise("local-dp-noise", index));
+        localClients.add(l);
+        client = l;
+      }
+      default -> { }
+    }
+    if (spec.secagg().enabled()) {
+      SecAggClient s = new SecAggClient(client, new SecAggParticipant());
+      participants.put(id, s.participant());
+      client = s;
+    }
+    CountingClient c = new CountingClient(client, spec.secagg().enabled());
+    counted.put(id, c);
+    return c;
+  }
+
+  private String form() {
+    String dp = spec.dp().mode();
+    if (spec.secagg().enabled()) return dp.equals("local") ? "masked+noised" : "masked";
+    return switch (dp) {
+      case "local" -> "noised";
+      case "client" -> "clipped";
+      default -> "plain";
+    };
+  }
+
+  /** What left each client, ε and the parameters; call after the run. */
+  PrivacyReport report() {
+    Map<String, Long> secaggUp = new TreeMap<>();
+    for (SecAggResult r : secaggRounds()) {
+      r.traffic().forEach((id, t) -> secaggUp.merge(id, t.up(), Long::sum));
+    }
+    List<PrivacyReport.Client> clients = new ArrayList<>();
+    counted.forEach((id, c) -> {
+      if (c.rounds() > 0) clients.add(new PrivacyReport.Client(id, form(), c.rounds(), c.bytes() + secaggUp.getOrDefault(id, 0L)));
+    });
+    double eps = Double.NaN;
+    double classic = Double.NaN;
+    double delta = Double.NaN;
+    Strategy s = strategy;
+    while (s instanceof SecureAggregation sa) s = sa.inner();
+    if (s instanceof DpFedAvgBase dp) {
+      eps = dp.spent().epsilon();
+      classic = dp.spentClassic().epsilon();
+      delta = dp.settings().delta();
+    } else if (!localClients.isEmpty()) {
+      delta = spec.dp().delta();
+      eps = 0; // local DP: the largest epsilon any client spent over its own releases
+      for (LocalDpClient l : localClients) {
+        eps = Math.max(eps, l.spent().epsilon());
+      }
+    }
+    Map<String, String> params = new TreeMap<>();
+    params.put("secagg.enabled", String.valueOf(spec.secagg().enabled()));
+    if (spec.secagg().enabled()) {
+      PrivacySpec.SecAgg a = spec.secagg();
+      params.put("secagg.k", a.k() == 0 ? "default (2*ceil(log2 n))" : String.valueOf(a.k()));
+      params.put("secagg.threshold", a.threshold() == 0 ? "default (floor((k+1)/2)+1)" : String.valueOf(a.threshold()));
+      params.put("secagg.clip_range", String.valueOf(a.clipRange()));
+      params.put("secagg.modulus_bits", String.valueOf(a.modulusBits()));
+    }
+    params.put("dp.mode", spec.dp().mode());
+    if (!spec.dp().mode().equals("none")) {
+      params.put("dp.noise_multiplier", String.valueOf(spec.dp().noiseMultiplier()));
+      params.put("dp.clip", String.valueOf(spec.dp().clip()));
+      params.put("dp.adaptive", String.valueOf(spec.dp().adaptive()));
+      params.put("dp.delta", String.valueOf(spec.dp().delta()));
+      params.put("dp.noise", spec.dp().deterministicNoise() ? "seeded from the run seed (INSECURE)" : "SecureRandom");
+    }
+    return new PrivacyReport(clients, eps, classic, delta, params);
+  }
+
+  /** The strategy as the privacy settings run it; call after every {@link #client}. */
+  Strategy strategy(Strategy base, Executor executor) {
+    Strategy s = base;
+    switch (spec.dp().mode()) {
+      case "server" -> s = new DpFedAvgServerClipping(s, dpSettings(), noise("dp-noise"));
+      case "client" -> s = new DpFedAvgClientClipping(s, dpSettings(), noise("dp-noise"));
+      default -> { }
+    }
+    if (spec.secagg().enabled()) {
+      PrivacySpec.SecAgg a = spec.secagg();
+      // With client-side clipping every client reports weight 1: capping weights at 1 keeps them exact.
+      double maxWeight = spec.dp().mode().equals("client") ? 1 : a.maxWeight();
+      SecAggParams params = new SecAggParams(a.k(), a.threshold(), a.clipRange(), a.modulusBits(), maxWeight);
+      s = new SecureAggregation(s, params, new InProcessSecAggTransport(participants, executor),
+          Duration.ofMillis((long) (a.stageTimeoutSeconds() * 1000)), this::record);
+    }
+    strategy = s;
+    return s;
+  }
+
+  private synchronized void record(SecAggResult r) {
+    secaggRounds.add(r);
+  }
+
+  /** Every round's secure aggregation outcome, in round order. */
+  synchronized List<SecAggResult> secaggRounds() {
+    return List.copyOf(secaggRounds);
+  }
+
+  /** The strategy built by {@link #strategy}. */
+  Strategy builtStrategy() {
+    return strategy;
+  }
+
+  /** The local-DP clients, for their ε. */
+  List<LocalDpClient> localClients() {
+    return List.copyOf(localClients);
+  }
+}

@@ -1,0 +1,98 @@
+package io.lianbang.sim.spec;
+
+import java.util.Objects;
+
+/**
+ * Privacy of a simulated federation: secure aggregation and differential privacy (YAML section
+ * {@code privacy}).
+ *
+ * @param secagg secure aggregation of the updates (SecAgg+)
+ * @param dp differential privacy of the released models
+ */
+public record PrivacySpec(SecAgg secagg, Dp dp) {
+  /**
+   * @throws IllegalArgumentException naming the fields if the combination cannot work
+   */
+  public PrivacySpec {
+    Objects.requireNonNull(secagg, "privacy.secagg");
+    Objects.requireNonNull(dp, "privacy.dp");
+    if (secagg.enabled() && dp.mode().equals("server")) {
+      throw new IllegalArgumentException("privacy.dp.mode server cannot be combined with privacy.secagg.enabled true: "
+          + "server-side clipping needs every individual update, which secure aggregation hides (use dp.mode client)");
+    }
+  }
+
+  /** No privacy mechanism. */
+  public static PrivacySpec none() {
+    return new PrivacySpec(SecAgg.disabled(), Dp.none());
+  }
+
+  /** Whether any mechanism is on. */
+  public boolean any() {
+    return secagg.enabled() || !dp.mode().equals("none");
+  }
+
+  /**
+   * Secure aggregation settings ({@code privacy.secagg}).
+   *
+   * @param enabled mask updates with SecAgg+
+   * @param k graph degree, even; 0 = 2⌈log₂ n⌉ (classic SecAgg when ≥ n − 1)
+   * @param threshold Shamir threshold; 0 = ⌊(k+1)/2⌋ + 1
+   * @param clipRange update coordinates are clipped to [−clip_range, clip_range] for quantisation
+   * @param modulusBits masked vectors live modulo 2^modulus_bits, in [16, 62]
+   * @param maxWeight a client's weight is min(1, examples / max_weight)
+   * @param stageTimeoutSeconds deadline of each protocol stage
+   */
+  public record SecAgg(boolean enabled, int k, int threshold, double clipRange, int modulusBits, double maxWeight,
+                       double stageTimeoutSeconds) {
+    public SecAgg {
+      if (k < 0 || k % 2 != 0) throw new IllegalArgumentException("privacy.secagg.k must be an even number >= 0 (0 = default), got " + k);
+      Check.atLeast("privacy.secagg.threshold", threshold, 0);
+      Check.positive("privacy.secagg.clip_range", clipRange);
+      if (modulusBits < 16 || modulusBits > 62) throw new IllegalArgumentException("privacy.secagg.modulus_bits must be in [16, 62], got " + modulusBits);
+      if (!(maxWeight >= 1) || !Double.isFinite(maxWeight)) throw new IllegalArgumentException("privacy.secagg.max_weight must be >= 1, got " + maxWeight);
+      Check.positive("privacy.secagg.stage_timeout_seconds", stageTimeoutSeconds);
+    }
+
+    /** Off, with the defaults a user gets when turning it on. */
+    public static SecAgg disabled() {
+      return new SecAgg(false, 0, 0, 1.0, 32, 10_000, 60);
+    }
+  }
+
+  /**
+   * Differential privacy settings ({@code privacy.dp}).
+   *
+   * @param mode {@code none}, {@code server} (DP-FedAvg, server clips), {@code client} (DP-FedAvg,
+   *     clients clip; works with secure aggregation) or {@code local} (clients clip and add noise)
+   * @param noiseMultiplier z
+   * @param clip C, the L2 norm each update is clipped to (initial value when adaptive)
+   * @param adaptive adaptive clipping (server mode only)
+   * @param targetQuantile γ for adaptive clipping, in (0, 1)
+   * @param delta δ at which ε is reported, in (0, 1)
+   * @param epsilonBudget stop training before ε exceeds this; 0 = no budget
+   * @param deterministicNoise INSECURE: draw the noise from the run seed so runs are reproducible
+   */
+  public record Dp(String mode, double noiseMultiplier, double clip, boolean adaptive, double targetQuantile,
+                   double delta, double epsilonBudget, boolean deterministicNoise) {
+    public Dp {
+      Check.oneOf("privacy.dp.mode", mode, "none", "server", "client", "local");
+      Check.nonNegative("privacy.dp.noise_multiplier", noiseMultiplier);
+      Check.positive("privacy.dp.clip", clip);
+      if (!(targetQuantile > 0 && targetQuantile < 1)) throw new IllegalArgumentException("privacy.dp.target_quantile must be in (0, 1), got " + targetQuantile);
+      if (!(delta > 0 && delta < 1)) throw new IllegalArgumentException("privacy.dp.delta must be in (0, 1), got " + delta);
+      Check.nonNegative("privacy.dp.epsilon_budget", epsilonBudget);
+      if (adaptive && !mode.equals("server")) {
+        throw new IllegalArgumentException("privacy.dp.adaptive needs privacy.dp.mode server, got mode " + mode);
+      }
+      if (mode.equals("local") && !(noiseMultiplier > 0)) {
+        throw new IllegalArgumentException("privacy.dp.noise_multiplier must be > 0 for mode local, got " + noiseMultiplier);
+      }
+    }
+
+    /** No differential privacy. */
+    public static Dp none() {
+      return new Dp("none", 1.0, 1.0, false, 0.5, 1e-5, 0, false);
+    }
+  }
+}
