@@ -7,6 +7,7 @@ import io.lianbang.core.federation.RoundRecord;
 import io.lianbang.sim.spec.AttackSpec;
 import io.lianbang.sim.spec.DatasetSpec;
 import io.lianbang.sim.spec.PartitionSpec;
+import io.lianbang.sim.spec.PrivacySpec;
 import io.lianbang.sim.spec.SimulationSpec;
 import io.lianbang.sim.spec.StrategySpec;
 import io.lianbang.sim.spec.TrainingSpec;
@@ -27,7 +28,7 @@ class StrategiesLearnTest {
         new DatasetSpec("breast-cancer", null, null, "target", 0.25, "standard"),
         new PartitionSpec("dirichlet", 10, 1.0, 2, 10),
         new StrategySpec(strategy, 10, 0, 0.5, 600, params),
-        new TrainingSpec(1, 8, "sgd", 0.05, 0.5, 0, 3), 8, attack);
+        new TrainingSpec(1, 8, "sgd", 0.05, 0.5, 0, 3), 8, PrivacySpec.none(), attack);
   }
 
   private static double accuracy(SimulationResult r) {
