@@ -25,7 +25,7 @@ import java.util.function.IntFunction;
  * and then dropped, so server memory is O(model size), and the aggregate is bit-identical for
  * any arrival order. Evaluation losses are averaged weighted by examples as well.
  */
-public class FedAvg implements WeightedMeanStrategy {
+public class FedAvg implements Strategy {
   private final ClientSampler fitSampler;
   private final ClientSampler evaluateSampler;
   private final int minAvailableClients;
@@ -128,6 +128,16 @@ public class FedAvg implements WeightedMeanStrategy {
   @Override
   public Optional<EvalResult> evaluate(int round, Parameters global) {
     return centralEvaluator == null ? Optional.empty() : Optional.of(centralEvaluator.evaluate(round, global));
+  }
+
+  /**
+   * True for FedAvg itself. A subclass inherits sampling and configuration but not this promise:
+   * one that keeps FedAvg's weighted mean (adding only a server-side update) says so by
+   * overriding.
+   */
+  @Override
+  public boolean aggregatesWeightedMean() {
+    return getClass() == FedAvg.class;
   }
 
   @Override

@@ -76,4 +76,10 @@ public final class FedAvgM extends FedAvg implements StatefulStrategy {
   public String toString() {
     return "FedAvgM(server_lr=" + serverLr + ", momentum=" + momentum + ")";
   }
+
+  /** The server-side step consumes only the weighted mean of the results. */
+  @Override
+  public boolean aggregatesWeightedMean() {
+    return true;
+  }
 }

@@ -118,4 +118,10 @@ public abstract class FedOpt extends FedAvg implements StatefulStrategy {
   public String toString() {
     return getClass().getSimpleName() + "(eta=" + eta + ", beta1=" + beta1 + ", beta2=" + beta2 + ", tau=" + tau + ")";
   }
+
+  /** The server-side step consumes only the weighted mean of the results. */
+  @Override
+  public boolean aggregatesWeightedMean() {
+    return true;
+  }
 }

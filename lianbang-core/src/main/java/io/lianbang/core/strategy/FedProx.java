@@ -38,4 +38,10 @@ public final class FedProx extends FedAvg {
   public String toString() {
     return "FedProx(mu=" + mu + ")";
   }
+
+  /** The server-side step consumes only the weighted mean of the results. */
+  @Override
+  public boolean aggregatesWeightedMean() {
+    return true;
+  }
 }
