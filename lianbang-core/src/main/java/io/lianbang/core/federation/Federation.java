@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Federation {
   private static final Logger log = LoggerFactory.getLogger(Federation.class);
+  /** Failures per round and phase logged as warnings; a large federation may fail hundreds at once. */
+  private static final int FAILURES_LOGGED_PER_PHASE = 5;
 
   private final Strategy strategy;
   private final ClientPool clients;
@@ -259,6 +261,7 @@ public final class Federation {
       f.whenComplete((res, err) -> arrivals.add(new Arrival<>(in, res, err)));
     }
     int accepted = 0;
+    int logged = 0;
     while (!outstanding.isEmpty()) {
       long wait = Duration.between(Instant.now(), deadline).toNanos();
       Arrival<R> a = wait > 0 ? arrivals.poll(wait, TimeUnit.NANOSECONDS) : arrivals.poll();
@@ -273,7 +276,7 @@ public final class Federation {
         String message = kind == ClientFailure.Kind.TIMEOUT ? "no result before the deadline"
             : kind == ClientFailure.Kind.INVALID ? cause.getMessage() : describe(cause);
         failures.add(new ClientFailure(id, kind, message));
-        log.warn("round {}: client {} failed: {}", round, id, message);
+        logFailure(round, logged++, "client " + id + " failed: " + message);
       } else {
         try {
           accept.accept(a.instruction(), a.result());
@@ -281,7 +284,7 @@ public final class Federation {
           ok = true;
         } catch (IllegalArgumentException e) {
           failures.add(new ClientFailure(id, ClientFailure.Kind.INVALID, e.getMessage()));
-          log.warn("round {}: rejected the result of client {}: {}", round, id, e.getMessage());
+          logFailure(round, logged++, "rejected the result of client " + id + ": " + e.getMessage());
         }
       }
       if (notify) {
@@ -292,10 +295,23 @@ public final class Federation {
     for (ClientInstruction in : instructions) {
       if (!outstanding.contains(in)) continue;
       failures.add(new ClientFailure(in.clientId(), ClientFailure.Kind.TIMEOUT, "no result before the deadline"));
-      log.warn("round {}: client {} missed the deadline", round, in.clientId());
+      logFailure(round, logged++, "client " + in.clientId() + " missed the deadline");
+    }
+    if (logged > FAILURES_LOGGED_PER_PHASE) {
+      log.warn("round {}: {} more client failures, logged at debug level; every failure is in the round record",
+          round, logged - FAILURES_LOGGED_PER_PHASE);
     }
     pending.forEach(f -> f.cancel(true));
     return accepted;
+  }
+
+  /** Logs the first few failures of a round's phase as warnings and the rest at debug level. */
+  private static void logFailure(int round, int index, String text) {
+    if (index < FAILURES_LOGGED_PER_PHASE) {
+      log.warn("round {}: {}", round, text);
+    } else {
+      log.debug("round {}: {}", round, text);
+    }
   }
 
   private static String describe(Throwable t) {
