@@ -22,8 +22,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "lianbang",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {DemoCommand.class, SimulateCommand.class, ServerCommand.class, ClientCommand.class, CertsCommand.class,
-        CommandLine.HelpCommand.class},
+    subcommands = {DemoCommand.class, SimulateCommand.class, ExperimentCommand.class, ServerCommand.class, ClientCommand.class,
+        CertsCommand.class, CommandLine.HelpCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     description = {
       "Lianbang: federated learning on the JVM. Simulates a federation of many virtual clients in one JVM, "
@@ -38,6 +38,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "  lianbang simulate --config examples/breast-cancer-logistic.yaml",
       "  lianbang simulate -c examples/demo.yaml --alpha 0.1 --rounds 20",
       "  lianbang simulate -c examples/demo.yaml --set strategy.quorum=0.8",
+      "  lianbang experiment --config experiments/grid-breast-cancer.yaml",
       "",
       "Outputs go to runs/<name>-<yyyyMMdd-HHmmss>/ unless --output is given:",
       "history.csv, history.json, config.yaml (re-loadable) and chart.png.",

@@ -43,7 +43,7 @@ class CliErrorsTest {
 
   @Test
   void unknownTopLevelKey() throws Exception {
-    assertUsageError(simulate("rounds: 3\nround: 5\n"), "unknown key 'round' at top level (valid: dataset, "
+    assertUsageError(simulate("rounds: 3\nround: 5\n"), "unknown key 'round' at top level (valid: attack, dataset, "
         + "evaluate_every, model, name, output, partition, privacy, rounds, seed, strategy, threads, training)");
   }
 
@@ -106,7 +106,7 @@ class CliErrorsTest {
     assertUsageError(simulate("rounds: 3\n", "--clients-per-round", "101"),
         "strategy.clients_per_round must not exceed partition.num_clients (100), got 101");
     assertUsageError(simulate("rounds: 3\n", "--set", "training.momentm=0.9"), "unknown key 'momentm' in training "
-        + "(valid: batch_size, learning_rate, local_epochs, momentum, optimizer, weight_decay)");
+        + "(valid: batch_size, learning_rate, local_epochs, local_epochs_max, momentum, optimizer, weight_decay)");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.lianbang.sim;
 
+import io.lianbang.core.client.Client;
 import io.lianbang.core.client.ClientProxy;
 import io.lianbang.core.client.LocalClientProxy;
 import io.lianbang.core.federation.Federation;
@@ -22,10 +23,15 @@ import io.lianbang.engine.nn.Init;
 import io.lianbang.engine.nn.Model;
 import io.lianbang.engine.nn.ModelSpec;
 import io.lianbang.engine.nn.Models;
+import io.lianbang.sim.attack.Attackers;
+import io.lianbang.sim.attack.LabelFlip;
+import io.lianbang.sim.attack.ModelPoisoningClient;
+import io.lianbang.sim.spec.AttackSpec;
 import io.lianbang.sim.spec.SimulationSpec;
 import io.lianbang.sim.spec.TrainingSpec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -66,6 +72,10 @@ public final class Simulation {
       model = ModelSpec.parse(spec.model());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("model " + spec.model() + ": " + e.getMessage(), e);
+    }
+    StrategyFactory.create(spec.strategy(), spec.training(), Config.empty(), (round, p) -> null, 1); // validates params
+    if (spec.attack().kind().equals("label_flip") && spec.model().startsWith("linear")) {
+      throw new IllegalArgumentException("attack.kind label_flip needs a classification model, got " + spec.model());
     }
     TrainTest data = SimulationData.load(spec.dataset(), spec.seed());
     try {
@@ -120,10 +130,17 @@ public final class Simulation {
       List<ClientProxy> proxies = new ArrayList<>();
       PrivacyWiring privacy = new PrivacyWiring(spec.privacy(), spec.seed());
       int digits = String.valueOf(partition.numClients() - 1).length();
+      AttackSpec attack = spec.attack();
+      BitSet malicious = attack.active() ? Attackers.choose(partition.numClients(), attack.fraction(), spec.seed()) : new BitSet();
+      TrainingSpec t = spec.training();
       for (int c = 0; c < partition.numClients(); c++) {
         Dataset local = partition.subset(data.train(), c);
         String id = String.format("client-%0" + digits + "d", c);
-        proxies.add(new LocalClientProxy(id, privacy.client(id, c, new EngineClient(model, local, local, 1)), workers));
+        boolean bad = malicious.get(c);
+        Client client = new EngineClient(model, bad && attack.kind().equals("label_flip") ? LabelFlip.flip(local) : local, local, 1);
+        if (t.heterogeneous()) client = new VariableLocalWork(client, t.localEpochs(), t.localEpochsMax());
+        if (bad) client = poisoned(client, attack);
+        proxies.add(new LocalClientProxy(id, privacy.client(id, c, client), workers));
       }
       Model initial = Models.create(model, Init.PYTORCH_DEFAULT, Seeds.derive(spec.seed(), "init"));
       FederationConfig config = new FederationConfig(spec.rounds(), spec.seed(),
@@ -138,17 +155,31 @@ public final class Simulation {
     }
   }
 
+  private static Client poisoned(Client honest, AttackSpec a) {
+    return switch (a.kind()) {
+      case "sign_flip" -> new ModelPoisoningClient(honest, ModelPoisoningClient.Kind.SIGN_FLIP, a.scale(), 0);
+      case "scaling" -> new ModelPoisoningClient(honest, ModelPoisoningClient.Kind.SCALING, a.scale(), 0);
+      case "gaussian_noise" -> new ModelPoisoningClient(honest, ModelPoisoningClient.Kind.GAUSSIAN_NOISE, 1, a.noiseStd());
+      default -> honest; // label_flip poisons the data, not the update
+    };
+  }
+
+  /** The indices of the malicious clients (empty without an attack). */
+  public BitSet maliciousClients() {
+    return spec.attack().active() ? Attackers.choose(partition.numClients(), spec.attack().fraction(), spec.seed()) : new BitSet();
+  }
+
   private Strategy strategy() {
     TrainingSpec t = spec.training();
     Config fit = EngineClient.fitConfig(t.localEpochs(), t.batchSize(), t.optimizer(), t.learningRate(), t.momentum(), t.weightDecay());
     Model evaluator = Models.create(model, Init.PYTORCH_DEFAULT, 0).threads(spec.threads());
     Dataset test = data.test();
-    return StrategyFactory.create(spec.strategy(), fit, (round, parameters) -> {
+    return StrategyFactory.create(spec.strategy(), t, fit, (round, parameters) -> {
       evaluator.load(parameters);
       Evaluation e = evaluator.evaluate(test);
       Metrics m = test.isClassification() ? Metrics.of("accuracy", e.accuracy()) : Metrics.empty();
       return new EvalResult(e.meanLoss(), e.count(), m);
-    });
+    }, spec.threads());
   }
 
   private static ThreadFactory daemonThreads() {

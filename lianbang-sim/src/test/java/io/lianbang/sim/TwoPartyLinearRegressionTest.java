@@ -144,7 +144,8 @@ class TwoPartyLinearRegressionTest {
         assertEquals(expected[j], w[j], 1e-3, "coefficient " + j + " of " + Arrays.toString(w));
       }
 
-      // Only model-sized parameters, the row count and the loss metric ever crossed the boundary.
+      // Only model-sized parameters, the row count, the loss and the number of local steps ever
+      // crossed the boundary.
       for (RecordingProxy p : List.of(a, b)) {
         assertEquals(600, p.received.size());
         for (Parameters sent : p.sent) assertEquals(4, sent.elementCount());
@@ -152,7 +153,7 @@ class TwoPartyLinearRegressionTest {
         for (FitResult r : p.received) {
           assertEquals(4, r.parameters().elementCount());
           assertEquals(own.size(), r.numExamples());
-          assertEquals(Set.of("train_loss"), r.metrics().asMap().keySet());
+          assertEquals(Set.of("train_loss", "local_steps"), r.metrics().asMap().keySet());
         }
       }
     } finally {

@@ -14,7 +14,7 @@ import io.lianbang.sim.spec.SimulationSpec;
  * by its YAML path and the offending value.
  */
 @JsonPropertyOrder({"name", "seed", "rounds", "threads", "model", "evaluate_every",
-    "dataset", "partition", "strategy", "training", "privacy", "output"})
+    "dataset", "partition", "strategy", "training", "privacy", "attack", "output"})
 public final class RunConfig {
   public String name;
   public long seed;
@@ -38,6 +38,9 @@ public final class RunConfig {
   @JsonSetter(nulls = Nulls.SKIP)
   public PrivacyConfig privacy;
 
+  @JsonSetter(nulls = Nulls.SKIP)
+  public AttackConfig attack;
+
   /** Where outputs go; not part of the simulation itself, so {@link #from} leaves it null. */
   @JsonSetter(nulls = Nulls.SKIP)
   public OutputConfig output;
@@ -60,6 +63,7 @@ public final class RunConfig {
     strategy = new StrategyConfig(spec.strategy());
     training = new TrainingConfig(spec.training());
     privacy = new PrivacyConfig(spec.privacy());
+    attack = new AttackConfig(spec.attack());
   }
 
   /** The configuration that describes {@code spec}, with no output section. */
@@ -76,6 +80,7 @@ public final class RunConfig {
     if (name == null) throw new IllegalArgumentException("name must be set, got nothing (null)");
     if (model == null) throw new IllegalArgumentException("model must be set, got nothing (null)");
     return new SimulationSpec(name, seed, rounds, threads, model,
-        dataset.toSpec(), partition.toSpec(), strategy.toSpec(), training.toSpec(), evaluateEvery, privacy.toSpec());
+        dataset.toSpec(), partition.toSpec(), strategy.toSpec(), training.toSpec(), evaluateEvery, privacy.toSpec(),
+        attack.toSpec());
   }
 }

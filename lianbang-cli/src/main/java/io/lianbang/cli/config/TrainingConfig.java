@@ -5,7 +5,7 @@ import io.lianbang.sim.spec.SimulationSpec;
 import io.lianbang.sim.spec.TrainingSpec;
 
 /** The {@code training} section. */
-@JsonPropertyOrder({"local_epochs", "batch_size", "optimizer", "learning_rate", "momentum", "weight_decay"})
+@JsonPropertyOrder({"local_epochs", "batch_size", "optimizer", "learning_rate", "momentum", "weight_decay", "local_epochs_max"})
 public final class TrainingConfig {
   public int localEpochs;
   public int batchSize;
@@ -13,6 +13,7 @@ public final class TrainingConfig {
   public double learningRate;
   public double momentum;
   public double weightDecay;
+  public int localEpochsMax;
 
   /** The demo's local training. */
   public TrainingConfig() {
@@ -26,9 +27,10 @@ public final class TrainingConfig {
     learningRate = spec.learningRate();
     momentum = spec.momentum();
     weightDecay = spec.weightDecay();
+    localEpochsMax = spec.localEpochsMax();
   }
 
   TrainingSpec toSpec() {
-    return new TrainingSpec(localEpochs, batchSize, optimizer, learningRate, momentum, weightDecay);
+    return new TrainingSpec(localEpochs, batchSize, optimizer, learningRate, momentum, weightDecay, localEpochsMax);
   }
 }

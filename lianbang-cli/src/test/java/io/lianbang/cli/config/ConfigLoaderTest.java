@@ -102,7 +102,7 @@ class ConfigLoaderTest {
   @Test
   void unknownTopLevelKeyIsNamedWithTheValidKeys() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("round: 5\n"));
-    assertEquals("unknown key 'round' at top level (valid: dataset, evaluate_every, model, name, output, partition, "
+    assertEquals("unknown key 'round' at top level (valid: attack, dataset, evaluate_every, model, name, output, partition, "
         + "privacy, rounds, seed, strategy, threads, training)", e.getMessage());
   }
 

@@ -25,7 +25,7 @@ import java.util.function.IntFunction;
  * and then dropped, so server memory is O(model size), and the aggregate is bit-identical for
  * any arrival order. Evaluation losses are averaged weighted by examples as well.
  */
-public class FedAvg implements WeightedMeanStrategy {
+public class FedAvg implements Strategy {
   private final ClientSampler fitSampler;
   private final ClientSampler evaluateSampler;
   private final int minAvailableClients;
@@ -57,12 +57,20 @@ public class FedAvg implements WeightedMeanStrategy {
 
   @Override
   public List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng) {
-    Config config = fitConfig.apply(round);
+    Config config = fitConfig(round);
     List<ClientInstruction> out = new ArrayList<>();
     for (String id : fitSampler.sample(available, rng)) {
       out.add(new ClientInstruction(id, global, config));
     }
     return out;
+  }
+
+  /**
+   * The training configuration sent to every client in {@code round}; strategies whose clients
+   * need more settings (FedProx's μ, for instance) add their keys here.
+   */
+  protected Config fitConfig(int round) {
+    return fitConfig.apply(round);
   }
 
   @Override
@@ -120,6 +128,16 @@ public class FedAvg implements WeightedMeanStrategy {
   @Override
   public Optional<EvalResult> evaluate(int round, Parameters global) {
     return centralEvaluator == null ? Optional.empty() : Optional.of(centralEvaluator.evaluate(round, global));
+  }
+
+  /**
+   * True for FedAvg itself. A subclass inherits sampling and configuration but not this promise:
+   * one that keeps FedAvg's weighted mean (adding only a server-side update) says so by
+   * overriding.
+   */
+  @Override
+  public boolean aggregatesWeightedMean() {
+    return getClass() == FedAvg.class;
   }
 
   @Override

@@ -46,4 +46,17 @@ public interface Strategy {
 
   /** Evaluates the global model on the server's own data, if it has any. */
   Optional<EvalResult> evaluate(int round, Parameters global);
+
+  /**
+   * True if the round's aggregate depends on the results only through their example-weighted
+   * mean, possibly followed by a server-side update such as a server optimizer step. Privacy
+   * decorators (secure aggregation, client-side differential privacy) compute that mean
+   * themselves and hand it to {@link #beginFit} as one result whose example count is the total
+   * weight; the outcome must then be what it would have been for the individual results with
+   * that mean. Strategies that need every individual update (median, trimmed mean, Krum) or
+   * other weights (FedNova, q-FedAvg, SCAFFOLD's control variates) return false, the default.
+   */
+  default boolean aggregatesWeightedMean() {
+    return false;
+  }
 }

@@ -1,6 +1,11 @@
 package io.lianbang.engine.client;
 
 import io.lianbang.core.client.Client;
+import io.lianbang.core.strategy.FedNova;
+import io.lianbang.core.strategy.FedProx;
+import io.lianbang.core.strategy.QFedAvg;
+import io.lianbang.core.strategy.Scaffold;
+import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
@@ -9,6 +14,7 @@ import io.lianbang.core.task.FitTask;
 import io.lianbang.core.task.Metrics;
 import io.lianbang.engine.data.Dataset;
 import io.lianbang.engine.nn.Evaluation;
+import io.lianbang.engine.nn.GradientCorrection;
 import io.lianbang.engine.nn.Init;
 import io.lianbang.engine.nn.LocalTraining;
 import io.lianbang.engine.nn.Model;
@@ -20,6 +26,7 @@ import io.lianbang.engine.nn.TrainResult;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * A {@link Client} that trains an engine model on a local dataset. The dataset never leaves this
@@ -42,11 +49,25 @@ public final class EngineClient implements Client {
   public static final String MOMENTUM = "momentum";
   /** L2 weight decay (default 0). */
   public static final String WEIGHT_DECAY = "weight_decay";
+  /** FedProx's proximal coefficient μ (default 0: none); see {@link FedProx}. */
+  public static final String PROXIMAL_MU = FedProx.PROXIMAL_MU;
+  /**
+   * {@code true} runs SCAFFOLD's corrected training (default false): the task's parameters are
+   * the model followed by the server's control variate, and the result is the model followed by
+   * the change of this client's control variate; see {@link Scaffold} for the layout.
+   */
+  public static final String SCAFFOLD = Scaffold.CONFIG_KEY;
+  /** {@code true} reports the loss on the local data before training as {@value QFedAvg#INITIAL_LOSS}. */
+  public static final String INITIAL_LOSS = QFedAvg.INITIAL_LOSS;
+  /** The fit metric holding the number of optimizer steps taken (always reported). */
+  public static final String LOCAL_STEPS_METRIC = FedNova.LOCAL_STEPS;
 
   private final ModelSpec spec;
   private final Dataset train;
   private final Dataset evaluation;
   private final int threads;
+  /** SCAFFOLD's client control variate c_i (exposed layout), kept across rounds; null = zeros. */
+  private float[] control;
 
   /**
    * @param spec the model architecture; the server's parameters must match it
@@ -68,7 +89,7 @@ public final class EngineClient implements Client {
         LEARNING_RATE, lr, MOMENTUM, momentum, WEIGHT_DECAY, weightDecay));
   }
 
-  private Model model(io.lianbang.core.tensor.Parameters parameters, long seed) {
+  private Model model(Parameters parameters, long seed) {
     Model m = Models.create(spec, Init.PYTORCH_DEFAULT, seed).threads(threads);
     m.load(parameters);
     return m;
@@ -86,9 +107,44 @@ public final class EngineClient implements Client {
       default -> throw new IllegalArgumentException("config " + OPTIMIZER + " must be sgd or adam, got " + opt);
     };
     TrainConfig tc = new TrainConfig(c.getInt(LOCAL_EPOCHS, 1), c.getInt(BATCH_SIZE, 32), optimizer, task.seed());
-    Model m = model(task.parameters(), task.seed());
-    TrainResult r = LocalTraining.train(m, train, tc);
-    return new FitResult(m.parameters(), train.size(), Metrics.of("train_loss", r.meanLoss()));
+    boolean scaffold = c.getBoolean(SCAFFOLD, false);
+    Parameters sent = task.parameters();
+    if (scaffold && sent.count() % 2 != 0) {
+      throw new IllegalArgumentException("scaffold task parameters must be the model then the control variate, got "
+          + sent.count() + " tensors");
+    }
+    int k = scaffold ? sent.count() / 2 : sent.count();
+    Parameters global = scaffold ? Scaffold.part(sent, 0, k) : sent;
+    Model m = model(global, task.seed());
+    TreeMap<String, Double> metrics = new TreeMap<>();
+    if (c.getBoolean(INITIAL_LOSS, false)) metrics.put(INITIAL_LOSS, m.evaluate(train).meanLoss());
+    double mu = c.getDouble(PROXIMAL_MU, 0);
+    float[] x = global.flatten();
+    float[] serverControl = scaffold ? Scaffold.part(sent, k, 2 * k).flatten() : null;
+    float[] ci = scaffold ? (control != null && control.length == x.length ? control : new float[x.length]) : null;
+    Parameters offset = null;
+    if (scaffold) {
+      float[] o = new float[x.length];
+      for (int j = 0; j < o.length; j++) o[j] = serverControl[j] - ci[j];
+      offset = Parameters.unflatten(global.shapes(), o);
+    }
+    GradientCorrection correction = mu > 0 || scaffold ? GradientCorrection.of(mu, global, offset, lr) : null;
+    TrainResult r = LocalTraining.train(m, train, tc, correction);
+    metrics.put("train_loss", r.meanLoss());
+    metrics.put(LOCAL_STEPS_METRIC, (double) r.steps());
+    Parameters y = m.parameters();
+    if (!scaffold) return new FitResult(y, train.size(), Metrics.of(metrics));
+    // SCAFFOLD option II: c_i+ = c_i - c + (x - y) / (K lr); send y and c_i+ - c_i
+    float[] yf = y.flatten();
+    float[] next = new float[x.length];
+    float[] delta = new float[x.length];
+    double scale = 1.0 / (r.steps() * lr);
+    for (int j = 0; j < x.length; j++) {
+      next[j] = (float) (ci[j] - serverControl[j] + ((double) x[j] - yf[j]) * scale);
+      delta[j] = next[j] - ci[j];
+    }
+    control = next;
+    return new FitResult(Scaffold.withControl(y, Parameters.unflatten(global.shapes(), delta)), train.size(), Metrics.of(metrics));
   }
 
   @Override

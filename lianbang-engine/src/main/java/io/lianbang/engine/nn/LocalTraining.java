@@ -19,6 +19,26 @@ public final class LocalTraining {
    * @throws IllegalArgumentException if the dataset is empty or does not fit the model
    */
   public static TrainResult train(Model model, Dataset data, TrainConfig config) {
+    return train(model, data, config, null);
+  }
+
+  /**
+   * Trains {@code model} in place, adding {@code correction} (FedProx's proximal term, SCAFFOLD's
+   * control variates; null for none) to every gradient before the optimizer step.
+   *
+   * @throws IllegalArgumentException if the dataset is empty or does not fit the model, or the
+   *     correction's tensors do not match the model
+   */
+  public static TrainResult train(Model model, Dataset data, TrainConfig config, GradientCorrection correction) {
+    model.gradientCorrection(correction);
+    try {
+      return run(model, data, config);
+    } finally {
+      model.gradientCorrection(null);
+    }
+  }
+
+  private static TrainResult run(Model model, Dataset data, TrainConfig config) {
     int n = data.size();
     if (n == 0) throw new IllegalArgumentException("train dataset is empty");
     Optimizer optimizer = config.optimizer().create();
@@ -26,15 +46,17 @@ public final class LocalTraining {
     int[] order = new int[n];
     double lossSum = 0;
     long seen = 0;
+    long steps = 0;
     for (int epoch = 0; epoch < config.epochs(); epoch++) {
       shuffle(order, rng);
       for (int from = 0; from < n; from += config.batchSize()) {
         int to = Math.min(n, from + config.batchSize());
         lossSum += model.trainBatch(data, order, from, to, optimizer) * (to - from);
         seen += to - from;
+        steps++;
       }
     }
-    return new TrainResult(lossSum / seen, seen);
+    return new TrainResult(lossSum / seen, seen, steps);
   }
 
   /** Fills {@code order} with a uniformly random permutation of {@code 0..n-1}. */

@@ -31,6 +31,7 @@ public final class Model {
   private final Batch batch = new Batch();
   private float[] grad = new float[0];
   private int threads = 1;
+  private GradientCorrection correction;
   /** Whether plain SGD steps are fused into backward (package-private switch for tests). */
   static boolean fuseSgd = !"false".equals(System.getProperty("lianbang.nn.fuseSgd"));
 
@@ -136,13 +137,22 @@ public final class Model {
   private double trainGathered(Optimizer optimizer) {
     int n = batch.n;
     optimizer.bind(net.params());
-    Exec exec = new Exec(kernel, threads, true, fuseSgd ? optimizer.fusedSgdLr() : Float.NaN);
+    // a gradient correction must see every gradient before the step, so it turns fusion off
+    Exec exec = new Exec(kernel, threads, true, fuseSgd && correction == null ? optimizer.fusedSgdLr() : Float.NaN);
     float[] out = net.forward(batch.x, n, exec);
     if (grad.length < n * outputWidth) grad = new float[n * outputWidth];
     double sum = loss.lossSum(out, outputWidth, batch, grad);
     net.backward(grad, n, exec);
+    if (correction != null) correction.beforeStep(net.params());
     optimizer.step(net.params(), exec);
+    if (correction != null) correction.afterStep(net.params());
     return sum / n;
+  }
+
+  /** Sets (or clears, with null) the term added to every gradient before the optimizer step. */
+  void gradientCorrection(GradientCorrection c) {
+    if (c != null) c.bind(this, net.params());
+    this.correction = c;
   }
 
   /** Examples per forward pass during evaluation; fixed so results never depend on settings. */

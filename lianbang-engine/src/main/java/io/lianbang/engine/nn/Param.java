@@ -77,6 +77,29 @@ public final class Param {
   }
 
   /**
+   * The values of {@code t} (exposed layout) in this param's storage layout, as a new array.
+   *
+   * @throws IllegalArgumentException naming this param if the shape differs
+   */
+  float[] storageOf(Tensor t) {
+    if (!Arrays.equals(shape, t.shape())) {
+      throw new IllegalArgumentException("param " + name + " expects shape " + Arrays.toString(shape)
+          + " but got " + Arrays.toString(t.shape()));
+    }
+    float[] out = new float[value.length];
+    if (storedTransposed) {
+      int rows = shape[0];
+      int cols = shape[1];
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) out[c * rows + r] = t.get(r * cols + c);
+      }
+    } else {
+      t.copyTo(out, 0);
+    }
+    return out;
+  }
+
+  /**
    * Replaces the values with those of {@code t} (exposed layout).
    *
    * @throws IllegalArgumentException naming this param if the shape differs

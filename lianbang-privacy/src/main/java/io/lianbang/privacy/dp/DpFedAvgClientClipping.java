@@ -5,7 +5,6 @@ import io.lianbang.core.strategy.ClientInstruction;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.Strategy;
-import io.lianbang.core.strategy.WeightedMeanStrategy;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.Parameters;
@@ -26,7 +25,7 @@ import java.util.Optional;
  * <p>Adaptive clipping is not available here (it would need each client's clipped-or-not bit,
  * which secure aggregation would have to carry as well); use {@link DpFedAvgServerClipping}.
  */
-public final class DpFedAvgClientClipping extends DpFedAvgBase implements WeightedMeanStrategy {
+public final class DpFedAvgClientClipping extends DpFedAvgBase {
   /** The config key that tells clients the clipping norm. */
   public static final String CLIP_KEY = "dp_clip";
 
@@ -79,5 +78,11 @@ public final class DpFedAvgClientClipping extends DpFedAvgBase implements Weight
   @Override
   public String toString() {
     return "DpFedAvgClientClipping(" + inner + ")";
+  }
+
+  /** Clients clip and the server adds noise to the mean only, so the mean is all it needs. */
+  @Override
+  public boolean aggregatesWeightedMean() {
+    return true;
   }
 }

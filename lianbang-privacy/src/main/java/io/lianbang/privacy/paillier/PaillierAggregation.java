@@ -30,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wraps a {@link io.lianbang.core.strategy.WeightedMeanStrategy} so that the server aggregates
+ * Wraps a strategy that {@linkplain Strategy#aggregatesWeightedMean() aggregates the weighted mean} so that the server aggregates
  * Paillier-encrypted updates (P. Paillier, EUROCRYPT 1999; additively homomorphic aggregation as
  * in Phong et al., "Privacy-Preserving Deep Learning via Additively Homomorphic Encryption",
  * IEEE TIFS 2018) and never sees an individual update or the plaintext sum.

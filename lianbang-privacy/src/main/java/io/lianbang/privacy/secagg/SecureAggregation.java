@@ -6,7 +6,6 @@ import io.lianbang.core.strategy.ClientResult;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.Strategy;
-import io.lianbang.core.strategy.WeightedMeanStrategy;
 import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
@@ -25,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wraps a {@link WeightedMeanStrategy} so that the server learns only the weighted sum of the
+ * Wraps a strategy that {@linkplain Strategy#aggregatesWeightedMean() aggregates the weighted mean} so that the server learns only the weighted sum of the
  * round's updates, through SecAgg+ ({@link SecAggServer}; Bell et al. CCS 2020, and Bonawitz et
  * al. CCS 2017 with k = n − 1).
  *
@@ -68,10 +67,10 @@ public final class SecureAggregation implements Strategy {
   /**
    * Checks that a privacy decorator can wrap {@code inner}.
    *
-   * @throws IllegalArgumentException naming the strategy if it is not a {@link WeightedMeanStrategy}
+   * @throws IllegalArgumentException naming the strategy if it does not {@linkplain Strategy#aggregatesWeightedMean() aggregate the weighted mean}
    */
   public static void requireWeightedMean(Strategy inner, String what) {
-    if (!(inner instanceof WeightedMeanStrategy)) {
+    if (!inner.aggregatesWeightedMean()) {
       throw new IllegalArgumentException(what + " cannot wrap strategy " + inner
           + ": it only sees the weighted mean of the updates, and this strategy needs every individual update"
           + " (use FedAvg or a strategy built on its weighted mean, e.g. FedAvgM, FedAdam, FedYogi, FedAdagrad, FedProx)");

@@ -11,12 +11,18 @@ import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.core.federation.RunResult;
 import io.lianbang.core.federation.StaticClientPool;
-import io.lianbang.core.strategy.ClientFailure;
-import io.lianbang.core.strategy.ClientInstruction;
-import io.lianbang.core.strategy.ClientResult;
+import io.lianbang.core.strategy.FedAdam;
 import io.lianbang.core.strategy.FedAvg;
-import io.lianbang.core.strategy.FitAggregation;
+import io.lianbang.core.strategy.FedAvgM;
+import io.lianbang.core.strategy.FedNova;
+import io.lianbang.core.strategy.FedProx;
+import io.lianbang.core.strategy.QFedAvg;
+import io.lianbang.core.strategy.Scaffold;
 import io.lianbang.core.strategy.Strategy;
+import io.lianbang.core.strategy.robust.Bulyan;
+import io.lianbang.core.strategy.robust.FedMedian;
+import io.lianbang.core.strategy.robust.FedTrimmedAvg;
+import io.lianbang.core.strategy.robust.Krum;
 import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
@@ -29,7 +35,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -97,18 +102,22 @@ class SecureAggregationTest {
   }
 
   @Test
-  void refusesStrategiesThatNeedIndividualUpdates() {
-    Strategy median = new Strategy() {
-      @Override public int minAvailableClients() { return 1; }
-      @Override public List<ClientInstruction> configureFit(int r, Parameters g, List<String> a, SplittableRandom rng) { return List.of(); }
-      @Override public FitAggregation beginFit(int r, Parameters g) { return null; }
-      @Override public List<ClientInstruction> configureEvaluate(int r, Parameters g, List<String> a, SplittableRandom rng) { return List.of(); }
-      @Override public Optional<EvalResult> aggregateEvaluate(int r, List<ClientResult<EvalResult>> res, List<ClientFailure> f) { return Optional.empty(); }
-      @Override public Optional<EvalResult> evaluate(int r, Parameters g) { return Optional.empty(); }
-      @Override public String toString() { return "CoordinateMedian"; }
-    };
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SecureAggregation(
-        median, SecAggParams.defaults(), (id, m, d) -> null, Duration.ofSeconds(1), null));
-    assertTrue(e.getMessage().contains("CoordinateMedian") && e.getMessage().contains("individual update"), e.getMessage());
+  void refusesStrategiesThatNeedIndividualUpdatesOrOtherWeights() {
+    FedAvg.Builder b = FedAvg.builder().minFitClients(8).minAvailableClients(8);
+    for (Strategy s : List.of(new FedMedian(b), new FedTrimmedAvg(b, 0.2), new Krum(b, 1, 1, 1), new Bulyan(b, 1, 1),
+        new FedNova(b, 0), new QFedAvg(b, 1, 0.1), new Scaffold(b, 1))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SecureAggregation(
+          s, SecAggParams.defaults(), (id, m, d) -> null, Duration.ofSeconds(1), null), s.toString());
+      assertTrue(e.getMessage().contains(s.toString()) && e.getMessage().contains("individual update"), e.getMessage());
+    }
+  }
+
+  @Test
+  void acceptsFedAvgAndTheStrategiesBuiltOnItsMean() {
+    FedAvg.Builder b = FedAvg.builder().minFitClients(8).minAvailableClients(8);
+    for (Strategy s : List.of(b.build(), new FedAvgM(b, 1, 0.9), new FedAdam(b, 0.1, 0.9, 0.99, 1e-3), new FedProx(b, 0.1))) {
+      assertTrue(new SecureAggregation(s, SecAggParams.defaults(), (id, m, d) -> null, Duration.ofSeconds(1), null)
+          .inner() == s, s.toString());
+    }
   }
 }

@@ -20,11 +20,12 @@ import java.util.Objects;
  * @param evaluateEvery centralized evaluation on the test set every this many rounds (the last
  *     round always), at least 1
  * @param privacy secure aggregation and differential privacy
+ * @param attack malicious clients, {@link AttackSpec#none()} for none
  */
 public record SimulationSpec(
     String name, long seed, int rounds, int threads, String model,
     DatasetSpec dataset, PartitionSpec partition, StrategySpec strategy, TrainingSpec training, int evaluateEvery,
-    PrivacySpec privacy) {
+    PrivacySpec privacy, AttackSpec attack) {
 
   public SimulationSpec {
     Objects.requireNonNull(name, "name");
@@ -40,6 +41,7 @@ public record SimulationSpec(
     Objects.requireNonNull(training, "training");
     Check.atLeast("evaluate_every", evaluateEvery, 1);
     Objects.requireNonNull(privacy, "privacy");
+    Objects.requireNonNull(attack, "attack");
     if (strategy.clientsPerRound() > partition.numClients()) {
       throw new IllegalArgumentException("strategy.clients_per_round must not exceed partition.num_clients ("
           + partition.numClients() + "), got " + strategy.clientsPerRound());
@@ -54,12 +56,26 @@ public record SimulationSpec(
   public SimulationSpec(
       String name, long seed, int rounds, int threads, String model,
       DatasetSpec dataset, PartitionSpec partition, StrategySpec strategy, TrainingSpec training, int evaluateEvery) {
-    this(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, PrivacySpec.none());
+    this(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, PrivacySpec.none(),
+        AttackSpec.none());
+  }
+
+  /** A simulation without malicious clients. */
+  public SimulationSpec(
+      String name, long seed, int rounds, int threads, String model,
+      DatasetSpec dataset, PartitionSpec partition, StrategySpec strategy, TrainingSpec training, int evaluateEvery,
+      PrivacySpec privacy) {
+    this(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, privacy, AttackSpec.none());
   }
 
   /** The same simulation with {@code privacy}. */
   public SimulationSpec withPrivacy(PrivacySpec privacy) {
-    return new SimulationSpec(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, privacy);
+    return new SimulationSpec(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, privacy, attack);
+  }
+
+  /** The same simulation with {@code attack}. */
+  public SimulationSpec withAttack(AttackSpec attack) {
+    return new SimulationSpec(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, privacy, attack);
   }
 
   /**

@@ -7,7 +7,7 @@ import java.util.TreeMap;
 /**
  * The server's algorithm.
  *
- * @param name the strategy; {@code fedavg}
+ * @param name the strategy, one of {@link #NAMES}
  * @param clientsPerRound clients sampled to train each round, at least 1
  * @param evaluateClientsPerRound clients sampled for federated evaluation each round (0 = none)
  * @param quorum share of the sampled clients whose results must arrive, in (0, 1]
@@ -18,9 +18,13 @@ import java.util.TreeMap;
 public record StrategySpec(
     String name, int clientsPerRound, int evaluateClientsPerRound, double quorum, double roundTimeoutSeconds,
     Map<String, Double> params) {
+  /** The strategy names a simulation understands. */
+  public static final String[] NAMES = {"fedavg", "fedavgm", "fedprox", "fedadagrad", "fedadam", "fedyogi",
+      "scaffold", "fednova", "qfedavg", "median", "trimmed_mean", "krum", "bulyan"};
+
   public StrategySpec {
     params = params == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(params));
-    Check.oneOf("strategy.name", name, "fedavg");
+    Check.oneOf("strategy.name", name, NAMES);
     Check.atLeast("strategy.clients_per_round", clientsPerRound, 1);
     Check.atLeast("strategy.evaluate_clients_per_round", evaluateClientsPerRound, 0);
     Check.unitInterval("strategy.quorum", quorum, false);

@@ -9,8 +9,23 @@ package io.lianbang.sim.spec;
  * @param learningRate step size, &gt; 0
  * @param momentum SGD momentum, in [0, 1)
  * @param weightDecay L2 penalty, &ge; 0
+ * @param localEpochsMax heterogeneous local work: if above {@code localEpochs}, each client in
+ *     each round trains a number of epochs drawn uniformly from
+ *     {@code [localEpochs, localEpochsMax]} (from the run seed, the round and the client); 0 or
+ *     {@code localEpochs} means every client trains {@code localEpochs}
  */
-public record TrainingSpec(int localEpochs, int batchSize, String optimizer, double learningRate, double momentum, double weightDecay) {
+public record TrainingSpec(int localEpochs, int batchSize, String optimizer, double learningRate, double momentum, double weightDecay,
+                           int localEpochsMax) {
+  /** Every client trains {@code localEpochs} epochs. */
+  public TrainingSpec(int localEpochs, int batchSize, String optimizer, double learningRate, double momentum, double weightDecay) {
+    this(localEpochs, batchSize, optimizer, learningRate, momentum, weightDecay, 0);
+  }
+
+  /** True if clients train different numbers of epochs. */
+  public boolean heterogeneous() {
+    return localEpochsMax > localEpochs;
+  }
+
   public TrainingSpec {
     Check.atLeast("training.local_epochs", localEpochs, 1);
     Check.atLeast("training.batch_size", batchSize, 1);
@@ -20,5 +35,9 @@ public record TrainingSpec(int localEpochs, int batchSize, String optimizer, dou
       throw new IllegalArgumentException("training.momentum must be in [0, 1), got " + momentum);
     }
     Check.nonNegative("training.weight_decay", weightDecay);
+    if (localEpochsMax != 0 && localEpochsMax < localEpochs) {
+      throw new IllegalArgumentException("training.local_epochs_max must be 0 or >= training.local_epochs (" + localEpochs
+          + "), got " + localEpochsMax);
+    }
   }
 }

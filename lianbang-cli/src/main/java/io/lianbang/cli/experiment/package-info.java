@@ -1,0 +1,2 @@
+/** The experiment runner: a grid of strategies × partitions × seeds, summarised in one table and chart. */
+package io.lianbang.cli.experiment;

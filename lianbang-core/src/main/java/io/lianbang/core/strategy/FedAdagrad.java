@@ -1,0 +1,19 @@
+package io.lianbang.core.strategy;
+
+/**
+ * FedAdagrad: {@link FedOpt} with the second moment {@code v ← v + Δ²}.
+ *
+ * <p>Reference: S. J. Reddi et al., "Adaptive Federated Optimization", ICLR 2021 (Algorithm 2,
+ * FedAdagrad). Defaults as in Flower: η = 0.1, β1 = 0, τ = 1e-9.
+ */
+public final class FedAdagrad extends FedOpt {
+  /** FedAdagrad with η, β1 and τ (β2 is unused). */
+  public FedAdagrad(FedAvg.Builder settings, double eta, double beta1, double tau) {
+    super(settings, eta, beta1, 0, tau);
+  }
+
+  @Override
+  protected double secondMoment(double v, double d2) {
+    return v + d2;
+  }
+}

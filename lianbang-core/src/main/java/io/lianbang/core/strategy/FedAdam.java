@@ -1,0 +1,19 @@
+package io.lianbang.core.strategy;
+
+/**
+ * FedAdam: {@link FedOpt} with the second moment {@code v ← β2·v + (1 − β2)·Δ²}.
+ *
+ * <p>Reference: S. J. Reddi et al., "Adaptive Federated Optimization", ICLR 2021 (Algorithm 2,
+ * FedAdam). Defaults as in Flower: η = 0.1, β1 = 0.9, β2 = 0.99, τ = 1e-9.
+ */
+public final class FedAdam extends FedOpt {
+  /** FedAdam with η, β1, β2 and τ. */
+  public FedAdam(FedAvg.Builder settings, double eta, double beta1, double beta2, double tau) {
+    super(settings, eta, beta1, beta2, tau);
+  }
+
+  @Override
+  protected double secondMoment(double v, double d2) {
+    return beta2() * v + (1 - beta2()) * d2;
+  }
+}

@@ -1,0 +1,20 @@
+package io.lianbang.core.strategy;
+
+/**
+ * FedYogi: {@link FedOpt} with the second moment {@code v ← v − (1 − β2)·Δ²·sign(v − Δ²)}, which
+ * grows {@code v} additively rather than multiplicatively (Zaheer et al., NeurIPS 2018).
+ *
+ * <p>Reference: S. J. Reddi et al., "Adaptive Federated Optimization", ICLR 2021 (Algorithm 2,
+ * FedYogi). Defaults as in Flower: η = 0.01, β1 = 0.9, β2 = 0.99, τ = 1e-3.
+ */
+public final class FedYogi extends FedOpt {
+  /** FedYogi with η, β1, β2 and τ. */
+  public FedYogi(FedAvg.Builder settings, double eta, double beta1, double beta2, double tau) {
+    super(settings, eta, beta1, beta2, tau);
+  }
+
+  @Override
+  protected double secondMoment(double v, double d2) {
+    return v - (1 - beta2()) * d2 * Math.signum(v - d2);
+  }
+}

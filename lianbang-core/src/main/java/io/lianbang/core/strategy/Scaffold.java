@@ -1,0 +1,157 @@
+package io.lianbang.core.strategy;
+
+import io.lianbang.core.aggregate.ExactWeightedSum;
+import io.lianbang.core.aggregate.WeightedMetrics;
+import io.lianbang.core.task.Config;
+import io.lianbang.core.task.FitResult;
+import io.lianbang.core.tensor.Parameters;
+import io.lianbang.core.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * SCAFFOLD: stochastic controlled averaging. The server keeps a control variate {@code c} and
+ * each client {@code i} its own {@code c_i}; clients correct every local step by
+ * {@code −η_l·(c − c_i)}, which removes the client drift of FedAvg under heterogeneous data. The
+ * engine applies the correction after each optimizer step, outside momentum, as NIID-Bench does
+ * (with plain SGD this is exactly the paper's corrected gradient step).
+ *
+ * <p>Wire layout. The parameters sent to a client are the model's tensors followed by {@code c}
+ * in the same shapes ({@code 2k} tensors for a model of {@code k}); the config carries
+ * {@value #CONFIG_KEY}{@code = true}. A client answers with its trained model {@code y_i}
+ * followed by {@code Δc_i = c_i⁺ − c_i} in the same layout (the federation checks that results
+ * have the layout that was sent), where (option II of the paper)
+ * {@code c_i⁺ = c_i − c + (x − y_i) / (K·η_l)} for K local steps of learning rate η_l. Clients
+ * start with {@code c_i = 0} and keep it between rounds.
+ *
+ * <p>Server update with S the clients that answered and N the clients available:
+ * {@code x ← x + η_g · (Σ n_i y_i / Σ n_i − x)} (example-weighted, as FedAvg and NIID-Bench) and
+ * {@code c ← c + |S|/N · mean(Δc_i)}.
+ *
+ * <p>Reference: S. P. Karimireddy, S. Kale, M. Mohri, S. J. Reddi, S. U. Stich, A. T. Suresh,
+ * "SCAFFOLD: Stochastic Controlled Averaging for Federated Learning", ICML 2020 (Algorithm 1).
+ *
+ * <p>State ({@link #state()}): one tensor, {@code c} flattened (empty before the first round).
+ */
+public final class Scaffold extends FedAvg implements StatefulStrategy {
+  /** The fit configuration key telling clients to run SCAFFOLD's corrected local training. */
+  public static final String CONFIG_KEY = "scaffold";
+
+  private final double serverLr;
+  private float[] c;
+  private int population;
+
+  /**
+   * @param settings sampling, configuration and evaluation settings shared with FedAvg
+   * @param serverLr the global learning rate η_g, &gt; 0 (1 in the paper's experiments)
+   * @throws IllegalArgumentException if η_g is not positive
+   */
+  public Scaffold(FedAvg.Builder settings, double serverLr) {
+    super(settings);
+    ServerOptimizers.positive("server_lr", serverLr);
+    this.serverLr = serverLr;
+  }
+
+  /** The model's tensors followed by {@code control} in the same shapes. */
+  public static Parameters withControl(Parameters model, Parameters control) {
+    List<Tensor> ts = new ArrayList<>(model.tensors());
+    ts.addAll(control.tensors());
+    return Parameters.of(ts);
+  }
+
+  /** Tensors {@code [from, to)} of {@code p}. */
+  public static Parameters part(Parameters p, int from, int to) {
+    return Parameters.of(p.tensors().subList(from, to));
+  }
+
+  @Override
+  protected Config fitConfig(int round) {
+    return super.fitConfig(round).with(CONFIG_KEY, true);
+  }
+
+  @Override
+  public List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng) {
+    population = available.size();
+    if (c == null) c = new float[(int) global.elementCount()];
+    Parameters sent = withControl(global, Parameters.unflatten(global.shapes(), c));
+    List<ClientInstruction> out = new ArrayList<>();
+    for (ClientInstruction in : super.configureFit(round, global, available, rng)) {
+      out.add(new ClientInstruction(in.clientId(), sent, in.config()));
+    }
+    return out;
+  }
+
+  @Override
+  public FitAggregation beginFit(int round, Parameters global) {
+    return new Aggregation(global);
+  }
+
+  private final class Aggregation implements FitAggregation {
+    private final Parameters global;
+    private final ExactWeightedSum models;
+    private final ExactWeightedSum controls;
+    private final WeightedMetrics metrics = new WeightedMetrics();
+
+    Aggregation(Parameters global) {
+      this.global = global;
+      this.models = new ExactWeightedSum(global);
+      this.controls = new ExactWeightedSum(global);
+    }
+
+    @Override
+    public void accept(String clientId, FitResult result) {
+      int k = global.count();
+      Parameters p = result.parameters();
+      if (p.count() != 2 * k) {
+        throw new IllegalArgumentException("scaffold expects " + 2 * k + " tensors (model, then control variate delta), got " + p.count());
+      }
+      models.add(part(p, 0, k), result.numExamples());
+      controls.add(part(p, k, 2 * k), 1);
+      metrics.add(clientId, result.metrics(), result.numExamples());
+    }
+
+    @Override
+    public FitOutcome complete(List<ClientFailure> failures) {
+      if (models.terms() == 0) return new FitOutcome(Optional.empty(), metrics.mean());
+      float[] x = global.flatten();
+      float[] y = models.mean().flatten();
+      float[] dc = controls.mean().flatten();
+      double share = (double) controls.terms() / Math.max(population, controls.terms());
+      float[] out = new float[x.length];
+      for (int j = 0; j < x.length; j++) {
+        out[j] = (float) (x[j] + serverLr * ((double) y[j] - x[j]));
+        c[j] = (float) (c[j] + share * dc[j]);
+      }
+      return new FitOutcome(Optional.of(Parameters.unflatten(global.shapes(), out)), metrics.mean());
+    }
+  }
+
+  /** The state (see the class documentation for its layout). */
+  public StrategyState state() {
+    if (c == null) return StrategyState.empty();
+    return new StrategyState(ServerOptimizers.vector(c), Map.of());
+  }
+
+  /** Replaces the state with one {@link #state()} returned. */
+  public void restore(StrategyState state) {
+    c = state.tensors().count() == 0 ? null : state.tensors().flatten();
+  }
+
+  @Override
+  public byte[] exportState() {
+    return state().toBytes();
+  }
+
+  @Override
+  public void importState(byte[] state) {
+    restore(StrategyState.fromBytes(state));
+  }
+
+  @Override
+  public String toString() {
+    return "Scaffold(server_lr=" + serverLr + ")";
+  }
+}

@@ -1,0 +1,188 @@
+package io.lianbang.core.strategy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.lianbang.core.strategy.robust.NormBounded;
+import io.lianbang.core.task.FitResult;
+import io.lianbang.core.task.Metrics;
+import io.lianbang.core.tensor.Parameters;
+import io.lianbang.core.tensor.Tensor;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every server update on a one-value model worked out by hand. Global model x = 1; client a
+ * returns 2 with 1 example, client b returns 4 with 3 examples, so the example-weighted mean is
+ * 3.5 and the pseudo-gradient Δ = 2.5.
+ */
+class StrategyHandComputedTest {
+  private static Parameters one(double v) {
+    return Parameters.of(Tensor.vector((float) v));
+  }
+
+  private static FedAvg.Builder settings() {
+    return FedAvg.builder().minFitClients(2).minAvailableClients(2);
+  }
+
+  private static float round(Strategy s, double global, Metrics ma, Metrics mb) {
+    FitAggregation agg = s.beginFit(1, one(global));
+    agg.accept("a", new FitResult(one(2), 1, ma));
+    agg.accept("b", new FitResult(one(4), 3, mb));
+    return agg.complete(List.of()).parameters().orElseThrow().tensor(0).get(0);
+  }
+
+  private static float round(Strategy s, double global) {
+    return round(s, global, Metrics.empty(), Metrics.empty());
+  }
+
+  @Test
+  void fedAvgIsTheExampleWeightedMean() {
+    assertEquals(3.5f, round(settings().build(), 1));
+  }
+
+  @Test
+  void fedAvgMAccumulatesServerMomentum() {
+    FedAvgM s = new FedAvgM(settings(), 1.0, 0.5);
+    assertEquals(3.5f, round(s, 1)); // v = 2.5, x = 1 + 2.5
+    // from x = 3.5 the same answers give Δ = 0: v = 0.5 * 2.5 = 1.25, x = 4.75
+    assertEquals(4.75f, round(s, 3.5));
+    assertArrayEquals(new float[] {1.25f}, s.state().tensors().flatten());
+  }
+
+  @Test
+  void fedAvgMStateRoundTrips() {
+    FedAvgM a = new FedAvgM(settings(), 0.5, 0.9);
+    round(a, 1);
+    FedAvgM b = new FedAvgM(settings(), 0.5, 0.9);
+    b.importState(a.exportState()); // the checkpoint form: bytes
+    assertEquals(round(a, 2), round(b, 2));
+    Scaffold s = new Scaffold(settings(), 1);
+    s.configureFit(1, one(1), List.of("a", "b"), new SplittableRandom(1));
+    Scaffold t = new Scaffold(settings(), 1);
+    t.importState(s.exportState());
+    assertEquals(s.state(), t.state());
+    assertEquals("strategy state: not a Lianbang strategy state",
+        assertThrows(IllegalArgumentException.class, () -> StrategyState.fromBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})).getMessage());
+  }
+
+  @Test
+  void fedAdagradByHand() {
+    // m = Δ = 2.5 (β1 = 0); v = τ² + Δ² = 6.2501; x = 1 + 0.1 · 2.5 / (√6.2501 + 0.01)
+    assertEquals(1.0996007999968, round(new FedAdagrad(settings(), 0.1, 0, 0.01), 1), 1e-6);
+  }
+
+  @Test
+  void fedAdamByHand() {
+    // m = 0.1 · 2.5 = 0.25; v = 0.99 · 1e-4 + 0.01 · 6.25 = 0.062599; x = 1 + 0.1 · 0.25 / (√v + 0.01)
+    assertEquals(1.0960807059529103, round(new FedAdam(settings(), 0.1, 0.9, 0.99, 0.01), 1), 1e-6);
+  }
+
+  @Test
+  void fedYogiByHand() {
+    // v = 1e-4 − 0.01 · 6.25 · sign(1e-4 − 6.25) = 0.0626; x = 1 + 0.1 · 0.25 / (√0.0626 + 0.01)
+    assertEquals(1.0960799680255744, round(new FedYogi(settings(), 0.1, 0.9, 0.99, 0.01), 1), 1e-6);
+  }
+
+  @Test
+  void fedOptStateHoldsFirstAndSecondMoments() {
+    FedAdam s = new FedAdam(settings(), 0.1, 0.9, 0.99, 0.01);
+    round(s, 1);
+    StrategyState st = s.state();
+    assertEquals(0.25f, st.tensors().tensor(0).get(0), 1e-7);
+    assertEquals(0.062599f, st.tensors().tensor(1).get(0), 1e-7);
+    FedAdam copy = new FedAdam(settings(), 0.1, 0.9, 0.99, 0.01);
+    copy.restore(st);
+    assertEquals(round(s, 1.5), round(copy, 1.5));
+  }
+
+  @Test
+  void fedNovaNormalisesByLocalSteps() {
+    // a ran 4 steps: d_a = (1 − 2)/4 = −0.25; b ran 1 step: d_b = (1 − 4)/1 = −3.
+    // p = (1/4, 3/4): Σ p d = −2.3125, τ_eff = 1/4 · 4 + 3/4 · 1 = 1.75; x = 1 + 1.75 · 2.3125
+    FedNova s = new FedNova(settings(), 0);
+    assertEquals(5.046875f, round(s, 1, Metrics.of("local_steps", 4), Metrics.of("local_steps", 1)));
+    // equal steps: FedAvg
+    assertEquals(3.5f, round(s, 1, Metrics.of("local_steps", 3), Metrics.of("local_steps", 3)));
+  }
+
+  @Test
+  void fedNovaStepNormWithMomentum() {
+    assertEquals(7.0, FedNova.stepNorm(7, 0));
+    // τ = 2, ρ = 0.5: (2 − 0.5 · (1 − 0.25) / 0.5) / 0.5 = 2.5
+    assertEquals(2.5, FedNova.stepNorm(2, 0.5), 1e-12);
+  }
+
+  @Test
+  void fedNovaRejectsAResultWithoutLocalSteps() {
+    FitAggregation agg = new FedNova(settings(), 0).beginFit(1, one(1));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> agg.accept("a", new FitResult(one(2), 1, Metrics.empty())));
+    assertEquals("fednova needs the fit metric local_steps, client a did not report it", e.getMessage());
+  }
+
+  @Test
+  void qFedAvgByHand() {
+    // q = 1, lr = 0.5 so L = 2. a: F = 0.5, Δw = 2 · (1 − 2) = −2, Δ = −1, h = 4 + 2 · 0.5 = 5.
+    // b: F = 2, Δw = −6, Δ = −12, h = 36 + 4 = 40. x = 1 − (−13) / 45
+    QFedAvg s = new QFedAvg(settings(), 1, 0.5);
+    assertEquals(1.2888888888888888, round(s, 1, Metrics.of("initial_loss", 0.5), Metrics.of("initial_loss", 2)), 1e-6);
+    List<ClientInstruction> in = s.configureFit(1, one(1), List.of("a", "b"), new SplittableRandom(1));
+    assertEquals(true, in.get(0).config().getBoolean(QFedAvg.INITIAL_LOSS, false));
+  }
+
+  @Test
+  void fedProxSendsMu() {
+    FedProx s = new FedProx(settings(), 0.01);
+    for (ClientInstruction in : s.configureFit(1, one(1), List.of("a", "b"), new SplittableRandom(1))) {
+      assertEquals(0.01, in.config().getDouble(FedProx.PROXIMAL_MU, -1));
+    }
+    assertEquals(3.5f, round(s, 1));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FedProx(settings(), -1));
+    assertEquals("mu must be >= 0, got -1.0", e.getMessage());
+  }
+
+  @Test
+  void scaffoldSendsTheControlVariateAndUpdatesIt() {
+    Scaffold s = new Scaffold(settings(), 1.0);
+    List<String> available = List.of("a", "b", "c", "d");
+    List<ClientInstruction> in = s.configureFit(1, one(1), available, new SplittableRandom(1));
+    assertEquals(4, in.size());
+    assertArrayEquals(new float[] {1, 0}, in.get(0).parameters().flatten(), "model then c = 0");
+    assertEquals(true, in.get(0).config().getBoolean(Scaffold.CONFIG_KEY, false));
+    FitAggregation agg = s.beginFit(1, one(1));
+    agg.accept("a", new FitResult(Parameters.of(Tensor.vector(2), Tensor.vector(0.4f)), 1, Metrics.empty()));
+    agg.accept("b", new FitResult(Parameters.of(Tensor.vector(4), Tensor.vector(0.8f)), 3, Metrics.empty()));
+    assertEquals(3.5f, agg.complete(List.of()).parameters().orElseThrow().tensor(0).get(0));
+    // c = 0 + |S|/N · mean(Δc) = 2/4 · 0.6 = 0.3
+    assertEquals(0.3f, s.state().tensors().flatten()[0], 1e-7);
+    List<ClientInstruction> next = s.configureFit(2, one(3.5), available, new SplittableRandom(2));
+    assertEquals(0.3f, next.get(0).parameters().tensor(1).get(0), 1e-7);
+  }
+
+  @Test
+  void normBoundingClipsLongUpdates() {
+    Parameters global = Parameters.of(Tensor.vector(0, 0));
+    assertArrayEquals(new float[] {0.6f, 0.8f}, NormBounded.clip(global, Parameters.of(Tensor.vector(3, 4)), 1).flatten(), 1e-7f);
+    Parameters small = Parameters.of(Tensor.vector(0.3f, 0.4f));
+    assertSame(small, NormBounded.clip(global, small, 1));
+    // through the decorator: a's update 1 stays, b's update 3 is clipped to 2: mean (2 + 3·3)/4 = 2.75
+    assertEquals(2.75f, round(new NormBounded(settings().build(), 2), 1));
+  }
+
+  @Test
+  void hyperParametersAreChecked() {
+    assertEquals("beta1 must be in [0, 1), got 1.0",
+        assertThrows(IllegalArgumentException.class, () -> new FedAdam(settings(), 0.1, 1, 0.99, 1e-9)).getMessage());
+    assertEquals("tau must be > 0, got 0.0",
+        assertThrows(IllegalArgumentException.class, () -> new FedYogi(settings(), 0.1, 0.9, 0.99, 0)).getMessage());
+    assertEquals("momentum must be in [0, 1), got 1.5",
+        assertThrows(IllegalArgumentException.class, () -> new FedAvgM(settings(), 1, 1.5)).getMessage());
+    assertFalse(new FedAdam(settings(), 0.1, 0.9, 0.99, 1e-9).state().tensors().count() > 0);
+  }
+
+}

@@ -1,0 +1,82 @@
+package io.lianbang.engine.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lianbang.core.strategy.Scaffold;
+import io.lianbang.core.task.Config;
+import io.lianbang.core.task.FitResult;
+import io.lianbang.core.task.FitTask;
+import io.lianbang.core.tensor.Parameters;
+import io.lianbang.engine.data.BreastCancer;
+import io.lianbang.engine.data.Dataset;
+import io.lianbang.engine.data.Standardizer;
+import io.lianbang.engine.nn.Init;
+import io.lianbang.engine.nn.ModelSpec;
+import io.lianbang.engine.nn.Models;
+import org.junit.jupiter.api.Test;
+
+class EngineClientTest {
+  private static final ModelSpec SPEC = ModelSpec.parse("logistic:30");
+
+  private static Dataset data() {
+    Dataset all = BreastCancer.load();
+    return Standardizer.fit(all).transform(all).subset(java.util.stream.IntStream.range(0, 100).toArray());
+  }
+
+  private static Parameters initial() {
+    return Models.create(SPEC, Init.PYTORCH_DEFAULT, 3).parameters();
+  }
+
+  private static Config config() {
+    return EngineClient.fitConfig(2, 32, "sgd", 0.1, 0, 0);
+  }
+
+  @Test
+  void reportsLocalStepsAndTheLossBeforeTraining() {
+    EngineClient c = new EngineClient(SPEC, data(), data(), 1);
+    FitResult r = c.fit(new FitTask(1, initial(), config().with(EngineClient.INITIAL_LOSS, true), 5));
+    assertEquals(2.0 * 4, r.metrics().get("local_steps").orElseThrow(), "2 epochs of ceil(100/32) = 4 batches");
+    double before = r.metrics().get("initial_loss").orElseThrow();
+    assertTrue(before > r.metrics().get("train_loss").orElseThrow(), "training lowers the loss");
+  }
+
+  @Test
+  void proximalTermKeepsTheModelCloserToTheGlobalOne() {
+    Parameters x = initial();
+    FitResult plain = new EngineClient(SPEC, data(), data(), 1).fit(new FitTask(1, x, config(), 5));
+    FitResult prox = new EngineClient(SPEC, data(), data(), 1).fit(new FitTask(1, x, config().with(EngineClient.PROXIMAL_MU, 5.0), 5));
+    assertTrue(distance(x, prox.parameters()) < distance(x, plain.parameters()));
+  }
+
+  @Test
+  void scaffoldReturnsTheModelAndTheControlVariateChange() {
+    Parameters x = initial();
+    Parameters zero = Parameters.unflatten(x.shapes(), new float[(int) x.elementCount()]);
+    EngineClient c = new EngineClient(SPEC, data(), data(), 1);
+    Config cfg = config().with(EngineClient.SCAFFOLD, true);
+    FitResult r = c.fit(new FitTask(1, Scaffold.withControl(x, zero), cfg, 5));
+    assertEquals(2 * x.count(), r.parameters().count());
+    Parameters y = Scaffold.part(r.parameters(), 0, x.count());
+    float[] dc = Scaffold.part(r.parameters(), x.count(), 2 * x.count()).flatten();
+    // with c = c_i = 0 the first round is plain SGD and Δc_i = (x − y) / (K·lr), K = 8
+    FitResult plain = new EngineClient(SPEC, data(), data(), 1).fit(new FitTask(1, x, config(), 5));
+    assertArrayEquals(plain.parameters().flatten(), y.flatten());
+    float[] xf = x.flatten();
+    float[] yf = y.flatten();
+    for (int j = 0; j < xf.length; j++) assertEquals((xf[j] - yf[j]) / (8 * 0.1), dc[j], 1e-5);
+    // the client keeps c_i: the next round's correction c − c_i is no longer zero
+    FitResult second = c.fit(new FitTask(2, Scaffold.withControl(x, zero), cfg, 5));
+    assertNotEquals(plain.parameters(), Scaffold.part(second.parameters(), 0, x.count()));
+  }
+
+  private static double distance(Parameters a, Parameters b) {
+    float[] u = a.flatten();
+    float[] v = b.flatten();
+    double s = 0;
+    for (int i = 0; i < u.length; i++) s += (u[i] - v[i]) * (u[i] - v[i]);
+    return Math.sqrt(s);
+  }
+}

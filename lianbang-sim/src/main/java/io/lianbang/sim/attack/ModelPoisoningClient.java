@@ -1,0 +1,66 @@
+package io.lianbang.sim.attack;
+
+import io.lianbang.core.client.Client;
+import io.lianbang.core.random.Seeds;
+import io.lianbang.core.task.EvalResult;
+import io.lianbang.core.task.EvalTask;
+import io.lianbang.core.task.FitResult;
+import io.lianbang.core.task.FitTask;
+import io.lianbang.core.tensor.Parameters;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * A malicious client that trains honestly and then poisons what it sends. With {@code x} the
+ * parameters it received and {@code Δ = y − x} its honest update:
+ * <ul>
+ *   <li>{@link Kind#SIGN_FLIP}: sends {@code x − scale·Δ} (Damaskinos et al., ICML 2018; Li et
+ *       al., AAAI 2019, "RSA");
+ *   <li>{@link Kind#SCALING}: sends {@code x + scale·Δ}, the model-replacement boost of
+ *       Bagdasaryan et al., "How To Backdoor Federated Learning", AISTATS 2020;
+ *   <li>{@link Kind#GAUSSIAN_NOISE}: sends {@code x + N(0, σ²)} in every coordinate instead of its
+ *       model (Blanchard et al., NeurIPS 2017, the Gaussian Byzantine worker); the noise is drawn
+ *       from the task seed, so runs stay reproducible.
+ * </ul>
+ * It reports its true number of examples and metrics. Evaluation is honest.
+ */
+public final class ModelPoisoningClient implements Client {
+  /** What the client does to its update. */
+  public enum Kind { SIGN_FLIP, SCALING, GAUSSIAN_NOISE }
+
+  private final Client honest;
+  private final Kind kind;
+  private final double scale;
+  private final double noiseStd;
+
+  public ModelPoisoningClient(Client honest, Kind kind, double scale, double noiseStd) {
+    this.honest = Objects.requireNonNull(honest, "honest");
+    this.kind = Objects.requireNonNull(kind, "kind");
+    this.scale = scale;
+    this.noiseStd = noiseStd;
+  }
+
+  @Override
+  public FitResult fit(FitTask task) {
+    FitResult r = honest.fit(task);
+    float[] x = task.parameters().flatten();
+    float[] y = r.parameters().flatten();
+    if (x.length != y.length) return r;
+    float[] out = new float[x.length];
+    SplittableRandom rng = Seeds.random(task.seed(), "attack-noise");
+    for (int k = 0; k < x.length; k++) {
+      double d = (double) y[k] - x[k];
+      out[k] = switch (kind) {
+        case SIGN_FLIP -> (float) (x[k] - scale * d);
+        case SCALING -> (float) (x[k] + scale * d);
+        case GAUSSIAN_NOISE -> (float) (x[k] + noiseStd * rng.nextGaussian());
+      };
+    }
+    return new FitResult(Parameters.unflatten(r.parameters().shapes(), out), r.numExamples(), r.metrics());
+  }
+
+  @Override
+  public EvalResult evaluate(EvalTask task) {
+    return honest.evaluate(task);
+  }
+}

@@ -1,0 +1,2 @@
+/** Byzantine clients for simulations: who is malicious, and what they send. */
+package io.lianbang.sim.attack;

@@ -1,0 +1,32 @@
+package io.lianbang.sim.spec;
+
+/**
+ * Byzantine clients in a simulation: a share of the clients, chosen once from the run seed,
+ * misbehave in every round they are sampled.
+ *
+ * @param kind {@code none}; {@code sign_flip} (send {@code x − scale·Δ} instead of {@code x + Δ});
+ *     {@code gaussian_noise} (send {@code x} plus Gaussian noise of standard deviation
+ *     {@code noise_std} instead of the trained model); {@code scaling} (model replacement: send
+ *     {@code x + scale·Δ}); {@code label_flip} (train honestly on labels {@code y → K − 1 − y})
+ * @param fraction the share of clients that are malicious, in [0, 1]
+ * @param scale the factor of {@code sign_flip} and {@code scaling}, &gt; 0
+ * @param noiseStd the standard deviation of {@code gaussian_noise}, &ge; 0
+ */
+public record AttackSpec(String kind, double fraction, double scale, double noiseStd) {
+  public AttackSpec {
+    Check.oneOf("attack.kind", kind, "none", "sign_flip", "gaussian_noise", "scaling", "label_flip");
+    Check.unitInterval("attack.fraction", fraction, true);
+    Check.positive("attack.scale", scale);
+    Check.nonNegative("attack.noise_std", noiseStd);
+  }
+
+  /** No attack. */
+  public static AttackSpec none() {
+    return new AttackSpec("none", 0, 1, 1);
+  }
+
+  /** True if some clients are malicious. */
+  public boolean active() {
+    return !kind.equals("none") && fraction > 0;
+  }
+}
