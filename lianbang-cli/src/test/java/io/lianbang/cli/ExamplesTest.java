@@ -22,7 +22,7 @@ class ExamplesTest {
     try (Stream<Path> s = Files.list(EXAMPLES)) {
       files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
-    assertEquals(4, files.size(), files.toString());
+    assertEquals(5, files.size(), files.toString());
     for (Path f : files) {
       SimulationSpec spec = ConfigLoader.load(f, List.of()).toSpec();
       assertTrue(Files.readString(f).startsWith("# "), f + " has no comment header");
@@ -45,5 +45,15 @@ class ExamplesTest {
     assertEquals("logistic:30", s.model());
     assertEquals("iid", s.partition().kind());
     assertEquals(10, s.partition().numClients());
+  }
+
+  @Test
+  void privacyExampleUsesClientSideDpUnderSecureAggregation() {
+    SimulationSpec s = ConfigLoader.load(EXAMPLES.resolve("breast-cancer-dp-secagg.yaml"), List.of()).toSpec();
+    assertTrue(s.privacy().secagg().enabled());
+    assertEquals("client", s.privacy().dp().mode());
+    assertEquals(1.5, s.privacy().dp().noiseMultiplier());
+    assertEquals(10.0, s.privacy().dp().epsilonBudget());
+    assertTrue(!s.privacy().paillier().enabled());
   }
 }

@@ -150,7 +150,7 @@ class HostileInputTest {
       }, Status.Code.INVALID_ARGUMENT, "arrived after all 2 tensors were complete"),
       new Attack("evaluation for a fit task", c -> List.of(ResultPart.newBuilder().setHeader(ResultHeader.newBuilder().setTask(c.ref())
           .setEvaluate(EvaluateOutput.newBuilder().setLoss(1).setNumExamples(3))).build()),
-          Status.Code.INVALID_ARGUMENT, "is a fit but the result is an evaluation"),
+          Status.Code.INVALID_ARGUMENT, "is fit, but the result is an evaluation"),
       new Attack("NaN metric", c -> c.with(c.header(c.fit().putMetrics("train_loss", Double.NaN)), c.chunks()),
           Status.Code.INVALID_ARGUMENT, "metric train_loss is NaN"),
       new Attack("header without outcome", c -> List.of(ResultPart.newBuilder().setHeader(ResultHeader.newBuilder().setTask(c.ref())).build()),

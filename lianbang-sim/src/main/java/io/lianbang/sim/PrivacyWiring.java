@@ -10,6 +10,11 @@ import io.lianbang.privacy.dp.DpFedAvgServerClipping;
 import io.lianbang.privacy.dp.DpSettings;
 import io.lianbang.privacy.dp.LocalDpClient;
 import io.lianbang.privacy.dp.NoiseSource;
+import io.lianbang.privacy.paillier.InProcessPaillierTransport;
+import io.lianbang.privacy.paillier.LocalKeyHolder;
+import io.lianbang.privacy.paillier.PaillierAggregation;
+import io.lianbang.privacy.paillier.PaillierClient;
+import io.lianbang.privacy.paillier.PaillierRound;
 import io.lianbang.privacy.report.PrivacyReport;
 import io.lianbang.privacy.secagg.InProcessSecAggTransport;
 import io.lianbang.privacy.secagg.SecAggClient;
@@ -18,6 +23,7 @@ import io.lianbang.privacy.secagg.SecAggParticipant;
 import io.lianbang.privacy.secagg.SecAggResult;
 import io.lianbang.privacy.secagg.SecureAggregation;
 import io.lianbang.sim.spec.PrivacySpec;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +34,12 @@ import java.util.concurrent.Executor;
 /**
  * Applies a {@link PrivacySpec} to a simulation: client-side mods around each client (clipping or
  * local DP, then SecAgg masking outermost) and decorators around the strategy (DP-FedAvg, then
- * secure aggregation outermost). Each simulated client holds its own SecAgg keys; the server side
- * reaches them only through stage messages on an in-process transport.
+ * secure aggregation or Paillier aggregation outermost). Each simulated client holds its own SecAgg
+ * keys; the server side reaches them only through stage messages on an in-process transport. With
+ * Paillier aggregation a separate key holder object owns the private key (a fresh key pair per
+ * run from a {@link SecureRandom}; the result does not depend on it, because decryption is
+ * exact); clients encrypt under its public key and the server hands it only each round's
+ * aggregated ciphertext.
  */
 final class PrivacyWiring {
   private final PrivacySpec spec;
@@ -37,13 +47,22 @@ final class PrivacyWiring {
   private final Map<String, SecAggParticipant> participants = new TreeMap<>();
   private final List<LocalDpClient> localClients = new ArrayList<>();
   private final List<SecAggResult> secaggRounds = new ArrayList<>();
+  private final Map<String, PaillierClient> encrypting = new TreeMap<>();
+  private final List<PaillierRound> paillierRounds = new ArrayList<>();
+  private final LocalKeyHolder keyHolder;
   private final Map<String, CountingClient> counted = new TreeMap<>();
   private Strategy strategy;
 
   PrivacyWiring(PrivacySpec spec, long seed) {
     this.spec = spec;
     this.seed = seed;
+    this.keyHolder = spec.paillier().enabled()
+        ? LocalKeyHolder.generate(spec.paillier().keyBits(), MIN_PAILLIER_CONTRIBUTIONS, new SecureRandom())
+        : null;
   }
+
+  /** The key holder decrypts no aggregate of fewer updates than this. */
+  static final int MIN_PAILLIER_CONTRIBUTIONS = 2;
 
   private NoiseSource noise(String label, long... path) {
     return spec.dp().deterministicNoise() ? NoiseSource.seededInsecure(Seeds.derive(seed, label, path)) : NoiseSource.secure();
@@ -72,7 +91,12 @@ final class PrivacyWiring {
       participants.put(id, s.participant());
       client = s;
     }
-    CountingClient c = new CountingClient(client, spec.secagg().enabled());
+    if (keyHolder != null) {
+      PaillierClient p = new PaillierClient(client, keyHolder.publicKey(), new SecureRandom());
+      encrypting.put(id, p);
+      client = p;
+    }
+    CountingClient c = new CountingClient(client, spec.secagg().enabled() || keyHolder != null);
     counted.put(id, c);
     return c;
   }
@@ -80,6 +104,7 @@ final class PrivacyWiring {
   private String form() {
     String dp = spec.dp().mode();
     if (spec.secagg().enabled()) return dp.equals("local") ? "masked+noised" : "masked";
+    if (spec.paillier().enabled()) return dp.equals("local") ? "encrypted+noised" : "encrypted";
     return switch (dp) {
       case "local" -> "noised";
       case "client" -> "clipped";
@@ -89,19 +114,24 @@ final class PrivacyWiring {
 
   /** What left each client, ε and the parameters; call after the run. */
   PrivacyReport report() {
-    Map<String, Long> secaggUp = new TreeMap<>();
+    Map<String, Long> protocolUp = new TreeMap<>();
     for (SecAggResult r : secaggRounds()) {
-      r.traffic().forEach((id, t) -> secaggUp.merge(id, t.up(), Long::sum));
+      r.traffic().forEach((id, t) -> protocolUp.merge(id, t.up(), Long::sum));
+    }
+    for (PaillierRound r : paillierRounds()) {
+      r.bytesUp().forEach((id, b) -> protocolUp.merge(id, b, Long::sum));
     }
     List<PrivacyReport.Client> clients = new ArrayList<>();
     counted.forEach((id, c) -> {
-      if (c.rounds() > 0) clients.add(new PrivacyReport.Client(id, form(), c.rounds(), c.bytes() + secaggUp.getOrDefault(id, 0L)));
+      if (c.rounds() > 0) clients.add(new PrivacyReport.Client(id, form(), c.rounds(), c.bytes() + protocolUp.getOrDefault(id, 0L)));
     });
     double eps = Double.NaN;
     double classic = Double.NaN;
     double delta = Double.NaN;
     Strategy s = strategy;
-    while (s instanceof SecureAggregation sa) s = sa.inner();
+    while (s instanceof SecureAggregation || s instanceof PaillierAggregation) {
+      s = s instanceof SecureAggregation sa ? sa.inner() : ((PaillierAggregation) s).inner();
+    }
     if (s instanceof DpFedAvgBase dp) {
       eps = dp.spent().epsilon();
       classic = dp.spentClassic().epsilon();
@@ -121,6 +151,11 @@ final class PrivacyWiring {
       params.put("secagg.threshold", a.threshold() == 0 ? "default (floor((k+1)/2)+1)" : String.valueOf(a.threshold()));
       params.put("secagg.clip_range", String.valueOf(a.clipRange()));
       params.put("secagg.modulus_bits", String.valueOf(a.modulusBits()));
+    }
+    params.put("paillier.enabled", String.valueOf(spec.paillier().enabled()));
+    if (spec.paillier().enabled()) {
+      params.put("paillier.key_bits", String.valueOf(spec.paillier().keyBits()));
+      params.put("paillier.fraction_bits", String.valueOf(PaillierClient.FRACTION_BITS));
     }
     params.put("dp.mode", spec.dp().mode());
     if (!spec.dp().mode().equals("none")) {
@@ -149,12 +184,26 @@ final class PrivacyWiring {
       s = new SecureAggregation(s, params, new InProcessSecAggTransport(participants, executor),
           Duration.ofMillis((long) (a.stageTimeoutSeconds() * 1000)), this::record);
     }
+    if (keyHolder != null) {
+      // The ciphertexts are ready when the receipts arrive; the round deadline bounds the rest.
+      s = new PaillierAggregation(s, keyHolder, new InProcessPaillierTransport(encrypting, executor),
+          Duration.ofSeconds(60), this::recordPaillier);
+    }
     strategy = s;
     return s;
   }
 
   private synchronized void record(SecAggResult r) {
     secaggRounds.add(r);
+  }
+
+  private synchronized void recordPaillier(PaillierRound r) {
+    paillierRounds.add(r);
+  }
+
+  /** Every round's Paillier aggregation, in round order. */
+  synchronized List<PaillierRound> paillierRounds() {
+    return List.copyOf(paillierRounds);
   }
 
   /** Every round's secure aggregation outcome, in round order. */

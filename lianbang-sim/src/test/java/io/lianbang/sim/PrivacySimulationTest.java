@@ -51,6 +51,40 @@ class PrivacySimulationTest {
   }
 
   @Test
+  void paillierAggregationGivesPlainFedAvgWithinTheFixedPointBound() throws InterruptedException {
+    SimulationResult plain = run(PrivacySpec.none());
+    SimulationResult encrypted = run(new PrivacySpec(PrivacySpec.SecAgg.disabled(), new PrivacySpec.Paillier(true, 1024),
+        PrivacySpec.Dp.none()));
+    float[] a = plain.run().parameters().flatten();
+    float[] b = encrypted.run().parameters().flatten();
+    for (int i = 0; i < a.length; i++) {
+      // The fixed-point error (m·2^-41 / Σ examples per round) is far below a float32 ulp: both
+      // runs round the same real numbers, so they differ by at most one ulp per coordinate.
+      assertTrue(Math.abs(a[i] - b[i]) <= 2 * Math.ulp(a[i]), "parameter " + i + ": " + a[i] + " vs " + b[i]);
+    }
+    assertEquals(accuracy(plain), accuracy(encrypted), 1e-9);
+    RoundRecord last = encrypted.run().history().last();
+    assertEquals(10.0, last.fitMetrics().get("paillier_clients").orElseThrow());
+    // Each upload: 33 ciphertexts (31 weighted coordinates, the weight, the count) of 2·1024 bits,
+    // plus the 8-byte receipt.
+    assertTrue(!encrypted.privacy().clients().isEmpty());
+    for (var c : encrypted.privacy().clients()) {
+      assertEquals("encrypted", c.form());
+      assertEquals(c.rounds() * (33L * 256 + 8), c.bytesSent(), c.toString());
+    }
+    assertEquals("1024", encrypted.privacy().parameters().get("paillier.key_bits"));
+  }
+
+  @Test
+  void refusesSecAggTogetherWithPaillier() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new PrivacySpec(secagg(), new PrivacySpec.Paillier(true, 2048), PrivacySpec.Dp.none()));
+    assertTrue(e.getMessage().startsWith("privacy.secagg.enabled and privacy.paillier.enabled cannot both be true"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new PrivacySpec.Paillier(true, 1000 + 1));
+    assertEquals("privacy.paillier.key_bits must be an even number in [512, 8192], got 1001", e.getMessage());
+  }
+
+  @Test
   void clientSideDpUnderSecureAggregationReportsEpsilonAndStillLearns() throws InterruptedException {
     PrivacySpec.Dp dp = new PrivacySpec.Dp("client", 0.5, 1.0, false, 0.5, 1e-5, 0, true);
     SimulationResult r = run(new PrivacySpec(secagg(), dp));

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import io.lianbang.sim.spec.PrivacySpec;
 
-/** The {@code privacy} section: {@code secagg} and {@code dp}. */
-@JsonPropertyOrder({"secagg", "dp"})
+/** The {@code privacy} section: {@code secagg}, {@code paillier} and {@code dp}. */
+@JsonPropertyOrder({"secagg", "paillier", "dp"})
 public final class PrivacyConfig {
   @JsonSetter(nulls = Nulls.SKIP)
   public SecAgg secagg;
+
+  @JsonSetter(nulls = Nulls.SKIP)
+  public Paillier paillier;
 
   @JsonSetter(nulls = Nulls.SKIP)
   public Dp dp;
@@ -21,11 +24,32 @@ public final class PrivacyConfig {
 
   PrivacyConfig(PrivacySpec spec) {
     secagg = new SecAgg(spec.secagg());
+    paillier = new Paillier(spec.paillier());
     dp = new Dp(spec.dp());
   }
 
   PrivacySpec toSpec() {
-    return new PrivacySpec(secagg.toSpec(), dp.toSpec());
+    return new PrivacySpec(secagg.toSpec(), paillier.toSpec(), dp.toSpec());
+  }
+
+  /** The {@code privacy.paillier} section. */
+  @JsonPropertyOrder({"enabled", "key_bits"})
+  public static final class Paillier {
+    public boolean enabled;
+    public int keyBits;
+
+    public Paillier() {
+      this(PrivacySpec.Paillier.disabled());
+    }
+
+    Paillier(PrivacySpec.Paillier p) {
+      enabled = p.enabled();
+      keyBits = p.keyBits();
+    }
+
+    PrivacySpec.Paillier toSpec() {
+      return new PrivacySpec.Paillier(enabled, keyBits);
+    }
   }
 
   /** The {@code privacy.secagg} section. */

@@ -119,6 +119,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void paillierSectionMapsOntoThePrivacySpecAndExcludesSecAgg() {
+    var p = ConfigLoader.parse("privacy:\n  paillier:\n    enabled: true\n    key_bits: 1024\n").toSpec().privacy();
+    assertEquals(true, p.paillier().enabled());
+    assertEquals(1024, p.paillier().keyBits());
+    assertEquals(2048, ConfigLoader.parse("privacy:\n  paillier:\n    enabled: true\n").toSpec().privacy().paillier().keyBits());
+    ConfigException unknown = assertThrows(ConfigException.class,
+        () -> ConfigLoader.parse("privacy:\n  paillier:\n    bits: 1024\n"));
+    assertEquals("unknown key 'bits' in privacy.paillier (valid: enabled, key_bits)", unknown.getMessage());
+    IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse(
+        "privacy:\n  secagg:\n    enabled: true\n  paillier:\n    enabled: true\n").toSpec());
+    assertTrue(both.getMessage().startsWith("privacy.secagg.enabled and privacy.paillier.enabled cannot both be true"),
+        both.getMessage());
+    IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
+        () -> ConfigLoader.parse("privacy:\n  paillier:\n    key_bits: 256\n").toSpec());
+    assertEquals("privacy.paillier.key_bits must be an even number in [512, 8192], got 256", small.getMessage());
+  }
+
+  @Test
   void privacyErrorsNameTheKey() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("privacy:\n  dp:\n    noise: 1\n"));
     assertTrue(e.getMessage().startsWith("unknown key 'noise' in privacy.dp (valid: adaptive, clip, delta, deterministic_noise"), e.getMessage());

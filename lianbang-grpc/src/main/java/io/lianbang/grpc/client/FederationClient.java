@@ -1,5 +1,6 @@
 package io.lianbang.grpc.client;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Channel;
 import io.grpc.Deadline;
 import io.grpc.Status;
@@ -24,6 +25,8 @@ import io.lianbang.grpc.proto.v1.RegisterRequest;
 import io.lianbang.grpc.proto.v1.RegisterResponse;
 import io.lianbang.grpc.proto.v1.ResultHeader;
 import io.lianbang.grpc.proto.v1.ResultPart;
+import io.lianbang.grpc.proto.v1.SecAggAck;
+import io.lianbang.grpc.proto.v1.SecAggReply;
 import io.lianbang.grpc.proto.v1.SubmitResponse;
 import io.lianbang.grpc.proto.v1.Task;
 import io.lianbang.grpc.proto.v1.TaskError;
@@ -33,6 +36,9 @@ import io.lianbang.grpc.wire.ChunkAssembler;
 import io.lianbang.grpc.wire.ChunkEncoder;
 import io.lianbang.grpc.wire.TensorSpecs;
 import io.lianbang.grpc.wire.Values;
+import io.lianbang.privacy.secagg.SecAggClient;
+import io.lianbang.privacy.secagg.SecAggCodec;
+import io.lianbang.privacy.secagg.SecAggMessage;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Set;
@@ -43,6 +49,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,16 +83,35 @@ public final class FederationClient {
   private final FederationGrpc.FederationStub async;
   private final Client client;
   private final ClientSettings settings;
+  private final UnaryOperator<SecAggMessage> secagg;
 
-  /** What a finished run did. */
-  public record Summary(int fitTasks, int evaluateTasks, int rejectedResults, String finishReason) {}
+  /**
+   * What a finished run did.
+   *
+   * @param secaggStages secure-aggregation stages this client answered and the server accepted
+   */
+  public record Summary(int fitTasks, int evaluateTasks, int rejectedResults, String finishReason, int secaggStages) {}
 
-  /** A client that talks to the server over {@code channel}; the caller owns the channel. */
+  /**
+   * A client that talks to the server over {@code channel}; the caller owns the channel. If
+   * {@code client} is a {@link SecAggClient}, its participant answers secure-aggregation stages;
+   * otherwise the client reports an error for every stage it is sent.
+   */
   public FederationClient(Channel channel, Client client, ClientSettings settings) {
+    this(channel, client, settings, client instanceof SecAggClient s ? s.participant()::respond : null);
+  }
+
+  /**
+   * A client whose secure-aggregation stages are answered by {@code secagg} (a
+   * {@link io.lianbang.privacy.secagg.SecAggParticipant#respond}, possibly wrapped), or refused if
+   * it is null.
+   */
+  public FederationClient(Channel channel, Client client, ClientSettings settings, UnaryOperator<SecAggMessage> secagg) {
     this.blocking = FederationGrpc.newBlockingStub(Objects.requireNonNull(channel, "channel"));
     this.async = FederationGrpc.newStub(channel);
     this.client = Objects.requireNonNull(client, "client");
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.secagg = secagg;
   }
 
   private record Session(RegisterResponse info) {
@@ -121,6 +147,7 @@ public final class FederationClient {
     int fits = 0;
     int evals = 0;
     int rejected = 0;
+    int stages = 0;
     java.util.concurrent.ScheduledFuture<?> beat = null;
     while (true) {
       if (Thread.interrupted()) throw new InterruptedException();
@@ -137,7 +164,7 @@ public final class FederationClient {
         switch (task.getKindCase()) {
           case FINISH -> {
             log.info("{}: the server ended the run: {}", settings.name(), task.getFinish().getReason());
-            return new Summary(fits, evals, rejected, task.getFinish().getReason());
+            return new Summary(fits, evals, rejected, task.getFinish().getReason(), stages);
           }
           case WAIT -> {
             if (task.getWait().getRetryAfterMs() > 0) Thread.sleep(Math.min(task.getWait().getRetryAfterMs(), 60_000));
@@ -148,6 +175,10 @@ public final class FederationClient {
           }
           case EVALUATE -> {
             if (perform(session, task)) evals++;
+            else rejected++;
+          }
+          case SECAGG -> {
+            if (answerSecAgg(session, task)) stages++;
             else rejected++;
           }
           case KIND_NOT_SET -> log.warn("{}: the server sent a task without a kind; polling again", settings.name());
@@ -234,6 +265,35 @@ public final class FederationClient {
       if (c == Status.Code.INVALID_ARGUMENT || c == Status.Code.FAILED_PRECONDITION || c == Status.Code.NOT_FOUND
           && !String.valueOf(e.getStatus().getDescription()).startsWith("unknown session")) {
         log.warn("{}: the server rejected the result of round {}: {}: {}", settings.name(), task.getRound(), c, e.getStatus().getDescription());
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** Answers one secure-aggregation stage; returns false if the server refused the answer. */
+  private boolean answerSecAgg(Session session, Task task) {
+    TaskRef ref = TaskRef.newBuilder().setSessionId(session.id()).setRunId(task.getRunId())
+        .setRound(task.getRound()).setTaskId(task.getTaskId()).build();
+    SecAggReply.Builder reply = SecAggReply.newBuilder().setTask(ref);
+    try {
+      if (secagg == null) throw new IllegalStateException("client " + settings.name() + " does not take part in secure aggregation");
+      SecAggMessage request = SecAggCodec.decode(task.getSecagg().getMessage().toByteArray());
+      if (!SecAggCodec.isRequest(request)) throw new IllegalArgumentException("the server sent a " + request.getClass().getSimpleName() + ", not a stage request");
+      reply.setMessage(ByteString.copyFrom(SecAggCodec.encode(secagg.apply(request))));
+    } catch (RuntimeException e) {
+      log.warn("{}: secure-aggregation stage of round {} failed: {}", settings.name(), task.getRound(), e.toString());
+      reply.setError(TaskError.newBuilder().setMessage(String.valueOf(e.getMessage())));
+    }
+    try {
+      SecAggAck ack = blocking.withDeadline(deadline(task)).submitSecAgg(reply.build());
+      return ack.getAccepted() || reply.hasError();
+    } catch (StatusRuntimeException e) {
+      Status.Code c = e.getStatus().getCode();
+      if (c == Status.Code.INVALID_ARGUMENT || c == Status.Code.FAILED_PRECONDITION || c == Status.Code.PERMISSION_DENIED
+          || c == Status.Code.NOT_FOUND && !String.valueOf(e.getStatus().getDescription()).startsWith("unknown session")) {
+        log.warn("{}: the server refused the secure-aggregation reply of round {}: {}: {}", settings.name(), task.getRound(), c,
+            e.getStatus().getDescription());
         return false;
       }
       throw e;

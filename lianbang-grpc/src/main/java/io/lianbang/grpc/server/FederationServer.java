@@ -46,6 +46,7 @@ public final class FederationServer implements AutoCloseable {
   private final Server server;
   private final GrpcClientPool pool;
   private final ScheduledExecutorService timer;
+  private final GrpcSecAggTransport secagg;
 
   private FederationServer(ServerBuilder<?> builder, ServerSettings settings) {
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -54,6 +55,7 @@ public final class FederationServer implements AutoCloseable {
       return t;
     });
     this.pool = new GrpcClientPool(settings.runId(), settings.heartbeatInterval(), timer);
+    this.secagg = new GrpcSecAggTransport(pool);
     Authenticator auth = new Authenticator(settings.allowedClients(), settings.tokens(), settings.allowAnonymous());
     FederationService service = new FederationService(pool, auth, settings);
     this.server = builder
@@ -87,6 +89,15 @@ public final class FederationServer implements AutoCloseable {
   /** The registered clients, for the {@link io.lianbang.core.federation.Federation}. */
   public ClientPool clients() {
     return pool;
+  }
+
+  /**
+   * A transport for secure aggregation among this server's clients, for
+   * {@link io.lianbang.privacy.secagg.SecureAggregation}: stage requests go out as tasks, replies
+   * come back through {@code SubmitSecAgg}.
+   */
+  public GrpcSecAggTransport secAggTransport() {
+    return secagg;
   }
 
   /** The port the server listens on (useful after binding port 0), or -1 for a non-TCP transport. */

@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.lianbang.core.client.InvalidResultException;
 import io.lianbang.grpc.proto.v1.DownloadRequest;
 import io.lianbang.grpc.proto.v1.FederationGrpc;
 import io.lianbang.grpc.proto.v1.GetTaskRequest;
@@ -13,11 +14,15 @@ import io.lianbang.grpc.proto.v1.ProtocolVersion;
 import io.lianbang.grpc.proto.v1.RegisterRequest;
 import io.lianbang.grpc.proto.v1.RegisterResponse;
 import io.lianbang.grpc.proto.v1.ResultPart;
+import io.lianbang.grpc.proto.v1.SecAggAck;
+import io.lianbang.grpc.proto.v1.SecAggReply;
 import io.lianbang.grpc.proto.v1.SubmitResponse;
 import io.lianbang.grpc.proto.v1.Task;
 import io.lianbang.grpc.proto.v1.TaskRef;
 import io.lianbang.grpc.proto.v1.TensorChunk;
 import io.lianbang.grpc.wire.ChunkEncoder;
+import io.lianbang.privacy.secagg.SecAggCodec;
+import io.lianbang.privacy.secagg.SecAggMessage;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,6 +148,10 @@ final class FederationService extends FederationGrpc.FederationImplBase {
     try {
       RemoteClient client = session("DownloadParameters", request.getTask().getSessionId());
       task = task("DownloadParameters", client, request.getTask());
+      if (task.kind == PendingTask.Kind.SECAGG) {
+        throw reject(Status.INVALID_ARGUMENT, "DownloadParameters", client.id, "task '" + task.id
+            + "' is a secure-aggregation stage: its request is in the task, there are no parameters to download");
+      }
     } catch (StatusRuntimeException e) {
       response.onError(e);
       return;
@@ -172,6 +181,75 @@ final class FederationService extends FederationGrpc.FederationImplBase {
   @Override
   public StreamObserver<ResultPart> submitResult(StreamObserver<SubmitResponse> response) {
     return new ResultUpload(this, settings, (ServerCallStreamObserver<SubmitResponse>) response);
+  }
+
+  /**
+   * A client's answer to a secure-aggregation stage. Refused, with the task closed so that the
+   * participant counts as dropped from the stage: a reply to a task that is not a stage
+   * ({@code INVALID_ARGUMENT}), bytes that are not a SecAgg message ({@code INVALID_ARGUMENT},
+   * "malformed SecAgg message"), a message of another stage ({@code FAILED_PRECONDITION}, "wrong
+   * stage") or round ({@code FAILED_PRECONDITION}, "wrong round"), and a message whose sender is
+   * not this session's participant index ({@code PERMISSION_DENIED}, "forged sender").
+   */
+  @Override
+  public void submitSecAgg(SecAggReply request, StreamObserver<SecAggAck> response) {
+    RemoteClient client;
+    PendingTask task;
+    try {
+      client = session("SubmitSecAgg", request.getTask().getSessionId());
+      task = task("SubmitSecAgg", client, request.getTask());
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+      return;
+    }
+    try {
+      if (task.kind != PendingTask.Kind.SECAGG) {
+        throw closing(task, client, Status.INVALID_ARGUMENT, "task '" + task.id + "' is "
+            + task.kind.name().toLowerCase(java.util.Locale.ROOT) + ", not a secure-aggregation stage");
+      }
+      switch (request.getOutcomeCase()) {
+        case ERROR -> {
+          task.result.completeExceptionally(new ClientReportedException("client reported an error: "
+              + abbreviate(request.getError().getMessage())));
+          response.onNext(SecAggAck.newBuilder().setAccepted(false).build());
+          response.onCompleted();
+          return;
+        }
+        case OUTCOME_NOT_SET -> throw closing(task, client, Status.INVALID_ARGUMENT, "the SecAggReply has neither a message nor an error");
+        case MESSAGE -> { }
+      }
+      SecAggMessage m;
+      try {
+        m = SecAggCodec.decode(request.getMessage().toByteArray());
+      } catch (IllegalArgumentException e) {
+        throw closing(task, client, Status.INVALID_ARGUMENT, "malformed SecAgg message: " + e.getMessage());
+      }
+      String expected = task.secaggResponse.getSimpleName();
+      if (!task.secaggResponse.isInstance(m)) {
+        throw closing(task, client, Status.FAILED_PRECONDITION, "wrong stage: task '" + task.id + "' expects a " + expected
+            + ", got a " + m.getClass().getSimpleName());
+      }
+      if (m.round() != task.round) {
+        throw closing(task, client, Status.FAILED_PRECONDITION, "wrong round: the " + expected + " is for round " + m.round()
+            + ", task '" + task.id + "' belongs to round " + task.round);
+      }
+      if (SecAggCodec.index(m) != task.participant) {
+        throw closing(task, client, Status.PERMISSION_DENIED, "forged sender: the " + expected + " claims to come from participant "
+            + SecAggCodec.index(m) + ", but this session is participant " + task.participant + " of round " + task.round);
+      }
+      task.result.complete(m);
+      response.onNext(SecAggAck.newBuilder().setAccepted(true).build());
+      response.onCompleted();
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+    }
+  }
+
+  /** Refuses a stage reply and closes its task as the client's invalid answer. */
+  private static StatusRuntimeException closing(PendingTask task, RemoteClient client, Status status, String description) {
+    StatusRuntimeException e = reject(status, "SubmitSecAgg", client.id, description);
+    task.result.completeExceptionally(new InvalidResultException("rejected secure-aggregation reply: " + description));
+    return e;
   }
 
   @Override

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A task sent to one remote client and not yet answered. */
 final class PendingTask {
-  enum Kind { FIT, EVALUATE }
+  enum Kind { FIT, EVALUATE, SECAGG }
 
   final String id;
   final Kind kind;
@@ -21,8 +21,17 @@ final class PendingTask {
   final CompletableFuture<Object> result = new CompletableFuture<>();
   /** Set while an upload for this task is in progress; at most one at a time. */
   final AtomicBoolean uploading = new AtomicBoolean();
+  /** SECAGG only: the encoded stage request, the response type it expects and the recipient's participant index. */
+  final byte[] secaggRequest;
+  final Class<?> secaggResponse;
+  final int participant;
 
   PendingTask(String id, Kind kind, int round, Parameters parameters, Config config, long seed, Instant deadline) {
+    this(id, kind, round, parameters, config, seed, deadline, null, null, -1);
+  }
+
+  private PendingTask(String id, Kind kind, int round, Parameters parameters, Config config, long seed, Instant deadline,
+                      byte[] secaggRequest, Class<?> secaggResponse, int participant) {
     this.id = id;
     this.kind = kind;
     this.round = round;
@@ -30,6 +39,14 @@ final class PendingTask {
     this.config = config;
     this.seed = seed;
     this.deadline = deadline;
+    this.secaggRequest = secaggRequest;
+    this.secaggResponse = secaggResponse;
+    this.participant = participant;
+  }
+
+  /** A secure-aggregation stage: {@code request} for participant {@code participant}, answered by a {@code response}. */
+  static PendingTask secAgg(String id, int round, byte[] request, Class<?> response, int participant, Instant deadline) {
+    return new PendingTask(id, Kind.SECAGG, round, null, null, 0, deadline, request, response, participant);
   }
 
   @Override

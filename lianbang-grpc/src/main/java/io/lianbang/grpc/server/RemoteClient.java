@@ -1,9 +1,11 @@
 package io.lianbang.grpc.server;
 
+import com.google.protobuf.ByteString;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.lianbang.grpc.proto.v1.EvaluateInstruction;
 import io.lianbang.grpc.proto.v1.FinishInstruction;
 import io.lianbang.grpc.proto.v1.FitInstruction;
+import io.lianbang.grpc.proto.v1.SecAggInstruction;
 import io.lianbang.grpc.proto.v1.Task;
 import io.lianbang.grpc.proto.v1.WaitInstruction;
 import io.lianbang.grpc.wire.TensorSpecs;
@@ -154,7 +156,9 @@ final class RemoteClient {
   private static Task describe(PendingTask t, String runId) {
     Task.Builder b = Task.newBuilder().setRunId(runId).setRound(t.round).setTaskId(t.id)
         .setDeadlineUnixMs(t.deadline.toEpochMilli());
-    if (t.kind == PendingTask.Kind.FIT) {
+    if (t.kind == PendingTask.Kind.SECAGG) {
+      b.setSecagg(SecAggInstruction.newBuilder().setMessage(ByteString.copyFrom(t.secaggRequest)));
+    } else if (t.kind == PendingTask.Kind.FIT) {
       b.setFit(FitInstruction.newBuilder().setParameters(TensorSpecs.of(t.parameters))
           .putAllConfig(Values.toProto(t.config)).setSeed(t.seed));
     } else {

@@ -81,7 +81,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
     header = h;
     switch (h.getOutcomeCase()) {
       case FIT -> {
-        if (task.kind != PendingTask.Kind.FIT) throw invalid("task '" + task.id + "' is an evaluation but the result is a fit");
+        if (task.kind != PendingTask.Kind.FIT) throw invalid("task '" + task.id + "' is " + task.kind.name().toLowerCase(java.util.Locale.ROOT) + ", but the result is a fit");
         FitOutput fit = h.getFit();
         String mismatch = TensorSpecs.mismatch(task.parameters, fit.getParameters());
         if (mismatch != null) throw invalid("parameters: " + mismatch);
@@ -90,7 +90,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
         chunks = new ChunkAssembler(task.parameters.shapes(), settings.maxChunkBytes(), true);
       }
       case EVALUATE -> {
-        if (task.kind != PendingTask.Kind.EVALUATE) throw invalid("task '" + task.id + "' is a fit but the result is an evaluation");
+        if (task.kind != PendingTask.Kind.EVALUATE) throw invalid("task '" + task.id + "' is " + task.kind.name().toLowerCase(java.util.Locale.ROOT) + ", but the result is an evaluation");
         EvaluateOutput e = h.getEvaluate();
         if (!Double.isFinite(e.getLoss())) throw invalid("loss is " + e.getLoss() + ", not a finite number");
         if (e.getNumExamples() <= 0) throw invalid("num_examples must be > 0, got " + e.getNumExamples());

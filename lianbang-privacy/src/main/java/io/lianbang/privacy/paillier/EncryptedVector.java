@@ -42,6 +42,31 @@ public final class EncryptedVector {
     return new EncryptedVector(key, c);
   }
 
+  /**
+   * A vector from ciphertexts received from elsewhere (a network transport).
+   *
+   * @throws IllegalArgumentException if a ciphertext is not in (0, n²)
+   */
+  public static EncryptedVector of(PaillierPublicKey key, List<BigInteger> ciphertexts) {
+    for (int i = 0; i < ciphertexts.size(); i++) {
+      BigInteger c = ciphertexts.get(i);
+      if (c.signum() <= 0 || c.compareTo(key.nSquared()) >= 0) {
+        throw new IllegalArgumentException("ciphertext " + i + " is not in (0, n²)");
+      }
+    }
+    return new EncryptedVector(key, ciphertexts);
+  }
+
+  /** The public key the entries are encrypted under. */
+  public PaillierPublicKey key() {
+    return key;
+  }
+
+  /** The ciphertexts, in entry order. */
+  public List<BigInteger> ciphertexts() {
+    return ciphertexts;
+  }
+
   /** The number of entries. */
   public int size() {
     return ciphertexts.size();

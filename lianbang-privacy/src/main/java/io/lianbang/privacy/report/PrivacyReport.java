@@ -29,10 +29,11 @@ public record PrivacyReport(List<Client> clients, double epsilon, double epsilon
    *
    * @param clientId the client
    * @param form how its updates left it: {@code plain}, {@code clipped}, {@code noised},
-   *     {@code masked} or {@code masked+noised}
+   *     {@code masked}, {@code masked+noised}, {@code encrypted} or {@code encrypted+noised}
    * @param rounds rounds in which it sent an update
    * @param bytesSent bytes it sent: fit results (parameters as float32, example count, metrics)
-   *     and, with secure aggregation, the protocol messages
+   *     and, with secure aggregation, the protocol messages; with Paillier aggregation, the
+   *     ciphertexts (2·key_bits bits per entry) and the receipts
    */
   public record Client(String clientId, String form, int rounds, long bytesSent) {}
 

@@ -18,8 +18,8 @@ import java.util.TreeMap;
  * stage 3  UnmaskRequest    → UnmaskShares      b-shares of survivors, s_sk-shares of dropped clients
  * </pre>
  *
- * <p>{@link #wireBytes()} is the size of the message in the binary encoding a transport uses: a
- * 1-byte type, the 4-byte round, the 4-byte sender or recipient index, then the fields: indices
+ * <p>{@link #wireBytes()} is the size of the message in the binary encoding of {@link SecAggCodec}:
+ * a 1-byte type, the 4-byte round, the 4-byte sender or recipient index, then the fields: indices
  * as 4 bytes, keys as 32 bytes, field elements as 33 bytes, byte strings with a 4-byte length,
  * masked vectors packed at {@code modulusBits} bits per entry.
  */
@@ -44,7 +44,7 @@ public sealed interface SecAggMessage {
     @Override
     public long wireBytes() {
       long names = 0;
-      for (String c : clients) names += 2 + c.length();
+      for (String c : clients) names += 2 + c.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
       return HEADER + 4 + names + 4 + 4L * neighbours.size() + 4 + 8 + 4 + 8 + 4;
     }
   }

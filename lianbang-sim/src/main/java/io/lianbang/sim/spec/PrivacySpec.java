@@ -3,33 +3,69 @@ package io.lianbang.sim.spec;
 import java.util.Objects;
 
 /**
- * Privacy of a simulated federation: secure aggregation and differential privacy (YAML section
- * {@code privacy}).
+ * Privacy of a simulated federation: secure aggregation, Paillier aggregation and differential
+ * privacy (YAML section {@code privacy}).
  *
  * @param secagg secure aggregation of the updates (SecAgg+)
+ * @param paillier aggregation of Paillier-encrypted updates, decrypted by a separate key holder
  * @param dp differential privacy of the released models
  */
-public record PrivacySpec(SecAgg secagg, Dp dp) {
+public record PrivacySpec(SecAgg secagg, Paillier paillier, Dp dp) {
   /**
    * @throws IllegalArgumentException naming the fields if the combination cannot work
    */
   public PrivacySpec {
     Objects.requireNonNull(secagg, "privacy.secagg");
+    Objects.requireNonNull(paillier, "privacy.paillier");
     Objects.requireNonNull(dp, "privacy.dp");
+    if (secagg.enabled() && paillier.enabled()) {
+      throw new IllegalArgumentException("privacy.secagg.enabled and privacy.paillier.enabled cannot both be true: "
+          + "each hides the individual updates from the server on its own (masking or encryption); choose one");
+    }
     if (secagg.enabled() && dp.mode().equals("server")) {
       throw new IllegalArgumentException("privacy.dp.mode server cannot be combined with privacy.secagg.enabled true: "
           + "server-side clipping needs every individual update, which secure aggregation hides (use dp.mode client)");
     }
+    if (paillier.enabled() && dp.mode().equals("server")) {
+      throw new IllegalArgumentException("privacy.dp.mode server cannot be combined with privacy.paillier.enabled true: "
+          + "server-side clipping needs every individual update, which Paillier encryption hides (use dp.mode client)");
+    }
+  }
+
+  /** Secure aggregation and DP, without Paillier aggregation. */
+  public PrivacySpec(SecAgg secagg, Dp dp) {
+    this(secagg, Paillier.disabled(), dp);
   }
 
   /** No privacy mechanism. */
   public static PrivacySpec none() {
-    return new PrivacySpec(SecAgg.disabled(), Dp.none());
+    return new PrivacySpec(SecAgg.disabled(), Paillier.disabled(), Dp.none());
   }
 
   /** Whether any mechanism is on. */
   public boolean any() {
-    return secagg.enabled() || !dp.mode().equals("none");
+    return secagg.enabled() || paillier.enabled() || !dp.mode().equals("none");
+  }
+
+  /**
+   * Paillier aggregation settings ({@code privacy.paillier}).
+   *
+   * @param enabled clients encrypt their weighted updates; the server adds ciphertexts and a
+   *     separate key holder decrypts only the sum
+   * @param keyBits bits of the Paillier modulus n: even, in [512, 8192]; 2048 or more for real
+   *     use (512 and 1024 are for fast tests only)
+   */
+  public record Paillier(boolean enabled, int keyBits) {
+    public Paillier {
+      if (keyBits < 512 || keyBits > 8192 || keyBits % 2 != 0) {
+        throw new IllegalArgumentException("privacy.paillier.key_bits must be an even number in [512, 8192], got " + keyBits);
+      }
+    }
+
+    /** Off, with the default key size a user gets when turning it on. */
+    public static Paillier disabled() {
+      return new Paillier(false, 2048);
+    }
   }
 
   /**

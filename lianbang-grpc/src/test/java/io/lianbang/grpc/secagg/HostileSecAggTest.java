@@ -1,0 +1,154 @@
+package io.lianbang.grpc.secagg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.lianbang.grpc.proto.v1.DownloadRequest;
+import io.lianbang.grpc.proto.v1.FederationGrpc;
+import io.lianbang.grpc.proto.v1.GetTaskRequest;
+import io.lianbang.grpc.proto.v1.ProtocolVersion;
+import io.lianbang.grpc.proto.v1.RegisterRequest;
+import io.lianbang.grpc.proto.v1.RegisterResponse;
+import io.lianbang.grpc.proto.v1.SecAggReply;
+import io.lianbang.grpc.proto.v1.Task;
+import io.lianbang.grpc.proto.v1.TaskRef;
+import io.lianbang.grpc.server.FederationServer;
+import io.lianbang.grpc.server.ServerSettings;
+import io.lianbang.privacy.secagg.SecAggCodec;
+import io.lianbang.privacy.secagg.SecAggMessage;
+import io.lianbang.privacy.secagg.SecAggMessage.PublicKeys;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A registered client answers secure-aggregation stages with hostile replies. Each is refused
+ * with a status naming the problem, and the stage's future fails, so the participant counts as
+ * dropped instead of corrupting the protocol.
+ */
+class HostileSecAggTest {
+  private static final int ROUND = 4;
+
+  private FederationServer server;
+  private ManagedChannel channel;
+  private FederationGrpc.FederationBlockingStub stub;
+  private RegisterResponse session;
+
+  @BeforeEach
+  void start() {
+    String name = InProcessServerBuilder.generateName();
+    server = FederationServer.start(InProcessServerBuilder.forName(name),
+        ServerSettings.defaults("hostile-secagg").withAllowAnonymous(true).withHeartbeatInterval(Duration.ofSeconds(5)));
+    channel = InProcessChannelBuilder.forName(name).build();
+    stub = FederationGrpc.newBlockingStub(channel);
+    session = stub.withDeadlineAfter(5, TimeUnit.SECONDS).register(RegisterRequest.newBuilder()
+        .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setClientName("rogue").build());
+  }
+
+  @AfterEach
+  void stop() {
+    channel.shutdownNow();
+    server.close();
+  }
+
+  /** Sends a Setup for participant 1 to the rogue client and returns the task it polls. */
+  private CompletableFuture<SecAggMessage> setup(Task[] task) {
+    SecAggMessage.Setup s = new SecAggMessage.Setup(ROUND, List.of("honest", "rogue"), 1, List.of(0), 1, 1.0, 32, 100, 10);
+    CompletableFuture<SecAggMessage> f = server.secAggTransport().send("rogue", s, Instant.now().plusSeconds(10));
+    task[0] = stub.withDeadlineAfter(5, TimeUnit.SECONDS).getTask(GetTaskRequest.newBuilder()
+        .setSessionId(session.getSessionId()).setMaxWaitMs(2000).build());
+    assertTrue(task[0].hasSecagg(), task[0].toString());
+    assertEquals(s, SecAggCodec.decode(task[0].getSecagg().getMessage().toByteArray()));
+    return f;
+  }
+
+  private TaskRef ref(Task t) {
+    return TaskRef.newBuilder().setSessionId(session.getSessionId()).setRunId(t.getRunId()).setRound(t.getRound())
+        .setTaskId(t.getTaskId()).build();
+  }
+
+  private static byte[] keys(int round, int from) {
+    return SecAggCodec.encode(new PublicKeys(round, from, new byte[32], new byte[32]));
+  }
+
+  private Status reply(Task t, byte[] message) {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+        .submitSecAgg(SecAggReply.newBuilder().setTask(ref(t)).setMessage(ByteString.copyFrom(message)).build()));
+    return e.getStatus();
+  }
+
+  private static String failure(CompletableFuture<SecAggMessage> f) {
+    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+    return e.getCause().getMessage();
+  }
+
+  private void refused(byte[] message, Status.Code code, String description) {
+    Task[] t = new Task[1];
+    CompletableFuture<SecAggMessage> f = setup(t);
+    Status s = reply(t[0], message);
+    assertEquals(code, s.getCode(), s.toString());
+    assertTrue(s.getDescription().startsWith(description), s.getDescription());
+    assertTrue(failure(f).contains(description), "the stage fails, naming the problem");
+    // The task is closed: even a correct reply now comes too late.
+    Status again = reply(t[0], keys(ROUND, 1));
+    assertEquals(Status.Code.FAILED_PRECONDITION, again.getCode());
+    assertTrue(again.getDescription().contains("is closed"), again.getDescription());
+  }
+
+  @Test
+  void garbageIsRefusedAsMalformed() {
+    refused(new byte[] {2, 0, 0}, Status.Code.INVALID_ARGUMENT, "malformed SecAgg message: 3 bytes, shorter than the 9-byte header");
+    byte[] trailing = java.util.Arrays.copyOf(keys(ROUND, 1), 74);
+    refused(trailing, Status.Code.INVALID_ARGUMENT, "malformed SecAgg message: 1 trailing bytes after a PublicKeys");
+  }
+
+  @Test
+  void aMessageOfAnotherStageIsRefused() {
+    byte[] masked = SecAggCodec.encode(new SecAggMessage.MaskedInput(ROUND, 1, new long[10], 32));
+    refused(masked, Status.Code.FAILED_PRECONDITION, "wrong stage: task '");
+  }
+
+  @Test
+  void aMessageOfAnotherRoundIsRefused() {
+    refused(keys(ROUND - 1, 1), Status.Code.FAILED_PRECONDITION, "wrong round: the PublicKeys is for round 3");
+  }
+
+  @Test
+  void aMessageClaimingAnotherSenderIsRefused() {
+    refused(keys(ROUND, 0), Status.Code.PERMISSION_DENIED,
+        "forged sender: the PublicKeys claims to come from participant 0, but this session is participant 1 of round 4");
+  }
+
+  @Test
+  void aStageHasNoParametersToDownloadAndAHonestReplyIsAccepted() throws Exception {
+    Task[] t = new Task[1];
+    CompletableFuture<SecAggMessage> f = setup(t);
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+        .downloadParameters(DownloadRequest.newBuilder().setTask(ref(t[0])).build()).hasNext());
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertTrue(stub.withDeadlineAfter(5, TimeUnit.SECONDS).submitSecAgg(SecAggReply.newBuilder().setTask(ref(t[0]))
+        .setMessage(ByteString.copyFrom(keys(ROUND, 1))).build()).getAccepted());
+    assertEquals(new PublicKeys(ROUND, 1, new byte[32], new byte[32]).getClass(), f.get(5, TimeUnit.SECONDS).getClass());
+  }
+
+  @Test
+  void aStageMissingItsDeadlineFailsTheFuture() {
+    SecAggMessage.Setup s = new SecAggMessage.Setup(ROUND, List.of("honest", "rogue"), 1, List.of(0), 1, 1.0, 32, 100, 10);
+    CompletableFuture<SecAggMessage> f = server.secAggTransport().send("rogue", s, Instant.now().plusMillis(200));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+    assertTrue(e.getCause() instanceof java.util.concurrent.TimeoutException, e.getCause().toString());
+  }
+}

@@ -1,0 +1,212 @@
+package io.lianbang.grpc.secagg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.lianbang.core.client.Client;
+import io.lianbang.core.client.ClientProxy;
+import io.lianbang.core.client.LocalClientProxy;
+import io.lianbang.core.federation.Federation;
+import io.lianbang.core.federation.FederationConfig;
+import io.lianbang.core.federation.RunResult;
+import io.lianbang.core.federation.StaticClientPool;
+import io.lianbang.core.strategy.FedAvg;
+import io.lianbang.core.task.EvalResult;
+import io.lianbang.core.task.EvalTask;
+import io.lianbang.core.task.FitResult;
+import io.lianbang.core.task.FitTask;
+import io.lianbang.core.task.Metrics;
+import io.lianbang.core.tensor.Parameters;
+import io.lianbang.core.tensor.Tensor;
+import io.lianbang.grpc.client.ClientSettings;
+import io.lianbang.grpc.client.FederationClient;
+import io.lianbang.grpc.server.FederationServer;
+import io.lianbang.grpc.server.ServerSettings;
+import io.lianbang.privacy.secagg.SecAggClient;
+import io.lianbang.privacy.secagg.SecAggMessage;
+import io.lianbang.privacy.secagg.SecAggParams;
+import io.lianbang.privacy.secagg.SecAggParticipant;
+import io.lianbang.privacy.secagg.SecAggResult;
+import io.lianbang.privacy.secagg.SecureAggregation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SecAgg+ between a real gRPC server and clients that only dial out: every stage message travels
+ * in the SecAgg binary encoding, routed through the server. One client vanishes after sharing its
+ * keys (it closes its channel when the masked-input request arrives, so its heartbeats stop); its
+ * masks are removed through its neighbours' shares and the aggregate equals plain FedAvg over the
+ * survivors within the quantisation bound.
+ */
+class SecAggOverGrpcTest {
+  private static final int DIM = 40;
+  private final ExecutorService threads = Executors.newCachedThreadPool();
+  private final List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void close() {
+    channels.forEach(ManagedChannel::shutdownNow);
+    threads.shutdownNow();
+  }
+
+  /** Moves the model halfway towards a private target; weight = its number of examples. */
+  private record TargetClient(float[] target, long examples) implements Client {
+    @Override
+    public FitResult fit(FitTask task) {
+      float[] w = task.parameters().flatten();
+      for (int i = 0; i < w.length; i++) w[i] += 0.5f * (target[i] - w[i]);
+      return new FitResult(Parameters.of(Tensor.vector(w)), examples, Metrics.of("train_loss", 1.0));
+    }
+
+    @Override
+    public EvalResult evaluate(EvalTask task) {
+      return new EvalResult(0, examples, Metrics.empty());
+    }
+  }
+
+  private static List<TargetClient> targets(int n) {
+    SplittableRandom rng = new SplittableRandom(11);
+    List<TargetClient> out = new ArrayList<>();
+    for (int c = 0; c < n; c++) {
+      float[] t = new float[DIM];
+      for (int i = 0; i < DIM; i++) t[i] = (float) (0.6 * rng.nextGaussian());
+      out.add(new TargetClient(t, 50 + rng.nextInt(400)));
+    }
+    return out;
+  }
+
+  private static String id(int c) {
+    return "client-" + c;
+  }
+
+  private static FedAvg fedAvg(int n) {
+    return FedAvg.builder().minFitClients(n).minAvailableClients(n).fractionFit(1.0).build();
+  }
+
+  /** Plain FedAvg over the given clients in this JVM: what the secure run must reproduce. */
+  private static RunResult plain(List<TargetClient> clients, List<Integer> which) throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<ClientProxy> proxies = new ArrayList<>();
+      for (int c : which) proxies.add(new LocalClientProxy(id(c), clients.get(c), pool));
+      return new Federation(fedAvg(which.size()), new StaticClientPool(proxies), FederationConfig.of(1, 3), List.of())
+          .run(Parameters.of(Tensor.zeros(DIM)));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** How the last client leaves after sharing its keys. */
+  private enum Dropout { CRASH, TOO_SLOW }
+
+  private void secureRunWithOneDropout(int n, boolean socket, Dropout how) throws Exception {
+    Duration stageTimeout = how == Dropout.TOO_SLOW ? Duration.ofMillis(1500) : Duration.ofSeconds(10);
+    List<TargetClient> clients = targets(n);
+    int dropper = n - 1;
+    ServerSettings settings = ServerSettings.defaults("secagg-run").withAllowAnonymous(true)
+        .withHeartbeatInterval(Duration.ofMillis(200));
+    String name = InProcessServerBuilder.generateName();
+    try (FederationServer server = socket
+        ? FederationServer.builder().bind("127.0.0.1", 0).settings(settings).start()
+        : FederationServer.start(InProcessServerBuilder.forName(name), settings)) {
+      List<Future<FederationClient.Summary>> runs = new ArrayList<>();
+      for (int c = 0; c < n; c++) {
+        ManagedChannel channel = socket
+            ? Grpc.newChannelBuilder("127.0.0.1:" + server.port(), InsecureChannelCredentials.create()).build()
+            : InProcessChannelBuilder.forName(name).build();
+        channels.add(channel);
+        SecAggClient client = new SecAggClient(clients.get(c), new SecAggParticipant());
+        UnaryOperator<SecAggMessage> respond = client.participant()::respond;
+        if (c == dropper) {
+          respond = request -> {
+            if (request instanceof SecAggMessage.ShareDelivery && how == Dropout.CRASH) {
+              channel.shutdownNow(); // the client vanishes after sharing its keys
+              throw new IllegalStateException("crashed");
+            }
+            if (request instanceof SecAggMessage.ShareDelivery) {
+              try {
+                Thread.sleep(stageTimeout.toMillis() + 700); // alive (heartbeats go on) but answers too late
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return client.participant().respond(request);
+          };
+        }
+        ClientSettings cs = ClientSettings.defaults(id(c)).withPollWait(Duration.ofSeconds(2))
+            .withGiveUpAfter(Duration.ofSeconds(3)).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200));
+        FederationClient fc = new FederationClient(channel, client, cs, respond);
+        runs.add(threads.submit(fc::run));
+      }
+      List<SecAggResult> results = new CopyOnWriteArrayList<>();
+      SecureAggregation strategy = new SecureAggregation(fedAvg(n), SecAggParams.defaults(), server.secAggTransport(),
+          stageTimeout, results::add);
+      RunResult secure = new Federation(strategy, server.clients(),
+          FederationConfig.of(1, 3).withRoundTimeout(Duration.ofSeconds(30)), List.of()).run(Parameters.of(Tensor.zeros(DIM)));
+      server.finish("done", Duration.ofSeconds(5));
+      for (int c = 0; c < n - 1; c++) {
+        FederationClient.Summary s = runs.get(c).get(20, TimeUnit.SECONDS);
+        assertEquals(1, s.fitTasks());
+        assertEquals(4, s.secaggStages(), "stages answered by " + id(c));
+      }
+
+      assertEquals(1, results.size());
+      SecAggResult r = results.get(0);
+      List<Integer> survivors = new ArrayList<>();
+      for (int c = 0; c < n - 1; c++) survivors.add(c);
+      List<String> survivorIds = new ArrayList<>();
+      for (int c : survivors) survivorIds.add(id(c));
+      assertEquals(survivorIds, r.survivors());
+      assertTrue(r.dropped().get(id(dropper)).startsWith("masked input"), r.dropped().toString());
+      if (how == Dropout.TOO_SLOW) {
+        assertEquals("masked input: no response before the deadline", r.dropped().get(id(dropper)));
+        FederationClient.Summary late = runs.get(dropper).get(20, TimeUnit.SECONDS);
+        assertEquals(1, late.rejectedResults(), "the late masked input is refused as closed");
+      }
+      assertEquals(n - 1.0, secure.history().last().fitMetrics().get("secagg_clients").orElseThrow());
+
+      // Quantisation bound: each of the m surviving inputs moves a coordinate of the weighted sum
+      // by less than one step, and the total weight by less than one weight step (step / 2c).
+      float[] expected = plain(clients, survivors).parameters().flatten();
+      float[] got = secure.parameters().flatten();
+      int m = survivors.size();
+      double weightStep = r.step() / (2 * SecAggParams.defaults().clipRange());
+      for (int i = 0; i < DIM; i++) {
+        double bound = (m * r.step() + Math.abs(expected[i]) * m * weightStep) / (r.totalWeight() - m * weightStep)
+            + 2 * Math.ulp(expected[i]);
+        assertTrue(Math.abs(expected[i] - got[i]) <= bound,
+            "coordinate " + i + ": " + got[i] + " vs FedAvg " + expected[i] + ", bound " + bound);
+      }
+    }
+  }
+
+  @Test
+  void sixInProcessClientsOneDroppingAfterKeySharingGivePlainFedAvg() throws Exception {
+    secureRunWithOneDropout(6, false, Dropout.CRASH);
+  }
+
+  @Test
+  void aClientThatMissesTheMaskedInputDeadlineCountsAsDropped() throws Exception {
+    secureRunWithOneDropout(5, false, Dropout.TOO_SLOW);
+  }
+
+  @Test
+  void fiveClientsOverRealLoopbackSocketsOneDroppingAfterKeySharingGivePlainFedAvg() throws Exception {
+    secureRunWithOneDropout(5, true, Dropout.CRASH);
+  }
+}
