@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Byzantine robustness experiment (results in docs/results.md):
-# Fashion-MNIST, 100 clients, Dirichlet(0.5), 20 sign-flipping clients (scale 10), 20 rounds,
+# Fashion-MNIST, 100 clients, Dirichlet(0.5), 20 sign-flipping clients (scale 10), 50 rounds,
 # every client every round; FedAvg, median, trimmed mean (beta 0.2), Multi-Krum (f 20, m 80) and
 # Bulyan (f 20) under attack, and FedAvg without attack.
 #
 # Usage: experiments/byzantine.sh [OUTPUT_DIR]       (default runs/byzantine)
-#        ROUNDS=50 experiments/byzantine.sh runs/byzantine-50   (more rounds than the file's 20)
+#        ROUNDS=20 experiments/byzantine.sh runs/byzantine-20   (another number of rounds than the file's 50)
 # Set LIANBANG to another command line to run a prebuilt jar, e.g.
 #   LIANBANG="java --add-modules jdk.incubator.vector -jar lianbang-cli/target/lianbang.jar"
 # Each run takes a few minutes on 2 cores. Waits while /tmp/lianbang-bench.lock exists.
