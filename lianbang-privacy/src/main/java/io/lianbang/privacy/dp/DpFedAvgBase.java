@@ -2,19 +2,15 @@ package io.lianbang.privacy.dp;
 
 import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.core.strategy.ClientInstruction;
-import io.lianbang.core.strategy.ClientResult;
-import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
+import io.lianbang.core.strategy.ForwardingStrategy;
 import io.lianbang.core.strategy.Strategy;
-import io.lianbang.core.task.EvalResult;
-import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.Parameters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -24,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * What the DP-FedAvg decorators share: the accountant, the budget, the noisy release of the mean
  * update and the hand-over to the wrapped strategy. Subclassed only in this package.
  */
-public abstract class DpFedAvgBase implements Strategy {
+public abstract class DpFedAvgBase extends ForwardingStrategy {
   private static final Logger log = LoggerFactory.getLogger(DpFedAvgBase.class);
 
   final Strategy inner;
@@ -38,6 +34,11 @@ public abstract class DpFedAvgBase implements Strategy {
     this.inner = Objects.requireNonNull(inner, "inner");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.noise = Objects.requireNonNull(noise, "noise");
+  }
+
+  @Override
+  protected Strategy delegate() {
+    return inner;
   }
 
   /** The noise multiplier of the released update (lower than z when part of the budget goes to adaptive clipping). */
@@ -66,16 +67,6 @@ public abstract class DpFedAvgBase implements Strategy {
   /** The settings. */
   public DpSettings settings() {
     return settings;
-  }
-
-  @Override
-  public Parameters initialize(Parameters initial) {
-    return inner.initialize(initial);
-  }
-
-  @Override
-  public int minAvailableClients() {
-    return inner.minAvailableClients();
   }
 
   /**
@@ -130,27 +121,10 @@ public abstract class DpFedAvgBase implements Strategy {
 
   /** Hands the noisy model to the wrapped strategy as one result of weight {@code m}. */
   FitOutcome handOver(int round, Parameters global, Parameters noisy, double m, Metrics metrics, List<ClientFailure> failures) {
-    FitAggregation in = inner.beginFit(round, global);
-    in.accept("dp-aggregate", new FitResult(noisy, Math.max(1, Math.round(m)), Metrics.empty()));
-    FitOutcome o = in.complete(failures);
+    FitOutcome o = aggregateCombined(round, global, "dp-aggregate", noisy, m, failures);
     Metrics all = o.metrics();
     for (Map.Entry<String, Double> e : metrics.asMap().entrySet()) all = all.with(e.getKey(), e.getValue());
     for (Map.Entry<String, Double> e : account(round).asMap().entrySet()) all = all.with(e.getKey(), e.getValue());
     return new FitOutcome(o.parameters(), all);
-  }
-
-  @Override
-  public List<ClientInstruction> configureEvaluate(int round, Parameters global, List<String> available, SplittableRandom rng) {
-    return inner.configureEvaluate(round, global, available, rng);
-  }
-
-  @Override
-  public Optional<EvalResult> aggregateEvaluate(int round, List<ClientResult<EvalResult>> results, List<ClientFailure> failures) {
-    return inner.aggregateEvaluate(round, results, failures);
-  }
-
-  @Override
-  public Optional<EvalResult> evaluate(int round, Parameters global) {
-    return inner.evaluate(round, global);
   }
 }

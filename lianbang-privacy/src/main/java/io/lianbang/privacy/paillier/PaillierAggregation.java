@@ -1,12 +1,10 @@
 package io.lianbang.privacy.paillier;
 
 import io.lianbang.core.strategy.ClientFailure;
-import io.lianbang.core.strategy.ClientInstruction;
-import io.lianbang.core.strategy.ClientResult;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
+import io.lianbang.core.strategy.ForwardingStrategy;
 import io.lianbang.core.strategy.Strategy;
-import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.Parameters;
@@ -18,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -50,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <p>Metrics added to the round: {@code paillier_clients} (contributions in the sum) and
  * {@code paillier_dropped} (clients that trained but are not in the sum).
  */
-public final class PaillierAggregation implements Strategy {
+public final class PaillierAggregation extends ForwardingStrategy {
   private static final Logger log = LoggerFactory.getLogger(PaillierAggregation.class);
 
   private final Strategy inner;
@@ -84,18 +81,8 @@ public final class PaillierAggregation implements Strategy {
   }
 
   @Override
-  public Parameters initialize(Parameters initial) {
-    return inner.initialize(initial);
-  }
-
-  @Override
-  public int minAvailableClients() {
-    return inner.minAvailableClients();
-  }
-
-  @Override
-  public List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng) {
-    return inner.configureFit(round, global, available, rng);
+  protected Strategy delegate() {
+    return inner;
   }
 
   @Override
@@ -166,9 +153,7 @@ public final class PaillierAggregation implements Strategy {
         if (m.length != g.length) throw new IllegalStateException("key holder returned " + m.length + " values for " + g.length + " parameters");
         for (int i = 0; i < g.length; i++) g[i] = (float) (g[i] + m[i]);
         Parameters averaged = Parameters.unflatten(global.shapes(), g);
-        FitAggregation in = inner.beginFit(round, global);
-        in.accept("paillier-aggregate", new FitResult(averaged, Math.max(1, Math.round(mean.totalWeight())), Metrics.empty()));
-        FitOutcome o = in.complete(List.copyOf(all));
+        FitOutcome o = aggregateCombined(round, global, "paillier-aggregate", averaged, mean.totalWeight(), List.copyOf(all));
         return new FitOutcome(o.parameters(),
             o.metrics().with("paillier_clients", contributors.size()).with("paillier_dropped", dropped.size()));
       }
@@ -194,21 +179,6 @@ public final class PaillierAggregation implements Strategy {
   private static String describe(ExecutionException e) {
     Throwable c = cause(e);
     return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-  }
-
-  @Override
-  public List<ClientInstruction> configureEvaluate(int round, Parameters global, List<String> available, SplittableRandom rng) {
-    return inner.configureEvaluate(round, global, available, rng);
-  }
-
-  @Override
-  public Optional<EvalResult> aggregateEvaluate(int round, List<ClientResult<EvalResult>> results, List<ClientFailure> failures) {
-    return inner.aggregateEvaluate(round, results, failures);
-  }
-
-  @Override
-  public Optional<EvalResult> evaluate(int round, Parameters global) {
-    return inner.evaluate(round, global);
   }
 
   @Override

@@ -2,11 +2,10 @@ package io.lianbang.privacy.secagg;
 
 import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.core.strategy.ClientInstruction;
-import io.lianbang.core.strategy.ClientResult;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
+import io.lianbang.core.strategy.ForwardingStrategy;
 import io.lianbang.core.strategy.Strategy;
-import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.Parameters;
@@ -40,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Metrics added to the round: {@code secagg_clients} (inputs in the sum) and
  * {@code secagg_dropped} (clients that trained but whose inputs are not in the sum).
  */
-public final class SecureAggregation implements Strategy {
+public final class SecureAggregation extends ForwardingStrategy {
   private static final Logger log = LoggerFactory.getLogger(SecureAggregation.class);
 
   private final Strategy inner;
@@ -83,13 +82,8 @@ public final class SecureAggregation implements Strategy {
   }
 
   @Override
-  public Parameters initialize(Parameters initial) {
-    return inner.initialize(initial);
-  }
-
-  @Override
-  public int minAvailableClients() {
-    return inner.minAvailableClients();
+  protected Strategy delegate() {
+    return inner;
   }
 
   @Override
@@ -128,31 +122,14 @@ public final class SecureAggregation implements Strategy {
         double[] mean = r.mean();
         for (int i = 0; i < g.length; i++) g[i] = (float) (g[i] + mean[i]);
         Parameters averaged = Parameters.unflatten(global.shapes(), g);
-        long weight = Math.max(1, Math.round(r.totalWeight() * params.maxWeight()));
         List<ClientFailure> all = new ArrayList<>(failures);
         r.dropped().forEach((id, why) -> all.add(new ClientFailure(id, ClientFailure.Kind.ERROR, "secure aggregation: " + why)));
-        FitAggregation in = inner.beginFit(round, global);
-        in.accept("secure-aggregate", new FitResult(averaged, weight, Metrics.empty()));
-        FitOutcome o = in.complete(List.copyOf(all));
+        double weight = r.totalWeight() * params.maxWeight();
+        FitOutcome o = aggregateCombined(round, global, "secure-aggregate", averaged, weight, List.copyOf(all));
         return new FitOutcome(o.parameters(),
             o.metrics().with("secagg_clients", r.survivors().size()).with("secagg_dropped", r.dropped().size()));
       }
     };
-  }
-
-  @Override
-  public List<ClientInstruction> configureEvaluate(int round, Parameters global, List<String> available, SplittableRandom rng) {
-    return inner.configureEvaluate(round, global, available, rng);
-  }
-
-  @Override
-  public Optional<EvalResult> aggregateEvaluate(int round, List<ClientResult<EvalResult>> results, List<ClientFailure> failures) {
-    return inner.aggregateEvaluate(round, results, failures);
-  }
-
-  @Override
-  public Optional<EvalResult> evaluate(int round, Parameters global) {
-    return inner.evaluate(round, global);
   }
 
   @Override

@@ -1,18 +1,14 @@
 package io.lianbang.core.strategy.robust;
 
 import io.lianbang.core.strategy.ClientFailure;
-import io.lianbang.core.strategy.ClientInstruction;
-import io.lianbang.core.strategy.ClientResult;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
+import io.lianbang.core.strategy.ForwardingStrategy;
 import io.lianbang.core.strategy.Strategy;
-import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.tensor.Parameters;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.SplittableRandom;
 
 /**
  * Norm bounding: wraps any strategy and, before a result reaches it, scales the client's update
@@ -24,7 +20,7 @@ import java.util.SplittableRandom;
  * <p>Reference: Z. Sun, P. Kairouz, A. T. Suresh, H. B. McMahan, "Can You Really Backdoor
  * Federated Learning?", arXiv:1911.07963, 2019 (norm thresholding of updates).
  */
-public final class NormBounded implements Strategy {
+public final class NormBounded extends ForwardingStrategy {
   private final Strategy inner;
   private final double bound;
 
@@ -37,6 +33,11 @@ public final class NormBounded implements Strategy {
     this.inner = Objects.requireNonNull(inner, "inner");
     if (!(bound > 0) || !Double.isFinite(bound)) throw new IllegalArgumentException("norm_bound must be > 0, got " + bound);
     this.bound = bound;
+  }
+
+  @Override
+  protected Strategy delegate() {
+    return inner;
   }
 
   /** {@code update} clipped to norm {@code bound} around {@code global}; the same object if within. */
@@ -57,21 +58,6 @@ public final class NormBounded implements Strategy {
   }
 
   @Override
-  public Parameters initialize(Parameters initial) {
-    return inner.initialize(initial);
-  }
-
-  @Override
-  public int minAvailableClients() {
-    return inner.minAvailableClients();
-  }
-
-  @Override
-  public List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng) {
-    return inner.configureFit(round, global, available, rng);
-  }
-
-  @Override
   public FitAggregation beginFit(int round, Parameters global) {
     FitAggregation agg = inner.beginFit(round, global);
     return new FitAggregation() {
@@ -89,21 +75,6 @@ public final class NormBounded implements Strategy {
         return agg.complete(failures);
       }
     };
-  }
-
-  @Override
-  public List<ClientInstruction> configureEvaluate(int round, Parameters global, List<String> available, SplittableRandom rng) {
-    return inner.configureEvaluate(round, global, available, rng);
-  }
-
-  @Override
-  public Optional<EvalResult> aggregateEvaluate(int round, List<ClientResult<EvalResult>> results, List<ClientFailure> failures) {
-    return inner.aggregateEvaluate(round, results, failures);
-  }
-
-  @Override
-  public Optional<EvalResult> evaluate(int round, Parameters global) {
-    return inner.evaluate(round, global);
   }
 
   @Override
