@@ -52,24 +52,16 @@ public final class FedAvgM extends FedAvg implements StatefulStrategy {
   }
 
   /** The state (see the class documentation for its layout). */
+  @Override
   public StrategyState state() {
     if (velocity == null) return StrategyState.empty();
     return new StrategyState(ServerOptimizers.vector(velocity), Map.of());
   }
 
   /** Replaces the state with one {@link #state()} returned. */
+  @Override
   public void restore(StrategyState state) {
     velocity = state.tensors().count() == 0 ? null : state.tensors().flatten();
-  }
-
-  @Override
-  public byte[] exportState() {
-    return state().toBytes();
-  }
-
-  @Override
-  public void importState(byte[] state) {
-    restore(StrategyState.fromBytes(state));
   }
 
   @Override

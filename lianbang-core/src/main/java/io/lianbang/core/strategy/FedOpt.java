@@ -83,12 +83,14 @@ public abstract class FedOpt extends FedAvg implements StatefulStrategy {
   }
 
   /** The state (see the class documentation for its layout). */
+  @Override
   public final StrategyState state() {
     if (m == null) return StrategyState.empty();
     return new StrategyState(Parameters.of(Tensor.vector(m), Tensor.vector(v)), Map.of());
   }
 
   /** Replaces the state with one {@link #state()} returned. */
+  @Override
   public final void restore(StrategyState state) {
     Parameters t = state.tensors();
     if (t.count() == 0) {
@@ -102,16 +104,6 @@ public abstract class FedOpt extends FedAvg implements StatefulStrategy {
     List<Tensor> ts = t.tensors();
     m = ts.get(0).toArray();
     v = ts.get(1).toArray();
-  }
-
-  @Override
-  public byte[] exportState() {
-    return state().toBytes();
-  }
-
-  @Override
-  public void importState(byte[] state) {
-    restore(StrategyState.fromBytes(state));
   }
 
   @Override
