@@ -20,12 +20,11 @@ import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.task.EvalResult;
-import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
-import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
+import io.lianbang.privacy.TargetClient;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,21 +48,6 @@ class PaillierAggregationTest {
   @AfterEach
   void stop() {
     pool.shutdownNow();
-  }
-
-  /** Moves the model a step towards its private target; weight = its number of examples. */
-  private record TargetClient(float[] target, long examples) implements Client {
-    @Override
-    public FitResult fit(FitTask task) {
-      float[] w = task.parameters().flatten();
-      for (int i = 0; i < w.length; i++) w[i] += 0.5f * (target[i] - w[i]);
-      return new FitResult(Parameters.of(Tensor.vector(w)), examples, Metrics.of("train_loss", 1.0));
-    }
-
-    @Override
-    public EvalResult evaluate(EvalTask task) {
-      return new EvalResult(0, examples, Metrics.empty());
-    }
   }
 
   private static List<TargetClient> targets(int n) {

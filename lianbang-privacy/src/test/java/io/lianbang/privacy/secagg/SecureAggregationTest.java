@@ -23,13 +23,9 @@ import io.lianbang.core.strategy.robust.Bulyan;
 import io.lianbang.core.strategy.robust.FedMedian;
 import io.lianbang.core.strategy.robust.FedTrimmedAvg;
 import io.lianbang.core.strategy.robust.Krum;
-import io.lianbang.core.task.EvalResult;
-import io.lianbang.core.task.EvalTask;
-import io.lianbang.core.task.FitResult;
-import io.lianbang.core.task.FitTask;
-import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
+import io.lianbang.privacy.TargetClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,21 +43,6 @@ class SecureAggregationTest {
   @AfterEach
   void stop() {
     pool.shutdownNow();
-  }
-
-  /** Moves the model a step towards its private target; weight = its number of examples. */
-  private record TargetClient(float[] target, long examples) implements Client {
-    @Override
-    public FitResult fit(FitTask task) {
-      float[] w = task.parameters().flatten();
-      for (int i = 0; i < w.length; i++) w[i] += 0.5f * (target[i] - w[i]);
-      return new FitResult(Parameters.of(Tensor.vector(w)), examples, Metrics.of("train_loss", 1.0));
-    }
-
-    @Override
-    public EvalResult evaluate(EvalTask task) {
-      return new EvalResult(0, examples, Metrics.empty());
-    }
   }
 
   private RunResult run(boolean secure, int n) throws InterruptedException {
