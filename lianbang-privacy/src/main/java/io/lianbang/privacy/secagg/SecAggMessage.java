@@ -33,6 +33,13 @@ public sealed interface SecAggMessage {
   /** The 9-byte header: type, round, index. */
   int HEADER = 9;
 
+  /** The encoded size of a ciphertext map: its count, then per entry the id, the length and the ciphertext. */
+  private static long ciphertextsBytes(Map<Integer, byte[]> ciphertexts) {
+    long n = 4;
+    for (byte[] c : ciphertexts.values()) n += 4 + 4 + c.length;
+    return n;
+  }
+
   /** Stage 0 request: who takes part, the recipient's place and neighbours, and the parameters. */
   record Setup(int round, List<String> clients, int self, List<Integer> neighbours, int threshold,
                double clipRange, int modulusBits, double maxWeight, int dimension) implements SecAggMessage {
@@ -77,9 +84,7 @@ public sealed interface SecAggMessage {
 
     @Override
     public long wireBytes() {
-      long n = HEADER + 4;
-      for (byte[] c : ciphertexts.values()) n += 4 + 4 + c.length;
-      return n;
+      return HEADER + ciphertextsBytes(ciphertexts);
     }
   }
 
@@ -94,9 +99,7 @@ public sealed interface SecAggMessage {
 
     @Override
     public long wireBytes() {
-      long n = HEADER + 4;
-      for (byte[] c : ciphertexts.values()) n += 4 + 4 + c.length;
-      return n;
+      return HEADER + ciphertextsBytes(ciphertexts);
     }
   }
 
