@@ -12,6 +12,7 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -249,7 +250,7 @@ class SecAggProtocolTest {
   void aClientNeverRevealsBothSecretsOfANeighbour() {
     Federation f = clients(5, 61);
     FaultyTransport t = new FaultyTransport(f, Set.of());
-    List<SecAggMessage> replies = new ArrayList<>();
+    List<SecAggMessage> replies = Collections.synchronizedList(new ArrayList<>()); // filled from transport threads
     t.rewriteResponse = (id, m) -> {
       if (m instanceof UnmaskShares) {
         // A second unmask request to the same client is refused.
