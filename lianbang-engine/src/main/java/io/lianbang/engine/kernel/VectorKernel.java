@@ -1,7 +1,10 @@
 package io.lianbang.engine.kernel;
 
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -25,6 +28,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernel extends AbstractKernel {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
   /** Full vectors per column panel. */
   static final int COLS = 3;
   /** Reduction indices per cache block. */
@@ -160,6 +164,71 @@ final class VectorKernel extends AbstractKernel {
       FloatVector.fromArray(S, w, wo + j).sub(gv.mul(lr)).intoArray(w, wo + j);
     }
     for (; j < len; j++) w[wo + j] -= lr * g[go + j];
+  }
+
+  /**
+   * Window origins of 2×2 stride-2 pooling, per input plane size: entry {@code o} is the offset
+   * of output {@code o}'s top-left input within consecutive planes. Grown to the largest plane
+   * count seen; a longer map serves fewer planes too.
+   */
+  private static final ConcurrentHashMap<Long, int[]> POOL_MAPS = new ConcurrentHashMap<>();
+
+  private static int[] poolMap(int planes, int h, int w) {
+    int oh = h / 2;
+    int ow = w / 2;
+    int size = planes * oh * ow;
+    Long key = ((long) h << 32) | w;
+    int[] map = POOL_MAPS.get(key);
+    if (map != null && map.length >= size) return map;
+    map = new int[size];
+    int o = 0;
+    for (int plane = 0; plane < planes; plane++) {
+      for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) map[o++] = plane * h * w + 2 * oy * w + 2 * ox;
+      }
+    }
+    POOL_MAPS.put(key, map);
+    return map;
+  }
+
+  /**
+   * Gathers the four inputs of {@code L} windows at a time and keeps, per lane, the same
+   * running maximum and index as the scalar loop.
+   */
+  @Override
+  public void maxPool2x2(int planes, int h, int w, float[] x, int xOffset, float[] y, int yOffset, int[] argmax) {
+    int outs = planes * (h / 2) * (w / 2);
+    if (outs < L) {
+      super.maxPool2x2(planes, h, w, x, xOffset, y, yOffset, argmax);
+      return;
+    }
+    int[] map = poolMap(planes, h, w);
+    int o = 0;
+    for (; o + L <= outs; o += L) pool(map, o, w, x, xOffset, y, yOffset, argmax);
+    if (o < outs) pool(map, outs - L, w, x, xOffset, y, yOffset, argmax); // overlaps, same values
+  }
+
+  private static void pool(int[] map, int o, int w, float[] x, int xOffset, float[] y, int yOffset, int[] argmax) {
+    IntVector idx = IntVector.fromArray(I, map, o).add(xOffset);
+    FloatVector bv = FloatVector.fromArray(S, x, xOffset, map, o);
+    IntVector best = idx;
+    VectorMask<Float> bvNan = bv.test(VectorOperators.IS_NAN);
+    FloatVector v = FloatVector.fromArray(S, x, xOffset + 1, map, o);
+    VectorMask<Float> t = v.compare(VectorOperators.GT, bv).or(v.test(VectorOperators.IS_NAN).andNot(bvNan));
+    bv = bv.blend(v, t);
+    best = best.blend(idx.add(1), t.cast(I));
+    bvNan = bv.test(VectorOperators.IS_NAN);
+    v = FloatVector.fromArray(S, x, xOffset + w, map, o);
+    t = v.compare(VectorOperators.GT, bv).or(v.test(VectorOperators.IS_NAN).andNot(bvNan));
+    bv = bv.blend(v, t);
+    best = best.blend(idx.add(w), t.cast(I));
+    bvNan = bv.test(VectorOperators.IS_NAN);
+    v = FloatVector.fromArray(S, x, xOffset + w + 1, map, o);
+    t = v.compare(VectorOperators.GT, bv).or(v.test(VectorOperators.IS_NAN).andNot(bvNan));
+    bv = bv.blend(v, t);
+    best = best.blend(idx.add(w + 1), t.cast(I));
+    bv.intoArray(y, yOffset + o);
+    best.intoArray(argmax, yOffset + o);
   }
 
   /**
