@@ -136,12 +136,4 @@ public interface Kernel {
       }
     }
   }
-  /**
-   * Writes the {@code P×Q} patch matrix of one {@code c×h×w} image, exactly as
-   * {@link Im2col#im2col}; implementations may copy faster. Writes nothing outside
-   * {@code col[colOff, colOff + P·Q)}.
-   */
-  default void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw, int pad, float[] col, int colOff) {
-    Im2col.im2col(x, xOff, c, h, w, kh, kw, pad, col, colOff);
-  }
 }

@@ -167,48 +167,6 @@ final class VectorKernel extends AbstractKernel {
   }
 
   /**
-   * Copies each output row's slice of an input row with whole vectors, letting the last vector
-   * run past the slice into the next row's place, which is written afterwards; slices that would
-   * read past {@code x} or write past this image's matrix are copied exactly.
-   */
-  @Override
-  public void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw, int pad, float[] col, int colOff) {
-    int oh = Im2col.outSize(h, kh, pad);
-    int ow = Im2col.outSize(w, kw, pad);
-    int q = oh * ow;
-    int colEnd = colOff + c * kh * kw * q;
-    int row = colOff;
-    for (int ch = 0; ch < c; ch++) {
-      int plane = xOff + ch * h * w;
-      for (int ky = 0; ky < kh; ky++) {
-        for (int kx = 0; kx < kw; kx++) {
-          int lo = Math.max(0, pad - kx);
-          int hi = Math.min(ow, w + pad - kx);
-          for (int oy = 0; oy < oh; oy++) {
-            int iy = oy + ky - pad;
-            int o = row + oy * ow;
-            if (iy < 0 || iy >= h || hi <= lo) {
-              Arrays.fill(col, o, o + ow, 0f);
-              continue;
-            }
-            for (int ox = 0; ox < lo; ox++) col[o + ox] = 0f;
-            int src = plane + iy * w + lo + kx - pad;
-            int dst = o + lo;
-            int len = hi - lo;
-            int copied = 0;
-            for (; copied < len && src + copied + L <= x.length && dst + copied + L <= colEnd; copied += L) {
-              FloatVector.fromArray(S, x, src + copied).intoArray(col, dst + copied);
-            }
-            for (int e = copied; e < len; e++) col[dst + e] = x[src + e];
-            for (int ox = hi; ox < ow; ox++) col[o + ox] = 0f;
-          }
-          row += q;
-        }
-      }
-    }
-  }
-
-  /**
    * Window origins of 2×2 stride-2 pooling, per input plane size: entry {@code o} is the offset
    * of output {@code o}'s top-left input within consecutive planes. Grown to the largest plane
    * count seen; a longer map serves fewer planes too.

@@ -96,7 +96,7 @@ final class Conv2d extends Layer {
       float[] col = exec.training ? cols : scratch(part, colSize);
       for (int s = from; s < to; s++) {
         int c0 = exec.training ? s * colSize : 0;
-        exec.kernel.im2col(x, s * inSize, inC, h, w, k, k, pad, col, c0);
+        Im2col.im2col(x, s * inSize, inC, h, w, k, k, pad, col, c0);
         exec.kernel.gemm(outC, pixels, patch, weight.value, 0, patch, 1, col, c0, pixels,
             y, s * outSize, pixels, GemmInit.ROW_BIAS, bias.value, 0, fuseRelu, 1);
       }
