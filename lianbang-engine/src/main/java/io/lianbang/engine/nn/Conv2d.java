@@ -11,8 +11,7 @@ import java.util.SplittableRandom;
  * {@code nn.Conv2d}); weight {@code [out, in, k, k]}, bias {@code [out]}.
  *
  * <p>Lowered to GEMM per image (im2col): {@code Y = W[F×P]·col[P×Q]} with {@code P = in·k·k}
- * patch values and {@code Q} output pixels; a training forward pass keeps every image's patch
- * matrix for backward. Backward computes, per image, the transposed weight
+ * patch values and {@code Q} output pixels. Backward computes, per image, the transposed weight
  * gradient {@code col·dYᵀ} into a per-image slot and the input gradient {@code col2im(Wᵀ·dY)};
  * the per-image weight gradients are then summed in image order and transposed once. A ReLU
  * that follows may be fused into the layer ({@link #fuseRelu}).
@@ -32,9 +31,8 @@ final class Conv2d extends Layer {
   private int pixels;
   private Param weight;
   private Param bias;
+  private float[] x;
   private float[] y;
-  /** The patch matrices of the last training forward pass, one per image, reused by backward. */
-  private float[] cols;
   private float[] dx;
   private float[] dwParts;
   private float[] dbParts;
@@ -86,18 +84,16 @@ final class Conv2d extends Layer {
 
   @Override
   float[] forward(float[] x, int n, Exec exec) {
+    this.x = x;
     int inSize = inC * h * w;
     int outSize = outC * pixels;
-    int colSize = patch * pixels;
     y = ensure(y, n * outSize);
-    if (exec.training) cols = ensure(cols, n * colSize);
     ensureScratch(exec.threads);
     exec.parallel(n, (part, from, to) -> {
-      float[] col = exec.training ? cols : scratch(part, colSize);
+      float[] col = scratch(part, patch * pixels);
       for (int s = from; s < to; s++) {
-        int c0 = exec.training ? s * colSize : 0;
-        Im2col.im2col(x, s * inSize, inC, h, w, k, k, pad, col, c0);
-        exec.kernel.gemm(outC, pixels, patch, weight.value, 0, patch, 1, col, c0, pixels,
+        Im2col.im2col(x, s * inSize, inC, h, w, k, k, pad, col, 0);
+        exec.kernel.gemm(outC, pixels, patch, weight.value, 0, patch, 1, col, 0, pixels,
             y, s * outSize, pixels, GemmInit.ROW_BIAS, bias.value, 0, fuseRelu, 1);
       }
     });
@@ -118,15 +114,15 @@ final class Conv2d extends Layer {
     dwParts = ensure(dwParts, n * wSize);
     dbParts = ensure(dbParts, n * outC);
     if (needInputGrad) dx = ensure(dx, n * inSize);
-    int colSize = patch * pixels;
-    ensureScratch(exec.threads);
+    ensureScratch(2 * exec.threads);
     exec.parallel(n, (part, from, to) -> {
-      float[] buf = scratch(part, Math.max(patch, outC) * pixels);
+      float[] buf = scratch(2 * part, Math.max(patch, outC) * pixels);
+      float[] col = scratch(2 * part + 1, patch * pixels);
       for (int s = from; s < to; s++) {
-        // dWᵀ[P×F] = col[P×Q]·dYᵀ[Q×F]: transposing dY is much cheaper than transposing col;
-        // col is the patch matrix forward made for this image
+        // dWᵀ[P×F] = col[P×Q]·dYᵀ[Q×F]: transposing dY is much cheaper than transposing col
+        Im2col.im2col(x, s * inSize, inC, h, w, k, k, pad, col, 0);
         exec.kernel.transpose(outC, pixels, dy, s * outSize, buf, 0);
-        exec.kernel.gemm(patch, outC, pixels, cols, s * colSize, pixels, 1, buf, 0, outC,
+        exec.kernel.gemm(patch, outC, pixels, col, 0, pixels, 1, buf, 0, outC,
             dwParts, s * wSize, outC, GemmInit.ZERO, null, 0, 1);
         exec.kernel.rowSums(outC, pixels, dy, s * outSize, pixels, dbParts, s * outC, false);
         if (needInputGrad) {
