@@ -11,6 +11,15 @@ abstract class AbstractKernel implements Kernel {
    * costs more than it saves, and much more when the machine is oversubscribed.
    */
   private static final long PARALLEL_MIN_WORK = Long.getLong("lianbang.intraop.minGemmWork", 2_000_000L);
+  /**
+   * From this many multiply-adds up to {@link #PARALLEL_MIN_WORK}, a GEMM asked to use two or
+   * more threads is split in two, the second half going to {@link Duo}'s single worker (system
+   * property {@code lianbang.intraop.minDuoWork}). Off (0) by default: on the 2-core test
+   * machines a lone 10×200×784 product ran up to 1.4× faster split this way, but whole
+   * batch-10 MLP training ran 15–30% slower with it, even with nothing else running.
+   * Not final so that tests can switch it on.
+   */
+  static long duoMinWork = Long.getLong("lianbang.intraop.minDuoWork", 0L);
   private static final int ROW_UNIT = 4;
 
   /** Preferred tile width in columns (a multiple of the vector length). */
@@ -111,8 +120,13 @@ abstract class AbstractKernel implements Kernel {
    * threads. Rectangles never share an output element, and each covers the whole reduction.
    */
   final void split(int m, int n, int k, int threads, TileBody body) {
-    if (threads == 1 || (long) m * n * Math.max(k, 1) < PARALLEL_MIN_WORK) {
+    long work = (long) m * n * Math.max(k, 1);
+    if (threads == 1 || work < PARALLEL_MIN_WORK && (duoMinWork <= 0 || work < duoMinWork)) {
       body.run(0, m, 0, n);
+      return;
+    }
+    if (work < PARALLEL_MIN_WORK) {
+      splitInTwo(m, n, body);
       return;
     }
     int panel = columnPanel();
@@ -155,6 +169,36 @@ abstract class AbstractKernel implements Kernel {
         if (m0 < m1) body.run(m0, m1, 0, n);
       });
     }
+  }
+
+  /**
+   * Two halves of the output, the first on the calling thread and the second on {@link Duo}'s
+   * worker: column halves rounded to whole panels or vectors when the output is wide enough,
+   * else row halves.
+   */
+  private void splitInTwo(int m, int n, TileBody body) {
+    int panel = columnPanel();
+    int unit = columnUnit();
+    int cut;
+    if (n >= 2 * panel) {
+      cut = roundedSplit(n, 2, 1, panel);
+    } else if (m < 2 * ROW_UNIT && n >= 2 * unit) {
+      cut = roundedSplit(n, 2, 1, unit);
+    } else if (m >= 2) {
+      int rows = m >= 2 * ROW_UNIT ? roundedSplit(m, 2, 1, ROW_UNIT) : m / 2;
+      Duo.invoke(p -> {
+        if (p == 0) body.run(0, rows, 0, n);
+        else body.run(rows, m, 0, n);
+      });
+      return;
+    } else {
+      body.run(0, m, 0, n);
+      return;
+    }
+    Duo.invoke(p -> {
+      if (p == 0) body.run(0, m, 0, cut);
+      else body.run(0, m, cut, n);
+    });
   }
 
   /** Split point {@code part} of {@code n} into {@code parts}, rounded to a multiple of {@code unit}. */
