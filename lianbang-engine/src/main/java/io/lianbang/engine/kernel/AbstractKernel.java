@@ -72,20 +72,53 @@ abstract class AbstractKernel implements Kernel {
                             int threads) {
     if (!checkShape(m, n, k, threads)) return;
     checkOperands(m, n, k, a, aOffset, aRowStride, aColStride, b, bOffset, ldb, w, wOffset, ldw);
+    Gemm g = new Gemm(k, a, aOffset, aRowStride, aColStride, b, bOffset, ldb, w, wOffset, ldw,
+        GemmInit.ZERO, null, 0);
     split(m, n, k, threads, (m0, m1, n0, n1) -> {
-      int width = n1 - n0;
-      float[][] holder = SGD_SCRATCH.get();
-      if (holder[0].length < SGD_ROWS * width) holder[0] = new float[SGD_ROWS * width];
-      float[] s = holder[0];
-      for (int i0 = m0; i0 < m1; i0 += SGD_ROWS) {
-        int rows = Math.min(SGD_ROWS, m1 - i0);
-        Gemm g = new Gemm(k, a, aOffset + i0 * aRowStride, aRowStride, aColStride, b, bOffset + n0, ldb,
-            s, 0, width, GemmInit.ZERO, null, 0);
-        tile(g, 0, rows, 0, width);
-        for (int r = 0; r < rows; r++) sgd(w, wOffset + (i0 + r) * ldw + n0, s, r * width, width, lr);
+      int rows = fusedSgdRows(k, m1 - m0);
+      int cols = rows == 0 ? 0 : (n1 - n0) / columnPanel() * columnPanel();
+      if (cols > 0) {
+        sgdInRegisters(g, m0, m0 + rows, n0, n0 + cols, lr);
+        if (n0 + cols < n1) sgdViaScratch(g, m0, m0 + rows, n0 + cols, n1, lr);
+        if (m0 + rows < m1) sgdViaScratch(g, m0 + rows, m1, n0, n1, lr);
+      } else {
+        sgdViaScratch(g, m0, m1, n0, n1, lr);
       }
     });
   }
+
+  /**
+   * How many of {@code rows} rows (from the first) {@link #sgdInRegisters} can update, for a
+   * reduction of length {@code k}; 0 if it cannot. By default it never can.
+   */
+  int fusedSgdRows(int k, int rows) {
+    return 0;
+  }
+
+  /**
+   * {@code W -= lr·(A·B)} on rows {@code [m0, m1)} and columns {@code [n0, n1)} of {@code W}
+   * ({@code g.c}), with the gradient held in registers; only called on the rectangles that
+   * {@link #fusedSgdRows} and {@link #columnPanel} allow.
+   */
+  void sgdInRegisters(Gemm g, int m0, int m1, int n0, int n1, float lr) {
+    throw new UnsupportedOperationException();
+  }
+
+  /** {@code W -= lr·(A·B)} on a rectangle of {@code W = g.c}, the gradient going through scratch. */
+  private void sgdViaScratch(Gemm w, int m0, int m1, int n0, int n1, float lr) {
+    int width = n1 - n0;
+    float[][] holder = SGD_SCRATCH.get();
+    if (holder[0].length < SGD_ROWS * width) holder[0] = new float[SGD_ROWS * width];
+    float[] s = holder[0];
+    for (int i0 = m0; i0 < m1; i0 += SGD_ROWS) {
+      int rows = Math.min(SGD_ROWS, m1 - i0);
+      Gemm g = new Gemm(w.k, w.a, w.aOffset + i0 * w.aRowStride, w.aRowStride, w.aColStride, w.b, w.bOffset + n0,
+          w.ldb, s, 0, width, GemmInit.ZERO, null, 0);
+      tile(g, 0, rows, 0, width);
+      for (int r = 0; r < rows; r++) sgd(w.c, w.cOffset + (i0 + r) * w.ldc + n0, s, r * width, width, lr);
+    }
+  }
+
 
   /** {@code x[off + j] = x[off + j] > 0 ? x[off + j] : 0} for {@code j < len}. */
   void relu(float[] x, int off, int len) {
