@@ -168,7 +168,7 @@ abstract class AbstractKernel implements Kernel {
       // twice as many column tiles as threads, claimed dynamically: a thread that is descheduled
       // holds up less work
       int parts = 2 * threads;
-      IntraOp.invoke(parts, p -> {
+      IntraOp.invoke(parts, threads - 1, p -> {
         int n0 = roundedSplit(n, parts, p, panel);
         int n1 = roundedSplit(n, parts, p + 1, panel);
         if (n0 < n1) body.run(0, m, n0, n1);
