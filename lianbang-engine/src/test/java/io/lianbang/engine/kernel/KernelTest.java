@@ -29,6 +29,9 @@ class KernelTest {
     for (int m : SIZES) for (int n : SIZES) for (int k : new int[] {1, 17, 200}) out.add(Arguments.of(m, n, k));
     out.add(Arguments.of(10, 200, 784));
     out.add(Arguments.of(9, 65, 300));
+    // short reductions, where the vector kernel applies a fused SGD step from registers
+    out.add(Arguments.of(784, 200, 10));
+    out.add(Arguments.of(41, 100, 16));
     return out.stream();
   }
 
