@@ -11,6 +11,15 @@ abstract class AbstractKernel implements Kernel {
    * costs more than it saves, and much more when the machine is oversubscribed.
    */
   private static final long PARALLEL_MIN_WORK = Long.getLong("lianbang.intraop.minGemmWork", 2_000_000L);
+  /**
+   * From this many multiply-adds up to {@link #PARALLEL_MIN_WORK}, a GEMM asked to use two or
+   * more threads is split in two, the second half going to {@link Duo}'s single worker (system
+   * property {@code lianbang.intraop.minDuoWork}). Off (0) by default: on the 2-core test
+   * machines a lone 10×200×784 product ran up to 1.4× faster split this way, but whole
+   * batch-10 MLP training ran 15–30% slower with it, even with nothing else running.
+   * Not final so that tests can switch it on.
+   */
+  static long duoMinWork = Long.getLong("lianbang.intraop.minDuoWork", 0L);
   private static final int ROW_UNIT = 4;
 
   /** Preferred tile width in columns (a multiple of the vector length). */
@@ -63,20 +72,53 @@ abstract class AbstractKernel implements Kernel {
                             int threads) {
     if (!checkShape(m, n, k, threads)) return;
     checkOperands(m, n, k, a, aOffset, aRowStride, aColStride, b, bOffset, ldb, w, wOffset, ldw);
+    Gemm g = new Gemm(k, a, aOffset, aRowStride, aColStride, b, bOffset, ldb, w, wOffset, ldw,
+        GemmInit.ZERO, null, 0);
     split(m, n, k, threads, (m0, m1, n0, n1) -> {
-      int width = n1 - n0;
-      float[][] holder = SGD_SCRATCH.get();
-      if (holder[0].length < SGD_ROWS * width) holder[0] = new float[SGD_ROWS * width];
-      float[] s = holder[0];
-      for (int i0 = m0; i0 < m1; i0 += SGD_ROWS) {
-        int rows = Math.min(SGD_ROWS, m1 - i0);
-        Gemm g = new Gemm(k, a, aOffset + i0 * aRowStride, aRowStride, aColStride, b, bOffset + n0, ldb,
-            s, 0, width, GemmInit.ZERO, null, 0);
-        tile(g, 0, rows, 0, width);
-        for (int r = 0; r < rows; r++) sgd(w, wOffset + (i0 + r) * ldw + n0, s, r * width, width, lr);
+      int rows = fusedSgdRows(k, m1 - m0);
+      int cols = rows == 0 ? 0 : (n1 - n0) / columnPanel() * columnPanel();
+      if (cols > 0) {
+        sgdInRegisters(g, m0, m0 + rows, n0, n0 + cols, lr);
+        if (n0 + cols < n1) sgdViaScratch(g, m0, m0 + rows, n0 + cols, n1, lr);
+        if (m0 + rows < m1) sgdViaScratch(g, m0 + rows, m1, n0, n1, lr);
+      } else {
+        sgdViaScratch(g, m0, m1, n0, n1, lr);
       }
     });
   }
+
+  /**
+   * How many of {@code rows} rows (from the first) {@link #sgdInRegisters} can update, for a
+   * reduction of length {@code k}; 0 if it cannot. By default it never can.
+   */
+  int fusedSgdRows(int k, int rows) {
+    return 0;
+  }
+
+  /**
+   * {@code W -= lr·(A·B)} on rows {@code [m0, m1)} and columns {@code [n0, n1)} of {@code W}
+   * ({@code g.c}), with the gradient held in registers; only called on the rectangles that
+   * {@link #fusedSgdRows} and {@link #columnPanel} allow.
+   */
+  void sgdInRegisters(Gemm g, int m0, int m1, int n0, int n1, float lr) {
+    throw new UnsupportedOperationException();
+  }
+
+  /** {@code W -= lr·(A·B)} on a rectangle of {@code W = g.c}, the gradient going through scratch. */
+  private void sgdViaScratch(Gemm w, int m0, int m1, int n0, int n1, float lr) {
+    int width = n1 - n0;
+    float[][] holder = SGD_SCRATCH.get();
+    if (holder[0].length < SGD_ROWS * width) holder[0] = new float[SGD_ROWS * width];
+    float[] s = holder[0];
+    for (int i0 = m0; i0 < m1; i0 += SGD_ROWS) {
+      int rows = Math.min(SGD_ROWS, m1 - i0);
+      Gemm g = new Gemm(w.k, w.a, w.aOffset + i0 * w.aRowStride, w.aRowStride, w.aColStride, w.b, w.bOffset + n0,
+          w.ldb, s, 0, width, GemmInit.ZERO, null, 0);
+      tile(g, 0, rows, 0, width);
+      for (int r = 0; r < rows; r++) sgd(w.c, w.cOffset + (i0 + r) * w.ldc + n0, s, r * width, width, lr);
+    }
+  }
+
 
   /** {@code x[off + j] = x[off + j] > 0 ? x[off + j] : 0} for {@code j < len}. */
   void relu(float[] x, int off, int len) {
@@ -111,22 +153,22 @@ abstract class AbstractKernel implements Kernel {
    * threads. Rectangles never share an output element, and each covers the whole reduction.
    */
   final void split(int m, int n, int k, int threads, TileBody body) {
-    if (threads == 1 || (long) m * n * Math.max(k, 1) < PARALLEL_MIN_WORK) {
+    long work = (long) m * n * Math.max(k, 1);
+    if (threads == 1 || work < PARALLEL_MIN_WORK && (duoMinWork <= 0 || work < duoMinWork)) {
       body.run(0, m, 0, n);
+      return;
+    }
+    if (work < PARALLEL_MIN_WORK) {
+      splitInTwo(m, n, body);
       return;
     }
     int panel = columnPanel();
     int unit = columnUnit();
-    if (n >= 2 * threads * panel) {
-      // twice as many column tiles as threads, claimed dynamically: a thread that is descheduled
-      // holds up less work
-      int parts = 2 * threads;
-      IntraOp.invoke(parts, p -> {
-        int n0 = roundedSplit(n, parts, p, panel);
-        int n1 = roundedSplit(n, parts, p + 1, panel);
-        if (n0 < n1) body.run(0, m, n0, n1);
-      });
-    } else if (n >= threads * panel) {
+    // One part per thread: the caller claims part 0 first, so repeated products (the forward
+    // product and the weight update touch the same columns of W) mostly keep their columns on
+    // the same core. Twice as many parts, claimed dynamically, were more robust to a
+    // descheduled thread but 7% slower on an idle machine (MLP batch 64, 2 threads).
+    if (n >= threads * panel) {
       int parts = threads;
       IntraOp.invoke(parts, p -> {
         int n0 = roundedSplit(n, parts, p, panel);
@@ -155,6 +197,36 @@ abstract class AbstractKernel implements Kernel {
         if (m0 < m1) body.run(m0, m1, 0, n);
       });
     }
+  }
+
+  /**
+   * Two halves of the output, the first on the calling thread and the second on {@link Duo}'s
+   * worker: column halves rounded to whole panels or vectors when the output is wide enough,
+   * else row halves.
+   */
+  private void splitInTwo(int m, int n, TileBody body) {
+    int panel = columnPanel();
+    int unit = columnUnit();
+    int cut;
+    if (n >= 2 * panel) {
+      cut = roundedSplit(n, 2, 1, panel);
+    } else if (m < 2 * ROW_UNIT && n >= 2 * unit) {
+      cut = roundedSplit(n, 2, 1, unit);
+    } else if (m >= 2) {
+      int rows = m >= 2 * ROW_UNIT ? roundedSplit(m, 2, 1, ROW_UNIT) : m / 2;
+      Duo.invoke(p -> {
+        if (p == 0) body.run(0, rows, 0, n);
+        else body.run(rows, m, 0, n);
+      });
+      return;
+    } else {
+      body.run(0, m, 0, n);
+      return;
+    }
+    Duo.invoke(p -> {
+      if (p == 0) body.run(0, m, 0, cut);
+      else body.run(0, m, cut, n);
+    });
   }
 
   /** Split point {@code part} of {@code n} into {@code parts}, rounded to a multiple of {@code unit}. */

@@ -41,13 +41,26 @@ public final class IntraOp {
    * @throws IllegalArgumentException if {@code parts < 1}
    */
   public static void invoke(int parts, IntConsumer body) {
+    invoke(parts, parts - 1, body);
+  }
+
+  /**
+   * As {@link #invoke(int, IntConsumer)}, with at most {@code helpers} pool workers joining the
+   * calling thread; the parts are shared among those threads. With {@code T} threads wanted,
+   * pass {@code T - 1} even when asking for more parts than threads: waking more workers than
+   * that puts more spinning threads than cores on a machine with {@code T} cores.
+   *
+   * @throws IllegalArgumentException if {@code parts < 1} or {@code helpers < 0}
+   */
+  public static void invoke(int parts, int helpers, IntConsumer body) {
     if (parts < 1) throw new IllegalArgumentException("intra-op parts must be >= 1, got " + parts);
-    if (parts == 1) {
-      body.accept(0);
+    if (helpers < 0) throw new IllegalArgumentException("intra-op helpers must be >= 0, got " + helpers);
+    if (parts == 1 || helpers == 0) {
+      for (int p = 0; p < parts; p++) body.accept(p);
       return;
     }
     Job job = new Job(parts, body, Thread.currentThread());
-    Pool.INSTANCE.submit(job, parts - 1);
+    Pool.INSTANCE.submit(job, Math.min(helpers, parts - 1));
     job.work();
     job.await();
   }

@@ -104,4 +104,36 @@ public interface Kernel {
       }
     }
   }
+  /**
+   * 2×2 max pooling with stride 2 over {@code planes} consecutive row-major {@code h×w} planes of
+   * {@code x} (from {@code xOffset}), writing {@code ⌊h/2⌋×⌊w/2⌋}
+   * planes to {@code y} (from {@code yOffset}) and, for each output, the index into {@code x} of
+   * the window's first maximum to {@code argmax} (same index as in {@code y}). The window is
+   * visited top-left, top-right, bottom-left, bottom-right; a value replaces the current maximum
+   * if it is larger, or if it is NaN and the current maximum is not.
+   */
+  default void maxPool2x2(int planes, int h, int w, float[] x, int xOffset, float[] y, int yOffset, int[] argmax) {
+    int oh = h / 2;
+    int ow = w / 2;
+    for (int plane = 0; plane < planes; plane++) {
+      int in0 = xOffset + plane * h * w;
+      int out0 = yOffset + plane * oh * ow;
+      for (int oy = 0; oy < oh; oy++) {
+        int r0 = in0 + 2 * oy * w;
+        int o = out0 + oy * ow;
+        for (int ox = 0; ox < ow; ox++) {
+          int best = r0 + 2 * ox;
+          float bv = x[best];
+          int i1 = best + 1;
+          int i2 = best + w;
+          int i3 = i2 + 1;
+          if (x[i1] > bv || (x[i1] != x[i1] && bv == bv)) { bv = x[i1]; best = i1; }
+          if (x[i2] > bv || (x[i2] != x[i2] && bv == bv)) { bv = x[i2]; best = i2; }
+          if (x[i3] > bv || (x[i3] != x[i3] && bv == bv)) { bv = x[i3]; best = i3; }
+          y[o + ox] = bv;
+          argmax[o + ox] = best;
+        }
+      }
+    }
+  }
 }

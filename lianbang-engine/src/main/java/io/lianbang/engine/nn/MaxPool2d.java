@@ -49,7 +49,7 @@ final class MaxPool2d extends Layer {
     if (argmax == null || argmax.length < n * outSize) argmax = new int[n * outSize];
     exec.parallel(n * c, (long) n * c * h * w, (part, from, to) -> {
       if (k == 2 && stride == 2) {
-        pool2x2(x, from, to);
+        exec.kernel.maxPool2x2(to - from, h, w, x, from * h * w, y, from * oh * ow, argmax);
         return;
       }
       for (int plane = from; plane < to; plane++) {
@@ -76,30 +76,6 @@ final class MaxPool2d extends Layer {
       }
     });
     return y;
-  }
-
-  /** The common 2×2 stride-2 case, same tie and NaN rules as the general loop. */
-  private void pool2x2(float[] x, int from, int to) {
-    for (int plane = from; plane < to; plane++) {
-      int in0 = plane * h * w;
-      int out0 = plane * oh * ow;
-      for (int oy = 0; oy < oh; oy++) {
-        int r0 = in0 + 2 * oy * w;
-        int o = out0 + oy * ow;
-        for (int ox = 0; ox < ow; ox++) {
-          int best = r0 + 2 * ox;
-          float bv = x[best];
-          int i1 = best + 1;
-          int i2 = best + w;
-          int i3 = i2 + 1;
-          if (x[i1] > bv || (x[i1] != x[i1] && bv == bv)) { bv = x[i1]; best = i1; }
-          if (x[i2] > bv || (x[i2] != x[i2] && bv == bv)) { bv = x[i2]; best = i2; }
-          if (x[i3] > bv || (x[i3] != x[i3] && bv == bv)) { bv = x[i3]; best = i3; }
-          y[o + ox] = bv;
-          argmax[o + ox] = best;
-        }
-      }
-    }
   }
 
   @Override

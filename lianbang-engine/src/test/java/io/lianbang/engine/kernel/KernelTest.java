@@ -29,6 +29,9 @@ class KernelTest {
     for (int m : SIZES) for (int n : SIZES) for (int k : new int[] {1, 17, 200}) out.add(Arguments.of(m, n, k));
     out.add(Arguments.of(10, 200, 784));
     out.add(Arguments.of(9, 65, 300));
+    // short reductions, where the vector kernel applies a fused SGD step from registers
+    out.add(Arguments.of(784, 200, 10));
+    out.add(Arguments.of(41, 100, 16));
     return out.stream();
   }
 
@@ -201,5 +204,60 @@ class KernelTest {
     if (forced != null) return;
     boolean vector = Kernels.get().name().startsWith("vector");
     assertEquals(Kernels.vectorPreferred(), vector, "selected " + Kernels.get());
+  }
+  /** The pooling rule written out: first maximum in window order, a NaN beats any number. */
+  private static void referencePool(int planes, int h, int w, float[] x, int xOff, float[] y, int[] arg) {
+    int oh = h / 2;
+    int ow = w / 2;
+    for (int pl = 0; pl < planes; pl++) {
+      for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+          int best = -1;
+          float bv = 0f;
+          for (int ky = 0; ky < 2; ky++) {
+            for (int kx = 0; kx < 2; kx++) {
+              int i = xOff + pl * h * w + (2 * oy + ky) * w + 2 * ox + kx;
+              if (best < 0 || x[i] > bv || (Float.isNaN(x[i]) && !Float.isNaN(bv))) {
+                best = i;
+                bv = x[i];
+              }
+            }
+          }
+          y[(pl * oh + oy) * ow + ox] = bv;
+          arg[(pl * oh + oy) * ow + ox] = best;
+        }
+      }
+    }
+  }
+
+  @Test
+  void maxPool2x2KeepsTheFirstMaximumAndNaNs() {
+    SplittableRandom r = new SplittableRandom(17);
+    int[][] shapes = {{1, 2, 2}, {3, 4, 6}, {6, 28, 28}, {16, 10, 10}, {5, 7, 9}, {2, 32, 32}};
+    for (int[] sh : shapes) {
+      int planes = sh[0], h = sh[1], w = sh[2];
+      int xOff = 3;
+      float[] x = new float[xOff + planes * h * w];
+      for (int i = 0; i < x.length; i++) {
+        int kind = r.nextInt(10);
+        // few distinct values so that ties are common; some NaNs, signed zeros, infinities
+        x[i] = kind == 0 ? Float.NaN : kind == 1 ? -0f : kind == 2 ? 0f : kind == 3 ? Float.NEGATIVE_INFINITY
+            : r.nextInt(4) - 1.5f;
+      }
+      int outs = planes * (h / 2) * (w / 2);
+      float[] want = new float[outs];
+      int[] wantArg = new int[outs];
+      referencePool(planes, h, w, x, xOff, want, wantArg);
+      for (Kernel kernel : kernels()) {
+        float[] y = new float[outs + 2];
+        int[] arg = new int[outs + 2];
+        kernel.maxPool2x2(planes, h, w, x, xOff, y, 2, arg);
+        String what = kernel + " " + planes + "x" + h + "x" + w;
+        for (int o = 0; o < outs; o++) {
+          assertEquals(Float.floatToRawIntBits(want[o]), Float.floatToRawIntBits(y[o + 2]), what + " y[" + o + "]");
+          assertEquals(wantArg[o], arg[o + 2], what + " argmax[" + o + "]");
+        }
+      }
+    }
   }
 }
