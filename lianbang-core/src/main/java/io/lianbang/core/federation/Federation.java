@@ -8,7 +8,6 @@ import io.lianbang.core.strategy.ClientInstruction;
 import io.lianbang.core.strategy.ClientResult;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
-import io.lianbang.core.strategy.StatefulStrategy;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
@@ -111,10 +110,10 @@ public final class Federation {
             + ", round " + c.round() + "); this run has seed " + config.seed() + " and " + config.rounds()
             + " rounds: remove the file to start over");
       }
-      if (strategy instanceof StatefulStrategy s) {
-        s.importState(c.strategyState());
-      } else if (c.strategyState().length > 0) {
-        throw new IllegalStateException("checkpoint " + checkpoint.path() + " holds strategy state but " + strategy + " keeps none");
+      try {
+        strategy.importState(c.strategyState());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("checkpoint " + checkpoint.path() + ": " + e.getMessage(), e);
       }
       global = c.parameters();
       records.addAll(c.history().rounds());
@@ -181,7 +180,7 @@ public final class Federation {
       RoundRecord record = new RoundRecord(round, fit.size(), succeeded, failures, updated, fitMetrics, federated, centralized, seconds);
       records.add(record);
       if (checkpoint != null) {
-        byte[] state = strategy instanceof StatefulStrategy s ? s.exportState() : new byte[0];
+        byte[] state = strategy.exportState();
         checkpoint.write(new Checkpoint(config.seed(), config.rounds(), round, global, new History(records), state));
       }
       listeners.forEach(l -> l.roundCompleted(record, config.rounds()));

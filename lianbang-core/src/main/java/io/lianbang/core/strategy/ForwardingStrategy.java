@@ -69,4 +69,15 @@ public abstract class ForwardingStrategy implements Strategy {
     in.accept(id, new FitResult(combined, Math.max(1, Math.round(totalWeight)), Metrics.empty()));
     return in.complete(failures);
   }
+
+  /** The delegate's state; a decorator with state of its own must combine the two. */
+  @Override
+  public byte[] exportState() {
+    return delegate().exportState();
+  }
+
+  @Override
+  public void importState(byte[] state) {
+    delegate().importState(state);
+  }
 }

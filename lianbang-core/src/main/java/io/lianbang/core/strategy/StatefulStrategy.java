@@ -6,7 +6,8 @@ package io.lianbang.core.strategy;
  *
  * <p>The federation calls {@link #exportState} after every completed round and
  * {@link #importState} once, instead of {@link Strategy#initialize}, when it resumes a run. A
- * stateless strategy (such as {@link FedAvg}) does not implement this interface.
+ * stateless strategy (such as {@link FedAvg}) does not implement this interface, and a decorator
+ * ({@link ForwardingStrategy}) passes its delegate's state through.
  *
  * <p>An implementation provides its state as a {@link StrategyState} ({@link #state()} and
  * {@link #restore}) and documents the layout of its tensors; the checkpoint form is
@@ -20,6 +21,7 @@ public interface StatefulStrategy extends Strategy {
   void restore(StrategyState state);
 
   /** The state after the last completed round, as {@link StrategyState#toBytes()}. */
+  @Override
   default byte[] exportState() {
     return state().toBytes();
   }
@@ -29,6 +31,7 @@ public interface StatefulStrategy extends Strategy {
    *
    * @throws IllegalArgumentException if {@code state} is not a state this strategy wrote
    */
+  @Override
   default void importState(byte[] state) {
     restore(StrategyState.fromBytes(state));
   }

@@ -59,4 +59,24 @@ public interface Strategy {
   default boolean aggregatesWeightedMean() {
     return false;
   }
+
+  /**
+   * The state the strategy keeps across rounds, for a checkpoint written after every completed
+   * round; empty for a stateless strategy (the default). See {@link StatefulStrategy}.
+   */
+  default byte[] exportState() {
+    return new byte[0];
+  }
+
+  /**
+   * Restores what {@link #exportState} returned, when a run resumes from a checkpoint.
+   *
+   * @throws IllegalArgumentException if {@code state} is not a state this strategy wrote (the
+   *     default accepts only the empty state)
+   */
+  default void importState(byte[] state) {
+    if (state.length > 0) {
+      throw new IllegalArgumentException("the checkpoint holds strategy state but " + this + " keeps none");
+    }
+  }
 }

@@ -10,6 +10,9 @@ import io.lianbang.core.client.ClientProxy;
 import io.lianbang.core.client.LocalClientProxy;
 import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.core.strategy.FedAvg;
+import io.lianbang.core.strategy.FedAvgM;
+import io.lianbang.core.strategy.Strategy;
+import io.lianbang.core.strategy.robust.NormBounded;
 import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
@@ -57,11 +60,31 @@ class CheckpointTest {
     };
   }
 
+  private static FedAvg.Builder settings() {
+    return FedAvg.builder().minFitClients(2).minAvailableClients(3).fractionFit(0.67).fractionEvaluate(1);
+  }
+
   private Federation federation(int rounds, CheckpointFile file) {
+    return federation(settings().build(), rounds, file);
+  }
+
+  private Federation federation(Strategy strategy, int rounds, CheckpointFile file) {
     List<ClientProxy> proxies = new ArrayList<>();
     for (int i = 0; i < 3; i++) proxies.add(new LocalClientProxy("c" + i, noisy(i), pool));
-    FedAvg strategy = FedAvg.builder().minFitClients(2).minAvailableClients(3).fractionFit(0.67).fractionEvaluate(1).build();
     return new Federation(strategy, new StaticClientPool(proxies), FederationConfig.of(rounds, 99), List.of(), file);
+  }
+
+  @Test
+  void aDecoratedStatefulStrategyResumesWithItsState() throws Exception {
+    Parameters initial = Parameters.of(Tensor.vector(0.5f, -1f, 2f), Tensor.zeros(2, 2));
+    RunResult reference = federation(new NormBounded(new FedAvgM(settings(), 1.0, 0.9), 100), 4, null).run(initial);
+
+    CheckpointFile file = new CheckpointFile(dir.resolve("momentum.ckpt"));
+    federation(new NormBounded(new FedAvgM(settings(), 1.0, 0.9), 100), 2, file).run(initial);
+    assertTrue(file.read().orElseThrow().strategyState().length > 0, "the server momentum is in the checkpoint");
+    RunResult resumed = federation(new NormBounded(new FedAvgM(settings(), 1.0, 0.9), 100), 4, file).run(initial);
+
+    assertArrayEquals(reference.parameters().flatten(), resumed.parameters().flatten());
   }
 
   @Test

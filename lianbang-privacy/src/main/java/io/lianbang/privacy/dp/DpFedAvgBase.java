@@ -127,4 +127,22 @@ public abstract class DpFedAvgBase extends ForwardingStrategy {
     for (Map.Entry<String, Double> e : account(round).asMap().entrySet()) all = all.with(e.getKey(), e.getValue());
     return new FitOutcome(o.parameters(), all);
   }
+
+  /**
+   * Refused: resuming would restart the privacy accountant at zero and under-report ε, so a
+   * DP-FedAvg run cannot be checkpointed yet.
+   *
+   * @throws IllegalStateException always
+   */
+  @Override
+  public byte[] exportState() {
+    throw new IllegalStateException("DP-FedAvg runs cannot be checkpointed yet: a resumed run would restart the"
+        + " privacy accountant and under-report epsilon; run without a checkpoint file");
+  }
+
+  /** Refused, like {@link #exportState()}. */
+  @Override
+  public void importState(byte[] state) {
+    exportState();
+  }
 }
