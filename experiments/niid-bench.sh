@@ -7,10 +7,10 @@
 # Runs: FedAvg on IID; FedAvg, FedProx (mu 0.01), SCAFFOLD and FedNova on Dirichlet(0.5).
 # Published reference (Flower's NIID-Bench baseline, FedAvg): about 89% (IID) and 88.4%
 # (Dirichlet 0.5) test accuracy after 50 rounds; Lianbang should land within 1.5 points.
-# Cost: each round trains 10 x 6,000 images x 10 epochs of LeNet (600,000 examples): about 70 s
-# per round with JDK 21+ vector kernels on 2 cores (measured: 7 s per 1-epoch round), about an
-# hour per run, about 5 hours for the script (much longer on JDK 17's scalar kernels). Run it in
-# the background (nohup).
+# Cost: each round trains 10 x 6,000 images x 10 epochs of LeNet (600,000 examples): 28 s per
+# round with JDK 25's vector kernels on 2 cores (measured for FedAvg), about 23 minutes per run;
+# FedProx and SCAFFOLD are slower (their gradient corrections turn off the fused SGD path). Much
+# longer on JDK 17's scalar kernels. Run it in the background (nohup); finished runs are skipped.
 # Set LIANBANG to run a prebuilt jar (see experiments/byzantine.sh). Waits while
 # /tmp/lianbang-bench.lock exists.
 set -euo pipefail
