@@ -1,11 +1,13 @@
 package io.lianbang.engine.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
 import io.lianbang.engine.data.Dataset;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,6 +58,36 @@ class GradientCorrectionTest {
     float[] shifted = step(GradientCorrection.offset(offset, LR));
     float[] o = offset.flatten();
     for (int i = 0; i < o.length; i++) assertEquals(-LR * o[i], shifted[i] - plain[i], 1e-6, "value " + i);
+  }
+
+  /**
+   * SCAFFOLD's offset must stay outside the optimizer: with momentum and weight decay, training
+   * with the correction must equal, bit for bit, plain optimizer steps each followed by
+   * {@code w ← w − η·offset}, the momentum buffer never seeing the offset. Routing the offset
+   * through the gradient instead would let momentum amplify it up to 1/(1 − 0.9) = 10-fold.
+   */
+  @Test
+  void offsetStaysOutsideMomentum() {
+    int epochs = 6;
+    OptimizerConfig sgd = OptimizerConfig.sgd(LR, 0.9, 1e-3);
+    Parameters offset = filled(model().parameters(), 0.4f, -0.15f);
+    Model corrected = model();
+    LocalTraining.train(corrected, data(), new TrainConfig(epochs, 2, sgd, 7), GradientCorrection.offset(offset, LR));
+
+    Model reference = model();
+    Dataset data = data();
+    Optimizer optimizer = sgd.create();
+    SplittableRandom rng = new SplittableRandom(7);
+    int[] order = new int[data.size()];
+    float[] o = offset.flatten();
+    for (int epoch = 0; epoch < epochs; epoch++) {
+      LocalTraining.shuffle(order, rng);
+      reference.trainBatch(data, order, 0, order.length, optimizer);
+      float[] w = reference.parameters().flatten();
+      for (int i = 0; i < w.length; i++) w[i] -= (float) LR * o[i];
+      reference.load(Parameters.unflatten(offset.shapes(), w));
+    }
+    assertArrayEquals(reference.parameters().flatten(), corrected.parameters().flatten());
   }
 
   @Test
