@@ -67,11 +67,7 @@ public final class FedNova extends FedAvg {
 
     @Override
     public void accept(String clientId, FitResult result) {
-      double tau = result.metrics().get(LOCAL_STEPS).orElseThrow(() -> new IllegalArgumentException(
-          "fednova needs the fit metric " + LOCAL_STEPS + ", client " + clientId + " did not report it"));
-      if (!(tau >= 1) || !Double.isFinite(tau)) {
-        throw new IllegalArgumentException("fednova metric " + LOCAL_STEPS + " must be >= 1, got " + tau);
-      }
+      double tau = FitAggregation.requiredMetric("fednova", LOCAL_STEPS, 1, clientId, result);
       double a = stepNorm(tau, rho);
       float[] xi = result.parameters().flatten();
       float[] d = new float[x.length];

@@ -17,4 +17,20 @@ public interface FitAggregation {
 
   /** Finishes the round: the new global model (or empty to keep the old one) and metrics. */
   FitOutcome complete(List<ClientFailure> failures);
+
+  /**
+   * The fit metric {@code name} that {@code strategy} needs from every client.
+   *
+   * @throws IllegalArgumentException naming the strategy, metric and client if the metric is
+   *     missing, or not finite and at least {@code min}
+   */
+  static double requiredMetric(String strategy, String name, double min, String clientId, FitResult result) {
+    double v = result.metrics().get(name).orElseThrow(() -> new IllegalArgumentException(
+        strategy + " needs the fit metric " + name + ", client " + clientId + " did not report it"));
+    if (!(v >= min) || !Double.isFinite(v)) {
+      throw new IllegalArgumentException(strategy + " metric " + name + " must be finite and >= " + min
+          + ", client " + clientId + " reported " + v);
+    }
+    return v;
+  }
 }

@@ -71,11 +71,7 @@ public final class QFedAvg extends FedAvg {
 
     @Override
     public void accept(String clientId, FitResult result) {
-      double loss = result.metrics().get(INITIAL_LOSS).orElseThrow(() -> new IllegalArgumentException(
-          "qfedavg needs the fit metric " + INITIAL_LOSS + ", client " + clientId + " did not report it"));
-      if (!(loss >= 0) || !Double.isFinite(loss)) {
-        throw new IllegalArgumentException("qfedavg metric " + INITIAL_LOSS + " must be >= 0 and finite, got " + loss);
-      }
+      double loss = FitAggregation.requiredMetric("qfedavg", INITIAL_LOSS, 0, clientId, result);
       double f = loss + 1e-10;
       float[] xk = result.parameters().flatten();
       float[] diff = new float[x.length];

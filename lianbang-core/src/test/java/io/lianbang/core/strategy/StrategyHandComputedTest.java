@@ -126,6 +126,18 @@ class StrategyHandComputedTest {
   }
 
   @Test
+  void requiredMetricsOutOfRangeAreRejectedNamingTheClient() {
+    FitAggregation nova = new FedNova(settings(), 0).beginFit(1, one(1));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> nova.accept("a", new FitResult(one(2), 1, Metrics.of("local_steps", 0))));
+    assertEquals("fednova metric local_steps must be finite and >= 1.0, client a reported 0.0", e.getMessage());
+    FitAggregation q = new QFedAvg(settings(), 1, 0.5).beginFit(1, one(1));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> q.accept("b", new FitResult(one(2), 1, Metrics.of("initial_loss", Double.NaN))));
+    assertEquals("qfedavg metric initial_loss must be finite and >= 0.0, client b reported NaN", e.getMessage());
+  }
+
+  @Test
   void qFedAvgByHand() {
     // q = 1, lr = 0.5 so L = 2. a: F = 0.5, Δw = 2 · (1 − 2) = −2, Δ = −1, h = 4 + 2 · 0.5 = 5.
     // b: F = 2, Δw = −6, Δ = −12, h = 36 + 4 = 40. x = 1 − (−13) / 45
