@@ -39,13 +39,29 @@ final class RawCalls {
 
   /** Sends {@code messages} to {@code lianbang.v1.Federation/method}, half-closes, and waits (bounded) for the status. */
   static Outcome call(Channel channel, String method, List<byte[]> messages) throws Exception {
+    List<byte[]> responses = new ArrayList<>();
+    Status s = start(channel, method, messages, true, 10, responses).get(15, TimeUnit.SECONDS);
+    synchronized (responses) {
+      return new Outcome(s, List.copyOf(responses));
+    }
+  }
+
+  /**
+   * Sends {@code messages} and then stalls: the call stays open, not half-closed, until the server
+   * ends it or {@code deadlineSeconds} pass. Completes with the call's status.
+   */
+  static CompletableFuture<Status> stall(Channel channel, String method, List<byte[]> messages, int deadlineSeconds) {
+    return start(channel, method, messages, false, deadlineSeconds, new ArrayList<>());
+  }
+
+  private static CompletableFuture<Status> start(Channel channel, String method, List<byte[]> messages, boolean halfClose,
+      int deadlineSeconds, List<byte[]> responses) {
     MethodDescriptor<byte[], byte[]> md = MethodDescriptor.<byte[], byte[]>newBuilder()
         .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
         .setFullMethodName("lianbang.v1.Federation/" + method)
         .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
-    ClientCall<byte[], byte[]> call = channel.newCall(md, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
+    ClientCall<byte[], byte[]> call = channel.newCall(md, CallOptions.DEFAULT.withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS));
     CompletableFuture<Status> closed = new CompletableFuture<>();
-    List<byte[]> responses = new ArrayList<>();
     call.start(new ClientCall.Listener<>() {
       @Override
       public void onMessage(byte[] message) {
@@ -61,10 +77,7 @@ final class RawCalls {
     }, new Metadata());
     call.request(Integer.MAX_VALUE);
     for (byte[] m : messages) call.sendMessage(m);
-    call.halfClose();
-    Status s = closed.get(15, TimeUnit.SECONDS);
-    synchronized (responses) {
-      return new Outcome(s, List.copyOf(responses));
-    }
+    if (halfClose) call.halfClose();
+    return closed;
   }
 }

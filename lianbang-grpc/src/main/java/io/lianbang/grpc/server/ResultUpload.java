@@ -27,7 +27,12 @@ import io.lianbang.grpc.wire.Values;
  * named an open task, a malformed result (wrong tensors, NaN or infinite values, bad counts,
  * chunks out of order, oversized or truncated) closes that task as an invalid result, which the
  * round records as the client's failure. A call that breaks off without completing leaves the
- * task open for another try before its deadline.
+ * task open for another try before its deadline. An upload still open when its task closes (its
+ * deadline passed, or the round ended) is ended at once, so a stalled client holds neither the
+ * call nor its partial result beyond the task's deadline.
+ *
+ * <p>gRPC calls the observer methods one at a time, but the task may close on another thread, so
+ * every method is synchronized.
  */
 final class ResultUpload implements StreamObserver<ResultPart> {
   private final FederationService service;
@@ -38,6 +43,8 @@ final class ResultUpload implements StreamObserver<ResultPart> {
   private ResultHeader header;
   private ChunkAssembler chunks;
   private boolean closed;
+  /** Set while this upload itself completes the task, so that its own completion is not taken for a close. */
+  private boolean completing;
 
   ResultUpload(FederationService service, ServerSettings settings, ServerCallStreamObserver<SubmitResponse> response) {
     this.service = service;
@@ -46,7 +53,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
   }
 
   @Override
-  public void onNext(ResultPart part) {
+  public synchronized void onNext(ResultPart part) {
     if (closed) return;
     try {
       switch (part.getPartCase()) {
@@ -99,6 +106,13 @@ final class ResultUpload implements StreamObserver<ResultPart> {
       case ERROR -> { }
       case OUTCOME_NOT_SET -> throw invalid("the ResultHeader has no outcome (fit, evaluate or error)");
     }
+    task.result.whenComplete((r, e) -> taskClosed());
+  }
+
+  /** The task closed: unless this upload closed it, end the upload. */
+  private synchronized void taskClosed() {
+    if (closed || completing) return;
+    fail(refuse(Status.FAILED_PRECONDITION, "task '" + task.id + "' closed during the upload (its deadline passed or its round ended)"));
   }
 
   private Metrics metrics(java.util.Map<String, Double> m) {
@@ -110,7 +124,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
   }
 
   @Override
-  public void onCompleted() {
+  public synchronized void onCompleted() {
     if (closed) return;
     try {
       if (header == null) throw refuse(Status.INVALID_ARGUMENT, "the upload ended without a ResultHeader");
@@ -129,6 +143,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
         }
         default -> null;
       };
+      completing = true;
       boolean taken = result == null
           ? task.result.completeExceptionally(new ClientReportedException("client reported an error: "
               + FederationService.abbreviate(header.getError().getMessage())))
@@ -143,7 +158,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
   }
 
   @Override
-  public void onError(Throwable t) {
+  public synchronized void onError(Throwable t) {
     // The client broke off (network, cancellation): the task stays open for another try.
     closed = true;
     if (task != null) task.uploading.set(false);
@@ -156,11 +171,15 @@ final class ResultUpload implements StreamObserver<ResultPart> {
   /** A malformed result for an open task: the task closes as the client's invalid result. */
   private StatusRuntimeException invalid(String description) {
     StatusRuntimeException e = refuse(Status.INVALID_ARGUMENT, description);
-    if (task != null) task.result.completeExceptionally(new InvalidResultException("rejected upload: " + description));
+    if (task != null) {
+      completing = true;
+      task.result.completeExceptionally(new InvalidResultException("rejected upload: " + description));
+    }
     return e;
   }
 
   private void fail(StatusRuntimeException e) {
+    if (closed) return;
     closed = true;
     chunks = null;
     if (task != null) task.uploading.set(false);
