@@ -4,17 +4,25 @@ import io.lianbang.cli.config.ConfigException;
 import io.lianbang.cli.config.ConfigLoader;
 import io.lianbang.cli.config.ServerConfig;
 import io.lianbang.cli.run.RoundPrinter;
+import io.lianbang.cli.run.RunEnvironment;
+import io.lianbang.cli.run.RunOutputs;
 import io.lianbang.core.federation.CheckpointFile;
 import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.core.federation.RunResult;
 import io.lianbang.core.strategy.FedAvg;
+import io.lianbang.core.strategy.Strategy;
+import io.lianbang.core.task.Config;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.engine.client.EngineClient;
 import io.lianbang.engine.nn.Models;
 import io.lianbang.grpc.server.FederationServer;
 import io.lianbang.grpc.server.ServerSettings;
 import io.lianbang.grpc.tls.ServerTls;
+import io.lianbang.sim.StrategyFactory;
+import io.lianbang.sim.spec.StrategySpec;
+import io.lianbang.sim.spec.TrainingSpec;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,12 +34,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code lianbang server}: runs FedAvg over remote clients that dial in. */
+/** {@code lianbang server}: runs a strategy of the library over remote clients that dial in. */
 @Command(name = "server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
     description = {
       "Run a federation server: remote clients ('lianbang client' or the Java API) dial in, train on their own "
-          + "data and send back only model updates. Prints a line per round; checkpoints after every round and "
-          + "resumes from the checkpoint when restarted with the same configuration.",
+          + "data and send back only model updates; the server aggregates them with the configured strategy "
+          + "(FedAvg by default; any strategy of 'simulate'). Prints a line per round; checkpoints after every "
+          + "round and resumes from the checkpoint when restarted with the same configuration; writes "
+          + "history.csv and history.json to 'output' when the run ends.",
       "",
       "TLS is required unless the server listens on loopback or the configuration (or --insecure) says "
           + "insecure: true. See docs/protocol.md for the protocol.",
@@ -66,18 +76,28 @@ final class ServerCommand implements Callable<Integer> {
     try (FederationServer server = started) {
       out.println("listening on " + c.listen + " (port " + server.port() + "), waiting for " + c.minClients + " clients");
       out.flush();
+      long start = System.nanoTime();
       RunResult result = new Federation(s.strategy, server.clients(), s.federation,
           List.of(new RoundPrinter(out, null, c.minClients)), s.checkpoint).run(s.initial);
+      double seconds = (System.nanoTime() - start) / 1e9;
       server.finish("the run is complete", Duration.ofSeconds(10));
       out.println("done: " + result.history().last().round() + " rounds"
           + (s.checkpoint == null ? "" : "; final model in " + s.checkpoint.path()));
+      if (s.output != null) {
+        try {
+          RunOutputs.writeServerResults(s.output, c, RunEnvironment.describe(RunEnvironment.kernels(), s.threads), result.history(), seconds);
+        } catch (IOException e) {
+          throw new CliException("cannot write the history to " + s.output + ": " + e.getMessage());
+        }
+        out.println("history in " + s.output + "/ (" + RunOutputs.CSV + ", " + RunOutputs.JSON + ")");
+      }
       out.flush();
     }
     return 0;
   }
 
-  record Setup(FederationServer.Builder server, FedAvg strategy, FederationConfig federation, Parameters initial,
-      CheckpointFile checkpoint) {}
+  record Setup(FederationServer.Builder server, Strategy strategy, FederationConfig federation, Parameters initial,
+      CheckpointFile checkpoint, Path output, int threads) {}
 
   /** Validates the configuration and builds everything the run needs; errors name the key and value. */
   static Setup setup(ServerConfig c, boolean insecure) {
@@ -98,10 +118,13 @@ final class ServerCommand implements Callable<Integer> {
         throw new CliException("listen port must be a number, got '" + c.listen + "'");
       }
       var t = c.training;
-      FedAvg strategy = FedAvg.builder().minFitClients(c.minClients).minAvailableClients(c.minClients)
-          .fractionEvaluate(c.fractionEvaluate)
-          .fitConfig(r -> EngineClient.fitConfig(t.localEpochs, t.batchSize, t.optimizer, t.learningRate, t.momentum, t.weightDecay))
-          .build();
+      Config fit = EngineClient.fitConfig(t.localEpochs, t.batchSize, t.optimizer, t.learningRate, t.momentum, t.weightDecay);
+      int threads = Runtime.getRuntime().availableProcessors();
+      StrategySpec spec = new StrategySpec(c.strategy.name, c.minClients, 0, c.quorum, c.roundTimeoutSeconds, c.strategy.params);
+      TrainingSpec training = new TrainingSpec(t.localEpochs, t.batchSize, t.optimizer, t.learningRate, t.momentum, t.weightDecay,
+          t.localEpochsMax);
+      Strategy strategy = StrategyFactory.create(spec, training, () -> FedAvg.builder().minFitClients(c.minClients)
+          .minAvailableClients(c.minClients).fractionEvaluate(c.fractionEvaluate).fitConfig(r -> fit), "min_clients", threads);
       FederationConfig federation = new FederationConfig(c.rounds, c.seed, seconds("round_timeout_seconds", c.roundTimeoutSeconds),
           seconds("round_timeout_seconds", c.roundTimeoutSeconds), seconds("wait_for_clients_seconds", c.waitForClientsSeconds), c.quorum, 1);
       ServerSettings settings = ServerSettings.defaults(c.name + "-" + c.seed)
@@ -122,7 +145,8 @@ final class ServerCommand implements Callable<Integer> {
       }
       if (insecure) b.insecure();
       CheckpointFile checkpoint = c.checkpoint == null || c.checkpoint.isBlank() ? null : new CheckpointFile(Path.of(c.checkpoint));
-      return new Setup(b, strategy, federation, initial, checkpoint);
+      Path output = c.output == null || c.output.isBlank() ? null : Path.of(c.output);
+      return new Setup(b, strategy, federation, initial, checkpoint, output, threads);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }

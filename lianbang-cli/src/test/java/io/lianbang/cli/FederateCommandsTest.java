@@ -8,6 +8,7 @@ import io.lianbang.core.federation.CheckpointFile;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,6 +24,7 @@ class FederateCommandsTest {
     return Cli.run(Simulator.standard(), args);
   }
 
+  /** SCAFFOLD, so the control variates travel with the model both ways over mutual TLS. */
   @Test
   void certsServerAndTwoClientsRunAFederation() throws Exception {
     Path certs = dir.resolve("certs");
@@ -49,6 +51,8 @@ class FederateCommandsTest {
         "wait_for_clients_seconds: 60",
         "heartbeat_seconds: 1",
         "checkpoint: " + dir.resolve("server.ckpt"),
+        "output: " + dir.resolve("history"),
+        "strategy: {name: scaffold, params: {server_lr: 1.0}}",
         "training: {local_epochs: 1, batch_size: 16, optimizer: sgd, learning_rate: 0.1, momentum: 0, weight_decay: 0}",
         ""));
     ExecutorService threads = Executors.newCachedThreadPool();
@@ -72,6 +76,10 @@ class FederateCommandsTest {
         assertTrue(r.out.contains("done after 2 training"), r.toString());
       }
       assertEquals(2, new CheckpointFile(dir.resolve("server.ckpt")).read().orElseThrow().round());
+      List<String> csv = Files.readAllLines(dir.resolve("history").resolve("history.csv"));
+      assertEquals(3, csv.size(), "header and two rounds: " + csv);
+      String json = Files.readString(dir.resolve("history").resolve("history.json"));
+      assertTrue(json.contains("\"name\" : \"scaffold\"") && json.contains("\"rounds_completed\" : 2"), json);
     } finally {
       threads.shutdownNow();
     }
@@ -103,6 +111,16 @@ class FederateCommandsTest {
     c = run("server", "--config", bad.toString());
     assertEquals(2, c.exit, c.toString());
     assertTrue(c.err.contains("not loopback"), c.err);
+
+    Files.writeString(bad, "model: logistic:30\nallow_anonymous: true\nstrategy: {name: fedsgd}\n");
+    c = run("server", "--config", bad.toString());
+    assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("strategy.name must be one of") && c.err.contains("fedsgd"), c.err);
+
+    Files.writeString(bad, "model: logistic:30\nallow_anonymous: true\nmin_clients: 4\nstrategy: {name: krum, params: {f: 1}}\n");
+    c = run("server", "--config", bad.toString());
+    assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("strategy.params.f must be in [0, 0] for min_clients 4"), c.err);
 
     c = run("client", "--server", "localhost:1", "--data", "breast-cancer", "--model", "logistic:30", "--name", "a");
     assertEquals(2, c.exit, c.toString());

@@ -22,6 +22,7 @@ import io.lianbang.sim.spec.StrategySpec;
 import io.lianbang.sim.spec.TrainingSpec;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Builds the strategy a {@link StrategySpec} names, with the hyper-parameters of
@@ -45,59 +46,74 @@ import java.util.TreeMap;
  * Every strategy but scaffold also takes {@code norm_bound}: client updates are clipped to that
  * L2 norm before aggregation ({@link NormBounded}).
  */
-final class StrategyFactory {
+public final class StrategyFactory {
   private StrategyFactory() {}
 
   /**
+   * A simulation's strategy: exactly {@code s.clientsPerRound()} clients per round, {@code fit}
+   * sent to each, centralized evaluation by {@code evaluator}; otherwise as
+   * {@link #create(StrategySpec, TrainingSpec, Supplier, int)}.
+   */
+  static Strategy create(StrategySpec s, TrainingSpec training, Config fit, CentralEvaluator evaluator, int threads) {
+    return create(s, training, () -> configure(FedAvg.builder(), s, fit, evaluator), "clients_per_round", threads);
+  }
+
+  /**
+   * The strategy {@code s} names, built on the shared settings (sampling, fit configuration,
+   * evaluation) that {@code base} gives, as a federation server does for the clients that dial in.
+   * {@code s.clientsPerRound()} is the number of clients each round counts on, which bounds
+   * Krum's and Bulyan's f and the trimmed mean's β.
+   *
    * @param training the clients' local training (FedNova's ρ, q-FedAvg's L)
-   * @param fit the training configuration sent to clients every round
-   * @param evaluator the centralized evaluation
+   * @param base a fresh builder with the shared settings applied, for each call
+   * @param countKey the configuration key that sets {@code s.clientsPerRound()}, for error messages
    * @param threads threads the server may use for aggregation (Krum's distances)
    * @throws IllegalArgumentException naming the parameter, its value and the valid range if a
    *     hyper-parameter is unknown for the strategy or out of range
    */
-  static Strategy create(StrategySpec s, TrainingSpec training, Config fit, CentralEvaluator evaluator, int threads) {
+  public static Strategy create(StrategySpec s, TrainingSpec training, Supplier<FedAvg.Builder> base, String countKey,
+      int threads) {
     Params p = new Params(s);
     int n = s.clientsPerRound();
     Strategy strategy = switch (s.name()) {
-      case "fedavg" -> p.done(configure(FedAvg.builder(), s, fit, evaluator).build());
-      case "fedavgm" -> p.done(new FedAvgM(configure(FedAvg.builder(), s, fit, evaluator),
+      case "fedavg" -> p.done(base.get().build());
+      case "fedavgm" -> p.done(new FedAvgM(base.get(),
           p.positive("server_lr", 1.0), p.unit("momentum", 0.9)));
-      case "fedprox" -> p.done(new FedProx(configure(FedAvg.builder(), s, fit, evaluator), p.nonNegative("mu", 0.01)));
-      case "fedadagrad" -> p.done(new FedAdagrad(configure(FedAvg.builder(), s, fit, evaluator),
+      case "fedprox" -> p.done(new FedProx(base.get(), p.nonNegative("mu", 0.01)));
+      case "fedadagrad" -> p.done(new FedAdagrad(base.get(),
           p.positive("eta", 0.1), p.unit("beta1", 0.0), p.positive("tau", 1e-9)));
-      case "fedadam" -> p.done(new FedAdam(configure(FedAvg.builder(), s, fit, evaluator),
+      case "fedadam" -> p.done(new FedAdam(base.get(),
           p.positive("eta", 0.1), p.unit("beta1", 0.9), p.unit("beta2", 0.99), p.positive("tau", 1e-9)));
-      case "fedyogi" -> p.done(new FedYogi(configure(FedAvg.builder(), s, fit, evaluator),
+      case "fedyogi" -> p.done(new FedYogi(base.get(),
           p.positive("eta", 0.01), p.unit("beta1", 0.9), p.unit("beta2", 0.99), p.positive("tau", 1e-3)));
-      case "scaffold" -> p.done(new Scaffold(configure(FedAvg.builder(), s, fit, evaluator), p.positive("server_lr", 1.0)));
-      case "fednova" -> p.done(new FedNova(configure(FedAvg.builder(), s, fit, evaluator), training.momentum()));
-      case "qfedavg" -> p.done(new QFedAvg(configure(FedAvg.builder(), s, fit, evaluator),
+      case "scaffold" -> p.done(new Scaffold(base.get(), p.positive("server_lr", 1.0)));
+      case "fednova" -> p.done(new FedNova(base.get(), training.momentum()));
+      case "qfedavg" -> p.done(new QFedAvg(base.get(),
           p.nonNegative("q", 0.2), training.learningRate()));
-      case "median" -> p.done(new FedMedian(configure(FedAvg.builder(), s, fit, evaluator)));
+      case "median" -> p.done(new FedMedian(base.get()));
       case "trimmed_mean" -> {
         double beta = p.get("beta", 0.2);
         if (!(beta >= 0 && beta < 0.5)) throw new IllegalArgumentException("strategy.params.beta must be in [0, 0.5), got " + beta);
         TrimmedMean.trimmed(n, beta);
-        yield p.done(new FedTrimmedAvg(configure(FedAvg.builder(), s, fit, evaluator), beta));
+        yield p.done(new FedTrimmedAvg(base.get(), beta));
       }
       case "krum" -> {
         int f = p.integer("f", 0);
         int m = p.integer("m", 1);
         if (n <= 2 * f + 2) {
           throw new IllegalArgumentException("krum f=" + f + " is too large for n=" + n + " clients: need n > 2f + 2 "
-              + "(strategy.params.f must be in [0, " + Math.max(0, (n - 3) / 2) + "] for clients_per_round " + n + ")");
+              + "(strategy.params.f must be in [0, " + Math.max(0, (n - 3) / 2) + "] for " + countKey + " " + n + ")");
         }
         if (m < 1 || m > n) throw new IllegalArgumentException("strategy.params.m must be in [1, " + n + "], got " + m);
-        yield p.done(new Krum(configure(FedAvg.builder(), s, fit, evaluator), f, m, threads));
+        yield p.done(new Krum(base.get(), f, m, threads));
       }
       case "bulyan" -> {
         int f = p.integer("f", 0);
         if (n < 4 * f + 3) {
           throw new IllegalArgumentException("bulyan f=" + f + " is too large for n=" + n + " clients: need n >= 4f + 3 "
-              + "(strategy.params.f must be in [0, " + Math.max(0, (n - 3) / 4) + "] for clients_per_round " + n + ")");
+              + "(strategy.params.f must be in [0, " + Math.max(0, (n - 3) / 4) + "] for " + countKey + " " + n + ")");
         }
-        yield p.done(new Bulyan(configure(FedAvg.builder(), s, fit, evaluator), f, threads));
+        yield p.done(new Bulyan(base.get(), f, threads));
       }
       default -> throw new IllegalArgumentException("strategy.name is unknown: " + s.name()
           + " (valid: " + String.join(", ", StrategySpec.NAMES) + ")");

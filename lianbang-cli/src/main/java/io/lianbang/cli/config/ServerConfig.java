@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * The YAML configuration of {@code lianbang server}: the run (model, rounds, seed, FedAvg
- * settings, local training sent to clients), where to listen, TLS, who may take part, and where
- * to checkpoint. Keys are snake_case; unknown keys are errors.
+ * The YAML configuration of {@code lianbang server}: the run (model, rounds, seed, strategy,
+ * local training sent to clients), where to listen, TLS, who may take part, where to checkpoint
+ * and where to write the history. Keys are snake_case; unknown keys are errors.
  */
 @JsonPropertyOrder({"name", "seed", "rounds", "model", "listen", "insecure", "tls", "clients", "tokens", "allow_anonymous", "min_clients",
-    "fraction_evaluate", "quorum", "round_timeout_seconds", "wait_for_clients_seconds", "heartbeat_seconds",
-    "checkpoint", "training"})
+    "fraction_evaluate", "strategy", "quorum", "round_timeout_seconds", "wait_for_clients_seconds", "heartbeat_seconds",
+    "checkpoint", "output", "training"})
 public final class ServerConfig {
   public String name = "federation";
   public long seed = 42;
@@ -36,14 +36,29 @@ public final class ServerConfig {
   public boolean allowAnonymous;
   public int minClients = 2;
   public double fractionEvaluate = 1.0;
+  @JsonSetter(nulls = Nulls.SKIP)
+  public Strategy strategy = new Strategy();
   public double quorum = 0.5;
   public double roundTimeoutSeconds = 600;
   public double waitForClientsSeconds = 600;
   public double heartbeatSeconds = 5;
   /** The checkpoint file; the run resumes from it after a crash. Empty for none. */
   public String checkpoint;
+  /** Directory for {@code history.csv} and {@code history.json}, written when the run ends. Empty for none. */
+  public String output;
   @JsonSetter(nulls = Nulls.SKIP)
   public TrainingConfig training = new TrainingConfig();
+
+  /**
+   * The {@code strategy} section: a strategy of the library by name (as in {@code simulate}) and
+   * its hyper-parameters. Every round trains all connected clients, at least {@code min_clients}.
+   */
+  @JsonPropertyOrder({"name", "params"})
+  public static final class Strategy {
+    public String name = "fedavg";
+    @JsonSetter(nulls = Nulls.SKIP)
+    public TreeMap<String, Double> params = new TreeMap<>();
+  }
 
   /** The {@code tls} section: PEM files. */
   @JsonPropertyOrder({"certificate", "private_key", "client_ca"})

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lianbang.cli.VersionProvider;
 import io.lianbang.cli.config.ConfigLoader;
 import io.lianbang.cli.config.RunConfig;
+import io.lianbang.cli.config.ServerConfig;
 import io.lianbang.cli.output.HistoryChart;
 import io.lianbang.cli.output.HistoryCsv;
 import io.lianbang.cli.output.HistoryJson;
@@ -58,21 +59,38 @@ public final class RunOutputs {
    */
   public static List<Path> writeResults(Path dir, SimulationSpec spec, Map<String, ?> environment, History history,
       double seconds, boolean chart) throws IOException {
-    List<Path> written = new ArrayList<>();
-    Path csv = dir.resolve(CSV);
-    HistoryCsv.write(history, csv);
-    written.add(csv);
-    ObjectMapper mapper = ConfigLoader.jsonMapper();
-    ObjectNode doc = HistoryJson.document(mapper, ConfigLoader.toJsonTree(RunConfig.from(spec)), environment, history, seconds);
-    Path json = dir.resolve(JSON);
-    HistoryJson.write(mapper, doc, json);
-    written.add(json);
+    List<Path> written = writeHistory(dir, ConfigLoader.toJsonTree(RunConfig.from(spec)), environment, history, seconds);
     if (chart) {
       Path png = dir.resolve(CHART);
       HistoryChart.write(history, chartTitle(spec), chartSubtitle(spec), png);
       written.add(png);
     }
     return written;
+  }
+
+  /**
+   * Writes {@code history.csv} and {@code history.json} of a run that {@code lianbang server}
+   * served; the configuration in {@code history.json} leaves out the clients' bearer tokens.
+   *
+   * @return the files written
+   */
+  public static List<Path> writeServerResults(Path dir, ServerConfig config, Map<String, ?> environment, History history,
+      double seconds) throws IOException {
+    ObjectNode tree = ConfigLoader.jsonMapper().valueToTree(config);
+    tree.remove("tokens");
+    tree.remove("output");
+    Files.createDirectories(dir);
+    return writeHistory(dir, tree, environment, history, seconds);
+  }
+
+  private static List<Path> writeHistory(Path dir, ObjectNode config, Map<String, ?> environment, History history,
+      double seconds) throws IOException {
+    Path csv = dir.resolve(CSV);
+    HistoryCsv.write(history, csv);
+    ObjectMapper mapper = ConfigLoader.jsonMapper();
+    Path json = dir.resolve(JSON);
+    HistoryJson.write(mapper, HistoryJson.document(mapper, config, environment, history, seconds), json);
+    return new ArrayList<>(List.of(csv, json));
   }
 
   /** Writes {@code privacy.json}: what left each client in which form and bytes, ε, the parameters. */
