@@ -1,6 +1,7 @@
 package io.lianbang.cli;
 
 import io.grpc.ManagedChannel;
+import io.lianbang.core.client.Client;
 import io.lianbang.engine.client.EngineClient;
 import io.lianbang.engine.data.BreastCancer;
 import io.lianbang.engine.data.CsvReader;
@@ -12,6 +13,8 @@ import io.lianbang.grpc.client.ClientChannels;
 import io.lianbang.grpc.client.ClientSettings;
 import io.lianbang.grpc.client.FederationClient;
 import io.lianbang.grpc.tls.ClientTls;
+import io.lianbang.privacy.secagg.SecAggClient;
+import io.lianbang.privacy.secagg.SecAggParticipant;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -72,6 +75,11 @@ final class ClientCommand implements Callable<Integer> {
   @Option(names = "--insecure", description = "Connect without TLS (only on a network you trust).")
   boolean insecure;
 
+  @Option(names = "--secagg",
+      description = "Send the update only masked, through secure aggregation (SecAgg+): train only for a server "
+          + "that runs it (secagg.enabled in its configuration) and refuse any other round.")
+  boolean secagg;
+
   @Option(names = "--give-up-after", paramLabel = "SECONDS", defaultValue = "300",
       description = "Stop if the server stays unreachable this long (default: ${DEFAULT-VALUE}).")
   double giveUpAfter;
@@ -106,10 +114,11 @@ final class ClientCommand implements Callable<Integer> {
     out.println(name + ": " + local.size() + " local examples; connecting to " + server);
     out.flush();
     try {
-      FederationClient.Summary s = new FederationClient(channel, new EngineClient(modelSpec, local, local, 1),
+      Client engine = new EngineClient(modelSpec, local, local, 1);
+      FederationClient.Summary s = new FederationClient(channel, secagg ? new SecAggClient(engine, new SecAggParticipant()) : engine,
           ClientSettings.defaults(name).withGiveUpAfter(Duration.ofMillis(Math.round(giveUpAfter * 1000)))).run();
-      out.println(name + ": done after " + s.fitTasks() + " training and " + s.evaluateTasks() + " evaluation tasks ("
-          + s.finishReason() + ")");
+      out.println(name + ": done after " + s.fitTasks() + " training and " + s.evaluateTasks() + " evaluation tasks"
+          + (secagg ? ", " + s.secaggStages() + " secure-aggregation stages" : "") + " (" + s.finishReason() + ")");
       out.flush();
     } finally {
       channel.shutdownNow();

@@ -19,7 +19,9 @@ import io.lianbang.engine.nn.Models;
 import io.lianbang.grpc.server.FederationServer;
 import io.lianbang.grpc.server.ServerSettings;
 import io.lianbang.grpc.tls.ServerTls;
+import io.lianbang.privacy.secagg.SecureAggregation;
 import io.lianbang.sim.StrategyFactory;
+import io.lianbang.sim.spec.PrivacySpec;
 import io.lianbang.sim.spec.StrategySpec;
 import io.lianbang.sim.spec.TrainingSpec;
 import java.io.IOException;
@@ -41,7 +43,8 @@ import picocli.CommandLine.Spec;
           + "data and send back only model updates; the server aggregates them with the configured strategy "
           + "(FedAvg by default; any strategy of 'simulate'). Prints a line per round; checkpoints after every "
           + "round and resumes from the checkpoint when restarted with the same configuration; writes "
-          + "history.csv and history.json to 'output' when the run ends.",
+          + "history.csv and history.json to 'output' when the run ends. With privacy.secagg.enabled the "
+          + "server learns only the sum of the updates (SecAgg+; clients join with --secagg).",
       "",
       "TLS is required unless the server listens on loopback or the configuration (or --insecure) says "
           + "insecure: true. See docs/protocol.md for the protocol.",
@@ -76,8 +79,10 @@ final class ServerCommand implements Callable<Integer> {
     try (FederationServer server = started) {
       out.println("listening on " + c.listen + " (port " + server.port() + "), waiting for " + c.minClients + " clients");
       out.flush();
+      Strategy strategy = s.secagg == null ? s.strategy
+          : new SecureAggregation(s.strategy, s.secagg.params(s.secagg.maxWeight()), server.secAggTransport(), s.secagg.stageTimeout(), null);
       long start = System.nanoTime();
-      RunResult result = new Federation(s.strategy, server.clients(), s.federation,
+      RunResult result = new Federation(strategy, server.clients(), s.federation,
           List.of(new RoundPrinter(out, null, c.minClients)), s.checkpoint).run(s.initial);
       double seconds = (System.nanoTime() - start) / 1e9;
       server.finish("the run is complete", Duration.ofSeconds(10));
@@ -96,8 +101,9 @@ final class ServerCommand implements Callable<Integer> {
     return 0;
   }
 
-  record Setup(FederationServer.Builder server, Strategy strategy, FederationConfig federation, Parameters initial,
-      CheckpointFile checkpoint, Path output, int threads) {}
+  /** What a run needs; {@code secagg} is null unless secure aggregation is enabled. */
+  record Setup(FederationServer.Builder server, Strategy strategy, PrivacySpec.SecAgg secagg, FederationConfig federation,
+      Parameters initial, CheckpointFile checkpoint, Path output, int threads) {}
 
   /** Validates the configuration and builds everything the run needs; errors name the key and value. */
   static Setup setup(ServerConfig c, boolean insecure) {
@@ -125,6 +131,8 @@ final class ServerCommand implements Callable<Integer> {
           t.localEpochsMax);
       Strategy strategy = StrategyFactory.create(spec, training, () -> FedAvg.builder().minFitClients(c.minClients)
           .minAvailableClients(c.minClients).fractionEvaluate(c.fractionEvaluate).fitConfig(r -> fit), "min_clients", threads);
+      PrivacySpec.SecAgg secagg = c.privacy.secagg.toSpec();
+      if (secagg.enabled()) SecureAggregation.requireWeightedMean(strategy, "privacy.secagg");
       FederationConfig federation = new FederationConfig(c.rounds, c.seed, seconds("round_timeout_seconds", c.roundTimeoutSeconds),
           seconds("round_timeout_seconds", c.roundTimeoutSeconds), seconds("wait_for_clients_seconds", c.waitForClientsSeconds), c.quorum, 1);
       ServerSettings settings = ServerSettings.defaults(c.name + "-" + c.seed)
@@ -146,7 +154,7 @@ final class ServerCommand implements Callable<Integer> {
       if (insecure) b.insecure();
       CheckpointFile checkpoint = c.checkpoint == null || c.checkpoint.isBlank() ? null : new CheckpointFile(Path.of(c.checkpoint));
       Path output = c.output == null || c.output.isBlank() ? null : Path.of(c.output);
-      return new Setup(b, strategy, federation, initial, checkpoint, output, threads);
+      return new Setup(b, strategy, secagg.enabled() ? secagg : null, federation, initial, checkpoint, output, threads);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }

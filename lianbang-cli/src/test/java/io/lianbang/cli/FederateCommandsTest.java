@@ -85,6 +85,56 @@ class FederateCommandsTest {
     }
   }
 
+  /** Secure aggregation from the command line: a server with privacy.secagg and three 'lianbang client --secagg'. */
+  @Test
+  void secureAggregationFromTheCommandLine() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path config = dir.resolve("secagg.yaml");
+    Files.writeString(config, String.join("\n",
+        "name: secagg",
+        "rounds: 2",
+        "model: logistic:30",
+        "listen: 127.0.0.1:" + port,
+        "allow_anonymous: true",
+        "min_clients: 3",
+        "round_timeout_seconds: 60",
+        "wait_for_clients_seconds: 60",
+        "heartbeat_seconds: 1",
+        "output: " + dir.resolve("history"),
+        "privacy: {secagg: {enabled: true, stage_timeout_seconds: 30}}",
+        "training: {local_epochs: 1, batch_size: 16, optimizer: sgd, learning_rate: 0.1, momentum: 0, weight_decay: 0}",
+        ""));
+    ExecutorService threads = Executors.newCachedThreadPool();
+    try {
+      Future<Cli> server = threads.submit(() -> run("server", "--config", config.toString()));
+      List<Future<Cli>> clients = new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        String data = "breast-cancer:" + i + "/3";
+        String name = "site-" + i;
+        clients.add(threads.submit(() -> run("client", "--server", "127.0.0.1:" + port, "--insecure", "--secagg",
+            "--data", data, "--model", "logistic:30", "--name", name, "--give-up-after", "30")));
+      }
+      Cli s = server.get(90, TimeUnit.SECONDS);
+      assertEquals(0, s.exit, s.toString());
+      assertTrue(s.out.contains("round  2/2  clients 3/3"), s.toString());
+      for (Future<Cli> f : clients) {
+        Cli r = f.get(30, TimeUnit.SECONDS);
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.contains("done after 2 training and 2 evaluation tasks, 8 secure-aggregation stages"), r.toString());
+      }
+      String json = Files.readString(dir.resolve("history").resolve("history.json"));
+      assertTrue(json.contains("\"secagg_clients\" : 3.0"), json);
+      List<String> csv = Files.readAllLines(dir.resolve("history").resolve("history.csv"));
+      double fedAccuracy = Double.parseDouble(csv.get(2).split(",")[8]);
+      assertTrue(fedAccuracy > 0.9, "the securely aggregated model learns: federated accuracy " + fedAccuracy + " in " + csv);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
   @Test
   void theExampleServerConfigurationIsValid() {
     var c = io.lianbang.cli.config.ConfigLoader.loadServer(Path.of("..", "examples", "federation", "server.yaml"));
@@ -121,6 +171,17 @@ class FederateCommandsTest {
     c = run("server", "--config", bad.toString());
     assertEquals(2, c.exit, c.toString());
     assertTrue(c.err.contains("strategy.params.f must be in [0, 0] for min_clients 4"), c.err);
+
+    Files.writeString(bad, "model: logistic:30\nallow_anonymous: true\nmin_clients: 5\nstrategy: {name: median}\n"
+        + "privacy: {secagg: {enabled: true}}\n");
+    c = run("server", "--config", bad.toString());
+    assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("privacy.secagg cannot wrap strategy") && c.err.contains("needs every individual update"), c.err);
+
+    Files.writeString(bad, "model: logistic:30\nallow_anonymous: true\nprivacy: {dp: {mode: server}}\n");
+    c = run("server", "--config", bad.toString());
+    assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("unknown key 'dp' in privacy (valid: secagg)"), c.err);
 
     c = run("client", "--server", "localhost:1", "--data", "breast-cancer", "--model", "logistic:30", "--name", "a");
     assertEquals(2, c.exit, c.toString());

@@ -18,7 +18,6 @@ import io.lianbang.privacy.paillier.PaillierRound;
 import io.lianbang.privacy.report.PrivacyReport;
 import io.lianbang.privacy.secagg.InProcessSecAggTransport;
 import io.lianbang.privacy.secagg.SecAggClient;
-import io.lianbang.privacy.secagg.SecAggParams;
 import io.lianbang.privacy.secagg.SecAggParticipant;
 import io.lianbang.privacy.secagg.SecAggResult;
 import io.lianbang.privacy.secagg.SecureAggregation;
@@ -180,9 +179,8 @@ final class PrivacyWiring {
       PrivacySpec.SecAgg a = spec.secagg();
       // With client-side clipping every client reports weight 1: capping weights at 1 keeps them exact.
       double maxWeight = spec.dp().mode().equals("client") ? 1 : a.maxWeight();
-      SecAggParams params = new SecAggParams(a.k(), a.threshold(), a.clipRange(), a.modulusBits(), maxWeight);
-      s = new SecureAggregation(s, params, new InProcessSecAggTransport(participants, executor),
-          Duration.ofMillis((long) (a.stageTimeoutSeconds() * 1000)), this::record);
+      s = new SecureAggregation(s, a.params(maxWeight), new InProcessSecAggTransport(participants, executor),
+          a.stageTimeout(), this::record);
     }
     if (keyHolder != null) {
       // The ciphertexts are ready when the receipts arrive; the round deadline bounds the rest.

@@ -77,7 +77,8 @@ public final class PrivacyConfig {
       stageTimeoutSeconds = s.stageTimeoutSeconds();
     }
 
-    PrivacySpec.SecAgg toSpec() {
+    /** The validated settings; errors name the key under {@code privacy.secagg}. */
+    public PrivacySpec.SecAgg toSpec() {
       return new PrivacySpec.SecAgg(enabled, k, threshold, clipRange, modulusBits, maxWeight, stageTimeoutSeconds);
     }
   }

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * and where to write the history. Keys are snake_case; unknown keys are errors.
  */
 @JsonPropertyOrder({"name", "seed", "rounds", "model", "listen", "insecure", "tls", "clients", "tokens", "allow_anonymous", "min_clients",
-    "fraction_evaluate", "strategy", "quorum", "round_timeout_seconds", "wait_for_clients_seconds", "heartbeat_seconds",
+    "fraction_evaluate", "strategy", "privacy", "quorum", "round_timeout_seconds", "wait_for_clients_seconds", "heartbeat_seconds",
     "checkpoint", "output", "training"})
 public final class ServerConfig {
   public String name = "federation";
@@ -38,6 +38,8 @@ public final class ServerConfig {
   public double fractionEvaluate = 1.0;
   @JsonSetter(nulls = Nulls.SKIP)
   public Strategy strategy = new Strategy();
+  @JsonSetter(nulls = Nulls.SKIP)
+  public Privacy privacy = new Privacy();
   public double quorum = 0.5;
   public double roundTimeoutSeconds = 600;
   public double waitForClientsSeconds = 600;
@@ -58,6 +60,15 @@ public final class ServerConfig {
     public String name = "fedavg";
     @JsonSetter(nulls = Nulls.SKIP)
     public TreeMap<String, Double> params = new TreeMap<>();
+  }
+
+  /**
+   * The {@code privacy} section: {@code secagg} (SecAgg+) with the keys of {@code simulate}'s
+   * {@code privacy.secagg}; clients join with {@code lianbang client --secagg}.
+   */
+  public static final class Privacy {
+    @JsonSetter(nulls = Nulls.SKIP)
+    public PrivacyConfig.SecAgg secagg = new PrivacyConfig.SecAgg();
   }
 
   /** The {@code tls} section: PEM files. */

@@ -14,6 +14,8 @@ import java.util.Objects;
  * (trained − global) and example count inside this client's {@link SecAggParticipant}, and answers
  * the fit task with a receipt that reveals nothing new: the global parameters it was sent, one
  * example, no metrics. The update leaves only masked, through the participant's protocol messages.
+ * A fit task without {@link SecureAggregation#CONFIG_KEY} is refused before training: its server
+ * would not run the protocol.
  */
 public final class SecAggClient implements Client {
   private final Client inner;
@@ -31,6 +33,10 @@ public final class SecAggClient implements Client {
 
   @Override
   public FitResult fit(FitTask task) {
+    if (!task.config().getBoolean(SecureAggregation.CONFIG_KEY, false)) {
+      throw new IllegalStateException("round " + task.round() + ": the server did not ask for secure aggregation (fit config '"
+          + SecureAggregation.CONFIG_KEY + "' is not true), and this client sends its update only masked");
+    }
     FitResult trained = inner.fit(task);
     float[] global = task.parameters().flatten();
     String mismatch = task.parameters().layoutMismatch(trained.parameters());

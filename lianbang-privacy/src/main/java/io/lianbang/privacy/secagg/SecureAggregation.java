@@ -36,11 +36,18 @@ import org.slf4j.LoggerFactory;
  * (plain averaging, server momentum, FedAdam, ...) applies unchanged. If the protocol fails (too
  * few clients, inconsistent shares) the round keeps the old model.
  *
+ * <p>Every fit task carries {@value #CONFIG_KEY} = true in its configuration; a
+ * {@link SecAggClient} trains only for a task that does, so a client that sends its update only
+ * masked never hands it to a server that would aggregate it in the clear.
+ *
  * <p>Metrics added to the round: {@code secagg_clients} (inputs in the sum) and
  * {@code secagg_dropped} (clients that trained but whose inputs are not in the sum).
  */
 public final class SecureAggregation extends ForwardingStrategy {
   private static final Logger log = LoggerFactory.getLogger(SecureAggregation.class);
+
+  /** The fit configuration key that marks a round as securely aggregated. */
+  public static final String CONFIG_KEY = "secagg";
 
   private final Strategy inner;
   private final SecAggParams params;
@@ -88,7 +95,10 @@ public final class SecureAggregation extends ForwardingStrategy {
 
   @Override
   public List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng) {
-    List<ClientInstruction> out = inner.configureFit(round, global, available, rng);
+    List<ClientInstruction> out = new ArrayList<>();
+    for (ClientInstruction i : inner.configureFit(round, global, available, rng)) {
+      out.add(new ClientInstruction(i.clientId(), i.parameters(), i.config().with(CONFIG_KEY, true)));
+    }
     graphSeeds.put(round, rng.nextLong());
     return out;
   }

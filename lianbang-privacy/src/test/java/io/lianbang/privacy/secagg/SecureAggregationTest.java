@@ -11,6 +11,7 @@ import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.core.federation.RunResult;
 import io.lianbang.core.federation.StaticClientPool;
+import io.lianbang.core.strategy.ClientInstruction;
 import io.lianbang.core.strategy.FedAdam;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.FedAvgM;
@@ -23,6 +24,7 @@ import io.lianbang.core.strategy.robust.Bulyan;
 import io.lianbang.core.strategy.robust.FedMedian;
 import io.lianbang.core.strategy.robust.FedTrimmedAvg;
 import io.lianbang.core.strategy.robust.Krum;
+import io.lianbang.core.task.FitTask;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
 import io.lianbang.privacy.TargetClient;
@@ -100,5 +102,20 @@ class SecureAggregationTest {
       assertTrue(new SecureAggregation(s, SecAggParams.defaults(), (id, m, d) -> null, Duration.ofSeconds(1), null)
           .inner() == s, s.toString());
     }
+  }
+
+  @Test
+  void aSecAggClientTrainsOnlyForASecurelyAggregatedRound() {
+    FedAvg fedAvg = FedAvg.builder().minFitClients(2).minAvailableClients(2).build();
+    Strategy secure = new SecureAggregation(fedAvg, SecAggParams.defaults(), (id, m, d) -> null, Duration.ofSeconds(1), null);
+    Parameters global = Parameters.of(Tensor.zeros(3));
+    for (ClientInstruction i : secure.configureFit(1, global, List.of("a", "b"), new SplittableRandom(1))) {
+      assertTrue(i.config().getBoolean(SecureAggregation.CONFIG_KEY, false), i.toString());
+    }
+    ClientInstruction plain = fedAvg.configureFit(1, global, List.of("a", "b"), new SplittableRandom(1)).get(0);
+    SecAggClient client = new SecAggClient(new TargetClient(new float[3], 10), new SecAggParticipant());
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> client.fit(new FitTask(1, global, plain.config(), 5)));
+    assertEquals("round 1: the server did not ask for secure aggregation (fit config 'secagg' is not true), "
+        + "and this client sends its update only masked", e.getMessage());
   }
 }

@@ -1,5 +1,7 @@
 package io.lianbang.sim.spec;
 
+import io.lianbang.privacy.secagg.SecAggParams;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -93,6 +95,16 @@ public record PrivacySpec(SecAgg secagg, Paillier paillier, Dp dp) {
     /** Off, with the defaults a user gets when turning it on. */
     public static SecAgg disabled() {
       return new SecAgg(false, 0, 0, 1.0, 32, 10_000, 60);
+    }
+
+    /** The protocol parameters, with weights capped at {@code maxWeight} (this spec's, or 1 when clients clip for DP). */
+    public SecAggParams params(double maxWeight) {
+      return new SecAggParams(k, threshold, clipRange, modulusBits, maxWeight);
+    }
+
+    /** The deadline of each protocol stage. */
+    public Duration stageTimeout() {
+      return Duration.ofMillis(Math.round(stageTimeoutSeconds * 1000));
     }
   }
 
