@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lianbang.cli.run.Simulator;
 import io.lianbang.core.federation.CheckpointFile;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,37 +26,40 @@ class FederateCommandsTest {
     return Cli.run(Simulator.standard(), args);
   }
 
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A two-round logistic-regression server on {@code port} writing its history to dir/history, plus {@code lines}. */
+  private Path serverConfig(String name, int port, String... lines) throws IOException {
+    List<String> all = new ArrayList<>(List.of("name: " + name, "rounds: 2", "model: logistic:30", "listen: 127.0.0.1:" + port,
+        "round_timeout_seconds: 60", "wait_for_clients_seconds: 60", "heartbeat_seconds: 1", "output: " + dir.resolve("history"),
+        "training: {local_epochs: 1, batch_size: 16, optimizer: sgd, learning_rate: 0.1, momentum: 0, weight_decay: 0}"));
+    all.addAll(List.of(lines));
+    Path config = dir.resolve(name + ".yaml");
+    Files.writeString(config, String.join("\n", all) + "\n");
+    return config;
+  }
+
   /** SCAFFOLD, so the control variates travel with the model both ways over mutual TLS. */
   @Test
   void certsServerAndTwoClientsRunAFederation() throws Exception {
     Path certs = dir.resolve("certs");
     Cli c = run("certs", "--out", certs.toString(), "--server-host", "localhost", "--clients", "hospital-a,hospital-b");
     assertEquals(0, c.exit, c.toString());
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Path config = dir.resolve("server.yaml");
-    Files.writeString(config, String.join("\n",
-        "name: two-hospitals",
+    int port = freePort();
+    Path config = serverConfig("two-hospitals", port,
         "seed: 7",
-        "rounds: 2",
-        "model: logistic:30",
-        "listen: 127.0.0.1:" + port,
         "tls:",
         "  certificate: " + certs.resolve("server.pem"),
         "  private_key: " + certs.resolve("server-key.pem"),
         "  client_ca: " + certs.resolve("ca.pem"),
         "clients: [hospital-a, hospital-b]",
         "min_clients: 2",
-        "round_timeout_seconds: 60",
-        "wait_for_clients_seconds: 60",
-        "heartbeat_seconds: 1",
         "checkpoint: " + dir.resolve("server.ckpt"),
-        "output: " + dir.resolve("history"),
-        "strategy: {name: scaffold, params: {server_lr: 1.0}}",
-        "training: {local_epochs: 1, batch_size: 16, optimizer: sgd, learning_rate: 0.1, momentum: 0, weight_decay: 0}",
-        ""));
+        "strategy: {name: scaffold, params: {server_lr: 1.0}}");
     ExecutorService threads = Executors.newCachedThreadPool();
     try {
       Future<Cli> server = threads.submit(() -> run("server", "--config", config.toString()));
@@ -88,29 +93,15 @@ class FederateCommandsTest {
   /** Secure aggregation from the command line: a server with privacy.secagg and three 'lianbang client --secagg'. */
   @Test
   void secureAggregationFromTheCommandLine() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Path config = dir.resolve("secagg.yaml");
-    Files.writeString(config, String.join("\n",
-        "name: secagg",
-        "rounds: 2",
-        "model: logistic:30",
-        "listen: 127.0.0.1:" + port,
+    int port = freePort();
+    Path config = serverConfig("secagg", port,
         "allow_anonymous: true",
         "min_clients: 3",
-        "round_timeout_seconds: 60",
-        "wait_for_clients_seconds: 60",
-        "heartbeat_seconds: 1",
-        "output: " + dir.resolve("history"),
-        "privacy: {secagg: {enabled: true, stage_timeout_seconds: 30}}",
-        "training: {local_epochs: 1, batch_size: 16, optimizer: sgd, learning_rate: 0.1, momentum: 0, weight_decay: 0}",
-        ""));
+        "privacy: {secagg: {enabled: true, stage_timeout_seconds: 30}}");
     ExecutorService threads = Executors.newCachedThreadPool();
     try {
       Future<Cli> server = threads.submit(() -> run("server", "--config", config.toString()));
-      List<Future<Cli>> clients = new java.util.ArrayList<>();
+      List<Future<Cli>> clients = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         String data = "breast-cancer:" + i + "/3";
         String name = "site-" + i;
