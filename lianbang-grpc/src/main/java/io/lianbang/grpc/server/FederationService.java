@@ -23,6 +23,8 @@ import io.lianbang.grpc.proto.v1.TensorChunk;
 import io.lianbang.grpc.wire.ChunkEncoder;
 import io.lianbang.privacy.secagg.SecAggCodec;
 import io.lianbang.privacy.secagg.SecAggMessage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,20 @@ final class FederationService extends FederationGrpc.FederationImplBase {
     this.authenticator = authenticator;
     this.settings = settings;
   }
+  /**
+   * Runs callbacks on the server's timer thread; after shutdown they are dropped (the calls they
+   * would end are cancelled with the server).
+   */
+  Executor callbacks() {
+    return r -> {
+      try {
+        pool.timer().execute(r);
+      } catch (RejectedExecutionException e) {
+        // the server is shutting down
+      }
+    };
+  }
+
 
   /** A rejection: logs it and builds the status the caller receives. */
   static StatusRuntimeException reject(Status status, String rpc, String who, String description) {

@@ -32,7 +32,9 @@ import io.lianbang.grpc.wire.Values;
  * call nor its partial result beyond the task's deadline.
  *
  * <p>gRPC calls the observer methods one at a time, but the task may close on another thread, so
- * every method is synchronized.
+ * every method is synchronized. The close is handled on the server's timer, never on the thread
+ * that closes the task: when this upload itself completes the task, it is closed by the time the
+ * handler gets the lock.
  */
 final class ResultUpload implements StreamObserver<ResultPart> {
   private final FederationService service;
@@ -43,8 +45,6 @@ final class ResultUpload implements StreamObserver<ResultPart> {
   private ResultHeader header;
   private ChunkAssembler chunks;
   private boolean closed;
-  /** Set while this upload itself completes the task, so that its own completion is not taken for a close. */
-  private boolean completing;
 
   ResultUpload(FederationService service, ServerSettings settings, ServerCallStreamObserver<SubmitResponse> response) {
     this.service = service;
@@ -106,12 +106,12 @@ final class ResultUpload implements StreamObserver<ResultPart> {
       case ERROR -> { }
       case OUTCOME_NOT_SET -> throw invalid("the ResultHeader has no outcome (fit, evaluate or error)");
     }
-    task.result.whenComplete((r, e) -> taskClosed());
+    task.result.whenCompleteAsync((r, e) -> taskClosed(), service.callbacks());
   }
 
   /** The task closed: unless this upload closed it, end the upload. */
   private synchronized void taskClosed() {
-    if (closed || completing) return;
+    if (closed) return;
     fail(refuse(Status.FAILED_PRECONDITION, "task '" + task.id + "' closed during the upload (its deadline passed or its round ended)"));
   }
 
@@ -143,7 +143,6 @@ final class ResultUpload implements StreamObserver<ResultPart> {
         }
         default -> null;
       };
-      completing = true;
       boolean taken = result == null
           ? task.result.completeExceptionally(new ClientReportedException("client reported an error: "
               + FederationService.abbreviate(header.getError().getMessage())))
@@ -161,6 +160,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
   public synchronized void onError(Throwable t) {
     // The client broke off (network, cancellation): the task stays open for another try.
     closed = true;
+    chunks = null;
     if (task != null) task.uploading.set(false);
   }
 
@@ -171,10 +171,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
   /** A malformed result for an open task: the task closes as the client's invalid result. */
   private StatusRuntimeException invalid(String description) {
     StatusRuntimeException e = refuse(Status.INVALID_ARGUMENT, description);
-    if (task != null) {
-      completing = true;
-      task.result.completeExceptionally(new InvalidResultException("rejected upload: " + description));
-    }
+    if (task != null) task.result.completeExceptionally(new InvalidResultException("rejected upload: " + description));
     return e;
   }
 
