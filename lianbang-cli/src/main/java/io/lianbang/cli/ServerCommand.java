@@ -123,18 +123,22 @@ final class ServerCommand implements Callable<Integer> {
       } catch (NumberFormatException e) {
         throw new CliException("listen port must be a number, got '" + c.listen + "'");
       }
+      FederationConfig federation = new FederationConfig(c.rounds, c.seed, seconds("round_timeout_seconds", c.roundTimeoutSeconds),
+          seconds("round_timeout_seconds", c.roundTimeoutSeconds), seconds("wait_for_clients_seconds", c.waitForClientsSeconds), c.quorum, 1);
+      if (c.minClients < 1) throw new CliException("min_clients must be >= 1, got " + c.minClients);
+      if (!(c.fractionEvaluate >= 0 && c.fractionEvaluate <= 1)) {
+        throw new CliException("fraction_evaluate must be in [0, 1], got " + c.fractionEvaluate);
+      }
       var t = c.training;
+      TrainingSpec training = new TrainingSpec(t.localEpochs, t.batchSize, t.optimizer, t.learningRate, t.momentum, t.weightDecay,
+          t.localEpochsMax);
       Config fit = EngineClient.fitConfig(t.localEpochs, t.batchSize, t.optimizer, t.learningRate, t.momentum, t.weightDecay);
       int threads = Runtime.getRuntime().availableProcessors();
       StrategySpec spec = new StrategySpec(c.strategy.name, c.minClients, 0, c.quorum, c.roundTimeoutSeconds, c.strategy.params);
-      TrainingSpec training = new TrainingSpec(t.localEpochs, t.batchSize, t.optimizer, t.learningRate, t.momentum, t.weightDecay,
-          t.localEpochsMax);
       Strategy strategy = StrategyFactory.create(spec, training, () -> FedAvg.builder().minFitClients(c.minClients)
           .minAvailableClients(c.minClients).fractionEvaluate(c.fractionEvaluate).fitConfig(r -> fit), "min_clients", threads);
       PrivacySpec.SecAgg secagg = c.privacy.secagg.toSpec();
       if (secagg.enabled()) SecureAggregation.requireWeightedMean(strategy, "privacy.secagg");
-      FederationConfig federation = new FederationConfig(c.rounds, c.seed, seconds("round_timeout_seconds", c.roundTimeoutSeconds),
-          seconds("round_timeout_seconds", c.roundTimeoutSeconds), seconds("wait_for_clients_seconds", c.waitForClientsSeconds), c.quorum, 1);
       ServerSettings settings = ServerSettings.defaults(c.name + "-" + c.seed)
           .withHeartbeatInterval(seconds("heartbeat_seconds", c.heartbeatSeconds))
           .withAllowedClients(Set.copyOf(c.clients))

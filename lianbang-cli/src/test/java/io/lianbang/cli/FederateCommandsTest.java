@@ -153,6 +153,17 @@ class FederateCommandsTest {
     assertEquals(2, c.exit, c.toString());
     assertTrue(c.err.contains("not loopback"), c.err);
 
+    for (String[] wrong : new String[][] {{"quorum: 2", "quorum must be in (0, 1], got 2.0"},
+        {"round_timeout_seconds: 0", "round_timeout_seconds must be positive, got 0.0"},
+        {"min_clients: 0", "min_clients must be >= 1, got 0"},
+        {"fraction_evaluate: 1.5", "fraction_evaluate must be in [0, 1], got 1.5"},
+        {"training: {learning_rate: -1}", "training.learning_rate must be > 0, got -1.0"}}) {
+      Files.writeString(bad, "model: logistic:30\nallow_anonymous: true\n" + wrong[0] + "\n");
+      c = run("server", "--config", bad.toString());
+      assertEquals(2, c.exit, c.toString());
+      assertTrue(c.err.contains(wrong[1]), wrong[0] + ": " + c.err);
+    }
+
     Files.writeString(bad, "model: logistic:30\nallow_anonymous: true\nstrategy: {name: fedsgd}\n");
     c = run("server", "--config", bad.toString());
     assertEquals(2, c.exit, c.toString());

@@ -109,7 +109,9 @@ class SecureAggregationTest {
     FedAvg fedAvg = FedAvg.builder().minFitClients(2).minAvailableClients(2).build();
     Strategy secure = new SecureAggregation(fedAvg, SecAggParams.defaults(), (id, m, d) -> null, Duration.ofSeconds(1), null);
     Parameters global = Parameters.of(Tensor.zeros(3));
-    for (ClientInstruction i : secure.configureFit(1, global, List.of("a", "b"), new SplittableRandom(1))) {
+    List<ClientInstruction> instructions = secure.configureFit(1, global, List.of("a", "b"), new SplittableRandom(1));
+    assertEquals(2, instructions.size());
+    for (ClientInstruction i : instructions) {
       assertTrue(i.config().getBoolean(SecureAggregation.CONFIG_KEY, false), i.toString());
     }
     ClientInstruction plain = fedAvg.configureFit(1, global, List.of("a", "b"), new SplittableRandom(1)).get(0);
