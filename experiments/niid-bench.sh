@@ -4,13 +4,13 @@
 #   experiments/niid-bench.sh [OUTPUT_DIR]            full run: 5 runs x 50 rounds x 10 local epochs
 #   SMOKE=1 experiments/niid-bench.sh [OUTPUT_DIR]    2 rounds x 1 local epoch, to check the setup
 #
-# Runs: FedAvg on IID; FedAvg, FedProx (mu 0.01), SCAFFOLD and FedNova on Dirichlet(0.5).
+# Runs: FedAvg on IID; FedAvg, FedNova, FedProx (mu 0.01) and SCAFFOLD on Dirichlet(0.5).
 # Published reference (Flower's NIID-Bench baseline, FedAvg): about 89% (IID) and 88.4%
 # (Dirichlet 0.5) test accuracy after 50 rounds; Lianbang should land within 1.5 points.
 # Cost: each round trains 10 x 6,000 images x 10 epochs of LeNet (600,000 examples): 28 s per
-# round with JDK 25's vector kernels on 2 cores (measured for FedAvg), about 23 minutes per run;
-# FedProx and SCAFFOLD are slower (their gradient corrections turn off the fused SGD path). Much
-# longer on JDK 17's scalar kernels. Run it in the background (nohup); finished runs are skipped.
+# round with JDK 25's vector kernels on 2 cores (measured for FedAvg), about 25 minutes per run;
+# FedProx and SCAFFOLD add one pass over the parameters per step. Much longer on JDK 17's scalar
+# kernels. Run it in the background (nohup); finished runs are skipped.
 # Set LIANBANG to run a prebuilt jar (see experiments/byzantine.sh). Waits while
 # /tmp/lianbang-bench.lock exists.
 set -euo pipefail
@@ -38,9 +38,9 @@ run() { # label, then overrides
 
 run fedavg-iid         --partition iid
 run fedavg-dir0.5      --set strategy.name=fedavg
+run fednova-dir0.5     --set strategy.name=fednova
 run fedprox-dir0.5     --set strategy.name=fedprox --set strategy.params.mu=0.01
 run scaffold-dir0.5    --set strategy.name=scaffold
-run fednova-dir0.5     --set strategy.name=fednova
 
 {
   echo "| run | final test accuracy | best test accuracy |"
