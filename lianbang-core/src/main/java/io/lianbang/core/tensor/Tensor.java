@@ -1,5 +1,6 @@
 package io.lianbang.core.tensor;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -7,7 +8,7 @@ import java.util.Arrays;
  *
  * <p>Instances never share their value array with callers: {@link #of} copies on the way in and
  * {@link #toArray()} copies on the way out. Code that must avoid the copy for speed reads through
- * {@link #copyTo(float[], int)} or {@link #get(int)}.
+ * {@link #copyTo(float[], int)}, {@link #writeTo(FloatBuffer, int, int)} or {@link #get(int)}.
  */
 public final class Tensor {
   private final int[] shape;
@@ -107,6 +108,17 @@ public final class Tensor {
   /** Copies the values into {@code dst} starting at {@code offset}. */
   public void copyTo(float[] dst, int offset) {
     System.arraycopy(values, 0, dst, offset, values.length);
+  }
+
+  /**
+   * Writes the {@code n} values from flat index {@code from} into {@code dst} at its position, in
+   * its byte order (one bulk copy).
+   *
+   * @throws IndexOutOfBoundsException if the range is outside this tensor
+   * @throws java.nio.BufferOverflowException if {@code dst} has less than {@code n} values left
+   */
+  public void writeTo(FloatBuffer dst, int from, int n) {
+    dst.put(values, from, n);
   }
 
   /** True if {@code other} has the same shape. */

@@ -48,8 +48,7 @@ public final class ChunkEncoder implements Iterator<TensorChunk> {
     Tensor t = parameters.tensor(tensor);
     int n = Math.min(valuesPerChunk, t.size() - position);
     byte[] bytes = new byte[n * 4];
-    ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    for (int j = 0; j < n; j++) buf.putFloat(t.get(position + j));
+    t.writeTo(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), position, n);
     TensorChunk chunk = TensorChunk.newBuilder()
         .setTensorIndex(tensor)
         .setByteOffset(4L * position)

@@ -39,6 +39,10 @@ class ChunkingTest {
     assertEquals(p, back);
     long bytes = chunks.stream().mapToLong(c -> c.getData().size()).sum();
     assertEquals(4 * p.elementCount(), bytes);
+    // the wire format is little-endian float32
+    int first = Float.floatToRawIntBits(p.tensor(0).get(0));
+    assertEquals(first & 0xff, chunks.get(0).getData().byteAt(0) & 0xff);
+    assertEquals(first >>> 24, chunks.get(0).getData().byteAt(3) & 0xff);
   }
 
   @Test
