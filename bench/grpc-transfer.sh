@@ -47,7 +47,7 @@ if [[ $SKIP_BUILD -eq 1 ]]; then OFFLINE=(-o); else echo "Building lianbang-benc
 (cd "$REPO_ROOT" && ./mvnw -q -B "${OFFLINE[@]}" -pl lianbang-bench -am compile "${GOALS[@]}") >"$LOG_DIR/build.log" 2>&1 \
   || die "build failed (see $LOG_DIR/build.log)"
 CP=""
-for m in lianbang-bench lianbang-grpc lianbang-sim lianbang-engine lianbang-core; do
+for m in lianbang-bench lianbang-grpc lianbang-privacy lianbang-sim lianbang-engine lianbang-core; do
   CP="$CP:$REPO_ROOT/$m/target/classes"
 done
 CP="${CP#:}:$(cat "$CLASSPATH_FILE")"
@@ -59,7 +59,11 @@ trap cleanup EXIT
 
 "$JAVA" -Xmx"$SERVER_HEAP" -cp "$CP" "$MAIN_CLASS" server "$PORT" "$GIB" "$CLIENTS" "$ROUNDS" >"$LOG_DIR/server.log" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 1 600); do grep -q READY "$LOG_DIR/server.log" && break; sleep 1; done
+for _ in $(seq 1 600); do
+  grep -q READY "$LOG_DIR/server.log" && break
+  kill -0 "${PIDS[0]}" 2>/dev/null || break # the server exited: no point waiting
+  sleep 1
+done
 grep -q READY "$LOG_DIR/server.log" || die "the server did not start (see $LOG_DIR/server.log)"
 for i in $(seq 1 "$CLIENTS"); do
   "$JAVA" -Xmx"$CLIENT_HEAP" -cp "$CP" "$MAIN_CLASS" client "$PORT" "client-$i" >"$LOG_DIR/client-$i.log" 2>&1 &
