@@ -46,6 +46,7 @@ final class FederationService extends FederationGrpc.FederationImplBase {
     this.authenticator = authenticator;
     this.settings = settings;
   }
+
   /**
    * Runs callbacks on the server's timer thread; after shutdown they are dropped (the calls they
    * would end are cancelled with the server).
@@ -59,7 +60,6 @@ final class FederationService extends FederationGrpc.FederationImplBase {
       }
     };
   }
-
 
   /** A rejection: logs it and builds the status the caller receives. */
   static StatusRuntimeException reject(Status status, String rpc, String who, String description) {
