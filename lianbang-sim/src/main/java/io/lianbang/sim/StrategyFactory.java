@@ -52,7 +52,7 @@ public final class StrategyFactory {
   /**
    * A simulation's strategy: exactly {@code s.clientsPerRound()} clients per round, {@code fit}
    * sent to each, centralized evaluation by {@code evaluator}; otherwise as
-   * {@link #create(StrategySpec, TrainingSpec, Supplier, int)}.
+   * {@link #create(StrategySpec, TrainingSpec, Supplier, String, int)}.
    */
   static Strategy create(StrategySpec s, TrainingSpec training, Config fit, CentralEvaluator evaluator, int threads) {
     return create(s, training, () -> configure(FedAvg.builder(), s, fit, evaluator), "clients_per_round", threads);
