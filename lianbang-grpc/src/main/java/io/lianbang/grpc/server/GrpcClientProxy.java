@@ -5,12 +5,8 @@ import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
-import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The server's handle to one remote client. A call queues a task for the client's next poll; the
@@ -19,8 +15,6 @@ import java.util.concurrent.TimeUnit;
  * a late upload for it is then rejected as stale.
  */
 public final class GrpcClientProxy implements ClientProxy {
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private final String id;
   private final GrpcClientPool pool;
 
@@ -50,20 +44,8 @@ public final class GrpcClientProxy implements ClientProxy {
     if (client == null) {
       return CompletableFuture.failedFuture(new ClientGoneException("client " + id + " is no longer connected"));
     }
-    byte[] raw = new byte[12];
-    RANDOM.nextBytes(raw);
-    String taskId = "r" + round + "-" + kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + HexFormat.of().formatHex(raw);
-    PendingTask pending = new PendingTask(taskId, kind, round, parameters, config, seed, deadline);
-    long nanos = Math.max(0, Duration.between(Instant.now(), deadline).toNanos());
-    pending.result.orTimeout(nanos, TimeUnit.NANOSECONDS);
-    client.enqueue(pending, pool.runId());
-    CompletableFuture<T> view = new CompletableFuture<>();
-    pending.result.whenComplete((r, e) -> {
-      if (e != null) view.completeExceptionally(e);
-      else view.complete(type.cast(r));
-    });
-    view.whenComplete((r, e) -> pending.result.cancel(false)); // cancelling the view closes the task
-    return view;
+    PendingTask pending = new PendingTask(PendingTask.newId(round, kind), kind, round, parameters, config, seed, deadline);
+    return pending.dispatch(client, pool.runId(), type);
   }
 
   @Override

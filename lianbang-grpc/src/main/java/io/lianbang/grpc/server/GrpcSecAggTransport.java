@@ -4,14 +4,10 @@ import io.lianbang.privacy.secagg.SecAggCodec;
 import io.lianbang.privacy.secagg.SecAggException;
 import io.lianbang.privacy.secagg.SecAggMessage;
 import io.lianbang.privacy.secagg.SecAggTransport;
-import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link SecAggTransport} over a {@link FederationServer}'s registered clients. Clients only
@@ -28,8 +24,6 @@ import java.util.concurrent.TimeUnit;
  * reply the server refuses (see {@code FederationService#submitSecAgg}). Thread-safe.
  */
 public final class GrpcSecAggTransport implements SecAggTransport {
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private final GrpcClientPool pool;
   /** The participant index each client was given by its latest Setup: {round, index}. */
   private final Map<String, int[]> participants = new ConcurrentHashMap<>();
@@ -56,20 +50,8 @@ public final class GrpcSecAggTransport implements SecAggTransport {
       }
       participant = p[1];
     }
-    byte[] raw = new byte[12];
-    RANDOM.nextBytes(raw);
-    String taskId = "r" + request.round() + "-secagg-" + HexFormat.of().formatHex(raw);
-    PendingTask pending = PendingTask.secAgg(taskId, request.round(), SecAggCodec.encode(request),
-        SecAggCodec.responseType(request), participant, deadline);
-    long nanos = Math.max(0, Duration.between(Instant.now(), deadline).toNanos());
-    pending.result.orTimeout(nanos, TimeUnit.NANOSECONDS);
-    client.enqueue(pending, pool.runId());
-    CompletableFuture<SecAggMessage> view = new CompletableFuture<>();
-    pending.result.whenComplete((r, e) -> {
-      if (e != null) view.completeExceptionally(e);
-      else view.complete((SecAggMessage) r);
-    });
-    view.whenComplete((r, e) -> pending.result.cancel(false)); // cancelling the view closes the task
-    return view;
+    PendingTask pending = PendingTask.secAgg(PendingTask.newId(request.round(), PendingTask.Kind.SECAGG), request.round(),
+        SecAggCodec.encode(request), SecAggCodec.responseType(request), participant, deadline);
+    return pending.dispatch(client, pool.runId(), SecAggMessage.class);
   }
 }

@@ -2,12 +2,19 @@ package io.lianbang.grpc.server;
 
 import io.lianbang.core.task.Config;
 import io.lianbang.core.tensor.Parameters;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A task sent to one remote client and not yet answered. */
 final class PendingTask {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   enum Kind { FIT, EVALUATE, SECAGG }
 
   final String id;
@@ -49,8 +56,32 @@ final class PendingTask {
     return new PendingTask(id, Kind.SECAGG, round, null, null, 0, deadline, request, response, participant);
   }
 
+  /** A fresh, unguessable task id such as {@code r3-fit-<24 hex digits>}. */
+  static String newId(int round, Kind kind) {
+    byte[] raw = new byte[12];
+    RANDOM.nextBytes(raw);
+    return "r" + round + "-" + kind.name().toLowerCase(Locale.ROOT) + "-" + HexFormat.of().formatHex(raw);
+  }
+
+  /**
+   * Queues this task for {@code client}. The returned view completes with the result as a
+   * {@code type}, fails at the deadline, and closes the task when cancelled.
+   */
+  <T> CompletableFuture<T> dispatch(RemoteClient client, String runId, Class<T> type) {
+    long nanos = Math.max(0, Duration.between(Instant.now(), deadline).toNanos());
+    result.orTimeout(nanos, TimeUnit.NANOSECONDS);
+    client.enqueue(this, runId);
+    CompletableFuture<T> view = new CompletableFuture<>();
+    result.whenComplete((r, e) -> {
+      if (e != null) view.completeExceptionally(e);
+      else view.complete(type.cast(r));
+    });
+    view.whenComplete((r, e) -> result.cancel(false)); // cancelling the view closes the task
+    return view;
+  }
+
   @Override
   public String toString() {
-    return kind.name().toLowerCase(java.util.Locale.ROOT) + " task " + id + " of round " + round;
+    return kind.name().toLowerCase(Locale.ROOT) + " task " + id + " of round " + round;
   }
 }
