@@ -18,11 +18,10 @@ import io.lianbang.core.tensor.Parameters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
-import java.util.Set;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -225,11 +224,12 @@ public final class Federation {
     if (nonFinite != null) throw new IllegalArgumentException("parameters contain a non-finite value: " + nonFinite);
   }
 
-  private record Arrival<R>(ClientInstruction instruction, R result, Throwable error) {}
-
   /**
-   * Sends every instruction, then consumes results in arrival order until all have arrived or the
-   * deadline passes. Returns the number of accepted results; everything else becomes a failure.
+   * Sends every instruction, then waits until all results have arrived or the deadline passes.
+   * Each result is checked and handed to {@code accept} on the thread that completes it, one at a
+   * time, and then dropped: nothing keeps a result once it has been folded in, so a streaming
+   * strategy holds O(model) memory however many clients report. Returns the number of accepted
+   * results; everything else becomes a failure.
    */
   private <R> int collect(
       int round, List<ClientInstruction> instructions,
@@ -239,37 +239,69 @@ public final class Federation {
     if (instructions.stream().map(ClientInstruction::clientId).distinct().count() != instructions.size()) {
       throw new IllegalStateException("strategy " + strategy + " gave round " + round + " two instructions for one client");
     }
-    LinkedBlockingQueue<Arrival<R>> arrivals = new LinkedBlockingQueue<>();
-    List<CompletableFuture<R>> pending = new ArrayList<>();
-    Set<ClientInstruction> outstanding = Collections.newSetFromMap(new IdentityHashMap<>());
+    Phase<R> phase = new Phase<>(round, accept, failures);
     for (ClientInstruction in : instructions) {
       Optional<ClientProxy> proxy = clients.get(in.clientId());
       if (proxy.isEmpty()) {
-        failures.add(new ClientFailure(in.clientId(), ClientFailure.Kind.ERROR, "client is no longer connected"));
+        phase.fail(in.clientId(), ClientFailure.Kind.ERROR, "client is no longer connected");
         continue;
       }
       CompletableFuture<R> f;
       try {
         f = send.apply(proxy.get(), in);
       } catch (RuntimeException e) {
-        failures.add(new ClientFailure(in.clientId(), ClientFailure.Kind.ERROR, describe(e)));
+        phase.fail(in.clientId(), ClientFailure.Kind.ERROR, describe(e));
         continue;
       }
-      pending.add(f);
-      outstanding.add(in);
-      f.whenComplete((res, err) -> arrivals.add(new Arrival<>(in, res, err)));
+      phase.track(in, f);
     }
-    int accepted = 0;
-    int logged = 0;
-    while (!outstanding.isEmpty()) {
-      long wait = Duration.between(Instant.now(), deadline).toNanos();
-      Arrival<R> a = wait > 0 ? arrivals.poll(wait, TimeUnit.NANOSECONDS) : arrivals.poll();
-      if (a == null) break;
-      outstanding.remove(a.instruction());
-      String id = a.instruction().clientId();
+    phase.await(deadline, notify);
+    return phase.accepted;
+  }
+
+  /**
+   * One phase's results: folded in as they complete, under this object's lock, until the phase
+   * closes. Only what the listeners need (who finished, and whether it succeeded) waits for the
+   * round's thread; the results themselves are never queued.
+   */
+  private final class Phase<R> {
+    private final int round;
+    private final BiConsumer<ClientInstruction, R> accept;
+    private final List<ClientFailure> failures;
+    private final Map<ClientInstruction, CompletableFuture<R>> outstanding = new IdentityHashMap<>();
+    private final LinkedBlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+    private int tracked;
+    private int accepted;
+    private int logged;
+    private boolean closed;
+    private RuntimeException fault;
+
+    private record Finished(String clientId, boolean succeeded) {}
+
+    Phase(int round, BiConsumer<ClientInstruction, R> accept, List<ClientFailure> failures) {
+      this.round = round;
+      this.accept = accept;
+      this.failures = failures;
+    }
+
+    synchronized void fail(String clientId, ClientFailure.Kind kind, String message) {
+      failures.add(new ClientFailure(clientId, kind, message));
+    }
+
+    void track(ClientInstruction in, CompletableFuture<R> f) {
+      synchronized (this) {
+        outstanding.put(in, f);
+        tracked++;
+      }
+      f.whenComplete((result, error) -> arrived(in, result, error));
+    }
+
+    private synchronized void arrived(ClientInstruction in, R result, Throwable error) {
+      if (closed || outstanding.remove(in) == null) return;
+      String id = in.clientId();
       boolean ok = false;
-      if (a.error() != null) {
-        Throwable cause = a.error() instanceof CompletionException && a.error().getCause() != null ? a.error().getCause() : a.error();
+      if (error != null) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         ClientFailure.Kind kind = cause instanceof TimeoutException ? ClientFailure.Kind.TIMEOUT
             : cause instanceof InvalidResultException ? ClientFailure.Kind.INVALID : ClientFailure.Kind.ERROR;
         String message = kind == ClientFailure.Kind.TIMEOUT ? "no result before the deadline"
@@ -278,30 +310,49 @@ public final class Federation {
         logFailure(round, logged++, "client " + id + " failed: " + message);
       } else {
         try {
-          accept.accept(a.instruction(), a.result());
+          accept.accept(in, result);
           accepted++;
           ok = true;
         } catch (IllegalArgumentException e) {
           failures.add(new ClientFailure(id, ClientFailure.Kind.INVALID, e.getMessage()));
           logFailure(round, logged++, "rejected the result of client " + id + ": " + e.getMessage());
+        } catch (RuntimeException e) { // a fault of the strategy, not of the client: the run ends
+          fault = e;
+          closed = true;
         }
       }
-      if (notify) {
-        final boolean succeeded = ok;
-        listeners.forEach(l -> l.clientFinished(round, id, succeeded));
+      finished.add(new Finished(id, ok));
+    }
+
+    private synchronized boolean faulted() {
+      return fault != null;
+    }
+
+    /** Waits for every result or the deadline, then closes the phase and cancels what is left. */
+    void await(Instant deadline, boolean notify) throws InterruptedException {
+      for (int seen = 0; seen < tracked; seen++) {
+        long wait = Duration.between(Instant.now(), deadline).toNanos();
+        Finished f = wait > 0 ? finished.poll(wait, TimeUnit.NANOSECONDS) : finished.poll();
+        if (f == null || faulted()) break;
+        if (notify) listeners.forEach(l -> l.clientFinished(round, f.clientId(), f.succeeded()));
       }
+      List<CompletableFuture<R>> late;
+      synchronized (this) {
+        closed = true;
+        if (fault != null) throw fault;
+        late = new ArrayList<>(outstanding.values());
+        for (ClientInstruction in : outstanding.keySet()) {
+          failures.add(new ClientFailure(in.clientId(), ClientFailure.Kind.TIMEOUT, "no result before the deadline"));
+          logFailure(round, logged++, "client " + in.clientId() + " missed the deadline");
+        }
+        outstanding.clear();
+        if (logged > FAILURES_LOGGED_PER_PHASE) {
+          log.warn("round {}: {} more client failures, logged at debug level; every failure is in the round record",
+              round, logged - FAILURES_LOGGED_PER_PHASE);
+        }
+      }
+      late.forEach(f -> f.cancel(true));
     }
-    for (ClientInstruction in : instructions) {
-      if (!outstanding.contains(in)) continue;
-      failures.add(new ClientFailure(in.clientId(), ClientFailure.Kind.TIMEOUT, "no result before the deadline"));
-      logFailure(round, logged++, "client " + in.clientId() + " missed the deadline");
-    }
-    if (logged > FAILURES_LOGGED_PER_PHASE) {
-      log.warn("round {}: {} more client failures, logged at debug level; every failure is in the round record",
-          round, logged - FAILURES_LOGGED_PER_PHASE);
-    }
-    pending.forEach(f -> f.cancel(true));
-    return accepted;
   }
 
   /** Logs the first few failures of a round's phase as warnings and the rest at debug level. */

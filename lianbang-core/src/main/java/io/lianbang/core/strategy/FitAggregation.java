@@ -7,9 +7,12 @@ import java.util.List;
  * One round's aggregation of fit results, fed as results arrive so that a strategy whose math
  * allows it (a weighted sum) holds O(model size) memory however many clients report.
  *
- * <p>Lifecycle: the federation calls {@link #accept} once per valid result, from one thread, in
- * arrival order, then {@link #complete} exactly once with the failures of the round. A strategy
- * must give the same outcome for the same set of results in any arrival order.
+ * <p>Lifecycle: the federation calls {@link #accept} once per valid result, in arrival order and
+ * one call at a time (on the thread that delivered the result, never two concurrently), then
+ * {@link #complete} exactly once, from the round's thread, with the failures of the round. The
+ * federation keeps no reference to a result once {@code accept} returns, so an aggregation that
+ * folds it in and lets go holds O(model) memory. A strategy must give the same outcome for the
+ * same set of results in any arrival order.
  */
 public interface FitAggregation {
   /** Adds one client's validated result. */
