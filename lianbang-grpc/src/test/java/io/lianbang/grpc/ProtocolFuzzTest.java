@@ -76,8 +76,8 @@ class ProtocolFuzzTest {
   void mutatedMessagesNeverBreakTheServer() throws Exception {
     SplittableRandom rng = new SplittableRandom(20240607);
     String name = InProcessServerBuilder.generateName();
-    ServerSettings settings = new ServerSettings("fuzz-run", Duration.ofSeconds(2), Duration.ofMillis(100), 4096,
-        Set.of(), Map.of(), true);
+    ServerSettings settings = ServerSettings.defaults("fuzz-run").withHeartbeatInterval(Duration.ofSeconds(2))
+        .withMaxPoll(Duration.ofMillis(100)).withMaxChunkBytes(4096).withAllowAnonymous(true);
     Map<Status.Code, Integer> codes = new EnumMap<>(Status.Code.class);
     int calls = 0;
     try (FederationServer server = FederationServer.start(InProcessServerBuilder.forName(name), settings)) {

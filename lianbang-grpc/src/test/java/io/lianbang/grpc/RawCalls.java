@@ -54,13 +54,46 @@ final class RawCalls {
     return start(channel, method, messages, false, deadlineSeconds, new ArrayList<>());
   }
 
-  private static CompletableFuture<Status> start(Channel channel, String method, List<byte[]> messages, boolean halfClose,
-      int deadlineSeconds, List<byte[]> responses) {
-    MethodDescriptor<byte[], byte[]> md = MethodDescriptor.<byte[], byte[]>newBuilder()
+  /** A call the test drives message by message. */
+  record Stream(ClientCall<byte[], byte[]> call, CompletableFuture<Status> closed) {
+    Stream send(byte[]... messages) {
+      for (byte[] m : messages) call.sendMessage(m);
+      return this;
+    }
+
+    Stream halfClose() {
+      call.halfClose();
+      return this;
+    }
+  }
+
+  /**
+   * Opens a call that asks for {@code responses} response messages (0: it reads nothing, so the
+   * server's sends stall on flow control) and sends nothing yet.
+   */
+  static Stream open(Channel channel, String method, int responses, int deadlineSeconds) {
+    ClientCall<byte[], byte[]> call = channel.newCall(method(method), CallOptions.DEFAULT.withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS));
+    CompletableFuture<Status> closed = new CompletableFuture<>();
+    call.start(new ClientCall.Listener<>() {
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        closed.complete(status);
+      }
+    }, new Metadata());
+    if (responses > 0) call.request(responses);
+    return new Stream(call, closed);
+  }
+
+  private static MethodDescriptor<byte[], byte[]> method(String method) {
+    return MethodDescriptor.<byte[], byte[]>newBuilder()
         .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
         .setFullMethodName("lianbang.v1.Federation/" + method)
         .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
-    ClientCall<byte[], byte[]> call = channel.newCall(md, CallOptions.DEFAULT.withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS));
+  }
+
+  private static CompletableFuture<Status> start(Channel channel, String method, List<byte[]> messages, boolean halfClose,
+      int deadlineSeconds, List<byte[]> responses) {
+    ClientCall<byte[], byte[]> call = channel.newCall(method(method), CallOptions.DEFAULT.withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS));
     CompletableFuture<Status> closed = new CompletableFuture<>();
     call.start(new ClientCall.Listener<>() {
       @Override

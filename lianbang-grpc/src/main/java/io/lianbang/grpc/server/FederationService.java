@@ -20,7 +20,6 @@ import io.lianbang.grpc.proto.v1.SubmitResponse;
 import io.lianbang.grpc.proto.v1.Task;
 import io.lianbang.grpc.proto.v1.TaskRef;
 import io.lianbang.grpc.proto.v1.TensorChunk;
-import io.lianbang.grpc.wire.ChunkEncoder;
 import io.lianbang.privacy.secagg.SecAggCodec;
 import io.lianbang.privacy.secagg.SecAggMessage;
 import java.util.concurrent.Executor;
@@ -40,11 +39,20 @@ final class FederationService extends FederationGrpc.FederationImplBase {
   private final GrpcClientPool pool;
   private final Authenticator authenticator;
   private final ServerSettings settings;
+  private final EncodedModel encoded;
+  private final UploadGate uploads;
 
   FederationService(GrpcClientPool pool, Authenticator authenticator, ServerSettings settings) {
     this.pool = pool;
     this.authenticator = authenticator;
     this.settings = settings;
+    this.encoded = new EncodedModel(settings.maxChunkBytes());
+    this.uploads = new UploadGate(settings.maxConcurrentUploads(), callbacks());
+  }
+
+  /** The admission of result uploads. */
+  UploadGate uploads() {
+    return uploads;
   }
 
   /**
@@ -161,8 +169,9 @@ final class FederationService extends FederationGrpc.FederationImplBase {
   @Override
   public void downloadParameters(DownloadRequest request, StreamObserver<TensorChunk> response) {
     PendingTask task;
+    RemoteClient client;
     try {
-      RemoteClient client = session("DownloadParameters", request.getTask().getSessionId());
+      client = session("DownloadParameters", request.getTask().getSessionId());
       task = task("DownloadParameters", client, request.getTask());
       if (task.kind == PendingTask.Kind.SECAGG) {
         throw reject(Status.INVALID_ARGUMENT, "DownloadParameters", client.id, "task '" + task.id
@@ -173,30 +182,21 @@ final class FederationService extends FederationGrpc.FederationImplBase {
       return;
     }
     ServerCallStreamObserver<TensorChunk> call = (ServerCallStreamObserver<TensorChunk>) response;
-    ChunkEncoder chunks = new ChunkEncoder(task.parameters, settings.maxChunkBytes());
-    boolean[] done = new boolean[1];
-    Runnable drain = () -> {
-      synchronized (chunks) { // sends only while the transport can take more: memory stays bounded
-        if (done[0]) return;
-        while (call.isReady() && chunks.hasNext() && !call.isCancelled()) call.onNext(chunks.next());
-        if (!chunks.hasNext() && !call.isCancelled()) {
-          done[0] = true;
-          call.onCompleted();
-        }
-      }
-    };
-    call.setOnCancelHandler(() -> {
-      synchronized (chunks) {
-        done[0] = true;
-      }
-    });
-    call.setOnReadyHandler(drain);
-    drain.run();
+    if (!client.beginDownload(settings.maxDownloadsPerSession())) {
+      response.onError(reject(Status.RESOURCE_EXHAUSTED, "DownloadParameters", client.id, "the session already has "
+          + settings.maxDownloadsPerSession() + " parameter downloads open (the server's limit per session)"));
+      return;
+    }
+    new Download(call, encoded.chunks(task.parameters), client, task).start(callbacks());
   }
 
   @Override
   public StreamObserver<ResultPart> submitResult(StreamObserver<SubmitResponse> response) {
-    return new ResultUpload(this, settings, (ServerCallStreamObserver<SubmitResponse>) response);
+    ServerCallStreamObserver<SubmitResponse> call = (ServerCallStreamObserver<SubmitResponse>) response;
+    call.disableAutoRequest();
+    ResultUpload upload = new ResultUpload(this, settings, call);
+    call.request(1);
+    return upload;
   }
 
   /**

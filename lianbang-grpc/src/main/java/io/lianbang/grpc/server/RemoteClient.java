@@ -48,6 +48,20 @@ final class RemoteClient {
     this.sessionId = sessionId;
   }
 
+  private final java.util.concurrent.atomic.AtomicInteger downloads = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Claims a download place; false if the session already has {@code limit} downloads open. */
+  boolean beginDownload(int limit) {
+    if (downloads.incrementAndGet() <= limit) return true;
+    downloads.decrementAndGet();
+    return false;
+  }
+
+  /** Gives a download place back. */
+  void endDownload() {
+    downloads.decrementAndGet();
+  }
+
   void touch() {
     lastSeenNanos = System.nanoTime();
   }

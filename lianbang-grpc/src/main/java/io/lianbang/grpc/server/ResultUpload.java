@@ -20,7 +20,10 @@ import io.lianbang.grpc.wire.Values;
 /**
  * One {@code SubmitResult} call: a header naming the task, then the result's tensor chunks, each
  * validated as it arrives (gRPC delivers the next message only after this one was handled, so
- * memory is the result itself plus one chunk).
+ * memory is the result itself plus one chunk). A fit result's chunks are read only once the
+ * server's {@link UploadGate} has admitted the upload, so at most
+ * {@link ServerSettings#maxConcurrentUploads()} results are assembled at a time; the result is
+ * folded into the round's aggregate before the upload gives its place to the next.
  *
  * <p>Errors that cannot be pinned on an open task (unknown session or task, another run, a closed
  * task, a stale round, a concurrent upload) are refused and change nothing. Once the header has
@@ -45,11 +48,36 @@ final class ResultUpload implements StreamObserver<ResultPart> {
   private ResultHeader header;
   private ChunkAssembler chunks;
   private boolean closed;
+  private Admission admission = Admission.NONE;
 
+  /** Where this upload stands at the {@link UploadGate}. */
+  private enum Admission { NONE, WAITING, ADMITTED }
+
+  /**
+   * An upload on {@code response}, whose automatic inbound flow control the caller has disabled:
+   * this upload requests each message itself, and requests a fit result's chunks only once the
+   * gate has admitted it.
+   */
   ResultUpload(FederationService service, ServerSettings settings, ServerCallStreamObserver<SubmitResponse> response) {
     this.service = service;
     this.settings = settings;
     this.response = response;
+  }
+
+  /** The gate admitted this upload: read its chunks, or give the place back if it ended meanwhile. */
+  synchronized void admitted() {
+    admission = Admission.ADMITTED;
+    if (closed) {
+      releaseAdmission();
+    } else {
+      response.request(1);
+    }
+  }
+
+  private void releaseAdmission() {
+    if (admission == Admission.NONE) return;
+    service.uploads().release(this, admission == Admission.ADMITTED);
+    admission = Admission.NONE;
   }
 
   @Override
@@ -67,6 +95,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
           } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
           }
+          response.request(1);
         }
         case PART_NOT_SET -> throw header == null
             ? refuse(Status.INVALID_ARGUMENT, "an upload message holds neither a header nor a chunk")
@@ -107,6 +136,14 @@ final class ResultUpload implements StreamObserver<ResultPart> {
       case OUTCOME_NOT_SET -> throw invalid("the ResultHeader has no outcome (fit, evaluate or error)");
     }
     task.result.whenCompleteAsync((r, e) -> taskClosed(), service.callbacks());
+    if (chunks == null) {
+      response.request(1);
+    } else if (service.uploads().admit(this)) {
+      admission = Admission.ADMITTED;
+      response.request(1);
+    } else {
+      admission = Admission.WAITING;
+    }
   }
 
   /** The task closed: unless this upload closed it, end the upload. */
@@ -149,6 +186,8 @@ final class ResultUpload implements StreamObserver<ResultPart> {
           : task.result.complete(result);
       if (!taken) throw refuse(Status.FAILED_PRECONDITION, "task '" + task.id + "' closed before the upload finished (its deadline passed)");
       closed = true;
+      chunks = null;
+      releaseAdmission(); // the result is folded in (or refused) by now: the next upload may start
       response.onNext(SubmitResponse.newBuilder().setAccepted(result != null).build());
       response.onCompleted();
     } catch (StatusRuntimeException e) {
@@ -161,6 +200,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
     // The client broke off (network, cancellation): the task stays open for another try.
     closed = true;
     chunks = null;
+    releaseAdmission();
     if (task != null) task.uploading.set(false);
   }
 
@@ -179,6 +219,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
     if (closed) return;
     closed = true;
     chunks = null;
+    releaseAdmission();
     if (task != null) task.uploading.set(false);
     if (!response.isCancelled()) response.onError(e);
   }

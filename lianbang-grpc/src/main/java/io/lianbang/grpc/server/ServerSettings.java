@@ -16,10 +16,14 @@ import java.util.Set;
  * @param allowedClients identities allowed to take part; empty allows every authenticated client
  * @param tokens bearer tokens and the identity each authenticates
  * @param allowAnonymous whether clients without certificate or token may register under a name
+ * @param maxConcurrentUploads fit results received at once, at least 1; further uploads wait
+ *     (flow control holds their chunks back), so the server assembles at most this many models
+ * @param maxDownloadsPerSession parameter downloads one session may have open at once, at least 1
  */
 public record ServerSettings(
     String runId, Duration heartbeatInterval, Duration maxPoll, int maxChunkBytes,
-    Set<String> allowedClients, Map<String, String> tokens, boolean allowAnonymous) {
+    Set<String> allowedClients, Map<String, String> tokens, boolean allowAnonymous,
+    int maxConcurrentUploads, int maxDownloadsPerSession) {
 
   /** @throws IllegalArgumentException naming the setting and value if one is out of range */
   public ServerSettings {
@@ -29,6 +33,10 @@ public record ServerSettings(
     positive("maxPoll", maxPoll);
     if (maxChunkBytes < 4096 || maxChunkBytes > (16 << 20)) {
       throw new IllegalArgumentException("maxChunkBytes must be in [4096, 16777216], got " + maxChunkBytes);
+    }
+    if (maxConcurrentUploads < 1) throw new IllegalArgumentException("maxConcurrentUploads must be >= 1, got " + maxConcurrentUploads);
+    if (maxDownloadsPerSession < 1) {
+      throw new IllegalArgumentException("maxDownloadsPerSession must be >= 1, got " + maxDownloadsPerSession);
     }
     allowedClients = Set.copyOf(allowedClients);
     tokens = Map.copyOf(tokens);
@@ -44,28 +52,45 @@ public record ServerSettings(
     if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive, got " + d);
   }
 
-  /** Defaults: 5 s heartbeats, 20 s polls, 1 MiB chunks, no allow-list, no tokens, anonymous clients refused. */
+  /**
+   * Defaults: 5 s heartbeats, 20 s polls, 1 MiB chunks, no allow-list, no tokens, anonymous
+   * clients refused, 2 uploads received at once, 2 downloads per session.
+   */
   public static ServerSettings defaults(String runId) {
-    return new ServerSettings(runId, Duration.ofSeconds(5), Duration.ofSeconds(20), 1 << 20, Set.of(), Map.of(), false);
+    return new ServerSettings(runId, Duration.ofSeconds(5), Duration.ofSeconds(20), 1 << 20, Set.of(), Map.of(), false, 2, 2);
   }
 
   public ServerSettings withHeartbeatInterval(Duration d) {
-    return new ServerSettings(runId, d, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous);
+    return new ServerSettings(runId, d, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous, maxConcurrentUploads, maxDownloadsPerSession);
+  }
+
+  public ServerSettings withMaxPoll(Duration d) {
+    return new ServerSettings(runId, heartbeatInterval, d, maxChunkBytes, allowedClients, tokens, allowAnonymous, maxConcurrentUploads, maxDownloadsPerSession);
   }
 
   public ServerSettings withMaxChunkBytes(int n) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, n, allowedClients, tokens, allowAnonymous);
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, n, allowedClients, tokens, allowAnonymous, maxConcurrentUploads, maxDownloadsPerSession);
   }
 
   public ServerSettings withAllowedClients(Set<String> ids) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, ids, tokens, allowAnonymous);
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, ids, tokens, allowAnonymous, maxConcurrentUploads, maxDownloadsPerSession);
   }
 
   public ServerSettings withTokens(Map<String, String> tokenToClient) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokenToClient, allowAnonymous);
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokenToClient, allowAnonymous, maxConcurrentUploads, maxDownloadsPerSession);
   }
 
   public ServerSettings withAllowAnonymous(boolean v) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, v);
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, v, maxConcurrentUploads, maxDownloadsPerSession);
+  }
+
+  public ServerSettings withMaxConcurrentUploads(int n) {
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous, n,
+        maxDownloadsPerSession);
+  }
+
+  public ServerSettings withMaxDownloadsPerSession(int n) {
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous,
+        maxConcurrentUploads, n);
   }
 }

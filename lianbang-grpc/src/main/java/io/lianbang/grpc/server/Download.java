@@ -1,0 +1,65 @@
+package io.lianbang.grpc.server;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.lianbang.grpc.proto.v1.TensorChunk;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * One {@code DownloadParameters} call: sends the shared chunks of the task's model in order, only
+ * while the transport can take more (memory per download is what flow control lets through, not
+ * a copy of the model), and ends when the last chunk is sent, the caller cancels, or the task
+ * closes (answered, its deadline passed, or its round ended) — a stalled download holds nothing
+ * past its task. Gives the session's download place back exactly once.
+ */
+final class Download {
+  private final ServerCallStreamObserver<TensorChunk> call;
+  private final List<TensorChunk> chunks;
+  private final RemoteClient client;
+  private final PendingTask task;
+  private int next;
+  private boolean done;
+
+  Download(ServerCallStreamObserver<TensorChunk> call, List<TensorChunk> chunks, RemoteClient client, PendingTask task) {
+    this.call = call;
+    this.chunks = chunks;
+    this.client = client;
+    this.task = task;
+  }
+
+  /** Starts sending; {@code callbacks} runs the end of the download when the task closes. */
+  void start(Executor callbacks) {
+    call.setOnCancelHandler(this::cancelled);
+    call.setOnReadyHandler(this::drain);
+    task.result.whenCompleteAsync((r, e) -> taskClosed(), callbacks);
+    drain();
+  }
+
+  private synchronized void drain() {
+    if (done) return;
+    while (call.isReady() && next < chunks.size() && !call.isCancelled()) call.onNext(chunks.get(next++));
+    if (next == chunks.size() && !call.isCancelled()) {
+      end();
+      call.onCompleted();
+    }
+  }
+
+  private synchronized void cancelled() {
+    if (!done) end();
+  }
+
+  private synchronized void taskClosed() {
+    if (done) return;
+    end();
+    if (!call.isCancelled()) {
+      call.onError(FederationService.reject(Status.FAILED_PRECONDITION, "DownloadParameters", client.id,
+          "task '" + task.id + "' closed during the download (its deadline passed or its round ended)"));
+    }
+  }
+
+  private void end() {
+    done = true;
+    client.endDownload();
+  }
+}
