@@ -6,6 +6,8 @@ import io.grpc.ServerBuilder;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.lianbang.core.federation.ClientPool;
 import io.lianbang.grpc.tls.ServerTls;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,8 +50,10 @@ public final class FederationServer implements AutoCloseable {
   private final GrpcClientPool pool;
   private final ScheduledExecutorService timer;
   private final GrpcSecAggTransport secagg;
+  private final List<EventLoopGroup> eventLoops;
 
-  private FederationServer(ServerBuilder<?> builder, ServerSettings settings) {
+  private FederationServer(ServerBuilder<?> builder, ServerSettings settings, List<EventLoopGroup> eventLoops) {
+    this.eventLoops = eventLoops;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "lianbang-server-timer");
       t.setDaemon(true);
@@ -71,11 +76,16 @@ public final class FederationServer implements AutoCloseable {
    * @throws UncheckedIOException if the server cannot start
    */
   public static FederationServer start(ServerBuilder<?> builder, ServerSettings settings) {
-    FederationServer s = new FederationServer(builder, settings);
+    return start(builder, settings, List.of());
+  }
+
+  private static FederationServer start(ServerBuilder<?> builder, ServerSettings settings, List<EventLoopGroup> eventLoops) {
+    FederationServer s = new FederationServer(builder, settings, eventLoops);
     try {
       s.server.start();
     } catch (IOException e) {
       s.timer.shutdownNow();
+      s.eventLoops.forEach(EventLoopGroup::shutdownGracefully);
       throw new UncheckedIOException("cannot start the federation server: " + e.getMessage(), e);
     }
     return s;
@@ -132,6 +142,7 @@ public final class FederationServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       timer.shutdownNow();
+      eventLoops.forEach(g -> g.shutdownGracefully(0, 1, TimeUnit.SECONDS));
     }
   }
 
@@ -142,6 +153,7 @@ public final class FederationServer implements AutoCloseable {
     private ServerTls tls;
     private boolean insecure;
     private ServerSettings settings = ServerSettings.defaults(java.util.UUID.randomUUID().toString());
+    private ConnectionLimits limits = ConnectionLimits.defaults();
 
     private Builder() {}
 
@@ -167,6 +179,12 @@ public final class FederationServer implements AutoCloseable {
 
     public Builder settings(ServerSettings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /** Limits on TCP connections; {@link ConnectionLimits#defaults()} unless set. */
+    public Builder connectionLimits(ConnectionLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 
@@ -197,7 +215,19 @@ public final class FederationServer implements AutoCloseable {
       if (tls == null && !settings.tokens().isEmpty() && !address.isLoopbackAddress()) {
         log.warn("bearer tokens travel in plaintext without TLS");
       }
-      FederationServer s = FederationServer.start(NettyServerBuilder.forAddress(new InetSocketAddress(address, port), credentials), settings);
+      EventLoopGroup boss = new NioEventLoopGroup(1);
+      EventLoopGroup workers = new NioEventLoopGroup(0);
+      ConnectionLimits l = limits;
+      NettyServerBuilder netty = NettyServerBuilder.forAddress(new InetSocketAddress(address, port), credentials)
+          .channelFactory(() -> new LimitedServerChannel(l))
+          .bossEventLoopGroup(boss)
+          .workerEventLoopGroup(workers)
+          .handshakeTimeout(l.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
+          .maxConnectionIdle(l.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+          .keepAliveTime(l.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
+          .keepAliveTimeout(l.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+          .permitKeepAliveTime(10, TimeUnit.SECONDS);
+      FederationServer s = FederationServer.start(netty, settings, List.of(boss, workers));
       log.info("federation server listening on {}:{} ({}; run {})", host, s.port(),
           tls == null ? "plaintext" : tls.clientCa() == null ? "TLS" : "mutual TLS", settings.runId());
       return s;

@@ -1,0 +1,84 @@
+package io.lianbang.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.lianbang.grpc.proto.v1.FederationGrpc;
+import io.lianbang.grpc.proto.v1.ProtocolVersion;
+import io.lianbang.grpc.proto.v1.RegisterRequest;
+import io.lianbang.grpc.proto.v1.RegisterResponse;
+import io.lianbang.grpc.server.ConnectionLimits;
+import io.lianbang.grpc.server.FederationServer;
+import io.lianbang.grpc.server.ServerSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Idle TCP connections cannot lock honest clients out: connections beyond the per-address limit
+ * are closed at once, connections that never start the protocol are closed after the handshake
+ * timeout, and an honest client from another address registers meanwhile.
+ */
+class ConnectionLimitsTest {
+  private static final int PER_ADDRESS = 5;
+
+  /** True if the server closed the socket: a read sees the end of the stream (or a reset) within {@code millis}. */
+  private static boolean closedByServer(Socket s, int millis) throws IOException {
+    s.setSoTimeout(millis);
+    InputStream in = s.getInputStream();
+    try {
+      while (true) {
+        if (in.read() < 0) return true; // the server may first send its HTTP/2 settings
+      }
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true; // connection reset
+    }
+  }
+
+  @Test
+  void idleConnectionsAreBoundedAndClosed() throws Exception {
+    ConnectionLimits limits = ConnectionLimits.defaults().withMaxConnections(100, PER_ADDRESS)
+        .withHandshakeTimeout(Duration.ofSeconds(2)).withIdleTimeout(Duration.ofSeconds(30));
+    List<Socket> idle = new ArrayList<>();
+    try (FederationServer server = FederationServer.builder().bind("127.0.0.1", 0).connectionLimits(limits)
+        .settings(ServerSettings.defaults("limits").withAllowAnonymous(true)).start()) {
+      InetAddress attacker = InetAddress.getByName("127.0.0.2");
+      for (int i = 0; i < 4 * PER_ADDRESS; i++) {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(attacker, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+        idle.add(s);
+      }
+      int cutOff = 0;
+      for (Socket s : idle.subList(PER_ADDRESS, idle.size())) if (closedByServer(s, 2000)) cutOff++;
+      assertEquals(3 * PER_ADDRESS, cutOff, "connections beyond the per-address limit are closed at once");
+
+      ManagedChannel honest = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+      try {
+        RegisterResponse r = FederationGrpc.newBlockingStub(honest).withDeadlineAfter(10, TimeUnit.SECONDS)
+            .register(RegisterRequest.newBuilder().setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setClientName("honest").build());
+        assertEquals("honest", r.getClientId());
+      } finally {
+        honest.shutdownNow();
+      }
+
+      for (Socket s : idle.subList(0, PER_ADDRESS)) {
+        assertTrue(closedByServer(s, 15_000), "a connection that never starts the protocol is closed after the handshake timeout");
+      }
+    } finally {
+      for (Socket s : idle) s.close();
+    }
+  }
+}
