@@ -16,10 +16,11 @@ import java.util.Set;
  * @param allowedClients identities allowed to take part; empty allows every authenticated client
  * @param tokens bearer tokens and the identity each authenticates
  * @param allowAnonymous whether clients without certificate or token may register under a name
+ * @param limits bounds on what a client may send
  */
 public record ServerSettings(
     String runId, Duration heartbeatInterval, Duration maxPoll, int maxChunkBytes,
-    Set<String> allowedClients, Map<String, String> tokens, boolean allowAnonymous) {
+    Set<String> allowedClients, Map<String, String> tokens, boolean allowAnonymous, PeerLimits limits) {
 
   /** @throws IllegalArgumentException naming the setting and value if one is out of range */
   public ServerSettings {
@@ -37,6 +38,13 @@ public record ServerSettings(
         throw new IllegalArgumentException("the token of client " + t.getValue() + " is too short: at least 16 characters");
       }
     }
+    Objects.requireNonNull(limits, "limits");
+  }
+
+  /** Settings with {@link PeerLimits#defaults()}. */
+  public ServerSettings(String runId, Duration heartbeatInterval, Duration maxPoll, int maxChunkBytes,
+      Set<String> allowedClients, Map<String, String> tokens, boolean allowAnonymous) {
+    this(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous, PeerLimits.defaults());
   }
 
   private static void positive(String name, Duration d) {
@@ -44,28 +52,37 @@ public record ServerSettings(
     if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive, got " + d);
   }
 
-  /** Defaults: 5 s heartbeats, 20 s polls, 1 MiB chunks, no allow-list, no tokens, anonymous clients refused. */
+  /**
+   * Defaults: 5 s heartbeats, 20 s polls, 1 MiB chunks, no allow-list, no tokens, anonymous clients
+   * refused, {@link PeerLimits#defaults()}.
+   */
   public static ServerSettings defaults(String runId) {
-    return new ServerSettings(runId, Duration.ofSeconds(5), Duration.ofSeconds(20), 1 << 20, Set.of(), Map.of(), false);
+    return new ServerSettings(runId, Duration.ofSeconds(5), Duration.ofSeconds(20), 1 << 20, Set.of(), Map.of(), false,
+        PeerLimits.defaults());
   }
 
   public ServerSettings withHeartbeatInterval(Duration d) {
-    return new ServerSettings(runId, d, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous);
+    return new ServerSettings(runId, d, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous, limits);
   }
 
   public ServerSettings withMaxChunkBytes(int n) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, n, allowedClients, tokens, allowAnonymous);
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, n, allowedClients, tokens, allowAnonymous, limits);
   }
 
   public ServerSettings withAllowedClients(Set<String> ids) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, ids, tokens, allowAnonymous);
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, ids, tokens, allowAnonymous, limits);
   }
 
   public ServerSettings withTokens(Map<String, String> tokenToClient) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokenToClient, allowAnonymous);
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokenToClient, allowAnonymous, limits);
   }
 
   public ServerSettings withAllowAnonymous(boolean v) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, v);
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, v, limits);
+  }
+
+  /** A copy with {@code l} as the bounds on what a client may send. */
+  public ServerSettings withLimits(PeerLimits l) {
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous, l);
   }
 }
