@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -142,5 +143,20 @@ class SecurityTest {
     assertTrue(c.getMessage().contains("insecure"), c.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> DevCertificates.generate(certs, List.of("x"), List.of("alice"), Duration.ofDays(1)), "refuses to overwrite");
+  }
+
+  @Test
+  void anonymousClientsCannotShareTheNamespaceOfAuthenticatedOnes() {
+    // Otherwise a caller without credentials could register under a token holder's name and take over its session.
+    Map<String, String> tokens = Map.of("alice-0123456789abcdef", "alice");
+    for (Supplier<ServerSettings> mixed : List.<Supplier<ServerSettings>>of(
+        () -> ServerSettings.defaults("mixed").withTokens(tokens).withAllowAnonymous(true),
+        () -> ServerSettings.defaults("mixed").withAllowAnonymous(true).withTokens(tokens))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, mixed::get);
+      assertTrue(e.getMessage().contains("allowAnonymous cannot be combined with tokens") && e.getMessage().contains("take over"), e.getMessage());
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FederationServer.builder().bind("127.0.0.1", 0)
+        .tls(mutualTls()).settings(ServerSettings.defaults("mixed").withAllowAnonymous(true)).start().close());
+    assertTrue(e.getMessage().contains("allowAnonymous cannot be combined with mutual TLS") && e.getMessage().contains("take over"), e.getMessage());
   }
 }

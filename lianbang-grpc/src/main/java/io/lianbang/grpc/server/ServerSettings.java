@@ -15,7 +15,9 @@ import java.util.Set;
  * @param maxChunkBytes the largest tensor chunk sent or accepted, in [4 KiB, 16 MiB]
  * @param allowedClients identities allowed to take part; empty allows every authenticated client
  * @param tokens bearer tokens and the identity each authenticates
- * @param allowAnonymous whether clients without certificate or token may register under a name
+ * @param allowAnonymous whether clients without certificate or token may register under a name;
+ *     not together with {@code tokens} (nor with mutual TLS), since an anonymous client could then
+ *     claim the name of an authenticated one
  * @param limits bounds on what a client may send
  */
 public record ServerSettings(
@@ -37,6 +39,10 @@ public record ServerSettings(
       if (t.getKey().length() < 16) {
         throw new IllegalArgumentException("the token of client " + t.getValue() + " is too short: at least 16 characters");
       }
+    }
+    if (allowAnonymous && !tokens.isEmpty()) {
+      throw new IllegalArgumentException("allowAnonymous cannot be combined with tokens: an anonymous client could register "
+          + "under a token holder's name and take over its session; give every client a token instead");
     }
     Objects.requireNonNull(limits, "limits");
   }
