@@ -24,6 +24,7 @@ import io.lianbang.grpc.server.ServerSettings;
 import io.lianbang.grpc.tls.ClientTls;
 import io.lianbang.grpc.tls.DevCertificates;
 import io.lianbang.grpc.tls.ServerTls;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -192,6 +193,20 @@ class SecurityTest {
       }
       assertEquals("alice", register(channel(server, clientTls("alice"), null, false), "x").getClientId(), "one CN is the identity");
     }
+  }
+
+  @Test
+  void aPrivateKeyThatDoesNotMatchItsCertificateIsRefusedWhenLoaded() {
+    Path cert = certs.resolve("server.pem");
+    Path otherKey = certs.resolve("client-bob-key.pem");
+    UncheckedIOException server = assertThrows(UncheckedIOException.class, () -> FederationServer.builder().bind("127.0.0.1", 0)
+        .tls(new ServerTls(cert, otherKey, certs.resolve("ca.pem"))).start().close());
+    assertTrue(server.getMessage().contains("private key " + otherKey + " does not match the certificate " + cert), server.getMessage());
+
+    Path aliceCert = certs.resolve("client-alice.pem");
+    UncheckedIOException client = assertThrows(UncheckedIOException.class,
+        () -> new ClientTls(certs.resolve("ca.pem"), aliceCert, otherKey).credentials());
+    assertTrue(client.getMessage().contains("private key " + otherKey + " does not match the certificate " + aliceCert), client.getMessage());
   }
 
   /** A client certificate for {@code subject}, signed by the development CA, written as {@code NAME.pem} and {@code NAME-key.pem}. */
