@@ -139,6 +139,10 @@ final class ServerCommand implements Callable<Integer> {
           .minAvailableClients(c.minClients).fractionEvaluate(c.fractionEvaluate).fitConfig(r -> fit), "min_clients", threads);
       PrivacySpec.SecAgg secagg = c.privacy.secagg.toSpec();
       if (secagg.enabled()) SecureAggregation.requireWeightedMean(strategy, "privacy.secagg");
+      if (c.allowAnonymous && (!c.tokens.isEmpty() || (c.tls != null && c.tls.clientCa != null))) {
+        throw new CliException("allow_anonymous: true cannot be combined with " + (c.tokens.isEmpty() ? "tls.client_ca" : "tokens")
+            + ": an anonymous client could register under an authenticated client's name and take over its session");
+      }
       ServerSettings settings = ServerSettings.defaults(c.name + "-" + c.seed)
           .withHeartbeatInterval(seconds("heartbeat_seconds", c.heartbeatSeconds))
           .withAllowedClients(Set.copyOf(c.clients))

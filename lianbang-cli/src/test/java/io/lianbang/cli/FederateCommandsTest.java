@@ -135,6 +135,19 @@ class FederateCommandsTest {
     assertEquals(31, s.initial().elementCount());
   }
 
+  /** Anonymous names share the namespace of authenticated identities: the combination is refused before anything starts. */
+  @Test
+  void anonymousClientsCannotBeMixedWithAuthenticatedOnes() throws Exception {
+    Path bad = dir.resolve("mixed.yaml");
+    for (String[] wrong : new String[][] {{"tokens: {alice: alice-0123456789abcdef}", "allow_anonymous: true cannot be combined with tokens"},
+        {"tls: {certificate: s.pem, private_key: k.pem, client_ca: ca.pem}", "allow_anonymous: true cannot be combined with tls.client_ca"}}) {
+      Files.writeString(bad, "model: logistic:30\nallow_anonymous: true\n" + wrong[0] + "\n");
+      var c = io.lianbang.cli.config.ConfigLoader.loadServer(bad);
+      CliException e = org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> ServerCommand.setup(c, false), wrong[0]);
+      assertTrue(e.getMessage().contains(wrong[1]) && e.getMessage().contains("take over"), e.getMessage());
+    }
+  }
+
   @Test
   void configurationErrorsNameTheKey() throws Exception {
     Path bad = dir.resolve("bad.yaml");

@@ -33,6 +33,7 @@ import io.lianbang.grpc.proto.v1.EvaluateOutput;
 import io.lianbang.grpc.proto.v1.FederationGrpc;
 import io.lianbang.grpc.proto.v1.FitOutput;
 import io.lianbang.grpc.proto.v1.GetTaskRequest;
+import io.lianbang.grpc.proto.v1.HeartbeatRequest;
 import io.lianbang.grpc.proto.v1.ParametersSpec;
 import io.lianbang.grpc.proto.v1.ProtocolVersion;
 import io.lianbang.grpc.proto.v1.RegisterRequest;
@@ -40,6 +41,7 @@ import io.lianbang.grpc.proto.v1.RegisterResponse;
 import io.lianbang.grpc.proto.v1.ResultHeader;
 import io.lianbang.grpc.proto.v1.ResultPart;
 import io.lianbang.grpc.proto.v1.Task;
+import io.lianbang.grpc.proto.v1.TaskError;
 import io.lianbang.grpc.proto.v1.TaskRef;
 import io.lianbang.grpc.proto.v1.TensorChunk;
 import io.lianbang.grpc.proto.v1.TensorSpec;
@@ -155,7 +157,20 @@ class HostileInputTest {
           Status.Code.INVALID_ARGUMENT, "metric train_loss is NaN"),
       new Attack("header without outcome", c -> List.of(ResultPart.newBuilder().setHeader(ResultHeader.newBuilder().setTask(c.ref())).build()),
           Status.Code.INVALID_ARGUMENT, "has no outcome"),
-      new Attack("two headers", c -> List.of(c.header(c.fit()), c.header(c.fit())), Status.Code.INVALID_ARGUMENT, "a second ResultHeader"));
+      new Attack("two headers", c -> List.of(c.header(c.fit()), c.header(c.fit())), Status.Code.INVALID_ARGUMENT, "a second ResultHeader"),
+      new Attack("long metric name", c -> c.with(c.header(c.fit().putMetrics("m".repeat(10_000), 1.0)), c.chunks()),
+          Status.Code.INVALID_ARGUMENT, "is 10000 characters, more than the limit of 128"),
+      new Attack("control character in a metric name", c -> c.with(c.header(c.fit()
+          .putMetrics("loss\n2024-01-01 00:00:00 WARN forged line", 1.0)), c.chunks()),
+          Status.Code.INVALID_ARGUMENT, "metric name 'loss?2024-01-01 00:00:00 WARN forged line' has character U+000A at index 4"),
+      new Attack("too many metrics", c -> {
+        FitOutput.Builder fit = c.fit();
+        for (int i = 0; i < 1000; i++) fit.putMetrics("m" + i, i);
+        return c.with(c.header(fit), c.chunks());
+      }, Status.Code.INVALID_ARGUMENT, "metrics has 1001 entries, more than the limit of 64"),
+      new Attack("long error message", c -> List.of(ResultPart.newBuilder().setHeader(ResultHeader.newBuilder().setTask(c.ref())
+          .setError(TaskError.newBuilder().setMessage("e".repeat(5000)))).build()),
+          Status.Code.INVALID_ARGUMENT, "TaskError.message is 5000 characters, more than the limit of 1024"));
 
   private static Parameters initial() {
     float[] w = new float[2000];
@@ -177,7 +192,10 @@ class HostileInputTest {
 
   private static void expect(RawCalls.Outcome o, Status.Code code, String says, String what) {
     assertEquals(code, o.status().getCode(), what + ": " + o.status());
-    assertTrue(String.valueOf(o.status().getDescription()).contains(says), what + ": " + o.status().getDescription());
+    String description = String.valueOf(o.status().getDescription());
+    assertTrue(description.contains(says), what + ": " + description);
+    // What the peer sent is never echoed at length nor with control characters (the description is logged too).
+    assertTrue(description.length() <= 400 && description.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f), what + ": " + description);
   }
 
   @Test
@@ -232,6 +250,11 @@ class HostileInputTest {
               Status.Code.FAILED_PRECONDITION, "protocol version 2 is not supported", "future protocol");
           expect(RawCalls.call(ch, "Register", List.of(RegisterRequest.newBuilder().setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
               .setClientName("bad name\n").build().toByteArray())), Status.Code.INVALID_ARGUMENT, "client_name", "bad name");
+          // Identifiers longer than any the server issues are refused before any lookup.
+          expect(submit(ch, replaceRef(ctx, ref.toBuilder().setTaskId("t".repeat(5000)).build())), Status.Code.INVALID_ARGUMENT,
+              "task_id is 5000 characters, more than the limit of 128", "long task id");
+          expect(RawCalls.call(ch, "Heartbeat", List.of(HeartbeatRequest.newBuilder().setSessionId("s".repeat(5000)).build().toByteArray())),
+              Status.Code.INVALID_ARGUMENT, "session_id is 5000 characters, more than the limit of 128", "long session id");
         }
         if (previous != null) {
           // The previous round's task is closed: its result is stale now.

@@ -24,9 +24,22 @@ import io.lianbang.grpc.server.ServerSettings;
 import io.lianbang.grpc.tls.ClientTls;
 import io.lianbang.grpc.tls.DevCertificates;
 import io.lianbang.grpc.tls.ServerTls;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +47,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -142,5 +164,76 @@ class SecurityTest {
     assertTrue(c.getMessage().contains("insecure"), c.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> DevCertificates.generate(certs, List.of("x"), List.of("alice"), Duration.ofDays(1)), "refuses to overwrite");
+  }
+
+  @Test
+  void anonymousClientsCannotShareTheNamespaceOfAuthenticatedOnes() {
+    // Otherwise a caller without credentials could register under a token holder's name and take over its session.
+    Map<String, String> tokens = Map.of("alice-0123456789abcdef", "alice");
+    for (Supplier<ServerSettings> mixed : List.<Supplier<ServerSettings>>of(
+        () -> ServerSettings.defaults("mixed").withTokens(tokens).withAllowAnonymous(true),
+        () -> ServerSettings.defaults("mixed").withAllowAnonymous(true).withTokens(tokens))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, mixed::get);
+      assertTrue(e.getMessage().contains("allowAnonymous cannot be combined with tokens") && e.getMessage().contains("take over"), e.getMessage());
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FederationServer.builder().bind("127.0.0.1", 0)
+        .tls(mutualTls()).settings(ServerSettings.defaults("mixed").withAllowAnonymous(true)).start().close());
+    assertTrue(e.getMessage().contains("allowAnonymous cannot be combined with mutual TLS") && e.getMessage().contains("take over"), e.getMessage());
+  }
+
+  @Test
+  void aCertificateWithTwoCommonNamesIsRefused() throws Exception {
+    try (FederationServer server = FederationServer.builder().bind("127.0.0.1", 0).tls(mutualTls())
+        .settings(ServerSettings.defaults("two-cn")).start()) {
+      for (String subject : List.of("CN=alice,CN=mallory", "CN=mallory+CN=alice")) {
+        ClientTls tls = clientCertificate(subject, subject.contains("+") ? "multi" : "two");
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> register(channel(server, tls, null, false), "alice"), subject);
+        assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode(), subject);
+        assertTrue(e.getStatus().getDescription().contains("2 common names (CN)"), e.getStatus().getDescription());
+      }
+      assertEquals("alice", register(channel(server, clientTls("alice"), null, false), "x").getClientId(), "one CN is the identity");
+    }
+  }
+
+  @Test
+  void aPrivateKeyThatDoesNotMatchItsCertificateIsRefusedWhenLoaded() {
+    Path cert = certs.resolve("server.pem");
+    Path otherKey = certs.resolve("client-bob-key.pem");
+    UncheckedIOException server = assertThrows(UncheckedIOException.class, () -> FederationServer.builder().bind("127.0.0.1", 0)
+        .tls(new ServerTls(cert, otherKey, certs.resolve("ca.pem"))).start().close());
+    assertTrue(server.getMessage().contains("private key " + otherKey + " does not match the certificate " + cert), server.getMessage());
+
+    Path aliceCert = certs.resolve("client-alice.pem");
+    UncheckedIOException client = assertThrows(UncheckedIOException.class,
+        () -> new ClientTls(certs.resolve("ca.pem"), aliceCert, otherKey).credentials());
+    assertTrue(client.getMessage().contains("private key " + otherKey + " does not match the certificate " + aliceCert), client.getMessage());
+  }
+
+  /** A client certificate for {@code subject}, signed by the development CA, written as {@code NAME.pem} and {@code NAME-key.pem}. */
+  private ClientTls clientCertificate(String subject, String name) throws Exception {
+    PrivateKey caKey = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pemBody(certs.resolve("ca-key.pem"))));
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair keys = g.generateKeyPair();
+    Instant now = Instant.now();
+    X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name("CN=Lianbang development CA"), BigInteger.valueOf(now.toEpochMilli()),
+        Date.from(now.minusSeconds(300)), Date.from(now.plusSeconds(3600)), new X500Name(subject), keys.getPublic());
+    b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+    b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+    byte[] der = b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey)).getEncoded();
+    Path cert = certs.resolve(name + ".pem");
+    Path key = certs.resolve(name + "-key.pem");
+    Files.writeString(cert, pem("CERTIFICATE", der));
+    Files.writeString(key, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+    return new ClientTls(certs.resolve("ca.pem"), cert, key);
+  }
+
+  private static byte[] pemBody(Path p) throws java.io.IOException {
+    return Base64.getMimeDecoder().decode(Files.readString(p).replaceAll("-----[A-Z ]+-----", ""));
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
   }
 }

@@ -27,6 +27,7 @@ import io.lianbang.grpc.proto.v1.ResultPart;
 import io.lianbang.grpc.proto.v1.Task;
 import io.lianbang.grpc.proto.v1.TaskRef;
 import io.lianbang.grpc.server.FederationServer;
+import io.lianbang.grpc.server.PeerLimits;
 import io.lianbang.grpc.server.ServerSettings;
 import io.lianbang.grpc.wire.ChunkEncoder;
 import io.lianbang.grpc.wire.TensorSpecs;
@@ -108,7 +109,7 @@ class TransferLimitsTest {
   void anUploadBeyondTheLimitWaitsUnreadUntilAPlaceFreesUp() throws Exception {
     String name = InProcessServerBuilder.generateName();
     ServerSettings settings = ServerSettings.defaults("admission").withAllowAnonymous(true).withMaxChunkBytes(MAX_CHUNK)
-        .withHeartbeatInterval(Duration.ofSeconds(30)).withMaxConcurrentUploads(1);
+        .withHeartbeatInterval(Duration.ofSeconds(30)).withLimits(PeerLimits.defaults().withMaxConcurrentUploads(1));
     try (FederationServer server = FederationServer.start(InProcessServerBuilder.forName(name), settings)) {
       Participant a = Participant.join(channel(name), "slow");
       Participant b = Participant.join(channel(name), "fast");
@@ -156,7 +157,7 @@ class TransferLimitsTest {
       a = a.awaitTask();
       byte[] request = DownloadRequest.newBuilder().setTask(a.ref()).build().toByteArray();
       List<RawCalls.Stream> stalled = new ArrayList<>();
-      for (int i = 0; i < settings.maxDownloadsPerSession(); i++) {
+      for (int i = 0; i < settings.limits().maxDownloadsPerSession(); i++) {
         stalled.add(RawCalls.open(a.channel(), "DownloadParameters", 0, 60).send(request).halfClose());
       }
       Thread.sleep(300);

@@ -12,9 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.naming.InvalidNameException;
+import javax.naming.NamingException;
+import javax.naming.directory.Attribute;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -27,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * certificate (mutual TLS), or else the owner of the bearer token in the {@code authorization}
  * header, or else, when the server accepts anonymous clients, nobody yet (the client then names
  * itself in Register). An identity outside a non-empty allow-list is refused with
- * {@code PERMISSION_DENIED}; a call without acceptable credentials with {@code UNAUTHENTICATED}.
+ * {@code PERMISSION_DENIED}; a call without acceptable credentials with {@code UNAUTHENTICATED},
+ * as is a certificate with more than one CN (its identity would be ambiguous).
  */
 final class Authenticator implements ServerInterceptor {
   private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
@@ -99,14 +103,27 @@ final class Authenticator implements ServerInterceptor {
     throw new IllegalStateException("no client certificate or bearer token: this server requires client authentication");
   }
 
+  /**
+   * The certificate's one common name.
+   *
+   * @throws IllegalStateException if the subject has no common name or more than one (which one
+   *     would be the identity is ambiguous), or cannot be parsed
+   */
   static String commonName(X509Certificate cert) {
+    List<String> names = new ArrayList<>();
     try {
       for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
-        if (rdn.getType().equalsIgnoreCase("CN")) return rdn.getValue().toString();
+        Attribute cn = rdn.toAttributes().get("CN"); // also finds a CN inside a multi-valued RDN
+        for (int i = 0; cn != null && i < cn.size(); i++) names.add(String.valueOf(cn.get(i)));
       }
-    } catch (InvalidNameException e) {
+    } catch (NamingException e) {
       throw new IllegalStateException("the client certificate's subject cannot be parsed: " + e.getMessage());
     }
-    throw new IllegalStateException("the client certificate has no common name (CN)");
+    if (names.isEmpty()) throw new IllegalStateException("the client certificate has no common name (CN)");
+    if (names.size() > 1) {
+      throw new IllegalStateException("the client certificate's subject has " + names.size() + " common names (CN), "
+          + FederationService.abbreviate(String.join(", ", names)) + ": exactly one is required");
+    }
+    return names.get(0);
   }
 }

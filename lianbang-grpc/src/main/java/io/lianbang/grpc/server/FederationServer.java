@@ -192,10 +192,15 @@ public final class FederationServer implements AutoCloseable {
      * Binds and starts the server.
      *
      * @throws IllegalArgumentException if the address is not loopback and neither TLS nor
-     *     insecure mode was chosen, or the host is unknown
+     *     insecure mode was chosen, the host is unknown, or anonymous clients are allowed together
+     *     with mutual TLS
      * @throws UncheckedIOException if the port cannot be bound or the TLS files cannot be loaded
      */
     public FederationServer start() {
+      if (tls != null && tls.clientCa() != null && settings.allowAnonymous()) {
+        throw new IllegalArgumentException("allowAnonymous cannot be combined with mutual TLS (a client CA): anonymous "
+            + "names would share the namespace of certificate identities, so a client could take over a certificate holder's session");
+      }
       InetAddress address;
       try {
         address = InetAddress.getByName(host);

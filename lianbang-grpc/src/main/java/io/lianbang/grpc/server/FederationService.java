@@ -47,7 +47,7 @@ final class FederationService extends FederationGrpc.FederationImplBase {
     this.authenticator = authenticator;
     this.settings = settings;
     this.encoded = new EncodedModel(settings.maxChunkBytes());
-    this.uploads = new UploadGate(settings.maxConcurrentUploads(), callbacks());
+    this.uploads = new UploadGate(settings.limits().maxConcurrentUploads(), callbacks());
   }
 
   /** The admission of result uploads. */
@@ -80,7 +80,7 @@ final class FederationService extends FederationGrpc.FederationImplBase {
     String identity = Authenticator.IDENTITY.get();
     String name = request.getClientName();
     if (request.getProtocolVersion() != ProtocolVersion.PROTOCOL_VERSION_1) {
-      response.onError(reject(Status.FAILED_PRECONDITION, "Register", identity == null ? name : identity,
+      response.onError(reject(Status.FAILED_PRECONDITION, "Register", identity == null ? abbreviate(name) : identity,
           "protocol version " + request.getProtocolVersionValue() + " is not supported; this server speaks version 1"));
       return;
     }
@@ -110,11 +110,12 @@ final class FederationService extends FederationGrpc.FederationImplBase {
   /**
    * The session a request names, checked against the caller's identity.
    *
-   * @throws StatusRuntimeException NOT_FOUND for an unknown session, PERMISSION_DENIED for a
-   *     session of another identity
+   * @throws StatusRuntimeException INVALID_ARGUMENT for an overlong id, NOT_FOUND for an unknown
+   *     session, PERMISSION_DENIED for a session of another identity
    */
   RemoteClient session(String rpc, String sessionId) {
     String identity = Authenticator.IDENTITY.get();
+    requireIdLength(rpc, identity, "session_id", sessionId);
     RemoteClient client = pool.session(sessionId);
     if (client == null) {
       throw reject(Status.NOT_FOUND, rpc, identity, "unknown session '" + abbreviate(sessionId)
@@ -130,10 +131,12 @@ final class FederationService extends FederationGrpc.FederationImplBase {
   /**
    * The open task a reference names.
    *
-   * @throws StatusRuntimeException naming the problem: another run, an unknown task, a closed
-   *     (answered, expired or superseded) task, or a round that is not the task's
+   * @throws StatusRuntimeException naming the problem: an overlong task id, another run, an
+   *     unknown task, a closed (answered, expired or superseded) task, or a round that is not the
+   *     task's
    */
   PendingTask task(String rpc, RemoteClient client, TaskRef ref) {
+    requireIdLength(rpc, client.id, "task_id", ref.getTaskId());
     if (!ref.getRunId().equals(pool.runId())) {
       throw reject(Status.FAILED_PRECONDITION, rpc, client.id, "run id '" + abbreviate(ref.getRunId())
           + "' is not the current run '" + pool.runId() + "'");
@@ -151,6 +154,14 @@ final class FederationService extends FederationGrpc.FederationImplBase {
           + task.round + ", the request names round " + ref.getRound());
     }
     return task;
+  }
+
+  /** Refuses an id longer than any the server issues, before it is looked up or echoed. */
+  private static void requireIdLength(String rpc, String who, String field, String id) {
+    if (id.length() > PeerLimits.MAX_ID_LENGTH) {
+      throw reject(Status.INVALID_ARGUMENT, rpc, who, field + " is " + id.length() + " characters, more than the limit of "
+          + PeerLimits.MAX_ID_LENGTH);
+    }
   }
 
   @Override
@@ -182,9 +193,9 @@ final class FederationService extends FederationGrpc.FederationImplBase {
       return;
     }
     ServerCallStreamObserver<TensorChunk> call = (ServerCallStreamObserver<TensorChunk>) response;
-    if (!client.beginDownload(settings.maxDownloadsPerSession())) {
+    if (!client.beginDownload(settings.limits().maxDownloadsPerSession())) {
       response.onError(reject(Status.RESOURCE_EXHAUSTED, "DownloadParameters", client.id, "the session already has "
-          + settings.maxDownloadsPerSession() + " parameter downloads open (the server's limit per session)"));
+          + settings.limits().maxDownloadsPerSession() + " parameter downloads open (the server's limit per session)"));
       return;
     }
     new Download(call, encoded.chunks(task.parameters), client, task).start(callbacks());
@@ -202,6 +213,7 @@ final class FederationService extends FederationGrpc.FederationImplBase {
   /**
    * A client's answer to a secure-aggregation stage. Refused, with the task closed so that the
    * participant counts as dropped from the stage: a reply to a task that is not a stage
+   * ({@code INVALID_ARGUMENT}), an error whose message exceeds {@link PeerLimits#maxErrorLength()}
    * ({@code INVALID_ARGUMENT}), bytes that are not a SecAgg message ({@code INVALID_ARGUMENT},
    * "malformed SecAgg message"), a message of another stage ({@code FAILED_PRECONDITION}, "wrong
    * stage") or round ({@code FAILED_PRECONDITION}, "wrong round"), and a message whose sender is
@@ -225,6 +237,11 @@ final class FederationService extends FederationGrpc.FederationImplBase {
       }
       switch (request.getOutcomeCase()) {
         case ERROR -> {
+          try {
+            settings.limits().checkError(request.getError().getMessage());
+          } catch (IllegalArgumentException e) {
+            throw closing(task, client, Status.INVALID_ARGUMENT, e.getMessage());
+          }
           task.result.completeExceptionally(new ClientReportedException("client reported an error: "
               + abbreviate(request.getError().getMessage())));
           response.onNext(SecAggAck.newBuilder().setAccepted(false).build());

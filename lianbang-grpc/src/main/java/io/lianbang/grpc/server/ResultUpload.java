@@ -22,12 +22,13 @@ import io.lianbang.grpc.wire.Values;
  * validated as it arrives (gRPC delivers the next message only after this one was handled, so
  * memory is the result itself plus one chunk). A fit result's chunks are read only once the
  * server's {@link UploadGate} has admitted the upload, so at most
- * {@link ServerSettings#maxConcurrentUploads()} results are assembled at a time; the result is
+ * {@link PeerLimits#maxConcurrentUploads()} results are assembled at a time; the result is
  * folded into the round's aggregate before the upload gives its place to the next.
  *
  * <p>Errors that cannot be pinned on an open task (unknown session or task, another run, a closed
  * task, a stale round, a concurrent upload) are refused and change nothing. Once the header has
  * named an open task, a malformed result (wrong tensors, NaN or infinite values, bad counts,
+ * metrics or an error message beyond the {@link PeerLimits},
  * chunks out of order, oversized or truncated) closes that task as an invalid result, which the
  * round records as the client's failure. A call that breaks off without completing leaves the
  * task open for another try before its deadline. An upload still open when its task closes (its
@@ -132,7 +133,13 @@ final class ResultUpload implements StreamObserver<ResultPart> {
         if (e.getNumExamples() <= 0) throw invalid("num_examples must be > 0, got " + e.getNumExamples());
         metrics(e.getMetricsMap());
       }
-      case ERROR -> { }
+      case ERROR -> {
+        try {
+          settings.limits().checkError(h.getError().getMessage());
+        } catch (IllegalArgumentException e) {
+          throw invalid(e.getMessage());
+        }
+      }
       case OUTCOME_NOT_SET -> throw invalid("the ResultHeader has no outcome (fit, evaluate or error)");
     }
     task.result.whenCompleteAsync((r, e) -> taskClosed(), service.callbacks());
@@ -152,8 +159,10 @@ final class ResultUpload implements StreamObserver<ResultPart> {
     fail(refuse(Status.FAILED_PRECONDITION, "task '" + task.id + "' closed during the upload (its deadline passed or its round ended)"));
   }
 
+  /** A result's metrics, within the server's {@link PeerLimits}. */
   private Metrics metrics(java.util.Map<String, Double> m) {
     try {
+      settings.limits().checkMetrics(m);
       return Values.metrics(m);
     } catch (IllegalArgumentException e) {
       throw invalid(e.getMessage());

@@ -15,15 +15,14 @@ import java.util.Set;
  * @param maxChunkBytes the largest tensor chunk sent or accepted, in [4 KiB, 16 MiB]
  * @param allowedClients identities allowed to take part; empty allows every authenticated client
  * @param tokens bearer tokens and the identity each authenticates
- * @param allowAnonymous whether clients without certificate or token may register under a name
- * @param maxConcurrentUploads fit results received at once, at least 1; further uploads wait
- *     (flow control holds their chunks back), so the server assembles at most this many models
- * @param maxDownloadsPerSession parameter downloads one session may have open at once, at least 1
+ * @param allowAnonymous whether clients without certificate or token may register under a name;
+ *     not together with {@code tokens} (nor with mutual TLS), since an anonymous client could then
+ *     claim the name of an authenticated one
+ * @param limits bounds on what a client may send
  */
 public record ServerSettings(
     String runId, Duration heartbeatInterval, Duration maxPoll, int maxChunkBytes,
-    Set<String> allowedClients, Map<String, String> tokens, boolean allowAnonymous,
-    int maxConcurrentUploads, int maxDownloadsPerSession) {
+    Set<String> allowedClients, Map<String, String> tokens, boolean allowAnonymous, PeerLimits limits) {
 
   /** @throws IllegalArgumentException naming the setting and value if one is out of range */
   public ServerSettings {
@@ -34,10 +33,6 @@ public record ServerSettings(
     if (maxChunkBytes < 4096 || maxChunkBytes > (16 << 20)) {
       throw new IllegalArgumentException("maxChunkBytes must be in [4096, 16777216], got " + maxChunkBytes);
     }
-    if (maxConcurrentUploads < 1) throw new IllegalArgumentException("maxConcurrentUploads must be >= 1, got " + maxConcurrentUploads);
-    if (maxDownloadsPerSession < 1) {
-      throw new IllegalArgumentException("maxDownloadsPerSession must be >= 1, got " + maxDownloadsPerSession);
-    }
     allowedClients = Set.copyOf(allowedClients);
     tokens = Map.copyOf(tokens);
     for (Map.Entry<String, String> t : tokens.entrySet()) {
@@ -45,6 +40,17 @@ public record ServerSettings(
         throw new IllegalArgumentException("the token of client " + t.getValue() + " is too short: at least 16 characters");
       }
     }
+    if (allowAnonymous && !tokens.isEmpty()) {
+      throw new IllegalArgumentException("allowAnonymous cannot be combined with tokens: an anonymous client could register "
+          + "under a token holder's name and take over its session; give every client a token instead");
+    }
+    Objects.requireNonNull(limits, "limits");
+  }
+
+  /** Settings with {@link PeerLimits#defaults()}. */
+  public ServerSettings(String runId, Duration heartbeatInterval, Duration maxPoll, int maxChunkBytes,
+      Set<String> allowedClients, Map<String, String> tokens, boolean allowAnonymous) {
+    this(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous, PeerLimits.defaults());
   }
 
   private static void positive(String name, Duration d) {
@@ -53,44 +59,40 @@ public record ServerSettings(
   }
 
   /**
-   * Defaults: 5 s heartbeats, 20 s polls, 1 MiB chunks, no allow-list, no tokens, anonymous
-   * clients refused, 2 uploads received at once, 2 downloads per session.
+   * Defaults: 5 s heartbeats, 20 s polls, 1 MiB chunks, no allow-list, no tokens, anonymous clients
+   * refused, {@link PeerLimits#defaults()}.
    */
   public static ServerSettings defaults(String runId) {
-    return new ServerSettings(runId, Duration.ofSeconds(5), Duration.ofSeconds(20), 1 << 20, Set.of(), Map.of(), false, 2, 2);
+    return new ServerSettings(runId, Duration.ofSeconds(5), Duration.ofSeconds(20), 1 << 20, Set.of(), Map.of(), false,
+        PeerLimits.defaults());
   }
 
   public ServerSettings withHeartbeatInterval(Duration d) {
-    return new ServerSettings(runId, d, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous, maxConcurrentUploads, maxDownloadsPerSession);
+    return new ServerSettings(runId, d, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous, limits);
   }
 
   public ServerSettings withMaxPoll(Duration d) {
-    return new ServerSettings(runId, heartbeatInterval, d, maxChunkBytes, allowedClients, tokens, allowAnonymous, maxConcurrentUploads, maxDownloadsPerSession);
+    return new ServerSettings(runId, heartbeatInterval, d, maxChunkBytes, allowedClients, tokens, allowAnonymous, limits);
   }
 
   public ServerSettings withMaxChunkBytes(int n) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, n, allowedClients, tokens, allowAnonymous, maxConcurrentUploads, maxDownloadsPerSession);
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, n, allowedClients, tokens, allowAnonymous, limits);
   }
 
   public ServerSettings withAllowedClients(Set<String> ids) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, ids, tokens, allowAnonymous, maxConcurrentUploads, maxDownloadsPerSession);
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, ids, tokens, allowAnonymous, limits);
   }
 
   public ServerSettings withTokens(Map<String, String> tokenToClient) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokenToClient, allowAnonymous, maxConcurrentUploads, maxDownloadsPerSession);
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokenToClient, allowAnonymous, limits);
   }
 
   public ServerSettings withAllowAnonymous(boolean v) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, v, maxConcurrentUploads, maxDownloadsPerSession);
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, v, limits);
   }
 
-  public ServerSettings withMaxConcurrentUploads(int n) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous, n,
-        maxDownloadsPerSession);
-  }
-
-  public ServerSettings withMaxDownloadsPerSession(int n) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous,
-        maxConcurrentUploads, n);
+  /** A copy with {@code l} as the bounds on what a client may send. */
+  public ServerSettings withLimits(PeerLimits l) {
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous, l);
   }
 }

@@ -26,7 +26,8 @@ public record ClientTls(Path serverCa, Path certificateChain, Path privateKey) {
   /**
    * gRPC credentials for these files.
    *
-   * @throws UncheckedIOException naming the file if one cannot be read or parsed
+   * @throws UncheckedIOException naming the file if one cannot be read or parsed, and both files
+   *     if the private key does not match the certificate
    */
   public ChannelCredentials credentials() {
     ServerTls.requireReadable("serverCa", serverCa);
@@ -35,6 +36,7 @@ public record ClientTls(Path serverCa, Path certificateChain, Path privateKey) {
       if (certificateChain != null) {
         ServerTls.requireReadable("certificateChain", certificateChain);
         ServerTls.requireReadable("privateKey", privateKey);
+        KeyMatch.require(certificateChain, privateKey);
         b.keyManager(certificateChain.toFile(), privateKey.toFile());
       }
       return b.build();

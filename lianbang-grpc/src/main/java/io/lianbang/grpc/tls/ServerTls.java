@@ -25,12 +25,14 @@ public record ServerTls(Path certificateChain, Path privateKey, Path clientCa) {
   /**
    * gRPC credentials for these files.
    *
-   * @throws UncheckedIOException naming the file if one cannot be read or parsed
+   * @throws UncheckedIOException naming the file if one cannot be read or parsed, and both files
+   *     if the private key does not match the certificate
    */
   public ServerCredentials credentials() {
     requireReadable("certificateChain", certificateChain);
     requireReadable("privateKey", privateKey);
     try {
+      KeyMatch.require(certificateChain, privateKey);
       TlsServerCredentials.Builder b = TlsServerCredentials.newBuilder().keyManager(certificateChain.toFile(), privateKey.toFile());
       if (clientCa != null) {
         requireReadable("clientCa", clientCa);

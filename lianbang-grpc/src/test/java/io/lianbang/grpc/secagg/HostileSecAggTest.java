@@ -18,6 +18,7 @@ import io.lianbang.grpc.proto.v1.RegisterRequest;
 import io.lianbang.grpc.proto.v1.RegisterResponse;
 import io.lianbang.grpc.proto.v1.SecAggReply;
 import io.lianbang.grpc.proto.v1.Task;
+import io.lianbang.grpc.proto.v1.TaskError;
 import io.lianbang.grpc.proto.v1.TaskRef;
 import io.lianbang.grpc.server.FederationServer;
 import io.lianbang.grpc.server.ServerSettings;
@@ -130,6 +131,18 @@ class HostileSecAggTest {
   void aMessageClaimingAnotherSenderIsRefused() {
     refused(keys(ROUND, 0), Status.Code.PERMISSION_DENIED,
         "forged sender: the PublicKeys claims to come from participant 0, but this session is participant 1 of round 4");
+  }
+
+  @Test
+  void anOverlongErrorIsRefused() {
+    Task[] t = new Task[1];
+    CompletableFuture<SecAggMessage> f = setup(t);
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+        .submitSecAgg(SecAggReply.newBuilder().setTask(ref(t[0])).setError(TaskError.newBuilder().setMessage("e".repeat(5000))).build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+    String says = "TaskError.message is 5000 characters, more than the limit of 1024";
+    assertTrue(e.getStatus().getDescription().startsWith(says), e.getStatus().getDescription());
+    assertTrue(failure(f).contains(says), "the stage fails, naming the problem");
   }
 
   @Test

@@ -1,0 +1,107 @@
+package io.lianbang.grpc.tls;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.PSSParameterSpec;
+import java.util.Iterator;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+
+/**
+ * Checks that a private key belongs to a certificate: the key signs a random challenge and the
+ * certificate's public key must verify it (the JDK's own signature algorithms). Without this
+ * check, TLS material whose key does not match starts fine and fails only in every handshake.
+ */
+final class KeyMatch {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private KeyMatch() {}
+
+  /**
+   * @throws IOException naming both files if the key does not match the first certificate of the
+   *     chain, or naming the file that holds no usable certificate or key
+   */
+  static void require(Path certificateChain, Path privateKey) throws IOException {
+    PublicKey certified = leafKey(certificateChain);
+    String mismatch = "the private key " + privateKey + " does not match the certificate " + certificateChain;
+    try {
+      PrivateKey key;
+      try {
+        key = KeyFactory.getInstance(certified.getAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(pkcs8(privateKey)));
+      } catch (java.security.spec.InvalidKeySpecException e) {
+        throw new IOException(mismatch + ": the key is not a " + certified.getAlgorithm() + " key");
+      }
+      byte[] challenge = new byte[32];
+      RANDOM.nextBytes(challenge);
+      Signature sign = signature(certified.getAlgorithm(), certificateChain);
+      sign.initSign(key);
+      sign.update(challenge);
+      byte[] signed = sign.sign();
+      Signature verify = signature(certified.getAlgorithm(), certificateChain);
+      verify.initVerify(certified);
+      verify.update(challenge);
+      if (!verify.verify(signed)) throw new IOException(mismatch + " (its public key)");
+    } catch (GeneralSecurityException e) {
+      throw new IOException(mismatch + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static PublicKey leafKey(Path certificateChain) throws IOException {
+    try (InputStream in = Files.newInputStream(certificateChain)) {
+      Iterator<? extends Certificate> chain = CertificateFactory.getInstance("X.509").generateCertificates(in).iterator();
+      if (!chain.hasNext()) throw new IOException("certificate chain " + certificateChain + " holds no certificate");
+      return chain.next().getPublicKey();
+    } catch (GeneralSecurityException e) {
+      throw new IOException("certificate chain " + certificateChain + " cannot be parsed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The PKCS#8 encoding of the first private key in a PEM file (PKCS#8, or a traditional RSA or EC key). */
+  private static byte[] pkcs8(Path privateKey) throws IOException {
+    try (Reader r = Files.newBufferedReader(privateKey, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(r)) {
+      for (Object o = pem.readObject(); o != null; o = pem.readObject()) {
+        if (o instanceof PrivateKeyInfo info) return info.getEncoded();
+        if (o instanceof PEMKeyPair pair) return pair.getPrivateKeyInfo().getEncoded();
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("private key " + privateKey + " cannot be parsed: " + e.getMessage(), e);
+    }
+    throw new IOException("private key " + privateKey + " holds no unencrypted PEM private key");
+  }
+
+  private static Signature signature(String keyAlgorithm, Path certificateChain) throws GeneralSecurityException, IOException {
+    switch (keyAlgorithm) {
+      case "EC":
+        return Signature.getInstance("SHA256withECDSA");
+      case "RSA":
+        return Signature.getInstance("SHA256withRSA");
+      case "DSA":
+        return Signature.getInstance("SHA256withDSA");
+      case "RSASSA-PSS": {
+        Signature s = Signature.getInstance("RSASSA-PSS");
+        s.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+        return s;
+      }
+      case "EdDSA", "Ed25519", "Ed448":
+        return Signature.getInstance(keyAlgorithm);
+      default:
+        throw new IOException("the key of certificate " + certificateChain + " is of algorithm " + keyAlgorithm
+            + ", which cannot be checked: use an EC, RSA or EdDSA key");
+    }
+  }
+}
