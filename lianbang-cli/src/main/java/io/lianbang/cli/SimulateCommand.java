@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
           + "partition {kind, num_clients, alpha, shards_per_client, min_size}; "
           + "strategy {name, clients_per_round, evaluate_clients_per_round, quorum, round_timeout_seconds, params}; "
           + "training {local_epochs, batch_size, optimizer, learning_rate, momentum, weight_decay, local_epochs_max}; "
-          + "privacy {secagg {enabled, k, threshold, clip_range, modulus_bits, max_weight, stage_timeout_seconds}, paillier {enabled, key_bits}, "
+          + "privacy {secagg {enabled, k, threshold, clip_range, modulus_bits, max_weight, stage_timeout_seconds, min_survivors}, paillier {enabled, key_bits}, "
           + "dp {mode, noise_multiplier, clip, adaptive, target_quantile, delta, epsilon_budget, deterministic_noise}}; "
           + "attack {kind, fraction, scale, noise_std}; "
           + "output {dir}. Relative paths are relative to the current directory.",

@@ -175,6 +175,8 @@ class FederateCommandsTest {
         {"min_clients: 4\nstrategy: {name: krum, params: {f: 1}}", "strategy.params.f must be in [0, 0] for min_clients 4"},
         {"min_clients: 5\nstrategy: {name: median}\nprivacy: {secagg: {enabled: true}}",
             "privacy.secagg cannot wrap strategy FedMedian"},
+        {"privacy: {secagg: {enabled: true, k: 2, threshold: 1}}", "privacy.secagg.threshold must be >= 2 = floor((k + 1)/2) + 1"
+            + " for k = 2 (more than half of the client and its k neighbours, who hold its secrets), got 1"},
         {"privacy: {dp: {mode: server}}", "unknown key 'dp' in privacy (valid: secagg)"}}) {
       Files.writeString(bad, "model: logistic:30\nallow_anonymous: true\n" + wrong[0] + "\n");
       c = run("server", "--config", bad.toString());

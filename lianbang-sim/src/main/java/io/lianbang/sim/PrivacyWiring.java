@@ -150,6 +150,7 @@ final class PrivacyWiring {
       params.put("secagg.threshold", a.threshold() == 0 ? "default (floor((k+1)/2)+1)" : String.valueOf(a.threshold()));
       params.put("secagg.clip_range", String.valueOf(a.clipRange()));
       params.put("secagg.modulus_bits", String.valueOf(a.modulusBits()));
+      params.put("secagg.min_survivors", String.valueOf(a.minSurvivors()));
     }
     params.put("paillier.enabled", String.valueOf(spec.paillier().enabled()));
     if (spec.paillier().enabled()) {

@@ -53,7 +53,7 @@ public final class PrivacyConfig {
   }
 
   /** The {@code privacy.secagg} section. */
-  @JsonPropertyOrder({"enabled", "k", "threshold", "clip_range", "modulus_bits", "max_weight", "stage_timeout_seconds"})
+  @JsonPropertyOrder({"enabled", "k", "threshold", "clip_range", "modulus_bits", "max_weight", "stage_timeout_seconds", "min_survivors"})
   public static final class SecAgg {
     public boolean enabled;
     public int k;
@@ -62,6 +62,7 @@ public final class PrivacyConfig {
     public int modulusBits;
     public double maxWeight;
     public double stageTimeoutSeconds;
+    public int minSurvivors;
 
     public SecAgg() {
       this(PrivacySpec.SecAgg.disabled());
@@ -75,11 +76,12 @@ public final class PrivacyConfig {
       modulusBits = s.modulusBits();
       maxWeight = s.maxWeight();
       stageTimeoutSeconds = s.stageTimeoutSeconds();
+      minSurvivors = s.minSurvivors();
     }
 
     /** The validated settings; errors name the key under {@code privacy.secagg}. */
     public PrivacySpec.SecAgg toSpec() {
-      return new PrivacySpec.SecAgg(enabled, k, threshold, clipRange, modulusBits, maxWeight, stageTimeoutSeconds);
+      return new PrivacySpec.SecAgg(enabled, k, threshold, clipRange, modulusBits, maxWeight, stageTimeoutSeconds, minSurvivors);
     }
   }
 

@@ -149,6 +149,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aSecAggThresholdBelowTheSafeBoundIsRefusedNamingTheBound() {
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> ConfigLoader.parse("privacy:\n  secagg:\n    enabled: true\n    k: 2\n    threshold: 1\n").toSpec());
+    assertEquals("privacy.secagg.threshold must be >= 2 = floor((k + 1)/2) + 1 for k = 2 (more than half of the client and its k"
+        + " neighbours, who hold its secrets), got 1", bad.getMessage());
+    bad = assertThrows(IllegalArgumentException.class,
+        () -> ConfigLoader.parse("privacy:\n  secagg:\n    threshold: 1\n").toSpec());
+    assertEquals("privacy.secagg.threshold must be 0 (default) or >= 2, got 1", bad.getMessage());
+    bad = assertThrows(IllegalArgumentException.class,
+        () -> ConfigLoader.parse("privacy:\n  secagg:\n    min_survivors: 1\n").toSpec());
+    assertEquals("privacy.secagg.min_survivors must be >= 2, got 1", bad.getMessage());
+    var p = ConfigLoader.parse("privacy:\n  secagg:\n    enabled: true\n    k: 4\n    threshold: 3\n    min_survivors: 5\n")
+        .toSpec().privacy().secagg();
+    assertEquals(5, p.params(1).minSurvivors());
+    assertEquals(2, ConfigLoader.parse("privacy:\n  secagg:\n    enabled: true\n").toSpec().privacy().secagg().minSurvivors());
+  }
+
+  @Test
   void unknownNestedKeyIsNamedWithItsSection() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("partition:\n  alpah: 0.5\n"));
     assertEquals("unknown key 'alpah' in partition (valid: alpha, kind, min_size, num_clients, shards_per_client)",

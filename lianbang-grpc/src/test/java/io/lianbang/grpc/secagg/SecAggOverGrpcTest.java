@@ -1,6 +1,7 @@
 package io.lianbang.grpc.secagg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Grpc;
@@ -34,10 +35,12 @@ import io.lianbang.privacy.secagg.SecAggParticipant;
 import io.lianbang.privacy.secagg.SecAggResult;
 import io.lianbang.privacy.secagg.SecureAggregation;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -51,7 +54,7 @@ import org.junit.jupiter.api.Test;
  * in the SecAgg binary encoding, routed through the server. One client vanishes after sharing its
  * keys (it closes its channel when the masked-input request arrives, so its heartbeats stop); its
  * masks are removed through its neighbours' shares and the aggregate equals plain FedAvg over the
- * survivors within the quantisation bound.
+ * survivors within the quantisation bound. A client refuses a Setup with an unsafe threshold.
  */
 class SecAggOverGrpcTest {
   private static final int DIM = 40;
@@ -208,5 +211,41 @@ class SecAggOverGrpcTest {
   @Test
   void fiveClientsOverRealLoopbackSocketsOneDroppingAfterKeySharingGivePlainFedAvg() throws Exception {
     secureRunWithOneDropout(5, true, Dropout.CRASH);
+  }
+
+  /**
+   * A hostile server sends the Setup of the issue's round (three clients, threshold 1) to a real
+   * client over loopback: the client answers with an error naming the unsafe threshold, so the
+   * stage fails and the client never advertises keys, shares its secrets or masks its input.
+   */
+  @Test
+  void aClientRefusesASetupWithThresholdOneOverLoopback() throws Exception {
+    ServerSettings settings = ServerSettings.defaults("secagg-unsafe").withAllowAnonymous(true)
+        .withHeartbeatInterval(Duration.ofMillis(200));
+    try (FederationServer server = FederationServer.builder().bind("127.0.0.1", 0).settings(settings).start()) {
+      ManagedChannel channel = Grpc.newChannelBuilder("127.0.0.1:" + server.port(), InsecureChannelCredentials.create()).build();
+      channels.add(channel);
+      SecAggClient client = new SecAggClient(targets(1).get(0), new SecAggParticipant());
+      List<SecAggMessage> answered = new CopyOnWriteArrayList<>();
+      UnaryOperator<SecAggMessage> respond = request -> {
+        SecAggMessage reply = client.participant().respond(request);
+        answered.add(reply);
+        return reply;
+      };
+      ClientSettings cs = ClientSettings.defaults(id(0)).withPollWait(Duration.ofSeconds(2))
+          .withGiveUpAfter(Duration.ofSeconds(3)).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200));
+      Future<FederationClient.Summary> run = threads.submit(new FederationClient(channel, client, cs, respond)::run);
+      for (int i = 0; i < 400 && !server.clients().available().contains(id(0)); i++) Thread.sleep(25);
+      assertTrue(server.clients().available().contains(id(0)), "the client registered");
+
+      SecAggMessage.Setup unsafe = new SecAggMessage.Setup(1, List.of(id(0), id(1), id(2)), 0, List.of(1, 2), 1, 1.0, 32, 100, DIM);
+      ExecutionException e = assertThrows(ExecutionException.class,
+          () -> server.secAggTransport().send(id(0), unsafe, Instant.now().plusSeconds(20)).get(30, TimeUnit.SECONDS));
+      assertTrue(e.getCause().getMessage().contains("client reported an error: unsafe setup refused: threshold must be >= 2"),
+          e.getCause().getMessage());
+      assertTrue(answered.isEmpty(), "the client answered " + answered);
+      server.finish("done", Duration.ofSeconds(5));
+      assertEquals(1, run.get(20, TimeUnit.SECONDS).secaggStages(), "the stage was answered, with the error");
+    }
   }
 }

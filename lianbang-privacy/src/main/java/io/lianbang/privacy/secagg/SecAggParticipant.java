@@ -31,6 +31,11 @@ import java.util.TreeMap;
  * {@code UnmaskRequest}. A request out of order, for another round, or inconsistent with the
  * earlier stages is refused with a {@link SecAggException}, and so is a second unmask request:
  * a client never reveals both the self-mask seed share and the mask-key share of one client.
+ * A {@code Setup} whose threshold is not safe for its neighbourhood ({@link SecAggParams#minThreshold}:
+ * at least 2 and more than half of the client and its neighbours) is refused before any key is
+ * generated, so no share or masked input is ever sent under such parameters; and the client
+ * answers an {@code UnmaskRequest} only if at least t of the holders of its secrets (itself
+ * included) are listed as survivors.
  * A share whose AES-GCM authentication fails aborts the client's round (it then counts as having
  * dropped out, and its masks are removed like any dropout's).
  *
@@ -109,12 +114,15 @@ public final class SecAggParticipant {
 
   private PublicKeys setup(Setup s) {
     if (s.self() < 0 || s.self() >= s.clients().size()) throw new SecAggException("setup names index " + s.self() + " out of " + s.clients().size());
+    Set<Integer> distinct = new HashSet<>();
     for (int v : s.neighbours()) {
       if (v < 0 || v >= s.clients().size() || v == s.self()) throw new SecAggException("setup names an invalid neighbour " + v);
+      if (!distinct.add(v)) throw new SecAggException("setup names neighbour " + v + " twice");
     }
-    if (s.threshold() < 1 || s.threshold() > s.neighbours().size() + 1) {
-      throw new SecAggException("setup threshold " + s.threshold() + " does not fit " + s.neighbours().size() + " neighbours");
-    }
+    int k = s.neighbours().size();
+    if (k == 0) throw new SecAggException("unsafe setup refused: no neighbours to mask with");
+    String unsafe = s.threshold() == 0 ? "must be >= " + SecAggParams.minThreshold(k) + ", got 0" : SecAggParams.thresholdProblem(s.threshold(), k);
+    if (unsafe != null) throw new SecAggException("unsafe setup refused: threshold " + unsafe);
     setup = s;
     stage = Stage.KEYS_ADVERTISED;
     cipherPair = X25519.generate(random);

@@ -11,14 +11,18 @@ import io.lianbang.privacy.secagg.SecAggMessage.UnmaskShares;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +41,12 @@ import java.util.function.Function;
  * its mask key from t of its neighbours' shares; every surviving client's self mask is removed by
  * reconstructing its seed. The server sees public keys, ciphertexts it cannot read, masked vectors
  * that are uniformly distributed on their own, and the shares it needs to unmask the sum.
+ *
+ * <p>The sum is released only if at least max(t, {@link SecAggParams#minSurvivors()}) masked inputs
+ * arrived and the survivors form one connected group of the graph (otherwise each group's sum
+ * could be unmasked on its own); the threshold must be safe for the round's degree
+ * ({@link SecAggParams#minThreshold}). Otherwise the round fails with a {@link SecAggException}
+ * before any unmasking share is requested.
  *
  * <p>Reconstruction is checked: a reconstructed mask key must match the public key its owner
  * advertised, and surplus shares must lie on the same polynomial; one wrong share among at least
@@ -62,7 +72,8 @@ public final class SecAggServer {
    * Runs one secure aggregation among {@code clients} of inputs with {@code dimension} values.
    *
    * @param graphSeed seeds the random layout of the communication graph
-   * @throws SecAggException if too few clients remain for the threshold or reconstruction fails
+   * @throws SecAggException if the threshold is unsafe for the round, too few clients survive, the
+   *     survivors are not one group, or reconstruction fails
    * @throws InterruptedException if interrupted while waiting for a stage
    */
   public SecAggResult aggregate(int round, List<String> clients, int dimension, long graphSeed) throws InterruptedException {
@@ -71,7 +82,14 @@ public final class SecAggServer {
     int n = ids.size();
     if (n < 2) throw new SecAggException("secure aggregation needs at least 2 clients, got " + n);
     int k = params.degreeFor(n);
-    int t = params.thresholdFor(n);
+    int t;
+    int needed;
+    try {
+      t = params.thresholdFor(n);
+      needed = params.survivorsFor(n);
+    } catch (IllegalArgumentException e) {
+      throw new SecAggException("round " + round + ": " + e.getMessage() + "; the sum is not released");
+    }
     CommunicationGraph graph = CommunicationGraph.harary(n, k, graphSeed);
     Map<String, long[]> traffic = new TreeMap<>();
     for (String id : ids) traffic.put(id, new long[2]);
@@ -130,12 +148,19 @@ public final class SecAggServer {
     for (String reason : dropped.values()) {
       if (reason.contains("authentication")) events.add(reason);
     }
-    if (masked.size() < t) {
-      throw new SecAggException("round " + round + ": only " + masked.size() + " masked inputs arrived, the threshold is " + t);
+    if (masked.size() < needed) {
+      throw new SecAggException("round " + round + ": only " + masked.size() + " masked inputs arrived, at least " + needed
+          + " are needed (threshold " + t + ", secagg.min_survivors " + params.minSurvivors() + "); the sum is not released");
     }
 
     // Stage 3: unmasking.
     List<Integer> survivors = List.copyOf(masked.keySet());
+    List<Integer> group = connectedGroup(graph, survivors);
+    if (group.size() < survivors.size()) {
+      throw new SecAggException("round " + round + ": the " + survivors.size() + " surviving clients are not linked by masks into one"
+          + " group (" + ids.get(group.get(0)) + " is in a group of " + group.size() + "), and unmasking would reveal each group's sum;"
+          + " the sum is not released");
+    }
     List<Integer> gone = new ArrayList<>();
     for (int u : shares.keySet()) if (!masked.containsKey(u)) gone.add(u);
     Map<Integer, UnmaskShares> unmask = stage("unmask", ids, survivors,
@@ -239,6 +264,26 @@ public final class SecAggServer {
       }
     }
     return out;
+  }
+
+  /**
+   * The survivors joined to the first one by a path of graph edges between survivors. Two
+   * survivors that are neighbours masked with each other, so only a group closed under such edges
+   * has masks that cancel: the survivors form one group, or the server could unmask each group's
+   * sum on its own.
+   */
+  private static List<Integer> connectedGroup(CommunicationGraph graph, List<Integer> survivors) {
+    Set<Integer> alive = new HashSet<>(survivors);
+    Set<Integer> seen = new TreeSet<>();
+    ArrayDeque<Integer> todo = new ArrayDeque<>();
+    todo.add(survivors.get(0));
+    seen.add(survivors.get(0));
+    while (!todo.isEmpty()) {
+      for (int v : graph.neighbours(todo.poll())) {
+        if (alive.contains(v) && seen.add(v)) todo.add(v);
+      }
+    }
+    return List.copyOf(seen);
   }
 
   private static List<Integer> range(int n) {

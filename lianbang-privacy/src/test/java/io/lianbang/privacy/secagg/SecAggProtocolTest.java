@@ -267,4 +267,117 @@ class SecAggProtocolTest {
     }
     assertEquals(5, replies.size());
   }
+
+  /** Issue 9, point 10: three clients, threshold 1, two dropping, published one client's exact update as the "sum". */
+  @Test
+  void thresholdOneIsRefusedAndTwoOfThreeDroppingReleasesNoSum() {
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> new SecAggParams(2, 1, 1.0, 32, 10_000));
+    assertEquals("secagg.threshold must be >= 2 = floor((k + 1)/2) + 1 for k = 2 (more than half of the client and its k"
+        + " neighbours, who hold its secrets), got 1", bad.getMessage());
+    bad = assertThrows(IllegalArgumentException.class, () -> new SecAggParams(0, 1, 1.0, 32, 10_000));
+    assertEquals("secagg.threshold must be 0 (default) or >= 2, got 1", bad.getMessage());
+    bad = assertThrows(IllegalArgumentException.class, () -> new SecAggParams(4, 2, 1.0, 32, 10_000));
+    assertTrue(bad.getMessage().startsWith("secagg.threshold must be >= 3 = floor((k + 1)/2) + 1 for k = 4"), bad.getMessage());
+    bad = assertThrows(IllegalArgumentException.class, () -> new SecAggParams(0, 0, 1.0, 32, 10_000, 1));
+    assertEquals("secagg.min_survivors must be >= 2, got 1", bad.getMessage());
+
+    // With the defaults (k = 2, t = 2 for three clients) the lone survivor's input is never released.
+    Federation f = clients(3, 71);
+    FaultyTransport t = new FaultyTransport(f, Set.of("client-001", "client-002"));
+    SecAggException e = assertThrows(SecAggException.class, () -> server(t, SecAggParams.defaults()).aggregate(1, f.ids(), D, 8));
+    assertEquals("round 1: only 1 masked inputs arrived, at least 2 are needed (threshold 2, secagg.min_survivors 2);"
+        + " the sum is not released", e.getMessage());
+  }
+
+  /** A threshold that is safe in a small round can be unsafe for the degree a large round gets: that round fails. */
+  @Test
+  void aThresholdBelowTheBoundOfTheRoundsDegreeFailsTheRound() {
+    SecAggParams p = new SecAggParams(0, 2, 1.0, 32, 10_000);
+    assertEquals(2, p.thresholdFor(3));
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> p.thresholdFor(20));
+    assertTrue(bad.getMessage().startsWith("secagg.threshold must be >= 6 = floor((k + 1)/2) + 1 for k = 10"), bad.getMessage());
+    Federation f = clients(20, 73);
+    FaultyTransport t = new FaultyTransport(f, Set.of());
+    SecAggException e = assertThrows(SecAggException.class, () -> server(t, p).aggregate(1, f.ids(), D, 9));
+    assertTrue(e.getMessage().startsWith("round 1: secagg.threshold must be >= 6"), e.getMessage());
+    assertTrue(t.seen.isEmpty(), "no client was asked for anything");
+  }
+
+  @Test
+  void fewerSurvivorsThanMinSurvivorsFailTheRoundBeforeUnmasking() {
+    Federation f = clients(4, 81);
+    FaultyTransport t = new FaultyTransport(f, Set.of("client-000", "client-002"));
+    List<SecAggMessage> unmaskRequests = Collections.synchronizedList(new ArrayList<>());
+    t.rewriteRequest = (id, m) -> {
+      if (m instanceof SecAggMessage.UnmaskRequest) unmaskRequests.add(m);
+      return m;
+    };
+    SecAggParams p = new SecAggParams(2, 2, 1.0, 32, 10_000, 3);
+    SecAggException e = assertThrows(SecAggException.class, () -> server(t, p).aggregate(1, f.ids(), D, 10));
+    assertEquals("round 1: only 2 masked inputs arrived, at least 3 are needed (threshold 2, secagg.min_survivors 3);"
+        + " the sum is not released", e.getMessage());
+    assertTrue(unmaskRequests.isEmpty(), "no unmasking share was requested");
+  }
+
+  /**
+   * On a ring (k = 2) two dropouts on opposite sides leave two pairs of survivors that share no
+   * masks: unmasking would let the server compute each pair's sum, so the round fails.
+   */
+  @Test
+  void survivorsSplitIntoGroupsThatShareNoMasksReleaseNoSum() {
+    Federation f = clients(6, 91);
+    long seed = 12;
+    CommunicationGraph g = CommunicationGraph.harary(6, 2, seed);
+    // The two nodes at distance 3 from node 0 on the ring: node 0 and its opposite split it into two pairs.
+    int opposite = -1;
+    for (int v = 1; v < 6 && opposite < 0; v++) {
+      boolean near = g.adjacent(0, v);
+      for (int w : g.neighbours(0)) near |= g.adjacent(w, v);
+      if (!near) opposite = v;
+    }
+    assertTrue(opposite > 0, "a ring of six has a node three steps away");
+    FaultyTransport t = new FaultyTransport(f, Set.of(f.ids().get(0), f.ids().get(opposite)));
+    SecAggException e = assertThrows(SecAggException.class,
+        () -> server(t, new SecAggParams(2, 2, 1.0, 32, 10_000)).aggregate(1, f.ids(), D, seed));
+    assertTrue(e.getMessage().contains("the 4 surviving clients are not linked by masks into one group"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("the sum is not released"), e.getMessage());
+  }
+
+  /** A server that sends threshold 1 (or one at most half of the secret holders) gets no keys, shares or masked input. */
+  @Test
+  void theClientRefusesASetupWithAnUnsafeThreshold() {
+    SecAggParticipant p = new SecAggParticipant();
+    p.setInput(1, new float[D], 100, 1);
+    List<String> three = List.of("a", "b", "c");
+    SecAggException e = assertThrows(SecAggException.class,
+        () -> p.respond(new SecAggMessage.Setup(1, three, 0, List.of(1, 2), 1, 1.0, 32, 100, D)));
+    assertEquals("unsafe setup refused: threshold must be >= 2 = floor((k + 1)/2) + 1 for k = 2 (more than half of the client"
+        + " and its k neighbours, who hold its secrets), got 1", e.getMessage());
+    List<String> five = List.of("a", "b", "c", "d", "e");
+    e = assertThrows(SecAggException.class, () -> p.respond(new SecAggMessage.Setup(1, five, 0, List.of(1, 2, 3, 4), 2, 1.0, 32, 100, D)));
+    assertTrue(e.getMessage().startsWith("unsafe setup refused: threshold must be >= 3"), e.getMessage());
+    e = assertThrows(SecAggException.class, () -> p.respond(new SecAggMessage.Setup(1, five, 0, List.of(1, 1, 2), 2, 1.0, 32, 100, D)));
+    assertEquals("setup names neighbour 1 twice", e.getMessage());
+    e = assertThrows(SecAggException.class, () -> p.respond(new SecAggMessage.Setup(1, five, 0, List.of(), 1, 1.0, 32, 100, D)));
+    assertEquals("unsafe setup refused: no neighbours to mask with", e.getMessage());
+    // Nothing was set up: the next stage is refused too.
+    assertThrows(SecAggException.class, () -> p.respond(new SecAggMessage.KeyDirectory(1, Map.of())));
+    assertTrue(p.respond(new SecAggMessage.Setup(1, five, 0, List.of(1, 2, 3, 4), 3, 1.0, 32, 100, D)) instanceof SecAggMessage.PublicKeys);
+  }
+
+  /**
+   * The issue's round replayed by a hostile server that tells three clients threshold 1: every
+   * client refuses at the setup, so none sends a share or a masked input.
+   */
+  @Test
+  void aHostileServerSendingThresholdOneGetsNoMaskedInput() {
+    Federation f = clients(3, 101);
+    FaultyTransport t = new FaultyTransport(f, Set.of());
+    t.rewriteRequest = (id, m) -> m instanceof SecAggMessage.Setup s
+        ? new SecAggMessage.Setup(s.round(), s.clients(), s.self(), s.neighbours(), 1, s.clipRange(), s.modulusBits(), s.maxWeight(), s.dimension())
+        : m;
+    SecAggException e = assertThrows(SecAggException.class, () -> server(t, SecAggParams.defaults()).aggregate(1, f.ids(), D, 11));
+    assertTrue(e.getMessage().contains("only 0 masked inputs arrived"), e.getMessage());
+    assertTrue(t.seen.isEmpty(), "a masked input left a client: " + t.seen.keySet());
+  }
 }

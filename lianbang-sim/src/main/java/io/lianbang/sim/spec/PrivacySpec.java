@@ -75,21 +75,32 @@ public record PrivacySpec(SecAgg secagg, Paillier paillier, Dp dp) {
    *
    * @param enabled mask updates with SecAgg+
    * @param k graph degree, even; 0 = 2⌈log₂ n⌉ (classic SecAgg when ≥ n − 1)
-   * @param threshold Shamir threshold; 0 = ⌊(k+1)/2⌋ + 1
+   * @param threshold Shamir threshold; 0 = ⌊(k+1)/2⌋ + 1, the smallest safe one; otherwise at
+   *     least 2 and, with k set, at least ⌊(k+1)/2⌋ + 1 ({@link SecAggParams#minThreshold})
    * @param clipRange update coordinates are clipped to [−clip_range, clip_range] for quantisation
    * @param modulusBits masked vectors live modulo 2^modulus_bits, in [16, 62]
    * @param maxWeight a client's weight is min(1, examples / max_weight)
    * @param stageTimeoutSeconds deadline of each protocol stage
+   * @param minSurvivors a round's sum is released only if at least max(threshold, min_survivors)
+   *     clients survive; at least 2
    */
   public record SecAgg(boolean enabled, int k, int threshold, double clipRange, int modulusBits, double maxWeight,
-                       double stageTimeoutSeconds) {
+                       double stageTimeoutSeconds, int minSurvivors) {
     public SecAgg {
       if (k < 0 || k % 2 != 0) throw new IllegalArgumentException("privacy.secagg.k must be an even number >= 0 (0 = default), got " + k);
-      Check.atLeast("privacy.secagg.threshold", threshold, 0);
+      String unsafe = SecAggParams.thresholdProblem(threshold, k);
+      if (unsafe != null) throw new IllegalArgumentException("privacy.secagg.threshold " + unsafe);
       Check.positive("privacy.secagg.clip_range", clipRange);
       if (modulusBits < 16 || modulusBits > 62) throw new IllegalArgumentException("privacy.secagg.modulus_bits must be in [16, 62], got " + modulusBits);
       if (!(maxWeight >= 1) || !Double.isFinite(maxWeight)) throw new IllegalArgumentException("privacy.secagg.max_weight must be >= 1, got " + maxWeight);
       Check.positive("privacy.secagg.stage_timeout_seconds", stageTimeoutSeconds);
+      Check.atLeast("privacy.secagg.min_survivors", minSurvivors, SecAggParams.MIN_SURVIVORS);
+    }
+
+    /** Settings with the default {@code min_survivors} ({@link SecAggParams#MIN_SURVIVORS}). */
+    public SecAgg(boolean enabled, int k, int threshold, double clipRange, int modulusBits, double maxWeight,
+                  double stageTimeoutSeconds) {
+      this(enabled, k, threshold, clipRange, modulusBits, maxWeight, stageTimeoutSeconds, SecAggParams.MIN_SURVIVORS);
     }
 
     /** Off, with the defaults a user gets when turning it on. */
@@ -99,7 +110,7 @@ public record PrivacySpec(SecAgg secagg, Paillier paillier, Dp dp) {
 
     /** The protocol parameters, with weights capped at {@code maxWeight} (this spec's, or 1 when clients clip for DP). */
     public SecAggParams params(double maxWeight) {
-      return new SecAggParams(k, threshold, clipRange, modulusBits, maxWeight);
+      return new SecAggParams(k, threshold, clipRange, modulusBits, maxWeight, minSurvivors);
     }
 
     /** The deadline of each protocol stage. */
