@@ -24,8 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -58,12 +60,19 @@ public final class Federation {
   private static final Logger log = LoggerFactory.getLogger(Federation.class);
   /** Failures per round and phase logged as warnings; a large federation may fail hundreds at once. */
   private static final int FAILURES_LOGGED_PER_PHASE = 5;
+  /**
+   * The round metric (fit metrics, and federated evaluation metrics) counting the clients whose
+   * example count was clipped to {@link FederationConfig#maxExamples()}; present only when one was.
+   */
+  public static final String CLIPPED_METRIC = "clipped_clients";
 
   private final Strategy strategy;
   private final ClientPool clients;
   private final FederationConfig config;
   private final List<RoundListener> listeners;
   private final CheckpointFile checkpoint;
+  private final Set<String> warnedClipped = ConcurrentHashMap.newKeySet();
+  private final Set<String> warnedFailed = ConcurrentHashMap.newKeySet();
 
   public Federation(Strategy strategy, ClientPool clients, FederationConfig config, List<RoundListener> listeners) {
     this(strategy, clients, config, listeners, null);
@@ -137,12 +146,15 @@ public final class Federation {
 
       FitAggregation aggregation = strategy.beginFit(round, global);
       List<ClientFailure> failures = new ArrayList<>();
+      int[] clipped = new int[1];
       int succeeded = collect(round, fit, (proxy, in) -> proxy.fit(
               new FitTask(r, in.parameters(), in.config(), Seeds.derive(config.seed(), "fit:" + in.clientId(), r)),
               Instant.now().plus(config.roundTimeout())),
           (in, result) -> {
             validate(in, result);
-            aggregation.accept(in.clientId(), result);
+            long examples = clip(r, in.clientId(), result.numExamples(), clipped);
+            aggregation.accept(in.clientId(), examples == result.numExamples() ? result
+                : new FitResult(result.parameters(), examples, result.metrics()));
           },
           Instant.now().plus(config.roundTimeout()), failures, true);
       failures.sort(Comparator.comparing(ClientFailure::clientId));
@@ -169,6 +181,7 @@ public final class Federation {
         }
       }
 
+      if (clipped[0] > 0) fitMetrics = fitMetrics.with(CLIPPED_METRIC, clipped[0]);
       Optional<EvalResult> centralized = Optional.empty();
       Optional<EvalResult> federated = Optional.empty();
       if (round % config.evaluateEvery() == 0 || round == config.rounds()) {
@@ -200,18 +213,41 @@ public final class Federation {
     if (eval.isEmpty()) return Optional.empty();
     List<ClientResult<EvalResult>> results = new ArrayList<>();
     List<ClientFailure> failures = new ArrayList<>();
+    int[] clipped = new int[1];
     collect(round, eval,
         (proxy, in) -> proxy.evaluate(new EvalTask(round, in.parameters(), in.config()), Instant.now().plus(config.evaluateTimeout())),
         (in, result) -> {
           if (result.numExamples() < 0 || !Double.isFinite(result.loss())) {
             throw new IllegalArgumentException("evaluation loss " + result.loss() + " over " + result.numExamples() + " examples is invalid");
           }
-          results.add(new ClientResult<>(in.clientId(), result));
+          long examples = clip(round, in.clientId(), result.numExamples(), clipped);
+          results.add(new ClientResult<>(in.clientId(), examples == result.numExamples() ? result
+              : new EvalResult(result.loss(), examples, result.metrics())));
         },
         Instant.now().plus(config.evaluateTimeout()), failures, false);
     results.sort(Comparator.comparing(ClientResult::clientId));
     failures.sort(Comparator.comparing(ClientFailure::clientId));
-    return strategy.aggregateEvaluate(round, results, failures);
+    Optional<EvalResult> aggregate = strategy.aggregateEvaluate(round, results, failures);
+    return clipped[0] == 0 ? aggregate
+        : aggregate.map(e -> new EvalResult(e.loss(), e.numExamples(), e.metrics().with(CLIPPED_METRIC, clipped[0])));
+  }
+
+  /**
+   * The example count a result may claim: {@code claimed}, or {@link FederationConfig#maxExamples()}
+   * if it claims more (counted in {@code clipped}; the first clip of each client is logged as a
+   * warning).
+   */
+  private long clip(int round, String clientId, long claimed, int[] clipped) {
+    if (claimed <= config.maxExamples()) return claimed;
+    clipped[0]++;
+    if (warnedClipped.add(clientId)) {
+      log.warn("round {}: client {} claimed {} examples, more than the limit of {}; its weight is clipped to the limit "
+          + "(further clips of this client are logged at debug level and counted as {})", round, clientId, claimed,
+          config.maxExamples(), CLIPPED_METRIC);
+    } else {
+      log.debug("round {}: clipped the {} examples claimed by client {} to {}", round, claimed, clientId, config.maxExamples());
+    }
+    return config.maxExamples();
   }
 
   private static void validate(ClientInstruction in, FitResult result) {
@@ -307,7 +343,7 @@ public final class Federation {
         String message = kind == ClientFailure.Kind.TIMEOUT ? "no result before the deadline"
             : kind == ClientFailure.Kind.INVALID ? cause.getMessage() : describe(cause);
         failures.add(new ClientFailure(id, kind, message));
-        logFailure(round, logged++, "client " + id + " failed: " + message);
+        logFailure(round, logged++, id, "client " + id + " failed: " + message);
       } else {
         try {
           accept.accept(in, result);
@@ -315,7 +351,7 @@ public final class Federation {
           ok = true;
         } catch (IllegalArgumentException e) {
           failures.add(new ClientFailure(id, ClientFailure.Kind.INVALID, e.getMessage()));
-          logFailure(round, logged++, "rejected the result of client " + id + ": " + e.getMessage());
+          logFailure(round, logged++, id, "rejected the result of client " + id + ": " + e.getMessage());
         } catch (RuntimeException e) { // a fault of the strategy, not of the client: the run ends
           fault = e;
           closed = true;
@@ -343,7 +379,7 @@ public final class Federation {
         late = new ArrayList<>(outstanding.values());
         for (ClientInstruction in : outstanding.keySet()) {
           failures.add(new ClientFailure(in.clientId(), ClientFailure.Kind.TIMEOUT, "no result before the deadline"));
-          logFailure(round, logged++, "client " + in.clientId() + " missed the deadline");
+          logFailure(round, logged++, in.clientId(), "client " + in.clientId() + " missed the deadline");
         }
         outstanding.clear();
         if (logged > FAILURES_LOGGED_PER_PHASE) {
@@ -355,9 +391,12 @@ public final class Federation {
     }
   }
 
-  /** Logs the first few failures of a round's phase as warnings and the rest at debug level. */
-  private static void logFailure(int round, int index, String text) {
-    if (index < FAILURES_LOGGED_PER_PHASE) {
+  /**
+   * Logs a client's failure: as a warning if it is the client's first in this run or among the
+   * first few of the round's phase, otherwise at debug level (every failure is in the round record).
+   */
+  private void logFailure(int round, int index, String clientId, String text) {
+    if (warnedFailed.add(clientId) || index < FAILURES_LOGGED_PER_PHASE) {
       log.warn("round {}: {}", round, text);
     } else {
       log.debug("round {}: {}", round, text);

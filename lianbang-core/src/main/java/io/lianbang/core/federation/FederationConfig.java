@@ -15,10 +15,15 @@ import java.util.Objects;
  *     the model, in (0, 1]; at least one result is always required
  * @param evaluateEvery run federated and centralized evaluation every this many rounds (the last
  *     round is always evaluated)
+ * @param maxExamples the largest example count a client's result may claim, in [1, 2^40]; a larger
+ *     claim is clipped to it (the client's weight in every example-weighted mean is bounded), and
+ *     the round reports how many claims were clipped as the metric {@value Federation#CLIPPED_METRIC}
  */
 public record FederationConfig(
     int rounds, long seed, Duration roundTimeout, Duration evaluateTimeout, Duration waitForClients,
-    double quorum, int evaluateEvery) {
+    double quorum, int evaluateEvery, long maxExamples) {
+  /** The largest {@link #maxExamples}: 2^40, so that sums over a million clients cannot overflow a long. */
+  public static final long MAX_EXAMPLES_LIMIT = 1L << 40;
 
   /**
    * @throws IllegalArgumentException naming the field and value if a setting is out of range
@@ -30,6 +35,15 @@ public record FederationConfig(
     requirePositive("waitForClients", waitForClients);
     if (!(quorum > 0 && quorum <= 1)) throw new IllegalArgumentException("quorum must be in (0, 1], got " + quorum);
     if (evaluateEvery < 1) throw new IllegalArgumentException("evaluateEvery must be >= 1, got " + evaluateEvery);
+    if (maxExamples < 1 || maxExamples > MAX_EXAMPLES_LIMIT) {
+      throw new IllegalArgumentException("maxExamples must be in [1, " + MAX_EXAMPLES_LIMIT + "], got " + maxExamples);
+    }
+  }
+
+  /** Settings whose example counts are bounded only by {@link #MAX_EXAMPLES_LIMIT}. */
+  public FederationConfig(int rounds, long seed, Duration roundTimeout, Duration evaluateTimeout, Duration waitForClients,
+      double quorum, int evaluateEvery) {
+    this(rounds, seed, roundTimeout, evaluateTimeout, waitForClients, quorum, evaluateEvery, MAX_EXAMPLES_LIMIT);
   }
 
   private static void requirePositive(String name, Duration d) {
@@ -44,16 +58,21 @@ public record FederationConfig(
 
   /** A copy with another round timeout. */
   public FederationConfig withRoundTimeout(Duration d) {
-    return new FederationConfig(rounds, seed, d, evaluateTimeout, waitForClients, quorum, evaluateEvery);
+    return new FederationConfig(rounds, seed, d, evaluateTimeout, waitForClients, quorum, evaluateEvery, maxExamples);
   }
 
   /** A copy with another quorum. */
   public FederationConfig withQuorum(double q) {
-    return new FederationConfig(rounds, seed, roundTimeout, evaluateTimeout, waitForClients, q, evaluateEvery);
+    return new FederationConfig(rounds, seed, roundTimeout, evaluateTimeout, waitForClients, q, evaluateEvery, maxExamples);
   }
 
   /** A copy that evaluates every {@code n} rounds. */
   public FederationConfig withEvaluateEvery(int n) {
-    return new FederationConfig(rounds, seed, roundTimeout, evaluateTimeout, waitForClients, quorum, n);
+    return new FederationConfig(rounds, seed, roundTimeout, evaluateTimeout, waitForClients, quorum, n, maxExamples);
+  }
+
+  /** A copy that clips example counts above {@code n}. */
+  public FederationConfig withMaxExamples(long n) {
+    return new FederationConfig(rounds, seed, roundTimeout, evaluateTimeout, waitForClients, quorum, evaluateEvery, n);
   }
 }
