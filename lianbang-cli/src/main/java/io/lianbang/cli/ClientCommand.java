@@ -1,13 +1,13 @@
 package io.lianbang.cli;
 
 import io.grpc.ManagedChannel;
-import io.lianbang.core.client.Client;
-import io.lianbang.engine.client.EngineClient;
+import io.lianbang.engine.client.StandardizingClient;
 import io.lianbang.engine.data.BreastCancer;
 import io.lianbang.engine.data.CsvReader;
 import io.lianbang.engine.data.Dataset;
 import io.lianbang.engine.data.IidPartitioner;
-import io.lianbang.engine.data.Standardizer;
+import io.lianbang.engine.data.Splits;
+import io.lianbang.engine.data.TrainTest;
 import io.lianbang.engine.nn.ModelSpec;
 import io.lianbang.grpc.client.ClientChannels;
 import io.lianbang.grpc.client.ClientSettings;
@@ -38,6 +38,8 @@ import picocli.CommandLine.Spec;
     })
 final class ClientCommand implements Callable<Integer> {
   private static final Pattern BUNDLED = Pattern.compile("breast-cancer(?::(\\d+)/(\\d+))?");
+  /** The seed of the validation split, fixed so a client holds out the same examples every run. */
+  static final long VALIDATION_SEED = 42;
 
   @Spec
   CommandSpec spec;
@@ -80,6 +82,11 @@ final class ClientCommand implements Callable<Integer> {
           + "that runs it (secagg.enabled in its configuration) and refuse any other round.")
   boolean secagg;
 
+  @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.2",
+      description = "The share of the local data held out from training for evaluation tasks (stratified by class, "
+          + "seeded, the same every run), in [0, 1); 0 evaluates on the training data (default: ${DEFAULT-VALUE}).")
+  double validationFraction;
+
   @Option(names = "--give-up-after", paramLabel = "SECONDS", defaultValue = "300",
       description = "Stop if the server stays unreachable this long (default: ${DEFAULT-VALUE}).")
   double giveUpAfter;
@@ -95,7 +102,18 @@ final class ClientCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliException("--model '" + model + "': " + e.getMessage());
     }
+    if (!(validationFraction >= 0 && validationFraction < 1)) {
+      throw new CliException("--validation-fraction must be in [0, 1), got " + validationFraction);
+    }
     Dataset local = load();
+    TrainTest split;
+    try {
+      split = validationFraction == 0 ? new TrainTest(local, local)
+          : local.isClassification() ? Splits.stratified(local, validationFraction, VALIDATION_SEED)
+          : Splits.trainTest(local, validationFraction, VALIDATION_SEED);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--validation-fraction " + validationFraction + ": " + e.getMessage());
+    }
     String token = null;
     if (tokenFile != null) {
       try {
@@ -111,14 +129,21 @@ final class ClientCommand implements Callable<Integer> {
       throw new CliException(e.getMessage());
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.println(name + ": " + local.size() + " local examples; connecting to " + server);
+    out.println(name + ": " + local.size() + " local examples, " + (validationFraction == 0 ? "all for training and evaluation"
+        : split.train().size() + " for training and " + split.test().size() + " held out for evaluation") + "; connecting to " + server);
     out.flush();
     try {
-      Client engine = new EngineClient(modelSpec, local, local, 1);
+      StandardizingClient engine = new StandardizingClient(modelSpec, split.train(), validationFraction == 0 ? null : split.test(), 1,
+          how -> {
+            out.println(name + ": " + how);
+            out.flush();
+          });
       FederationClient.Summary s = new FederationClient(channel, secagg ? new SecAggClient(engine, new SecAggParticipant()) : engine,
           ClientSettings.defaults(name).withGiveUpAfter(Duration.ofMillis(Math.round(giveUpAfter * 1000)))).run();
-      out.println(name + ": done after " + s.fitTasks() + " training and " + s.evaluateTasks() + " evaluation tasks"
-          + (secagg ? ", " + s.secaggStages() + " secure-aggregation stages" : "") + " (" + s.finishReason() + ")");
+      int statistics = engine.statisticsTasks();
+      out.println(name + ": done after " + (s.fitTasks() - statistics) + " training and " + s.evaluateTasks() + " evaluation tasks"
+          + (secagg ? ", " + s.secaggStages() + " secure-aggregation stages" : "")
+          + (statistics > 0 ? ", " + statistics + " statistics task" + (statistics == 1 ? "" : "s") : "") + " (" + s.finishReason() + ")");
       out.flush();
     } finally {
       channel.shutdownNow();
@@ -132,9 +157,13 @@ final class ClientCommand implements Callable<Integer> {
     if (m.matches()) {
       raw = BreastCancer.load();
       if (m.group(1) != null) {
-        int part = Integer.parseInt(m.group(1));
-        int parts = Integer.parseInt(m.group(2));
-        if (parts < 1 || part >= parts) throw new CliException("--data " + data + ": part must be in [0, " + parts + ")");
+        int parts = boundedInt(m.group(2), raw.size());
+        if (parts < 1 || parts > raw.size()) {
+          throw new CliException("--data " + abbreviate(data) + ": the number of parts must be in [1, " + raw.size() + "], got "
+              + abbreviate(m.group(2)));
+        }
+        int part = boundedInt(m.group(1), parts);
+        if (part >= parts) throw new CliException("--data " + abbreviate(data) + ": part must be in [0, " + parts + "), got " + abbreviate(m.group(1)));
         raw = new IidPartitioner(parts).partition(raw, 42).subset(raw, part);
       }
     } else {
@@ -148,7 +177,17 @@ final class ClientCommand implements Callable<Integer> {
         throw new CliException("cannot read --data " + data + ": " + e.getMessage());
       }
     }
-    // Features are standardised with this client's own statistics: nothing about the data is shared.
-    return Standardizer.fit(raw).transform(raw);
+    // unscaled: the server's tasks say how to scale (StandardizingClient)
+    return raw;
+  }
+
+  /** The decimal {@code digits} as an int, or {@code max} + 1 if larger than {@code max}. */
+  private static int boundedInt(String digits, int max) {
+    String d = digits.replaceFirst("^0+(?=.)", "");
+    return d.length() > 9 || Integer.parseInt(d) > max ? max + 1 : Integer.parseInt(d);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "... (" + s.length() + " characters)";
   }
 }

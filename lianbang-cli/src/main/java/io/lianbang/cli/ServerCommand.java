@@ -15,6 +15,8 @@ import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.engine.client.EngineClient;
+import io.lianbang.engine.client.FederatedStandardization;
+import io.lianbang.engine.nn.ModelSpec;
 import io.lianbang.engine.nn.Models;
 import io.lianbang.grpc.server.FederationServer;
 import io.lianbang.grpc.server.ServerSettings;
@@ -79,8 +81,10 @@ final class ServerCommand implements Callable<Integer> {
     try (FederationServer server = started) {
       out.println("listening on " + c.listen + " (port " + server.port() + "), waiting for " + c.minClients + " clients");
       out.flush();
-      Strategy strategy = s.secagg == null ? s.strategy
-          : new SecureAggregation(s.strategy, s.secagg.params(s.secagg.maxWeight()), server.secAggTransport(), s.secagg.stageTimeout(), null);
+      ServerScaling scaling = ServerScaling.prepare(s, server, out);
+      Strategy scaled = scaling.decorate(s.strategy);
+      Strategy strategy = s.secagg == null ? scaled
+          : new SecureAggregation(scaled, s.secagg.params(s.secagg.maxWeight()), server.secAggTransport(), s.secagg.stageTimeout(), null);
       long start = System.nanoTime();
       RunResult result = new Federation(strategy, server.clients(), s.federation,
           List.of(new RoundPrinter(out, null, c.minClients)), s.checkpoint).run(s.initial);
@@ -89,32 +93,40 @@ final class ServerCommand implements Callable<Integer> {
       out.println("done: " + result.history().last().round() + " rounds"
           + (s.checkpoint == null ? "" : "; final model in " + s.checkpoint.path()));
       if (s.output != null) {
+        String scaler;
         try {
           RunOutputs.writeServerResults(s.output, c, RunEnvironment.describe(RunEnvironment.kernels(), s.threads), result.history(), seconds);
+          scaler = scaling.writeTo(s.output);
         } catch (IOException e) {
           throw new CliException("cannot write the history to " + s.output + ": " + e.getMessage());
         }
-        out.println("history in " + s.output + "/ (" + RunOutputs.CSV + ", " + RunOutputs.JSON + ")");
+        out.println("history in " + s.output + "/ (" + RunOutputs.CSV + ", " + RunOutputs.JSON + (scaler == null ? "" : ", " + scaler) + ")");
       }
       out.flush();
     }
     return 0;
   }
 
-  /** What a run needs; {@code secagg} is null unless secure aggregation is enabled. */
+  /**
+   * What a run needs; {@code secagg} is null unless secure aggregation is enabled; {@code normalize}
+   * is how clients scale their {@code features} input features.
+   */
   record Setup(FederationServer.Builder server, Strategy strategy, PrivacySpec.SecAgg secagg, FederationConfig federation,
-      Parameters initial, CheckpointFile checkpoint, Path output, int threads) {}
+      Parameters initial, CheckpointFile checkpoint, Path output, int threads, FederatedStandardization.Mode normalize, int features) {}
 
   /** Validates the configuration and builds everything the run needs; errors name the key and value. */
   static Setup setup(ServerConfig c, boolean insecure) {
     try {
       if (c.model == null) throw new CliException("model must be set, e.g. model: logistic:30");
       Parameters initial;
+      int features;
       try {
         initial = Models.create(c.model, c.seed).parameters();
+        features = ModelSpec.parse(c.model).inputFeatures();
       } catch (IllegalArgumentException e) {
         throw new CliException("model '" + c.model + "': " + e.getMessage());
       }
+      FederatedStandardization.Mode normalize = FederatedStandardization.Mode.parse("normalize", c.normalize);
       int colon = c.listen.lastIndexOf(':');
       if (colon <= 0) throw new CliException("listen must be host:port, got '" + c.listen + "'");
       int port;
@@ -162,7 +174,7 @@ final class ServerCommand implements Callable<Integer> {
       if (insecure) b.insecure();
       CheckpointFile checkpoint = c.checkpoint == null || c.checkpoint.isBlank() ? null : new CheckpointFile(Path.of(c.checkpoint));
       Path output = c.output == null || c.output.isBlank() ? null : Path.of(c.output);
-      return new Setup(b, strategy, secagg.enabled() ? secagg : null, federation, initial, checkpoint, output, threads);
+      return new Setup(b, strategy, secagg.enabled() ? secagg : null, federation, initial, checkpoint, output, threads, normalize, features);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }

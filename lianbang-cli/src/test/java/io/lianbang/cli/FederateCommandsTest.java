@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lianbang.cli.run.Simulator;
 import io.lianbang.core.federation.CheckpointFile;
+import io.lianbang.engine.data.BreastCancer;
+import io.lianbang.engine.data.Dataset;
+import io.lianbang.engine.data.IidPartitioner;
+import io.lianbang.engine.data.Splits;
+import io.lianbang.engine.data.Standardizer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -114,7 +119,25 @@ class FederateCommandsTest {
       for (Future<Cli> f : clients) {
         Cli r = f.get(30, TimeUnit.SECONDS);
         assertEquals(0, r.exit, r.toString());
-        assertTrue(r.out.contains("done after 2 training and 2 evaluation tasks, 8 secure-aggregation stages"), r.toString());
+        assertTrue(r.out.contains("done after 2 training and 2 evaluation tasks, 16 secure-aggregation stages, 2 statistics tasks"),
+            r.toString());
+      }
+      // the statistics were securely aggregated too: the scaler is that of the three training shares pooled
+      assertTrue(s.out.contains("statistics of 3 clients"), s.toString());
+      Dataset raw = BreastCancer.load();
+      List<Dataset> parts = new IidPartitioner(3).partition(raw, 42).subsets(raw);
+      float[] pooled = new float[0];
+      for (Dataset p : parts) {
+        float[] x = Splits.stratified(p, 0.2, ClientCommand.VALIDATION_SEED).train().features();
+        float[] all = java.util.Arrays.copyOf(pooled, pooled.length + x.length);
+        System.arraycopy(x, 0, all, pooled.length, x.length);
+        pooled = all;
+      }
+      Standardizer expected = Standardizer.fit(Dataset.classification(pooled, new int[] {30}, new int[pooled.length / 30], 2));
+      var scaler = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("history").resolve("scaler.json").toFile());
+      for (int j = 0; j < 30; j++) {
+        assertEquals(expected.mean()[j], scaler.get("mean").get(j).asDouble(), 1e-5 * expected.std()[j], "mean[" + j + "]");
+        assertEquals(expected.std()[j], scaler.get("std").get(j).asDouble(), 1e-5 * expected.std()[j], "std[" + j + "]");
       }
       String json = Files.readString(dir.resolve("history").resolve("history.json"));
       assertTrue(json.contains("\"secagg_clients\" : 3.0"), json);
@@ -170,6 +193,7 @@ class FederateCommandsTest {
         {"round_timeout_seconds: 0", "round_timeout_seconds must be positive, got 0.0"},
         {"min_clients: 0", "min_clients must be >= 1, got 0"},
         {"fraction_evaluate: 1.5", "fraction_evaluate must be in [0, 1], got 1.5"},
+        {"normalize: global", "normalize must be federated, local or none, got 'global'"},
         {"training: {learning_rate: -1}", "training.learning_rate must be > 0, got -1.0"},
         {"strategy: {name: fedsgd}", "strategy.name must be one of fedavg, "},
         {"min_clients: 4\nstrategy: {name: krum, params: {f: 1}}", "strategy.params.f must be in [0, 0] for min_clients 4"},

@@ -14,7 +14,7 @@ import java.util.TreeMap;
  */
 @JsonPropertyOrder({"name", "seed", "rounds", "model", "listen", "insecure", "tls", "clients", "tokens", "allow_anonymous", "min_clients",
     "fraction_evaluate", "strategy", "privacy", "quorum", "round_timeout_seconds", "wait_for_clients_seconds", "heartbeat_seconds",
-    "checkpoint", "output", "training"})
+    "checkpoint", "output", "normalize", "training"})
 public final class ServerConfig {
   public String name = "federation";
   public long seed = 42;
@@ -48,6 +48,12 @@ public final class ServerConfig {
   public String checkpoint;
   /** Directory for {@code history.csv} and {@code history.json}, written when the run ends. Empty for none. */
   public String output;
+  /**
+   * How clients scale their features: {@code federated} (all with the mean and standard deviation
+   * of all clients' training data, from a statistics round before training), {@code local} (each
+   * with its own) or {@code none}.
+   */
+  public String normalize = "federated";
   @JsonSetter(nulls = Nulls.SKIP)
   public TrainingConfig training = new TrainingConfig();
 

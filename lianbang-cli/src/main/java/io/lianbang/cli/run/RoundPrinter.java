@@ -3,13 +3,17 @@ package io.lianbang.cli.run;
 import io.lianbang.cli.output.RoundValues;
 import io.lianbang.core.federation.RoundListener;
 import io.lianbang.core.federation.RoundRecord;
+import io.lianbang.engine.client.StandardizingClient;
 import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
  * Prints one line per round to standard output, for example
  * {@code round  12/50  clients 10/10  train_loss 0.4321  test_loss 0.5012  test_acc 81.23%  1.02 s},
- * and keeps an optional {@link ProgressBar} on a terminal up to date.
+ * and keeps an optional {@link ProgressBar} on a terminal up to date. The federated evaluation is
+ * {@code fed_val_loss}/{@code fed_val_acc} when every client evaluated on data held out from
+ * training, {@code fed_train_...} when every client evaluated on its training data (both as
+ * reported by {@link StandardizingClient#HELD_OUT}), and {@code fed_...} otherwise.
  */
 public final class RoundPrinter implements RoundListener {
   private final PrintWriter out;
@@ -65,8 +69,11 @@ public final class RoundPrinter implements RoundListener {
       sb.append("test_loss      -  test_acc      -");
     }
     if (r.federated().isPresent()) {
-      sb.append("  fed_loss ").append(number(RoundValues.fedLoss(r)))
-          .append("  fed_acc ").append(percent(RoundValues.fedAccuracy(r)));
+      // clients that report held_out say whether they evaluated on held-out (validation) or training data
+      double heldOut = r.federated().get().metrics().get(StandardizingClient.HELD_OUT).orElse(Double.NaN);
+      String on = heldOut == 1 ? "_val" : heldOut == 0 ? "_train" : "";
+      sb.append("  fed").append(on).append("_loss ").append(number(RoundValues.fedLoss(r)))
+          .append("  fed").append(on).append("_acc ").append(percent(RoundValues.fedAccuracy(r)));
     }
     sb.append(String.format(Locale.ROOT, "  %.2f s", r.seconds()));
     if (!r.failures().isEmpty()) sb.append("  (").append(r.failures().size()).append(" failed)");

@@ -50,6 +50,28 @@ public final class Standardizer {
     return new Standardizer(mean, std);
   }
 
+  /**
+   * A standardizer with the given statistics, e.g. computed from many datasets together.
+   *
+   * @param mean per-feature means
+   * @param std per-feature divisors, each finite and positive
+   * @throws IllegalArgumentException naming the feature and value if the arrays differ in length,
+   *     are empty, or hold a non-finite mean or a divisor that is not finite and positive
+   */
+  public static Standardizer of(float[] mean, float[] std) {
+    if (mean.length == 0 || mean.length != std.length) {
+      throw new IllegalArgumentException("standardizer needs as many means as divisors, at least one, got " + mean.length
+          + " and " + std.length);
+    }
+    for (int j = 0; j < mean.length; j++) {
+      if (!Float.isFinite(mean[j])) throw new IllegalArgumentException("standardizer mean[" + j + "] must be finite, got " + mean[j]);
+      if (!(std[j] > 0) || !Float.isFinite(std[j])) {
+        throw new IllegalArgumentException("standardizer std[" + j + "] must be finite and > 0, got " + std[j]);
+      }
+    }
+    return new Standardizer(mean.clone(), std.clone());
+  }
+
   /** Per-feature means (a copy). */
   public float[] mean() {
     return mean.clone();

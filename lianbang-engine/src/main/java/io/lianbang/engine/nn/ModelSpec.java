@@ -80,6 +80,11 @@ public record ModelSpec(Kind kind, List<Integer> sizes) {
     }
   }
 
+  /** The number of input features an example must have: the first size, or 1×28×28 = 784 for {@code lenet}. */
+  public int inputFeatures() {
+    return kind == Kind.LENET ? 28 * 28 : sizes.get(0);
+  }
+
   @Override
   public String toString() {
     String head = kind.name().toLowerCase(Locale.ROOT);
