@@ -18,7 +18,9 @@ import io.lianbang.engine.client.EngineClient;
 import io.lianbang.engine.client.FederatedStandardization;
 import io.lianbang.engine.nn.ModelSpec;
 import io.lianbang.engine.nn.Models;
+import io.lianbang.grpc.server.ConnectionLimits;
 import io.lianbang.grpc.server.FederationServer;
+import io.lianbang.grpc.server.PeerLimits;
 import io.lianbang.grpc.server.ServerSettings;
 import io.lianbang.grpc.tls.ServerTls;
 import io.lianbang.privacy.secagg.SecureAggregation;
@@ -135,8 +137,9 @@ final class ServerCommand implements Callable<Integer> {
       } catch (NumberFormatException e) {
         throw new CliException("listen port must be a number, got '" + c.listen + "'");
       }
-      FederationConfig federation = new FederationConfig(c.rounds, c.seed, seconds("round_timeout_seconds", c.roundTimeoutSeconds),
-          seconds("round_timeout_seconds", c.roundTimeoutSeconds), seconds("wait_for_clients_seconds", c.waitForClientsSeconds), c.quorum, 1);
+      FederationConfig federation = limited("limits.", () -> new FederationConfig(c.rounds, c.seed,
+          seconds("round_timeout_seconds", c.roundTimeoutSeconds), seconds("round_timeout_seconds", c.roundTimeoutSeconds),
+          seconds("wait_for_clients_seconds", c.waitForClientsSeconds), c.quorum, 1, c.limits.maxExamples));
       if (c.minClients < 1) throw new CliException("min_clients must be >= 1, got " + c.minClients);
       if (!(c.fractionEvaluate >= 0 && c.fractionEvaluate <= 1)) {
         throw new CliException("fraction_evaluate must be in [0, 1], got " + c.fractionEvaluate);
@@ -159,12 +162,19 @@ final class ServerCommand implements Callable<Integer> {
           .withHeartbeatInterval(seconds("heartbeat_seconds", c.heartbeatSeconds))
           .withAllowedClients(Set.copyOf(c.clients))
           .withTokens(invert(c.tokens))
-          .withAllowAnonymous(c.allowAnonymous);
+          .withAllowAnonymous(c.allowAnonymous)
+          .withLimits(limited("limits.", () -> new PeerLimits(c.limits.maxMetrics, c.limits.maxMetricNameLength, c.limits.maxErrorLength,
+              c.limits.maxConcurrentUploads, c.limits.maxDownloadsPerSession)));
       if ((c.tls == null || c.tls.clientCa == null) && c.tokens.isEmpty() && !c.allowAnonymous) {
         throw new CliException("clients have no way to authenticate: set tls.client_ca (mutual TLS), tokens, "
             + "or allow_anonymous: true (test networks only)");
       }
-      FederationServer.Builder b = FederationServer.builder().bind(c.listen.substring(0, colon), port).settings(settings);
+      ConnectionLimits connections = limited("limits.", () -> ConnectionLimits.defaults()
+          .withMaxConnections(c.limits.maxConnections, c.limits.maxConnectionsPerAddress)
+          .withHandshakeTimeout(seconds("limits.handshake_timeout_seconds", c.limits.handshakeTimeoutSeconds))
+          .withIdleTimeout(seconds("limits.idle_timeout_seconds", c.limits.idleTimeoutSeconds)));
+      FederationServer.Builder b = FederationServer.builder().bind(c.listen.substring(0, colon), port).settings(settings)
+          .connectionLimits(connections);
       if (c.tls != null) {
         if (c.tls.certificate == null || c.tls.privateKey == null) {
           throw new CliException("tls needs certificate and private_key (and client_ca for mutual TLS)");
@@ -189,6 +199,21 @@ final class ServerCommand implements Callable<Integer> {
       }
     });
     return byToken;
+  }
+
+  /**
+   * Builds a value whose constructor names its settings in Java style ({@code maxMetrics must be
+   * ...}); an error names the YAML key instead ({@code limits.max_metrics must be ...}).
+   */
+  private static <T> T limited(String section, java.util.function.Supplier<T> build) {
+    try {
+      return build.get();
+    } catch (IllegalArgumentException e) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("^([a-z]+[A-Za-z]*) ").matcher(String.valueOf(e.getMessage()));
+      if (!m.find()) throw e;
+      String key = m.group(1).replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+      throw new CliException(section + key + e.getMessage().substring(m.end(1)));
+    }
   }
 
   private static Duration seconds(String key, double s) {

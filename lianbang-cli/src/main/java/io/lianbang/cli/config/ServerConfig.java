@@ -3,6 +3,8 @@ package io.lianbang.cli.config;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
+import io.lianbang.grpc.server.ConnectionLimits;
+import io.lianbang.grpc.server.PeerLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -56,11 +58,33 @@ public final class ServerConfig {
   public String normalize = "federated";
   @JsonSetter(nulls = Nulls.SKIP)
   public TrainingConfig training = new TrainingConfig();
+  @JsonSetter(nulls = Nulls.SKIP)
+  public Limits limits = new Limits();
 
   /**
    * The {@code strategy} section: a strategy of the library by name (as in {@code simulate}) and
    * its hyper-parameters. Every round trains all connected clients, at least {@code min_clients}.
    */
+  /** The {@code limits} section: bounds on what clients may claim, send and hold open. */
+  @JsonPropertyOrder({"max_examples", "max_concurrent_uploads", "max_downloads_per_session", "max_metrics", "max_metric_name_length",
+      "max_error_length", "max_connections", "max_connections_per_address", "handshake_timeout_seconds", "idle_timeout_seconds"})
+  public static final class Limits {
+    private static final PeerLimits PEER = PeerLimits.defaults();
+    private static final ConnectionLimits CONNECTIONS = ConnectionLimits.defaults();
+
+    /** A client's result may claim at most this many examples; larger claims are clipped to it. */
+    public long maxExamples = 1_000_000;
+    public int maxConcurrentUploads = PEER.maxConcurrentUploads();
+    public int maxDownloadsPerSession = PEER.maxDownloadsPerSession();
+    public int maxMetrics = PEER.maxMetrics();
+    public int maxMetricNameLength = PEER.maxMetricNameLength();
+    public int maxErrorLength = PEER.maxErrorLength();
+    public int maxConnections = CONNECTIONS.maxConnections();
+    public int maxConnectionsPerAddress = CONNECTIONS.maxConnectionsPerAddress();
+    public double handshakeTimeoutSeconds = CONNECTIONS.handshakeTimeout().toMillis() / 1000.0;
+    public double idleTimeoutSeconds = CONNECTIONS.idleTimeout().toMillis() / 1000.0;
+  }
+
   @JsonPropertyOrder({"name", "params"})
   public static final class Strategy {
     public String name = "fedavg";
