@@ -15,6 +15,7 @@ import io.lianbang.grpc.client.FederationClient;
 import io.lianbang.grpc.tls.ClientTls;
 import io.lianbang.privacy.secagg.SecAggClient;
 import io.lianbang.privacy.secagg.SecAggParticipant;
+import io.lianbang.sim.spec.Seconds;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -88,12 +89,18 @@ final class ClientCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (ca == null && !insecure) throw new CliException("--ca is required for TLS; use --insecure for plaintext");
     if ((cert == null) != (key == null)) throw new CliException("--cert and --key go together");
-    if (!(giveUpAfter > 0)) throw new CliException("--give-up-after must be positive, got " + giveUpAfter);
+    HostPort.parse("--server", server, false);
+    Duration giveUp;
+    try {
+      giveUp = Seconds.of("--give-up-after", giveUpAfter);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
     ModelSpec modelSpec;
     try {
       modelSpec = ModelSpec.parse(model);
     } catch (IllegalArgumentException e) {
-      throw new CliException("--model '" + model + "': " + e.getMessage());
+      throw new CliException("--model: " + e.getMessage());
     }
     Dataset local = load();
     String token = null;
@@ -116,7 +123,7 @@ final class ClientCommand implements Callable<Integer> {
     try {
       Client engine = new EngineClient(modelSpec, local, local, 1);
       FederationClient.Summary s = new FederationClient(channel, secagg ? new SecAggClient(engine, new SecAggParticipant()) : engine,
-          ClientSettings.defaults(name).withGiveUpAfter(Duration.ofMillis(Math.round(giveUpAfter * 1000)))).run();
+          ClientSettings.defaults(name).withGiveUpAfter(giveUp)).run();
       out.println(name + ": done after " + s.fitTasks() + " training and " + s.evaluateTasks() + " evaluation tasks"
           + (secagg ? ", " + s.secaggStages() + " secure-aggregation stages" : "") + " (" + s.finishReason() + ")");
       out.flush();
