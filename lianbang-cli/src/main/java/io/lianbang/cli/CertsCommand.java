@@ -4,6 +4,7 @@ import io.lianbang.grpc.tls.DevCertificates;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,14 +17,15 @@ import picocli.CommandLine.Spec;
     description = {
       "Generate a development certificate authority, a server certificate and one client certificate per "
           + "client (its CN is the client's identity on the server). ECDSA P-256 keys, PEM files. "
-          + "For production, use your organisation's CA.",
+          + "Run again on the same directory, it keeps the files there (the existing CA signs new "
+          + "certificates) and adds what is missing, e.g. a new client. For production, use your organisation's CA.",
       ""
     })
 final class CertsCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write into (files must not exist).")
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write into; files already there are kept.")
   Path out;
 
   @Option(names = "--server-host", split = ",", paramLabel = "HOST",
@@ -41,13 +43,18 @@ final class CertsCommand implements Callable<Integer> {
     if (days < 1) throw new CliException("--days must be >= 1, got " + days);
     DevCertificates.Generated g;
     try {
-      g = DevCertificates.generate(out, serverHosts, clients, Duration.ofDays(days));
-    } catch (IllegalArgumentException e) {
+      g = DevCertificates.complete(out, serverHosts, clients, Duration.ofDays(days));
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
       throw new CliException(e.getMessage());
     }
+    List<Path> all = new ArrayList<>(List.of(g.caCertificate(), g.caCertificate().resolveSibling("ca-key.pem"), g.serverCertificate(),
+        g.serverKey()));
+    all.addAll(g.clientFiles());
+    List<String> written = all.stream().filter(p -> !g.kept().contains(p)).map(p -> p.getFileName().toString()).toList();
+    List<String> kept = g.kept().stream().map(p -> p.getFileName().toString()).toList();
     PrintWriter w = spec.commandLine().getOut();
-    w.println("wrote " + g.caCertificate() + ", " + g.serverCertificate() + ", " + g.serverKey() + " and "
-        + g.clientFiles().size() / 2 + " client certificates into " + out);
+    w.println((written.isEmpty() ? "nothing to add" : "wrote " + String.join(", ", written)) + " in " + out
+        + (kept.isEmpty() ? "" : "; kept " + String.join(", ", kept)));
     w.flush();
     return 0;
   }

@@ -15,6 +15,7 @@ import io.lianbang.grpc.client.FederationClient;
 import io.lianbang.grpc.tls.ClientTls;
 import io.lianbang.privacy.secagg.SecAggClient;
 import io.lianbang.privacy.secagg.SecAggParticipant;
+import io.lianbang.sim.spec.Seconds;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -95,12 +96,18 @@ final class ClientCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (ca == null && !insecure) throw new CliException("--ca is required for TLS; use --insecure for plaintext");
     if ((cert == null) != (key == null)) throw new CliException("--cert and --key go together");
-    if (!(giveUpAfter > 0)) throw new CliException("--give-up-after must be positive, got " + giveUpAfter);
+    HostPort.parse("--server", server, false);
+    Duration giveUp;
+    try {
+      giveUp = Seconds.of("--give-up-after", giveUpAfter);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
     ModelSpec modelSpec;
     try {
       modelSpec = ModelSpec.parse(model);
     } catch (IllegalArgumentException e) {
-      throw new CliException("--model '" + model + "': " + e.getMessage());
+      throw new CliException("--model: " + e.getMessage());
     }
     if (!(validationFraction >= 0 && validationFraction < 1)) {
       throw new CliException("--validation-fraction must be in [0, 1), got " + validationFraction);
@@ -139,7 +146,7 @@ final class ClientCommand implements Callable<Integer> {
             out.flush();
           });
       FederationClient.Summary s = new FederationClient(channel, secagg ? new SecAggClient(engine, new SecAggParticipant()) : engine,
-          ClientSettings.defaults(name).withGiveUpAfter(Duration.ofMillis(Math.round(giveUpAfter * 1000)))).run();
+          ClientSettings.defaults(name).withGiveUpAfter(giveUp)).run();
       int statistics = engine.statisticsTasks();
       out.println(name + ": done after " + (s.fitTasks() - statistics) + " training and " + s.evaluateTasks() + " evaluation tasks"
           + (secagg ? ", " + s.secaggStages() + " secure-aggregation stages" : "")

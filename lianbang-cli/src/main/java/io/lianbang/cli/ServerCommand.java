@@ -26,14 +26,17 @@ import io.lianbang.grpc.tls.ServerTls;
 import io.lianbang.privacy.secagg.SecureAggregation;
 import io.lianbang.sim.StrategyFactory;
 import io.lianbang.sim.spec.PrivacySpec;
+import io.lianbang.sim.spec.Seconds;
 import io.lianbang.sim.spec.StrategySpec;
 import io.lianbang.sim.spec.TrainingSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,7 +49,8 @@ import picocli.CommandLine.Spec;
       "Run a federation server: remote clients ('lianbang client' or the Java API) dial in, train on their own "
           + "data and send back only model updates; the server aggregates them with the configured strategy "
           + "(FedAvg by default; any strategy of 'simulate'). Prints a line per round; checkpoints after every "
-          + "round and resumes from the checkpoint when restarted with the same configuration; writes "
+          + "round and resumes from the checkpoint when restarted with the same configuration (another "
+          + "configuration or a complete run is refused; --new-run starts over); writes "
           + "history.csv and history.json to 'output' when the run ends. With privacy.secagg.enabled the "
           + "server learns only the sum of the updates (SecAgg+; clients join with --secagg).",
       "",
@@ -64,6 +68,10 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--insecure", description = "Allow plaintext on a non-loopback address (only on a network you trust).")
   boolean insecure;
 
+  @Option(names = "--new-run",
+      description = "Start a new run: move the checkpoint of a previous run aside (to FILE.1, FILE.2, ...) instead of resuming it.")
+  boolean newRun;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig c;
@@ -74,6 +82,7 @@ final class ServerCommand implements Callable<Integer> {
     }
     Setup s = setup(c, insecure || c.insecure);
     PrintWriter out = spec.commandLine().getOut();
+    prepareFiles(s, out);
     FederationServer started;
     try {
       started = s.server.start();
@@ -89,7 +98,7 @@ final class ServerCommand implements Callable<Integer> {
           : new SecureAggregation(scaled, s.secagg.params(s.secagg.maxWeight()), server.secAggTransport(), s.secagg.stageTimeout(), null);
       long start = System.nanoTime();
       RunResult result = new Federation(strategy, server.clients(), s.federation,
-          List.of(new RoundPrinter(out, null, c.minClients)), s.checkpoint).run(s.initial);
+          List.of(new RoundPrinter(out, null, c.minClients)), s.checkpoint, s.run).run(s.initial);
       double seconds = (System.nanoTime() - start) / 1e9;
       server.finish("the run is complete", Duration.ofSeconds(10));
       out.println("done: " + result.history().last().round() + " rounds"
@@ -110,11 +119,43 @@ final class ServerCommand implements Callable<Integer> {
   }
 
   /**
-   * What a run needs; {@code secagg} is null unless secure aggregation is enabled; {@code normalize}
+   * Before the server starts: fails if the output directory or the checkpoint's directory cannot
+   * be written, or the checkpoint is of another run or of a complete one; with {@code --new-run},
+   * moves an existing checkpoint aside first.
+   */
+  private void prepareFiles(Setup s, PrintWriter out) {
+    if (s.output != null) RunOutputs.requireWritableDirectory(s.output, "output");
+    if (s.checkpoint == null) {
+      if (newRun) throw new CliException("--new-run needs a checkpoint in the configuration");
+      return;
+    }
+    Path file = s.checkpoint.path();
+    RunOutputs.requireWritableDirectory(file.getParent(), "checkpoint");
+    if (newRun && Files.exists(file)) {
+      Path aside = file;
+      for (int i = 1; Files.exists(aside); i++) aside = file.resolveSibling(file.getFileName() + "." + i);
+      try {
+        Files.move(file, aside);
+      } catch (IOException e) {
+        throw new CliException("--new-run cannot move checkpoint " + file + " aside to " + aside + ": " + e.getMessage());
+      }
+      out.println("moved the checkpoint of the previous run to " + aside);
+    }
+    try {
+      s.checkpoint.readResumable(s.federation.seed(), s.federation.rounds(), s.run);
+    } catch (IllegalStateException | java.io.UncheckedIOException e) {
+      throw new CliException(e.getMessage() + " (--new-run moves it aside)");
+    }
+  }
+
+  /**
+   * What a run needs; {@code secagg} is null unless secure aggregation is enabled; {@code run}
+   * describes the run for the checkpoint ({@link ServerConfig#runDescription}); {@code normalize}
    * is how clients scale their {@code features} input features.
    */
   record Setup(FederationServer.Builder server, Strategy strategy, PrivacySpec.SecAgg secagg, FederationConfig federation,
-      Parameters initial, CheckpointFile checkpoint, Path output, int threads, FederatedStandardization.Mode normalize, int features) {}
+      Parameters initial, CheckpointFile checkpoint, Path output, int threads, SortedMap<String, String> run,
+      FederatedStandardization.Mode normalize, int features) {}
 
   /** Validates the configuration and builds everything the run needs; errors name the key and value. */
   static Setup setup(ServerConfig c, boolean insecure) {
@@ -126,17 +167,10 @@ final class ServerCommand implements Callable<Integer> {
         initial = Models.create(c.model, c.seed).parameters();
         features = ModelSpec.parse(c.model).inputFeatures();
       } catch (IllegalArgumentException e) {
-        throw new CliException("model '" + c.model + "': " + e.getMessage());
+        throw new CliException("model: " + e.getMessage());
       }
       FederatedStandardization.Mode normalize = FederatedStandardization.Mode.parse("normalize", c.normalize);
-      int colon = c.listen.lastIndexOf(':');
-      if (colon <= 0) throw new CliException("listen must be host:port, got '" + c.listen + "'");
-      int port;
-      try {
-        port = Integer.parseInt(c.listen.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        throw new CliException("listen port must be a number, got '" + c.listen + "'");
-      }
+      HostPort listen = HostPort.parse("listen", c.listen, true);
       FederationConfig federation = limited("limits.", () -> new FederationConfig(c.rounds, c.seed,
           seconds("round_timeout_seconds", c.roundTimeoutSeconds), seconds("round_timeout_seconds", c.roundTimeoutSeconds),
           seconds("wait_for_clients_seconds", c.waitForClientsSeconds), c.quorum, 1, c.limits.maxExamples));
@@ -173,7 +207,7 @@ final class ServerCommand implements Callable<Integer> {
           .withMaxConnections(c.limits.maxConnections, c.limits.maxConnectionsPerAddress)
           .withHandshakeTimeout(seconds("limits.handshake_timeout_seconds", c.limits.handshakeTimeoutSeconds))
           .withIdleTimeout(seconds("limits.idle_timeout_seconds", c.limits.idleTimeoutSeconds)));
-      FederationServer.Builder b = FederationServer.builder().bind(c.listen.substring(0, colon), port).settings(settings)
+      FederationServer.Builder b = FederationServer.builder().bind(listen.host(), listen.port()).settings(settings)
           .connectionLimits(connections);
       if (c.tls != null) {
         if (c.tls.certificate == null || c.tls.privateKey == null) {
@@ -184,7 +218,8 @@ final class ServerCommand implements Callable<Integer> {
       if (insecure) b.insecure();
       CheckpointFile checkpoint = c.checkpoint == null || c.checkpoint.isBlank() ? null : new CheckpointFile(Path.of(c.checkpoint));
       Path output = c.output == null || c.output.isBlank() ? null : Path.of(c.output);
-      return new Setup(b, strategy, secagg.enabled() ? secagg : null, federation, initial, checkpoint, output, threads, normalize, features);
+      return new Setup(b, strategy, secagg.enabled() ? secagg : null, federation, initial, checkpoint, output, threads,
+          c.runDescription(), normalize, features);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
@@ -217,7 +252,6 @@ final class ServerCommand implements Callable<Integer> {
   }
 
   private static Duration seconds(String key, double s) {
-    if (!(s > 0) || !Double.isFinite(s)) throw new CliException(key + " must be positive, got " + s);
-    return Duration.ofMillis(Math.round(s * 1000));
+    return Seconds.of(key, s);
   }
 }

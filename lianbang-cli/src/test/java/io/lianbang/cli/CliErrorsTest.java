@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lianbang.cli.run.Simulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -143,6 +144,59 @@ class CliErrorsTest {
   void errorsAreReportedOnAPlainCommandLineToo() throws Exception {
     Cli r = Cli.runPlain(sim, "simulate", "--config", config("partition:\n  alpah: 1\n").toString());
     assertUsageError(r, "unknown key 'alpah' in partition (valid: alpha, kind, min_size, num_clients, shards_per_client)");
+  }
+
+  @Test
+  void durationsHaveAnUpperBound() throws Exception {
+    assertUsageError(simulate("strategy:\n  round_timeout_seconds: 9e9\n"),
+        "strategy.round_timeout_seconds must be in (0, 604800] seconds (7 days), got 9.0E9");
+  }
+
+  @Test
+  void longValuesAreAbbreviatedInMessages() throws Exception {
+    String huge = "x".repeat(2_000_000);
+    assertUsageError(simulate("strategy:\n  name: " + huge + "\n"), "strategy.name must be one of fedavg, fedavgm, fedprox, "
+        + "fedadagrad, fedadam, fedyogi, scaffold, fednova, qfedavg, median, trimmed_mean, krum, bulyan, got "
+        + "x".repeat(60) + "... (2000000 characters)");
+    assertUsageError(simulate("rounds: 2\n", "--set", huge),
+        "--set expects key.path=value, got '" + "x".repeat(60) + "... (2000000 characters)'");
+  }
+
+  @Test
+  void aBinaryConfigFileIsNamedAsSuch() throws Exception {
+    Path f = tmp.resolve("model.bin");
+    Files.write(f, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, (byte) 0xff, (byte) 0xfe});
+    assertUsageError(Cli.run(sim, "simulate", "--config", f.toString()), "config file " + f + " is not a text file (it is not valid UTF-8)");
+    Files.write(f, new byte[] {'r', 'o', 0, 'u'});
+    assertUsageError(Cli.run(sim, "simulate", "--config", f.toString()),
+        "config file " + f + " is not a text file (it holds a NUL byte at character 2)");
+  }
+
+  @Test
+  void aFailedRunLeavesNoOutputsBehind() throws Exception {
+    Path out = tmp.resolve("failed");
+    Simulator failing = spec -> new Simulator.Prepared() {
+      @Override
+      public String partitionSummary() {
+        return "";
+      }
+
+      @Override
+      public io.lianbang.sim.SimulationResult run(java.util.List<io.lianbang.core.federation.RoundListener> listeners) {
+        throw new IllegalStateException("round 1 failed");
+      }
+    };
+    Cli r = Cli.run(failing, "simulate", "--config", config("rounds: 2\n").toString(), "--output", out.toString());
+    assertEquals(1, r.exit, r.toString());
+    assertTrue(r.err.contains("round 1 failed"), r.err);
+    assertFalse(Files.exists(out), "no half-written output directory");
+
+    Path existing = Files.createDirectories(tmp.resolve("existing"));
+    r = Cli.run(failing, "simulate", "--config", config("rounds: 2\n").toString(), "--output", existing.toString());
+    assertEquals(1, r.exit, r.toString());
+    try (var files = Files.list(existing)) {
+      assertEquals(0, files.count(), "no config.yaml of the failed run");
+    }
   }
 
   @Test

@@ -1,15 +1,19 @@
 package io.lianbang.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lianbang.cli.run.Simulator;
+import io.lianbang.core.federation.Checkpoint;
 import io.lianbang.core.federation.CheckpointFile;
 import io.lianbang.engine.data.BreastCancer;
 import io.lianbang.engine.data.Dataset;
 import io.lianbang.engine.data.IidPartitioner;
 import io.lianbang.engine.data.Splits;
 import io.lianbang.engine.data.Standardizer;
+import io.lianbang.core.federation.History;
+import io.lianbang.engine.nn.Models;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -149,6 +153,97 @@ class FederateCommandsTest {
     }
   }
 
+  /** A server configuration that waits one second for clients, checkpointing to dir/run.ckpt. */
+  private Path resumableConfig() throws IOException {
+    return waitOneSecond(serverConfig("resume", freePort(), "allow_anonymous: true", "checkpoint: " + dir.resolve("run.ckpt")));
+  }
+
+  private static Path waitOneSecond(Path config) throws IOException {
+    return Files.writeString(config, Files.readString(config).replace("wait_for_clients_seconds: 60", "wait_for_clients_seconds: 1"));
+  }
+
+  /** Writes a checkpoint after {@code round} of 2 of the run that {@code config} describes. */
+  private static void checkpoint(Path config, int round) {
+    var c = io.lianbang.cli.config.ConfigLoader.loadServer(config);
+    new CheckpointFile(Path.of(c.checkpoint)).write(new Checkpoint(c.seed, c.rounds, round,
+        Models.create(c.model, c.seed).parameters(), new History(List.of()), new byte[0], c.runDescription()));
+  }
+
+  @Test
+  void aCheckpointOfAnotherConfigurationIsRefusedNamingTheDifference() throws Exception {
+    Path config = resumableConfig();
+    checkpoint(config, 1);
+    Files.writeString(config, Files.readString(config).replace("learning_rate: 0.1", "learning_rate: 0.05")
+        .replace("optimizer: sgd", "optimizer: adam"));
+    Cli c = run("server", "--config", config.toString());
+    assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("is of another run (training.learning_rate: 0.1 in the checkpoint, 0.05 now; "
+        + "training.optimizer: sgd in the checkpoint, adam now)") && c.err.contains("--new-run"), c.err);
+    assertTrue(!c.out.contains("listening"), "refused before listening: " + c);
+  }
+
+  @Test
+  void aCompleteRunSaysSoAndNewRunMovesItsCheckpointAside() throws Exception {
+    Path config = resumableConfig();
+    checkpoint(config, 2);
+    Path file = dir.resolve("run.ckpt");
+    byte[] complete = Files.readAllBytes(file);
+    Cli c = run("server", "--config", config.toString());
+    assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("this run is already complete (2 of 2 rounds)") && c.err.contains("--new-run"), c.err);
+
+    c = run("server", "--config", config.toString(), "--new-run");
+    assertTrue(c.out.contains("moved the checkpoint of the previous run to " + file + ".1"), c.toString());
+    assertArrayEquals(complete, Files.readAllBytes(dir.resolve("run.ckpt.1")));
+    assertTrue(c.err.contains("needed 2 clients"), "the new run started and waited for clients: " + c);
+  }
+
+  @Test
+  void unwritableOutputAndCheckpointDirectoriesFailAtTheStart() throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    Path config = waitOneSecond(serverConfig("paths", freePort(), "allow_anonymous: true"));
+    String text = Files.readString(config);
+    Files.writeString(config, text.replace("output: " + dir.resolve("history"), "output: " + file.resolve("history")));
+    Cli c = run("server", "--config", config.toString());
+    assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("output: cannot write to directory " + file.resolve("history")), c.err);
+
+    Files.writeString(config, text + "checkpoint: " + file.resolve("run.ckpt") + "\n");
+    c = run("server", "--config", config.toString());
+    assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("checkpoint: cannot write to directory " + file), c.err);
+  }
+
+  @Test
+  void certsRunTwiceKeepsTheCaAndEveryKeyAndAddsWhatIsMissing() throws Exception {
+    Path certs = dir.resolve("certs");
+    Cli c = run("certs", "--out", certs.toString(), "--clients", "hospital-a,hospital-b");
+    assertEquals(0, c.exit, c.toString());
+    byte[] ca = Files.readAllBytes(certs.resolve("ca.pem"));
+    byte[] serverKey = Files.readAllBytes(certs.resolve("server-key.pem"));
+    byte[] clientKey = Files.readAllBytes(certs.resolve("client-hospital-a-key.pem"));
+
+    c = run("certs", "--out", certs.toString(), "--clients", "hospital-a,hospital-b,hospital-c");
+    assertEquals(0, c.exit, c.toString());
+    assertArrayEquals(ca, Files.readAllBytes(certs.resolve("ca.pem")));
+    assertArrayEquals(serverKey, Files.readAllBytes(certs.resolve("server-key.pem")));
+    assertArrayEquals(clientKey, Files.readAllBytes(certs.resolve("client-hospital-a-key.pem")));
+    assertTrue(c.out.contains("kept") && c.out.contains("client-hospital-c.pem"), c.out);
+    var factory = java.security.cert.CertificateFactory.getInstance("X.509");
+    java.security.cert.X509Certificate caCert;
+    try (var in = Files.newInputStream(certs.resolve("ca.pem"))) {
+      caCert = (java.security.cert.X509Certificate) factory.generateCertificate(in);
+    }
+    try (var in = Files.newInputStream(certs.resolve("client-hospital-c.pem"))) {
+      factory.generateCertificate(in).verify(caCert.getPublicKey()); // signed by the kept CA
+    }
+
+    Files.delete(certs.resolve("client-hospital-b-key.pem"));
+    c = run("certs", "--out", certs.toString(), "--clients", "hospital-a,hospital-b");
+    assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("client-hospital-b.pem exists without its key client-hospital-b-key.pem"), c.err);
+  }
+
   @Test
   void theExampleServerConfigurationIsValid() {
     var c = io.lianbang.cli.config.ConfigLoader.loadServer(Path.of("..", "examples", "federation", "server.yaml"));
@@ -190,7 +285,13 @@ class FederateCommandsTest {
     assertTrue(c.err.contains("not loopback"), c.err);
 
     for (String[] wrong : new String[][] {{"quorum: 2", "quorum must be in (0, 1], got 2.0"},
-        {"round_timeout_seconds: 0", "round_timeout_seconds must be positive, got 0.0"},
+        {"round_timeout_seconds: 0", "round_timeout_seconds must be in (0, 604800] seconds (7 days), got 0.0"},
+        {"round_timeout_seconds: 9e9", "round_timeout_seconds must be in (0, 604800] seconds (7 days), got 9.0E9"},
+        {"heartbeat_seconds: 1e300", "heartbeat_seconds must be in (0, 604800] seconds (7 days), got 1.0E300"},
+        {"privacy: {secagg: {enabled: true, stage_timeout_seconds: 1e10}}",
+            "privacy.secagg.stage_timeout_seconds must be in (0, 604800] seconds (7 days), got 1.0E10"},
+        {"listen: 127.0.0.1:99999", "listen port must be in 0..65535 (0 picks a free port), got 99999"},
+        {"strategy: {name: " + "x".repeat(2_000_000) + "}", "got xxxxxxxxxx"},
         {"min_clients: 0", "min_clients must be >= 1, got 0"},
         {"fraction_evaluate: 1.5", "fraction_evaluate must be in [0, 1], got 1.5"},
         {"normalize: global", "normalize must be federated, local or none, got 'global'"},
@@ -202,11 +303,26 @@ class FederateCommandsTest {
         {"privacy: {secagg: {enabled: true, k: 2, threshold: 1}}", "privacy.secagg.threshold must be >= 2 = floor((k + 1)/2) + 1"
             + " for k = 2 (more than half of the client and its k neighbours, who hold its secrets), got 1"},
         {"privacy: {dp: {mode: server}}", "unknown key 'dp' in privacy (valid: secagg)"}}) {
-      Files.writeString(bad, "model: logistic:30\nallow_anonymous: true\n" + wrong[0] + "\n");
+      Files.writeString(bad, "model: logistic:30\nallow_anonymous: true\nwait_for_clients_seconds: 1\n" + wrong[0] + "\n");
       c = run("server", "--config", bad.toString());
       assertEquals(2, c.exit, c.toString());
       assertTrue(c.err.contains(wrong[1]), wrong[0] + ": " + c.err);
+      assertTrue(c.err.length() < 1000, "the value is abbreviated: " + c.err.length() + " characters");
     }
+
+    Files.writeString(bad, "model: mlp:784-1000000-1000000-10\nallow_anonymous: true\nwait_for_clients_seconds: 1\n");
+    c = run("server", "--config", bad.toString());
+    assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("has 1000796000010 parameters, more than the limit of 50000000"), c.err);
+
+    c = run("client", "--server", "localhost:99999", "--insecure", "--data", "breast-cancer", "--model", "logistic:30",
+        "--name", "a", "--give-up-after", "2");
+    assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("--server port must be in 1..65535, got 99999") && !c.err.contains("\tat "), c.err);
+    c = run("client", "--server", "localhost:1", "--insecure", "--data", "breast-cancer", "--model", "logistic:30",
+        "--name", "a", "--give-up-after", "1e300");
+    assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("--give-up-after must be in (0, 604800] seconds (7 days), got 1.0E300"), c.err);
 
     c = run("client", "--server", "localhost:1", "--data", "breast-cancer", "--model", "logistic:30", "--name", "a");
     assertEquals(2, c.exit, c.toString());

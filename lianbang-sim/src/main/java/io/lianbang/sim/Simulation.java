@@ -13,6 +13,7 @@ import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.Metrics;
+import io.lianbang.core.text.Abbreviation;
 import io.lianbang.engine.client.EngineClient;
 import io.lianbang.engine.data.Dataset;
 import io.lianbang.engine.data.Partition;
@@ -27,6 +28,7 @@ import io.lianbang.sim.attack.Attackers;
 import io.lianbang.sim.attack.LabelFlip;
 import io.lianbang.sim.attack.ModelPoisoningClient;
 import io.lianbang.sim.spec.AttackSpec;
+import io.lianbang.sim.spec.Seconds;
 import io.lianbang.sim.spec.SimulationSpec;
 import io.lianbang.sim.spec.TrainingSpec;
 import java.time.Duration;
@@ -71,7 +73,7 @@ public final class Simulation {
     try {
       model = ModelSpec.parse(spec.model());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("model " + spec.model() + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("model " + Abbreviation.abbreviate(spec.model()) + ": " + e.getMessage(), e);
     }
     StrategyFactory.create(spec.strategy(), spec.training(), Config.empty(), (round, p) -> null, 1); // validates params
     if (spec.attack().kind().equals("label_flip") && spec.model().startsWith("linear")) {
@@ -144,8 +146,8 @@ public final class Simulation {
       }
       Model initial = Models.create(model, Init.PYTORCH_DEFAULT, Seeds.derive(spec.seed(), "init"));
       FederationConfig config = new FederationConfig(spec.rounds(), spec.seed(),
-          Duration.ofMillis((long) (spec.strategy().roundTimeoutSeconds() * 1000)),
-          Duration.ofMillis((long) (spec.strategy().roundTimeoutSeconds() * 1000)),
+          Seconds.of("strategy.round_timeout_seconds", spec.strategy().roundTimeoutSeconds()),
+          Seconds.of("strategy.round_timeout_seconds", spec.strategy().roundTimeoutSeconds()),
           Duration.ofMinutes(1), spec.strategy().quorum(), spec.evaluateEvery());
       Strategy strategy = privacy.strategy(strategy(), workers);
       RunResult run = new Federation(strategy, new StaticClientPool(proxies), config, listeners).run(initial.parameters());

@@ -18,7 +18,9 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.lianbang.core.text.Abbreviation;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -106,11 +108,15 @@ public final class ConfigLoader {
     try {
       if (Files.isDirectory(file)) throw new ConfigException("config file is a directory: " + file);
       text = Files.readString(file);
+    } catch (CharacterCodingException e) {
+      throw new ConfigException("config file " + file + " is not a text file (it is not valid UTF-8)", e);
     } catch (NoSuchFileException e) {
       throw new ConfigException("config file not found: " + file.toAbsolutePath().normalize());
     } catch (IOException e) {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
     }
+    int nul = text.indexOf('\0');
+    if (nul >= 0) throw new ConfigException("config file " + file + " is not a text file (it holds a NUL byte at character " + nul + ")");
     return parseTree(text, file.toString());
   }
 
@@ -134,7 +140,7 @@ public final class ConfigLoader {
    */
   static void set(ObjectNode tree, String assignment) {
     int eq = assignment.indexOf('=');
-    if (eq <= 0) throw new ConfigException("--set expects key.path=value, got '" + assignment + "'");
+    if (eq <= 0) throw new ConfigException("--set expects key.path=value, got '" + Abbreviation.abbreviate(assignment) + "'");
     String key = assignment.substring(0, eq).strip();
     String raw = assignment.substring(eq + 1).strip();
     String[] parts = key.split("\\.", -1);
@@ -142,7 +148,7 @@ public final class ConfigLoader {
     StringBuilder where = new StringBuilder();
     for (int i = 0; i < parts.length - 1; i++) {
       String p = parts[i];
-      if (p.isEmpty()) throw new ConfigException("--set expects key.path=value, got '" + assignment + "'");
+      if (p.isEmpty()) throw new ConfigException("--set expects key.path=value, got '" + Abbreviation.abbreviate(assignment) + "'");
       where.append(where.length() == 0 ? "" : ".").append(p);
       JsonNode child = node.get(p);
       if (child == null || child.isNull()) {
@@ -150,11 +156,11 @@ public final class ConfigLoader {
       } else if (child.isObject()) {
         node = (ObjectNode) child;
       } else {
-        throw new ConfigException("--set " + key + ": '" + where + "' is not a section, it holds " + describe(child));
+        throw new ConfigException("--set " + Abbreviation.abbreviate(key) + ": '" + Abbreviation.abbreviate(where.toString()) + "' is not a section, it holds " + describe(child));
       }
     }
     String last = parts[parts.length - 1];
-    if (last.isEmpty()) throw new ConfigException("--set expects key.path=value, got '" + assignment + "'");
+    if (last.isEmpty()) throw new ConfigException("--set expects key.path=value, got '" + Abbreviation.abbreviate(assignment) + "'");
     node.set(last, scalar(raw));
   }
 
@@ -192,7 +198,7 @@ public final class ConfigLoader {
       String section = path(e, 1);
       TreeSet<String> valid = new TreeSet<>();
       if (e.getKnownPropertyIds() != null) e.getKnownPropertyIds().forEach(k -> valid.add(String.valueOf(k)));
-      throw new ConfigException("unknown key '" + e.getPropertyName() + "' "
+      throw new ConfigException("unknown key '" + Abbreviation.abbreviate(e.getPropertyName()) + "' "
           + (section.isEmpty() ? "at top level" : "in " + section)
           + " (valid: " + String.join(", ", valid) + ")", e);
     } catch (MismatchedInputException e) {
@@ -238,10 +244,10 @@ public final class ConfigLoader {
   /** A short description of a YAML value for messages: scalars as written, sections and lists by kind. */
   static String describe(JsonNode value) {
     if (value == null || value instanceof MissingNode || value.isNull()) return "nothing (null)";
-    if (value.isObject()) return "a section {" + String.join(", ", iterable(value)) + "}";
+    if (value.isObject()) return "a section {" + Abbreviation.abbreviate(String.join(", ", iterable(value))) + "}";
     if (value.isArray()) return "a list";
-    if (value.isTextual()) return "'" + value.asText() + "'";
-    return value.asText();
+    if (value.isTextual()) return "'" + Abbreviation.abbreviate(value.asText()) + "'";
+    return Abbreviation.abbreviate(value.asText());
   }
 
   private static List<String> iterable(JsonNode object) {

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import io.lianbang.grpc.server.ConnectionLimits;
 import io.lianbang.grpc.server.PeerLimits;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lianbang.engine.nn.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -60,6 +63,35 @@ public final class ServerConfig {
   public TrainingConfig training = new TrainingConfig();
   @JsonSetter(nulls = Nulls.SKIP)
   public Limits limits = new Limits();
+
+  /**
+   * The settings that decide the run's outcome, besides the seed and the number of rounds, by
+   * YAML key: stored in the checkpoint, so that a restart resumes only with the same values.
+   * Deadlines, addresses, TLS, who may join and where files go are left out: they may change
+   * across a restart.
+   *
+   * @throws IllegalArgumentException if the model spec is invalid
+   */
+  public SortedMap<String, String> runDescription() {
+    TreeMap<String, String> d = new TreeMap<>();
+    d.put("model", ModelSpec.parse(model).toString());
+    d.put("min_clients", String.valueOf(minClients));
+    d.put("fraction_evaluate", String.valueOf(fractionEvaluate));
+    d.put("quorum", String.valueOf(quorum));
+    d.put("normalize", normalize);
+    d.put("limits.max_examples", String.valueOf(limits.maxExamples));
+    d.put("strategy.name", strategy.name);
+    strategy.params.forEach((k, v) -> d.put("strategy.params." + k, String.valueOf(v)));
+    flatten(d, "training.", ConfigLoader.jsonMapper().valueToTree(training));
+    ObjectNode secagg = ConfigLoader.jsonMapper().valueToTree(privacy.secagg);
+    secagg.remove("stage_timeout_seconds");
+    flatten(d, "privacy.secagg.", secagg);
+    return d;
+  }
+
+  private static void flatten(TreeMap<String, String> into, String prefix, ObjectNode section) {
+    section.fields().forEachRemaining(e -> into.put(prefix + e.getKey(), e.getValue().asText()));
+  }
 
   /**
    * The {@code strategy} section: a strategy of the library by name (as in {@code simulate}) and

@@ -2,6 +2,7 @@ package io.lianbang.cli.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lianbang.cli.CliException;
 import io.lianbang.cli.VersionProvider;
 import io.lianbang.cli.config.ConfigLoader;
 import io.lianbang.cli.config.RunConfig;
@@ -41,6 +42,30 @@ public final class RunOutputs {
     Path dir = base.resolve("runs").resolve(name + "-" + STAMP.format(now));
     for (int i = 2; Files.exists(dir); i++) dir = base.resolve("runs").resolve(name + "-" + STAMP.format(now) + "-" + i);
     return dir;
+  }
+
+  /**
+   * Creates {@code dir} if needed and checks that a file can be written into it, so that a run
+   * fails at the start rather than after its rounds.
+   *
+   * @param key the setting that names the directory, for the message
+   * @throws CliException naming {@code key}, the directory and the reason if it cannot be written
+   */
+  public static void requireWritableDirectory(Path dir, String key) {
+    try {
+      Files.createDirectories(dir);
+      Files.delete(Files.createTempFile(dir, ".lianbang-write-check", ".tmp"));
+    } catch (IOException e) {
+      throw new CliException(key + ": cannot write to directory " + dir + ": " + describe(e));
+    }
+  }
+
+  /** A short reason for a failed file operation, for messages. */
+  static String describe(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) return "permission denied (" + e.getMessage() + ")";
+    if (e instanceof java.nio.file.FileAlreadyExistsException) return "a file is in the way (" + e.getMessage() + ")";
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason() + " (" + f.getFile() + ")";
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   /** Writes {@code config.yaml}: the effective configuration, loadable by {@code simulate --config}. */

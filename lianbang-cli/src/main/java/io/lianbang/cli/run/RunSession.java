@@ -19,9 +19,10 @@ import java.util.stream.Collectors;
 
 /**
  * One run from the command line: prepares the simulation (loads and partitions the data), creates
- * the output directory and writes {@code config.yaml} (so a bad directory fails before any
+ * the output directory and checks that it can be written (so a bad directory fails before any
  * training), prints a header, runs every round printing a line per round (and a progress bar on a
- * terminal), writes the results and prints a footer.
+ * terminal), writes {@code config.yaml} and the results and prints a footer. A run that fails
+ * writes nothing, and removes the output directory again if it created it.
  */
 public final class RunSession {
   private static final String INDENT = " ".repeat(11);
@@ -68,12 +69,28 @@ public final class RunSession {
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
+    boolean existed = Files.isDirectory(outputDir);
+    RunOutputs.requireWritableDirectory(outputDir, "output");
+    boolean done = false;
     try {
-      Files.createDirectories(outputDir);
-      RunOutputs.writeConfig(outputDir, spec);
-    } catch (IOException e) {
-      throw new CliException("cannot write to output directory " + outputDir + ": " + describe(e));
+      SimulationResult result = runAndWrite(prepared);
+      done = true;
+      return result;
+    } finally {
+      if (!done && !existed) {
+        try {
+          for (String name : List.of(RunOutputs.CONFIG, RunOutputs.CSV, RunOutputs.JSON, RunOutputs.CHART, RunOutputs.PRIVACY)) {
+            Files.deleteIfExists(outputDir.resolve(name));
+          }
+          Files.deleteIfExists(outputDir);
+        } catch (IOException e) {
+          // something else is in it, or it cannot be removed: leave it
+        }
+      }
     }
+  }
+
+  private SimulationResult runAndWrite(Simulator.Prepared prepared) throws InterruptedException {
     row("partition", partition(spec));
     String summary = prepared.partitionSummary();
     if (summary != null && !summary.isBlank()) {
@@ -114,6 +131,7 @@ public final class RunSession {
     History history = result.run().history();
     List<Path> written;
     try {
+      RunOutputs.writeConfig(outputDir, spec);
       written = RunOutputs.writeResults(outputDir, spec, RunEnvironment.describe(result.kernels(), spec.threads()),
           history, result.seconds(), chart);
       if (spec.privacy().any()) {
@@ -121,7 +139,7 @@ public final class RunSession {
         written.add(RunOutputs.writePrivacyReport(outputDir, result.privacy()));
       }
     } catch (IOException e) {
-      throw new CliException("cannot write results to " + outputDir + ": " + describe(e));
+      throw new CliException("cannot write results to " + outputDir + ": " + RunOutputs.describe(e));
     }
     footer(history, result, written);
     return result;
@@ -177,12 +195,5 @@ public final class RunSession {
       case "shards" -> "shards (" + p.shardsPerClient() + " per client) over " + p.numClients() + " clients";
       default -> p.kind() + " over " + p.numClients() + " clients";
     };
-  }
-
-  private static String describe(IOException e) {
-    if (e instanceof java.nio.file.AccessDeniedException) return "permission denied (" + e.getMessage() + ")";
-    if (e instanceof java.nio.file.FileAlreadyExistsException) return "a file is in the way (" + e.getMessage() + ")";
-    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason() + " (" + f.getFile() + ")";
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }

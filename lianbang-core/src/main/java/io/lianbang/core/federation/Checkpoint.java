@@ -1,7 +1,15 @@
 package io.lianbang.core.federation;
 
 import io.lianbang.core.tensor.Parameters;
+import io.lianbang.core.text.Abbreviation;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The state of a federation after a completed round: everything the round loop needs to continue
@@ -14,8 +22,11 @@ import java.util.Objects;
  * @param parameters the global model after {@code round}
  * @param history the records of rounds 0..{@code round}
  * @param strategyState the strategy's exported state, empty for a stateless strategy
+ * @param run the description of the run (setting name to canonical value, sorted by name) that a
+ *     resumed run must match, e.g. {@code model -> logistic:30}; empty if the caller gave none
  */
-public record Checkpoint(long seed, int rounds, int round, Parameters parameters, History history, byte[] strategyState) {
+public record Checkpoint(long seed, int rounds, int round, Parameters parameters, History history, byte[] strategyState,
+    SortedMap<String, String> run) {
   public Checkpoint {
     Objects.requireNonNull(parameters, "parameters");
     Objects.requireNonNull(history, "history");
@@ -24,10 +35,41 @@ public record Checkpoint(long seed, int rounds, int round, Parameters parameters
       throw new IllegalArgumentException("checkpoint round must be in [0, " + rounds + "], got " + round);
     }
     strategyState = strategyState.clone();
+    run = Collections.unmodifiableSortedMap(new TreeMap<>(Objects.requireNonNull(run, "run")));
+  }
+
+  /** A checkpoint without a run description. */
+  public Checkpoint(long seed, int rounds, int round, Parameters parameters, History history, byte[] strategyState) {
+    this(seed, rounds, round, parameters, history, strategyState, new TreeMap<>());
   }
 
   @Override
   public byte[] strategyState() {
     return strategyState.clone();
+  }
+
+  /** Whether every round of the run is done. */
+  public boolean complete() {
+    return round == rounds;
+  }
+
+  /**
+   * How {@code other}, the description of another run, differs from this checkpoint's: one entry
+   * per differing setting, {@code "name: VALUE in the checkpoint, OTHER now"}, sorted by name;
+   * empty if they match.
+   */
+  public List<String> differences(Map<String, String> other) {
+    TreeSet<String> names = new TreeSet<>(run.keySet());
+    names.addAll(other.keySet());
+    List<String> out = new ArrayList<>();
+    for (String name : names) {
+      String was = run.get(name);
+      String now = other.get(name);
+      if (!Objects.equals(was, now)) {
+        out.add(name + ": " + (was == null ? "unset" : Abbreviation.abbreviate(was)) + " in the checkpoint, "
+            + (now == null ? "unset" : Abbreviation.abbreviate(now)) + " now");
+      }
+    }
+    return out;
   }
 }

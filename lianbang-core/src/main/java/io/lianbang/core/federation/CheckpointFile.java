@@ -5,17 +5,20 @@ import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
+import io.lianbang.core.text.Abbreviation;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -24,7 +27,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -40,16 +45,24 @@ import java.util.zip.CheckedOutputStream;
  * synced; a crash at any moment leaves either the previous checkpoint or the new one, never a
  * torn file. A CRC-32 trailer detects a file damaged afterwards.
  *
- * <p>Format, version 1 (big-endian, as {@link DataOutputStream} writes): the magic
- * {@code "LBCK"}, the format version (int), seed (long), rounds (int), round (int), the
- * parameters (count, then per tensor: rank, dims, values as little-endian float32), the history
- * (count, then per record its fields), the strategy state (length, bytes), then the CRC-32 of
- * everything before it (long). Unknown versions are rejected.
+ * <p>Format, version 2 (big-endian, as {@link DataOutputStream} writes): the magic
+ * {@code "LBCK"}, the format version (int), seed (long), rounds (int), round (int), the run
+ * description (count, then name and value per entry), the parameters (count, then per tensor:
+ * rank, dims, values as little-endian float32), the history (count, then per record its
+ * fields), the strategy state (length, bytes), then the CRC-32 of everything before it (long).
+ * Strings are UTF-8 bytes after their length (int), at most {@link #MAX_STRING_BYTES}. Other
+ * versions are rejected.
+ *
+ * <p>Reading trusts no length field: each is checked against the bytes left in the file before
+ * anything is allocated, so a damaged or crafted file is reported as unusable, never exhausts
+ * memory.
  */
 public final class CheckpointFile {
   private static final int MAGIC = 0x4C42434B; // "LBCK"
   /** The format version this class writes. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
+  /** The longest string (in UTF-8 bytes) a checkpoint holds: far beyond any string the round loop accepts. */
+  public static final int MAX_STRING_BYTES = 64 << 20;
   private static final int FLOATS_PER_BLOCK = 1 << 16;
 
   private final Path path;
@@ -65,30 +78,62 @@ public final class CheckpointFile {
   }
 
   /**
+   * Reads the checkpoint and checks that a run with {@code seed}, {@code rounds} rounds and the
+   * description {@code run} can continue from it.
+   *
+   * @return the checkpoint, or empty if there is none yet
+   * @throws IllegalStateException if the checkpoint belongs to another run (naming every setting
+   *     that differs, with both values) or its run is already complete
+   * @throws UncheckedIOException if the file cannot be read, is damaged or has another format
+   */
+  public Optional<Checkpoint> readResumable(long seed, int rounds, Map<String, String> run) {
+    Optional<Checkpoint> saved = read();
+    if (saved.isEmpty()) return saved;
+    Checkpoint c = saved.get();
+    List<String> differences = new ArrayList<>();
+    if (c.seed() != seed) differences.add("seed: " + c.seed() + " in the checkpoint, " + seed + " now");
+    if (c.round() > rounds) differences.add("rounds: the checkpoint is after round " + c.round() + ", the run has " + rounds);
+    differences.addAll(c.differences(run));
+    if (!differences.isEmpty()) {
+      throw new IllegalStateException("checkpoint " + path + " is of another run (" + String.join("; ", differences)
+          + "): move or remove it to start a new run");
+    }
+    if (c.round() == rounds) {
+      throw new IllegalStateException("checkpoint " + path + ": this run is already complete (" + c.round() + " of " + rounds
+          + " rounds): move or remove it to start a new run, or raise rounds to continue this one");
+    }
+    return saved;
+  }
+
+  /**
    * Reads the checkpoint, or returns empty if there is none yet.
    *
    * @throws UncheckedIOException if the file cannot be read, is damaged or has another format
    */
   public Optional<Checkpoint> read() {
     CRC32 crc = new CRC32();
-    try (InputStream raw = Files.newInputStream(path);
-         DataInputStream in = new DataInputStream(new CheckedInputStream(new BufferedInputStream(raw, 1 << 16), crc))) {
+    try (InputStream raw = Files.newInputStream(path)) {
+      Reader in = new Reader(new CheckedInputStream(new BufferedInputStream(raw, 1 << 16), crc), Files.size(path));
       if (in.readInt() != MAGIC) throw corrupt("it is not a Lianbang checkpoint");
       int version = in.readInt();
       if (version != VERSION) {
-        throw corrupt("format version " + version + " is not supported (this build reads version " + VERSION + ")");
+        throw corrupt("format version " + version + " is not supported (this build reads version " + VERSION
+            + "): move or remove it to start a new run");
       }
       long seed = in.readLong();
       int rounds = in.readInt();
       int round = in.readInt();
+      TreeMap<String, String> run = new TreeMap<>();
+      int entries = in.length("run description", 8);
+      for (int i = 0; i < entries; i++) run.put(in.string("run description name"), in.string("run description value"));
       Parameters parameters = readParameters(in);
       History history = readHistory(in);
-      byte[] state = new byte[checkedLength(in.readInt(), "strategy state")];
+      byte[] state = new byte[in.length("strategy state", 1)];
       in.readFully(state);
       long expected = crc.getValue();
       long stored = in.readLong();
       if (stored != expected) throw corrupt("checksum mismatch: the file is damaged");
-      return Optional.of(new Checkpoint(seed, rounds, round, parameters, history, state));
+      return Optional.of(new Checkpoint(seed, rounds, round, parameters, history, state, run));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (EOFException e) {
@@ -120,6 +165,11 @@ public final class CheckpointFile {
         out.writeLong(checkpoint.seed());
         out.writeInt(checkpoint.rounds());
         out.writeInt(checkpoint.round());
+        out.writeInt(checkpoint.run().size());
+        for (var e : checkpoint.run().entrySet()) {
+          writeString(out, e.getKey());
+          writeString(out, e.getValue());
+        }
         writeParameters(out, checkpoint.parameters());
         writeHistory(out, checkpoint.history());
         byte[] state = checkpoint.strategyState();
@@ -161,9 +211,95 @@ public final class CheckpointFile {
     return new UncheckedIOException("checkpoint " + path + " is unusable: " + why, new IOException(why));
   }
 
-  private static int checkedLength(int n, String what) {
-    if (n < 0) throw new IllegalArgumentException(what + " has a negative length " + n);
-    return n;
+  /**
+   * A checkpoint being read: tracks the bytes left in the file, against which every length field
+   * is checked before anything is allocated.
+   */
+  private static final class Reader extends DataInputStream {
+    private final long size;
+    private final Counting counting;
+
+    Reader(InputStream in, long size) {
+      this(new Counting(in), size);
+    }
+
+    private Reader(Counting in, long size) {
+      super(in);
+      this.counting = in;
+      this.size = size;
+    }
+
+    /** The bytes of the file not read yet. */
+    long left() {
+      return size - counting.count;
+    }
+
+    /**
+     * A length field: a count of items of at least {@code bytesPerItem} bytes each.
+     *
+     * @throws IllegalArgumentException if it is negative or the rest of the file cannot hold it
+     */
+    int length(String what, int bytesPerItem) throws IOException {
+      int n = readInt();
+      long left = left();
+      if (n < 0) throw new IllegalArgumentException(what + " has a negative length " + n);
+      if ((long) n * bytesPerItem > left) {
+        throw new IllegalArgumentException(what + " claims " + n + " entries of at least " + bytesPerItem
+            + " bytes but only " + left + " bytes are left: the file is damaged");
+      }
+      return n;
+    }
+
+    /** A string: its length in UTF-8 bytes, then the bytes. */
+    String string(String what) throws IOException {
+      int n = length(what, 1);
+      if (n > MAX_STRING_BYTES) {
+        throw new IllegalArgumentException(what + " is " + n + " bytes long, more than the limit of " + MAX_STRING_BYTES);
+      }
+      byte[] b = new byte[n];
+      readFully(b);
+      return new String(b, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Counts the bytes read through it. */
+  private static final class Counting extends FilterInputStream {
+    private long count;
+
+    Counting(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      if (b >= 0) count++;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) count += n;
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long k = in.skip(n);
+      count += k;
+      return k;
+    }
+  }
+
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    if (b.length > MAX_STRING_BYTES) {
+      throw new IOException("a string of " + b.length + " bytes is longer than the limit of " + MAX_STRING_BYTES + ": "
+          + Abbreviation.abbreviate(s));
+    }
+    out.writeInt(b.length);
+    out.write(b);
   }
 
   private static void writeParameters(DataOutputStream out, Parameters p) throws IOException {
@@ -184,18 +320,22 @@ public final class CheckpointFile {
     }
   }
 
-  private static Parameters readParameters(DataInputStream in) throws IOException {
-    int count = checkedLength(in.readInt(), "parameters");
+  private static Parameters readParameters(Reader in) throws IOException {
+    int count = in.length("parameters", 4);
     List<Tensor> tensors = new ArrayList<>(Math.min(count, 1024));
     byte[] block = new byte[FLOATS_PER_BLOCK * 4];
     for (int i = 0; i < count; i++) {
-      int rank = checkedLength(in.readInt(), "tensor rank");
+      int rank = in.length("tensor[" + i + "] rank", 4);
       int[] shape = new int[rank];
       long n = 1;
       for (int d = 0; d < rank; d++) {
-        shape[d] = checkedLength(in.readInt(), "tensor dimension");
+        shape[d] = in.length("tensor[" + i + "] dimension " + d, 0);
         n *= shape[d];
         if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("tensor[" + i + "] is too large");
+      }
+      if (n * 4 > in.left()) {
+        throw new IllegalArgumentException("tensor[" + i + "] of shape " + Arrays.toString(shape) + " needs " + n * 4
+            + " bytes but only " + in.left() + " are left: the file is damaged");
       }
       float[] values = new float[(int) n];
       int done = 0;
@@ -218,9 +358,9 @@ public final class CheckpointFile {
       out.writeInt(r.succeeded());
       out.writeInt(r.failures().size());
       for (ClientFailure f : r.failures()) {
-        out.writeUTF(f.clientId());
-        out.writeUTF(f.kind().name());
-        writeLongString(out, f.message());
+        writeString(out, f.clientId());
+        writeString(out, f.kind().name());
+        writeString(out, f.message());
       }
       out.writeBoolean(r.updated());
       writeMetrics(out, r.fitMetrics());
@@ -230,17 +370,20 @@ public final class CheckpointFile {
     }
   }
 
-  private static History readHistory(DataInputStream in) throws IOException {
-    int count = checkedLength(in.readInt(), "history");
+  private static History readHistory(Reader in) throws IOException {
+    int count = in.length("history", 4);
     List<RoundRecord> records = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       int round = in.readInt();
       int sampled = in.readInt();
       int succeeded = in.readInt();
-      int nf = checkedLength(in.readInt(), "failures");
+      int nf = in.length("round " + round + " failures", 12);
       List<ClientFailure> failures = new ArrayList<>();
       for (int j = 0; j < nf; j++) {
-        failures.add(new ClientFailure(in.readUTF(), ClientFailure.Kind.valueOf(in.readUTF()), readLongString(in)));
+        String client = in.string("failure client id");
+        String kind = in.string("failure kind");
+        String message = in.string("failure message");
+        failures.add(new ClientFailure(client, kind(kind), message));
       }
       boolean updated = in.readBoolean();
       Metrics fit = readMetrics(in);
@@ -252,30 +395,25 @@ public final class CheckpointFile {
     return new History(records);
   }
 
-  private static void writeLongString(DataOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
-  }
-
-  private static String readLongString(DataInputStream in) throws IOException {
-    byte[] b = new byte[checkedLength(in.readInt(), "string")];
-    in.readFully(b);
-    return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+  private static ClientFailure.Kind kind(String name) {
+    for (ClientFailure.Kind k : ClientFailure.Kind.values()) {
+      if (k.name().equals(name)) return k;
+    }
+    throw new IllegalArgumentException("failure kind '" + Abbreviation.abbreviate(name) + "' is unknown");
   }
 
   private static void writeMetrics(DataOutputStream out, Metrics m) throws IOException {
     out.writeInt(m.asMap().size());
     for (var e : m.asMap().entrySet()) {
-      out.writeUTF(e.getKey());
+      writeString(out, e.getKey());
       out.writeDouble(e.getValue());
     }
   }
 
-  private static Metrics readMetrics(DataInputStream in) throws IOException {
-    int n = checkedLength(in.readInt(), "metrics");
+  private static Metrics readMetrics(Reader in) throws IOException {
+    int n = in.length("metrics", 12);
     TreeMap<String, Double> m = new TreeMap<>();
-    for (int i = 0; i < n; i++) m.put(in.readUTF(), in.readDouble());
+    for (int i = 0; i < n; i++) m.put(in.string("metric name"), in.readDouble());
     return Metrics.of(m);
   }
 
@@ -288,7 +426,7 @@ public final class CheckpointFile {
     }
   }
 
-  private static Optional<EvalResult> readEval(DataInputStream in) throws IOException {
+  private static Optional<EvalResult> readEval(Reader in) throws IOException {
     if (!in.readBoolean()) return Optional.empty();
     return Optional.of(new EvalResult(in.readDouble(), in.readLong(), readMetrics(in)));
   }

@@ -18,13 +18,16 @@ import io.lianbang.core.tensor.Parameters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,6 +76,7 @@ public final class Federation {
   private final CheckpointFile checkpoint;
   private final Set<String> warnedClipped = ConcurrentHashMap.newKeySet();
   private final Set<String> warnedFailed = ConcurrentHashMap.newKeySet();
+  private final SortedMap<String, String> run;
 
   public Federation(Strategy strategy, ClientPool clients, FederationConfig config, List<RoundListener> listeners) {
     this(strategy, clients, config, listeners, null);
@@ -86,11 +90,25 @@ public final class Federation {
    */
   public Federation(Strategy strategy, ClientPool clients, FederationConfig config, List<RoundListener> listeners,
       CheckpointFile checkpoint) {
+    this(strategy, clients, config, listeners, checkpoint, Map.of());
+  }
+
+  /**
+   * A federation that checkpoints like {@link #Federation(Strategy, ClientPool, FederationConfig,
+   * List, CheckpointFile)} and stores {@code run}, the description of the run, in the checkpoint:
+   * it resumes only from a checkpoint with the same description.
+   *
+   * @param run setting name to canonical value for every setting that changes the run's outcome
+   *     besides the seed, e.g. {@code model -> logistic:30}, {@code training.learning_rate -> 0.1}
+   */
+  public Federation(Strategy strategy, ClientPool clients, FederationConfig config, List<RoundListener> listeners,
+      CheckpointFile checkpoint, Map<String, String> run) {
     this.strategy = Objects.requireNonNull(strategy, "strategy");
     this.clients = Objects.requireNonNull(clients, "clients");
     this.config = Objects.requireNonNull(config, "config");
     this.listeners = List.copyOf(listeners);
     this.checkpoint = checkpoint;
+    this.run = Collections.unmodifiableSortedMap(new TreeMap<>(Objects.requireNonNull(run, "run")));
   }
 
   /**
@@ -101,23 +119,19 @@ public final class Federation {
    *
    * @throws NotEnoughClientsException if the strategy's minimum number of clients is not
    *     available within {@link FederationConfig#waitForClients()}
-   * @throws IllegalStateException if the checkpoint belongs to a run with another seed or more
-   *     rounds, or the strategy's state cannot be restored
+   * @throws IllegalStateException if the checkpoint belongs to another run (another seed, more
+   *     rounds or another run description), its run is already complete, or the strategy's state
+   *     cannot be restored
    * @throws java.io.UncheckedIOException if the checkpoint cannot be read or written
    * @throws InterruptedException if the calling thread is interrupted
    */
   public RunResult run(Parameters initial) throws InterruptedException {
-    Optional<Checkpoint> saved = checkpoint == null ? Optional.empty() : checkpoint.read();
+    Optional<Checkpoint> saved = checkpoint == null ? Optional.empty() : checkpoint.readResumable(config.seed(), config.rounds(), run);
     Parameters global;
     List<RoundRecord> records = new ArrayList<>();
     int first;
     if (saved.isPresent()) {
       Checkpoint c = saved.get();
-      if (c.seed() != config.seed() || c.round() > config.rounds()) {
-        throw new IllegalStateException("checkpoint " + checkpoint.path() + " is of another run (seed " + c.seed()
-            + ", round " + c.round() + "); this run has seed " + config.seed() + " and " + config.rounds()
-            + " rounds: remove the file to start over");
-      }
       try {
         strategy.importState(c.strategyState());
       } catch (IllegalArgumentException e) {
@@ -193,7 +207,7 @@ public final class Federation {
       records.add(record);
       if (checkpoint != null) {
         byte[] state = strategy.exportState();
-        checkpoint.write(new Checkpoint(config.seed(), config.rounds(), round, global, new History(records), state));
+        checkpoint.write(new Checkpoint(config.seed(), config.rounds(), round, global, new History(records), state, run));
       }
       listeners.forEach(l -> l.roundCompleted(record, config.rounds()));
     }

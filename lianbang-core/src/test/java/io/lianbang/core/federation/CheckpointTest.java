@@ -25,8 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -69,9 +71,13 @@ class CheckpointTest {
   }
 
   private Federation federation(Strategy strategy, int rounds, CheckpointFile file) {
+    return federation(strategy, rounds, file, Map.of());
+  }
+
+  private Federation federation(Strategy strategy, int rounds, CheckpointFile file, Map<String, String> run) {
     List<ClientProxy> proxies = new ArrayList<>();
     for (int i = 0; i < 3; i++) proxies.add(new LocalClientProxy("c" + i, noisy(i), pool));
-    return new Federation(strategy, new StaticClientPool(proxies), FederationConfig.of(rounds, 99), List.of(), file);
+    return new Federation(strategy, new StaticClientPool(proxies), FederationConfig.of(rounds, 99), List.of(), file, run);
   }
 
   @Test
@@ -151,6 +157,79 @@ class CheckpointTest {
     CheckpointFile file = new CheckpointFile(dir.resolve("c.ckpt"));
     file.write(new Checkpoint(12345, 4, 1, Parameters.of(Tensor.vector(1, 2, 3)), new History(List.of()), new byte[0]));
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> federation(4, file).run(Parameters.of(Tensor.vector(1, 2, 3))));
-    assertTrue(e.getMessage().contains("seed 12345"), e.getMessage());
+    assertTrue(e.getMessage().contains("seed: 12345 in the checkpoint, 99 now"), e.getMessage());
+  }
+
+  @Test
+  void refusesACheckpointOfAnotherConfigurationNamingEachDifference() throws Exception {
+    Parameters initial = Parameters.of(Tensor.vector(0.5f, -1f, 2f));
+    CheckpointFile file = new CheckpointFile(dir.resolve("c.ckpt"));
+    Map<String, String> run = Map.of("model", "logistic:3", "training.learning_rate", "0.1", "strategy.name", "fedavg");
+    federation(settings().build(), 1, file, run).run(initial);
+    assertEquals(new TreeMap<>(run), file.read().orElseThrow().run(), "the description is stored");
+    byte[] before = Files.readAllBytes(file.path());
+
+    Map<String, String> other = Map.of("model", "logistic:3", "training.learning_rate", "0.05", "strategy.params.mu", "0.01",
+        "strategy.name", "fedavg");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> federation(settings().build(), 3, file, other).run(initial));
+    assertTrue(e.getMessage().contains("is of another run (strategy.params.mu: unset in the checkpoint, 0.01 now; "
+        + "training.learning_rate: 0.1 in the checkpoint, 0.05 now)"), e.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(file.path()), "the checkpoint is untouched");
+
+    assertEquals(3, federation(settings().build(), 3, file, run).run(initial).history().last().round(), "the same run resumes");
+  }
+
+  @Test
+  void aCompleteRunSaysSoAndCanBeExtended() throws Exception {
+    Parameters initial = Parameters.of(Tensor.vector(0.5f, -1f, 2f));
+    CheckpointFile file = new CheckpointFile(dir.resolve("c.ckpt"));
+    federation(2, file).run(initial);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> federation(2, file).run(initial));
+    assertTrue(e.getMessage().contains("this run is already complete (2 of 2 rounds)"), e.getMessage());
+    assertEquals(3, federation(3, file).run(initial).history().last().round());
+  }
+
+  @Test
+  void takesStringsOfAnyLengthAndUnicode() throws Exception {
+    String longMessage = "é".repeat(70_000); // 140,000 UTF-8 bytes: more than writeUTF takes
+    String id = "клиент-" + "x".repeat(70_000);
+    RoundRecord r = new RoundRecord(1, 1, 0, List.of(new ClientFailure(id, ClientFailure.Kind.ERROR, longMessage)), false,
+        Metrics.of("m".repeat(70_000), 1), Optional.empty(), Optional.empty(), 0.5);
+    Checkpoint c = new Checkpoint(1, 2, 1, Parameters.of(Tensor.vector(1)), new History(List.of(r)), new byte[0],
+        new TreeMap<>(Map.of("model", "ü".repeat(40_000))));
+    CheckpointFile file = new CheckpointFile(dir.resolve("c.ckpt"));
+    file.write(c);
+    Checkpoint back = file.read().orElseThrow();
+    assertEquals(c.history(), back.history());
+    assertEquals(c.run(), back.run());
+  }
+
+  /** Offsets in a checkpoint of {@link #small}: magic, version, seed, rounds, round, then the description count. */
+  private static final int RUN_COUNT = 4 + 4 + 8 + 4 + 4;
+
+  private static Checkpoint small() {
+    return new Checkpoint(1, 2, 1, Parameters.of(Tensor.vector(1, 2, 3)), new History(List.of()), new byte[] {7},
+        new TreeMap<>(Map.of("model", "linear:3")));
+  }
+
+  @Test
+  void craftedLengthFieldsAreRefusedBeforeAllocating() throws Exception {
+    CheckpointFile file = new CheckpointFile(dir.resolve("c.ckpt"));
+    file.write(small());
+    byte[] good = Files.readAllBytes(file.path());
+    int keyLength = RUN_COUNT + 4;
+    int valueLength = keyLength + 4 + "model".length();
+    int parameterCount = valueLength + 4 + "linear:3".length();
+    int rank = parameterCount + 4;
+    int dimension = rank + 4;
+    for (int[] craft : new int[][] {{RUN_COUNT, Integer.MAX_VALUE}, {keyLength, Integer.MAX_VALUE - 8}, {valueLength, -5},
+        {parameterCount, 1 << 30}, {rank, 1 << 29}, {dimension, Integer.MAX_VALUE - 9}}) {
+      byte[] bad = good.clone();
+      java.nio.ByteBuffer.wrap(bad).putInt(craft[0], craft[1]);
+      Files.write(file.path(), bad);
+      UncheckedIOException e = assertThrows(UncheckedIOException.class, file::read, "length " + craft[1] + " at " + craft[0]);
+      assertTrue(e.getMessage().contains("is unusable") && (e.getMessage().contains("left: the file is damaged")
+          || e.getMessage().contains("negative length -5")), e.getMessage());
+    }
   }
 }

@@ -89,9 +89,15 @@ public final class IdxReader {
     byte[] data;
     try (InputStream body = decompressIfGzipped(source, in)) {
       dims = readHeader(source, body, 3, "image");
-      long n = (long) dims[0] * dims[1] * dims[2];
+      long n;
+      try {
+        n = Math.multiplyExact(Math.multiplyExact((long) dims[0], dims[1]), dims[2]);
+      } catch (ArithmeticException e) {
+        n = Long.MAX_VALUE;
+      }
       if (n > MAX_ELEMENTS) {
-        throw new MalformedDataException(source, "header dimensions " + Arrays.toString(dims) + " hold " + n + " pixels, more than one array can hold");
+        throw new MalformedDataException(source, "header dimensions " + Arrays.toString(dims) + " hold "
+            + (n == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(n)) + " pixels, more than one array can hold");
       }
       data = readBody(source, body, (int) n, dims[0], "images");
     }

@@ -1,5 +1,6 @@
 package io.lianbang.engine.nn;
 
+import io.lianbang.core.text.Abbreviation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,10 +15,17 @@ import java.util.Locale;
  *   <li>{@code lenet}: LeNet-5 style CNN for 1×28×28 images, 10 classes.</li>
  * </ul>
  *
+ * <p>A spec has at most {@link #MAX_SIZES} sizes and its model at most {@link #MAX_PARAMETERS}
+ * parameters; larger ones are refused before anything is allocated.
+ *
  * @param kind  the model family
  * @param sizes layer widths from input to output (empty for {@code lenet})
  */
 public record ModelSpec(Kind kind, List<Integer> sizes) {
+  /** The most parameters a model may have: 50 million (200 MB of float32, before gradients and optimizer state). */
+  public static final long MAX_PARAMETERS = 50_000_000;
+  /** The most sizes (layers plus one) a spec may list. */
+  public static final int MAX_SIZES = 64;
 
   /** Model families. */
   public enum Kind { LINEAR, LOGISTIC, SOFTMAX, MLP, LENET }
@@ -32,6 +40,10 @@ public record ModelSpec(Kind kind, List<Integer> sizes) {
       if (s < 1) throw new IllegalArgumentException("model spec " + kind.name().toLowerCase(Locale.ROOT) + " sizes must be >= 1, got " + sizes);
     }
     int n = sizes.size();
+    if (n > MAX_SIZES) {
+      throw new IllegalArgumentException("model spec " + kind.name().toLowerCase(Locale.ROOT) + " lists " + n
+          + " sizes, more than the limit of " + MAX_SIZES);
+    }
     boolean ok = switch (kind) {
       case LINEAR -> n == 1 || n == 2;
       case LOGISTIC -> n == 1;
@@ -43,6 +55,25 @@ public record ModelSpec(Kind kind, List<Integer> sizes) {
       throw new IllegalArgumentException("model spec " + kind.name().toLowerCase(Locale.ROOT)
           + " does not take sizes " + sizes + " (see ModelSpec for the forms)");
     }
+    long parameters = parameterCount(kind, sizes);
+    if (parameters > MAX_PARAMETERS) {
+      throw new IllegalArgumentException("model spec " + kind.name().toLowerCase(Locale.ROOT) + " with sizes " + sizes + " has "
+          + parameters + " parameters, more than the limit of " + MAX_PARAMETERS);
+    }
+  }
+
+  /** Weights and biases of the dense layers from one size to the next; sizes are at most 2^31, so no overflow. */
+  private static long parameterCount(Kind kind, List<Integer> sizes) {
+    return switch (kind) {
+      case LENET -> 0; // fixed and small
+      case LOGISTIC -> sizes.get(0) + 1L;
+      case LINEAR -> (long) sizes.get(0) * (sizes.size() > 1 ? sizes.get(1) : 1) + (sizes.size() > 1 ? sizes.get(1) : 1);
+      default -> {
+        long total = 0;
+        for (int i = 1; i < sizes.size(); i++) total += (long) sizes.get(i - 1) * sizes.get(i) + sizes.get(i);
+        yield total;
+      }
+    };
   }
 
   /**
@@ -53,6 +84,7 @@ public record ModelSpec(Kind kind, List<Integer> sizes) {
    */
   public static ModelSpec parse(String text) {
     if (text == null) throw new IllegalArgumentException("model spec must not be null");
+    String quoted = "model spec \"" + Abbreviation.abbreviate(text) + "\"";
     String t = text.trim().toLowerCase(Locale.ROOT);
     int colon = t.indexOf(':');
     String head = colon < 0 ? t : t.substring(0, colon);
@@ -60,23 +92,28 @@ public record ModelSpec(Kind kind, List<Integer> sizes) {
     try {
       kind = Kind.valueOf(head.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("model spec \"" + text + "\": unknown model \"" + head
+      throw new IllegalArgumentException(quoted + ": unknown model \"" + Abbreviation.abbreviate(head)
           + "\" (expected linear, logistic, softmax, mlp or lenet)");
     }
     List<Integer> sizes = new ArrayList<>();
     if (colon >= 0) {
-      for (String part : t.substring(colon + 1).split("-", -1)) {
+      String[] parts = t.substring(colon + 1).split("-", MAX_SIZES + 2);
+      if (parts.length > MAX_SIZES) {
+        throw new IllegalArgumentException(quoted + ": more than " + MAX_SIZES + " sizes");
+      }
+      for (String part : parts) {
         try {
           sizes.add(Integer.parseInt(part.trim()));
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("model spec \"" + text + "\": size \"" + part + "\" is not an integer");
+          throw new IllegalArgumentException(quoted + ": size \"" + Abbreviation.abbreviate(part) + "\" is not an integer (at most "
+              + Integer.MAX_VALUE + ")");
         }
       }
     }
     try {
       return new ModelSpec(kind, sizes);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("model spec \"" + text + "\": " + e.getMessage(), e);
+      throw new IllegalArgumentException(quoted + ": " + e.getMessage(), e);
     }
   }
 

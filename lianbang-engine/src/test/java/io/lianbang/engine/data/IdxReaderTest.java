@@ -112,6 +112,9 @@ class IdxReaderTest {
   @Test
   void overflowingDimensions() throws IOException {
     assertTrue(error(idx(new int[] {100000, 1000, 1000}, new byte[0]), true).contains("more than one array can hold"));
+    // 2^21 * 2^21 * 2^22 = 2^64 wraps to 0 in 64-bit arithmetic
+    String m = error(idx(new int[] {1 << 21, 1 << 21, 1 << 22}, new byte[0]), true);
+    assertTrue(m.contains("hold more than 2^63 pixels, more than one array can hold"), m);
   }
 
   @Test

@@ -30,6 +30,21 @@ class ModelTest {
   }
 
   @Test
+  void hugeSpecsAreRefusedBeforeAllocating() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Models.create("mlp:784-1000000-1000000-10", 1));
+    assertTrue(e.getMessage().contains("has 1000796000010 parameters, more than the limit of 50000000"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Models.create("linear:2000000000-2000000000", 1));
+    assertTrue(e.getMessage().contains("more than the limit of 50000000"), e.getMessage());
+    assertEquals(ModelSpec.MAX_PARAMETERS, ModelSpec.parse("linear:" + (ModelSpec.MAX_PARAMETERS - 1)).sizes().get(0) + 1L);
+
+    String deep = "mlp:" + "1-".repeat(1_000_000) + "1"; // 2 MB
+    e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse(deep));
+    assertTrue(e.getMessage().contains("more than 64 sizes") && e.getMessage().length() < 300, e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("resnet:" + "x".repeat(2 << 20)));
+    assertTrue(e.getMessage().contains("(2097159 characters)") && e.getMessage().length() < 400, e.getMessage().length() + " characters");
+  }
+
+  @Test
   void parameterLayoutIsDocumentedPyTorchOrder() {
     Model lenet = Models.create("lenet", 1);
     assertEquals(List.of("0.weight", "0.bias", "3.weight", "3.bias", "7.weight", "7.bias",

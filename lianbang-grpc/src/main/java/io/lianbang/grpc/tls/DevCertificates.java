@@ -10,17 +10,24 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -49,6 +56,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * only): {@code ca.pem}, {@code ca-key.pem}, {@code server.pem}, {@code server-key.pem}, and
  * {@code client-NAME.pem}, {@code client-NAME-key.pem} per client. For production, use
  * certificates from your organisation's CA instead.
+ *
+ * <p>{@link #generate} writes into a directory without these files; {@link #complete} keeps
+ * what a directory already holds (its CA signs the new certificates) and adds what is missing,
+ * so that running it again with more clients or after a lost file works. Neither overwrites a
+ * file.
  */
 public final class DevCertificates {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
@@ -56,8 +68,12 @@ public final class DevCertificates {
 
   private DevCertificates() {}
 
-  /** The files written, by role. */
-  public record Generated(Path caCertificate, Path serverCertificate, Path serverKey, List<Path> clientFiles) {}
+  /**
+   * The files, by role, and which of them already existed.
+   *
+   * @param kept the files that existed and were kept (empty after {@link #generate})
+   */
+  public record Generated(Path caCertificate, Path serverCertificate, Path serverKey, List<Path> clientFiles, List<Path> kept) {}
 
   /**
    * Generates the CA, the server and the client certificates into {@code out}.
@@ -70,6 +86,24 @@ public final class DevCertificates {
    * @throws UncheckedIOException if a file cannot be written
    */
   public static Generated generate(Path out, List<String> serverHosts, List<String> clients, Duration validity) {
+    return write(out, serverHosts, clients, validity, false);
+  }
+
+  /**
+   * Like {@link #generate}, but keeps the files {@code out} already holds: an existing CA (both
+   * {@code ca.pem} and {@code ca-key.pem}) signs the certificates that are missing, and an
+   * existing server or client certificate is kept with its key if the CA signed it.
+   *
+   * @throws IllegalArgumentException if a client name is invalid or repeated, a certificate or key
+   *     exists without its pair, a kept certificate was not signed by the CA, or a file cannot be
+   *     parsed
+   * @throws UncheckedIOException if a file cannot be read or written
+   */
+  public static Generated complete(Path out, List<String> serverHosts, List<String> clients, Duration validity) {
+    return write(out, serverHosts, clients, validity, true);
+  }
+
+  private static Generated write(Path out, List<String> serverHosts, List<String> clients, Duration validity, boolean keep) {
     Objects.requireNonNull(out, "out");
     Set<String> names = new LinkedHashSet<>();
     for (String c : clients) {
@@ -80,44 +114,81 @@ public final class DevCertificates {
     }
     try {
       Files.createDirectories(out);
-      for (String f : List.of("ca.pem", "ca-key.pem", "server.pem", "server-key.pem")) requireAbsent(out.resolve(f));
-      for (String c : names) {
-        requireAbsent(out.resolve("client-" + c + ".pem"));
-        requireAbsent(out.resolve("client-" + c + "-key.pem"));
+      if (!keep) {
+        for (String f : List.of("ca.pem", "ca-key.pem", "server.pem", "server-key.pem")) requireAbsent(out.resolve(f));
+        for (String c : names) {
+          requireAbsent(out.resolve("client-" + c + ".pem"));
+          requireAbsent(out.resolve("client-" + c + "-key.pem"));
+        }
       }
       Instant now = Instant.now();
-      KeyPair caKeys = keyPair();
-      X500Name caName = new X500Name("CN=Lianbang development CA");
-      X509Certificate ca = sign(caName, caKeys, caName, caKeys, now, validity, true, null, null);
-      write(out.resolve("ca.pem"), pem("CERTIFICATE", ca.getEncoded()), false);
-      write(out.resolve("ca-key.pem"), pem("PRIVATE KEY", caKeys.getPrivate().getEncoded()), true);
+      Path caPem = out.resolve("ca.pem");
+      Path caKeyPem = out.resolve("ca-key.pem");
+      Path serverPem = out.resolve("server.pem");
+      Path serverKey = out.resolve("server-key.pem");
+      Map<Path, Path> pairs = new LinkedHashMap<>(); // certificate -> key, the server's then the clients'
+      pairs.put(serverPem, serverKey);
+      for (String c : names) pairs.put(out.resolve("client-" + c + ".pem"), out.resolve("client-" + c + "-key.pem"));
+
+      // Everything that exists is checked before anything is written.
+      List<Path> kept = new ArrayList<>();
+      boolean caExists = exists(caPem, caKeyPem);
+      X509Certificate ca = caExists ? readCertificate(caPem) : null;
+      PrivateKey caKey = caExists ? readKey(caKeyPem, ca) : null;
+      if (caExists) {
+        kept.add(caPem);
+        kept.add(caKeyPem);
+      }
+      for (Map.Entry<Path, Path> pair : pairs.entrySet()) {
+        if (!exists(pair.getKey(), pair.getValue())) continue;
+        if (!caExists) {
+          throw new IllegalArgumentException(pair.getKey() + " exists but ca.pem and ca-key.pem do not: restore the CA that signed it, "
+              + "or move it and its key away");
+        }
+        keepSigned(pair.getKey(), pair.getValue(), ca, kept);
+      }
+
+      KeyPair caKeys;
+      X500Name caName;
+      if (caExists) {
+        caKeys = new KeyPair(ca.getPublicKey(), caKey);
+        caName = X500Name.getInstance(ca.getSubjectX500Principal().getEncoded());
+      } else {
+        caKeys = keyPair();
+        caName = new X500Name("CN=Lianbang development CA");
+        ca = sign(caName, caKeys, caName, caKeys, now, validity, true, null, null);
+        write(caPem, pem("CERTIFICATE", ca.getEncoded()), false);
+        write(caKeyPem, pem("PRIVATE KEY", caKeys.getPrivate().getEncoded()), true);
+      }
 
       Set<String> hosts = new LinkedHashSet<>(serverHosts);
       hosts.add("localhost");
       hosts.add("127.0.0.1");
       List<GeneralName> sans = new ArrayList<>();
       for (String h : hosts) sans.add(isAddress(h) ? new GeneralName(GeneralName.iPAddress, h) : new GeneralName(GeneralName.dNSName, h));
-      KeyPair serverKeys = keyPair();
-      X509Certificate server = sign(new X500Name("CN=" + serverHosts.stream().findFirst().orElse("localhost")), serverKeys,
-          caName, caKeys, now, validity, false, KeyPurposeId.id_kp_serverAuth, new GeneralNames(sans.toArray(GeneralName[]::new)));
-      Path serverPem = out.resolve("server.pem");
-      Path serverKey = out.resolve("server-key.pem");
-      write(serverPem, pem("CERTIFICATE", server.getEncoded()), false);
-      write(serverKey, pem("PRIVATE KEY", serverKeys.getPrivate().getEncoded()), true);
+      if (!kept.contains(serverPem)) {
+        KeyPair serverKeys = keyPair();
+        X509Certificate server = sign(new X500Name("CN=" + serverHosts.stream().findFirst().orElse("localhost")), serverKeys,
+            caName, caKeys, now, validity, false, KeyPurposeId.id_kp_serverAuth, new GeneralNames(sans.toArray(GeneralName[]::new)));
+        write(serverPem, pem("CERTIFICATE", server.getEncoded()), false);
+        write(serverKey, pem("PRIVATE KEY", serverKeys.getPrivate().getEncoded()), true);
+      }
 
       List<Path> clientFiles = new ArrayList<>();
       for (String c : names) {
-        KeyPair keys = keyPair();
-        X509Certificate cert = sign(new X500Name("CN=" + c), keys, caName, caKeys, now, validity, false,
-            KeyPurposeId.id_kp_clientAuth, null);
         Path certFile = out.resolve("client-" + c + ".pem");
         Path keyFile = out.resolve("client-" + c + "-key.pem");
-        write(certFile, pem("CERTIFICATE", cert.getEncoded()), false);
-        write(keyFile, pem("PRIVATE KEY", keys.getPrivate().getEncoded()), true);
+        if (!kept.contains(certFile)) {
+          KeyPair keys = keyPair();
+          X509Certificate cert = sign(new X500Name("CN=" + c), keys, caName, caKeys, now, validity, false,
+              KeyPurposeId.id_kp_clientAuth, null);
+          write(certFile, pem("CERTIFICATE", cert.getEncoded()), false);
+          write(keyFile, pem("PRIVATE KEY", keys.getPrivate().getEncoded()), true);
+        }
         clientFiles.add(certFile);
         clientFiles.add(keyFile);
       }
-      return new Generated(out.resolve("ca.pem"), serverPem, serverKey, clientFiles);
+      return new Generated(caPem, serverPem, serverKey, clientFiles, List.copyOf(kept));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write certificates into " + out + ": " + e.getMessage(), e);
     } catch (GeneralSecurityException | OperatorCreationException e) {
@@ -127,6 +198,75 @@ public final class DevCertificates {
 
   private static void requireAbsent(Path p) {
     if (Files.exists(p)) throw new IllegalArgumentException(p + " already exists; choose an empty directory");
+  }
+
+  /**
+   * Whether a certificate and its key both exist (false if neither does).
+   *
+   * @throws IllegalArgumentException if only one of them exists: a key is never replaced silently
+   */
+  private static boolean exists(Path certificate, Path key) {
+    boolean c = Files.exists(certificate);
+    boolean k = Files.exists(key);
+    if (c && !k) {
+      throw new IllegalArgumentException(certificate + " exists without its key " + key.getFileName()
+          + ": move it away to make a new pair");
+    }
+    if (k && !c) {
+      throw new IllegalArgumentException(key + " exists without its certificate " + certificate.getFileName()
+          + ": move it away to make a new pair");
+    }
+    return c;
+  }
+
+  /** Keeps an existing pair after checking that {@code ca} signed the certificate and the key belongs to it. */
+  private static void keepSigned(Path certificate, Path key, X509Certificate ca, List<Path> kept) throws IOException {
+    X509Certificate cert = readCertificate(certificate);
+    try {
+      cert.verify(ca.getPublicKey());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException(certificate + " was not signed by the CA in ca.pem: move it and its key away to make a new pair", e);
+    }
+    readKey(key, cert);
+    kept.add(certificate);
+    kept.add(key);
+  }
+
+  private static X509Certificate readCertificate(Path file) throws IOException {
+    try (var in = Files.newInputStream(file)) {
+      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+    } catch (GeneralSecurityException | ClassCastException e) {
+      throw new IllegalArgumentException(file + " is not a PEM certificate: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads a PKCS#8 EC private key and checks that it belongs to {@code certificate}. */
+  private static PrivateKey readKey(Path file, X509Certificate certificate) throws IOException {
+    String text = Files.readString(file, StandardCharsets.US_ASCII);
+    String begin = "-----BEGIN PRIVATE KEY-----";
+    String end = "-----END PRIVATE KEY-----";
+    int b = text.indexOf(begin);
+    int e = text.indexOf(end);
+    if (b < 0 || e < b) throw new IllegalArgumentException(file + " is not a PEM private key (PKCS#8)");
+    PrivateKey key;
+    boolean matches;
+    try {
+      key = KeyFactory.getInstance("EC").generatePrivate(
+          new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(text.substring(b + begin.length(), e))));
+      byte[] probe = "lianbang key check".getBytes(StandardCharsets.US_ASCII);
+      Signature sign = Signature.getInstance("SHA256withECDSA");
+      sign.initSign(key);
+      sign.update(probe);
+      byte[] signature = sign.sign();
+      Signature verify = Signature.getInstance("SHA256withECDSA");
+      verify.initVerify(certificate.getPublicKey());
+      verify.update(probe);
+      matches = verify.verify(signature);
+    } catch (GeneralSecurityException | IllegalArgumentException ex) {
+      throw new IllegalArgumentException(file + " is not a usable EC private key: " + ex.getMessage(), ex);
+    }
+    if (!matches) throw new IllegalArgumentException(file + " is not the key of " + certificate.getSubjectX500Principal());
+    return key;
   }
 
   private static boolean isAddress(String host) {

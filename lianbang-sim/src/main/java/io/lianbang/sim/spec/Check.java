@@ -1,5 +1,7 @@
 package io.lianbang.sim.spec;
 
+import io.lianbang.core.text.Abbreviation;
+
 /** Validation helpers whose messages name the configuration field (its YAML path) and the value. */
 final class Check {
   private Check() {}
@@ -25,6 +27,6 @@ final class Check {
     for (String a : allowed) {
       if (a.equals(value)) return value;
     }
-    throw new IllegalArgumentException(field + " must be one of " + String.join(", ", allowed) + ", got " + value);
+    throw new IllegalArgumentException(field + " must be one of " + String.join(", ", allowed) + ", got " + Abbreviation.abbreviate(value));
   }
 }

@@ -93,7 +93,7 @@ public record PrivacySpec(SecAgg secagg, Paillier paillier, Dp dp) {
       Check.positive("privacy.secagg.clip_range", clipRange);
       if (modulusBits < 16 || modulusBits > 62) throw new IllegalArgumentException("privacy.secagg.modulus_bits must be in [16, 62], got " + modulusBits);
       if (!(maxWeight >= 1) || !Double.isFinite(maxWeight)) throw new IllegalArgumentException("privacy.secagg.max_weight must be >= 1, got " + maxWeight);
-      Check.positive("privacy.secagg.stage_timeout_seconds", stageTimeoutSeconds);
+      Seconds.check("privacy.secagg.stage_timeout_seconds", stageTimeoutSeconds);
       Check.atLeast("privacy.secagg.min_survivors", minSurvivors, SecAggParams.MIN_SURVIVORS);
     }
 
@@ -115,7 +115,7 @@ public record PrivacySpec(SecAgg secagg, Paillier paillier, Dp dp) {
 
     /** The deadline of each protocol stage. */
     public Duration stageTimeout() {
-      return Duration.ofMillis(Math.round(stageTimeoutSeconds * 1000));
+      return Seconds.of("privacy.secagg.stage_timeout_seconds", stageTimeoutSeconds);
     }
   }
 

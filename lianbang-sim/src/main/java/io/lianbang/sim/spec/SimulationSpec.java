@@ -1,5 +1,6 @@
 package io.lianbang.sim.spec;
 
+import io.lianbang.core.text.Abbreviation;
 import java.util.Map;
 import java.util.Objects;
 
@@ -30,7 +31,7 @@ public record SimulationSpec(
   public SimulationSpec {
     Objects.requireNonNull(name, "name");
     if (!name.matches("[A-Za-z0-9._-]+")) {
-      throw new IllegalArgumentException("name must use only letters, digits, '.', '_' and '-', got " + name);
+      throw new IllegalArgumentException("name must use only letters, digits, '.', '_' and '-', got " + Abbreviation.abbreviate(name));
     }
     Check.atLeast("rounds", rounds, 1);
     Check.atLeast("threads", threads, 1);

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * @param clientsPerRound clients sampled to train each round, at least 1
  * @param evaluateClientsPerRound clients sampled for federated evaluation each round (0 = none)
  * @param quorum share of the sampled clients whose results must arrive, in (0, 1]
- * @param roundTimeoutSeconds deadline for one round's training, &gt; 0
+ * @param roundTimeoutSeconds deadline for one round's training, in (0, {@link Seconds#MAX}]
  * @param params the strategy's own hyper-parameters by name (e.g. {@code server_lr}); each
  *     strategy checks the names and ranges it accepts
  */
@@ -28,6 +28,6 @@ public record StrategySpec(
     Check.atLeast("strategy.clients_per_round", clientsPerRound, 1);
     Check.atLeast("strategy.evaluate_clients_per_round", evaluateClientsPerRound, 0);
     Check.unitInterval("strategy.quorum", quorum, false);
-    Check.positive("strategy.round_timeout_seconds", roundTimeoutSeconds);
+    Seconds.check("strategy.round_timeout_seconds", roundTimeoutSeconds);
   }
 }
