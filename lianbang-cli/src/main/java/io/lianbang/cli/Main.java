@@ -103,7 +103,14 @@ public final class Main implements Callable<Integer> {
   /** Runs the command and exits with its code. */
   public static void main(String[] args) {
     if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
-    int code = newCommandLine(new Main()).execute(args);
+    FatalErrors.install(System.err);
+    int code;
+    try {
+      code = newCommandLine(new Main()).execute(args);
+    } catch (Error e) { // the command's own thread: as fatal as any other
+      FatalErrors.halt(System.err, Thread.currentThread(), e);
+      return;
+    }
     System.exit(code);
   }
 

@@ -3,6 +3,7 @@ package io.lianbang.cli;
 import io.lianbang.cli.config.ConfigException;
 import io.lianbang.cli.config.ConfigLoader;
 import io.lianbang.cli.config.ServerConfig;
+import io.lianbang.cli.run.FailureSummary;
 import io.lianbang.cli.run.RoundPrinter;
 import io.lianbang.cli.run.RunEnvironment;
 import io.lianbang.cli.run.RunOutputs;
@@ -103,6 +104,7 @@ final class ServerCommand implements Callable<Integer> {
       server.finish("the run is complete", Duration.ofSeconds(10));
       out.println("done: " + result.history().last().round() + " rounds"
           + (s.checkpoint == null ? "" : "; final model in " + s.checkpoint.path()));
+      FailureSummary.lines(result.history()).forEach(out::println);
       if (s.output != null) {
         String scaler;
         try {
@@ -114,6 +116,11 @@ final class ServerCommand implements Callable<Integer> {
         out.println("history in " + s.output + "/ (" + RunOutputs.CSV + ", " + RunOutputs.JSON + (scaler == null ? "" : ", " + scaler) + ")");
       }
       out.flush();
+      if (FailureSummary.neverUpdated(result.history())) {
+        Main.error(spec.commandLine().getErr(), "no round updated the model: every round missed its quorum or its aggregation"
+            + " failed (the failures are listed above and in the history)");
+        return Main.FAILURE;
+      }
     }
     return 0;
   }

@@ -84,7 +84,7 @@ class CliRunTest {
     assertTrue(Pattern.compile("(?m)^round  1/3  clients 10/10  train_loss 0\\.9000  test_loss 1\\.0000  test_acc 60\\.00%"
         + "  fed_loss 1\\.0500  fed_acc 55\\.00%  1\\.01 s$").matcher(o).find(), o);
     assertTrue(o.contains("round  2/3  clients  9/10"), o);
-    assertTrue(o.contains("(1 failed)"), o);
+    assertTrue(o.contains("(1 failed: 1 timeout)"), o);
     assertTrue(o.contains("final      test_acc 75.00%  test_loss 0.5000  (round 3)"), o);
     assertTrue(o.contains("time       3.5 s total"), o);
     assertTrue(o.contains("outputs    " + out + "/ (chart.png, config.yaml, history.csv, history.json)"), o);

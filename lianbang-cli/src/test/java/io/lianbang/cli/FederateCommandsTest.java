@@ -1,5 +1,18 @@
 package io.lianbang.cli;
 
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.lianbang.core.client.Client;
+import io.lianbang.core.task.EvalResult;
+import io.lianbang.core.task.EvalTask;
+import io.lianbang.core.task.FitResult;
+import io.lianbang.core.task.FitTask;
+import io.lianbang.core.task.Metrics;
+import io.lianbang.core.tensor.Parameters;
+import io.lianbang.core.tensor.Tensor;
+import io.lianbang.grpc.client.ClientSettings;
+import io.lianbang.grpc.client.FederationClient;
+import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -266,6 +279,44 @@ class FederateCommandsTest {
     }
   }
 
+  /**
+   * A client whose every result is invalid (one flattened tensor for the two of logistic:30) never
+   * lets the model change: the round lines say why, the end names the client and the reason, and
+   * the server exits 1 instead of reporting success.
+   */
+  @Test
+  void aRunWhoseModelNeverChangesEndsWithASummaryAndExitCodeOne() throws Exception {
+    int port = freePort();
+    Path config = serverConfig("broken", port, "allow_anonymous: true", "min_clients: 1", "normalize: none");
+    ExecutorService threads = Executors.newCachedThreadPool();
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    try {
+      Future<Cli> server = threads.submit(() -> run("server", "--config", config.toString()));
+      Client flattening = new Client() {
+        @Override
+        public FitResult fit(FitTask task) {
+          return new FitResult(Parameters.of(Tensor.vector(task.parameters().flatten())), 10, Metrics.empty());
+        }
+
+        @Override
+        public EvalResult evaluate(EvalTask task) {
+          return new EvalResult(0.5, 10, Metrics.empty());
+        }
+      };
+      threads.submit(() -> new FederationClient(channel, flattening,
+          ClientSettings.defaults("flattener").withGiveUpAfter(Duration.ofSeconds(30))).run());
+      Cli s = server.get(90, TimeUnit.SECONDS);
+      assertEquals(1, s.exit, s.toString());
+      assertTrue(s.out.contains("round  1/2  clients 0/1") && s.out.contains("(1 failed: 1 invalid)"), s.out);
+      assertTrue(s.out.contains("client flattener failed in 2 of 2 rounds; first: invalid: rejected upload: parameters: "
+          + "expected 2 tensors but got 1"), s.out);
+      assertTrue(s.err.contains("no round updated the model"), s.err);
+    } finally {
+      channel.shutdownNow();
+      threads.shutdownNow();
+    }
+  }
+
   @Test
   void configurationErrorsNameTheKey() throws Exception {
     Path bad = dir.resolve("bad.yaml");
@@ -302,7 +353,13 @@ class FederateCommandsTest {
             "privacy.secagg cannot wrap strategy FedMedian"},
         {"privacy: {secagg: {enabled: true, k: 2, threshold: 1}}", "privacy.secagg.threshold must be >= 2 = floor((k + 1)/2) + 1"
             + " for k = 2 (more than half of the client and its k neighbours, who hold its secrets), got 1"},
-        {"privacy: {dp: {mode: server}}", "unknown key 'dp' in privacy (valid: secagg)"}}) {
+        {"privacy: {dp: {mode: server}}", "unknown key 'dp' in privacy (valid: secagg)"},
+        {"limits: {max_examples: 0}", "limits.max_examples must be in [1, 1099511627776], got 0"},
+        {"limits: {max_concurrent_uploads: 0}", "limits.max_concurrent_uploads must be in [1, 1024], got 0"},
+        {"limits: {max_metric_name_length: 5000}", "limits.max_metric_name_length must be in [1, 1024], got 5000"},
+        {"limits: {max_connections: 10, max_connections_per_address: 11}",
+            "limits.max_connections_per_address must be in [1, maxConnections = 10], got 11"},
+        {"limits: {idle_timeout_seconds: 1e9}", "limits.idle_timeout_seconds must be in (0, 604800] seconds (7 days)"}}) {
       Files.writeString(bad, "model: logistic:30\nallow_anonymous: true\nwait_for_clients_seconds: 1\n" + wrong[0] + "\n");
       c = run("server", "--config", bad.toString());
       assertEquals(2, c.exit, c.toString());

@@ -1,11 +1,16 @@
 package io.lianbang.cli.run;
 
 import io.lianbang.cli.output.RoundValues;
+import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.RoundListener;
 import io.lianbang.core.federation.RoundRecord;
+import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.engine.client.StandardizingClient;
 import java.io.PrintWriter;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Prints one line per round to standard output, for example
@@ -76,9 +81,19 @@ public final class RoundPrinter implements RoundListener {
           .append("  fed").append(on).append("_acc ").append(percent(RoundValues.fedAccuracy(r)));
     }
     sb.append(String.format(Locale.ROOT, "  %.2f s", r.seconds()));
-    if (!r.failures().isEmpty()) sb.append("  (").append(r.failures().size()).append(" failed)");
+    if (!r.failures().isEmpty()) sb.append("  (").append(failed(r.failures())).append(")");
+    r.fitMetrics().get(Federation.CLIPPED_METRIC).ifPresent(n -> sb.append(String.format(Locale.ROOT, "  (%.0f clipped)", n)));
     if (r.round() > 0 && !r.updated()) sb.append("  quorum not met, model kept");
     return sb.toString();
+  }
+
+  /** "2 failed: 1 invalid, 1 timeout": the failures by kind. */
+  static String failed(List<ClientFailure> failures) {
+    Map<ClientFailure.Kind, Long> byKind = new EnumMap<>(ClientFailure.Kind.class);
+    for (ClientFailure f : failures) byKind.merge(f.kind(), 1L, Long::sum);
+    StringBuilder sb = new StringBuilder().append(failures.size()).append(" failed: ");
+    byKind.forEach((k, n) -> sb.append(n).append(' ').append(k.name().toLowerCase(Locale.ROOT)).append(", "));
+    return sb.substring(0, sb.length() - 2);
   }
 
   private static String number(double v) {

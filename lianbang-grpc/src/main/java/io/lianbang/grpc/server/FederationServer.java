@@ -8,6 +8,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.lianbang.core.federation.ClientPool;
 import io.lianbang.grpc.tls.ServerTls;
 import java.io.IOException;
@@ -220,8 +221,8 @@ public final class FederationServer implements AutoCloseable {
       if (tls == null && !settings.tokens().isEmpty() && !address.isLoopbackAddress()) {
         log.warn("bearer tokens travel in plaintext without TLS");
       }
-      EventLoopGroup boss = new NioEventLoopGroup(1);
-      EventLoopGroup workers = new NioEventLoopGroup(0);
+      EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("lianbang-server-accept", true));
+      EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("lianbang-server-io", true));
       ConnectionLimits l = limits;
       NettyServerBuilder netty = NettyServerBuilder.forAddress(new InetSocketAddress(address, port), credentials)
           .channelFactory(() -> new LimitedServerChannel(l))
