@@ -71,8 +71,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every call has a deadline. When the server is unreachable the client retries with
  * exponential backoff and jitter, re-registering when the server no longer knows its session
  * (after a server restart), and gives up once the server has been unreachable for
- * {@link ClientSettings#giveUpAfter()}. Errors that retrying cannot fix (refused credentials, an
- * unsupported protocol version) end the run at once.
+ * {@link ClientSettings#giveUpAfter()}. Errors that retrying cannot fix (refused credentials, a
+ * TLS handshake refused over a certificate, an unsupported protocol version) end the run at once.
  */
 public final class FederationClient {
   private static final Logger log = LoggerFactory.getLogger(FederationClient.class);
@@ -189,6 +189,12 @@ public final class FederationClient {
             || (session == null && status.getCode() == Status.Code.INVALID_ARGUMENT)) {
           throw new FederationClientException("the server refused client " + settings.name() + ": " + status.getCode()
               + ": " + status.getDescription(), e);
+        }
+        String tls = TlsRefusal.describe(e);
+        if (tls != null) {
+          throw new FederationClientException("the TLS handshake with the server failed over a certificate (" + tls
+              + "): the server refused this client's certificate (missing, or not signed by the CA it trusts), or this "
+              + "client does not trust the server's; retrying cannot fix that", e);
         }
         if (status.getCode() == Status.Code.NOT_FOUND && String.valueOf(status.getDescription()).startsWith("unknown session")) {
           log.info("{}: the server no longer knows this session; registering again", settings.name());
