@@ -84,11 +84,17 @@ final class ClientCommand implements Callable<Integer> {
       description = "Stop if the server stays unreachable this long (default: ${DEFAULT-VALUE}).")
   double giveUpAfter;
 
+  @Option(names = "--max-model-mb", paramLabel = "MIB", defaultValue = "1024",
+      description = "Refuse (report as failed) any task whose model is larger than this many MiB, before allocating it "
+          + "(default: ${DEFAULT-VALUE}).")
+  long maxModelMib;
+
   @Override
   public Integer call() throws Exception {
     if (ca == null && !insecure) throw new CliException("--ca is required for TLS; use --insecure for plaintext");
     if ((cert == null) != (key == null)) throw new CliException("--cert and --key go together");
     if (!(giveUpAfter > 0)) throw new CliException("--give-up-after must be positive, got " + giveUpAfter);
+    if (maxModelMib < 1 || maxModelMib > (1L << 40)) throw new CliException("--max-model-mb must be in [1, 2^40], got " + maxModelMib);
     ModelSpec modelSpec;
     try {
       modelSpec = ModelSpec.parse(model);
@@ -116,7 +122,8 @@ final class ClientCommand implements Callable<Integer> {
     try {
       Client engine = new EngineClient(modelSpec, local, local, 1);
       FederationClient.Summary s = new FederationClient(channel, secagg ? new SecAggClient(engine, new SecAggParticipant()) : engine,
-          ClientSettings.defaults(name).withGiveUpAfter(Duration.ofMillis(Math.round(giveUpAfter * 1000)))).run();
+          ClientSettings.defaults(name).withGiveUpAfter(Duration.ofMillis(Math.round(giveUpAfter * 1000)))
+              .withModelLimits(maxModelMib << 20, ClientSettings.DEFAULT_MAX_MODEL_TENSORS)).run();
       out.println(name + ": done after " + s.fitTasks() + " training and " + s.evaluateTasks() + " evaluation tasks"
           + (secagg ? ", " + s.secaggStages() + " secure-aggregation stages" : "") + " (" + s.finishReason() + ")");
       out.flush();

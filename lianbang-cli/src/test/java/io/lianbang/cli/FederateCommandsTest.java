@@ -173,4 +173,12 @@ class FederateCommandsTest {
     assertEquals(2, c.exit, c.toString());
     assertTrue(c.err.contains("--ca is required"), c.err);
   }
+
+  @Test
+  void clientModelLimitErrorNamesTheFlag() throws Exception {
+    Cli c = run("client", "--server", "localhost:1", "--insecure", "--data", "breast-cancer", "--model", "logistic:30", "--name", "a",
+        "--max-model-mb", "0");
+    assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("--max-model-mb must be in [1, 2^40], got 0"), c.err);
+  }
 }
