@@ -77,8 +77,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class FederationClient {
   private static final Logger log = LoggerFactory.getLogger(FederationClient.class);
+  /** Refusals retrying cannot fix; ABORTED: another registration with this identity replaced the session. */
   private static final Set<Status.Code> FATAL = Set.of(
-      Status.Code.UNAUTHENTICATED, Status.Code.PERMISSION_DENIED, Status.Code.UNIMPLEMENTED);
+      Status.Code.UNAUTHENTICATED, Status.Code.PERMISSION_DENIED, Status.Code.UNIMPLEMENTED, Status.Code.ABORTED);
 
   private final FederationGrpc.FederationBlockingStub blocking;
   private final FederationGrpc.FederationStub async;

@@ -1,5 +1,6 @@
 package io.lianbang.grpc.server;
 
+import io.grpc.Status;
 import io.lianbang.core.client.ClientProxy;
 import io.lianbang.core.federation.ClientPool;
 import java.security.SecureRandom;
@@ -22,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * The remote clients currently registered with a {@link FederationServer}. A client is available
  * from its registration until it registers again (the new session replaces the old), or sends
  * nothing for three heartbeat intervals, when it is dropped and its open tasks fail at once, so
- * the round does not wait for its deadline. Thread-safe.
+ * the round does not wait for its deadline. A dropped session's poll ends with
+ * {@code NOT_FOUND} "unknown session" (register again), a replaced one's with {@code ABORTED}
+ * (another registration took the identity), and every poll with {@code UNAVAILABLE} when the
+ * server shuts down: only {@link #finish} tells clients the run is over. Thread-safe.
  */
 public final class GrpcClientPool implements ClientPool {
   private static final Logger log = LoggerFactory.getLogger(GrpcClientPool.class);
@@ -75,7 +79,9 @@ public final class GrpcClientPool implements ClientPool {
       notifyAll();
     }
     if (previous != null) {
-      previous.drop("client " + clientId + " registered again; the tasks of its previous session are abandoned", runId);
+      previous.drop("client " + clientId + " registered again; the tasks of its previous session are abandoned",
+          Status.ABORTED.withDescription("session replaced: client " + clientId + " registered again (another process with "
+              + "the same identity?); this session is over"));
       log.info("client {} registered again (new session)", clientId);
     } else {
       log.info("client {} registered; {} available", clientId, available().size());
@@ -95,7 +101,7 @@ public final class GrpcClientPool implements ClientPool {
       if (byId.get(client.id) == client) byId.remove(client.id);
       bySession.remove(client.sessionId);
     }
-    client.drop(reason, runId);
+    client.drop(reason, Status.NOT_FOUND.withDescription("unknown session '" + client.sessionId + "': " + reason + "; register again"));
     log.warn("client {} dropped: {}", client.id, reason);
   }
 
@@ -141,7 +147,10 @@ public final class GrpcClientPool implements ClientPool {
       bySession.clear();
       notifyAll();
     }
-    for (RemoteClient c : all) c.drop("the server is shutting down", runId);
+    for (RemoteClient c : all) {
+      if (finished) c.finish(runId, finishReason);
+      c.drop("the server is shutting down", Status.UNAVAILABLE.withDescription("the server is shutting down; retry"));
+    }
   }
 
   @Override
