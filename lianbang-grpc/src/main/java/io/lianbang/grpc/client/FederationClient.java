@@ -220,9 +220,10 @@ public final class FederationClient {
   }
 
   private Session register() {
-    RegisterResponse r = blocking.withDeadlineAfter(settings.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .register(RegisterRequest.newBuilder().setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
-            .setClientName(settings.name()).build());
+    RegisterRequest.Builder request = RegisterRequest.newBuilder().setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
+        .setClientName(settings.name());
+    if (settings.modelLayout() != null) request.setModelLayout(TensorSpecs.ofShapes(settings.modelLayout()));
+    RegisterResponse r = blocking.withDeadlineAfter(settings.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS).register(request.build());
     log.info("{}: registered as {} in run {}", settings.name(), r.getClientId(), r.getRunId());
     return new Session(r);
   }

@@ -3,6 +3,9 @@ package io.lianbang.grpc.server;
 import io.grpc.Status;
 import io.lianbang.core.client.ClientProxy;
 import io.lianbang.core.federation.ClientPool;
+import io.lianbang.core.tensor.Parameters;
+import io.lianbang.grpc.proto.v1.ParametersSpec;
+import io.lianbang.grpc.wire.TensorSpecs;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +43,7 @@ public final class GrpcClientPool implements ClientPool {
   private final ScheduledFuture<?> reaper;
   private volatile boolean finished;
   private volatile String finishReason = "the run is complete";
+  private volatile Parameters expectedModel;
 
   GrpcClientPool(String runId, Duration heartbeatInterval, ScheduledExecutorService timer) {
     this.runId = runId;
@@ -64,6 +68,25 @@ public final class GrpcClientPool implements ClientPool {
   /** Why the run ended, or null while it goes on. */
   String finishReason() {
     return finished ? finishReason : null;
+  }
+
+  /** From now on, clients that declare a model layout other than {@code model}'s are refused at registration. */
+  void expectLayout(Parameters model) {
+    this.expectedModel = model;
+  }
+
+  /**
+   * Why a client declaring the model layout {@code declared} cannot join, naming both layouts, or
+   * null if it may (no layout is expected, or it matches).
+   */
+  String layoutMismatch(ParametersSpec declared) {
+    Parameters expected = expectedModel;
+    if (expected == null) return null;
+    String difference = TensorSpecs.mismatch(expected, declared);
+    if (difference == null) return null;
+    if (difference.length() > 200) difference = difference.substring(0, 200) + "...";
+    return "model layout mismatch: the client's model_layout is " + TensorSpecs.describe(declared) + " but the server's model is "
+        + TensorSpecs.describe(TensorSpecs.of(expected)) + " (" + difference + ")";
   }
 
   /** Opens a session for {@code clientId}, replacing (and dropping) any previous one. */
