@@ -8,7 +8,9 @@ import io.lianbang.engine.data.CsvReader;
 import io.lianbang.engine.data.Dataset;
 import io.lianbang.engine.data.IidPartitioner;
 import io.lianbang.engine.data.Standardizer;
+import io.lianbang.engine.nn.Init;
 import io.lianbang.engine.nn.ModelSpec;
+import io.lianbang.engine.nn.Models;
 import io.lianbang.grpc.client.ClientChannels;
 import io.lianbang.grpc.client.ClientSettings;
 import io.lianbang.grpc.client.FederationClient;
@@ -123,7 +125,8 @@ final class ClientCommand implements Callable<Integer> {
       Client engine = new EngineClient(modelSpec, local, local, 1);
       FederationClient.Summary s = new FederationClient(channel, secagg ? new SecAggClient(engine, new SecAggParticipant()) : engine,
           ClientSettings.defaults(name).withGiveUpAfter(Duration.ofMillis(Math.round(giveUpAfter * 1000)))
-              .withModelLimits(maxModelMib << 20, ClientSettings.DEFAULT_MAX_MODEL_TENSORS)).run();
+              .withModelLimits(maxModelMib << 20, ClientSettings.DEFAULT_MAX_MODEL_TENSORS)
+              .withModelLayout(Models.create(modelSpec, Init.PYTORCH_DEFAULT, 0).parameters())).run();
       out.println(name + ": done after " + s.fitTasks() + " training and " + s.evaluateTasks() + " evaluation tasks"
           + (secagg ? ", " + s.secaggStages() + " secure-aggregation stages" : "") + " (" + s.finishReason() + ")");
       out.flush();

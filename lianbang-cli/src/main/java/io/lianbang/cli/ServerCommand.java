@@ -77,6 +77,7 @@ final class ServerCommand implements Callable<Integer> {
       throw new CliException(e.getMessage());
     }
     try (FederationServer server = started) {
+      server.expectLayout(s.initial);
       out.println("listening on " + c.listen + " (port " + server.port() + "), waiting for " + c.minClients + " clients");
       out.flush();
       Strategy strategy = s.secagg == null ? s.strategy
