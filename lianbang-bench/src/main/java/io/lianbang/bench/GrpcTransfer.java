@@ -82,7 +82,8 @@ public final class GrpcTransfer {
     };
     ManagedChannel channel = ClientChannels.open("127.0.0.1:" + port, null, null, true);
     try {
-      new FederationClient(channel, echo, ClientSettings.defaults(name).withGiveUpAfter(Duration.ofMinutes(2))).run();
+      new FederationClient(channel, echo, ClientSettings.defaults(name).withGiveUpAfter(Duration.ofMinutes(2))
+          .withModelLimits(64L << 30, ClientSettings.DEFAULT_MAX_MODEL_TENSORS)).run(); // models of several GiB, above the 1 GiB default
     } finally {
       channel.shutdownNow();
     }

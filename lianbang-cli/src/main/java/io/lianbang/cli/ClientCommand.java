@@ -8,7 +8,9 @@ import io.lianbang.engine.data.Dataset;
 import io.lianbang.engine.data.IidPartitioner;
 import io.lianbang.engine.data.Splits;
 import io.lianbang.engine.data.TrainTest;
+import io.lianbang.engine.nn.Init;
 import io.lianbang.engine.nn.ModelSpec;
+import io.lianbang.engine.nn.Models;
 import io.lianbang.grpc.client.ClientChannels;
 import io.lianbang.grpc.client.ClientSettings;
 import io.lianbang.grpc.client.FederationClient;
@@ -92,6 +94,11 @@ final class ClientCommand implements Callable<Integer> {
       description = "Stop if the server stays unreachable this long (default: ${DEFAULT-VALUE}).")
   double giveUpAfter;
 
+  @Option(names = "--max-model-mb", paramLabel = "MIB", defaultValue = "1024",
+      description = "Refuse (report as failed) any task whose model is larger than this many MiB, before allocating it "
+          + "(default: ${DEFAULT-VALUE}).")
+  long maxModelMib;
+
   @Override
   public Integer call() throws Exception {
     if (ca == null && !insecure) throw new CliException("--ca is required for TLS; use --insecure for plaintext");
@@ -103,6 +110,7 @@ final class ClientCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
+    if (maxModelMib < 1 || maxModelMib > (1L << 40)) throw new CliException("--max-model-mb must be in [1, 2^40], got " + maxModelMib);
     ModelSpec modelSpec;
     try {
       modelSpec = ModelSpec.parse(model);
@@ -146,7 +154,9 @@ final class ClientCommand implements Callable<Integer> {
             out.flush();
           });
       FederationClient.Summary s = new FederationClient(channel, secagg ? new SecAggClient(engine, new SecAggParticipant()) : engine,
-          ClientSettings.defaults(name).withGiveUpAfter(giveUp)).run();
+          ClientSettings.defaults(name).withGiveUpAfter(giveUp)
+              .withModelLimits(maxModelMib << 20, ClientSettings.DEFAULT_MAX_MODEL_TENSORS)
+              .withModelLayout(Models.create(modelSpec, Init.PYTORCH_DEFAULT, 0).parameters())).run();
       int statistics = engine.statisticsTasks();
       out.println(name + ": done after " + (s.fitTasks() - statistics) + " training and " + s.evaluateTasks() + " evaluation tasks"
           + (secagg ? ", " + s.secaggStages() + " secure-aggregation stages" : "")

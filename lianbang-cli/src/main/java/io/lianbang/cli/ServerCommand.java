@@ -91,6 +91,7 @@ final class ServerCommand implements Callable<Integer> {
       throw new CliException(e.getMessage());
     }
     try (FederationServer server = started) {
+      server.expectLayout(s.initial);
       out.println("listening on " + c.listen + " (port " + server.port() + "), waiting for " + c.minClients + " clients");
       out.flush();
       ServerScaling scaling = ServerScaling.prepare(s, server, out);

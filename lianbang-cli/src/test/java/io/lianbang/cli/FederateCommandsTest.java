@@ -385,4 +385,29 @@ class FederateCommandsTest {
     assertEquals(2, c.exit, c.toString());
     assertTrue(c.err.contains("--ca is required"), c.err);
   }
+
+  /** A client whose --model is not the server's is refused when it registers and exits with both layouts named. */
+  @Test
+  void aClientWithAnotherModelIsRefusedAtRegistration() throws Exception {
+    int port = freePort();
+    Path config = serverConfig("layout", port, "allow_anonymous: true", "min_clients: 1");
+    ExecutorService threads = Executors.newCachedThreadPool();
+    try {
+      threads.submit(() -> run("server", "--config", config.toString()));
+      Cli c = threads.submit(() -> run("client", "--server", "127.0.0.1:" + port, "--insecure", "--data", "breast-cancer:0/2",
+          "--model", "logistic:29", "--name", "misfit", "--give-up-after", "60")).get(60, TimeUnit.SECONDS);
+      assertEquals(1, c.exit, c.toString());
+      assertTrue(c.err.contains("FAILED_PRECONDITION: model layout mismatch") && c.err.contains("29]") && c.err.contains("30]"), c.err);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void clientModelLimitErrorNamesTheFlag() throws Exception {
+    Cli c = run("client", "--server", "localhost:1", "--insecure", "--data", "breast-cancer", "--model", "logistic:30", "--name", "a",
+        "--max-model-mb", "0");
+    assertEquals(2, c.exit, c.toString());
+    assertTrue(c.err.contains("--max-model-mb must be in [1, 2^40], got 0"), c.err);
+  }
 }

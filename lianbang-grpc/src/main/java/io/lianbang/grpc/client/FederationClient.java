@@ -40,6 +40,7 @@ import io.lianbang.privacy.secagg.SecAggClient;
 import io.lianbang.privacy.secagg.SecAggCodec;
 import io.lianbang.privacy.secagg.SecAggMessage;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -71,13 +72,14 @@ import org.slf4j.LoggerFactory;
  * <p>Every call has a deadline. When the server is unreachable the client retries with
  * exponential backoff and jitter, re-registering when the server no longer knows its session
  * (after a server restart), and gives up once the server has been unreachable for
- * {@link ClientSettings#giveUpAfter()}. Errors that retrying cannot fix (refused credentials, an
- * unsupported protocol version) end the run at once.
+ * {@link ClientSettings#giveUpAfter()}. Errors that retrying cannot fix (refused credentials, a
+ * TLS handshake refused over a certificate, an unsupported protocol version) end the run at once.
  */
 public final class FederationClient {
   private static final Logger log = LoggerFactory.getLogger(FederationClient.class);
+  /** Refusals retrying cannot fix; ABORTED: another registration with this identity replaced the session. */
   private static final Set<Status.Code> FATAL = Set.of(
-      Status.Code.UNAUTHENTICATED, Status.Code.PERMISSION_DENIED, Status.Code.UNIMPLEMENTED);
+      Status.Code.UNAUTHENTICATED, Status.Code.PERMISSION_DENIED, Status.Code.UNIMPLEMENTED, Status.Code.ABORTED);
 
   private final FederationGrpc.FederationBlockingStub blocking;
   private final FederationGrpc.FederationStub async;
@@ -190,6 +192,12 @@ public final class FederationClient {
           throw new FederationClientException("the server refused client " + settings.name() + ": " + status.getCode()
               + ": " + status.getDescription(), e);
         }
+        String tls = TlsRefusal.describe(e);
+        if (tls != null) {
+          throw new FederationClientException("the TLS handshake with the server failed over a certificate (" + tls
+              + "): the server refused this client's certificate (missing, or not signed by the CA it trusts), or this "
+              + "client does not trust the server's; retrying cannot fix that", e);
+        }
         if (status.getCode() == Status.Code.NOT_FOUND && String.valueOf(status.getDescription()).startsWith("unknown session")) {
           log.info("{}: the server no longer knows this session; registering again", settings.name());
           session = null;
@@ -212,9 +220,10 @@ public final class FederationClient {
   }
 
   private Session register() {
-    RegisterResponse r = blocking.withDeadlineAfter(settings.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .register(RegisterRequest.newBuilder().setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
-            .setClientName(settings.name()).build());
+    RegisterRequest.Builder request = RegisterRequest.newBuilder().setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
+        .setClientName(settings.name());
+    if (settings.modelLayout() != null) request.setModelLayout(TensorSpecs.ofShapes(settings.modelLayout()));
+    RegisterResponse r = blocking.withDeadlineAfter(settings.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS).register(request.build());
     log.info("{}: registered as {} in run {}", settings.name(), r.getClientId(), r.getRunId());
     return new Session(r);
   }
@@ -238,22 +247,31 @@ public final class FederationClient {
     Deadline deadline = deadline(task);
     boolean fit = task.hasFit();
     ParametersSpec spec = fit ? task.getFit().getParameters() : task.getEvaluate().getParameters();
-    Parameters parameters = download(ref, spec, deadline, session.info().getMaxChunkBytes());
     ResultHeader.Builder header = ResultHeader.newBuilder().setTask(ref);
     Parameters out = null;
+    List<int[]> layout = null;
     try {
-      if (fit) {
-        FitResult r = client.fit(new FitTask(task.getRound(), parameters, Values.fromProto(task.getFit().getConfigMap()), task.getFit().getSeed()));
-        header.setFit(FitOutput.newBuilder().setParameters(TensorSpecs.of(r.parameters())).setNumExamples(r.numExamples())
-            .putAllMetrics(r.metrics().asMap()));
-        out = r.parameters();
-      } else {
-        EvalResult r = client.evaluate(new EvalTask(task.getRound(), parameters, Values.fromProto(task.getEvaluate().getConfigMap())));
-        header.setEvaluate(EvaluateOutput.newBuilder().setLoss(r.loss()).setNumExamples(r.numExamples()).putAllMetrics(r.metrics().asMap()));
+      layout = acceptedLayout(spec);
+    } catch (IllegalArgumentException e) {
+      log.warn("{}: refusing the {} task of round {}: {}", settings.name(), fit ? "fit" : "evaluate", task.getRound(), e.getMessage());
+      header.setError(TaskError.newBuilder().setMessage("refused: " + e.getMessage()));
+    }
+    if (layout != null) {
+      Parameters parameters = download(ref, layout, deadline, session.info().getMaxChunkBytes());
+      try {
+        if (fit) {
+          FitResult r = client.fit(new FitTask(task.getRound(), parameters, Values.fromProto(task.getFit().getConfigMap()), task.getFit().getSeed()));
+          header.setFit(FitOutput.newBuilder().setParameters(TensorSpecs.of(r.parameters())).setNumExamples(r.numExamples())
+              .putAllMetrics(r.metrics().asMap()));
+          out = r.parameters();
+        } else {
+          EvalResult r = client.evaluate(new EvalTask(task.getRound(), parameters, Values.fromProto(task.getEvaluate().getConfigMap())));
+          header.setEvaluate(EvaluateOutput.newBuilder().setLoss(r.loss()).setNumExamples(r.numExamples()).putAllMetrics(r.metrics().asMap()));
+        }
+      } catch (RuntimeException e) {
+        log.warn("{}: {} of round {} failed: {}", settings.name(), fit ? "fit" : "evaluate", task.getRound(), e.toString());
+        header.setError(TaskError.newBuilder().setMessage(String.valueOf(e)));
       }
-    } catch (RuntimeException e) {
-      log.warn("{}: {} of round {} failed: {}", settings.name(), fit ? "fit" : "evaluate", task.getRound(), e.toString());
-      header.setError(TaskError.newBuilder().setMessage(String.valueOf(e)));
     }
     try {
       SubmitResponse response = upload(header.build(), out, deadline, session.info().getMaxChunkBytes());
@@ -306,13 +324,35 @@ public final class FederationClient {
     return Deadline.after(Math.max(remaining, settings.rpcTimeout().toMillis()), TimeUnit.MILLISECONDS);
   }
 
-  private Parameters download(TaskRef ref, ParametersSpec spec, Deadline deadline, int maxChunkBytes) {
-    ChunkAssembler assembler;
-    try {
-      assembler = new ChunkAssembler(TensorSpecs.shapes(spec), Math.max(maxChunkBytes, 4), false);
-    } catch (IllegalArgumentException e) {
-      throw Status.INVALID_ARGUMENT.withDescription("the server's task has an unusable layout: " + e.getMessage()).asRuntimeException();
+  /**
+   * The shapes of a task's model, checked against this client's limits before anything is
+   * allocated or downloaded.
+   *
+   * @throws IllegalArgumentException naming the declared size and the limit it exceeds, or the
+   *     tensor whose layout is unusable
+   */
+  private List<int[]> acceptedLayout(ParametersSpec spec) {
+    int count = spec.getTensorsCount();
+    if (count > settings.maxModelTensors()) {
+      throw new IllegalArgumentException("the task's model declares " + count + " tensors, more than this client's limit maxModelTensors = "
+          + settings.maxModelTensors());
     }
+    List<int[]> shapes;
+    try {
+      shapes = TensorSpecs.shapes(spec);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the task's model layout is unusable: " + e.getMessage(), e);
+    }
+    long bytes = TensorSpecs.byteSize(shapes);
+    if (bytes > settings.maxModelBytes()) {
+      throw new IllegalArgumentException("the task's model declares " + bytes + " bytes in " + count
+          + " tensors, more than this client's limit maxModelBytes = " + settings.maxModelBytes());
+    }
+    return shapes;
+  }
+
+  private Parameters download(TaskRef ref, List<int[]> layout, Deadline deadline, int maxChunkBytes) {
+    ChunkAssembler assembler = new ChunkAssembler(layout, Math.max(maxChunkBytes, 4), false);
     Iterator<TensorChunk> chunks = blocking.withDeadline(deadline).downloadParameters(DownloadRequest.newBuilder().setTask(ref).build());
     try {
       while (chunks.hasNext()) assembler.accept(chunks.next());

@@ -111,6 +111,15 @@ public final class FederationServer implements AutoCloseable {
     return secagg;
   }
 
+  /**
+   * Refuses, from now on, clients that declare at registration a model layout other than
+   * {@code model}'s (the global model: its tensors' count and shapes), with
+   * {@code FAILED_PRECONDITION} naming both layouts. Clients that declare none are accepted.
+   */
+  public void expectLayout(io.lianbang.core.tensor.Parameters model) {
+    pool.expectLayout(Objects.requireNonNull(model, "model"));
+  }
+
   /** The port the server listens on (useful after binding port 0), or -1 for a non-TCP transport. */
   public int port() {
     return server.getPort();

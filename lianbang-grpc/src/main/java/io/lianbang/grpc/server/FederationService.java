@@ -96,6 +96,11 @@ final class FederationService extends FederationGrpc.FederationImplBase {
       }
       identity = name;
     }
+    String mismatch = request.hasModelLayout() ? pool.layoutMismatch(request.getModelLayout()) : null;
+    if (mismatch != null) {
+      response.onError(reject(Status.FAILED_PRECONDITION, "Register", identity, mismatch));
+      return;
+    }
     RemoteClient client = pool.register(identity);
     response.onNext(RegisterResponse.newBuilder()
         .setSessionId(client.sessionId)

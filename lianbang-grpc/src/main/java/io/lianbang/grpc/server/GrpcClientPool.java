@@ -1,7 +1,11 @@
 package io.lianbang.grpc.server;
 
+import io.grpc.Status;
 import io.lianbang.core.client.ClientProxy;
 import io.lianbang.core.federation.ClientPool;
+import io.lianbang.core.tensor.Parameters;
+import io.lianbang.grpc.proto.v1.ParametersSpec;
+import io.lianbang.grpc.wire.TensorSpecs;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * The remote clients currently registered with a {@link FederationServer}. A client is available
  * from its registration until it registers again (the new session replaces the old), or sends
  * nothing for three heartbeat intervals, when it is dropped and its open tasks fail at once, so
- * the round does not wait for its deadline. Thread-safe.
+ * the round does not wait for its deadline. A dropped session's poll ends with
+ * {@code NOT_FOUND} "unknown session" (register again), a replaced one's with {@code ABORTED}
+ * (another registration took the identity), and every poll with {@code UNAVAILABLE} when the
+ * server shuts down: only {@link #finish} tells clients the run is over. Thread-safe.
  */
 public final class GrpcClientPool implements ClientPool {
   private static final Logger log = LoggerFactory.getLogger(GrpcClientPool.class);
@@ -36,6 +43,7 @@ public final class GrpcClientPool implements ClientPool {
   private final ScheduledFuture<?> reaper;
   private volatile boolean finished;
   private volatile String finishReason = "the run is complete";
+  private volatile Parameters expectedModel;
 
   GrpcClientPool(String runId, Duration heartbeatInterval, ScheduledExecutorService timer) {
     this.runId = runId;
@@ -62,6 +70,25 @@ public final class GrpcClientPool implements ClientPool {
     return finished ? finishReason : null;
   }
 
+  /** From now on, clients that declare a model layout other than {@code model}'s are refused at registration. */
+  void expectLayout(Parameters model) {
+    this.expectedModel = model;
+  }
+
+  /**
+   * Why a client declaring the model layout {@code declared} cannot join, naming both layouts, or
+   * null if it may (no layout is expected, or it matches).
+   */
+  String layoutMismatch(ParametersSpec declared) {
+    Parameters expected = expectedModel;
+    if (expected == null) return null;
+    String difference = TensorSpecs.mismatch(expected, declared);
+    if (difference == null) return null;
+    if (difference.length() > 200) difference = difference.substring(0, 200) + "...";
+    return "model layout mismatch: the client's model_layout is " + TensorSpecs.describe(declared) + " but the server's model is "
+        + TensorSpecs.describe(TensorSpecs.of(expected)) + " (" + difference + ")";
+  }
+
   /** Opens a session for {@code clientId}, replacing (and dropping) any previous one. */
   RemoteClient register(String clientId) {
     byte[] token = new byte[16];
@@ -75,7 +102,9 @@ public final class GrpcClientPool implements ClientPool {
       notifyAll();
     }
     if (previous != null) {
-      previous.drop("client " + clientId + " registered again; the tasks of its previous session are abandoned", runId);
+      previous.drop("client " + clientId + " registered again; the tasks of its previous session are abandoned",
+          Status.ABORTED.withDescription("session replaced: client " + clientId + " registered again (another process with "
+              + "the same identity?); this session is over"));
       log.info("client {} registered again (new session)", clientId);
     } else {
       log.info("client {} registered; {} available", clientId, available().size());
@@ -95,7 +124,7 @@ public final class GrpcClientPool implements ClientPool {
       if (byId.get(client.id) == client) byId.remove(client.id);
       bySession.remove(client.sessionId);
     }
-    client.drop(reason, runId);
+    client.drop(reason, Status.NOT_FOUND.withDescription("unknown session '" + client.sessionId + "': " + reason + "; register again"));
     log.warn("client {} dropped: {}", client.id, reason);
   }
 
@@ -141,7 +170,10 @@ public final class GrpcClientPool implements ClientPool {
       bySession.clear();
       notifyAll();
     }
-    for (RemoteClient c : all) c.drop("the server is shutting down", runId);
+    for (RemoteClient c : all) {
+      if (finished) c.finish(runId, finishReason);
+      c.drop("the server is shutting down", Status.UNAVAILABLE.withDescription("the server is shutting down; retry"));
+    }
   }
 
   @Override

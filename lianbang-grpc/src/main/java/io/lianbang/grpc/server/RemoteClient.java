@@ -1,6 +1,7 @@
 package io.lianbang.grpc.server;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.lianbang.grpc.proto.v1.EvaluateInstruction;
 import io.lianbang.grpc.proto.v1.FinishInstruction;
@@ -39,7 +40,8 @@ final class RemoteClient {
   };
   private ServerCallStreamObserver<Task> waiter;
   private ScheduledFuture<?> waiterTimeout;
-  private boolean gone;
+  /** Set when the session ends: what its polls receive from then on. */
+  private Status gone;
   /** Set once the client has been sent FINISH. */
   volatile boolean toldFinished;
 
@@ -72,7 +74,7 @@ final class RemoteClient {
 
   /** Adds a task; it is delivered at the next poll (at once if a poll is parked). */
   synchronized void enqueue(PendingTask task, String runId) {
-    if (gone) {
+    if (gone != null) {
       task.result.completeExceptionally(new ClientGoneException("client " + id + " disconnected"));
       return;
     }
@@ -97,8 +99,8 @@ final class RemoteClient {
 
   /**
    * Answers a long poll: the oldest open task (a client polls only when idle, so an open task it
-   * asks for again is one whose delivery it lost), FINISH when the run is over ({@code finishReason} not null), or, after at most
-   * {@code waitMillis}, WAIT.
+   * asks for again is one whose delivery it lost), FINISH when the run is over ({@code finishReason} not null), the status the
+   * session ended with if it was dropped, or, after at most {@code waitMillis}, WAIT.
    */
   synchronized void poll(ServerCallStreamObserver<Task> call, long waitMillis, String runId, String finishReason,
       ScheduledExecutorService timer) {
@@ -106,8 +108,10 @@ final class RemoteClient {
     waiter = call;
     if (!open.isEmpty()) {
       respond(describe(open.values().iterator().next(), runId));
-    } else if (finishReason != null || gone) {
-      respond(finishTask(runId, gone ? "the server dropped this session" : finishReason));
+    } else if (finishReason != null) {
+      respond(finishTask(runId, finishReason));
+    } else if (gone != null) {
+      fail(gone);
     } else {
       ServerCallStreamObserver<Task> mine = call;
       call.setOnCancelHandler(() -> {
@@ -131,24 +135,22 @@ final class RemoteClient {
     if (waiter != null) respond(finishTask(runId, reason));
   }
 
-  /** Ends the session: every open task fails with {@code reason}, a parked poll is released. */
-  void drop(String reason, String runId) {
+  /**
+   * Ends the session: every open task fails with {@code reason}; a parked poll, and any later
+   * one, ends with {@code status}. Only {@link #finish} tells a client the run is over.
+   */
+  void drop(String reason, Status status) {
     List<PendingTask> tasks;
     synchronized (this) {
-      gone = true;
+      gone = status;
       tasks = new ArrayList<>(open.values());
-      if (waiter != null) respond(finishTask(runId, reason));
+      if (waiter != null) fail(status);
     }
     for (PendingTask t : tasks) t.result.completeExceptionally(new ClientGoneException(reason));
   }
 
   private void respond(Task task) {
-    ServerCallStreamObserver<Task> w = waiter;
-    waiter = null;
-    if (waiterTimeout != null) {
-      waiterTimeout.cancel(false);
-      waiterTimeout = null;
-    }
+    ServerCallStreamObserver<Task> w = release();
     if (w.isCancelled()) return;
     try {
       w.onNext(task);
@@ -156,6 +158,27 @@ final class RemoteClient {
     } catch (RuntimeException e) {
       // The call ended meanwhile; an open task is delivered again at the next poll.
     }
+  }
+
+  /** Ends the parked poll with an error status. */
+  private void fail(Status status) {
+    ServerCallStreamObserver<Task> w = release();
+    if (w.isCancelled()) return;
+    try {
+      w.onError(status.asRuntimeException());
+    } catch (RuntimeException e) {
+      // The call ended meanwhile.
+    }
+  }
+
+  private ServerCallStreamObserver<Task> release() {
+    ServerCallStreamObserver<Task> w = waiter;
+    waiter = null;
+    if (waiterTimeout != null) {
+      waiterTimeout.cancel(false);
+      waiterTimeout = null;
+    }
+    return w;
   }
 
   private static Task waitTask(String runId) {

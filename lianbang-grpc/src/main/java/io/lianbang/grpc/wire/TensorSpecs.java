@@ -27,6 +27,38 @@ public final class TensorSpecs {
     return b.build();
   }
 
+  /** The layout of float32 tensors with these shapes. */
+  public static ParametersSpec ofShapes(List<int[]> shapes) {
+    ParametersSpec.Builder b = ParametersSpec.newBuilder();
+    for (int[] shape : shapes) {
+      TensorSpec.Builder s = TensorSpec.newBuilder().setDtype(DType.DTYPE_FLOAT32);
+      for (int d : shape) s.addShape(d);
+      b.addTensors(s);
+    }
+    return b.build();
+  }
+
+  /**
+   * A short description of a layout, e.g. {@code [[1, 30], [1]]}, fit for a status or a log line
+   * even when a peer sent it: at most 8 tensors and 8 dimensions each are shown, then the count.
+   */
+  public static String describe(ParametersSpec spec) {
+    StringBuilder b = new StringBuilder("[");
+    int shown = Math.min(spec.getTensorsCount(), 8);
+    for (int i = 0; i < shown; i++) {
+      TensorSpec t = spec.getTensors(i);
+      if (i > 0) b.append(", ");
+      if (t.getDtype() != DType.DTYPE_FLOAT32) b.append("dtype ").append(t.getDtypeValue()).append(' ');
+      b.append('[');
+      int dims = Math.min(t.getShapeCount(), 8);
+      for (int d = 0; d < dims; d++) b.append(d > 0 ? ", " : "").append(t.getShape(d));
+      if (t.getShapeCount() > dims) b.append(", ... (").append(t.getShapeCount()).append(" dimensions)");
+      b.append(']');
+    }
+    if (spec.getTensorsCount() > shown) b.append(", ... (").append(spec.getTensorsCount()).append(" tensors)");
+    return b.append(']').toString();
+  }
+
   /**
    * The shapes of a layout received from a peer.
    *

@@ -6,12 +6,14 @@ import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
+import io.lianbang.core.tensor.Parameters;
 import io.lianbang.engine.client.EngineClient;
 import io.lianbang.engine.data.BreastCancer;
 import io.lianbang.engine.data.Dataset;
 import io.lianbang.engine.data.IidPartitioner;
 import io.lianbang.engine.data.Standardizer;
 import io.lianbang.engine.nn.ModelSpec;
+import io.lianbang.engine.nn.Models;
 import io.lianbang.grpc.TestClients;
 import io.lianbang.grpc.client.ClientChannels;
 import io.lianbang.grpc.client.ClientSettings;
@@ -35,13 +37,16 @@ public final class ClientMain {
     int index = Integer.parseInt(a.get("index"));
     long sleep = Long.parseLong(a.getOrDefault("sleepMs", "0"));
     Client inner;
+    Parameters layout;
     if ("breast-cancer".equals(a.get("model"))) {
+      layout = Models.create("logistic:30", 0).parameters();
       Dataset all = BreastCancer.load();
       Dataset data = Standardizer.fit(all).transform(all);
       Dataset mine = new IidPartitioner(Integer.parseInt(a.get("clients"))).partition(data, Long.parseLong(a.get("seed"))).subset(data, index);
       inner = new EngineClient(ModelSpec.parse("logistic:30"), mine, mine, 1);
     } else {
       inner = TestClients.pulling(index, 0);
+      layout = TestClients.initial();
     }
     Client client = new Client() {
       @Override
@@ -63,7 +68,7 @@ public final class ClientMain {
     ManagedChannel channel = ClientChannels.open(a.get("target"), tls, null, tls == null);
     try {
       FederationClient.Summary s = new FederationClient(channel, client, ClientSettings.defaults(name)
-          .withGiveUpAfter(Duration.ofSeconds(60)).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))).run();
+          .withGiveUpAfter(Duration.ofSeconds(60)).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)).withModelLayout(layout)).run();
       System.out.println("CLIENT_DONE " + name + " fits=" + s.fitTasks() + " evaluations=" + s.evaluateTasks());
       System.out.flush();
     } finally {

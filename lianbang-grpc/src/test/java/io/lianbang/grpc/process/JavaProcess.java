@@ -80,6 +80,18 @@ public final class JavaProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /**
+   * Sends a signal with {@code kill -NAME}, e.g. STOP to freeze the process (it misses every
+   * heartbeat, as in a long pause) and CONT to resume it.
+   */
+  public void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      kill.destroyForcibly();
+      throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   /** SIGKILL: the process gets no chance to clean up. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();

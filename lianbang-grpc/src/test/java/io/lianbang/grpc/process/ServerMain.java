@@ -65,6 +65,7 @@ public final class ServerMain {
       }
     };
     try (FederationServer server = b.settings(settings).start()) {
+      server.expectLayout(initial);
       say("LISTENING " + server.port());
       int startWith = Integer.parseInt(a.getOrDefault("startWith", "0"));
       if (!server.clients().awaitAvailable(startWith, java.time.Instant.now().plusSeconds(60))) {
