@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.lianbang.core.client.InvalidResultException;
+import io.lianbang.core.text.Abbreviation;
 import io.lianbang.grpc.proto.v1.DownloadRequest;
 import io.lianbang.grpc.proto.v1.FederationGrpc;
 import io.lianbang.grpc.proto.v1.GetTaskRequest;
@@ -304,7 +305,6 @@ final class FederationService extends FederationGrpc.FederationImplBase {
 
   /** Shortens peer-supplied text before it goes into a status or a log line. */
   static String abbreviate(String s) {
-    String clean = s.replaceAll("[^\\x20-\\x7e]", "?");
-    return clean.length() <= 64 ? clean : clean.substring(0, 64) + "...";
+    return Abbreviation.abbreviate(s).replaceAll("[^\\x20-\\x7e]", "?"); // printable ASCII only: safe in any log
   }
 }
