@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
 import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.core.federation.RunResult;
-import io.lianbang.grpc.client.ClientChannels;
 import io.lianbang.grpc.client.ClientSettings;
 import io.lianbang.grpc.client.FederationClient;
 import io.lianbang.grpc.client.FederationClientException;
@@ -19,36 +17,24 @@ import io.lianbang.grpc.server.FederationServer;
 import io.lianbang.grpc.server.ServerSettings;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Only the end of the run ends a client cleanly: a server that shuts down before the run is over
  * is a server to wait for, and a session taken over by another registration ends with an error.
  */
 class ClientRejoinTest {
-  private final List<ManagedChannel> channels = new ArrayList<>();
-  private final ExecutorService threads = Executors.newCachedThreadPool();
-
-  @AfterEach
-  void close() {
-    channels.forEach(ManagedChannel::shutdownNow);
-    threads.shutdownNow();
-  }
+  @RegisterExtension final TestChannels net = new TestChannels();
 
   private Future<FederationClient.Summary> client(int port, String name, int index) {
-    ManagedChannel channel = ClientChannels.open("127.0.0.1:" + port, null, null, true);
-    channels.add(channel);
-    FederationClient c = new FederationClient(channel, TestClients.pulling(index, 0), ClientSettings.defaults(name)
+    FederationClient c = new FederationClient(net.loopback(port), TestClients.pulling(index, 0), ClientSettings.defaults(name)
         .withGiveUpAfter(Duration.ofSeconds(60)).withBackoff(Duration.ofMillis(100), Duration.ofMillis(500)));
-    return threads.submit(c::run);
+    return net.submit(c::run);
   }
 
   private static ServerSettings settings(String runId) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.lianbang.core.client.Client;
 import io.lianbang.core.client.ClientProxy;
@@ -61,8 +60,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A registered client that sends every kind of hostile input, one kind per round, while two honest
@@ -71,14 +70,7 @@ import org.junit.jupiter.api.Test;
  */
 class HostileInputTest {
   private static final int MAX_CHUNK = 4096;
-  private final ExecutorService threads = Executors.newCachedThreadPool();
-  private final List<ManagedChannel> channels = new ArrayList<>();
-
-  @AfterEach
-  void close() {
-    channels.forEach(ManagedChannel::shutdownNow);
-    threads.shutdownNow();
-  }
+  @RegisterExtension final TestChannels net = new TestChannels();
 
   /** One hostile upload: what to send for a task, and what the server must answer. */
   private record Attack(String name, Function<Ctx, List<ResultPart>> parts, Status.Code code, String says) {}
@@ -206,17 +198,12 @@ class HostileInputTest {
     ServerSettings settings = ServerSettings.defaults("hostile-run").withAllowAnonymous(true).withMaxChunkBytes(MAX_CHUNK);
     try (FederationServer server = FederationServer.start(InProcessServerBuilder.forName(name), settings)) {
       for (int i = 0; i < 2; i++) {
-        ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
-        channels.add(ch);
-        FederationClient honest = new FederationClient(ch, TestClients.pulling(i, 0), ClientSettings.defaults("good-" + (i + 1)));
-        threads.submit(honest::run);
+        net.submit(new FederationClient(net.inProcess(name), TestClients.pulling(i, 0), ClientSettings.defaults("good-" + (i + 1)))::run);
       }
-      ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
-      channels.add(ch);
+      ManagedChannel ch = net.inProcess(name);
       FederationGrpc.FederationBlockingStub stub = FederationGrpc.newBlockingStub(ch);
-      RegisterResponse session = stub.withDeadlineAfter(5, TimeUnit.SECONDS).register(RegisterRequest.newBuilder()
-          .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setClientName("hostile").build());
-      Future<RunResult> run = threads.submit(() -> new Federation(strategy(), server.clients(), config, List.of()).run(initial()));
+      RegisterResponse session = TestChannels.register(ch, "hostile");
+      Future<RunResult> run = net.submit(() -> new Federation(strategy(), server.clients(), config, List.of()).run(initial()));
       Client hostileModel = TestClients.pulling(2, 0);
 
       TaskRef previous = null;

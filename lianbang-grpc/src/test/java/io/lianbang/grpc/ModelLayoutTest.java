@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
@@ -25,35 +23,19 @@ import io.lianbang.grpc.server.FederationServer;
 import io.lianbang.grpc.server.ServerSettings;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A client with the wrong model is refused when it registers, with both layouts named, instead of
  * joining and failing every round; the client stops with that message.
  */
 class ModelLayoutTest {
-  private final List<ManagedChannel> channels = new ArrayList<>();
-  private final ExecutorService threads = Executors.newCachedThreadPool();
-
-  @AfterEach
-  void close() {
-    channels.forEach(ManagedChannel::shutdownNow);
-    threads.shutdownNow();
-  }
-
-  private ManagedChannel channel(String name) {
-    ManagedChannel c = InProcessChannelBuilder.forName(name).build();
-    channels.add(c);
-    return c;
-  }
+  @RegisterExtension final TestChannels net = new TestChannels();
 
   @Test
   void aClientDeclaringAnotherLayoutIsRefusedAtRegistration() throws Exception {
@@ -63,9 +45,9 @@ class ModelLayoutTest {
       server.expectLayout(TestClients.initial()); // [[2, 3], [2]]
 
       Parameters wrong = Parameters.of(Tensor.zeros(new int[] {3, 2}), Tensor.zeros(new int[] {2}));
-      FederationClient misfit = new FederationClient(channel(name), TestClients.pulling(0, 0), ClientSettings.defaults("misfit")
+      FederationClient misfit = new FederationClient(net.inProcess(name), TestClients.pulling(0, 0), ClientSettings.defaults("misfit")
           .withModelLayout(wrong).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200)));
-      Future<FederationClient.Summary> run = threads.submit(misfit::run);
+      Future<FederationClient.Summary> run = net.submit(misfit::run);
       ExecutionException e = assertThrows(ExecutionException.class, () -> run.get(30, TimeUnit.SECONDS));
       String message = assertInstanceOf(FederationClientException.class, e.getCause()).getMessage();
       assertTrue(message.contains("FAILED_PRECONDITION") && message.contains("model layout mismatch")
@@ -77,7 +59,7 @@ class ModelLayoutTest {
       TensorSpec.Builder deep = TensorSpec.newBuilder().setDtype(DType.DTYPE_FLOAT32);
       for (int d = 0; d < 10_000; d++) deep.addShape(1);
       for (int i = 0; i < 1_000; i++) huge.addTensors(deep);
-      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> FederationGrpc.newBlockingStub(channel(name))
+      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> FederationGrpc.newBlockingStub(net.inProcess(name))
           .withDeadlineAfter(10, TimeUnit.SECONDS).register(RegisterRequest.newBuilder().setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
               .setClientName("hostile").setModelLayout(huge).build()));
       assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
@@ -86,9 +68,9 @@ class ModelLayoutTest {
           description);
 
       // The right layout, and no layout at all (clients that do not declare one), are accepted.
-      threads.submit(new FederationClient(channel(name), TestClients.pulling(0, 0), ClientSettings.defaults("fit")
+      net.submit(new FederationClient(net.inProcess(name), TestClients.pulling(0, 0), ClientSettings.defaults("fit")
           .withModelLayout(TestClients.initial()))::run);
-      threads.submit(new FederationClient(channel(name), TestClients.pulling(1, 0), ClientSettings.defaults("undeclared"))::run);
+      net.submit(new FederationClient(net.inProcess(name), TestClients.pulling(1, 0), ClientSettings.defaults("undeclared"))::run);
       assertTrue(server.clients().awaitAvailable(2, Instant.now().plusSeconds(30)), "both joined: " + server.clients().available());
       assertEquals(List.of("fit", "undeclared"), server.clients().available());
       server.finish("done", Duration.ofSeconds(5));

@@ -16,15 +16,12 @@ import io.lianbang.grpc.tls.DevCertificates;
 import io.lianbang.grpc.tls.ServerTls;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,14 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MutualTlsRefusalTest {
   @TempDir Path dir;
-  private final List<ManagedChannel> channels = new ArrayList<>();
-  private final ExecutorService threads = Executors.newCachedThreadPool();
-
-  @AfterEach
-  void close() {
-    channels.forEach(ManagedChannel::shutdownNow);
-    threads.shutdownNow();
-  }
+  @RegisterExtension final TestChannels net = new TestChannels();
 
   @Test
   void clientWithoutACertificateStopsAtOnce() throws Exception {
@@ -49,13 +39,12 @@ class MutualTlsRefusalTest {
     ServerTls tls = new ServerTls(dir.resolve("server.pem"), dir.resolve("server-key.pem"), dir.resolve("ca.pem"));
     try (FederationServer server = FederationServer.builder().bind("127.0.0.1", 0).tls(tls)
         .settings(ServerSettings.defaults("mtls-refusal")).start()) {
-      ManagedChannel channel = ClientChannels.open("localhost:" + server.port(), new ClientTls(dir.resolve("ca.pem"), null, null),
-          null, false);
-      channels.add(channel);
+      ManagedChannel channel = net.keep(ClientChannels.open("localhost:" + server.port(), new ClientTls(dir.resolve("ca.pem"), null, null),
+          null, false));
       // It would retry for five minutes (its giveUpAfter) if it took the refusal for an unreachable server.
       FederationClient client = new FederationClient(channel, TestClients.pulling(0, 0), ClientSettings.defaults("alice")
           .withBackoff(Duration.ofMillis(100), Duration.ofMillis(500)));
-      Future<FederationClient.Summary> run = threads.submit(client::run);
+      Future<FederationClient.Summary> run = net.submit(client::run);
       ExecutionException e = assertThrows(ExecutionException.class, () -> run.get(30, TimeUnit.SECONDS));
       FederationClientException refusal = assertInstanceOf(FederationClientException.class, e.getCause());
       assertTrue(refusal.getMessage().contains("TLS handshake") && refusal.getMessage().contains("CERTIFICATE_REQUIRED"),

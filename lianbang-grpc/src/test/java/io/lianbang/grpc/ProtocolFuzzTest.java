@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.FederationConfig;
@@ -42,12 +41,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Sends 1,100 random and mutated messages (seeded, so failures reproduce) to every method while
@@ -57,20 +54,7 @@ import org.junit.jupiter.api.Test;
 class ProtocolFuzzTest {
   private static final int PER_ROUND = 500;
   private static final int REGISTER_CALLS = 100;
-  private final ExecutorService threads = Executors.newCachedThreadPool();
-  private final List<ManagedChannel> channels = new ArrayList<>();
-
-  @AfterEach
-  void close() {
-    channels.forEach(ManagedChannel::shutdownNow);
-    threads.shutdownNow();
-  }
-
-  private ManagedChannel channel(String name) {
-    ManagedChannel c = InProcessChannelBuilder.forName(name).build();
-    channels.add(c);
-    return c;
-  }
+  @RegisterExtension final TestChannels net = new TestChannels();
 
   @Test
   void mutatedMessagesNeverBreakTheServer() throws Exception {
@@ -82,16 +66,15 @@ class ProtocolFuzzTest {
     int calls = 0;
     try (FederationServer server = FederationServer.start(InProcessServerBuilder.forName(name), settings)) {
       for (int i = 0; i < 2; i++) {
-        threads.submit(new FederationClient(channel(name), TestClients.pulling(i, 0), ClientSettings.defaults("honest-" + i))::run);
+        net.submit(new FederationClient(net.inProcess(name), TestClients.pulling(i, 0), ClientSettings.defaults("honest-" + i))::run);
       }
-      ManagedChannel ch = channel(name);
+      ManagedChannel ch = net.inProcess(name);
       FederationGrpc.FederationBlockingStub stub = FederationGrpc.newBlockingStub(ch);
-      RegisterResponse session = stub.withDeadlineAfter(5, TimeUnit.SECONDS).register(RegisterRequest.newBuilder()
-          .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setClientName("fuzzer").build());
+      RegisterResponse session = TestChannels.register(ch, "fuzzer");
       FedAvg strategy = FedAvg.builder().minFitClients(3).minAvailableClients(3).build();
       FederationConfig config = FederationConfig.of(2, 1).withRoundTimeout(Duration.ofSeconds(30));
       Parameters initial = TestClients.initial();
-      Future<RunResult> run = threads.submit(() -> new Federation(strategy, server.clients(), config, List.of()).run(initial));
+      Future<RunResult> run = net.submit(() -> new Federation(strategy, server.clients(), config, List.of()).run(initial));
 
       for (int round = 1; round <= 2; round++) {
         Task task = Task.getDefaultInstance();
@@ -142,8 +125,7 @@ class ProtocolFuzzTest {
         codes.merge(RawCalls.call(ch, "Register", List.of(mutate(register, rng))).status().getCode(), 1, Integer::sum);
         calls++;
       }
-      RegisterResponse after = stub.withDeadlineAfter(5, TimeUnit.SECONDS).register(RegisterRequest.newBuilder()
-          .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setClientName("after-the-storm").build());
+      RegisterResponse after = TestChannels.register(ch, "after-the-storm");
       assertEquals("after-the-storm", after.getClientId());
       server.finish("done", Duration.ofSeconds(2));
     }

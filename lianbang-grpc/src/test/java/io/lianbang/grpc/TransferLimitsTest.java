@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.FederationConfig;
@@ -19,8 +18,6 @@ import io.lianbang.grpc.proto.v1.DownloadRequest;
 import io.lianbang.grpc.proto.v1.FederationGrpc;
 import io.lianbang.grpc.proto.v1.FitOutput;
 import io.lianbang.grpc.proto.v1.GetTaskRequest;
-import io.lianbang.grpc.proto.v1.ProtocolVersion;
-import io.lianbang.grpc.proto.v1.RegisterRequest;
 import io.lianbang.grpc.proto.v1.RegisterResponse;
 import io.lianbang.grpc.proto.v1.ResultHeader;
 import io.lianbang.grpc.proto.v1.ResultPart;
@@ -34,13 +31,11 @@ import io.lianbang.grpc.wire.TensorSpecs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server's transfers are bounded whatever the clients do: uploads beyond
@@ -49,14 +44,7 @@ import org.junit.jupiter.api.Test;
  */
 class TransferLimitsTest {
   private static final int MAX_CHUNK = 4096;
-  private final ExecutorService threads = Executors.newCachedThreadPool();
-  private final List<ManagedChannel> channels = new ArrayList<>();
-
-  @AfterEach
-  void close() {
-    channels.forEach(ManagedChannel::shutdownNow);
-    threads.shutdownNow();
-  }
+  @RegisterExtension final TestChannels net = new TestChannels();
 
   /** 8,012 bytes: three chunks of at most 4 KiB. */
   private static Parameters model(float shift) {
@@ -65,18 +53,10 @@ class TransferLimitsTest {
     return Parameters.of(Tensor.of(new int[] {40, 50}, w), Tensor.vector(1 + shift, 2, 3));
   }
 
-  private ManagedChannel channel(String name) {
-    ManagedChannel c = InProcessChannelBuilder.forName(name).build();
-    channels.add(c);
-    return c;
-  }
-
   /** A raw participant: its session, its fit task and the reference naming it. */
   private record Participant(ManagedChannel channel, Task task, TaskRef ref) {
     static Participant join(ManagedChannel channel, String name) {
-      FederationGrpc.FederationBlockingStub stub = FederationGrpc.newBlockingStub(channel);
-      RegisterResponse session = stub.withDeadlineAfter(5, TimeUnit.SECONDS).register(RegisterRequest.newBuilder()
-          .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setClientName(name).build());
+      RegisterResponse session = TestChannels.register(channel, name);
       return new Participant(channel, null, TaskRef.newBuilder().setSessionId(session.getSessionId()).build());
     }
 
@@ -102,7 +82,7 @@ class TransferLimitsTest {
   private Future<RunResult> federation(FederationServer server, int roundTimeoutSeconds) {
     FederationConfig config = FederationConfig.of(1, 5).withRoundTimeout(Duration.ofSeconds(roundTimeoutSeconds));
     FedAvg strategy = FedAvg.builder().minFitClients(2).minAvailableClients(2).build();
-    return threads.submit(() -> new Federation(strategy, server.clients(), config, List.of()).run(model(0)));
+    return net.submit(() -> new Federation(strategy, server.clients(), config, List.of()).run(model(0)));
   }
 
   @Test
@@ -111,8 +91,8 @@ class TransferLimitsTest {
     ServerSettings settings = ServerSettings.defaults("admission").withAllowAnonymous(true).withMaxChunkBytes(MAX_CHUNK)
         .withHeartbeatInterval(Duration.ofSeconds(30)).withLimits(PeerLimits.defaults().withMaxConcurrentUploads(1));
     try (FederationServer server = FederationServer.start(InProcessServerBuilder.forName(name), settings)) {
-      Participant a = Participant.join(channel(name), "slow");
-      Participant b = Participant.join(channel(name), "fast");
+      Participant a = Participant.join(net.inProcess(name), "slow");
+      Participant b = Participant.join(net.inProcess(name), "fast");
       Future<RunResult> run = federation(server, 60);
       a = a.awaitTask();
       b = b.awaitTask();
@@ -151,8 +131,8 @@ class TransferLimitsTest {
     ServerSettings settings = ServerSettings.defaults("downloads").withAllowAnonymous(true).withMaxChunkBytes(MAX_CHUNK)
         .withHeartbeatInterval(Duration.ofSeconds(30));
     try (FederationServer server = FederationServer.start(InProcessServerBuilder.forName(name), settings)) {
-      Participant a = Participant.join(channel(name), "downloader");
-      Participant b = Participant.join(channel(name), "other");
+      Participant a = Participant.join(net.inProcess(name), "downloader");
+      Participant b = Participant.join(net.inProcess(name), "other");
       Future<RunResult> run = federation(server, 3);
       a = a.awaitTask();
       byte[] request = DownloadRequest.newBuilder().setTask(a.ref()).build().toByteArray();

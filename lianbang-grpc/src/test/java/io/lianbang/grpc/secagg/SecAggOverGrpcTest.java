@@ -24,6 +24,7 @@ import io.lianbang.core.task.FitTask;
 import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
+import io.lianbang.grpc.TestChannels;
 import io.lianbang.grpc.client.ClientSettings;
 import io.lianbang.grpc.client.FederationClient;
 import io.lianbang.grpc.server.FederationServer;
@@ -46,8 +47,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SecAgg+ between a real gRPC server and clients that only dial out: every stage message travels
@@ -58,14 +59,7 @@ import org.junit.jupiter.api.Test;
  */
 class SecAggOverGrpcTest {
   private static final int DIM = 40;
-  private final ExecutorService threads = Executors.newCachedThreadPool();
-  private final List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
-
-  @AfterEach
-  void close() {
-    channels.forEach(ManagedChannel::shutdownNow);
-    threads.shutdownNow();
-  }
+  @RegisterExtension final TestChannels net = new TestChannels();
 
   /** Moves the model halfway towards a private target; weight = its number of examples. */
   private record TargetClient(float[] target, long examples) implements Client {
@@ -129,10 +123,9 @@ class SecAggOverGrpcTest {
         : FederationServer.start(InProcessServerBuilder.forName(name), settings)) {
       List<Future<FederationClient.Summary>> runs = new ArrayList<>();
       for (int c = 0; c < n; c++) {
-        ManagedChannel channel = socket
+        ManagedChannel channel = net.keep(socket
             ? Grpc.newChannelBuilder("127.0.0.1:" + server.port(), InsecureChannelCredentials.create()).build()
-            : InProcessChannelBuilder.forName(name).build();
-        channels.add(channel);
+            : InProcessChannelBuilder.forName(name).build());
         SecAggClient client = new SecAggClient(clients.get(c), new SecAggParticipant());
         UnaryOperator<SecAggMessage> respond = client.participant()::respond;
         if (c == dropper) {
@@ -154,7 +147,7 @@ class SecAggOverGrpcTest {
         ClientSettings cs = ClientSettings.defaults(id(c)).withPollWait(Duration.ofSeconds(2))
             .withGiveUpAfter(Duration.ofSeconds(3)).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200));
         FederationClient fc = new FederationClient(channel, client, cs, respond);
-        runs.add(threads.submit(fc::run));
+        runs.add(net.submit(fc::run));
       }
       List<SecAggResult> results = new CopyOnWriteArrayList<>();
       SecureAggregation strategy = new SecureAggregation(fedAvg(n), SecAggParams.defaults(), server.secAggTransport(),
@@ -223,8 +216,7 @@ class SecAggOverGrpcTest {
     ServerSettings settings = ServerSettings.defaults("secagg-unsafe").withAllowAnonymous(true)
         .withHeartbeatInterval(Duration.ofMillis(200));
     try (FederationServer server = FederationServer.builder().bind("127.0.0.1", 0).settings(settings).start()) {
-      ManagedChannel channel = Grpc.newChannelBuilder("127.0.0.1:" + server.port(), InsecureChannelCredentials.create()).build();
-      channels.add(channel);
+      ManagedChannel channel = net.keep(Grpc.newChannelBuilder("127.0.0.1:" + server.port(), InsecureChannelCredentials.create()).build());
       SecAggClient client = new SecAggClient(targets(1).get(0), new SecAggParticipant());
       List<SecAggMessage> answered = new CopyOnWriteArrayList<>();
       UnaryOperator<SecAggMessage> respond = request -> {
@@ -234,7 +226,7 @@ class SecAggOverGrpcTest {
       };
       ClientSettings cs = ClientSettings.defaults(id(0)).withPollWait(Duration.ofSeconds(2))
           .withGiveUpAfter(Duration.ofSeconds(3)).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200));
-      Future<FederationClient.Summary> run = threads.submit(new FederationClient(channel, client, cs, respond)::run);
+      Future<FederationClient.Summary> run = net.submit(new FederationClient(channel, client, cs, respond)::run);
       for (int i = 0; i < 400 && !server.clients().available().contains(id(0)); i++) Thread.sleep(25);
       assertTrue(server.clients().available().contains(id(0)), "the client registered");
 
