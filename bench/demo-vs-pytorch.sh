@@ -12,6 +12,7 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+. "$SCRIPT_DIR/lib.sh"
 LAUNCHER="$REPO_ROOT/lianbang"
 APT_HINT="apt-get install python3-torch libopenblas0-openmp time dataset-fashion-mnist"
 DEMO_ROUNDS=50
@@ -49,10 +50,6 @@ command that installs them.
 EOF
 }
 
-die() { echo "error: $*" >&2; exit 2; }
-warn() { echo "WARNING: $*" >&2; }
-positive_int() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 must be a positive integer, got '$2'"; }
-
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --repeat) [[ $# -ge 2 ]] || die "--repeat needs a value"; REPEAT="$2"; shift 2 ;;
@@ -72,74 +69,16 @@ positive_int --rounds "$ROUNDS"
 # ---------------------------------------------------------------------------------------------
 # Prerequisites: check everything, then report all that is missing at once.
 
-find_data() {  # prints the first directory holding all four Fashion-MNIST files, or nothing
-  local d f ok
-  local candidates=()
-  if [[ -n "$DATA_DIR" ]]; then candidates=("$DATA_DIR")
-  else candidates=(/usr/share/datasets/fashion-mnist "$REPO_ROOT/datasets/fashion-mnist"); fi
-  for d in "${candidates[@]}"; do
-    ok=1
-    for f in train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz; do
-      [[ -f "$d/$f" ]] || ok=0
-    done
-    if (( ok )); then (cd "$d" && pwd); return 0; fi
-  done
-  return 0
-}
-
-missing=()
-packages=()
 if [[ ! -x "$GNU_TIME" ]] || ! "$GNU_TIME" -v true >/dev/null 2>&1; then
   missing+=("GNU time at $GNU_TIME (for the peak RSS, 'time -v')"); packages+=(time)
 fi
-if [[ ! -x "$PYTHON" ]]; then
-  missing+=("Python interpreter $PYTHON"); packages+=(python3-torch)
-elif ! "$PYTHON" -c 'import numpy, torch' >/dev/null 2>&1; then
-  missing+=("PyTorch/numpy for $PYTHON (import numpy, torch failed)"); packages+=(python3-torch)
-fi
-if ! compgen -G "$OPENBLAS_DIR/libblas.so.3" >/dev/null; then
-  missing+=("OpenBLAS (no libblas.so.3 in $OPENBLAS_DIR)"); packages+=(libopenblas0-openmp)
-fi
-DATA="$(find_data)"
-if [[ -z "$DATA" ]]; then
-  if [[ -n "$DATA_DIR" ]]; then missing+=("Fashion-MNIST train-* and t10k-*-ubyte.gz in $DATA_DIR")
-  else missing+=("Fashion-MNIST train-* and t10k-*-ubyte.gz in /usr/share/datasets/fashion-mnist or $REPO_ROOT/datasets/fashion-mnist")
-  fi
-  packages+=(dataset-fashion-mnist)
-fi
+check_torch
+check_data "train-* and t10k-*-ubyte.gz" \
+  train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz
 [[ -x "$LAUNCHER" ]] || missing+=("the launcher $LAUNCHER")
-if [[ ${#missing[@]} -gt 0 ]]; then
-  echo "Cannot run the benchmark; missing:" >&2
-  for m in "${missing[@]}"; do echo "  - $m" >&2; done
-  if [[ ${#packages[@]} -gt 0 ]]; then
-    echo "On Debian/Ubuntu: apt-get install $(printf '%s\n' "${packages[@]}" | sort -u | tr '\n' ' ')" >&2
-    echo "(all prerequisites: $APT_HINT, and a JDK 17+, preferably the newest)" >&2
-  fi
-  exit 2
-fi
+report_missing
 
-# ---------------------------------------------------------------------------------------------
-# Machine state. On a 2-core machine any other load ruins multi-threaded timings.
-
-read -r LOAD1 _ < /proc/loadavg
-if awk -v l="$LOAD1" 'BEGIN { exit !(l > 0.5) }'; then
-  warn "1-minute load average is $LOAD1 (> 0.5): other work is running, timings will be unreliable."
-fi
-
-cpu_busy_jiffies() {  # all non-idle time of all CPUs, in clock ticks
-  awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
-}
-CLK_TCK="$(getconf CLK_TCK)"
-NCPU="$(nproc)"
-
-wait_idle() {  # waits up to WAIT_IDLE seconds for 2 s in which other work used < 5% of the CPUs
-  local deadline=$((SECONDS + WAIT_IDLE)) before after
-  while (( SECONDS < deadline )); do
-    before="$(cpu_busy_jiffies)"; sleep 2; after="$(cpu_busy_jiffies)"
-    if (( (after - before) * 100 < 5 * 2 * CLK_TCK * NCPU )); then return 0; fi
-  done
-  (( WAIT_IDLE == 0 )) || echo "  (machine still busy after waiting ${WAIT_IDLE} s; running anyway)"
-}
+machine_state
 
 LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/lianbang-demo-vs-pytorch.XXXXXX")"
 
@@ -151,15 +90,7 @@ echo "Building if needed (./lianbang --version) ..."
 LIANBANG_VERSION="$("$LAUNCHER" --version 2>"$LOG_DIR/build.log" | head -n 1)" || {
   cat "$LOG_DIR/build.log" >&2; die "the launcher could not build or start lianbang (see above)"; }
 
-TORCH_ENV=(env "LD_LIBRARY_PATH=$OPENBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "OMP_NUM_THREADS=$THREADS")
-if ! "${TORCH_ENV[@]}" "$PYTHON" "$SCRIPT_DIR/torch_reference.py" --info --threads "$THREADS" \
-      >"$LOG_DIR/torch-info.log" 2>&1; then
-  cat "$LOG_DIR/torch-info.log" >&2
-  die "PyTorch cannot run with OpenBLAS (see above)"
-fi
-CPU_MODEL="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
-TORCH_VERSION="$(sed -n 's/^torch \([^ ]*\).*/\1/p' "$LOG_DIR/torch-info.log")"
-TORCH_BLAS="$(sed -n 's/^BLAS: //p' "$LOG_DIR/torch-info.log")"
+torch_info PyTorch
 ROUNDS_NOTE=""
 if (( ROUNDS != DEMO_ROUNDS )); then ROUNDS_NOTE=" (not the demo's $DEMO_ROUNDS: a smoke test, not a result)"; fi
 
@@ -227,11 +158,6 @@ run_one() {
   if (( other > 10 )); then DISTURBED+=("  $side run $run: ${other}% other load"); fi
 }
 
-stats() {  # prints "median min max" of the numbers given as arguments
-  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
-    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR] }'
-}
-
 torch_cmd=("${TORCH_ENV[@]}" "$PYTHON" "$SCRIPT_DIR/torch_fedavg.py" --threads "$THREADS" --rounds "$ROUNDS" --data "$DATA")
 
 demo_wall=(); demo_rss=(); demo_acc=(); torch_wall=(); torch_rss=(); torch_acc=()
@@ -268,12 +194,4 @@ cell() { awk -v m="$1" -v lo="$2" -v hi="$3" -v f="$4" 'BEGIN { printf f " (" f 
   echo "Wall time and peak RSS of the whole process (GNU time): JVM or Python start, data loading,"
   echo "partitioning, every round with its evaluation on the test set, and writing the results."
 } >"$LOG_DIR/results.md"
-echo
-sed -n '/^| side/,$p' "$LOG_DIR/results.md"
-if [[ ${#DISTURBED[@]} -gt 0 ]]; then
-  echo
-  warn "other work used more than 10% of the CPUs during these runs; re-run on an idle machine:"
-  printf '%s\n' "${DISTURBED[@]}" >&2
-fi
-echo
-echo "Logs and results.md: $LOG_DIR"
+print_results side

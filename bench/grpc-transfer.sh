@@ -11,6 +11,7 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+. "$SCRIPT_DIR/lib.sh"
 MAIN_CLASS=io.lianbang.bench.GrpcTransfer
 GIB=3
 CLIENTS=2
@@ -19,7 +20,6 @@ SERVER_HEAP=12g
 CLIENT_HEAP=4g
 SKIP_BUILD=0
 
-die() { echo "error: $*" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --gib) GIB="$2"; shift 2 ;;
@@ -33,38 +33,19 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ "$GIB" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--gib must be a number, got '$GIB'"
-[[ "$CLIENTS" =~ ^[1-9][0-9]*$ ]] || die "--clients must be a positive integer, got '$CLIENTS'"
-[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, got '$ROUNDS'"
+positive_int --clients "$CLIENTS"
+positive_int --rounds "$ROUNDS"
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/lianbang-grpc-transfer.XXXXXX")"
-CLASSPATH_FILE="$LOG_DIR/classpath"
-GOALS=(org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -DincludeScope=runtime
-       -DexcludeGroupIds=io.lianbang -Dmdep.outputFile="$CLASSPATH_FILE")
-# The reactor always compiles (a no-op when up to date): the modules come from target/classes.
-OFFLINE=()
-if [[ $SKIP_BUILD -eq 1 ]]; then OFFLINE=(-o); else echo "Building lianbang-bench and its modules ..."; fi
-(cd "$REPO_ROOT" && ./mvnw -q -B "${OFFLINE[@]}" -pl lianbang-bench -am compile "${GOALS[@]}") >"$LOG_DIR/build.log" 2>&1 \
-  || die "build failed (see $LOG_DIR/build.log)"
-CP=""
-for m in lianbang-bench lianbang-grpc lianbang-privacy lianbang-sim lianbang-engine lianbang-core; do
-  CP="$CP:$REPO_ROOT/$m/target/classes"
-done
-CP="${CP#:}:$(cat "$CLASSPATH_FILE")"
+bench_classpath
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
+PORT=$(free_port)
+trap kill_pids EXIT
 
 "$JAVA" -Xmx"$SERVER_HEAP" -cp "$CP" "$MAIN_CLASS" server "$PORT" "$GIB" "$CLIENTS" "$ROUNDS" >"$LOG_DIR/server.log" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 1 600); do
-  grep -q READY "$LOG_DIR/server.log" && break
-  kill -0 "${PIDS[0]}" 2>/dev/null || break # the server exited: no point waiting
-  sleep 1
-done
-grep -q READY "$LOG_DIR/server.log" || die "the server did not start (see $LOG_DIR/server.log)"
+await_ready "$LOG_DIR/server.log" "${PIDS[0]}" 600 1
 for i in $(seq 1 "$CLIENTS"); do
   "$JAVA" -Xmx"$CLIENT_HEAP" -cp "$CP" "$MAIN_CLASS" client "$PORT" "client-$i" >"$LOG_DIR/client-$i.log" 2>&1 &
   PIDS+=($!)

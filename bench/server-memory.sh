@@ -10,12 +10,12 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+. "$SCRIPT_DIR/lib.sh"
 MAIN_CLASS=io.lianbang.bench.ServerMemory
 COUNTS="10 50 200"
 ROUNDS=2
 SKIP_BUILD=0
 
-die() { echo "error: $*" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --clients) COUNTS="$2"; shift 2 ;;
@@ -26,41 +26,23 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 for n in $COUNTS; do [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "--clients must list positive integers, got '$n'"; done
-[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, got '$ROUNDS'"
+positive_int --rounds "$ROUNDS"
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/lianbang-server-memory.XXXXXX")"
-CLASSPATH_FILE="$LOG_DIR/classpath"
-GOALS=(org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -DincludeScope=runtime
-       -DexcludeGroupIds=io.lianbang -Dmdep.outputFile="$CLASSPATH_FILE")
-OFFLINE=()
-if [[ $SKIP_BUILD -eq 1 ]]; then OFFLINE=(-o); else echo "Building lianbang-bench and its modules ..."; fi
-(cd "$REPO_ROOT" && ./mvnw -q -B "${OFFLINE[@]}" -pl lianbang-bench -am compile "${GOALS[@]}") >"$LOG_DIR/build.log" 2>&1 \
-  || die "build failed (see $LOG_DIR/build.log)"
-CP=""
-for m in lianbang-bench lianbang-grpc lianbang-privacy lianbang-sim lianbang-engine lianbang-core; do
-  CP="$CP:$REPO_ROOT/$m/target/classes"
-done
-CP="${CP#:}:$(cat "$CLASSPATH_FILE")"
+bench_classpath
 
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
+trap kill_pids EXIT
 
 # run STRATEGY CLIENTS SERVER_HEAP: one server and its clients; prints the server's result line
 run() {
   local strategy=$1 n=$2 heap=$3 log="$LOG_DIR/$1-$2-$3"
   local port
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  port=$(free_port)
   "$JAVA" -Xmx"$heap" -cp "$CP" "$MAIN_CLASS" server "$port" "$strategy" "$n" "$ROUNDS" >"$log.server" 2>&1 &
   local server=$!
   PIDS+=("$server")
-  for _ in $(seq 1 120); do
-    grep -q READY "$log.server" && break
-    kill -0 "$server" 2>/dev/null || break
-    sleep 0.5
-  done
-  grep -q READY "$log.server" || die "the server did not start (see $log.server)"
+  await_ready "$log.server" "$server" 120 0.5
   "$JAVA" -Xmx12g -cp "$CP" "$MAIN_CLASS" clients "$port" "$n" >"$log.clients" 2>&1 &
   local clients=$!
   PIDS+=("$clients")

@@ -13,6 +13,7 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+. "$SCRIPT_DIR/lib.sh"
 MAIN_CLASS=io.lianbang.bench.TrainThroughput
 APT_HINT="apt-get install python3-torch libopenblas0-openmp dataset-fashion-mnist"
 EPOCH=60000
@@ -53,10 +54,6 @@ LIANBANG_OPENBLAS_DIR. Nothing is installed; missing prerequisites are reported 
 command that installs them.
 EOF
 }
-
-die() { echo "error: $*" >&2; exit 2; }
-warn() { echo "WARNING: $*" >&2; }
-positive_int() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 must be a positive integer, got '$2'"; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -108,75 +105,18 @@ find_jdk() {  # prints the java executable to use, or nothing
   return 0
 }
 
-find_data() {
-  local d
-  local candidates=()
-  if [[ -n "$DATA_DIR" ]]; then candidates=("$DATA_DIR")
-  else candidates=(/usr/share/datasets/fashion-mnist "$REPO_ROOT/datasets/fashion-mnist"); fi
-  for d in "${candidates[@]}"; do
-    if [[ -f "$d/train-images-idx3-ubyte.gz" && -f "$d/train-labels-idx1-ubyte.gz" ]]; then
-      (cd "$d" && pwd); return 0
-    fi
-  done
-  return 0
-}
-
-missing=()
-packages=()
-if [[ ! -x "$PYTHON" ]]; then
-  missing+=("Python interpreter $PYTHON"); packages+=(python3-torch)
-elif ! "$PYTHON" -c 'import numpy, torch' >/dev/null 2>&1; then
-  missing+=("PyTorch/numpy for $PYTHON (import numpy, torch failed)"); packages+=(python3-torch)
-fi
-if ! compgen -G "$OPENBLAS_DIR/libblas.so.3" >/dev/null; then
-  missing+=("OpenBLAS (no libblas.so.3 in $OPENBLAS_DIR)"); packages+=(libopenblas0-openmp)
-fi
-DATA="$(find_data)"
-if [[ -z "$DATA" ]]; then
-  if [[ -n "$DATA_DIR" ]]; then missing+=("Fashion-MNIST train-*-ubyte.gz in $DATA_DIR")
-  else missing+=("Fashion-MNIST train-*-ubyte.gz in /usr/share/datasets/fashion-mnist or $REPO_ROOT/datasets/fashion-mnist")
-  fi
-  packages+=(dataset-fashion-mnist)
-fi
+check_torch
+check_data "train-*-ubyte.gz" train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz
 JAVA="$(find_jdk)"
 if [[ -z "$JAVA" ]]; then
   missing+=("a JDK 17+ (none in /usr/lib/jvm with bin/java and bin/javac; or set LIANBANG_JAVA)")
 elif ! "$JAVA" --list-modules 2>/dev/null | grep -q '^jdk.incubator.vector@'; then
   missing+=("module jdk.incubator.vector in $JAVA (needs JDK 17+)")
 fi
-if [[ ${#missing[@]} -gt 0 ]]; then
-  echo "Cannot run the benchmark; missing:" >&2
-  for m in "${missing[@]}"; do echo "  - $m" >&2; done
-  if [[ ${#packages[@]} -gt 0 ]]; then
-    echo "On Debian/Ubuntu: apt-get install $(printf '%s\n' "${packages[@]}" | sort -u | tr '\n' ' ')" >&2
-    echo "(all prerequisites: $APT_HINT, and a JDK 17+, preferably the newest)" >&2
-  fi
-  exit 2
-fi
+report_missing
 JAVA_HOME_DIR="$(dirname "$(dirname "$JAVA")")"
 
-# ---------------------------------------------------------------------------------------------
-# Machine state. On a 2-core machine any other load ruins multi-threaded timings.
-
-read -r LOAD1 _ < /proc/loadavg
-if awk -v l="$LOAD1" 'BEGIN { exit !(l > 0.5) }'; then
-  warn "1-minute load average is $LOAD1 (> 0.5): other work is running, timings will be unreliable."
-fi
-
-cpu_busy_jiffies() {  # all non-idle time of all CPUs, in clock ticks
-  awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
-}
-CLK_TCK="$(getconf CLK_TCK)"
-NCPU="$(nproc)"
-
-wait_idle() {  # waits up to WAIT_IDLE seconds for 2 s in which other work used < 5% of the CPUs
-  local deadline=$((SECONDS + WAIT_IDLE)) before after
-  while (( SECONDS < deadline )); do
-    before="$(cpu_busy_jiffies)"; sleep 2; after="$(cpu_busy_jiffies)"
-    if (( (after - before) * 100 < 5 * 2 * CLK_TCK * NCPU )); then return 0; fi
-  done
-  (( WAIT_IDLE == 0 )) || echo "  (machine still busy after waiting ${WAIT_IDLE} s; running anyway)"
-}
+machine_state
 
 LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/lianbang-train-throughput.XXXXXX")"
 
@@ -214,19 +154,11 @@ CP="${CP%:}"
 # ---------------------------------------------------------------------------------------------
 # What we run on.
 
-TORCH_ENV=(env "LD_LIBRARY_PATH=$OPENBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "OMP_NUM_THREADS=$THREADS")
-if ! "${TORCH_ENV[@]}" "$PYTHON" "$SCRIPT_DIR/torch_reference.py" --info --threads "$THREADS" \
-      >"$LOG_DIR/torch-info.log" 2>&1; then
-  cat "$LOG_DIR/torch-info.log" >&2
-  die "the PyTorch reference cannot run with OpenBLAS (see above)"
-fi
-CPU_MODEL="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+torch_info "the PyTorch reference"
 CPU_FLAGS="$(sed -n 's/^flags[[:space:]]*: //p' /proc/cpuinfo | head -n 1 | tr ' ' '\n' \
   | grep -E '^(avx2|avx512f|fma)$' | tr '\n' ' ' || true)"
 THREADS_PER_CORE="$(LC_ALL=C lscpu 2>/dev/null | sed -n 's/^Thread(s) per core:[[:space:]]*//p')"
 JDK_VERSION="$("$JAVA" -version 2>&1 | head -n 3 | paste -sd ';' - | sed 's/;/; /g')"
-TORCH_VERSION="$(sed -n 's/^torch \([^ ]*\).*/\1/p' "$LOG_DIR/torch-info.log")"
-TORCH_BLAS="$(sed -n 's/^BLAS: //p' "$LOG_DIR/torch-info.log")"
 
 IDLE_NOTE=""
 if (( WAIT_IDLE > 0 )); then IDLE_NOTE="; waiting up to ${WAIT_IDLE} s for an idle machine before each run"; fi
@@ -280,11 +212,6 @@ run_one() {
       o = ((a - b) / hz - own) / (wall * n) * 100; if (o < 0) o = 0; printf "%.0f", o }')"
   printf '  %-9s %-22s %12.1f samples/s   (other load on the machine: %s%%)\n' "$engine" "$label" "$RUN_RATE" "$other"
   if (( other > 10 )); then DISTURBED+=("  $engine, $CURRENT_WORKLOAD, $label: ${other}% other load"); fi
-}
-
-stats() {  # prints "median min max" of the numbers given as arguments
-  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
-    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR] }'
 }
 
 fmt() {  # integer with thousands separators
@@ -342,12 +269,4 @@ done
   echo "slices batches from in-memory tensors (PyTorch's fastest loop); the DataLoader loop is the"
   echo "idiomatic torch.utils.data.DataLoader(TensorDataset, shuffle=True) that training scripts use."
 } >"$LOG_DIR/results.md"
-echo
-sed -n '/^| workload/,$p' "$LOG_DIR/results.md"
-if [[ ${#DISTURBED[@]} -gt 0 ]]; then
-  echo
-  warn "other work used more than 10% of the CPUs during these runs; re-run on an idle machine:"
-  printf '%s\n' "${DISTURBED[@]}" >&2
-fi
-echo
-echo "Logs and results.md: $LOG_DIR"
+print_results workload
