@@ -20,7 +20,7 @@ loading; the benchmark script measures the whole process as well.
 Clients train one after another, each with torch's intra-op threads (torch.set_num_threads);
 this is how a FedAvg simulation is usually written in PyTorch.
 
-Fashion-MNIST loading, the model and the OpenBLAS check come from torch_reference.py.
+Fashion-MNIST loading, the model, torch's start-up and the OpenBLAS check come from torch_reference.py.
 """
 import argparse
 import os
@@ -121,33 +121,9 @@ def train_locally(torch, model, x, y, epochs, batch, lr, gen):
 
 def main(argv):
     args = parse_args(argv)
-    # OpenMP reads this once, when the runtime starts: set it before torch is imported.
-    env_threads = os.environ.get("OMP_NUM_THREADS")
-    if env_threads is None:
-        os.environ["OMP_NUM_THREADS"] = str(args.threads)
-    elif env_threads != str(args.threads):
-        print(f"warning: OMP_NUM_THREADS={env_threads} differs from --threads {args.threads}", file=sys.stderr)
-    try:
-        import numpy as np
-        import torch
-    except ImportError as e:
-        ref.fail(ref.EXIT_MISSING, f"cannot import {e.name}; {ref.MISSING_HINT}")
-
-    torch.set_num_threads(args.threads)
-    try:
-        torch.set_num_interop_threads(1)
-    except RuntimeError:
-        pass
-    torch.mm(torch.ones(8, 8), torch.ones(8, 8))  # map whatever library serves BLAS
-    blas, openblas_loaded = ref.describe_blas(torch)
-    print(f"torch {torch.__version__} (python {sys.version.split()[0]}, numpy {np.__version__})")
-    print(f"BLAS: {blas}")
+    np, torch, openblas_loaded = ref.start_torch(args.threads)
     print(f"threads: torch.get_num_threads()={torch.get_num_threads()} OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}")
-    if not openblas_loaded:
-        ref.fail(ref.EXIT_WRONG_BLAS,
-                 "OpenBLAS is not loaded, so torch would use a slow BLAS and the comparison would be "
-                 "meaningless. Install libopenblas0-openmp and run with "
-                 "LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp")
+    ref.require_openblas(openblas_loaded)
 
     data_dir = ref.find_data_dir(args.data)
     test_files = [data_dir / ref.TEST_IMAGES, data_dir / ref.TEST_LABELS]

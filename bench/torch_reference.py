@@ -131,6 +131,46 @@ def describe_blas(torch):
     return f"{summary}; torch build BLAS_INFO={blas_info}", bool(openblas)
 
 
+def start_torch(threads):
+    """Imports numpy and torch with `threads` intra-op threads (also OMP_NUM_THREADS) and one
+    inter-op thread, maps BLAS and prints the torch and BLAS lines. Returns (np, torch,
+    openblas_loaded); exits with EXIT_MISSING when numpy or torch cannot be imported."""
+    # OpenMP reads this once, when the runtime starts: set it before torch is imported.
+    env_threads = os.environ.get("OMP_NUM_THREADS")
+    if env_threads is None:
+        os.environ["OMP_NUM_THREADS"] = str(threads)
+    elif env_threads != str(threads):
+        print(f"warning: OMP_NUM_THREADS={env_threads} differs from --threads {threads}", file=sys.stderr)
+
+    try:
+        import numpy as np
+        import torch
+    except ImportError as e:
+        fail(EXIT_MISSING, f"cannot import {e.name}; {MISSING_HINT}")
+
+    torch.set_num_threads(threads)
+    try:
+        torch.set_num_interop_threads(1)
+    except RuntimeError:
+        pass
+    # Touch BLAS once so that whatever library serves it is certainly mapped.
+    torch.mm(torch.ones(8, 8), torch.ones(8, 8))
+    blas, openblas_loaded = describe_blas(torch)
+
+    print(f"torch {torch.__version__} (python {sys.version.split()[0]}, numpy {np.__version__})")
+    print(f"BLAS: {blas}")
+    return np, torch, openblas_loaded
+
+
+def require_openblas(openblas_loaded):
+    """Exits with EXIT_WRONG_BLAS unless OpenBLAS serves torch's BLAS."""
+    if not openblas_loaded:
+        fail(EXIT_WRONG_BLAS,
+             "OpenBLAS is not loaded, so torch would use a slow BLAS and the comparison would be "
+             "meaningless. Install libopenblas0-openmp and run with "
+             "LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp")
+
+
 def build_model(torch, kind):
     nn = torch.nn
     if kind == "mlp":
@@ -172,40 +212,13 @@ def train(torch, model, loss_fn, opt, x, y, order, batch, loader, gen):
 
 def main(argv):
     args = parse_args(argv)
-    # OpenMP reads this once, when the runtime starts: set it before torch is imported.
-    env_threads = os.environ.get("OMP_NUM_THREADS")
-    if env_threads is None:
-        os.environ["OMP_NUM_THREADS"] = str(args.threads)
-    elif env_threads != str(args.threads):
-        print(f"warning: OMP_NUM_THREADS={env_threads} differs from --threads {args.threads}", file=sys.stderr)
-
-    try:
-        import numpy as np
-        import torch
-    except ImportError as e:
-        fail(EXIT_MISSING, f"cannot import {e.name}; {MISSING_HINT}")
-
-    torch.set_num_threads(args.threads)
-    try:
-        torch.set_num_interop_threads(1)
-    except RuntimeError:
-        pass
-    # Touch BLAS once so that whatever library serves it is certainly mapped.
-    torch.mm(torch.ones(8, 8), torch.ones(8, 8))
-    blas, openblas_loaded = describe_blas(torch)
-
-    print(f"torch {torch.__version__} (python {sys.version.split()[0]}, numpy {np.__version__})")
-    print(f"BLAS: {blas}")
+    np, torch, openblas_loaded = start_torch(args.threads)
     print(f"threads: torch.get_num_threads()={torch.get_num_threads()} "
           f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')} "
           f"interop={torch.get_num_interop_threads()} "
           f"parallel backend={'OpenMP' if 'OpenMP' in torch.__config__.parallel_info() else 'other'}")
     print(f"oneDNN (mkldnn) available: {torch.backends.mkldnn.is_available()}")
-    if not openblas_loaded:
-        fail(EXIT_WRONG_BLAS,
-             "OpenBLAS is not loaded, so torch would use a slow BLAS and the comparison would be "
-             "meaningless. Install libopenblas0-openmp and run with "
-             "LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp")
+    require_openblas(openblas_loaded)
     if args.info:
         return 0
 
