@@ -13,6 +13,7 @@ import io.lianbang.core.tensor.Tensor;
 import io.lianbang.grpc.client.ClientSettings;
 import io.lianbang.grpc.client.FederationClient;
 import java.time.Duration;
+import static io.lianbang.cli.ServerConfigs.freePort;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +29,6 @@ import io.lianbang.engine.data.Standardizer;
 import io.lianbang.core.federation.History;
 import io.lianbang.engine.nn.Models;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,21 +48,9 @@ class FederateCommandsTest {
     return Cli.run(Simulator.standard(), args);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   /** A two-round logistic-regression server on {@code port} writing its history to dir/history, plus {@code lines}. */
   private Path serverConfig(String name, int port, String... lines) throws IOException {
-    List<String> all = new ArrayList<>(List.of("name: " + name, "rounds: 2", "model: logistic:30", "listen: 127.0.0.1:" + port,
-        "round_timeout_seconds: 60", "wait_for_clients_seconds: 60", "heartbeat_seconds: 1", "output: " + dir.resolve("history"),
-        "training: {local_epochs: 1, batch_size: 16, optimizer: sgd, learning_rate: 0.1, momentum: 0, weight_decay: 0}"));
-    all.addAll(List.of(lines));
-    Path config = dir.resolve(name + ".yaml");
-    Files.writeString(config, String.join("\n", all) + "\n");
-    return config;
+    return ServerConfigs.write(dir, name, port, 2, dir.resolve("history"), lines);
   }
 
   /** SCAFFOLD, so the control variates travel with the model both ways over mutual TLS. */

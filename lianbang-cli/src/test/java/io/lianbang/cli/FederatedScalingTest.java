@@ -1,5 +1,6 @@
 package io.lianbang.cli;
 
+import static io.lianbang.cli.ServerConfigs.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +13,6 @@ import io.lianbang.engine.data.Dataset;
 import io.lianbang.engine.data.IidPartitioner;
 import io.lianbang.engine.data.Standardizer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,12 +34,6 @@ class FederatedScalingTest {
 
   private static Cli run(String... args) {
     return Cli.run(Simulator.standard(), args);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   /** The two halves of the bundled data, the second with every feature multiplied by 4 and shifted by 100. */
@@ -66,14 +60,9 @@ class FederatedScalingTest {
   }
 
   private Path serverConfig(String name, int port, int rounds, String... lines) throws IOException {
-    List<String> all = new ArrayList<>(List.of("name: " + name, "rounds: " + rounds, "model: logistic:30", "listen: 127.0.0.1:" + port,
-        "allow_anonymous: true", "min_clients: 2", "round_timeout_seconds: 60", "wait_for_clients_seconds: 60", "heartbeat_seconds: 1",
-        "checkpoint: " + dir.resolve(name + ".ckpt"), "output: " + dir.resolve(name),
-        "training: {local_epochs: 1, batch_size: 16, optimizer: sgd, learning_rate: 0.1, momentum: 0, weight_decay: 0}"));
+    List<String> all = new ArrayList<>(List.of("allow_anonymous: true", "min_clients: 2", "checkpoint: " + dir.resolve(name + ".ckpt")));
     all.addAll(List.of(lines));
-    Path config = dir.resolve(name + ".yaml");
-    Files.writeString(config, String.join("\n", all) + "\n");
-    return config;
+    return ServerConfigs.write(dir, name, port, rounds, dir.resolve(name), all.toArray(String[]::new));
   }
 
   /** Runs the server with two clients, one per CSV, each with {@code clientArgs}; returns server and client outputs. */
