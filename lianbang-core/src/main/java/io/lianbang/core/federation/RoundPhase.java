@@ -1,0 +1,147 @@
+package io.lianbang.core.federation;
+
+import io.lianbang.core.client.InvalidResultException;
+import io.lianbang.core.strategy.ClientFailure;
+import io.lianbang.core.strategy.ClientInstruction;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+
+/**
+ * One phase of a round (training or federated evaluation): the results of the clients asked,
+ * each checked and folded in by {@code accept} on the thread that delivers it, one at a time,
+ * under this object's lock, and then dropped — nothing keeps a result once it has been folded in,
+ * so a streaming strategy holds O(model) memory however many clients report. Only what the
+ * listeners need (who finished, and whether it succeeded) waits for the round's thread. At the
+ * deadline the phase closes: later results are ignored and their calls cancelled.
+ *
+ * <p>{@code accept} refuses a result by throwing {@link IllegalArgumentException} (the client's
+ * failure); any other exception is a fault of the strategy and ends the run.
+ */
+final class RoundPhase<R> {
+  private final int round;
+  private final BiConsumer<ClientInstruction, R> accept;
+  private final List<RoundListener> listeners;
+  private final FailureLog failureLog;
+  private final List<ClientFailure> failures = new ArrayList<>();
+  private final Map<ClientInstruction, CompletableFuture<R>> outstanding = new IdentityHashMap<>();
+  private final LinkedBlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+  private int tracked;
+  private int accepted;
+  private boolean closed;
+  private RuntimeException fault;
+
+  private record Finished(String clientId, boolean succeeded) {}
+
+  /**
+   * @param listeners told of every client that finishes (empty for none)
+   */
+  RoundPhase(int round, BiConsumer<ClientInstruction, R> accept, List<RoundListener> listeners, FailureLog failureLog) {
+    this.round = round;
+    this.accept = accept;
+    this.listeners = listeners;
+    this.failureLog = failureLog;
+  }
+
+  /** Records a client that could not even be asked. */
+  synchronized void fail(String clientId, ClientFailure.Kind kind, String message) {
+    failures.add(new ClientFailure(clientId, kind, message));
+  }
+
+  /** Waits for {@code f}, the answer of the client {@code in} names. Called from the round's thread only. */
+  void track(ClientInstruction in, CompletableFuture<R> f) {
+    synchronized (this) {
+      outstanding.put(in, f);
+      tracked++;
+    }
+    f.whenComplete((result, error) -> arrived(in, result, error));
+  }
+
+  private synchronized void arrived(ClientInstruction in, R result, Throwable error) {
+    if (closed || outstanding.remove(in) == null) return;
+    String id = in.clientId();
+    boolean ok = false;
+    if (error != null) {
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      ClientFailure.Kind kind = cause instanceof TimeoutException ? ClientFailure.Kind.TIMEOUT
+          : cause instanceof InvalidResultException ? ClientFailure.Kind.INVALID : ClientFailure.Kind.ERROR;
+      String message = kind == ClientFailure.Kind.TIMEOUT ? "no result before the deadline"
+          : kind == ClientFailure.Kind.INVALID ? cause.getMessage() : describe(cause);
+      failed(id, kind, message, "client " + id + " failed: " + message);
+    } else {
+      try {
+        accept.accept(in, result);
+        accepted++;
+        ok = true;
+      } catch (IllegalArgumentException e) {
+        failed(id, ClientFailure.Kind.INVALID, e.getMessage(), "rejected the result of client " + id + ": " + e.getMessage());
+      } catch (RuntimeException e) { // a fault of the strategy, not of the client: the run ends
+        fault = e;
+        closed = true;
+      }
+    }
+    finished.add(new Finished(id, ok));
+  }
+
+  private void failed(String clientId, ClientFailure.Kind kind, String message, String logText) {
+    failureLog.failure(round, failures.size(), clientId, logText);
+    failures.add(new ClientFailure(clientId, kind, message));
+  }
+
+  private synchronized boolean faulted() {
+    return fault != null;
+  }
+
+  /**
+   * Waits for every tracked answer or the deadline, then closes the phase, records the missing
+   * answers as timeouts and cancels their calls.
+   *
+   * @throws RuntimeException the strategy's fault, if folding a result in failed
+   */
+  void await(Instant deadline) throws InterruptedException {
+    for (int seen = 0; seen < tracked; seen++) {
+      long wait = Duration.between(Instant.now(), deadline).toNanos();
+      Finished f = wait > 0 ? finished.poll(wait, TimeUnit.NANOSECONDS) : finished.poll();
+      if (f == null || faulted()) break;
+      listeners.forEach(l -> l.clientFinished(round, f.clientId(), f.succeeded()));
+    }
+    List<CompletableFuture<R>> late;
+    synchronized (this) {
+      closed = true;
+      if (fault != null) throw fault;
+      late = new ArrayList<>(outstanding.values());
+      for (ClientInstruction in : outstanding.keySet()) {
+        failed(in.clientId(), ClientFailure.Kind.TIMEOUT, "no result before the deadline", "client " + in.clientId() + " missed the deadline");
+      }
+      outstanding.clear();
+      failureLog.phaseEnded(round, failures.size());
+    }
+    late.forEach(f -> f.cancel(true));
+  }
+
+  /** Results folded in. */
+  synchronized int accepted() {
+    return accepted;
+  }
+
+  /** The phase's failures, by client id. */
+  synchronized List<ClientFailure> failures() {
+    List<ClientFailure> sorted = new ArrayList<>(failures);
+    sorted.sort(Comparator.comparing(ClientFailure::clientId));
+    return List.copyOf(sorted);
+  }
+
+  static String describe(Throwable t) {
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+}
