@@ -97,6 +97,8 @@ class StrategyConformanceTest {
         new Case("trimmed-mean", () -> new FedTrimmedAvg(all(), 0.2), () -> (x, a, n) -> trimmed(a, (int) Math.floor(0.2 * a.size()), false)),
         new Case("krum", () -> new Krum(all(), 1, 1, 2), () -> (x, a, n) -> multiKrum(a, 1, 1)),
         new Case("multi-krum", () -> new Krum(all(), 1, 3, 1), () -> (x, a, n) -> multiKrum(a, 1, 3)),
+        new Case("multi-krum-weighted", () -> new Krum(all(), 1, 3, true, 2), () -> (x, a, n) -> multiKrumWeighted(a, 1, 3)),
+        new Case("krum-weighted", () -> new Krum(all(), 1, 1, true, 1), () -> (x, a, n) -> multiKrum(a, 1, 1)),
         new Case("bulyan", () -> new Bulyan(all(), 1, 2), () -> (x, a, n) -> bulyan(a, 1)),
         new Case("norm-bounded-fedavg", () -> new NormBounded(all().build(), 1.5), () -> (x, a, n) -> weightedMean(clipped(x, a, 1.5))));
     return cs.stream().flatMap(c -> Arrays.stream(Scenario.values()).map(s -> Arguments.of(c, s)));
@@ -377,6 +379,23 @@ class StrategyConformanceTest {
     Arrays.sort(order, Comparator.comparingDouble(i -> score[i]));
     double[] out = new double[D];
     for (int j = 0; j < m; j++) for (int k = 0; k < D; k++) out[k] += models.get(order[j])[k] / m;
+    return out;
+  }
+
+  /** Multi-Krum as Flower averages it: the selected models weighted by their example counts. */
+  static double[] multiKrumWeighted(List<Answer> a, int f, int m) {
+    List<double[]> models = a.stream().map(Answer::model).toList();
+    double[] score = new double[models.size()];
+    for (int i = 0; i < score.length; i++) score[i] = krumScore(models, i, f);
+    Integer[] order = new Integer[models.size()];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    Arrays.sort(order, Comparator.comparingDouble(i -> score[i]));
+    double[] out = new double[D];
+    double total = 0;
+    for (int j = 0; j < m; j++) total += a.get(order[j]).n();
+    for (int j = 0; j < m; j++) {
+      for (int k = 0; k < D; k++) out[k] += a.get(order[j]).n() * models.get(order[j])[k] / total;
+    }
     return out;
   }
 

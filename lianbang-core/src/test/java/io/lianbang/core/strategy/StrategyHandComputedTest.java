@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.lianbang.core.strategy.robust.Krum;
 import io.lianbang.core.strategy.robust.NormBounded;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
@@ -13,6 +14,7 @@ import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -124,6 +126,25 @@ class StrategyHandComputedTest {
     assertEquals(1.0961538461538460, round(new FedYogi(settings(), 0.1, 0.9, 0.99, 0.01, 0, false), 1), 1e-6);
     // Adagrad, v0 = 0, β1 = 0: m = 2.5, v = 6.25; x = 1 + 0.1 · 2.5 / (2.5 + 0.01)
     assertEquals(1.0996015936254980, round(new FedAdagrad(settings(), 0.1, 0, 0.01, 0), 1), 1e-6);
+  }
+
+  @Test
+  void multiKrumWeightedByExamplesAsFlowerByHand() {
+    // f = 1, n = 5: scores over the 2 nearest: a 1 + 4 = 5, b 1 + 1 = 2, c 1 + 4 = 5, d and e ≈ 9410;
+    // m = 3 keeps a, b, c
+    double[] values = {1, 2, 3, 100, 101};
+    long[] examples = {1, 3, 4, 1, 1};
+    Function<Krum, Float> run = k -> {
+      FitAggregation agg = k.beginFit(1, one(0));
+      for (int i = 0; i < values.length; i++) {
+        agg.accept("c" + i, new FitResult(one(values[i]), examples[i], Metrics.empty()));
+      }
+      return agg.complete(List.of()).parameters().orElseThrow().tensor(0).get(0);
+    };
+    FedAvg.Builder five = FedAvg.builder().minFitClients(5).minAvailableClients(5);
+    assertEquals(2.0f, run.apply(new Krum(five, 1, 3, 1)), "(1 + 2 + 3) / 3");
+    assertEquals(2.375f, run.apply(new Krum(five, 1, 3, true, 1)), "(1·1 + 3·2 + 4·3) / 8");
+    assertEquals(2.0f, run.apply(new Krum(five, 1, 1, true, 1)), "Krum: b alone");
   }
 
   @Test
