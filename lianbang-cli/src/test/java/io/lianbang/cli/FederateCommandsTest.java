@@ -337,6 +337,8 @@ class FederateCommandsTest {
         {"training: {learning_rate: -1}", "training.learning_rate must be > 0, got -1.0"},
         {"strategy: {name: fedsgd}", "strategy.name must be one of fedavg, "},
         {"min_clients: 4\nstrategy: {name: krum, params: {f: 1}}", "strategy.params.f must be in [0, 0] for min_clients 4"},
+        {"strategy: {name: fedadam, params: {v0: 0, bias_correction: 2}}", "strategy.params.bias_correction must be 0 or 1, got 2.0"},
+        {"min_clients: 5\nstrategy: {name: krum, params: {f: 1, m: 3, weighted: 0.5}}", "strategy.params.weighted must be 0 or 1, got 0.5"},
         {"min_clients: 5\nstrategy: {name: median}\nprivacy: {secagg: {enabled: true}}",
             "privacy.secagg cannot wrap strategy FedMedian"},
         {"privacy: {secagg: {enabled: true, k: 2, threshold: 1}}", "privacy.secagg.threshold must be >= 2 = floor((k + 1)/2) + 1"

@@ -32,17 +32,23 @@ import java.util.function.Supplier;
  *   <tr><td>fedavg</td><td>none</td></tr>
  *   <tr><td>fedavgm</td><td>server_lr (1), momentum (0.9)</td></tr>
  *   <tr><td>fedprox</td><td>mu (0.01)</td></tr>
- *   <tr><td>fedadagrad</td><td>eta (0.1), beta1 (0), tau (1e-9)</td></tr>
- *   <tr><td>fedadam</td><td>eta (0.1), beta1 (0.9), beta2 (0.99), tau (1e-9)</td></tr>
- *   <tr><td>fedyogi</td><td>eta (0.01), beta1 (0.9), beta2 (0.99), tau (1e-3)</td></tr>
+ *   <tr><td>fedadagrad</td><td>eta (0.1), beta1 (0), tau (1e-9), v0 (tau²)</td></tr>
+ *   <tr><td>fedadam</td><td>eta (0.1), beta1 (0.9), beta2 (0.99), tau (1e-9), v0 (tau²),
+ *       bias_correction (0)</td></tr>
+ *   <tr><td>fedyogi</td><td>eta (0.01), beta1 (0.9), beta2 (0.99), tau (1e-3), v0 (tau²),
+ *       bias_correction (0)</td></tr>
  *   <tr><td>scaffold</td><td>server_lr (1)</td></tr>
  *   <tr><td>fednova</td><td>none (ρ is training.momentum)</td></tr>
  *   <tr><td>qfedavg</td><td>q (0.2); L is 1 / training.learning_rate</td></tr>
  *   <tr><td>median</td><td>none</td></tr>
  *   <tr><td>trimmed_mean</td><td>beta (0.2), in [0, 0.5)</td></tr>
- *   <tr><td>krum</td><td>f (0), m (1; m &gt; 1 is Multi-Krum); clients_per_round &gt; 2f + 2</td></tr>
+ *   <tr><td>krum</td><td>f (0), m (1; m &gt; 1 is Multi-Krum), weighted (0); clients_per_round &gt; 2f + 2</td></tr>
  *   <tr><td>bulyan</td><td>f (0); clients_per_round &ge; 4f + 3</td></tr>
  * </table>
+ * {@code v0} is the adaptive optimizers' initial second moment (τ² as Reddi et al., 0 as Flower),
+ * {@code bias_correction} 1 applies Flower's FedAdam bias-corrected server rate, {@code weighted} 1
+ * averages Multi-Krum's models weighted by examples as Flower does (0: unweighted as Blanchard et
+ * al.); see {@link io.lianbang.core.strategy.FedOpt} and {@link Krum}.
  * Every strategy but scaffold also takes {@code norm_bound}: client updates are clipped to that
  * L2 norm before aggregation ({@link NormBounded}).
  */
@@ -80,12 +86,28 @@ public final class StrategyFactory {
       case "fedavgm" -> p.done(new FedAvgM(base.get(),
           p.positive("server_lr", 1.0), p.unit("momentum", 0.9)));
       case "fedprox" -> p.done(new FedProx(base.get(), p.nonNegative("mu", 0.01)));
-      case "fedadagrad" -> p.done(new FedAdagrad(base.get(),
-          p.positive("eta", 0.1), p.unit("beta1", 0.0), p.positive("tau", 1e-9)));
-      case "fedadam" -> p.done(new FedAdam(base.get(),
-          p.positive("eta", 0.1), p.unit("beta1", 0.9), p.unit("beta2", 0.99), p.positive("tau", 1e-9)));
-      case "fedyogi" -> p.done(new FedYogi(base.get(),
-          p.positive("eta", 0.01), p.unit("beta1", 0.9), p.unit("beta2", 0.99), p.positive("tau", 1e-3)));
+      case "fedadagrad" -> {
+        double eta = p.positive("eta", 0.1);
+        double beta1 = p.unit("beta1", 0.0);
+        double tau = p.positive("tau", 1e-9);
+        yield p.done(new FedAdagrad(base.get(), eta, beta1, tau, p.nonNegative("v0", tau * tau)));
+      }
+      case "fedadam" -> {
+        double eta = p.positive("eta", 0.1);
+        double beta1 = p.unit("beta1", 0.9);
+        double beta2 = p.unit("beta2", 0.99);
+        double tau = p.positive("tau", 1e-9);
+        yield p.done(new FedAdam(base.get(), eta, beta1, beta2, tau,
+            p.nonNegative("v0", tau * tau), p.flag("bias_correction", false)));
+      }
+      case "fedyogi" -> {
+        double eta = p.positive("eta", 0.01);
+        double beta1 = p.unit("beta1", 0.9);
+        double beta2 = p.unit("beta2", 0.99);
+        double tau = p.positive("tau", 1e-3);
+        yield p.done(new FedYogi(base.get(), eta, beta1, beta2, tau,
+            p.nonNegative("v0", tau * tau), p.flag("bias_correction", false)));
+      }
       case "scaffold" -> p.done(new Scaffold(base.get(), p.positive("server_lr", 1.0)));
       case "fednova" -> p.done(new FedNova(base.get(), training.momentum()));
       case "qfedavg" -> p.done(new QFedAvg(base.get(),
@@ -100,12 +122,13 @@ public final class StrategyFactory {
       case "krum" -> {
         int f = p.integer("f", 0);
         int m = p.integer("m", 1);
+        boolean weighted = p.flag("weighted", false);
         if (n <= 2 * f + 2) {
           throw new IllegalArgumentException("krum f=" + f + " is too large for n=" + n + " clients: need n > 2f + 2 "
               + "(strategy.params.f must be in [0, " + Math.max(0, (n - 3) / 2) + "] for " + countKey + " " + n + ")");
         }
         if (m < 1 || m > n) throw new IllegalArgumentException("strategy.params.m must be in [1, " + n + "], got " + m);
-        yield p.done(new Krum(base.get(), f, m, threads));
+        yield p.done(new Krum(base.get(), f, m, weighted, threads));
       }
       case "bulyan" -> {
         int f = p.integer("f", 0);
@@ -132,11 +155,12 @@ public final class StrategyFactory {
   /** The parameters each strategy takes, for error messages. */
   private static final Map<String, String> VALID = Map.ofEntries(
       Map.entry("fedavg", "norm_bound"), Map.entry("fedavgm", "momentum, norm_bound, server_lr"),
-      Map.entry("fedprox", "mu, norm_bound"), Map.entry("fedadagrad", "beta1, eta, norm_bound, tau"),
-      Map.entry("fedadam", "beta1, beta2, eta, norm_bound, tau"), Map.entry("fedyogi", "beta1, beta2, eta, norm_bound, tau"),
+      Map.entry("fedprox", "mu, norm_bound"), Map.entry("fedadagrad", "beta1, eta, norm_bound, tau, v0"),
+      Map.entry("fedadam", "beta1, beta2, bias_correction, eta, norm_bound, tau, v0"),
+      Map.entry("fedyogi", "beta1, beta2, bias_correction, eta, norm_bound, tau, v0"),
       Map.entry("scaffold", "server_lr"), Map.entry("fednova", "norm_bound"), Map.entry("qfedavg", "norm_bound, q"),
       Map.entry("median", "norm_bound"), Map.entry("trimmed_mean", "beta, norm_bound"),
-      Map.entry("krum", "f, m, norm_bound"), Map.entry("bulyan", "f, norm_bound"));
+      Map.entry("krum", "f, m, norm_bound, weighted"), Map.entry("bulyan", "f, norm_bound"));
 
   /** Applies the settings every strategy shares: exact per-round sample sizes, config, evaluation. */
   static <B extends FedAvg.Builder> B configure(B b, StrategySpec s, Config fit, CentralEvaluator evaluator) {
@@ -188,6 +212,13 @@ public final class StrategyFactory {
         throw new IllegalArgumentException("strategy.params." + name + " must be a whole number >= 0, got " + v);
       }
       return (int) v;
+    }
+
+    /** A switch given as 0 (off) or 1 (on). */
+    boolean flag(String name, boolean def) {
+      double v = get(name, def ? 1 : 0);
+      if (v != 0 && v != 1) throw new IllegalArgumentException("strategy.params." + name + " must be 0 or 1, got " + v);
+      return v == 1;
     }
 
     /** Fails naming the first parameter the strategy does not take. */

@@ -56,6 +56,25 @@ class StrategyFactoryTest {
   }
 
   @Test
+  void flowerOptionsDefaultToThePapersSettingsAndAreChecked() {
+    assertEquals("FedAdam(eta=0.1, beta1=0.9, beta2=0.99, tau=0.01, v0=1.0E-4, biasCorrection=false)",
+        create("fedadam", 10, Map.of("tau", 0.01)).toString());
+    assertEquals("FedAdam(eta=0.1, beta1=0.9, beta2=0.99, tau=1.0E-9, v0=0.0, biasCorrection=true)",
+        create("fedadam", 10, Map.of("v0", 0.0, "bias_correction", 1.0)).toString());
+    assertEquals("FedYogi(eta=0.01, beta1=0.9, beta2=0.99, tau=0.001, v0=0.0, biasCorrection=false)",
+        create("fedyogi", 10, Map.of("v0", 0.0)).toString());
+    assertEquals("FedAdagrad(eta=0.1, beta1=0.0, beta2=0.0, tau=0.5, v0=0.25, biasCorrection=false)",
+        create("fedadagrad", 10, Map.of("tau", 0.5)).toString());
+    assertEquals("Krum(f=1, m=3, weighted=false)", create("krum", 10, Map.of("f", 1.0, "m", 3.0)).toString());
+    assertEquals("Krum(f=1, m=3, weighted=true)", create("krum", 10, Map.of("f", 1.0, "m", 3.0, "weighted", 1.0)).toString());
+    assertEquals("strategy.params.bias_correction must be 0 or 1, got 0.5", error("fedadam", 10, Map.of("bias_correction", 0.5)));
+    assertEquals("strategy.params.v0 must be >= 0, got -1.0", error("fedyogi", 10, Map.of("v0", -1.0)));
+    assertEquals("strategy.params.weighted must be 0 or 1, got 2.0", error("krum", 10, Map.of("weighted", 2.0)));
+    assertEquals("strategy.params.bias_correction is not a parameter of fedadagrad (valid: beta1, eta, norm_bound, tau, v0)",
+        error("fedadagrad", 10, Map.of("bias_correction", 1.0)));
+  }
+
+  @Test
   void largestValidByzantineCountsAreAccepted() {
     create("krum", 50, Map.of("f", 23.0, "m", 10.0));
     create("bulyan", 50, Map.of("f", 11.0));

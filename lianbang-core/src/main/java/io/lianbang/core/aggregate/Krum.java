@@ -78,13 +78,34 @@ public final class Krum {
 
   /**
    * Multi-Krum: the unweighted mean of the {@code m} rows with the lowest scores ({@code m = 1}
-   * is Krum). The selected rows are summed in ascending index order.
+   * is Krum), as Blanchard et al. define it. The selected rows are summed in ascending index order.
    */
   public static float[] aggregate(float[][] rows, int f, int m, int threads) {
     Rows.check(rows, "krum");
-    int[] chosen = select(PairwiseDistances.squared(rows, threads), f, m);
-    int[] sorted = chosen.clone();
+    return Rows.mean(rows, chosen(rows, f, m, threads));
+  }
+
+  /**
+   * Multi-Krum as Flower computes it: the mean of the {@code m} rows with the lowest scores
+   * weighted by {@code weights} (the clients' example counts); the selection is the same as
+   * {@link #aggregate(float[][], int, int, int)}'s and for {@code m = 1} so is the result.
+   *
+   * @param weights one positive weight per row
+   * @throws IllegalArgumentException if n ≤ 2f + 2, m is outside [1, n], there is not one weight
+   *     per row or a selected row's weight is not positive and finite
+   */
+  public static float[] aggregate(float[][] rows, double[] weights, int f, int m, int threads) {
+    Rows.check(rows, "krum");
+    if (weights.length != rows.length) {
+      throw new IllegalArgumentException("krum: " + weights.length + " weights for " + rows.length + " vectors");
+    }
+    return Rows.weightedMean(rows, chosen(rows, f, m, threads), weights, "krum");
+  }
+
+  /** The selected rows' indices in ascending order. */
+  private static int[] chosen(float[][] rows, int f, int m, int threads) {
+    int[] sorted = select(PairwiseDistances.squared(rows, threads), f, m).clone();
     Arrays.sort(sorted);
-    return Rows.mean(rows, sorted);
+    return sorted;
   }
 }

@@ -36,4 +36,26 @@ final class Rows {
     for (int k = 0; k < d; k++) out[k] = (float) (s[k] / indices.length);
     return out;
   }
+
+  /**
+   * The mean of the rows at {@code indices} weighted by {@code weights[i]}, summed in the given
+   * index order in double.
+   *
+   * @throws IllegalArgumentException if a weight is not positive and finite
+   */
+  static float[] weightedMean(float[][] rows, int[] indices, double[] weights, String what) {
+    int d = rows[0].length;
+    double[] s = new double[d];
+    double total = 0;
+    for (int i : indices) {
+      double w = weights[i];
+      if (!(w > 0) || !Double.isFinite(w)) throw new IllegalArgumentException(what + ": weight " + i + " must be > 0, got " + w);
+      float[] r = rows[i];
+      for (int k = 0; k < d; k++) s[k] += w * r[k];
+      total += w;
+    }
+    float[] out = new float[d];
+    for (int k = 0; k < d; k++) out[k] = (float) (s[k] / total);
+    return out;
+  }
 }

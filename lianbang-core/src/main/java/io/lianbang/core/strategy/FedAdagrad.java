@@ -7,9 +7,17 @@ package io.lianbang.core.strategy;
  * FedAdagrad). Defaults as in Flower: η = 0.1, β1 = 0, τ = 1e-9.
  */
 public final class FedAdagrad extends FedOpt {
-  /** FedAdagrad with η, β1 and τ (β2 is unused). */
+  /** FedAdagrad with η, β1 and τ (β2 is unused), as in the paper: {@code v0 = τ²}. */
   public FedAdagrad(FedAvg.Builder settings, double eta, double beta1, double tau) {
     super(settings, eta, beta1, 0, tau);
+  }
+
+  /**
+   * FedAdagrad with the initial second moment {@code v0} (see {@link FedOpt}), without bias
+   * correction; Flower's FedAdagrad is {@code v0 = 0} with β1 = 0.
+   */
+  public FedAdagrad(FedAvg.Builder settings, double eta, double beta1, double tau, double v0) {
+    super(settings, eta, beta1, 0, tau, v0, false);
   }
 
   @Override

@@ -7,9 +7,18 @@ package io.lianbang.core.strategy;
  * FedAdam). Defaults as in Flower: η = 0.1, β1 = 0.9, β2 = 0.99, τ = 1e-9.
  */
 public final class FedAdam extends FedOpt {
-  /** FedAdam with η, β1, β2 and τ. */
+  /** FedAdam with η, β1, β2 and τ, as in the paper: {@code v0 = τ²}, no bias correction. */
   public FedAdam(FedAvg.Builder settings, double eta, double beta1, double beta2, double tau) {
     super(settings, eta, beta1, beta2, tau);
+  }
+
+  /**
+   * FedAdam with the initial second moment {@code v0} and optional bias correction (see
+   * {@link FedOpt}); Flower's FedAdam is {@code v0 = 0} with bias correction.
+   */
+  public FedAdam(FedAvg.Builder settings, double eta, double beta1, double beta2, double tau, double v0,
+      boolean biasCorrection) {
+    super(settings, eta, beta1, beta2, tau, v0, biasCorrection);
   }
 
   @Override

@@ -14,8 +14,24 @@ import java.util.Map;
  *   v ← secondMoment(v, Δ²)           (Adagrad, Adam or Yogi)
  *   x ← x + η · m / (√v + τ)
  * </pre>
- * with {@code m} starting at 0 and {@code v} at τ² (the paper's {@code v_{-1} ≥ τ²}); no bias
- * correction, as in the paper.
+ * with {@code m} starting at 0 and {@code v} at {@code v0}.
+ *
+ * <p>Two options select between the paper and Flower ({@code flwr.server.strategy}), so that a
+ * Flower run can be reproduced:
+ * <ul>
+ *   <li>{@code v0}, the initial second moment: τ² by default, the paper's {@code v_{-1} ≥ τ²};
+ *       Flower starts {@code v} at 0. Without the τ² term in {@code v} the steps are larger
+ *       where Δ² is not large compared with τ² (negligible with τ = 1e-9, not with FedYogi's
+ *       1e-3); FedAdam forgets the term over the rounds, FedAdagrad keeps it.
+ *   <li>{@code biasCorrection}: off by default, as in the paper. On, the step uses Adam's
+ *       bias-corrected rate {@code η_t = η·√(1 − β2^(t+1)) / (1 − β1^(t+1))} with {@code t} the
+ *       round (from 1), exactly as Flower's FedAdam computes it (its exponent is the round plus
+ *       one, so round 1 is not fully de-biased). The factor tends to 1 over the rounds (with
+ *       β1 = 0.9, β2 = 0.99 it is 0.74 in round 1 and 0.48 in round 9). Flower corrects FedAdam
+ *       only, not FedYogi or FedAdagrad.
+ * </ul>
+ * Flower's settings: FedAdam {@code v0 = 0} with bias correction; FedYogi and FedAdagrad
+ * {@code v0 = 0} without (Flower's FedAdagrad also fixes β1 = 0).
  *
  * <p>Reference: S. J. Reddi, Z. Charles, M. Zaheer, Z. Garrett, K. Rush, J. Konečný, S. Kumar,
  * H. B. McMahan, "Adaptive Federated Optimization", ICLR 2021 (Algorithm 2).
@@ -28,10 +44,14 @@ public abstract class FedOpt extends FedAvg implements StatefulStrategy {
   private final double beta1;
   private final double beta2;
   private final double tau;
+  private final double v0;
+  private final boolean biasCorrection;
   private float[] m;
   private float[] v;
 
   /**
+   * The paper's setting: {@code v0 = τ²}, no bias correction.
+   *
    * @param settings sampling, configuration and evaluation settings shared with FedAvg
    * @param eta the server learning rate η, &gt; 0
    * @param beta1 first-moment decay β1, in [0, 1)
@@ -40,15 +60,33 @@ public abstract class FedOpt extends FedAvg implements StatefulStrategy {
    * @throws IllegalArgumentException naming the parameter, value and valid range
    */
   protected FedOpt(FedAvg.Builder settings, double eta, double beta1, double beta2, double tau) {
+    this(settings, eta, beta1, beta2, tau, tau * tau, false);
+  }
+
+  /**
+   * @param settings sampling, configuration and evaluation settings shared with FedAvg
+   * @param eta the server learning rate η, &gt; 0
+   * @param beta1 first-moment decay β1, in [0, 1)
+   * @param beta2 second-moment decay β2, in [0, 1) (unused by FedAdagrad)
+   * @param tau the adaptivity τ, &gt; 0
+   * @param v0 the initial second moment, &ge; 0 (τ² in the paper, 0 in Flower)
+   * @param biasCorrection whether the step uses Adam's bias-corrected rate as Flower's FedAdam
+   * @throws IllegalArgumentException naming the parameter, value and valid range
+   */
+  protected FedOpt(FedAvg.Builder settings, double eta, double beta1, double beta2, double tau, double v0,
+      boolean biasCorrection) {
     super(settings);
     ServerOptimizers.positive("eta", eta);
     ServerOptimizers.halfOpenUnit("beta1", beta1);
     ServerOptimizers.halfOpenUnit("beta2", beta2);
     ServerOptimizers.positive("tau", tau);
+    ServerOptimizers.nonNegative("v0", v0);
     this.eta = eta;
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.tau = tau;
+    this.v0 = v0;
+    this.biasCorrection = biasCorrection;
   }
 
   /** β2, for the second-moment rules that use it. */
@@ -61,17 +99,28 @@ public abstract class FedOpt extends FedAvg implements StatefulStrategy {
 
   @Override
   public final FitAggregation beginFit(int round, Parameters global) {
-    return new ThenAggregation(super.beginFit(round, global), mean -> step(global, mean));
+    return new ThenAggregation(super.beginFit(round, global), mean -> step(round, global, mean));
   }
 
-  private Parameters step(Parameters global, Parameters mean) {
+  /**
+   * The server learning rate of round {@code round}: η, or with bias correction
+   * {@code η·√(1 − β2^(round+1)) / (1 − β1^(round+1))}.
+   */
+  private double rate(int round) {
+    if (!biasCorrection) return eta;
+    double t = round + 1.0;
+    return eta * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+  }
+
+  private Parameters step(int round, Parameters global, Parameters mean) {
     float[] x = global.flatten();
     float[] a = mean.flatten();
     if (m == null) {
       m = new float[x.length];
       v = new float[x.length];
-      java.util.Arrays.fill(v, (float) (tau * tau));
+      java.util.Arrays.fill(v, (float) v0);
     }
+    double eta = rate(round);
     float[] out = new float[x.length];
     for (int k = 0; k < x.length; k++) {
       double d = (double) a[k] - x[k];
@@ -108,7 +157,8 @@ public abstract class FedOpt extends FedAvg implements StatefulStrategy {
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "(eta=" + eta + ", beta1=" + beta1 + ", beta2=" + beta2 + ", tau=" + tau + ")";
+    return getClass().getSimpleName() + "(eta=" + eta + ", beta1=" + beta1 + ", beta2=" + beta2 + ", tau=" + tau
+        + ", v0=" + v0 + ", biasCorrection=" + biasCorrection + ")";
   }
 
   /** The server-side step consumes only the weighted mean of the results. */

@@ -8,9 +8,18 @@ package io.lianbang.core.strategy;
  * FedYogi). Defaults as in Flower: η = 0.01, β1 = 0.9, β2 = 0.99, τ = 1e-3.
  */
 public final class FedYogi extends FedOpt {
-  /** FedYogi with η, β1, β2 and τ. */
+  /** FedYogi with η, β1, β2 and τ, as in the paper: {@code v0 = τ²}, no bias correction. */
   public FedYogi(FedAvg.Builder settings, double eta, double beta1, double beta2, double tau) {
     super(settings, eta, beta1, beta2, tau);
+  }
+
+  /**
+   * FedYogi with the initial second moment {@code v0} and optional bias correction (see
+   * {@link FedOpt}); Flower's FedYogi is {@code v0 = 0} without bias correction.
+   */
+  public FedYogi(FedAvg.Builder settings, double eta, double beta1, double beta2, double tau, double v0,
+      boolean biasCorrection) {
+    super(settings, eta, beta1, beta2, tau, v0, biasCorrection);
   }
 
   @Override

@@ -47,6 +47,11 @@ class StrategyConformanceTest {
     /** Null when the strategy should keep the model. */
     double[] next(double[] x, List<Answer> sortedAnswers, int available);
 
+    /** {@link #next(double[], List, int)} in round {@code round}, for references that depend on it. */
+    default double[] next(int round, double[] x, List<Answer> sortedAnswers, int available) {
+      return next(x, sortedAnswers, available);
+    }
+
     /** The control part that should be sent in the next round (SCAFFOLD only). */
     default double[] control() {
       return null;
@@ -74,6 +79,17 @@ class StrategyConformanceTest {
         new Case("fedadagrad", () -> new FedAdagrad(all(), 0.1, 0.5, 1e-3), () -> fedOpt(0.1, 0.5, 0, 1e-3, "adagrad")),
         new Case("fedadam", () -> new FedAdam(all(), 0.1, 0.9, 0.99, 1e-3), () -> fedOpt(0.1, 0.9, 0.99, 1e-3, "adam")),
         new Case("fedyogi", () -> new FedYogi(all(), 0.1, 0.9, 0.99, 1e-3), () -> fedOpt(0.1, 0.9, 0.99, 1e-3, "yogi")),
+        // Flower's settings (v0 = 0; FedAdam with bias correction) and the remaining combinations
+        new Case("fedadagrad-flower", () -> new FedAdagrad(all(), 0.1, 0, 0.05, 0),
+            () -> fedOpt(0.1, 0, 0, 0.05, 0, false, "adagrad")),
+        new Case("fedadam-flower", () -> new FedAdam(all(), 0.1, 0.9, 0.99, 0.05, 0, true),
+            () -> fedOpt(0.1, 0.9, 0.99, 0.05, 0, true, "adam")),
+        new Case("fedadam-v0-zero", () -> new FedAdam(all(), 0.1, 0.9, 0.99, 0.05, 0, false),
+            () -> fedOpt(0.1, 0.9, 0.99, 0.05, 0, false, "adam")),
+        new Case("fedyogi-flower", () -> new FedYogi(all(), 0.1, 0.9, 0.99, 0.05, 0, false),
+            () -> fedOpt(0.1, 0.9, 0.99, 0.05, 0, false, "yogi")),
+        new Case("fedyogi-bias-corrected", () -> new FedYogi(all(), 0.1, 0.8, 0.9, 0.05, 0.05 * 0.05, true),
+            () -> fedOpt(0.1, 0.8, 0.9, 0.05, 0.05 * 0.05, true, "yogi")),
         new Case("fednova", () -> new FedNova(all(), 0.9), () -> StrategyConformanceTest::fedNova),
         new Case("scaffold", () -> new Scaffold(all(), 1.0), StrategyConformanceTest::scaffold),
         new Case("qfedavg", () -> new QFedAvg(all(), 0.5, 0.1), () -> StrategyConformanceTest::qFedAvg),
@@ -81,6 +97,8 @@ class StrategyConformanceTest {
         new Case("trimmed-mean", () -> new FedTrimmedAvg(all(), 0.2), () -> (x, a, n) -> trimmed(a, (int) Math.floor(0.2 * a.size()), false)),
         new Case("krum", () -> new Krum(all(), 1, 1, 2), () -> (x, a, n) -> multiKrum(a, 1, 1)),
         new Case("multi-krum", () -> new Krum(all(), 1, 3, 1), () -> (x, a, n) -> multiKrum(a, 1, 3)),
+        new Case("multi-krum-weighted", () -> new Krum(all(), 1, 3, true, 2), () -> (x, a, n) -> multiKrumWeighted(a, 1, 3)),
+        new Case("krum-weighted", () -> new Krum(all(), 1, 1, true, 1), () -> (x, a, n) -> multiKrum(a, 1, 1)),
         new Case("bulyan", () -> new Bulyan(all(), 1, 2), () -> (x, a, n) -> bulyan(a, 1)),
         new Case("norm-bounded-fedavg", () -> new NormBounded(all().build(), 1.5), () -> (x, a, n) -> weightedMean(clipped(x, a, 1.5))));
     return cs.stream().flatMap(c -> Arrays.stream(Scenario.values()).map(s -> Arguments.of(c, s)));
@@ -126,7 +144,7 @@ class StrategyConformanceTest {
       List<Answer> answers = new ArrayList<>();
       for (int i = 0; i < results.size(); i++) answers.add(toAnswer(who.get(i), results.get(i)));
       answers.sort(Comparator.comparing(Answer::id));
-      double[] expected = answers.isEmpty() ? null : ref.next(flat(global), answers, ids.size());
+      double[] expected = answers.isEmpty() ? null : ref.next(round, flat(global), answers, ids.size());
       if (expected == null) {
         assertEquals(Optional.empty(), out.parameters(), "round " + round + " should keep the model");
         continue;
@@ -223,23 +241,40 @@ class StrategyConformanceTest {
   }
 
   static Reference fedOpt(double eta, double b1, double b2, double tau, String kind) {
+    return fedOpt(eta, b1, b2, tau, tau * tau, false, kind);
+  }
+
+  /**
+   * Reddi et al.'s Algorithm 2 with the initial second moment {@code v0}; with {@code bias} the
+   * rate of round t is Flower's FedAdam {@code eta_norm}: η·√(1 − β2^(t+1)) / (1 − β1^(t+1)).
+   */
+  static Reference fedOpt(double eta, double b1, double b2, double tau, double v0, boolean bias, String kind) {
     double[] m = new double[D];
     double[] v = new double[D];
-    Arrays.fill(v, tau * tau);
-    return (x, a, n) -> {
-      double[] mean = weightedMean(a);
-      double[] out = new double[D];
-      for (int k = 0; k < D; k++) {
-        double d = mean[k] - x[k];
-        m[k] = b1 * m[k] + (1 - b1) * d;
-        v[k] = switch (kind) {
-          case "adagrad" -> v[k] + d * d;
-          case "adam" -> b2 * v[k] + (1 - b2) * d * d;
-          default -> v[k] - (1 - b2) * d * d * Math.signum(v[k] - d * d);
-        };
-        out[k] = x[k] + eta * m[k] / (Math.sqrt(v[k]) + tau);
+    Arrays.fill(v, v0);
+    return new Reference() {
+      @Override
+      public double[] next(double[] x, List<Answer> a, int available) {
+        throw new AssertionError("needs the round");
       }
-      return out;
+
+      @Override
+      public double[] next(int round, double[] x, List<Answer> a, int available) {
+        double rate = bias ? eta * Math.sqrt(1 - Math.pow(b2, round + 1)) / (1 - Math.pow(b1, round + 1)) : eta;
+        double[] mean = weightedMean(a);
+        double[] out = new double[D];
+        for (int k = 0; k < D; k++) {
+          double d = mean[k] - x[k];
+          m[k] = b1 * m[k] + (1 - b1) * d;
+          v[k] = switch (kind) {
+            case "adagrad" -> v[k] + d * d;
+            case "adam" -> b2 * v[k] + (1 - b2) * d * d;
+            default -> v[k] - (1 - b2) * d * d * Math.signum(v[k] - d * d);
+          };
+          out[k] = x[k] + rate * m[k] / (Math.sqrt(v[k]) + tau);
+        }
+        return out;
+      }
     };
   }
 
@@ -344,6 +379,23 @@ class StrategyConformanceTest {
     Arrays.sort(order, Comparator.comparingDouble(i -> score[i]));
     double[] out = new double[D];
     for (int j = 0; j < m; j++) for (int k = 0; k < D; k++) out[k] += models.get(order[j])[k] / m;
+    return out;
+  }
+
+  /** Multi-Krum as Flower averages it: the selected models weighted by their example counts. */
+  static double[] multiKrumWeighted(List<Answer> a, int f, int m) {
+    List<double[]> models = a.stream().map(Answer::model).toList();
+    double[] score = new double[models.size()];
+    for (int i = 0; i < score.length; i++) score[i] = krumScore(models, i, f);
+    Integer[] order = new Integer[models.size()];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    Arrays.sort(order, Comparator.comparingDouble(i -> score[i]));
+    double[] out = new double[D];
+    double total = 0;
+    for (int j = 0; j < m; j++) total += a.get(order[j]).n();
+    for (int j = 0; j < m; j++) {
+      for (int k = 0; k < D; k++) out[k] += a.get(order[j]).n() * models.get(order[j])[k] / total;
+    }
     return out;
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.lianbang.core.strategy.robust.Krum;
 import io.lianbang.core.strategy.robust.NormBounded;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
@@ -13,6 +14,7 @@ import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +32,11 @@ class StrategyHandComputedTest {
   }
 
   private static float round(Strategy s, double global, Metrics ma, Metrics mb) {
-    FitAggregation agg = s.beginFit(1, one(global));
+    return round(s, 1, global, ma, mb);
+  }
+
+  private static float round(Strategy s, int round, double global, Metrics ma, Metrics mb) {
+    FitAggregation agg = s.beginFit(round, one(global));
     agg.accept("a", new FitResult(one(2), 1, ma));
     agg.accept("b", new FitResult(one(4), 3, mb));
     return agg.complete(List.of()).parameters().orElseThrow().tensor(0).get(0);
@@ -86,6 +92,59 @@ class StrategyHandComputedTest {
   void fedYogiByHand() {
     // v = 1e-4 − 0.01 · 6.25 · sign(1e-4 − 6.25) = 0.0626; x = 1 + 0.1 · 0.25 / (√0.0626 + 0.01)
     assertEquals(1.0960799680255744, round(new FedYogi(settings(), 0.1, 0.9, 0.99, 0.01), 1), 1e-6);
+  }
+
+  @Test
+  void fedAdamAsFlowerByHand() {
+    // v0 = 0: m = 0.25; v = 0.01 · 6.25 = 0.0625, √v = 0.25; bias-corrected rate of round 1:
+    // η₁ = 0.1 · √(1 − 0.99²) / (1 − 0.9²) = 0.1 · √0.0199 / 0.19 = 0.0742460; x = 1 + η₁ · 0.25 / 0.26
+    assertEquals(1.0713903642695641, round(new FedAdam(settings(), 0.1, 0.9, 0.99, 0.01, 0, true), 1), 1e-6);
+    // v0 = τ² alone: v = 0.99 · 1e-4 + 0.0625 = 0.062599, x = 1 + η₁ · 0.25 / (√v + 0.01)
+    assertEquals(1.0713360606114537, round(new FedAdam(settings(), 0.1, 0.9, 0.99, 0.01, 1e-4, true), 1), 1e-6);
+    // bias correction alone: v = 0.0625, x = 1 + 0.1 · 0.25 / 0.26
+    assertEquals(1.0961538461538460, round(new FedAdam(settings(), 0.1, 0.9, 0.99, 0.01, 0, false), 1), 1e-6);
+  }
+
+  @Test
+  void biasCorrectionFollowsTheRoundNumberAcrossAnEmptyRound() {
+    FedAdam s = new FedAdam(settings(), 0.1, 0.9, 0.99, 0.01, 0, true);
+    float x1 = round(s, 1, 1, Metrics.empty(), Metrics.empty());
+    assertEquals(1.0713903642695641, x1, 1e-6);
+    // round 2: no results, the model and the moments stay
+    assertEquals(java.util.Optional.empty(), s.beginFit(2, one(x1)).complete(List.of()).parameters());
+    // round 3: Δ = 3.5 − x1 = 2.4286096; m = 0.9 · 0.25 + 0.1 · Δ = 0.4678610;
+    // v = 0.99 · 0.0625 + 0.01 · Δ² = 0.1208564; η₃ = 0.1 · √(1 − 0.99⁴) / (1 − 0.9⁴) = 0.0577215
+    // (the round's exponent, not the number of updates); x = x1 + η₃ · m / (√v + 0.01)
+    assertEquals(1.1469002168625588, round(s, 3, x1, Metrics.empty(), Metrics.empty()), 1e-5);
+    assertEquals(0.4678609635730435, s.state().tensors().tensor(0).get(0), 1e-6);
+    assertEquals(0.12085644762762732, s.state().tensors().tensor(1).get(0), 1e-6);
+  }
+
+  @Test
+  void fedYogiAndFedAdagradAsFlowerByHand() {
+    // Yogi, v0 = 0: v = 0 − 0.01 · 6.25 · sign(0 − 6.25) = 0.0625; x = 1 + 0.1 · 0.25 / (0.25 + 0.01)
+    assertEquals(1.0961538461538460, round(new FedYogi(settings(), 0.1, 0.9, 0.99, 0.01, 0, false), 1), 1e-6);
+    // Adagrad, v0 = 0, β1 = 0: m = 2.5, v = 6.25; x = 1 + 0.1 · 2.5 / (2.5 + 0.01)
+    assertEquals(1.0996015936254980, round(new FedAdagrad(settings(), 0.1, 0, 0.01, 0), 1), 1e-6);
+  }
+
+  @Test
+  void multiKrumWeightedByExamplesAsFlowerByHand() {
+    // f = 1, n = 5: scores over the 2 nearest: a 1 + 4 = 5, b 1 + 1 = 2, c 1 + 4 = 5, d and e ≈ 9410;
+    // m = 3 keeps a, b, c
+    double[] values = {1, 2, 3, 100, 101};
+    long[] examples = {1, 3, 4, 1, 1};
+    Function<Krum, Float> run = k -> {
+      FitAggregation agg = k.beginFit(1, one(0));
+      for (int i = 0; i < values.length; i++) {
+        agg.accept("c" + i, new FitResult(one(values[i]), examples[i], Metrics.empty()));
+      }
+      return agg.complete(List.of()).parameters().orElseThrow().tensor(0).get(0);
+    };
+    FedAvg.Builder five = FedAvg.builder().minFitClients(5).minAvailableClients(5);
+    assertEquals(2.0f, run.apply(new Krum(five, 1, 3, 1)), "(1 + 2 + 3) / 3");
+    assertEquals(2.375f, run.apply(new Krum(five, 1, 3, true, 1)), "(1·1 + 3·2 + 4·3) / 8");
+    assertEquals(2.0f, run.apply(new Krum(five, 1, 1, true, 1)), "Krum: b alone");
   }
 
   @Test
@@ -195,6 +254,8 @@ class StrategyHandComputedTest {
     assertEquals("momentum must be in [0, 1), got 1.5",
         assertThrows(IllegalArgumentException.class, () -> new FedAvgM(settings(), 1, 1.5)).getMessage());
     assertFalse(new FedAdam(settings(), 0.1, 0.9, 0.99, 1e-9).state().tensors().count() > 0);
+    assertEquals("v0 must be >= 0, got -1.0",
+        assertThrows(IllegalArgumentException.class, () -> new FedAdagrad(settings(), 0.1, 0, 1e-9, -1)).getMessage());
   }
 
 }

@@ -24,6 +24,7 @@ abstract class BufferedAggregation implements FitAggregation {
   private final Parameters global;
   private final int round;
   private final TreeMap<String, float[]> models = new TreeMap<>();
+  private final TreeMap<String, Long> examples = new TreeMap<>();
   private final WeightedMetrics metrics = new WeightedMetrics();
 
   BufferedAggregation(int round, Parameters global) {
@@ -34,6 +35,7 @@ abstract class BufferedAggregation implements FitAggregation {
   @Override
   public final void accept(String clientId, FitResult result) {
     models.put(clientId, result.parameters().flatten());
+    examples.put(clientId, result.numExamples());
     metrics.add(clientId, result.metrics(), result.numExamples());
   }
 
@@ -42,6 +44,11 @@ abstract class BufferedAggregation implements FitAggregation {
    * the global model.
    */
   abstract float[] aggregate(float[][] rows);
+
+  /** The clients' example counts, in the order of {@link #aggregate}'s rows. */
+  final double[] examples() {
+    return examples.values().stream().mapToDouble(Long::doubleValue).toArray();
+  }
 
   @Override
   public final FitOutcome complete(List<ClientFailure> failures) {
