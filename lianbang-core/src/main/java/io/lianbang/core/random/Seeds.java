@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
  * sampling per round, shuffling per client and round, initialisation) is a pure function of the
  * run seed and the choice's coordinates, whatever the thread count or arrival order.
  *
- * <p>Mixing uses the SplitMix64 finaliser (Steele, Lea &amp; Flood, "Fast splittable pseudorandom
- * number generators", OOPSLA 2014), applied once per coordinate.
+ * <p>Mixing uses the SplitMix64 finaliser ({@link SplitMix64#mix}; Steele, Lea &amp; Flood, "Fast
+ * splittable pseudorandom number generators", OOPSLA 2014), applied once per coordinate.
  */
 public final class Seeds {
   private Seeds() {}
@@ -19,12 +19,12 @@ public final class Seeds {
    * index) of the run seeded with {@code runSeed}.
    */
   public static long derive(long runSeed, String label, long... path) {
-    long h = mix(runSeed ^ 0x9E3779B97F4A7C15L);
+    long h = SplitMix64.mix(runSeed ^ SplitMix64.GOLDEN_GAMMA);
     for (byte b : label.getBytes(StandardCharsets.UTF_8)) {
-      h = mix(h ^ (b & 0xff));
+      h = SplitMix64.mix(h ^ (b & 0xff));
     }
     for (long p : path) {
-      h = mix(h + 0x9E3779B97F4A7C15L + p);
+      h = SplitMix64.mix(h + SplitMix64.GOLDEN_GAMMA + p);
     }
     return h;
   }
@@ -32,12 +32,5 @@ public final class Seeds {
   /** A generator seeded with {@link #derive}. */
   public static SplittableRandom random(long runSeed, String label, long... path) {
     return new SplittableRandom(derive(runSeed, label, path));
-  }
-
-  /** The SplitMix64 output function. */
-  public static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 }

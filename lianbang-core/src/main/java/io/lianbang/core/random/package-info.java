@@ -1,2 +1,2 @@
-/** Derivation of reproducible per-run, per-round and per-client seeds. */
+/** Derivation of reproducible per-run, per-round and per-client seeds, and the SplitMix64 generator. */
 package io.lianbang.core.random;

@@ -1,5 +1,6 @@
 package io.lianbang.core.strategy;
 
+import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
 import java.util.Map;
 
@@ -40,15 +41,12 @@ public final class FedAvgM extends FedAvg implements StatefulStrategy {
   }
 
   private Parameters step(Parameters global, Parameters mean) {
-    float[] x = global.flatten();
-    float[] a = mean.flatten();
-    if (velocity == null) velocity = new float[x.length];
-    float[] out = new float[x.length];
-    for (int k = 0; k < x.length; k++) {
-      velocity[k] = (float) (momentum * velocity[k] + ((double) a[k] - x[k]));
-      out[k] = (float) (x[k] + serverLr * velocity[k]);
-    }
-    return Parameters.unflatten(global.shapes(), out);
+    if (velocity == null) velocity = new float[(int) global.elementCount()];
+    float[] v = velocity;
+    return ParameterMath.zip(global, mean, (k, x, a) -> {
+      v[k] = (float) (momentum * v[k] + ((double) a - x));
+      return (float) (x + serverLr * v[k]);
+    });
   }
 
   /** The state (see the class documentation for its layout). */

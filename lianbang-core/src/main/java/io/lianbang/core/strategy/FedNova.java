@@ -3,6 +3,7 @@ package io.lianbang.core.strategy;
 import io.lianbang.core.aggregate.ExactWeightedSum;
 import io.lianbang.core.aggregate.WeightedMetrics;
 import io.lianbang.core.task.FitResult;
+import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
 import java.util.List;
 import java.util.Optional;
@@ -54,14 +55,12 @@ public final class FedNova extends FedAvg {
 
   private final class Aggregation implements FitAggregation {
     private final Parameters global;
-    private final float[] x;
     private final ExactWeightedSum normalised;
     private final TreeMap<String, double[]> weights = new TreeMap<>();
     private final WeightedMetrics metrics = new WeightedMetrics();
 
     Aggregation(Parameters global) {
       this.global = global;
-      this.x = global.flatten();
       this.normalised = new ExactWeightedSum(global);
     }
 
@@ -69,10 +68,8 @@ public final class FedNova extends FedAvg {
     public void accept(String clientId, FitResult result) {
       double tau = FitAggregation.requiredMetric("fednova", LOCAL_STEPS, 1, clientId, result);
       double a = stepNorm(tau, rho);
-      float[] xi = result.parameters().flatten();
-      float[] d = new float[x.length];
-      for (int k = 0; k < x.length; k++) d[k] = (float) (((double) x[k] - xi[k]) / a);
-      normalised.add(Parameters.unflatten(global.shapes(), d), result.numExamples());
+      Parameters d = ParameterMath.zip(global, result.parameters(), (k, x, xi) -> (float) (((double) x - xi) / a));
+      normalised.add(d, result.numExamples());
       weights.put(clientId, new double[] {result.numExamples(), a});
       metrics.add(clientId, result.metrics(), result.numExamples());
     }
@@ -87,10 +84,8 @@ public final class FedNova extends FedAvg {
         na += w[0] * w[1];
       }
       double tauEff = na / n;
-      float[] d = normalised.mean().flatten();
-      float[] out = new float[x.length];
-      for (int k = 0; k < x.length; k++) out[k] = (float) (x[k] - tauEff * d[k]);
-      return new FitOutcome(Optional.of(Parameters.unflatten(global.shapes(), out)), metrics.mean());
+      Parameters out = ParameterMath.zip(global, normalised.mean(), (k, x, d) -> (float) (x - tauEff * d));
+      return new FitOutcome(Optional.of(out), metrics.mean());
     }
   }
 

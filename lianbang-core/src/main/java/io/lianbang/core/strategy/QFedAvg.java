@@ -4,6 +4,7 @@ import io.lianbang.core.aggregate.ExactWeightedSum;
 import io.lianbang.core.aggregate.WeightedMetrics;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.task.FitResult;
+import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
 import java.util.List;
 import java.util.Optional;
@@ -58,14 +59,12 @@ public final class QFedAvg extends FedAvg {
 
   private final class Aggregation implements FitAggregation {
     private final Parameters global;
-    private final float[] x;
     private final ExactWeightedSum deltas;
     private final TreeMap<String, Double> h = new TreeMap<>();
     private final WeightedMetrics metrics = new WeightedMetrics();
 
     Aggregation(Parameters global) {
       this.global = global;
-      this.x = global.flatten();
       this.deltas = new ExactWeightedSum(global);
     }
 
@@ -73,17 +72,11 @@ public final class QFedAvg extends FedAvg {
     public void accept(String clientId, FitResult result) {
       double loss = FitAggregation.requiredMetric("qfedavg", INITIAL_LOSS, 0, clientId, result);
       double f = loss + 1e-10;
-      float[] xk = result.parameters().flatten();
-      float[] diff = new float[x.length];
-      double norm2 = 0;
-      for (int j = 0; j < x.length; j++) {
-        double d = (double) x[j] - xk[j];
-        diff[j] = (float) d;
-        norm2 += d * d;
-      }
+      Parameters xk = result.parameters();
+      double norm2 = ParameterMath.squaredDistance(global, xk);
       norm2 *= lipschitz * lipschitz;
       double fq = Math.pow(f, q);
-      if (fq > 0) deltas.add(Parameters.unflatten(global.shapes(), diff), fq * lipschitz);
+      if (fq > 0) deltas.add(ParameterMath.zip(global, xk, (j, x, y) -> (float) ((double) x - y)), fq * lipschitz);
       h.put(clientId, q * Math.pow(f, q - 1) * norm2 + lipschitz * fq);
       metrics.add(clientId, result.metrics(), result.numExamples());
     }
@@ -93,10 +86,10 @@ public final class QFedAvg extends FedAvg {
       if (h.isEmpty()) return new FitOutcome(Optional.empty(), metrics.mean());
       double hs = 0;
       for (double v : h.values()) hs += v;
-      float[] sum = deltas.terms() == 0 ? new float[x.length] : deltas.sum().flatten();
-      float[] out = new float[x.length];
-      for (int j = 0; j < x.length; j++) out[j] = (float) (x[j] - sum[j] / hs);
-      return new FitOutcome(Optional.of(Parameters.unflatten(global.shapes(), out)), metrics.mean());
+      double hsum = hs;
+      Parameters sum = deltas.terms() == 0 ? ParameterMath.zeros(global) : deltas.sum();
+      Parameters out = ParameterMath.zip(global, sum, (j, x, s) -> (float) (x - s / hsum));
+      return new FitOutcome(Optional.of(out), metrics.mean());
     }
   }
 

@@ -4,6 +4,7 @@ import io.lianbang.core.aggregate.ExactWeightedSum;
 import io.lianbang.core.aggregate.WeightedMetrics;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.task.FitResult;
+import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
 import java.util.ArrayList;
@@ -116,16 +117,10 @@ public final class Scaffold extends FedAvg implements StatefulStrategy {
     @Override
     public FitOutcome complete(List<ClientFailure> failures) {
       if (models.terms() == 0) return new FitOutcome(Optional.empty(), metrics.mean());
-      float[] x = global.flatten();
-      float[] y = models.mean().flatten();
-      float[] dc = controls.mean().flatten();
       double share = (double) controls.terms() / Math.max(population, controls.terms());
-      float[] out = new float[x.length];
-      for (int j = 0; j < x.length; j++) {
-        out[j] = (float) (x[j] + serverLr * ((double) y[j] - x[j]));
-        c[j] = (float) (c[j] + share * dc[j]);
-      }
-      return new FitOutcome(Optional.of(Parameters.unflatten(global.shapes(), out)), metrics.mean());
+      Parameters out = ParameterMath.zip(global, models.mean(), (j, x, y) -> (float) (x + serverLr * ((double) y - x)));
+      ParameterMath.addScaledTo(c, share, controls.mean());
+      return new FitOutcome(Optional.of(out), metrics.mean());
     }
   }
 

@@ -5,6 +5,7 @@ import io.lianbang.core.strategy.FedNova;
 import io.lianbang.core.strategy.FedProx;
 import io.lianbang.core.strategy.QFedAvg;
 import io.lianbang.core.strategy.Scaffold;
+import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.task.EvalResult;
@@ -119,15 +120,10 @@ public final class EngineClient implements Client {
     TreeMap<String, Double> metrics = new TreeMap<>();
     if (c.getBoolean(INITIAL_LOSS, false)) metrics.put(INITIAL_LOSS, m.evaluate(train).meanLoss());
     double mu = c.getDouble(PROXIMAL_MU, 0);
-    float[] x = global.flatten();
+    int n = (int) global.elementCount();
     float[] serverControl = scaffold ? Scaffold.part(sent, k, 2 * k).flatten() : null;
-    float[] ci = scaffold ? (control != null && control.length == x.length ? control : new float[x.length]) : null;
-    Parameters offset = null;
-    if (scaffold) {
-      float[] o = new float[x.length];
-      for (int j = 0; j < o.length; j++) o[j] = serverControl[j] - ci[j];
-      offset = Parameters.unflatten(global.shapes(), o);
-    }
+    float[] ci = scaffold ? (control != null && control.length == n ? control : new float[n]) : null;
+    Parameters offset = scaffold ? ParameterMath.map(global, (j, x) -> serverControl[j] - ci[j]) : null;
     GradientCorrection correction = mu > 0 || scaffold ? GradientCorrection.of(mu, global, offset, lr) : null;
     TrainResult r = LocalTraining.train(m, train, tc, correction);
     metrics.put("train_loss", r.meanLoss());
@@ -135,16 +131,14 @@ public final class EngineClient implements Client {
     Parameters y = m.parameters();
     if (!scaffold) return new FitResult(y, train.size(), Metrics.of(metrics));
     // SCAFFOLD option II: c_i+ = c_i - c + (x - y) / (K lr); send y and c_i+ - c_i
-    float[] yf = y.flatten();
-    float[] next = new float[x.length];
-    float[] delta = new float[x.length];
+    float[] next = new float[n];
     double scale = 1.0 / (r.steps() * lr);
-    for (int j = 0; j < x.length; j++) {
-      next[j] = (float) (ci[j] - serverControl[j] + ((double) x[j] - yf[j]) * scale);
-      delta[j] = next[j] - ci[j];
-    }
+    Parameters delta = ParameterMath.zip(global, y, (j, x, yj) -> {
+      next[j] = (float) (ci[j] - serverControl[j] + ((double) x - yj) * scale);
+      return next[j] - ci[j];
+    });
     control = next;
-    return new FitResult(Scaffold.withControl(y, Parameters.unflatten(global.shapes(), delta)), train.size(), Metrics.of(metrics));
+    return new FitResult(Scaffold.withControl(y, delta), train.size(), Metrics.of(metrics));
   }
 
   @Override

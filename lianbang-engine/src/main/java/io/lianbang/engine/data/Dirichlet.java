@@ -1,5 +1,7 @@
 package io.lianbang.engine.data;
 
+import io.lianbang.core.random.SplitMix64;
+
 /**
  * Gamma and symmetric Dirichlet sampling, with no dependency beyond the JDK.
  *

@@ -1,5 +1,6 @@
 package io.lianbang.engine.data;
 
+import io.lianbang.core.random.SplitMix64;
 import java.util.Arrays;
 
 /**

@@ -1,5 +1,7 @@
 package io.lianbang.engine.data;
 
+import io.lianbang.core.random.SplitMix64;
+
 /**
  * IID partitioning: shuffle all examples and deal them to clients in equal shares (sizes differ by
  * at most one). The homogeneous baseline of McMahan et al., <i>Communication-Efficient Learning of

@@ -1,5 +1,7 @@
 package io.lianbang.engine.data;
 
+import io.lianbang.core.random.SplitMix64;
+
 /**
  * Splits a dataset among simulated clients. Implementations are deterministic: the same dataset
  * and seed give the same {@link Partition} on any machine, JDK and thread count (they draw from

@@ -1,5 +1,7 @@
 package io.lianbang.engine.data;
 
+import io.lianbang.core.random.SplitMix64;
+
 /**
  * Quantity skew: clients get different numbers of examples but the same distribution. The
  * examples are shuffled into one pool and cut into client shares drawn from a symmetric

@@ -1,5 +1,7 @@
 package io.lianbang.engine.data;
 
+import io.lianbang.core.random.SplitMix64;
+
 /**
  * Pathological non-IID shards of McMahan et al., <i>Communication-Efficient Learning of Deep
  * Networks from Decentralized Data</i>, AISTATS 2017

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lianbang.core.random.SplitMix64;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;

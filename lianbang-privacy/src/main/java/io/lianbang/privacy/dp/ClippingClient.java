@@ -5,7 +5,7 @@ import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
-import io.lianbang.core.tensor.Parameters;
+import io.lianbang.core.tensor.ParameterMath;
 import java.util.Objects;
 
 /**
@@ -28,12 +28,9 @@ public final class ClippingClient implements Client {
     double clip = task.config().getDouble(DpFedAvgClientClipping.CLIP_KEY, 0);
     if (!(clip > 0)) throw new IllegalArgumentException("config " + DpFedAvgClientClipping.CLIP_KEY + " must be > 0, got " + clip);
     FitResult r = inner.fit(task);
-    float[] g = task.parameters().flatten();
-    float[] d = r.parameters().flatten();
-    for (int i = 0; i < d.length; i++) d[i] -= g[i];
+    float[] d = ParameterMath.subtractFlat(r.parameters(), task.parameters());
     Clipping.clipInPlace(d, clip);
-    for (int i = 0; i < d.length; i++) d[i] += g[i];
-    return new FitResult(Parameters.unflatten(task.parameters().shapes(), d), 1, r.metrics());
+    return new FitResult(ParameterMath.map(task.parameters(), (i, g) -> d[i] + g), 1, r.metrics());
   }
 
   @Override

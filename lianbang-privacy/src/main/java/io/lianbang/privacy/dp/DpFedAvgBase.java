@@ -6,6 +6,7 @@ import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.ForwardingStrategy;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.Metrics;
+import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,9 +115,7 @@ public abstract class DpFedAvgBase extends ForwardingStrategy {
    */
   Parameters release(Parameters global, double[] sum, double m, double clip, int round) {
     double std = updateNoiseMultiplier(sampled(round)) * clip;
-    float[] g = global.flatten();
-    for (int i = 0; i < g.length; i++) g[i] = (float) (g[i] + (sum[i] + std * noise.gaussian()) / m);
-    return Parameters.unflatten(global.shapes(), g);
+    return ParameterMath.map(global, (i, g) -> (float) (g + (sum[i] + std * noise.gaussian()) / m));
   }
 
   /** Hands the noisy model to the wrapped strategy as one result of weight {@code m}. */

@@ -7,6 +7,7 @@ import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
+import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.privacy.secagg.SecureAggregation;
 import java.util.List;
@@ -53,16 +54,14 @@ public final class DpFedAvgClientClipping extends DpFedAvgBase {
 
   @Override
   public FitAggregation beginFit(int round, Parameters global) {
-    float[] g = global.flatten();
     return new FitAggregation() {
-      private final double[] sum = new double[g.length];
+      private final double[] sum = new double[(int) global.elementCount()];
       private double m;
 
       @Override
       public void accept(String clientId, FitResult result) {
-        float[] p = result.parameters().flatten();
         double w = result.numExamples();
-        for (int i = 0; i < p.length; i++) sum[i] += w * (p[i] - g[i]);
+        ParameterMath.forEach(result.parameters(), global, (i, p, g) -> sum[i] += w * (p - g));
         m += w;
       }
 

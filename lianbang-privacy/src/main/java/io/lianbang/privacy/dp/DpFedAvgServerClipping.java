@@ -7,6 +7,7 @@ import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
+import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.privacy.secagg.SecureAggregation;
 import java.util.List;
@@ -63,18 +64,16 @@ public final class DpFedAvgServerClipping extends DpFedAvgBase {
 
   @Override
   public FitAggregation beginFit(int round, Parameters global) {
-    float[] g = global.flatten();
     double c = clip();
     return new FitAggregation() {
-      private final double[] sum = new double[g.length];
+      private final double[] sum = new double[(int) global.elementCount()];
       private final WeightedMetrics metrics = new WeightedMetrics();
       private int m;
       private int under;
 
       @Override
       public void accept(String clientId, FitResult result) {
-        float[] d = result.parameters().flatten();
-        for (int i = 0; i < d.length; i++) d[i] -= g[i];
+        float[] d = ParameterMath.subtractFlat(result.parameters(), global);
         double norm = Clipping.clipInPlace(d, c);
         if (norm <= c) under++;
         for (int i = 0; i < d.length; i++) sum[i] += d[i];

@@ -5,6 +5,7 @@ import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
+import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
 import java.util.Objects;
 
@@ -42,16 +43,14 @@ public final class LocalDpClient implements Client {
   @Override
   public FitResult fit(FitTask task) {
     FitResult r = inner.fit(task);
-    float[] g = task.parameters().flatten();
-    float[] d = r.parameters().flatten();
-    for (int i = 0; i < d.length; i++) d[i] -= g[i];
+    float[] d = ParameterMath.subtractFlat(r.parameters(), task.parameters());
     Clipping.clipInPlace(d, clip);
     double std = noiseMultiplier * clip;
-    for (int i = 0; i < d.length; i++) d[i] = (float) (g[i] + d[i] + std * noise.gaussian());
+    Parameters released = ParameterMath.map(task.parameters(), (i, g) -> (float) (g + d[i] + std * noise.gaussian()));
     synchronized (this) {
       accountant.compose(1, noiseMultiplier, 1);
     }
-    return new FitResult(Parameters.unflatten(task.parameters().shapes(), d), r.numExamples(), r.metrics());
+    return new FitResult(released, r.numExamples(), r.metrics());
   }
 
   /** The (ε, δ) this client has spent over all its releases. */

@@ -7,6 +7,7 @@ import io.lianbang.core.strategy.ForwardingStrategy;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
+import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.privacy.secagg.SecureAggregation;
 import java.time.Duration;
@@ -148,11 +149,11 @@ public final class PaillierAggregation extends ForwardingStrategy {
           return new FitOutcome(Optional.empty(), counts.with("paillier_clients", 0));
         }
         observer.accept(new PaillierRound(round, contributors, dropped, bytes, true));
-        float[] g = global.flatten();
         double[] m = mean.meanUpdate();
-        if (m.length != g.length) throw new IllegalStateException("key holder returned " + m.length + " values for " + g.length + " parameters");
-        for (int i = 0; i < g.length; i++) g[i] = (float) (g[i] + m[i]);
-        Parameters averaged = Parameters.unflatten(global.shapes(), g);
+        if (m.length != global.elementCount()) {
+          throw new IllegalStateException("key holder returned " + m.length + " values for " + global.elementCount() + " parameters");
+        }
+        Parameters averaged = ParameterMath.map(global, (i, g) -> (float) (g + m[i]));
         FitOutcome o = aggregateCombined(round, global, "paillier-aggregate", averaged, mean.totalWeight(), List.copyOf(all));
         return new FitOutcome(o.parameters(),
             o.metrics().with("paillier_clients", contributors.size()).with("paillier_dropped", dropped.size()));

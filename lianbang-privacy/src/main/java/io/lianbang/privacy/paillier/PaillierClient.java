@@ -6,6 +6,9 @@ import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
 import io.lianbang.core.task.Metrics;
+import io.lianbang.core.tensor.ParameterMath;
+import io.lianbang.core.tensor.Parameters;
+import io.lianbang.core.tensor.Tensor;
 import java.security.SecureRandom;
 import java.util.NavigableMap;
 import java.util.Objects;
@@ -49,17 +52,28 @@ public final class PaillierClient implements Client {
     this.random = Objects.requireNonNull(random, "random");
   }
 
-  /** The contribution vector of an update (before encryption), in the layout above. */
+  /** The contribution vector of an update given as flat arrays, in the layout above. */
   public static double[] contribution(float[] global, float[] trained, long examples) {
+    return contribution(Parameters.of(Tensor.vector(global)), Parameters.of(Tensor.vector(trained)), examples);
+  }
+
+  /**
+   * The contribution vector of an update (before encryption), in the layout above.
+   *
+   * @throws IllegalArgumentException if {@code examples} is not positive, the layouts differ or a
+   *     difference is not finite
+   */
+  public static double[] contribution(Parameters global, Parameters trained, long examples) {
     if (examples <= 0) throw new IllegalArgumentException("examples must be > 0, got " + examples);
-    double[] v = new double[global.length + 2];
-    for (int i = 0; i < global.length; i++) {
-      double delta = (double) trained[i] - global[i]; // exact for floats of similar magnitude
+    int n = (int) global.elementCount();
+    double[] v = new double[n + 2];
+    ParameterMath.forEach(trained, global, (i, t, g) -> {
+      double delta = (double) t - g; // exact for floats of similar magnitude
       if (!Double.isFinite(delta)) throw new IllegalArgumentException("update[" + i + "] = " + delta + " is not finite");
       v[i] = examples * delta;
-    }
-    v[global.length] = examples;
-    v[global.length + 1] = 1;
+    });
+    v[n] = examples;
+    v[n + 1] = 1;
     return v;
   }
 
@@ -68,7 +82,7 @@ public final class PaillierClient implements Client {
     FitResult trained = inner.fit(task);
     String mismatch = task.parameters().layoutMismatch(trained.parameters());
     if (mismatch != null) throw new IllegalStateException("trained parameters: " + mismatch);
-    double[] v = contribution(task.parameters().flatten(), trained.parameters().flatten(), trained.numExamples());
+    double[] v = contribution(task.parameters(), trained.parameters(), trained.numExamples());
     EncryptedVector c = EncryptedVector.encrypt(key, encoding, v, random);
     synchronized (this) {
       pending.headMap(task.round()).clear(); // contributions of earlier rounds are stale

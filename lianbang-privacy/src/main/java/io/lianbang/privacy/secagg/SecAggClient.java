@@ -7,6 +7,7 @@ import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
 import io.lianbang.core.task.Metrics;
+import io.lianbang.core.tensor.ParameterMath;
 import java.util.Objects;
 
 /**
@@ -38,11 +39,9 @@ public final class SecAggClient implements Client {
           + SecureAggregation.CONFIG_KEY + "' is not true), and this client sends its update only masked");
     }
     FitResult trained = inner.fit(task);
-    float[] global = task.parameters().flatten();
     String mismatch = task.parameters().layoutMismatch(trained.parameters());
     if (mismatch != null) throw new IllegalStateException("trained parameters: " + mismatch);
-    float[] delta = trained.parameters().flatten();
-    for (int i = 0; i < delta.length; i++) delta[i] -= global[i];
+    float[] delta = ParameterMath.subtractFlat(trained.parameters(), task.parameters());
     participant.setInput(task.round(), delta, trained.numExamples(), Seeds.derive(task.seed(), "secagg-rounding"));
     return new FitResult(task.parameters(), 1, Metrics.empty());
   }

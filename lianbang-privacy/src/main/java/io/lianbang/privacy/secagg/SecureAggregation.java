@@ -8,6 +8,7 @@ import io.lianbang.core.strategy.ForwardingStrategy;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
+import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,10 +129,8 @@ public final class SecureAggregation extends ForwardingStrategy {
           throw new IllegalStateException("interrupted during secure aggregation of round " + round, e);
         }
         observer.accept(r);
-        float[] g = global.flatten();
         double[] mean = r.mean();
-        for (int i = 0; i < g.length; i++) g[i] = (float) (g[i] + mean[i]);
-        Parameters averaged = Parameters.unflatten(global.shapes(), g);
+        Parameters averaged = ParameterMath.map(global, (i, g) -> (float) (g + mean[i]));
         List<ClientFailure> all = new ArrayList<>(failures);
         r.dropped().forEach((id, why) -> all.add(new ClientFailure(id, ClientFailure.Kind.ERROR, "secure aggregation: " + why)));
         double weight = r.totalWeight() * params.maxWeight();

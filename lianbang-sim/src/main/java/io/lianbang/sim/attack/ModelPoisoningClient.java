@@ -6,9 +6,9 @@ import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
+import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * A malicious client that trains honestly and then poisons what it sends. With {@code x} the
@@ -43,20 +43,14 @@ public final class ModelPoisoningClient implements Client {
   @Override
   public FitResult fit(FitTask task) {
     FitResult r = honest.fit(task);
-    float[] x = task.parameters().flatten();
-    float[] y = r.parameters().flatten();
-    if (x.length != y.length) return r;
-    float[] out = new float[x.length];
-    SplittableRandom rng = Seeds.random(task.seed(), "attack-noise");
-    for (int k = 0; k < x.length; k++) {
-      double d = (double) y[k] - x[k];
-      out[k] = switch (kind) {
-        case SIGN_FLIP -> (float) (x[k] - scale * d);
-        case SCALING -> (float) (x[k] + scale * d);
-        case GAUSSIAN_NOISE -> (float) (x[k] + noiseStd * rng.nextGaussian());
-      };
-    }
-    return new FitResult(Parameters.unflatten(r.parameters().shapes(), out), r.numExamples(), r.metrics());
+    Parameters x = task.parameters();
+    if (!x.sameShapes(r.parameters())) return r;
+    Parameters out = switch (kind) {
+      case SIGN_FLIP -> ParameterMath.zip(x, r.parameters(), (k, xk, yk) -> (float) (xk - scale * ((double) yk - xk)));
+      case SCALING -> ParameterMath.zip(x, r.parameters(), (k, xk, yk) -> (float) (xk + scale * ((double) yk - xk)));
+      case GAUSSIAN_NOISE -> ParameterMath.addNoise(x, noiseStd, Seeds.random(task.seed(), "attack-noise")::nextGaussian);
+    };
+    return new FitResult(out, r.numExamples(), r.metrics());
   }
 
   @Override

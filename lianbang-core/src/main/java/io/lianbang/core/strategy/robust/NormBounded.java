@@ -6,6 +6,7 @@ import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.ForwardingStrategy;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.FitResult;
+import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
 import java.util.List;
 import java.util.Objects;
@@ -42,19 +43,10 @@ public final class NormBounded extends ForwardingStrategy {
 
   /** {@code update} clipped to norm {@code bound} around {@code global}; the same object if within. */
   public static Parameters clip(Parameters global, Parameters update, double bound) {
-    float[] x = global.flatten();
-    float[] y = update.flatten();
-    double norm2 = 0;
-    for (int k = 0; k < x.length; k++) {
-      double d = (double) y[k] - x[k];
-      norm2 += d * d;
-    }
-    double norm = Math.sqrt(norm2);
+    double norm = ParameterMath.distance(update, global);
     if (norm <= bound) return update;
     double s = bound / norm;
-    float[] out = new float[x.length];
-    for (int k = 0; k < x.length; k++) out[k] = (float) (x[k] + ((double) y[k] - x[k]) * s);
-    return Parameters.unflatten(global.shapes(), out);
+    return ParameterMath.zip(global, update, (k, x, y) -> (float) (x + ((double) y - x) * s));
   }
 
   @Override

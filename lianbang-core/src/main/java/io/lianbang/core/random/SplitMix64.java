@@ -1,42 +1,57 @@
-package io.lianbang.engine.data;
+package io.lianbang.core.random;
 
 /**
  * SplitMix64 (Steele, Lea &amp; Flood, <i>Fast splittable pseudorandom number generators</i>,
  * OOPSLA 2014), the generator behind {@link java.util.SplittableRandom}, written out here so that
  * every derived value is fixed by this file alone: the same seed gives the same numbers on every
  * JDK, machine and thread count. Floating-point helpers use {@link StrictMath}, whose results are
- * specified to the bit, never {@link Math}, whose intrinsics may differ between CPUs.
+ * specified to the bit, never {@link Math}, whose intrinsics may differ between CPUs. The project's
+ * one implementation: {@link Seeds} mixes with {@link #mix} and data partitioning draws from
+ * instances.
  *
- * <p>Not thread-safe; each partitioning call makes its own.
+ * <p>Not thread-safe; each user makes its own.
  */
-final class SplitMix64 {
+public final class SplitMix64 {
+  /** The increment added to the state per output: 2<sup>64</sup> divided by the golden ratio, odd. */
+  public static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+
   private long state;
   private double spareGaussian;
   private boolean hasSpare;
 
-  SplitMix64(long seed) {
+  /** A generator whose first output is {@code mix(seed + GOLDEN_GAMMA)}. */
+  public SplitMix64(long seed) {
     this.state = seed;
   }
 
-  long nextLong() {
-    long z = (state += 0x9E3779B97F4A7C15L);
+  /** The SplitMix64 output function (a variant of the MurmurHash3 64-bit finaliser). */
+  public static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);
   }
 
+  /** The next 64 random bits. */
+  public long nextLong() {
+    return mix(state += GOLDEN_GAMMA);
+  }
+
   /** Uniform in {@code [0, 1)}, 53 random bits. */
-  double nextDouble() {
+  public double nextDouble() {
     return (nextLong() >>> 11) * 0x1.0p-53;
   }
 
   /** Uniform in {@code (0, 1]}: safe to take the logarithm of. */
-  double nextDoubleNonZero() {
+  public double nextDoubleNonZero() {
     return ((nextLong() >>> 11) + 1) * 0x1.0p-53;
   }
 
-  /** Uniform in {@code [0, bound)} without modulo bias (rejection as in {@link java.util.Random#nextInt(int)}). */
-  int nextInt(int bound) {
+  /**
+   * Uniform in {@code [0, bound)} without modulo bias (rejection as in {@link java.util.Random#nextInt(int)}).
+   *
+   * @throws IllegalArgumentException if {@code bound} is not positive
+   */
+  public int nextInt(int bound) {
     if (bound <= 0) throw new IllegalArgumentException("bound must be positive, got " + bound);
     while (true) {
       int bits = (int) (nextLong() >>> 33);
@@ -46,7 +61,7 @@ final class SplitMix64 {
   }
 
   /** Standard normal, by Marsaglia's polar method. */
-  double nextGaussian() {
+  public double nextGaussian() {
     if (hasSpare) {
       hasSpare = false;
       return spareGaussian;
@@ -66,7 +81,7 @@ final class SplitMix64 {
   }
 
   /** Fisher-Yates shuffle of {@code a} in place. */
-  void shuffle(int[] a) {
+  public void shuffle(int[] a) {
     for (int i = a.length - 1; i > 0; i--) {
       int j = nextInt(i + 1);
       int t = a[i];
