@@ -188,15 +188,16 @@ final class FederationService extends FederationGrpc.FederationImplBase {
 
   @Override
   public void downloadParameters(DownloadRequest request, StreamObserver<TensorChunk> response) {
-    PendingTask task;
+    PendingTask.ModelTask task;
     RemoteClient client;
     try {
       client = session("DownloadParameters", request.getTask().getSessionId());
-      task = task("DownloadParameters", client, request.getTask());
-      if (task.kind == PendingTask.Kind.SECAGG) {
-        throw reject(RefusalReason.WRONG_TASK_KIND, "DownloadParameters", client.id, "task '" + task.id
+      PendingTask pending = task("DownloadParameters", client, request.getTask());
+      if (!(pending instanceof PendingTask.ModelTask model)) {
+        throw reject(RefusalReason.WRONG_TASK_KIND, "DownloadParameters", client.id, "task '" + pending.id
             + "' is a secure-aggregation stage: its request is in the task, there are no parameters to download");
       }
+      task = model;
     } catch (StatusRuntimeException e) {
       response.onError(e);
       return;
@@ -231,18 +232,18 @@ final class FederationService extends FederationGrpc.FederationImplBase {
   @Override
   public void submitSecAgg(SecAggReply request, StreamObserver<SecAggAck> response) {
     RemoteClient client;
-    PendingTask task;
+    PendingTask pending;
     try {
       client = session("SubmitSecAgg", request.getTask().getSessionId());
-      task = task("SubmitSecAgg", client, request.getTask());
+      pending = task("SubmitSecAgg", client, request.getTask());
     } catch (StatusRuntimeException e) {
       response.onError(e);
       return;
     }
     try {
-      if (task.kind != PendingTask.Kind.SECAGG) {
-        throw closing(task, client, RefusalReason.WRONG_TASK_KIND, "task '" + task.id + "' is "
-            + task.kind.name().toLowerCase(java.util.Locale.ROOT) + ", not a secure-aggregation stage");
+      if (!(pending instanceof PendingTask.SecAgg task)) {
+        throw closing(pending, client, RefusalReason.WRONG_TASK_KIND, "task '" + pending.id + "' is "
+            + pending.kindName() + ", not a secure-aggregation stage");
       }
       switch (request.getOutcomeCase()) {
         case ERROR -> {
@@ -266,8 +267,8 @@ final class FederationService extends FederationGrpc.FederationImplBase {
       } catch (IllegalArgumentException e) {
         throw closing(task, client, RefusalReason.MALFORMED_MESSAGE, "malformed SecAgg message: " + e.getMessage());
       }
-      String expected = task.secaggResponse.getSimpleName();
-      if (!task.secaggResponse.isInstance(m)) {
+      String expected = task.response.getSimpleName();
+      if (!task.response.isInstance(m)) {
         throw closing(task, client, RefusalReason.SECAGG_WRONG_STAGE, "wrong stage: task '" + task.id + "' expects a " + expected
             + ", got a " + m.getClass().getSimpleName());
       }

@@ -50,7 +50,7 @@ public final class GrpcSecAggTransport implements SecAggTransport {
       }
       participant = p[1];
     }
-    PendingTask pending = PendingTask.secAgg(PendingTask.newId(request.round(), PendingTask.Kind.SECAGG), request.round(),
+    PendingTask pending = new PendingTask.SecAgg(PendingTask.newId(request.round(), PendingTask.Kind.SECAGG), request.round(),
         SecAggCodec.encode(request), SecAggCodec.responseType(request), participant, deadline);
     return pending.dispatch(client, pool.runId(), SecAggMessage.class);
   }

@@ -193,14 +193,14 @@ final class RemoteClient {
   private static Task describe(PendingTask t, String runId) {
     Task.Builder b = Task.newBuilder().setRunId(runId).setRound(t.round).setTaskId(t.id)
         .setDeadlineUnixMs(t.deadline.toEpochMilli());
-    if (t.kind == PendingTask.Kind.SECAGG) {
-      b.setSecagg(SecAggInstruction.newBuilder().setMessage(ByteString.copyFrom(t.secaggRequest)));
-    } else if (t.kind == PendingTask.Kind.FIT) {
-      b.setFit(FitInstruction.newBuilder().setParameters(TensorSpecs.of(t.parameters))
-          .putAllConfig(Values.toProto(t.config)).setSeed(t.seed));
-    } else {
-      b.setEvaluate(EvaluateInstruction.newBuilder().setParameters(TensorSpecs.of(t.parameters))
-          .putAllConfig(Values.toProto(t.config)));
+    if (t instanceof PendingTask.SecAgg s) {
+      b.setSecagg(SecAggInstruction.newBuilder().setMessage(ByteString.copyFrom(s.request)));
+    } else if (t instanceof PendingTask.Fit f) {
+      b.setFit(FitInstruction.newBuilder().setParameters(TensorSpecs.of(f.parameters))
+          .putAllConfig(Values.toProto(f.config)).setSeed(f.seed));
+    } else if (t instanceof PendingTask.Evaluate e) {
+      b.setEvaluate(EvaluateInstruction.newBuilder().setParameters(TensorSpecs.of(e.parameters))
+          .putAllConfig(Values.toProto(e.config)));
     }
     return b.build();
   }

@@ -118,16 +118,16 @@ final class ResultUpload implements StreamObserver<ResultPart> {
     header = h;
     switch (h.getOutcomeCase()) {
       case FIT -> {
-        if (task.kind != PendingTask.Kind.FIT) throw invalid(RefusalReason.WRONG_TASK_KIND, "task '" + task.id + "' is " + task.kind.name().toLowerCase(java.util.Locale.ROOT) + ", but the result is a fit");
+        if (!(task instanceof PendingTask.Fit fitTask)) throw invalid(RefusalReason.WRONG_TASK_KIND, "task '" + task.id + "' is " + task.kindName() + ", but the result is a fit");
         FitOutput fit = h.getFit();
-        String mismatch = TensorSpecs.mismatch(task.parameters, fit.getParameters());
+        String mismatch = TensorSpecs.mismatch(fitTask.parameters, fit.getParameters());
         if (mismatch != null) throw invalid("parameters: " + mismatch);
         if (fit.getNumExamples() <= 0) throw invalid("num_examples must be > 0, got " + fit.getNumExamples());
         metrics(fit.getMetricsMap());
-        chunks = new ChunkAssembler(task.parameters.shapes(), settings.maxChunkBytes(), true);
+        chunks = new ChunkAssembler(fitTask.parameters.shapes(), settings.maxChunkBytes(), true);
       }
       case EVALUATE -> {
-        if (task.kind != PendingTask.Kind.EVALUATE) throw invalid(RefusalReason.WRONG_TASK_KIND, "task '" + task.id + "' is " + task.kind.name().toLowerCase(java.util.Locale.ROOT) + ", but the result is an evaluation");
+        if (!(task instanceof PendingTask.Evaluate)) throw invalid(RefusalReason.WRONG_TASK_KIND, "task '" + task.id + "' is " + task.kindName() + ", but the result is an evaluation");
         EvaluateOutput e = h.getEvaluate();
         if (!Double.isFinite(e.getLoss())) throw invalid("loss is " + e.getLoss() + ", not a finite number");
         if (e.getNumExamples() <= 0) throw invalid("num_examples must be > 0, got " + e.getNumExamples());
