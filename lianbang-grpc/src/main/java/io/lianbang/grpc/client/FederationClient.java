@@ -31,6 +31,7 @@ import io.lianbang.grpc.wire.TensorSpecs;
 import io.lianbang.grpc.wire.Values;
 import io.lianbang.privacy.secagg.SecAggClient;
 import io.lianbang.privacy.secagg.SecAggCodec;
+import io.lianbang.privacy.secagg.SecAggException;
 import io.lianbang.privacy.secagg.SecAggMessage;
 import java.util.List;
 import java.util.Objects;
@@ -274,7 +275,9 @@ public final class FederationClient {
       reply.setMessage(ByteString.copyFrom(SecAggCodec.encode(secagg.apply(request))));
     } catch (RuntimeException e) {
       log.warn("{}: secure-aggregation stage of round {} failed: {}", settings.name(), task.getRound(), e.toString());
-      reply.setError(TaskError.newBuilder().setMessage(String.valueOf(e.getMessage())));
+      TaskError.Builder error = TaskError.newBuilder().setMessage(String.valueOf(e.getMessage()));
+      if (e instanceof SecAggException s) error.setKind(s.kind().name());
+      reply.setError(error);
     }
     try {
       SecAggAck ack = blocking.withDeadline(deadline(task)).submitSecAgg(reply.build());

@@ -22,6 +22,7 @@ import io.lianbang.grpc.proto.v1.Task;
 import io.lianbang.grpc.proto.v1.TaskRef;
 import io.lianbang.grpc.proto.v1.TensorChunk;
 import io.lianbang.privacy.secagg.SecAggCodec;
+import io.lianbang.privacy.secagg.SecAggException;
 import io.lianbang.privacy.secagg.SecAggMessage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -252,8 +253,9 @@ final class FederationService extends FederationGrpc.FederationImplBase {
           } catch (LimitExceededException e) {
             throw closing(task, client, RefusalReason.LIMIT_EXCEEDED, e.getMessage());
           }
-          task.result.completeExceptionally(new ClientReportedException("client reported an error: "
-              + abbreviate(request.getError().getMessage())));
+          String reported = "client reported an error: " + abbreviate(request.getError().getMessage());
+          SecAggException.Kind kind = SecAggException.Kind.parse(request.getError().getKind());
+          task.result.completeExceptionally(kind == null ? new ClientReportedException(reported) : new SecAggException(kind, reported));
           response.onNext(SecAggAck.newBuilder().setAccepted(false).build());
           response.onCompleted();
           return;

@@ -46,7 +46,7 @@ public final class GrpcSecAggTransport implements SecAggTransport {
     } else {
       int[] p = participants.get(clientId);
       if (p == null || p[0] != request.round()) {
-        return CompletableFuture.failedFuture(new SecAggException("client " + clientId + " has no setup for round " + request.round()));
+        return CompletableFuture.failedFuture(new SecAggException(SecAggException.Kind.PROTOCOL, "client " + clientId + " has no setup for round " + request.round()));
       }
       participant = p[1];
     }
