@@ -18,7 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Ciphertext layout: 12-byte random nonce ‖ AES-GCM ciphertext with its 16-byte tag.
  */
-public final class ShareCipher {
+final class ShareCipher {
   private static final byte[] INFO = "lianbang secagg v1 share key".getBytes(StandardCharsets.US_ASCII);
   private static final int NONCE = 12;
   private static final int TAG_BITS = 128;
