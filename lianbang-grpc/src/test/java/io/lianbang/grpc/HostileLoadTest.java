@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.lianbang.core.client.Client;
@@ -145,6 +148,13 @@ class HostileLoadTest {
       ManagedChannel anonymous = ClientChannels.open(target, null, null, true);
       channels.add(mallory);
       channels.add(anonymous);
+      // Downloads that read nothing stay open only while the model exceeds the client's receive
+      // window: fix the window (gRPC's automatic tuning could grow it past the model).
+      Metadata bearer = new Metadata();
+      bearer.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer token-of-mallory-0123456789");
+      ManagedChannel narrow = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+          .flowControlWindow(64 << 10).intercept(MetadataUtils.newAttachHeadersInterceptor(bearer)).build();
+      channels.add(narrow);
       FederationGrpc.FederationBlockingStub stub = FederationGrpc.newBlockingStub(mallory);
       RegisterResponse session = stub.withDeadlineAfter(10, TimeUnit.SECONDS).register(RegisterRequest.newBuilder()
           .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setClientName("mallory").build());
@@ -171,7 +181,7 @@ class HostileLoadTest {
             // point 3: stalled downloads beyond the session's limit
             byte[] request = DownloadRequest.newBuilder().setTask(ref).build().toByteArray();
             List<RawCalls.Stream> stalled = new ArrayList<>();
-            for (int d = 0; d < 2; d++) stalled.add(RawCalls.open(mallory, "DownloadParameters", 0, 60).send(request).halfClose());
+            for (int d = 0; d < 2; d++) stalled.add(RawCalls.open(narrow, "DownloadParameters", 0, 60).send(request).halfClose());
             Status third = RawCalls.open(mallory, "DownloadParameters", 1, 60).send(request).halfClose().closed().get(10, TimeUnit.SECONDS);
             expect(Status.Code.RESOURCE_EXHAUSTED, "parameter downloads open", third);
             // point 7: no credentials, an honest client's name

@@ -1,8 +1,7 @@
 package io.lianbang.sim;
 
 import io.lianbang.core.client.Client;
-import io.lianbang.core.task.EvalResult;
-import io.lianbang.core.task.EvalTask;
+import io.lianbang.core.client.ForwardingClient;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
 import java.nio.charset.StandardCharsets;
@@ -14,20 +13,19 @@ import java.nio.charset.StandardCharsets;
  * server sent (the round loop checks their layout); a network transport would send an
  * acknowledgement instead, so those parameters are not counted.
  */
-final class CountingClient implements Client {
-  private final Client inner;
+final class CountingClient extends ForwardingClient {
   private final boolean receiptOnly;
   private int rounds;
   private long bytes;
 
   CountingClient(Client inner, boolean receiptOnly) {
-    this.inner = inner;
+    super(inner);
     this.receiptOnly = receiptOnly;
   }
 
   @Override
   public FitResult fit(FitTask task) {
-    FitResult r = inner.fit(task);
+    FitResult r = delegate().fit(task);
     long b = (receiptOnly ? 0 : 4 * r.parameters().elementCount()) + 8;
     for (String name : r.metrics().asMap().keySet()) b += name.getBytes(StandardCharsets.UTF_8).length + 8;
     synchronized (this) {
@@ -35,11 +33,6 @@ final class CountingClient implements Client {
       bytes += b;
     }
     return r;
-  }
-
-  @Override
-  public EvalResult evaluate(EvalTask task) {
-    return inner.evaluate(task);
   }
 
   synchronized int rounds() {

@@ -1,9 +1,8 @@
 package io.lianbang.sim;
 
 import io.lianbang.core.client.Client;
+import io.lianbang.core.client.ForwardingClient;
 import io.lianbang.core.random.Seeds;
-import io.lianbang.core.task.EvalResult;
-import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
 import io.lianbang.engine.client.EngineClient;
@@ -14,13 +13,12 @@ import io.lianbang.engine.client.EngineClient;
  * derives from the task seed (run seed, round, client), so runs are reproducible. This is the
  * objective inconsistency FedNova corrects.
  */
-final class VariableLocalWork implements Client {
-  private final Client inner;
+final class VariableLocalWork extends ForwardingClient {
   private final int min;
   private final int max;
 
   VariableLocalWork(Client inner, int min, int max) {
-    this.inner = inner;
+    super(inner);
     this.min = min;
     this.max = max;
   }
@@ -28,11 +26,6 @@ final class VariableLocalWork implements Client {
   @Override
   public FitResult fit(FitTask task) {
     int epochs = min + Seeds.random(task.seed(), "local-epochs").nextInt(max - min + 1);
-    return inner.fit(new FitTask(task.round(), task.parameters(), task.config().with(EngineClient.LOCAL_EPOCHS, epochs), task.seed()));
-  }
-
-  @Override
-  public EvalResult evaluate(EvalTask task) {
-    return inner.evaluate(task);
+    return delegate().fit(new FitTask(task.round(), task.parameters(), task.config().with(EngineClient.LOCAL_EPOCHS, epochs), task.seed()));
   }
 }

@@ -53,26 +53,121 @@ public record FederationConfig(
 
   /** Defaults: 10-minute round and evaluation deadlines, 1-minute wait for clients, quorum 0.5, evaluate every round. */
   public static FederationConfig of(int rounds, long seed) {
-    return new FederationConfig(rounds, seed, Duration.ofMinutes(10), Duration.ofMinutes(10), Duration.ofMinutes(1), 0.5, 1);
+    return builder().rounds(rounds).seed(seed).build();
+  }
+
+  /**
+   * A builder with the defaults of {@link #of}: seed 0, 10-minute round and evaluation deadlines,
+   * 1-minute wait for clients, quorum 0.5, evaluation every round, example counts bounded only by
+   * {@link #MAX_EXAMPLES_LIMIT}. {@link Builder#rounds} has no default.
+   *
+   * <pre>{@code
+   * FederationConfig config = FederationConfig.builder().rounds(10).seed(42).quorum(0.8).build();
+   * }</pre>
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these settings. */
+  public Builder toBuilder() {
+    return new Builder().rounds(rounds).seed(seed).roundTimeout(roundTimeout).evaluateTimeout(evaluateTimeout)
+        .waitForClients(waitForClients).quorum(quorum).evaluateEvery(evaluateEvery).maxExamples(maxExamples);
   }
 
   /** A copy with another round timeout. */
   public FederationConfig withRoundTimeout(Duration d) {
-    return new FederationConfig(rounds, seed, d, evaluateTimeout, waitForClients, quorum, evaluateEvery, maxExamples);
+    return toBuilder().roundTimeout(d).build();
   }
 
   /** A copy with another quorum. */
   public FederationConfig withQuorum(double q) {
-    return new FederationConfig(rounds, seed, roundTimeout, evaluateTimeout, waitForClients, q, evaluateEvery, maxExamples);
+    return toBuilder().quorum(q).build();
   }
 
   /** A copy that evaluates every {@code n} rounds. */
   public FederationConfig withEvaluateEvery(int n) {
-    return new FederationConfig(rounds, seed, roundTimeout, evaluateTimeout, waitForClients, quorum, n, maxExamples);
+    return toBuilder().evaluateEvery(n).build();
   }
 
   /** A copy that clips example counts above {@code n}. */
   public FederationConfig withMaxExamples(long n) {
-    return new FederationConfig(rounds, seed, roundTimeout, evaluateTimeout, waitForClients, quorum, evaluateEvery, n);
+    return toBuilder().maxExamples(n).build();
+  }
+
+  /**
+   * Builds a {@link FederationConfig}; {@link #build} checks every setting, naming the field and
+   * the value of the first one out of range. Not thread-safe.
+   */
+  public static final class Builder {
+    private Integer rounds;
+    private long seed;
+    private Duration roundTimeout = Duration.ofMinutes(10);
+    private Duration evaluateTimeout = Duration.ofMinutes(10);
+    private Duration waitForClients = Duration.ofMinutes(1);
+    private double quorum = 0.5;
+    private int evaluateEvery = 1;
+    private long maxExamples = MAX_EXAMPLES_LIMIT;
+
+    private Builder() {}
+
+    /** Number of rounds, at least 1; required. */
+    public Builder rounds(int rounds) {
+      this.rounds = rounds;
+      return this;
+    }
+
+    /** The run seed. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** How long a round's training may take. */
+    public Builder roundTimeout(Duration roundTimeout) {
+      this.roundTimeout = roundTimeout;
+      return this;
+    }
+
+    /** How long a round's federated evaluation may take. */
+    public Builder evaluateTimeout(Duration evaluateTimeout) {
+      this.evaluateTimeout = evaluateTimeout;
+      return this;
+    }
+
+    /** How long to wait for the strategy's minimum number of clients. */
+    public Builder waitForClients(Duration waitForClients) {
+      this.waitForClients = waitForClients;
+      return this;
+    }
+
+    /** The share of sampled clients whose results a round needs, in (0, 1]. */
+    public Builder quorum(double quorum) {
+      this.quorum = quorum;
+      return this;
+    }
+
+    /** Evaluate every this many rounds (the last round always). */
+    public Builder evaluateEvery(int evaluateEvery) {
+      this.evaluateEvery = evaluateEvery;
+      return this;
+    }
+
+    /** The largest example count a result may claim, in [1, {@link #MAX_EXAMPLES_LIMIT}]. */
+    public Builder maxExamples(long maxExamples) {
+      this.maxExamples = maxExamples;
+      return this;
+    }
+
+    /**
+     * The settings.
+     *
+     * @throws IllegalArgumentException if {@code rounds} was not set, naming it, or if a setting
+     *     is out of range, naming the field and value
+     */
+    public FederationConfig build() {
+      if (rounds == null) throw new IllegalArgumentException("rounds is not set: it has no default");
+      return new FederationConfig(rounds, seed, roundTimeout, evaluateTimeout, waitForClients, quorum, evaluateEvery, maxExamples);
+    }
   }
 }

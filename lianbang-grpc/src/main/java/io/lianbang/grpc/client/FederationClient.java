@@ -5,15 +5,12 @@ import io.grpc.Channel;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.lianbang.core.client.Client;
 import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
 import io.lianbang.core.tensor.Parameters;
-import io.lianbang.grpc.proto.v1.DownloadRequest;
 import io.lianbang.grpc.proto.v1.EvaluateOutput;
 import io.lianbang.grpc.proto.v1.FederationGrpc;
 import io.lianbang.grpc.proto.v1.FitOutput;
@@ -24,32 +21,23 @@ import io.lianbang.grpc.proto.v1.ProtocolVersion;
 import io.lianbang.grpc.proto.v1.RegisterRequest;
 import io.lianbang.grpc.proto.v1.RegisterResponse;
 import io.lianbang.grpc.proto.v1.ResultHeader;
-import io.lianbang.grpc.proto.v1.ResultPart;
 import io.lianbang.grpc.proto.v1.SecAggAck;
 import io.lianbang.grpc.proto.v1.SecAggReply;
 import io.lianbang.grpc.proto.v1.SubmitResponse;
 import io.lianbang.grpc.proto.v1.Task;
 import io.lianbang.grpc.proto.v1.TaskError;
 import io.lianbang.grpc.proto.v1.TaskRef;
-import io.lianbang.grpc.proto.v1.TensorChunk;
-import io.lianbang.grpc.wire.ChunkAssembler;
-import io.lianbang.grpc.wire.ChunkEncoder;
 import io.lianbang.grpc.wire.TensorSpecs;
 import io.lianbang.grpc.wire.Values;
 import io.lianbang.privacy.secagg.SecAggClient;
 import io.lianbang.privacy.secagg.SecAggCodec;
+import io.lianbang.privacy.secagg.SecAggException;
 import io.lianbang.privacy.secagg.SecAggMessage;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,17 +60,15 @@ import org.slf4j.LoggerFactory;
  * <p>Every call has a deadline. When the server is unreachable the client retries with
  * exponential backoff and jitter, re-registering when the server no longer knows its session
  * (after a server restart), and gives up once the server has been unreachable for
- * {@link ClientSettings#giveUpAfter()}. Errors that retrying cannot fix (refused credentials, a
+ * {@link ClientSettings#giveUpAfter()}. What to do about a refusal is decided from the
+ * {@link io.lianbang.grpc.RefusalReason} the server attaches to it, never from its description. Errors that retrying cannot fix (refused credentials, a
  * TLS handshake refused over a certificate, an unsupported protocol version) end the run at once.
  */
 public final class FederationClient {
   private static final Logger log = LoggerFactory.getLogger(FederationClient.class);
-  /** Refusals retrying cannot fix; ABORTED: another registration with this identity replaced the session. */
-  private static final Set<Status.Code> FATAL = Set.of(
-      Status.Code.UNAUTHENTICATED, Status.Code.PERMISSION_DENIED, Status.Code.UNIMPLEMENTED, Status.Code.ABORTED);
 
   private final FederationGrpc.FederationBlockingStub blocking;
-  private final FederationGrpc.FederationStub async;
+  private final ParameterTransfer transfer;
   private final Client client;
   private final ClientSettings settings;
   private final UnaryOperator<SecAggMessage> secagg;
@@ -110,9 +96,9 @@ public final class FederationClient {
    */
   public FederationClient(Channel channel, Client client, ClientSettings settings, UnaryOperator<SecAggMessage> secagg) {
     this.blocking = FederationGrpc.newBlockingStub(Objects.requireNonNull(channel, "channel"));
-    this.async = FederationGrpc.newStub(channel);
     this.client = Objects.requireNonNull(client, "client");
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.transfer = new ParameterTransfer(blocking, FederationGrpc.newStub(channel), settings);
     this.secagg = secagg;
   }
 
@@ -144,8 +130,7 @@ public final class FederationClient {
 
   private Summary loop(ScheduledExecutorService heartbeats) throws InterruptedException {
     Session session = null;
-    long unreachableSince = -1;
-    long backoff = settings.initialBackoff().toMillis();
+    Backoff backoff = new Backoff(settings);
     int fits = 0;
     int evals = 0;
     int rejected = 0;
@@ -161,8 +146,7 @@ public final class FederationClient {
         }
         Task task = blocking.withDeadlineAfter(settings.pollWait().plus(settings.rpcTimeout()).toMillis(), TimeUnit.MILLISECONDS)
             .getTask(GetTaskRequest.newBuilder().setSessionId(session.id()).setMaxWaitMs((int) settings.pollWait().toMillis()).build());
-        unreachableSince = -1;
-        backoff = settings.initialBackoff().toMillis();
+        backoff.reachable();
         switch (task.getKindCase()) {
           case FINISH -> {
             log.info("{}: the server ended the run: {}", settings.name(), task.getFinish().getReason());
@@ -187,8 +171,8 @@ public final class FederationClient {
         }
       } catch (StatusRuntimeException e) {
         Status status = e.getStatus();
-        if (FATAL.contains(status.getCode()) || (session == null && status.getCode() == Status.Code.FAILED_PRECONDITION)
-            || (session == null && status.getCode() == Status.Code.INVALID_ARGUMENT)) {
+        Remedy remedy = Remedy.of(e, session == null);
+        if (remedy == Remedy.STOP) {
           throw new FederationClientException("the server refused client " + settings.name() + ": " + status.getCode()
               + ": " + status.getDescription(), e);
         }
@@ -198,23 +182,14 @@ public final class FederationClient {
               + "): the server refused this client's certificate (missing, or not signed by the CA it trusts), or this "
               + "client does not trust the server's; retrying cannot fix that", e);
         }
-        if (status.getCode() == Status.Code.NOT_FOUND && String.valueOf(status.getDescription()).startsWith("unknown session")) {
+        if (remedy == Remedy.REGISTER_AGAIN) {
           log.info("{}: the server no longer knows this session; registering again", settings.name());
           session = null;
           continue;
         }
-        long now = System.nanoTime();
-        if (unreachableSince < 0) unreachableSince = now;
-        long downMillis = (now - unreachableSince) / 1_000_000;
-        if (downMillis >= settings.giveUpAfter().toMillis()) {
-          throw new FederationClientException("the server stayed unreachable for " + downMillis + " ms: " + status.getCode()
-              + (status.getDescription() == null ? "" : ": " + status.getDescription()), e);
-        }
-        long sleep = Math.min(backoff, settings.maxBackoff().toMillis());
-        sleep = sleep / 2 + ThreadLocalRandom.current().nextLong(sleep / 2 + 1);
+        long sleep = backoff.next(e);
         log.info("{}: {} ({}); retrying in {} ms", settings.name(), status.getCode(), status.getDescription(), sleep);
         Thread.sleep(sleep);
-        backoff = Math.min(backoff * 2, settings.maxBackoff().toMillis());
       }
     }
   }
@@ -251,13 +226,13 @@ public final class FederationClient {
     Parameters out = null;
     List<int[]> layout = null;
     try {
-      layout = acceptedLayout(spec);
+      layout = transfer.acceptedLayout(spec);
     } catch (IllegalArgumentException e) {
       log.warn("{}: refusing the {} task of round {}: {}", settings.name(), fit ? "fit" : "evaluate", task.getRound(), e.getMessage());
       header.setError(TaskError.newBuilder().setMessage("refused: " + e.getMessage()));
     }
     if (layout != null) {
-      Parameters parameters = download(ref, layout, deadline, session.info().getMaxChunkBytes());
+      Parameters parameters = transfer.download(ref, layout, deadline, session.info().getMaxChunkBytes());
       try {
         if (fit) {
           FitResult r = client.fit(new FitTask(task.getRound(), parameters, Values.fromProto(task.getFit().getConfigMap()), task.getFit().getSeed()));
@@ -274,15 +249,14 @@ public final class FederationClient {
       }
     }
     try {
-      SubmitResponse response = upload(header.build(), out, deadline, session.info().getMaxChunkBytes());
+      SubmitResponse response = transfer.upload(header.build(), out, deadline, session.info().getMaxChunkBytes());
       log.info("{}: {} of round {} {}", settings.name(), fit ? "fit" : "evaluate", task.getRound(),
           response.getAccepted() ? "accepted" : "reported as failed");
       return response.getAccepted() || header.hasError();
     } catch (StatusRuntimeException e) {
-      Status.Code c = e.getStatus().getCode();
-      if (c == Status.Code.INVALID_ARGUMENT || c == Status.Code.FAILED_PRECONDITION || c == Status.Code.NOT_FOUND
-          && !String.valueOf(e.getStatus().getDescription()).startsWith("unknown session")) {
-        log.warn("{}: the server rejected the result of round {}: {}: {}", settings.name(), task.getRound(), c, e.getStatus().getDescription());
+      if (Remedy.of(e, false) == Remedy.DROP_RESULT) {
+        log.warn("{}: the server rejected the result of round {}: {}: {}", settings.name(), task.getRound(), e.getStatus().getCode(),
+            e.getStatus().getDescription());
         return false;
       }
       throw e;
@@ -301,17 +275,17 @@ public final class FederationClient {
       reply.setMessage(ByteString.copyFrom(SecAggCodec.encode(secagg.apply(request))));
     } catch (RuntimeException e) {
       log.warn("{}: secure-aggregation stage of round {} failed: {}", settings.name(), task.getRound(), e.toString());
-      reply.setError(TaskError.newBuilder().setMessage(String.valueOf(e.getMessage())));
+      TaskError.Builder error = TaskError.newBuilder().setMessage(String.valueOf(e.getMessage()));
+      if (e instanceof SecAggException s) error.setKind(s.kind().name());
+      reply.setError(error);
     }
     try {
       SecAggAck ack = blocking.withDeadline(deadline(task)).submitSecAgg(reply.build());
       return ack.getAccepted() || reply.hasError();
     } catch (StatusRuntimeException e) {
-      Status.Code c = e.getStatus().getCode();
-      if (c == Status.Code.INVALID_ARGUMENT || c == Status.Code.FAILED_PRECONDITION || c == Status.Code.PERMISSION_DENIED
-          || c == Status.Code.NOT_FOUND && !String.valueOf(e.getStatus().getDescription()).startsWith("unknown session")) {
-        log.warn("{}: the server refused the secure-aggregation reply of round {}: {}: {}", settings.name(), task.getRound(), c,
-            e.getStatus().getDescription());
+      if (Remedy.of(e, false) == Remedy.DROP_RESULT) {
+        log.warn("{}: the server refused the secure-aggregation reply of round {}: {}: {}", settings.name(), task.getRound(),
+            e.getStatus().getCode(), e.getStatus().getDescription());
         return false;
       }
       throw e;
@@ -322,112 +296,5 @@ public final class FederationClient {
     long remaining = task.getDeadlineUnixMs() - System.currentTimeMillis();
     // A clock behind the server's cannot shorten a transfer below one call deadline.
     return Deadline.after(Math.max(remaining, settings.rpcTimeout().toMillis()), TimeUnit.MILLISECONDS);
-  }
-
-  /**
-   * The shapes of a task's model, checked against this client's limits before anything is
-   * allocated or downloaded.
-   *
-   * @throws IllegalArgumentException naming the declared size and the limit it exceeds, or the
-   *     tensor whose layout is unusable
-   */
-  private List<int[]> acceptedLayout(ParametersSpec spec) {
-    int count = spec.getTensorsCount();
-    if (count > settings.maxModelTensors()) {
-      throw new IllegalArgumentException("the task's model declares " + count + " tensors, more than this client's limit maxModelTensors = "
-          + settings.maxModelTensors());
-    }
-    List<int[]> shapes;
-    try {
-      shapes = TensorSpecs.shapes(spec);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("the task's model layout is unusable: " + e.getMessage(), e);
-    }
-    long bytes = TensorSpecs.byteSize(shapes);
-    if (bytes > settings.maxModelBytes()) {
-      throw new IllegalArgumentException("the task's model declares " + bytes + " bytes in " + count
-          + " tensors, more than this client's limit maxModelBytes = " + settings.maxModelBytes());
-    }
-    return shapes;
-  }
-
-  private Parameters download(TaskRef ref, List<int[]> layout, Deadline deadline, int maxChunkBytes) {
-    ChunkAssembler assembler = new ChunkAssembler(layout, Math.max(maxChunkBytes, 4), false);
-    Iterator<TensorChunk> chunks = blocking.withDeadline(deadline).downloadParameters(DownloadRequest.newBuilder().setTask(ref).build());
-    try {
-      while (chunks.hasNext()) assembler.accept(chunks.next());
-      return assembler.finish();
-    } catch (IllegalArgumentException e) {
-      throw Status.INTERNAL.withDescription("the server sent malformed parameters: " + e.getMessage()).asRuntimeException();
-    }
-  }
-
-  /** Uploads a result, sending each chunk only when the transport is ready for it. */
-  private SubmitResponse upload(ResultHeader header, Parameters parameters, Deadline deadline, int maxChunkBytes)
-      throws InterruptedException {
-    Object ready = new Object();
-    CompletableFuture<SubmitResponse> done = new CompletableFuture<>();
-    @SuppressWarnings("unchecked")
-    ClientCallStreamObserver<ResultPart>[] call = new ClientCallStreamObserver[1];
-    async.withDeadline(deadline).submitResult(new ClientResponseObserver<ResultPart, SubmitResponse>() {
-      private SubmitResponse response;
-
-      @Override
-      public void beforeStart(ClientCallStreamObserver<ResultPart> requests) {
-        call[0] = requests;
-        requests.setOnReadyHandler(() -> {
-          synchronized (ready) {
-            ready.notifyAll();
-          }
-        });
-      }
-
-      @Override
-      public void onNext(SubmitResponse value) {
-        response = value;
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        done.completeExceptionally(t);
-        synchronized (ready) {
-          ready.notifyAll();
-        }
-      }
-
-      @Override
-      public void onCompleted() {
-        done.complete(response);
-      }
-    });
-    ClientCallStreamObserver<ResultPart> requests = call[0];
-    requests.onNext(ResultPart.newBuilder().setHeader(header).build());
-    if (parameters != null) {
-      ChunkEncoder chunks = new ChunkEncoder(parameters, maxChunkBytes);
-      while (chunks.hasNext() && !done.isDone()) {
-        synchronized (ready) {
-          while (!requests.isReady() && !done.isDone()) {
-            long millis = deadline.timeRemaining(TimeUnit.MILLISECONDS);
-            if (millis <= 0) break;
-            ready.wait(Math.min(millis, 1000));
-          }
-        }
-        if (deadline.isExpired() && !done.isDone()) {
-          requests.cancel("the task's deadline passed during the upload", null);
-          break;
-        }
-        if (!done.isDone()) requests.onNext(ResultPart.newBuilder().setChunk(chunks.next()).build());
-      }
-    }
-    if (!done.isDone()) requests.onCompleted();
-    try {
-      return done.get(Math.max(1, deadline.timeRemaining(TimeUnit.MILLISECONDS)) + 1000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof StatusRuntimeException s) throw s;
-      throw Status.fromThrowable(e.getCause()).asRuntimeException();
-    } catch (TimeoutException e) {
-      requests.cancel("no answer to the upload", null);
-      throw Status.DEADLINE_EXCEEDED.withDescription("no answer to the upload before the deadline").asRuntimeException();
-    }
   }
 }

@@ -7,7 +7,8 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.lianbang.grpc.RefusalReason;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.cert.Certificate;
@@ -66,16 +67,20 @@ final class Authenticator implements ServerInterceptor {
     } catch (IllegalStateException e) {
       log.warn("refused a call to {} from {}: {}", call.getMethodDescriptor().getBareMethodName(),
           call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), e.getMessage());
-      call.close(Status.UNAUTHENTICATED.withDescription(e.getMessage()), new Metadata());
+      close(call, RefusalReason.UNAUTHENTICATED.refusal(e.getMessage()));
       return new ServerCall.Listener<>() {};
     }
     if (identity != null && !allows(identity)) {
       String why = "client identity '" + identity + "' is not in the server's allow-list";
       log.warn("refused a call to {}: {}", call.getMethodDescriptor().getBareMethodName(), why);
-      call.close(Status.PERMISSION_DENIED.withDescription(why), new Metadata());
+      close(call, RefusalReason.NOT_ALLOWED.refusal(why));
       return new ServerCall.Listener<>() {};
     }
     return Contexts.interceptCall(Context.current().withValue(IDENTITY, identity), call, headers, next);
+  }
+
+  private static void close(ServerCall<?, ?> call, StatusRuntimeException refusal) {
+    call.close(refusal.getStatus(), refusal.getTrailers());
   }
 
   private String identify(ServerCall<?, ?> call, Metadata headers) {

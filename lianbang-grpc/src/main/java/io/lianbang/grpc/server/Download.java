@@ -1,6 +1,6 @@
 package io.lianbang.grpc.server;
 
-import io.grpc.Status;
+import io.lianbang.grpc.RefusalReason;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.lianbang.grpc.proto.v1.TensorChunk;
 import java.util.List;
@@ -53,7 +53,7 @@ final class Download {
     if (done) return;
     end();
     if (!call.isCancelled()) {
-      call.onError(FederationService.reject(Status.FAILED_PRECONDITION, "DownloadParameters", client.id,
+      call.onError(FederationService.reject(RefusalReason.TASK_CLOSED, "DownloadParameters", client.id,
           "task '" + task.id + "' closed during the download (its deadline passed or its round ended)"));
     }
   }

@@ -1,11 +1,11 @@
 package io.lianbang.grpc.server;
 
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.lianbang.core.client.InvalidResultException;
 import io.lianbang.core.text.Abbreviation;
+import io.lianbang.grpc.RefusalReason;
 import io.lianbang.grpc.proto.v1.DownloadRequest;
 import io.lianbang.grpc.proto.v1.FederationGrpc;
 import io.lianbang.grpc.proto.v1.GetTaskRequest;
@@ -22,6 +22,7 @@ import io.lianbang.grpc.proto.v1.Task;
 import io.lianbang.grpc.proto.v1.TaskRef;
 import io.lianbang.grpc.proto.v1.TensorChunk;
 import io.lianbang.privacy.secagg.SecAggCodec;
+import io.lianbang.privacy.secagg.SecAggException;
 import io.lianbang.privacy.secagg.SecAggMessage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -70,10 +71,13 @@ final class FederationService extends FederationGrpc.FederationImplBase {
     };
   }
 
-  /** A rejection: logs it and builds the status the caller receives. */
-  static StatusRuntimeException reject(Status status, String rpc, String who, String description) {
-    log.warn("rejected {} from {}: {} {}", rpc, who == null ? "an unregistered caller" : who, status.getCode(), description);
-    return status.withDescription(description).asRuntimeException();
+  /**
+   * A rejection: logs it and builds the status the caller receives, with {@code reason} as its
+   * machine-readable {@code ErrorInfo}.
+   */
+  static StatusRuntimeException reject(RefusalReason reason, String rpc, String who, String description) {
+    log.warn("rejected {} from {}: {} {} {}", rpc, who == null ? "an unregistered caller" : who, reason.code(), reason, description);
+    return reason.refusal(description);
   }
 
   @Override
@@ -81,25 +85,25 @@ final class FederationService extends FederationGrpc.FederationImplBase {
     String identity = Authenticator.IDENTITY.get();
     String name = request.getClientName();
     if (request.getProtocolVersion() != ProtocolVersion.PROTOCOL_VERSION_1) {
-      response.onError(reject(Status.FAILED_PRECONDITION, "Register", identity == null ? abbreviate(name) : identity,
+      response.onError(reject(RefusalReason.UNSUPPORTED_PROTOCOL, "Register", identity == null ? abbreviate(name) : identity,
           "protocol version " + request.getProtocolVersionValue() + " is not supported; this server speaks version 1"));
       return;
     }
     if (identity == null) {
       if (!CLIENT_NAME.matcher(name).matches()) {
-        response.onError(reject(Status.INVALID_ARGUMENT, "Register", null, "client_name '" + abbreviate(name)
+        response.onError(reject(RefusalReason.INVALID_CLIENT_NAME, "Register", null, "client_name '" + abbreviate(name)
             + "' is invalid: 1 to 128 letters, digits, '.', '_', '@' or '-', starting with a letter or digit"));
         return;
       }
       if (!authenticator.allows(name)) {
-        response.onError(reject(Status.PERMISSION_DENIED, "Register", name, "client name '" + name + "' is not in the server's allow-list"));
+        response.onError(reject(RefusalReason.NOT_ALLOWED, "Register", name, "client name '" + name + "' is not in the server's allow-list"));
         return;
       }
       identity = name;
     }
     String mismatch = request.hasModelLayout() ? pool.layoutMismatch(request.getModelLayout()) : null;
     if (mismatch != null) {
-      response.onError(reject(Status.FAILED_PRECONDITION, "Register", identity, mismatch));
+      response.onError(reject(RefusalReason.LAYOUT_MISMATCH, "Register", identity, mismatch));
       return;
     }
     RemoteClient client = pool.register(identity);
@@ -124,11 +128,11 @@ final class FederationService extends FederationGrpc.FederationImplBase {
     requireIdLength(rpc, identity, "session_id", sessionId);
     RemoteClient client = pool.session(sessionId);
     if (client == null) {
-      throw reject(Status.NOT_FOUND, rpc, identity, "unknown session '" + abbreviate(sessionId)
+      throw reject(RefusalReason.UNKNOWN_SESSION, rpc, identity, "unknown session '" + abbreviate(sessionId)
           + "': it expired or the server restarted; register again");
     }
     if (identity != null && !identity.equals(client.id)) {
-      throw reject(Status.PERMISSION_DENIED, rpc, identity, "the session belongs to another client");
+      throw reject(RefusalReason.FOREIGN_SESSION, rpc, identity, "the session belongs to another client");
     }
     client.touch();
     return client;
@@ -144,19 +148,19 @@ final class FederationService extends FederationGrpc.FederationImplBase {
   PendingTask task(String rpc, RemoteClient client, TaskRef ref) {
     requireIdLength(rpc, client.id, "task_id", ref.getTaskId());
     if (!ref.getRunId().equals(pool.runId())) {
-      throw reject(Status.FAILED_PRECONDITION, rpc, client.id, "run id '" + abbreviate(ref.getRunId())
+      throw reject(RefusalReason.WRONG_RUN, rpc, client.id, "run id '" + abbreviate(ref.getRunId())
           + "' is not the current run '" + pool.runId() + "'");
     }
     PendingTask task = client.openTask(ref.getTaskId());
     if (task == null) {
       if (client.wasClosed(ref.getTaskId())) {
-        throw reject(Status.FAILED_PRECONDITION, rpc, client.id, "task '" + ref.getTaskId()
+        throw reject(RefusalReason.TASK_CLOSED, rpc, client.id, "task '" + ref.getTaskId()
             + "' is closed: its result was already accepted or rejected, its deadline passed, or a newer round superseded it");
       }
-      throw reject(Status.NOT_FOUND, rpc, client.id, "unknown task '" + abbreviate(ref.getTaskId()) + "'");
+      throw reject(RefusalReason.UNKNOWN_TASK, rpc, client.id, "unknown task '" + abbreviate(ref.getTaskId()) + "'");
     }
     if (ref.getRound() != task.round) {
-      throw reject(Status.FAILED_PRECONDITION, rpc, client.id, "stale round: task '" + task.id + "' belongs to round "
+      throw reject(RefusalReason.STALE_ROUND, rpc, client.id, "stale round: task '" + task.id + "' belongs to round "
           + task.round + ", the request names round " + ref.getRound());
     }
     return task;
@@ -165,7 +169,7 @@ final class FederationService extends FederationGrpc.FederationImplBase {
   /** Refuses an id longer than any the server issues, before it is looked up or echoed. */
   private static void requireIdLength(String rpc, String who, String field, String id) {
     if (id.length() > PeerLimits.MAX_ID_LENGTH) {
-      throw reject(Status.INVALID_ARGUMENT, rpc, who, field + " is " + id.length() + " characters, more than the limit of "
+      throw reject(RefusalReason.LIMIT_EXCEEDED, rpc, who, field + " is " + id.length() + " characters, more than the limit of "
           + PeerLimits.MAX_ID_LENGTH);
     }
   }
@@ -185,22 +189,23 @@ final class FederationService extends FederationGrpc.FederationImplBase {
 
   @Override
   public void downloadParameters(DownloadRequest request, StreamObserver<TensorChunk> response) {
-    PendingTask task;
+    PendingTask.ModelTask task;
     RemoteClient client;
     try {
       client = session("DownloadParameters", request.getTask().getSessionId());
-      task = task("DownloadParameters", client, request.getTask());
-      if (task.kind == PendingTask.Kind.SECAGG) {
-        throw reject(Status.INVALID_ARGUMENT, "DownloadParameters", client.id, "task '" + task.id
+      PendingTask pending = task("DownloadParameters", client, request.getTask());
+      if (!(pending instanceof PendingTask.ModelTask model)) {
+        throw reject(RefusalReason.WRONG_TASK_KIND, "DownloadParameters", client.id, "task '" + pending.id
             + "' is a secure-aggregation stage: its request is in the task, there are no parameters to download");
       }
+      task = model;
     } catch (StatusRuntimeException e) {
       response.onError(e);
       return;
     }
     ServerCallStreamObserver<TensorChunk> call = (ServerCallStreamObserver<TensorChunk>) response;
     if (!client.beginDownload(settings.limits().maxDownloadsPerSession())) {
-      response.onError(reject(Status.RESOURCE_EXHAUSTED, "DownloadParameters", client.id, "the session already has "
+      response.onError(reject(RefusalReason.TOO_MANY_DOWNLOADS, "DownloadParameters", client.id, "the session already has "
           + settings.limits().maxDownloadsPerSession() + " parameter downloads open (the server's limit per session)"));
       return;
     }
@@ -228,52 +233,53 @@ final class FederationService extends FederationGrpc.FederationImplBase {
   @Override
   public void submitSecAgg(SecAggReply request, StreamObserver<SecAggAck> response) {
     RemoteClient client;
-    PendingTask task;
+    PendingTask pending;
     try {
       client = session("SubmitSecAgg", request.getTask().getSessionId());
-      task = task("SubmitSecAgg", client, request.getTask());
+      pending = task("SubmitSecAgg", client, request.getTask());
     } catch (StatusRuntimeException e) {
       response.onError(e);
       return;
     }
     try {
-      if (task.kind != PendingTask.Kind.SECAGG) {
-        throw closing(task, client, Status.INVALID_ARGUMENT, "task '" + task.id + "' is "
-            + task.kind.name().toLowerCase(java.util.Locale.ROOT) + ", not a secure-aggregation stage");
+      if (!(pending instanceof PendingTask.SecAgg task)) {
+        throw closing(pending, client, RefusalReason.WRONG_TASK_KIND, "task '" + pending.id + "' is "
+            + pending.kindName() + ", not a secure-aggregation stage");
       }
       switch (request.getOutcomeCase()) {
         case ERROR -> {
           try {
             settings.limits().checkError(request.getError().getMessage());
-          } catch (IllegalArgumentException e) {
-            throw closing(task, client, Status.INVALID_ARGUMENT, e.getMessage());
+          } catch (LimitExceededException e) {
+            throw closing(task, client, RefusalReason.LIMIT_EXCEEDED, e.getMessage());
           }
-          task.result.completeExceptionally(new ClientReportedException("client reported an error: "
-              + abbreviate(request.getError().getMessage())));
+          String reported = "client reported an error: " + abbreviate(request.getError().getMessage());
+          SecAggException.Kind kind = SecAggException.Kind.parse(request.getError().getKind());
+          task.result.completeExceptionally(kind == null ? new ClientReportedException(reported) : new SecAggException(kind, reported));
           response.onNext(SecAggAck.newBuilder().setAccepted(false).build());
           response.onCompleted();
           return;
         }
-        case OUTCOME_NOT_SET -> throw closing(task, client, Status.INVALID_ARGUMENT, "the SecAggReply has neither a message nor an error");
+        case OUTCOME_NOT_SET -> throw closing(task, client, RefusalReason.PROTOCOL_VIOLATION, "the SecAggReply has neither a message nor an error");
         case MESSAGE -> { }
       }
       SecAggMessage m;
       try {
         m = SecAggCodec.decode(request.getMessage().toByteArray());
       } catch (IllegalArgumentException e) {
-        throw closing(task, client, Status.INVALID_ARGUMENT, "malformed SecAgg message: " + e.getMessage());
+        throw closing(task, client, RefusalReason.MALFORMED_MESSAGE, "malformed SecAgg message: " + e.getMessage());
       }
-      String expected = task.secaggResponse.getSimpleName();
-      if (!task.secaggResponse.isInstance(m)) {
-        throw closing(task, client, Status.FAILED_PRECONDITION, "wrong stage: task '" + task.id + "' expects a " + expected
+      String expected = task.response.getSimpleName();
+      if (!task.response.isInstance(m)) {
+        throw closing(task, client, RefusalReason.SECAGG_WRONG_STAGE, "wrong stage: task '" + task.id + "' expects a " + expected
             + ", got a " + m.getClass().getSimpleName());
       }
       if (m.round() != task.round) {
-        throw closing(task, client, Status.FAILED_PRECONDITION, "wrong round: the " + expected + " is for round " + m.round()
+        throw closing(task, client, RefusalReason.SECAGG_WRONG_ROUND, "wrong round: the " + expected + " is for round " + m.round()
             + ", task '" + task.id + "' belongs to round " + task.round);
       }
       if (SecAggCodec.index(m) != task.participant) {
-        throw closing(task, client, Status.PERMISSION_DENIED, "forged sender: the " + expected + " claims to come from participant "
+        throw closing(task, client, RefusalReason.SECAGG_FORGED_SENDER, "forged sender: the " + expected + " claims to come from participant "
             + SecAggCodec.index(m) + ", but this session is participant " + task.participant + " of round " + task.round);
       }
       task.result.complete(m);
@@ -285,8 +291,8 @@ final class FederationService extends FederationGrpc.FederationImplBase {
   }
 
   /** Refuses a stage reply and closes its task as the client's invalid answer. */
-  private static StatusRuntimeException closing(PendingTask task, RemoteClient client, Status status, String description) {
-    StatusRuntimeException e = reject(status, "SubmitSecAgg", client.id, description);
+  private static StatusRuntimeException closing(PendingTask task, RemoteClient client, RefusalReason reason, String description) {
+    StatusRuntimeException e = reject(reason, "SubmitSecAgg", client.id, description);
     task.result.completeExceptionally(new InvalidResultException("rejected secure-aggregation reply: " + description));
     return e;
   }

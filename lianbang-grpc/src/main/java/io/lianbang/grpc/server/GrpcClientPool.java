@@ -1,9 +1,9 @@
 package io.lianbang.grpc.server;
 
-import io.grpc.Status;
 import io.lianbang.core.client.ClientProxy;
 import io.lianbang.core.federation.ClientPool;
 import io.lianbang.core.tensor.Parameters;
+import io.lianbang.grpc.RefusalReason;
 import io.lianbang.grpc.proto.v1.ParametersSpec;
 import io.lianbang.grpc.wire.TensorSpecs;
 import java.security.SecureRandom;
@@ -103,7 +103,7 @@ public final class GrpcClientPool implements ClientPool {
     }
     if (previous != null) {
       previous.drop("client " + clientId + " registered again; the tasks of its previous session are abandoned",
-          Status.ABORTED.withDescription("session replaced: client " + clientId + " registered again (another process with "
+          RefusalReason.SESSION_REPLACED.refusal("session replaced: client " + clientId + " registered again (another process with "
               + "the same identity?); this session is over"));
       log.info("client {} registered again (new session)", clientId);
     } else {
@@ -124,7 +124,7 @@ public final class GrpcClientPool implements ClientPool {
       if (byId.get(client.id) == client) byId.remove(client.id);
       bySession.remove(client.sessionId);
     }
-    client.drop(reason, Status.NOT_FOUND.withDescription("unknown session '" + client.sessionId + "': " + reason + "; register again"));
+    client.drop(reason, RefusalReason.UNKNOWN_SESSION.refusal("unknown session '" + client.sessionId + "': " + reason + "; register again"));
     log.warn("client {} dropped: {}", client.id, reason);
   }
 
@@ -172,7 +172,7 @@ public final class GrpcClientPool implements ClientPool {
     }
     for (RemoteClient c : all) {
       if (finished) c.finish(runId, finishReason);
-      c.drop("the server is shutting down", Status.UNAVAILABLE.withDescription("the server is shutting down; retry"));
+      c.drop("the server is shutting down", RefusalReason.SERVER_SHUTTING_DOWN.refusal("the server is shutting down; retry"));
     }
   }
 

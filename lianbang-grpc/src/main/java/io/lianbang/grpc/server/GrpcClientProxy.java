@@ -30,21 +30,21 @@ public final class GrpcClientProxy implements ClientProxy {
 
   @Override
   public CompletableFuture<FitResult> fit(FitTask task, Instant deadline) {
-    return send(PendingTask.Kind.FIT, task.round(), task.parameters(), task.config(), task.seed(), deadline, FitResult.class);
+    return send(new PendingTask.Fit(PendingTask.newId(task.round(), PendingTask.Kind.FIT), task.round(), task.parameters(),
+        task.config(), task.seed(), deadline), FitResult.class);
   }
 
   @Override
   public CompletableFuture<EvalResult> evaluate(EvalTask task, Instant deadline) {
-    return send(PendingTask.Kind.EVALUATE, task.round(), task.parameters(), task.config(), 0, deadline, EvalResult.class);
+    return send(new PendingTask.Evaluate(PendingTask.newId(task.round(), PendingTask.Kind.EVALUATE), task.round(), task.parameters(),
+        task.config(), deadline), EvalResult.class);
   }
 
-  private <T> CompletableFuture<T> send(PendingTask.Kind kind, int round, io.lianbang.core.tensor.Parameters parameters,
-      io.lianbang.core.task.Config config, long seed, Instant deadline, Class<T> type) {
+  private <T> CompletableFuture<T> send(PendingTask pending, Class<T> type) {
     RemoteClient client = pool.live(id);
     if (client == null) {
       return CompletableFuture.failedFuture(new ClientGoneException("client " + id + " is no longer connected"));
     }
-    PendingTask pending = new PendingTask(PendingTask.newId(round, kind), kind, round, parameters, config, seed, deadline);
     return pending.dispatch(client, pool.runId(), type);
   }
 

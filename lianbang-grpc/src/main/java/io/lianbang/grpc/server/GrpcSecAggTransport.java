@@ -46,11 +46,11 @@ public final class GrpcSecAggTransport implements SecAggTransport {
     } else {
       int[] p = participants.get(clientId);
       if (p == null || p[0] != request.round()) {
-        return CompletableFuture.failedFuture(new SecAggException("client " + clientId + " has no setup for round " + request.round()));
+        return CompletableFuture.failedFuture(new SecAggException(SecAggException.Kind.PROTOCOL, "client " + clientId + " has no setup for round " + request.round()));
       }
       participant = p[1];
     }
-    PendingTask pending = PendingTask.secAgg(PendingTask.newId(request.round(), PendingTask.Kind.SECAGG), request.round(),
+    PendingTask pending = new PendingTask.SecAgg(PendingTask.newId(request.round(), PendingTask.Kind.SECAGG), request.round(),
         SecAggCodec.encode(request), SecAggCodec.responseType(request), participant, deadline);
     return pending.dispatch(client, pool.runId(), SecAggMessage.class);
   }

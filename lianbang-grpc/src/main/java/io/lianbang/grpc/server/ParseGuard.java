@@ -9,8 +9,8 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.lianbang.grpc.RefusalReason;
 import java.io.InputStream;
 
 /**
@@ -51,9 +51,10 @@ final class ParseGuard implements ServerInterceptor {
           if (!(e.getCause() instanceof InvalidProtocolBufferException bad)) throw e;
           closed = true;
           String method = call.getMethodDescriptor().getBareMethodName();
-          FederationService.reject(Status.INVALID_ARGUMENT, method, null, "a " + method + " message is not valid protobuf: " + bad.getMessage());
+          StatusRuntimeException refusal = FederationService.reject(RefusalReason.MALFORMED_MESSAGE, method, null,
+              "a " + method + " message is not valid protobuf: " + bad.getMessage());
           super.onCancel(); // the handler releases what it holds, as for a broken-off call
-          call.close(Status.INVALID_ARGUMENT.withDescription("a " + method + " message is not valid protobuf: " + bad.getMessage()), new Metadata());
+          call.close(refusal.getStatus(), refusal.getTrailers());
         }
       }
 

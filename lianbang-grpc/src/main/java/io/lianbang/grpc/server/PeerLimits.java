@@ -60,16 +60,17 @@ public record PeerLimits(int maxMetrics, int maxMetricNameLength, int maxErrorLe
    * Checks a result's metrics: their number and every name (values are checked where they are
    * converted).
    *
-   * @throws IllegalArgumentException naming the field and the abbreviated value
+   * @throws IllegalArgumentException naming the field and the abbreviated value; a
+   *     {@link LimitExceededException} if a count or length is beyond its limit
    */
   void checkMetrics(Map<String, Double> metrics) {
     if (metrics.size() > maxMetrics) {
-      throw new IllegalArgumentException("metrics has " + metrics.size() + " entries, more than the limit of " + maxMetrics);
+      throw new LimitExceededException("metrics has " + metrics.size() + " entries, more than the limit of " + maxMetrics);
     }
     for (String name : metrics.keySet()) {
       if (name.isEmpty()) throw new IllegalArgumentException("a metric name is empty");
       if (name.length() > maxMetricNameLength) {
-        throw new IllegalArgumentException("metric name '" + FederationService.abbreviate(name) + "' is " + name.length()
+        throw new LimitExceededException("metric name '" + FederationService.abbreviate(name) + "' is " + name.length()
             + " characters, more than the limit of " + maxMetricNameLength);
       }
       Matcher bad = NOT_IN_NAME.matcher(name);
@@ -84,11 +85,11 @@ public record PeerLimits(int maxMetrics, int maxMetricNameLength, int maxErrorLe
   /**
    * Checks the message of a client's {@code TaskError}.
    *
-   * @throws IllegalArgumentException naming the field and its length if it is too long
+   * @throws LimitExceededException naming the field and its length if it is too long
    */
   void checkError(String message) {
     if (message.length() > maxErrorLength) {
-      throw new IllegalArgumentException("TaskError.message is " + message.length() + " characters, more than the limit of "
+      throw new LimitExceededException("TaskError.message is " + message.length() + " characters, more than the limit of "
           + maxErrorLength);
     }
   }

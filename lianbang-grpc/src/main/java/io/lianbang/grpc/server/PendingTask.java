@@ -7,53 +7,99 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A task sent to one remote client and not yet answered. */
-final class PendingTask {
+/**
+ * A task sent to one remote client and not yet answered: a {@link Fit}, an {@link Evaluate} (both
+ * {@link ModelTask}s, whose parameters the client downloads) or a secure-aggregation
+ * {@link SecAgg} stage, whose request travels in the task itself.
+ */
+abstract sealed class PendingTask permits PendingTask.ModelTask, PendingTask.SecAgg {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   enum Kind { FIT, EVALUATE, SECAGG }
 
   final String id;
-  final Kind kind;
   final int round;
-  final Parameters parameters;
-  final Config config;
-  final long seed;
   final Instant deadline;
-  /** Completes with a FitResult or EvalResult, or exceptionally; completion closes the task. */
+  /** Completes with a FitResult, EvalResult or SecAggMessage, or exceptionally; completion closes the task. */
   final CompletableFuture<Object> result = new CompletableFuture<>();
   /** Set while an upload for this task is in progress; at most one at a time. */
   final AtomicBoolean uploading = new AtomicBoolean();
-  /** SECAGG only: the encoded stage request, the response type it expects and the recipient's participant index. */
-  final byte[] secaggRequest;
-  final Class<?> secaggResponse;
-  final int participant;
 
-  PendingTask(String id, Kind kind, int round, Parameters parameters, Config config, long seed, Instant deadline) {
-    this(id, kind, round, parameters, config, seed, deadline, null, null, -1);
-  }
-
-  private PendingTask(String id, Kind kind, int round, Parameters parameters, Config config, long seed, Instant deadline,
-                      byte[] secaggRequest, Class<?> secaggResponse, int participant) {
-    this.id = id;
-    this.kind = kind;
+  private PendingTask(String id, int round, Instant deadline) {
+    this.id = Objects.requireNonNull(id, "id");
     this.round = round;
-    this.parameters = parameters;
-    this.config = config;
-    this.seed = seed;
-    this.deadline = deadline;
-    this.secaggRequest = secaggRequest;
-    this.secaggResponse = secaggResponse;
-    this.participant = participant;
+    this.deadline = Objects.requireNonNull(deadline, "deadline");
   }
 
-  /** A secure-aggregation stage: {@code request} for participant {@code participant}, answered by a {@code response}. */
-  static PendingTask secAgg(String id, int round, byte[] request, Class<?> response, int participant, Instant deadline) {
-    return new PendingTask(id, Kind.SECAGG, round, null, null, 0, deadline, request, response, participant);
+  /** The kind of task, as named in task ids and messages. */
+  abstract Kind kind();
+
+  /** The kind in lower case, as in messages: {@code fit}, {@code evaluate}, {@code secagg}. */
+  final String kindName() {
+    return kind().name().toLowerCase(Locale.ROOT);
+  }
+
+  /** A task on the model: the client downloads {@link #parameters} and trains or evaluates with {@link #config}. */
+  abstract static sealed class ModelTask extends PendingTask permits Fit, Evaluate {
+    final Parameters parameters;
+    final Config config;
+
+    private ModelTask(String id, int round, Parameters parameters, Config config, Instant deadline) {
+      super(id, round, deadline);
+      this.parameters = Objects.requireNonNull(parameters, "parameters");
+      this.config = Objects.requireNonNull(config, "config");
+    }
+  }
+
+  /** Training on the client's data from {@link #parameters}, with {@link #seed} for every random choice. */
+  static final class Fit extends ModelTask {
+    final long seed;
+
+    Fit(String id, int round, Parameters parameters, Config config, long seed, Instant deadline) {
+      super(id, round, parameters, config, deadline);
+      this.seed = seed;
+    }
+
+    @Override
+    Kind kind() {
+      return Kind.FIT;
+    }
+  }
+
+  /** Evaluation of {@link #parameters} on the client's data. */
+  static final class Evaluate extends ModelTask {
+    Evaluate(String id, int round, Parameters parameters, Config config, Instant deadline) {
+      super(id, round, parameters, config, deadline);
+    }
+
+    @Override
+    Kind kind() {
+      return Kind.EVALUATE;
+    }
+  }
+
+  /** A secure-aggregation stage: the encoded {@link #request} for {@link #participant}, answered by a {@link #response}. */
+  static final class SecAgg extends PendingTask {
+    final byte[] request;
+    final Class<?> response;
+    final int participant;
+
+    SecAgg(String id, int round, byte[] request, Class<?> response, int participant, Instant deadline) {
+      super(id, round, deadline);
+      this.request = Objects.requireNonNull(request, "request");
+      this.response = Objects.requireNonNull(response, "response");
+      this.participant = participant;
+    }
+
+    @Override
+    Kind kind() {
+      return Kind.SECAGG;
+    }
   }
 
   /** A fresh, unguessable task id such as {@code r3-fit-<24 hex digits>}. */
@@ -82,6 +128,6 @@ final class PendingTask {
 
   @Override
   public String toString() {
-    return kind.name().toLowerCase(Locale.ROOT) + " task " + id + " of round " + round;
+    return kindName() + " task " + id + " of round " + round;
   }
 }

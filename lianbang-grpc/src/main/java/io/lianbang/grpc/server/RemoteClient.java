@@ -1,7 +1,7 @@
 package io.lianbang.grpc.server;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.lianbang.grpc.proto.v1.EvaluateInstruction;
 import io.lianbang.grpc.proto.v1.FinishInstruction;
@@ -41,7 +41,7 @@ final class RemoteClient {
   private ServerCallStreamObserver<Task> waiter;
   private ScheduledFuture<?> waiterTimeout;
   /** Set when the session ends: what its polls receive from then on. */
-  private Status gone;
+  private StatusRuntimeException gone;
   /** Set once the client has been sent FINISH. */
   volatile boolean toldFinished;
 
@@ -139,7 +139,7 @@ final class RemoteClient {
    * Ends the session: every open task fails with {@code reason}; a parked poll, and any later
    * one, ends with {@code status}. Only {@link #finish} tells a client the run is over.
    */
-  void drop(String reason, Status status) {
+  void drop(String reason, StatusRuntimeException status) {
     List<PendingTask> tasks;
     synchronized (this) {
       gone = status;
@@ -161,11 +161,11 @@ final class RemoteClient {
   }
 
   /** Ends the parked poll with an error status. */
-  private void fail(Status status) {
+  private void fail(StatusRuntimeException status) {
     ServerCallStreamObserver<Task> w = release();
     if (w.isCancelled()) return;
     try {
-      w.onError(status.asRuntimeException());
+      w.onError(status);
     } catch (RuntimeException e) {
       // The call ended meanwhile.
     }
@@ -193,14 +193,14 @@ final class RemoteClient {
   private static Task describe(PendingTask t, String runId) {
     Task.Builder b = Task.newBuilder().setRunId(runId).setRound(t.round).setTaskId(t.id)
         .setDeadlineUnixMs(t.deadline.toEpochMilli());
-    if (t.kind == PendingTask.Kind.SECAGG) {
-      b.setSecagg(SecAggInstruction.newBuilder().setMessage(ByteString.copyFrom(t.secaggRequest)));
-    } else if (t.kind == PendingTask.Kind.FIT) {
-      b.setFit(FitInstruction.newBuilder().setParameters(TensorSpecs.of(t.parameters))
-          .putAllConfig(Values.toProto(t.config)).setSeed(t.seed));
-    } else {
-      b.setEvaluate(EvaluateInstruction.newBuilder().setParameters(TensorSpecs.of(t.parameters))
-          .putAllConfig(Values.toProto(t.config)));
+    if (t instanceof PendingTask.SecAgg s) {
+      b.setSecagg(SecAggInstruction.newBuilder().setMessage(ByteString.copyFrom(s.request)));
+    } else if (t instanceof PendingTask.Fit f) {
+      b.setFit(FitInstruction.newBuilder().setParameters(TensorSpecs.of(f.parameters))
+          .putAllConfig(Values.toProto(f.config)).setSeed(f.seed));
+    } else if (t instanceof PendingTask.Evaluate e) {
+      b.setEvaluate(EvaluateInstruction.newBuilder().setParameters(TensorSpecs.of(e.parameters))
+          .putAllConfig(Values.toProto(e.config)));
     }
     return b.build();
   }

@@ -1,6 +1,5 @@
 package io.lianbang.grpc.server;
 
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -8,6 +7,7 @@ import io.lianbang.core.client.InvalidResultException;
 import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
+import io.lianbang.grpc.RefusalReason;
 import io.lianbang.grpc.proto.v1.EvaluateOutput;
 import io.lianbang.grpc.proto.v1.FitOutput;
 import io.lianbang.grpc.proto.v1.ResultHeader;
@@ -88,9 +88,9 @@ final class ResultUpload implements StreamObserver<ResultPart> {
       switch (part.getPartCase()) {
         case HEADER -> onHeader(part.getHeader());
         case CHUNK -> {
-          if (header == null) throw refuse(Status.INVALID_ARGUMENT, "the first message of an upload must be a ResultHeader, got a chunk");
-          if (chunks == null) throw invalid("a " + header.getOutcomeCase().name().toLowerCase(java.util.Locale.ROOT) + " result carries no tensor chunks");
-          if (task.result.isDone()) throw refuse(Status.FAILED_PRECONDITION, "task '" + task.id + "' closed during the upload (its deadline passed)");
+          if (header == null) throw refuse(RefusalReason.PROTOCOL_VIOLATION, "the first message of an upload must be a ResultHeader, got a chunk");
+          if (chunks == null) throw invalid(RefusalReason.PROTOCOL_VIOLATION, "a " + header.getOutcomeCase().name().toLowerCase(java.util.Locale.ROOT) + " result carries no tensor chunks");
+          if (task.result.isDone()) throw refuse(RefusalReason.TASK_CLOSED, "task '" + task.id + "' closed during the upload (its deadline passed)");
           try {
             chunks.accept(part.getChunk());
           } catch (IllegalArgumentException e) {
@@ -99,8 +99,8 @@ final class ResultUpload implements StreamObserver<ResultPart> {
           response.request(1);
         }
         case PART_NOT_SET -> throw header == null
-            ? refuse(Status.INVALID_ARGUMENT, "an upload message holds neither a header nor a chunk")
-            : invalid("an upload message holds neither a header nor a chunk");
+            ? refuse(RefusalReason.PROTOCOL_VIOLATION, "an upload message holds neither a header nor a chunk")
+            : invalid(RefusalReason.PROTOCOL_VIOLATION, "an upload message holds neither a header nor a chunk");
       }
     } catch (StatusRuntimeException e) {
       fail(e);
@@ -108,26 +108,26 @@ final class ResultUpload implements StreamObserver<ResultPart> {
   }
 
   private void onHeader(ResultHeader h) {
-    if (header != null) throw invalid("a second ResultHeader in one upload");
+    if (header != null) throw invalid(RefusalReason.PROTOCOL_VIOLATION, "a second ResultHeader in one upload");
     client = service.session("SubmitResult", h.getTask().getSessionId());
     PendingTask t = service.task("SubmitResult", client, h.getTask());
     if (!t.uploading.compareAndSet(false, true)) {
-      throw refuse(Status.FAILED_PRECONDITION, "an upload for task '" + t.id + "' is already in progress");
+      throw refuse(RefusalReason.UPLOAD_IN_PROGRESS, "an upload for task '" + t.id + "' is already in progress");
     }
     task = t;
     header = h;
     switch (h.getOutcomeCase()) {
       case FIT -> {
-        if (task.kind != PendingTask.Kind.FIT) throw invalid("task '" + task.id + "' is " + task.kind.name().toLowerCase(java.util.Locale.ROOT) + ", but the result is a fit");
+        if (!(task instanceof PendingTask.Fit fitTask)) throw invalid(RefusalReason.WRONG_TASK_KIND, "task '" + task.id + "' is " + task.kindName() + ", but the result is a fit");
         FitOutput fit = h.getFit();
-        String mismatch = TensorSpecs.mismatch(task.parameters, fit.getParameters());
+        String mismatch = TensorSpecs.mismatch(fitTask.parameters, fit.getParameters());
         if (mismatch != null) throw invalid("parameters: " + mismatch);
         if (fit.getNumExamples() <= 0) throw invalid("num_examples must be > 0, got " + fit.getNumExamples());
         metrics(fit.getMetricsMap());
-        chunks = new ChunkAssembler(task.parameters.shapes(), settings.maxChunkBytes(), true);
+        chunks = new ChunkAssembler(fitTask.parameters.shapes(), settings.maxChunkBytes(), true);
       }
       case EVALUATE -> {
-        if (task.kind != PendingTask.Kind.EVALUATE) throw invalid("task '" + task.id + "' is " + task.kind.name().toLowerCase(java.util.Locale.ROOT) + ", but the result is an evaluation");
+        if (!(task instanceof PendingTask.Evaluate)) throw invalid(RefusalReason.WRONG_TASK_KIND, "task '" + task.id + "' is " + task.kindName() + ", but the result is an evaluation");
         EvaluateOutput e = h.getEvaluate();
         if (!Double.isFinite(e.getLoss())) throw invalid("loss is " + e.getLoss() + ", not a finite number");
         if (e.getNumExamples() <= 0) throw invalid("num_examples must be > 0, got " + e.getNumExamples());
@@ -136,11 +136,11 @@ final class ResultUpload implements StreamObserver<ResultPart> {
       case ERROR -> {
         try {
           settings.limits().checkError(h.getError().getMessage());
-        } catch (IllegalArgumentException e) {
-          throw invalid(e.getMessage());
+        } catch (LimitExceededException e) {
+          throw invalid(RefusalReason.LIMIT_EXCEEDED, e.getMessage());
         }
       }
-      case OUTCOME_NOT_SET -> throw invalid("the ResultHeader has no outcome (fit, evaluate or error)");
+      case OUTCOME_NOT_SET -> throw invalid(RefusalReason.PROTOCOL_VIOLATION, "the ResultHeader has no outcome (fit, evaluate or error)");
     }
     task.result.whenCompleteAsync((r, e) -> taskClosed(), service.callbacks());
     if (chunks == null) {
@@ -156,7 +156,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
   /** The task closed: unless this upload closed it, end the upload. */
   private synchronized void taskClosed() {
     if (closed) return;
-    fail(refuse(Status.FAILED_PRECONDITION, "task '" + task.id + "' closed during the upload (its deadline passed or its round ended)"));
+    fail(refuse(RefusalReason.TASK_CLOSED, "task '" + task.id + "' closed during the upload (its deadline passed or its round ended)"));
   }
 
   /** A result's metrics, within the server's {@link PeerLimits}. */
@@ -164,6 +164,8 @@ final class ResultUpload implements StreamObserver<ResultPart> {
     try {
       settings.limits().checkMetrics(m);
       return Values.metrics(m);
+    } catch (LimitExceededException e) {
+      throw invalid(RefusalReason.LIMIT_EXCEEDED, e.getMessage());
     } catch (IllegalArgumentException e) {
       throw invalid(e.getMessage());
     }
@@ -173,7 +175,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
   public synchronized void onCompleted() {
     if (closed) return;
     try {
-      if (header == null) throw refuse(Status.INVALID_ARGUMENT, "the upload ended without a ResultHeader");
+      if (header == null) throw refuse(RefusalReason.PROTOCOL_VIOLATION, "the upload ended without a ResultHeader");
       Object result = switch (header.getOutcomeCase()) {
         case FIT -> {
           try {
@@ -193,7 +195,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
           ? task.result.completeExceptionally(new ClientReportedException("client reported an error: "
               + FederationService.abbreviate(header.getError().getMessage())))
           : task.result.complete(result);
-      if (!taken) throw refuse(Status.FAILED_PRECONDITION, "task '" + task.id + "' closed before the upload finished (its deadline passed)");
+      if (!taken) throw refuse(RefusalReason.TASK_CLOSED, "task '" + task.id + "' closed before the upload finished (its deadline passed)");
       closed = true;
       chunks = null;
       releaseAdmission(); // the result is folded in (or refused) by now: the next upload may start
@@ -213,13 +215,18 @@ final class ResultUpload implements StreamObserver<ResultPart> {
     if (task != null) task.uploading.set(false);
   }
 
-  private StatusRuntimeException refuse(Status status, String description) {
-    return FederationService.reject(status, "SubmitResult", client == null ? null : client.id, description);
+  private StatusRuntimeException refuse(RefusalReason reason, String description) {
+    return FederationService.reject(reason, "SubmitResult", client == null ? null : client.id, description);
   }
 
   /** A malformed result for an open task: the task closes as the client's invalid result. */
   private StatusRuntimeException invalid(String description) {
-    StatusRuntimeException e = refuse(Status.INVALID_ARGUMENT, description);
+    return invalid(RefusalReason.INVALID_RESULT, description);
+  }
+
+  /** A result refused for {@code reason}, an {@code INVALID_ARGUMENT} one: the open task closes as the client's invalid result. */
+  private StatusRuntimeException invalid(RefusalReason reason, String description) {
+    StatusRuntimeException e = refuse(reason, description);
     if (task != null) task.result.completeExceptionally(new InvalidResultException("rejected upload: " + description));
     return e;
   }

@@ -235,6 +235,9 @@ class SecAggOverGrpcTest {
           () -> server.secAggTransport().send(id(0), unsafe, Instant.now().plusSeconds(20)).get(30, TimeUnit.SECONDS));
       assertTrue(e.getCause().getMessage().contains("client reported an error: unsafe setup refused: threshold must be >= 2"),
           e.getCause().getMessage());
+      // The fault's kind travels in TaskError.kind: the server classifies it without reading the message.
+      assertEquals(io.lianbang.privacy.secagg.SecAggException.Kind.UNSAFE,
+          org.junit.jupiter.api.Assertions.assertInstanceOf(io.lianbang.privacy.secagg.SecAggException.class, e.getCause()).kind());
       assertTrue(answered.isEmpty(), "the client answered " + answered);
       server.finish("done", Duration.ofSeconds(5));
       assertEquals(1, run.get(20, TimeUnit.SECONDS).secaggStages(), "the stage was answered, with the error");

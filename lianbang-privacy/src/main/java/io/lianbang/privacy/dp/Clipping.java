@@ -1,7 +1,7 @@
 package io.lianbang.privacy.dp;
 
 /** L2 clipping of model updates, the step that bounds each client's influence (its sensitivity). */
-public final class Clipping {
+final class Clipping {
   private Clipping() {}
 
   /** The L2 norm of {@code v}. */

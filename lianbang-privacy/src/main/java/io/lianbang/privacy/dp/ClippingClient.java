@@ -1,8 +1,7 @@
 package io.lianbang.privacy.dp;
 
 import io.lianbang.core.client.Client;
-import io.lianbang.core.task.EvalResult;
-import io.lianbang.core.task.EvalTask;
+import io.lianbang.core.client.ForwardingClient;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
 import io.lianbang.core.tensor.ParameterMath;
@@ -13,11 +12,9 @@ import java.util.Objects;
  * norm the server sends as {@value DpFedAvgClientClipping#CLIP_KEY} and reports weight 1, so every
  * client has the same bounded influence on the mean.
  */
-public final class ClippingClient implements Client {
-  private final Client inner;
-
+public final class ClippingClient extends ForwardingClient {
   public ClippingClient(Client inner) {
-    this.inner = Objects.requireNonNull(inner, "inner");
+    super(Objects.requireNonNull(inner, "inner"));
   }
 
   @Override
@@ -27,14 +24,9 @@ public final class ClippingClient implements Client {
     }
     double clip = task.config().getDouble(DpFedAvgClientClipping.CLIP_KEY, 0);
     if (!(clip > 0)) throw new IllegalArgumentException("config " + DpFedAvgClientClipping.CLIP_KEY + " must be > 0, got " + clip);
-    FitResult r = inner.fit(task);
+    FitResult r = delegate().fit(task);
     float[] d = ParameterMath.subtractFlat(r.parameters(), task.parameters());
     Clipping.clipInPlace(d, clip);
     return new FitResult(ParameterMath.map(task.parameters(), (i, g) -> d[i] + g), 1, r.metrics());
-  }
-
-  @Override
-  public EvalResult evaluate(EvalTask task) {
-    return inner.evaluate(task);
   }
 }

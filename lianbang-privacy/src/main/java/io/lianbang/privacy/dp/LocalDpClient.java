@@ -1,8 +1,7 @@
 package io.lianbang.privacy.dp;
 
 import io.lianbang.core.client.Client;
-import io.lianbang.core.task.EvalResult;
-import io.lianbang.core.task.EvalTask;
+import io.lianbang.core.client.ForwardingClient;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
 import io.lianbang.core.tensor.ParameterMath;
@@ -19,8 +18,7 @@ import java.util.Objects;
  * <p>{@link #spent()} composes this client's releases (one per round it trained in) with the RDP
  * accountant at q = 1.
  */
-public final class LocalDpClient implements Client {
-  private final Client inner;
+public final class LocalDpClient extends ForwardingClient {
   private final double clip;
   private final double noiseMultiplier;
   private final NoiseSource noise;
@@ -31,7 +29,7 @@ public final class LocalDpClient implements Client {
    * @throws IllegalArgumentException if the clip is not positive or the noise multiplier not positive
    */
   public LocalDpClient(Client inner, double clip, double noiseMultiplier, double delta, NoiseSource noise) {
-    this.inner = Objects.requireNonNull(inner, "inner");
+    super(Objects.requireNonNull(inner, "inner"));
     if (!(clip > 0)) throw new IllegalArgumentException("dp.clip must be > 0, got " + clip);
     if (!(noiseMultiplier > 0)) throw new IllegalArgumentException("dp.noise_multiplier must be > 0 for local DP, got " + noiseMultiplier);
     this.clip = clip;
@@ -42,7 +40,7 @@ public final class LocalDpClient implements Client {
 
   @Override
   public FitResult fit(FitTask task) {
-    FitResult r = inner.fit(task);
+    FitResult r = delegate().fit(task);
     float[] d = ParameterMath.subtractFlat(r.parameters(), task.parameters());
     Clipping.clipInPlace(d, clip);
     double std = noiseMultiplier * clip;
@@ -56,10 +54,5 @@ public final class LocalDpClient implements Client {
   /** The (ε, δ) this client has spent over all its releases. */
   public synchronized PrivacySpent spent() {
     return accountant.spent(delta);
-  }
-
-  @Override
-  public EvalResult evaluate(EvalTask task) {
-    return inner.evaluate(task);
   }
 }

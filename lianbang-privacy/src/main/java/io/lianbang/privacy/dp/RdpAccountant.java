@@ -17,7 +17,7 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe.
  */
-public final class RdpAccountant {
+final class RdpAccountant {
   /**
    * The orders TensorFlow Privacy uses by default: 1.1, 1.2, ..., 10.9 and 12, 13, ..., 63 (the
    * published ε values below are minimised over these).

@@ -12,7 +12,7 @@ package io.lianbang.privacy.dp;
  *   <li>{@link #classic}: Mironov 2017, Proposition 3: ε = rdp + log(1/δ)/(α−1).
  * </ul>
  */
-public final class RdpConversion {
+final class RdpConversion {
   private RdpConversion() {}
 
   /** The (ε, δ) guarantee with the Balle et al. 2020 conversion. */

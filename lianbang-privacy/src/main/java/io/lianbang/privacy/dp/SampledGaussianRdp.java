@@ -14,7 +14,7 @@ package io.lianbang.privacy.dp;
  *
  * <p>All functions are pure.
  */
-public final class SampledGaussianRdp {
+final class SampledGaussianRdp {
   private SampledGaussianRdp() {}
 
   /**

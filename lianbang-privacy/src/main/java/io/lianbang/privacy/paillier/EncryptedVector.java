@@ -21,7 +21,7 @@ public final class EncryptedVector {
   }
 
   /** Encrypts {@code values} (each fixed-point encoded) under {@code key}. */
-  public static EncryptedVector encrypt(PaillierPublicKey key, FixedPointEncoding encoding, double[] values, SecureRandom random) {
+  static EncryptedVector encrypt(PaillierPublicKey key, FixedPointEncoding encoding, double[] values, SecureRandom random) {
     List<BigInteger> c = new ArrayList<>(values.length);
     for (double v : values) c.add(key.encrypt(encoding.encode(v), random));
     return new EncryptedVector(key, c);
@@ -78,7 +78,7 @@ public final class EncryptedVector {
   }
 
   /** Decrypts with the key holder's private key. */
-  public double[] decrypt(PaillierPrivateKey privateKey, FixedPointEncoding encoding) {
+  double[] decrypt(PaillierPrivateKey privateKey, FixedPointEncoding encoding) {
     if (!privateKey.publicKey().equals(key)) throw new IllegalArgumentException("private key does not match the vector's public key");
     double[] out = new double[ciphertexts.size()];
     for (int i = 0; i < out.length; i++) out[i] = encoding.decode(privateKey.decrypt(ciphertexts.get(i)));

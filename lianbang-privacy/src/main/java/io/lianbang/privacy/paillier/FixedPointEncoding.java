@@ -10,7 +10,7 @@ import java.math.RoundingMode;
  * of the values, as long as the true sum stays within ±n/2 / 2^f. With a 2048-bit n and f = 40
  * that bound is about 10^296: it never binds for model updates.
  */
-public final class FixedPointEncoding {
+final class FixedPointEncoding {
   private final BigInteger n;
   private final BigInteger half;
   private final int fractionBits;

@@ -1,8 +1,7 @@
 package io.lianbang.privacy.paillier;
 
 import io.lianbang.core.client.Client;
-import io.lianbang.core.task.EvalResult;
-import io.lianbang.core.task.EvalTask;
+import io.lianbang.core.client.ForwardingClient;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
 import io.lianbang.core.task.Metrics;
@@ -34,11 +33,10 @@ import java.util.TreeMap;
  * is exact to m·2^−41 plus the double rounding; with a modulus n the encoded sum must stay below
  * n/2 / 2^{@value #FRACTION_BITS} in magnitude, about 10^142 for 512-bit keys: it never binds.
  */
-public final class PaillierClient implements Client {
+public final class PaillierClient extends ForwardingClient {
   /** Fraction bits of the fixed-point encoding. */
   public static final int FRACTION_BITS = 40;
 
-  private final Client inner;
   private final PaillierPublicKey key;
   private final FixedPointEncoding encoding;
   private final SecureRandom random;
@@ -46,7 +44,7 @@ public final class PaillierClient implements Client {
 
   /** Encrypts under {@code key} with randomness from {@code random}. */
   public PaillierClient(Client inner, PaillierPublicKey key, SecureRandom random) {
-    this.inner = Objects.requireNonNull(inner, "inner");
+    super(Objects.requireNonNull(inner, "inner"));
     this.key = Objects.requireNonNull(key, "key");
     this.encoding = new FixedPointEncoding(key, FRACTION_BITS);
     this.random = Objects.requireNonNull(random, "random");
@@ -79,7 +77,7 @@ public final class PaillierClient implements Client {
 
   @Override
   public FitResult fit(FitTask task) {
-    FitResult trained = inner.fit(task);
+    FitResult trained = delegate().fit(task);
     String mismatch = task.parameters().layoutMismatch(trained.parameters());
     if (mismatch != null) throw new IllegalStateException("trained parameters: " + mismatch);
     double[] v = contribution(task.parameters(), trained.parameters(), trained.numExamples());
@@ -100,10 +98,5 @@ public final class PaillierClient implements Client {
     EncryptedVector c = pending.remove(round);
     if (c == null) throw new IllegalStateException("no encrypted contribution for round " + round);
     return c;
-  }
-
-  @Override
-  public EvalResult evaluate(EvalTask task) {
-    return inner.evaluate(task);
   }
 }

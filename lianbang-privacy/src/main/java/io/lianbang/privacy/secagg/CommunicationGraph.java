@@ -13,7 +13,7 @@ import java.util.TreeSet;
  * SecAgg. The permutation is public (it is not a secret of the protocol) and derives from the
  * round's seed.
  */
-public final class CommunicationGraph {
+final class CommunicationGraph {
   private final List<TreeSet<Integer>> neighbours;
 
   private CommunicationGraph(List<TreeSet<Integer>> neighbours) {

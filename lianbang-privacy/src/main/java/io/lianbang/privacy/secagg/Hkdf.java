@@ -10,7 +10,7 @@ import javax.crypto.spec.SecretKeySpec;
  * Function (HKDF)", RFC 5869 (2010). Derives the share-encryption keys and the pairwise mask seeds
  * from X25519 shared secrets.
  */
-public final class Hkdf {
+final class Hkdf {
   private static final int HASH_LEN = 32;
 
   private Hkdf() {}

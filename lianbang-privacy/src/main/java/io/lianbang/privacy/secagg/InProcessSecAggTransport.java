@@ -26,7 +26,7 @@ public final class InProcessSecAggTransport implements SecAggTransport {
   @Override
   public CompletableFuture<SecAggMessage> send(String clientId, SecAggMessage request, Instant deadline) {
     SecAggParticipant p = participants.get(clientId);
-    if (p == null) return CompletableFuture.failedFuture(new SecAggException("no participant " + clientId));
+    if (p == null) return CompletableFuture.failedFuture(new SecAggException(SecAggException.Kind.UNREACHABLE, "no participant " + clientId));
     long nanos = Math.max(0, Duration.between(Instant.now(), deadline).toNanos());
     return CompletableFuture.supplyAsync(() -> p.respond(request), executor).orTimeout(nanos, TimeUnit.NANOSECONDS);
   }

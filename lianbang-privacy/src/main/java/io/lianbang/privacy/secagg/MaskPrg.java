@@ -12,7 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
  * as unpredictable as AES-256 under a secret key (Bonawitz et al. CCS 2017, Section 4: masks from
  * a PRG on a shared seed).
  */
-public final class MaskPrg {
+final class MaskPrg {
   private static final int CHUNK = 8192;
 
   private MaskPrg() {}

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  * <p>Error bound: each rounding moves a value by less than one step Δ = (hi − lo)/(L − 1), so a
  * decoded sum of m values differs from the sum of the clipped values by less than m·Δ.
  */
-public final class Quantizer {
+final class Quantizer {
   private final double lo;
   private final double hi;
   private final long levelsMinusOne;

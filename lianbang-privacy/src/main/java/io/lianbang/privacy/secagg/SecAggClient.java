@@ -1,9 +1,8 @@
 package io.lianbang.privacy.secagg;
 
 import io.lianbang.core.client.Client;
+import io.lianbang.core.client.ForwardingClient;
 import io.lianbang.core.random.Seeds;
-import io.lianbang.core.task.EvalResult;
-import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
 import io.lianbang.core.task.Metrics;
@@ -18,12 +17,11 @@ import java.util.Objects;
  * A fit task without {@link SecureAggregation#CONFIG_KEY} is refused before training: its server
  * would not run the protocol.
  */
-public final class SecAggClient implements Client {
-  private final Client inner;
+public final class SecAggClient extends ForwardingClient {
   private final SecAggParticipant participant;
 
   public SecAggClient(Client inner, SecAggParticipant participant) {
-    this.inner = Objects.requireNonNull(inner, "inner");
+    super(Objects.requireNonNull(inner, "inner"));
     this.participant = Objects.requireNonNull(participant, "participant");
   }
 
@@ -38,16 +36,11 @@ public final class SecAggClient implements Client {
       throw new IllegalStateException("round " + task.round() + ": the server did not ask for secure aggregation (fit config '"
           + SecureAggregation.CONFIG_KEY + "' is not true), and this client sends its update only masked");
     }
-    FitResult trained = inner.fit(task);
+    FitResult trained = delegate().fit(task);
     String mismatch = task.parameters().layoutMismatch(trained.parameters());
     if (mismatch != null) throw new IllegalStateException("trained parameters: " + mismatch);
     float[] delta = ParameterMath.subtractFlat(trained.parameters(), task.parameters());
     participant.setInput(task.round(), delta, trained.numExamples(), Seeds.derive(task.seed(), "secagg-rounding"));
     return new FitResult(task.parameters(), 1, Metrics.empty());
-  }
-
-  @Override
-  public EvalResult evaluate(EvalTask task) {
-    return inner.evaluate(task);
   }
 }

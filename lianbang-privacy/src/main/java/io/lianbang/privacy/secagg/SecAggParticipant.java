@@ -104,25 +104,25 @@ public final class SecAggParticipant {
   public synchronized SecAggMessage respond(SecAggMessage request) {
     if (request instanceof Setup s) return setup(s);
     if (setup == null || request.round() != setup.round()) {
-      throw new SecAggException("request for round " + request.round() + " without a setup for that round");
+      throw new SecAggException(SecAggException.Kind.PROTOCOL, "request for round " + request.round() + " without a setup for that round");
     }
     if (request instanceof KeyDirectory d) return shareKeys(d);
     if (request instanceof ShareDelivery d) return maskedInput(d);
     if (request instanceof UnmaskRequest u) return unmask(u);
-    throw new SecAggException("a client does not answer " + request.getClass().getSimpleName());
+    throw new SecAggException(SecAggException.Kind.PROTOCOL, "a client does not answer " + request.getClass().getSimpleName());
   }
 
   private PublicKeys setup(Setup s) {
-    if (s.self() < 0 || s.self() >= s.clients().size()) throw new SecAggException("setup names index " + s.self() + " out of " + s.clients().size());
+    if (s.self() < 0 || s.self() >= s.clients().size()) throw new SecAggException(SecAggException.Kind.PROTOCOL, "setup names index " + s.self() + " out of " + s.clients().size());
     Set<Integer> distinct = new HashSet<>();
     for (int v : s.neighbours()) {
-      if (v < 0 || v >= s.clients().size() || v == s.self()) throw new SecAggException("setup names an invalid neighbour " + v);
-      if (!distinct.add(v)) throw new SecAggException("setup names neighbour " + v + " twice");
+      if (v < 0 || v >= s.clients().size() || v == s.self()) throw new SecAggException(SecAggException.Kind.PROTOCOL, "setup names an invalid neighbour " + v);
+      if (!distinct.add(v)) throw new SecAggException(SecAggException.Kind.PROTOCOL, "setup names neighbour " + v + " twice");
     }
     int k = s.neighbours().size();
-    if (k == 0) throw new SecAggException("unsafe setup refused: no neighbours to mask with");
+    if (k == 0) throw new SecAggException(SecAggException.Kind.UNSAFE, "unsafe setup refused: no neighbours to mask with");
     String unsafe = s.threshold() == 0 ? "must be >= " + SecAggParams.minThreshold(k) + ", got 0" : SecAggParams.thresholdProblem(s.threshold(), k);
-    if (unsafe != null) throw new SecAggException("unsafe setup refused: threshold " + unsafe);
+    if (unsafe != null) throw new SecAggException(SecAggException.Kind.UNSAFE, "unsafe setup refused: threshold " + unsafe);
     setup = s;
     stage = Stage.KEYS_ADVERTISED;
     cipherPair = X25519.generate(random);
@@ -138,7 +138,7 @@ public final class SecAggParticipant {
     expect(Stage.KEYS_ADVERTISED, "KeyDirectory");
     Set<Integer> allowed = new HashSet<>(setup.neighbours());
     for (int v : d.keys().keySet()) {
-      if (!allowed.contains(v)) throw new SecAggException("key directory lists client " + v + ", not a neighbour");
+      if (!allowed.contains(v)) throw new SecAggException(SecAggException.Kind.PROTOCOL, "key directory lists client " + v + ", not a neighbour");
     }
     int self = setup.self();
     int[] xs = new int[d.keys().size() + 1];
@@ -146,7 +146,7 @@ public final class SecAggParticipant {
     int i = 1;
     for (int v : d.keys().keySet()) xs[i++] = v + 1;
     if (xs.length < setup.threshold()) {
-      throw new SecAggException("only " + (xs.length - 1) + " neighbours advertised keys, the threshold is " + setup.threshold());
+      throw new SecAggException(SecAggException.Kind.UNSAFE, "only " + (xs.length - 1) + " neighbours advertised keys, the threshold is " + setup.threshold());
     }
     selfSeed = new byte[32];
     random.nextBytes(selfSeed);
@@ -173,22 +173,22 @@ public final class SecAggParticipant {
   private MaskedInput maskedInput(ShareDelivery d) {
     expect(Stage.SHARES_SENT, "ShareDelivery");
     stage = Stage.DONE; // whatever happens below, this round's secrets are not used again
-    if (inputRound != setup.round()) throw new SecAggException("no input was set for round " + setup.round());
+    if (inputRound != setup.round()) throw new SecAggException(SecAggException.Kind.PROTOCOL, "no input was set for round " + setup.round());
     int self = setup.self();
     for (Map.Entry<Integer, byte[]> e : d.ciphertexts().entrySet()) {
       int v = e.getKey();
       PublicKeys keys = directory.get(v);
-      if (keys == null) throw new SecAggException("received a share from client " + v + ", which is not a neighbour that advertised keys");
+      if (keys == null) throw new SecAggException(SecAggException.Kind.PROTOCOL, "received a share from client " + v + ", which is not a neighbour that advertised keys");
       ShareCipher c = new ShareCipher(X25519.agree(cipherPair.getPrivate(), X25519.decodePublic(keys.cipherKey())));
       byte[] plain;
       try {
         plain = c.decrypt(e.getValue(), setup.round(), v, self);
       } catch (SecAggException ex) {
-        throw new SecAggException("share from client " + v + ": " + ex.getMessage());
+        throw new SecAggException(ex.kind(), "share from client " + v + ": " + ex.getMessage());
       }
       ByteBuffer b = ByteBuffer.wrap(plain);
       if (plain.length != PLAINTEXT_BYTES || b.getInt() != v || b.getInt() != self) {
-        throw new SecAggException("share from client " + v + " is not addressed from " + v + " to " + self);
+        throw new SecAggException(SecAggException.Kind.PROTOCOL, "share from client " + v + " is not addressed from " + v + " to " + self);
       }
       byte[] y = new byte[Shamir.ELEMENT_BYTES];
       b.get(y);
@@ -197,14 +197,14 @@ public final class SecAggParticipant {
       keySharesHeld.put(v, new BigInteger(1, y));
     }
     if (d.ciphertexts().size() + 1 < setup.threshold()) {
-      throw new SecAggException("only " + d.ciphertexts().size() + " neighbours shared keys, the threshold is " + setup.threshold());
+      throw new SecAggException(SecAggException.Kind.UNSAFE, "only " + d.ciphertexts().size() + " neighbours shared keys, the threshold is " + setup.threshold());
     }
     int bits = setup.modulusBits();
     int m = setup.clients().size();
     Quantizer values = new Quantizer(-setup.clipRange(), setup.clipRange(), bits, m);
     Quantizer weights = new Quantizer(0, 1, bits, m);
     if (delta.length != setup.dimension()) {
-      throw new SecAggException("input has " + delta.length + " values, the round aggregates " + setup.dimension());
+      throw new SecAggException(SecAggException.Kind.PROTOCOL, "input has " + delta.length + " values, the round aggregates " + setup.dimension());
     }
     double r = Math.min(1.0, examples / setup.maxWeight());
     long[] y = new long[delta.length + 1];
@@ -225,13 +225,13 @@ public final class SecAggParticipant {
     stage = Stage.DONE;
     Set<Integer> survivors = new HashSet<>(u.survivors());
     for (int v : u.dropped()) {
-      if (survivors.contains(v)) throw new SecAggException("client " + v + " is listed as both survivor and dropped");
+      if (survivors.contains(v)) throw new SecAggException(SecAggException.Kind.PROTOCOL, "client " + v + " is listed as both survivor and dropped");
     }
-    if (!survivors.contains(setup.self())) throw new SecAggException("this client is not listed among the survivors");
+    if (!survivors.contains(setup.self())) throw new SecAggException(SecAggException.Kind.PROTOCOL, "this client is not listed among the survivors");
     int known = 0;
     for (int v : seedSharesHeld.keySet()) if (survivors.contains(v)) known++;
     if (known < setup.threshold()) {
-      throw new SecAggException("only " + known + " of this client's neighbours survived, the threshold is " + setup.threshold());
+      throw new SecAggException(SecAggException.Kind.UNSAFE, "only " + known + " of this client's neighbours survived, the threshold is " + setup.threshold());
     }
     Map<Integer, BigInteger> seeds = new TreeMap<>();
     Map<Integer, BigInteger> keys = new TreeMap<>();
@@ -241,7 +241,7 @@ public final class SecAggParticipant {
   }
 
   private void expect(Stage s, String what) {
-    if (stage != s) throw new SecAggException(what + " arrived in stage " + stage + ", expected " + s);
+    if (stage != s) throw new SecAggException(SecAggException.Kind.PROTOCOL, what + " arrived in stage " + stage + ", expected " + s);
   }
 
   /** The pairwise mask seed from an X25519 shared secret: HKDF-SHA256 to 32 bytes. */

@@ -77,10 +77,62 @@ public final class SecAggServer {
    * @throws InterruptedException if interrupted while waiting for a stage
    */
   public SecAggResult aggregate(int round, List<String> clients, int dimension, long graphSeed) throws InterruptedException {
+    Round r = plan(round, clients, dimension, graphSeed);
+    Map<Integer, PublicKeys> keys = advertiseKeys(r);
+    Map<Integer, EncryptedShares> shares = shareKeys(r, keys);
+    Map<Integer, MaskedInput> masked = collectMaskedInputs(r, shares);
+    for (Map.Entry<String, String> d : r.dropped.entrySet()) {
+      if (r.failedAuthentication.contains(d.getKey())) r.events.add(d.getValue());
+    }
+    List<Integer> survivors = requireReleasable(r, masked);
+    List<Integer> gone = new ArrayList<>();
+    for (int u : shares.keySet()) if (!masked.containsKey(u)) gone.add(u);
+    Map<Integer, UnmaskShares> unmask = stage(r, "unmask", survivors, u -> new UnmaskRequest(round, survivors, gone), UnmaskShares.class);
+    long[] sum = unmaskedSum(r, keys, shares, masked, survivors, gone, unmask);
+    return result(r, sum, survivors);
+  }
+
+  /** The state of one aggregation: who takes part, the graph and thresholds, and what happened so far. */
+  private static final class Round {
+    final int round;
+    final List<String> ids;
+    final int n;
+    final int dimension;
+    final int k;
+    final int t;
+    final int needed;
+    final CommunicationGraph graph;
+    /** Bytes received and sent per client. */
+    final Map<String, long[]> traffic = new TreeMap<>();
+    /** Why each dropped client dropped. */
+    final Map<String, String> dropped = new TreeMap<>();
+    /** Clients dropped because a share ciphertext failed authentication. */
+    final Set<String> failedAuthentication = new HashSet<>();
+    final List<String> events = new ArrayList<>();
+
+    Round(int round, List<String> ids, int dimension, int k, int t, int needed, CommunicationGraph graph) {
+      this.round = round;
+      this.ids = ids;
+      this.n = ids.size();
+      this.dimension = dimension;
+      this.k = k;
+      this.t = t;
+      this.needed = needed;
+      this.graph = graph;
+      for (String id : ids) traffic.put(id, new long[2]);
+    }
+
+    void drop(int u, String reason) {
+      dropped.put(ids.get(u), reason);
+    }
+  }
+
+  /** The round's participants (sorted), degree, thresholds and graph; refuses settings unsafe for them. */
+  private Round plan(int round, List<String> clients, int dimension, long graphSeed) {
     List<String> ids = new ArrayList<>(clients);
     Collections.sort(ids);
     int n = ids.size();
-    if (n < 2) throw new SecAggException("secure aggregation needs at least 2 clients, got " + n);
+    if (n < 2) throw new SecAggException(SecAggException.Kind.UNSAFE, "secure aggregation needs at least 2 clients, got " + n);
     int k = params.degreeFor(n);
     int t;
     int needed;
@@ -88,85 +140,100 @@ public final class SecAggServer {
       t = params.thresholdFor(n);
       needed = params.survivorsFor(n);
     } catch (IllegalArgumentException e) {
-      throw new SecAggException("round " + round + ": " + e.getMessage() + "; the sum is not released");
+      throw new SecAggException(SecAggException.Kind.UNSAFE, "round " + round + ": " + e.getMessage() + "; the sum is not released");
     }
-    CommunicationGraph graph = CommunicationGraph.harary(n, k, graphSeed);
-    Map<String, long[]> traffic = new TreeMap<>();
-    for (String id : ids) traffic.put(id, new long[2]);
-    Map<String, String> dropped = new TreeMap<>();
-    List<String> events = new ArrayList<>();
+    return new Round(round, ids, dimension, k, t, needed, CommunicationGraph.harary(n, k, graphSeed));
+  }
 
-    // Stage 0: advertise keys.
-    List<Integer> all = range(n);
-    Map<Integer, PublicKeys> keys = stage("advertise keys", ids, all,
-        u -> new Setup(round, ids, u, graph.neighbours(u), t, params.clipRange(), params.modulusBits(), params.maxWeight(), dimension),
-        PublicKeys.class, round, traffic, dropped);
+  /** Stage 0: every client advertises its public keys; malformed ones drop out. */
+  private Map<Integer, PublicKeys> advertiseKeys(Round r) throws InterruptedException {
+    Map<Integer, PublicKeys> keys = stage(r, "advertise keys", range(r.n),
+        u -> new Setup(r.round, r.ids, u, r.graph.neighbours(u), r.t, params.clipRange(), params.modulusBits(), params.maxWeight(),
+            r.dimension),
+        PublicKeys.class);
     for (Map.Entry<Integer, PublicKeys> e : new ArrayList<>(keys.entrySet())) {
       PublicKeys pk = e.getValue();
       if (pk.from() != e.getKey() || pk.cipherKey().length != 32 || pk.maskKey().length != 32) {
         keys.remove(e.getKey());
-        dropped.put(ids.get(e.getKey()), "advertise keys: malformed public keys");
+        r.drop(e.getKey(), "advertise keys: malformed public keys");
       }
     }
+    return keys;
+  }
 
-    // Stage 1: share keys.
-    Map<Integer, EncryptedShares> shares = stage("share keys", ids, List.copyOf(keys.keySet()), u -> {
+  /** Stage 1: clients with keys get their neighbours' keys and share their secrets; shares to non-neighbours drop the sender. */
+  private Map<Integer, EncryptedShares> shareKeys(Round r, Map<Integer, PublicKeys> keys) throws InterruptedException {
+    Map<Integer, EncryptedShares> shares = stage(r, "share keys", List.copyOf(keys.keySet()), u -> {
       Map<Integer, PublicKeys> dir = new TreeMap<>();
-      for (int v : graph.neighbours(u)) if (keys.containsKey(v)) dir.put(v, keys.get(v));
-      return new KeyDirectory(round, dir);
-    }, EncryptedShares.class, round, traffic, dropped);
+      for (int v : r.graph.neighbours(u)) if (keys.containsKey(v)) dir.put(v, keys.get(v));
+      return new KeyDirectory(r.round, dir);
+    }, EncryptedShares.class);
     for (Map.Entry<Integer, EncryptedShares> e : new ArrayList<>(shares.entrySet())) {
       int u = e.getKey();
       for (int v : e.getValue().ciphertexts().keySet()) {
-        if (!graph.adjacent(u, v) || !keys.containsKey(v)) {
+        if (!r.graph.adjacent(u, v) || !keys.containsKey(v)) {
           shares.remove(u);
-          dropped.put(ids.get(u), "share keys: sent a share to " + v + ", not a neighbour with keys");
+          r.drop(u, "share keys: sent a share to " + v + ", not a neighbour with keys");
           break;
         }
       }
     }
+    return shares;
+  }
 
-    // Stage 2: masked input collection.
-    Map<Integer, MaskedInput> masked = stage("masked input", ids, List.copyOf(shares.keySet()), u -> {
+  /** Stage 2: clients that shared get the shares addressed to them and send their masked input; malformed inputs drop out. */
+  private Map<Integer, MaskedInput> collectMaskedInputs(Round r, Map<Integer, EncryptedShares> shares) throws InterruptedException {
+    Map<Integer, MaskedInput> masked = stage(r, "masked input", List.copyOf(shares.keySet()), u -> {
       Map<Integer, byte[]> in = new TreeMap<>();
       for (Map.Entry<Integer, EncryptedShares> e : shares.entrySet()) {
         byte[] c = e.getValue().ciphertexts().get(u);
         if (c != null) in.put(e.getKey(), c);
       }
-      return new ShareDelivery(round, in);
-    }, MaskedInput.class, round, traffic, dropped);
-    long modMask = (1L << params.modulusBits()) - 1;
+      return new ShareDelivery(r.round, in);
+    }, MaskedInput.class);
+    long modMask = modMask();
     for (Map.Entry<Integer, MaskedInput> e : new ArrayList<>(masked.entrySet())) {
       long[] y = e.getValue().masked();
-      boolean ok = y.length == dimension + 1;
+      boolean ok = y.length == r.dimension + 1;
       for (int i = 0; ok && i < y.length; i++) ok = (y[i] & ~modMask) == 0;
       if (!ok) {
         masked.remove(e.getKey());
-        dropped.put(ids.get(e.getKey()), "masked input: wrong length or entries outside the modulus");
+        r.drop(e.getKey(), "masked input: wrong length or entries outside the modulus");
       }
     }
-    for (String reason : dropped.values()) {
-      if (reason.contains("authentication")) events.add(reason);
-    }
-    if (masked.size() < needed) {
-      throw new SecAggException("round " + round + ": only " + masked.size() + " masked inputs arrived, at least " + needed
-          + " are needed (threshold " + t + ", secagg.min_survivors " + params.minSurvivors() + "); the sum is not released");
-    }
+    return masked;
+  }
 
-    // Stage 3: unmasking.
+  /**
+   * The survivors, if their sum may be released: enough of them, forming one group of the graph.
+   *
+   * @throws SecAggException before any unmasking share is requested otherwise
+   */
+  private List<Integer> requireReleasable(Round r, Map<Integer, MaskedInput> masked) {
+    if (masked.size() < r.needed) {
+      throw new SecAggException(SecAggException.Kind.TOO_FEW_SURVIVORS, "round " + r.round + ": only " + masked.size()
+          + " masked inputs arrived, at least " + r.needed + " are needed (threshold " + r.t + ", secagg.min_survivors "
+          + params.minSurvivors() + "); the sum is not released");
+    }
     List<Integer> survivors = List.copyOf(masked.keySet());
-    List<Integer> group = connectedGroup(graph, survivors);
+    List<Integer> group = connectedGroup(r.graph, survivors);
     if (group.size() < survivors.size()) {
-      throw new SecAggException("round " + round + ": the " + survivors.size() + " surviving clients are not linked by masks into one"
-          + " group (" + ids.get(group.get(0)) + " is in a group of " + group.size() + "), and unmasking would reveal each group's sum;"
-          + " the sum is not released");
+      throw new SecAggException(SecAggException.Kind.DISCONNECTED_SURVIVORS, "round " + r.round + ": the " + survivors.size()
+          + " surviving clients are not linked by masks into one group (" + r.ids.get(group.get(0)) + " is in a group of "
+          + group.size() + "), and unmasking would reveal each group's sum; the sum is not released");
     }
-    List<Integer> gone = new ArrayList<>();
-    for (int u : shares.keySet()) if (!masked.containsKey(u)) gone.add(u);
-    Map<Integer, UnmaskShares> unmask = stage("unmask", ids, survivors,
-        u -> new UnmaskRequest(round, survivors, gone), UnmaskShares.class, round, traffic, dropped);
+    return survivors;
+  }
 
-    long[] sum = new long[dimension + 1];
+  /**
+   * Stage 3's result: the sum of the masked inputs with every survivor's self mask removed (seed
+   * reconstructed from its neighbours' shares) and every dropped client's pairwise masks removed
+   * (mask key reconstructed and checked against its public key).
+   */
+  private long[] unmaskedSum(Round r, Map<Integer, PublicKeys> keys, Map<Integer, EncryptedShares> shares,
+      Map<Integer, MaskedInput> masked, List<Integer> survivors, List<Integer> gone, Map<Integer, UnmaskShares> unmask) {
+    long modMask = modMask();
+    long[] sum = new long[r.dimension + 1];
     for (MaskedInput y : masked.values()) {
       long[] v = y.masked();
       for (int i = 0; i < sum.length; i++) sum[i] = (sum[i] + v[i]) & modMask;
@@ -175,42 +242,50 @@ public final class SecAggServer {
       List<Shamir.Share> s = new ArrayList<>();
       for (Map.Entry<Integer, UnmaskShares> e : unmask.entrySet()) {
         BigInteger y = e.getValue().seedShares().get(u);
-        if (y != null && (e.getKey() == u || graph.adjacent(u, e.getKey())) && y.signum() >= 0 && y.compareTo(Shamir.P) < 0) {
+        if (y != null && (e.getKey() == u || r.graph.adjacent(u, e.getKey())) && y.signum() >= 0 && y.compareTo(Shamir.P) < 0) {
           s.add(new Shamir.Share(e.getKey() + 1, y));
         }
       }
-      BigInteger seed = reconstruct(s, t, "self-mask seed of " + ids.get(u), ids, events, null);
+      BigInteger seed = reconstruct(s, r.t, "self-mask seed of " + r.ids.get(u), r.ids, r.events, null);
       MaskPrg.addMask(sum, Shamir.toBytes(seed, 32), -1, params.modulusBits());
     }
     for (int v : gone) {
       List<Shamir.Share> s = new ArrayList<>();
       for (Map.Entry<Integer, UnmaskShares> e : unmask.entrySet()) {
         BigInteger y = e.getValue().keyShares().get(v);
-        if (y != null && graph.adjacent(v, e.getKey()) && y.signum() >= 0 && y.compareTo(Shamir.P) < 0) {
+        if (y != null && r.graph.adjacent(v, e.getKey()) && y.signum() >= 0 && y.compareTo(Shamir.P) < 0) {
           s.add(new Shamir.Share(e.getKey() + 1, y));
         }
       }
       byte[] expectedPublic = keys.get(v).maskKey();
-      BigInteger scalar = reconstruct(s, t, "mask key of " + ids.get(v), ids, events, expectedPublic);
+      BigInteger scalar = reconstruct(s, r.t, "mask key of " + r.ids.get(v), r.ids, r.events, expectedPublic);
       byte[] sk = Shamir.toBytes(scalar, 32);
       for (int u : survivors) {
-        if (!graph.adjacent(u, v) || !shares.get(v).ciphertexts().containsKey(u)) continue;
+        if (!r.graph.adjacent(u, v) || !shares.get(v).ciphertexts().containsKey(u)) continue;
         byte[] seed = SecAggParticipant.pairwiseSeed(X25519.agree(X25519.decodePrivate(sk), X25519.decodePublic(keys.get(u).maskKey())));
         MaskPrg.addMask(sum, seed, u < v ? -1 : +1, params.modulusBits());
       }
     }
+    return sum;
+  }
 
+  /** Decodes the unmasked sum into the mean update and total weight, with the round's report. */
+  private SecAggResult result(Round r, long[] sum, List<Integer> survivors) {
     int m = survivors.size();
-    Quantizer values = new Quantizer(-params.clipRange(), params.clipRange(), params.modulusBits(), n);
-    Quantizer weights = new Quantizer(0, 1, params.modulusBits(), n);
-    double[] out = new double[dimension];
-    for (int i = 0; i < dimension; i++) out[i] = values.decodeSum(sum[i], m);
-    double totalWeight = weights.decodeSum(sum[dimension], m);
+    Quantizer values = new Quantizer(-params.clipRange(), params.clipRange(), params.modulusBits(), r.n);
+    Quantizer weights = new Quantizer(0, 1, params.modulusBits(), r.n);
+    double[] out = new double[r.dimension];
+    for (int i = 0; i < r.dimension; i++) out[i] = values.decodeSum(sum[i], m);
+    double totalWeight = weights.decodeSum(sum[r.dimension], m);
     List<String> survivorIds = new ArrayList<>();
-    for (int u : survivors) survivorIds.add(ids.get(u));
+    for (int u : survivors) survivorIds.add(r.ids.get(u));
     Map<String, SecAggResult.Traffic> bytes = new TreeMap<>();
-    traffic.forEach((id, b) -> bytes.put(id, new SecAggResult.Traffic(b[0], b[1])));
-    return new SecAggResult(round, out, totalWeight, survivorIds, dropped, events, bytes, k, t, values.step());
+    r.traffic.forEach((id, b) -> bytes.put(id, new SecAggResult.Traffic(b[0], b[1])));
+    return new SecAggResult(r.round, out, totalWeight, survivorIds, r.dropped, r.events, bytes, r.k, r.t, values.step());
+  }
+
+  private long modMask() {
+    return (1L << params.modulusBits()) - 1;
   }
 
   private static BigInteger reconstruct(List<Shamir.Share> shares, int t, String what, List<String> ids,
@@ -222,48 +297,61 @@ public final class SecAggServer {
       secret = Optional.empty();
     }
     if (secret.isEmpty()) {
-      throw new SecAggException("cannot reconstruct the " + what + " from " + shares.size() + " shares (threshold " + t
+      throw new SecAggException(SecAggException.Kind.RECONSTRUCTION, "cannot reconstruct the " + what + " from " + shares.size() + " shares (threshold " + t
           + "): too few shares or inconsistent shares; the sum is not released");
     }
     for (int x : bad) events.add("inconsistent share of the " + what + " from " + ids.get(x - 1) + ": excluded");
     return secret.get();
   }
 
+  /**
+   * Sends {@code request(u)} to every client {@code u} in {@code to} and collects the responses of
+   * type {@code type} that arrive before the stage's deadline; every other client drops out, with
+   * the reason (and, for a share that failed authentication, the kind) recorded in {@code r}.
+   */
   private <R extends SecAggMessage> Map<Integer, R> stage(
-      String name, List<String> ids, List<Integer> to, Function<Integer, SecAggMessage> request, Class<R> type,
-      int round, Map<String, long[]> traffic, Map<String, String> dropped) throws InterruptedException {
+      Round r, String name, List<Integer> to, Function<Integer, SecAggMessage> request, Class<R> type) throws InterruptedException {
     Instant deadline = Instant.now().plus(stageTimeout);
     Map<Integer, CompletableFuture<SecAggMessage>> pending = new TreeMap<>();
     for (int u : to) {
       SecAggMessage req = request.apply(u);
-      traffic.get(ids.get(u))[1] += req.wireBytes();
+      r.traffic.get(r.ids.get(u))[1] += req.wireBytes();
       try {
-        pending.put(u, transport.send(ids.get(u), req, deadline));
+        pending.put(u, transport.send(r.ids.get(u), req, deadline));
       } catch (RuntimeException e) {
-        dropped.put(ids.get(u), name + ": " + describe(e));
+        fail(r, u, name, e);
       }
     }
     Map<Integer, R> out = new TreeMap<>();
     for (Map.Entry<Integer, CompletableFuture<SecAggMessage>> e : pending.entrySet()) {
-      String id = ids.get(e.getKey());
+      String id = r.ids.get(e.getKey());
       long wait = Math.max(0, Duration.between(Instant.now(), deadline).toNanos());
       try {
         SecAggMessage res = e.getValue().get(wait, TimeUnit.NANOSECONDS);
-        if (!type.isInstance(res) || res.round() != round) {
-          dropped.put(id, name + ": unexpected response " + (res == null ? "null" : res.getClass().getSimpleName()));
+        if (!type.isInstance(res) || res.round() != r.round) {
+          r.drop(e.getKey(), name + ": unexpected response " + (res == null ? "null" : res.getClass().getSimpleName()));
           continue;
         }
-        traffic.get(id)[0] += res.wireBytes();
+        r.traffic.get(id)[0] += res.wireBytes();
         out.put(e.getKey(), type.cast(res));
       } catch (TimeoutException ex) {
         e.getValue().cancel(true);
-        dropped.put(id, name + ": no response before the deadline");
+        r.drop(e.getKey(), name + ": no response before the deadline");
       } catch (ExecutionException ex) {
         Throwable c = ex.getCause() instanceof CompletionException && ex.getCause().getCause() != null ? ex.getCause().getCause() : ex.getCause();
-        dropped.put(id, name + ": " + (c instanceof TimeoutException ? "no response before the deadline" : describe(c)));
+        if (c instanceof TimeoutException) r.drop(e.getKey(), name + ": no response before the deadline");
+        else fail(r, e.getKey(), name, c);
       }
     }
     return out;
+  }
+
+  /** Drops client {@code u} from the stage for {@code failure}, noting an authentication failure by its kind. */
+  private static void fail(Round r, int u, String stage, Throwable failure) {
+    r.drop(u, stage + ": " + describe(failure));
+    if (failure instanceof SecAggException s && s.kind() == SecAggException.Kind.AUTHENTICATION) {
+      r.failedAuthentication.add(r.ids.get(u));
+    }
   }
 
   /**

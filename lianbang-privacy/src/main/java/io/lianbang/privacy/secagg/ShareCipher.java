@@ -18,7 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Ciphertext layout: 12-byte random nonce ‖ AES-GCM ciphertext with its 16-byte tag.
  */
-public final class ShareCipher {
+final class ShareCipher {
   private static final byte[] INFO = "lianbang secagg v1 share key".getBytes(StandardCharsets.US_ASCII);
   private static final int NONCE = 12;
   private static final int TAG_BITS = 128;
@@ -55,7 +55,7 @@ public final class ShareCipher {
    */
   public byte[] decrypt(byte[] ciphertext, int round, int from, int to) {
     if (ciphertext.length < NONCE + TAG_BITS / 8) {
-      throw new SecAggException("share ciphertext is too short (" + ciphertext.length + " bytes)");
+      throw new SecAggException(SecAggException.Kind.AUTHENTICATION, "share ciphertext is too short (" + ciphertext.length + " bytes)");
     }
     try {
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
@@ -63,7 +63,7 @@ public final class ShareCipher {
       c.updateAAD(aad(round, from, to));
       return c.doFinal(ciphertext, NONCE, ciphertext.length - NONCE);
     } catch (javax.crypto.AEADBadTagException e) {
-      throw new SecAggException("share ciphertext failed AES-GCM authentication (altered in transit, or not from this sender)");
+      throw new SecAggException(SecAggException.Kind.AUTHENTICATION, "share ciphertext failed AES-GCM authentication (altered in transit, or not from this sender)");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES/GCM is unavailable in this JDK", e);
     }

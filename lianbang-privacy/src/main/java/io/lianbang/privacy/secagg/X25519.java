@@ -19,7 +19,7 @@ import javax.crypto.KeyAgreement;
  * X25519 Diffie-Hellman on the JDK provider (D. J. Bernstein, "Curve25519: new Diffie-Hellman
  * speed records", PKC 2006; RFC 7748). Keys travel as their 32-byte RFC 7748 encodings.
  */
-public final class X25519 {
+final class X25519 {
   private static final BigInteger BASE_POINT = BigInteger.valueOf(9);
 
   private X25519() {}

@@ -215,6 +215,25 @@ class SecAggProtocolTest {
   }
 
   @Test
+  void authenticationFailuresAreReportedByTheirKindNotByTheirMessage() throws Exception {
+    Federation f = clients(30, 51);
+    FaultyTransport inner = new FaultyTransport(f, Set.of());
+    SecAggTransport t = (id, m, deadline) -> {
+      if (m instanceof ShareDelivery && id.equals("client-004")) {
+        return CompletableFuture.failedFuture(new SecAggException(SecAggException.Kind.AUTHENTICATION, "share from client 7: tampered"));
+      }
+      if (m instanceof ShareDelivery && id.equals("client-005")) {
+        return CompletableFuture.failedFuture(new SecAggException(SecAggException.Kind.PROTOCOL, "not an authentication failure"));
+      }
+      return inner.send(id, m, deadline);
+    };
+    SecAggResult r = server(t, SecAggParams.defaults()).aggregate(1, f.ids(), D, 4);
+    assertEquals(List.of("masked input: share from client 7: tampered"), r.events());
+    assertEquals("masked input: not an authentication failure", r.dropped().get("client-005"));
+    assertEquals(28, r.survivors().size());
+  }
+
+  @Test
   void aWrongUnmaskingShareIsDetectedAndExcluded() throws Exception {
     Federation f = clients(30, 41);
     FaultyTransport t = new FaultyTransport(f, Set.of());

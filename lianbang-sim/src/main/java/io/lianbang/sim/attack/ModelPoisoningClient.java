@@ -1,9 +1,8 @@
 package io.lianbang.sim.attack;
 
 import io.lianbang.core.client.Client;
+import io.lianbang.core.client.ForwardingClient;
 import io.lianbang.core.random.Seeds;
-import io.lianbang.core.task.EvalResult;
-import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
 import io.lianbang.core.tensor.ParameterMath;
@@ -24,17 +23,16 @@ import java.util.Objects;
  * </ul>
  * It reports its true number of examples and metrics. Evaluation is honest.
  */
-public final class ModelPoisoningClient implements Client {
+public final class ModelPoisoningClient extends ForwardingClient {
   /** What the client does to its update. */
   public enum Kind { SIGN_FLIP, SCALING, GAUSSIAN_NOISE }
 
-  private final Client honest;
   private final Kind kind;
   private final double scale;
   private final double noiseStd;
 
   public ModelPoisoningClient(Client honest, Kind kind, double scale, double noiseStd) {
-    this.honest = Objects.requireNonNull(honest, "honest");
+    super(Objects.requireNonNull(honest, "honest"));
     this.kind = Objects.requireNonNull(kind, "kind");
     this.scale = scale;
     this.noiseStd = noiseStd;
@@ -42,7 +40,7 @@ public final class ModelPoisoningClient implements Client {
 
   @Override
   public FitResult fit(FitTask task) {
-    FitResult r = honest.fit(task);
+    FitResult r = delegate().fit(task);
     Parameters x = task.parameters();
     if (!x.sameShapes(r.parameters())) return r;
     Parameters out = switch (kind) {
@@ -51,10 +49,5 @@ public final class ModelPoisoningClient implements Client {
       case GAUSSIAN_NOISE -> ParameterMath.addNoise(x, noiseStd, Seeds.random(task.seed(), "attack-noise")::nextGaussian);
     };
     return new FitResult(out, r.numExamples(), r.metrics());
-  }
-
-  @Override
-  public EvalResult evaluate(EvalTask task) {
-    return honest.evaluate(task);
   }
 }
