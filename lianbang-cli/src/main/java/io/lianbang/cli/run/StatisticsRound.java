@@ -42,8 +42,7 @@ public final class StatisticsRound {
    */
   public static Result run(ClientPool clients, int features, int minClients, FederationConfig federation,
       BiFunction<Strategy, Double, Strategy> secure) throws InterruptedException {
-    FederationConfig one = new FederationConfig(1, federation.seed(), federation.roundTimeout(), federation.evaluateTimeout(),
-        federation.waitForClients(), federation.quorum(), 1);
+    FederationConfig one = federation.toBuilder().rounds(1).evaluateEvery(1).build(); // the run's limits, one round
     RunResult first = runOnce(clients, minClients, one, features, secure, FederatedStandardization.SECAGG_BOUND, null);
     Standardizer rough = FederatedStandardization.standardizer(first.parameters(), null);
     RunResult second = runOnce(clients, minClients, one, features, secure, FederatedStandardization.SECAGG_STANDARDISED_BOUND, rough);
