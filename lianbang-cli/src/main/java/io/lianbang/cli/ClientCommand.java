@@ -15,6 +15,7 @@ import io.lianbang.grpc.client.ClientChannels;
 import io.lianbang.grpc.client.ClientSettings;
 import io.lianbang.grpc.client.FederationClient;
 import io.lianbang.grpc.tls.ClientTls;
+import io.lianbang.privacy.dp.DpTaskClient;
 import io.lianbang.privacy.secagg.SecAggClient;
 import io.lianbang.privacy.secagg.SecAggParticipant;
 import io.lianbang.sim.spec.Seconds;
@@ -85,6 +86,11 @@ final class ClientCommand implements Callable<Integer> {
           + "that runs it (secagg.enabled in its configuration) and refuse any other round.")
   boolean secagg;
 
+  @Option(names = "--allow-seeded-dp-noise",
+      description = "Accept tasks asking for local differential-privacy noise seeded by the server (deterministic_noise: "
+          + "reproducible, but INSECURE: anyone with the seed can remove the noise). Without it such tasks fail.")
+  boolean allowSeededDpNoise;
+
   @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.2",
       description = "The share of the local data held out from training for evaluation tasks (stratified by class, "
           + "seeded, the same every run), in [0, 1); 0 evaluates on the training data (default: ${DEFAULT-VALUE}).")
@@ -153,7 +159,8 @@ final class ClientCommand implements Callable<Integer> {
             out.println(name + ": " + how);
             out.flush();
           });
-      FederationClient.Summary s = new FederationClient(channel, secagg ? new SecAggClient(engine, new SecAggParticipant()) : engine,
+      DpTaskClient dp = new DpTaskClient(engine, name, allowSeededDpNoise);
+      FederationClient.Summary s = new FederationClient(channel, secagg ? new SecAggClient(dp, new SecAggParticipant()) : dp,
           ClientSettings.defaults(name).withGiveUpAfter(giveUp)
               .withModelLimits(maxModelMib << 20, ClientSettings.DEFAULT_MAX_MODEL_TENSORS)
               .withModelLayout(Models.create(modelSpec, Init.PYTORCH_DEFAULT, 0).parameters())).run();
@@ -161,6 +168,8 @@ final class ClientCommand implements Callable<Integer> {
       out.println(name + ": done after " + (s.fitTasks() - statistics) + " training and " + s.evaluateTasks() + " evaluation tasks"
           + (secagg ? ", " + s.secaggStages() + " secure-aggregation stages" : "")
           + (statistics > 0 ? ", " + statistics + " statistics task" + (statistics == 1 ? "" : "s") : "") + " (" + s.finishReason() + ")");
+      dp.localSpent().ifPresent(e -> out.println(name + ": local differential privacy spent epsilon "
+          + String.format(java.util.Locale.ROOT, "%.4f", e.epsilon()) + " at delta " + e.delta()));
       out.flush();
     } finally {
       channel.shutdownNow();

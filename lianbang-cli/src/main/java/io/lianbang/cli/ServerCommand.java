@@ -7,6 +7,7 @@ import io.lianbang.cli.run.FailureSummary;
 import io.lianbang.cli.run.RoundPrinter;
 import io.lianbang.cli.run.RunEnvironment;
 import io.lianbang.cli.run.RunOutputs;
+import io.lianbang.cli.run.WithTaskConfig;
 import io.lianbang.core.federation.CheckpointFile;
 import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.FederationConfig;
@@ -25,6 +26,7 @@ import io.lianbang.grpc.server.PeerLimits;
 import io.lianbang.grpc.server.ServerSettings;
 import io.lianbang.grpc.tls.ServerTls;
 import io.lianbang.privacy.secagg.SecureAggregation;
+import io.lianbang.sim.DpWiring;
 import io.lianbang.sim.StrategyFactory;
 import io.lianbang.sim.spec.PrivacySpec;
 import io.lianbang.sim.spec.Seconds;
@@ -53,7 +55,9 @@ import picocli.CommandLine.Spec;
           + "round and resumes from the checkpoint when restarted with the same configuration (another "
           + "configuration or a complete run is refused; --new-run starts over); writes "
           + "history.csv and history.json to 'output' when the run ends. With privacy.secagg.enabled the "
-          + "server learns only the sum of the updates (SecAgg+; clients join with --secagg).",
+          + "server learns only the sum of the updates (SecAgg+; clients join with --secagg). privacy.dp runs "
+          + "differential privacy as in 'simulate' (DP-FedAvg with server- or client-side clipping, or local DP; "
+          + "clients learn the mode from their tasks) and prints epsilon per round.",
       "",
       "TLS is required unless the server listens on loopback or the configuration (or --insecure) says "
           + "insecure: true. See docs/protocol.md for the protocol.",
@@ -97,7 +101,8 @@ final class ServerCommand implements Callable<Integer> {
       ServerScaling scaling = ServerScaling.prepare(s, server, out);
       Strategy scaled = scaling.decorate(s.strategy);
       Strategy strategy = s.secagg == null ? scaled
-          : new SecureAggregation(scaled, s.secagg.params(s.secagg.maxWeight()), server.secAggTransport(), s.secagg.stageTimeout(), null);
+          : new SecureAggregation(scaled, s.secagg.params(DpWiring.secAggMaxWeight(s.privacy)), server.secAggTransport(),
+              s.secagg.stageTimeout(), null);
       long start = System.nanoTime();
       RunResult result = new Federation(strategy, server.clients(), s.federation,
           List.of(new RoundPrinter(out, null, c.minClients)), s.checkpoint, s.run).run(s.initial);
@@ -157,13 +162,14 @@ final class ServerCommand implements Callable<Integer> {
   }
 
   /**
-   * What a run needs; {@code secagg} is null unless secure aggregation is enabled; {@code run}
+   * What a run needs; {@code strategy} includes differential privacy as {@code privacy} says;
+   * {@code secagg} is null unless secure aggregation is enabled; {@code run}
    * describes the run for the checkpoint ({@link ServerConfig#runDescription}); {@code normalize}
    * is how clients scale their {@code features} input features.
    */
   record Setup(FederationServer.Builder server, Strategy strategy, PrivacySpec.SecAgg secagg, FederationConfig federation,
       Parameters initial, CheckpointFile checkpoint, Path output, int threads, SortedMap<String, String> run,
-      FederatedStandardization.Mode normalize, int features) {}
+      FederatedStandardization.Mode normalize, int features, PrivacySpec privacy) {}
 
   /** Validates the configuration and builds everything the run needs; errors name the key and value. */
   static Setup setup(ServerConfig c, boolean insecure) {
@@ -194,8 +200,17 @@ final class ServerCommand implements Callable<Integer> {
       StrategySpec spec = new StrategySpec(c.strategy.name, c.minClients, 0, c.quorum, c.roundTimeoutSeconds, c.strategy.params);
       Strategy strategy = StrategyFactory.create(spec, training, () -> FedAvg.builder().minFitClients(c.minClients)
           .minAvailableClients(c.minClients).fractionEvaluate(c.fractionEvaluate).fitConfig(r -> fit), "min_clients", threads);
-      PrivacySpec.SecAgg secagg = c.privacy.secagg.toSpec();
+      PrivacySpec privacy = c.privacy.toSpec();
+      PrivacySpec.SecAgg secagg = privacy.secagg();
       if (secagg.enabled()) SecureAggregation.requireWeightedMean(strategy, "privacy.secagg");
+      String dpMode = privacy.dp().mode();
+      if ((dpMode.equals("server") || dpMode.equals("client")) && c.checkpoint != null && !c.checkpoint.isBlank()) {
+        throw new CliException("privacy.dp.mode " + dpMode + " cannot be combined with checkpoint " + c.checkpoint
+            + ": a resumed DP-FedAvg run would restart the privacy accountant and under-report epsilon; remove the checkpoint key");
+      }
+      strategy = DpWiring.strategy(strategy, privacy.dp(), c.seed);
+      Config dpTasks = DpWiring.taskConfig(privacy.dp(), c.seed);
+      if (!dpTasks.asMap().isEmpty()) strategy = new WithTaskConfig(strategy, dpTasks);
       if (c.allowAnonymous && (!c.tokens.isEmpty() || (c.tls != null && c.tls.clientCa != null))) {
         throw new CliException("allow_anonymous: true cannot be combined with " + (c.tokens.isEmpty() ? "tls.client_ca" : "tokens")
             + ": an anonymous client could register under an authenticated client's name and take over its session");
@@ -227,7 +242,7 @@ final class ServerCommand implements Callable<Integer> {
       CheckpointFile checkpoint = c.checkpoint == null || c.checkpoint.isBlank() ? null : new CheckpointFile(Path.of(c.checkpoint));
       Path output = c.output == null || c.output.isBlank() ? null : Path.of(c.output);
       return new Setup(b, strategy, secagg.enabled() ? secagg : null, federation, initial, checkpoint, output, threads,
-          c.runDescription(), normalize, features);
+          c.runDescription(), normalize, features, privacy);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }

@@ -343,7 +343,15 @@ class FederateCommandsTest {
             "privacy.secagg cannot wrap strategy FedMedian"},
         {"privacy: {secagg: {enabled: true, k: 2, threshold: 1}}", "privacy.secagg.threshold must be >= 2 = floor((k + 1)/2) + 1"
             + " for k = 2 (more than half of the client and its k neighbours, who hold its secrets), got 1"},
-        {"privacy: {dp: {mode: server}}", "unknown key 'dp' in privacy (valid: secagg)"},
+        {"privacy: {paillier: {enabled: true}}", "unknown key 'paillier' in privacy (valid: dp, secagg)"},
+        {"privacy: {secagg: {enabled: true}, dp: {mode: server}}", "privacy.dp.mode server cannot be combined with "
+            + "privacy.secagg.enabled true: server-side clipping needs every individual update, which secure aggregation hides"},
+        {"privacy: {dp: {mode: client, adaptive: true}}", "privacy.dp.adaptive needs privacy.dp.mode server, got mode client"},
+        {"privacy: {dp: {mode: local, noise_multiplier: 0}}", "privacy.dp.noise_multiplier must be > 0 for mode local, got 0.0"},
+        {"privacy: {dp: {mode: laplace}}", "privacy.dp.mode must be one of none, server, client, local"},
+        {"checkpoint: run.ckpt\nprivacy: {dp: {mode: server}}", "privacy.dp.mode server cannot be combined with checkpoint run.ckpt: "
+            + "a resumed DP-FedAvg run would restart the privacy accountant"},
+        {"min_clients: 5\nstrategy: {name: median}\nprivacy: {dp: {mode: client}}", "DP-FedAvg cannot wrap strategy FedMedian"},
         {"limits: {max_examples: 0}", "limits.max_examples must be in [1, 1099511627776], got 0"},
         {"limits: {max_concurrent_uploads: 0}", "limits.max_concurrent_uploads must be in [1, 1024], got 0"},
         {"limits: {max_metric_name_length: 5000}", "limits.max_metric_name_length must be in [1, 1024], got 5000"},

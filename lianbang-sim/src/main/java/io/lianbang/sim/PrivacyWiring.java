@@ -1,13 +1,9 @@
 package io.lianbang.sim;
 
 import io.lianbang.core.client.Client;
-import io.lianbang.core.random.Seeds;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.privacy.dp.ClippingClient;
-import io.lianbang.privacy.dp.DpFedAvgClientClipping;
 import io.lianbang.privacy.dp.DpFedAvgBase;
-import io.lianbang.privacy.dp.DpFedAvgServerClipping;
-import io.lianbang.privacy.dp.DpSettings;
 import io.lianbang.privacy.dp.LocalDpClient;
 import io.lianbang.privacy.dp.NoiseSource;
 import io.lianbang.privacy.paillier.InProcessPaillierTransport;
@@ -64,13 +60,7 @@ final class PrivacyWiring {
   static final int MIN_PAILLIER_CONTRIBUTIONS = 2;
 
   private NoiseSource noise(String label, long... path) {
-    return spec.dp().deterministicNoise() ? NoiseSource.seededInsecure(Seeds.derive(seed, label, path)) : NoiseSource.secure();
-  }
-
-  private DpSettings dpSettings() {
-    PrivacySpec.Dp d = spec.dp();
-    double budget = d.epsilonBudget() == 0 ? Double.POSITIVE_INFINITY : d.epsilonBudget();
-    return new DpSettings(d.noiseMultiplier(), d.clip(), d.adaptive(), d.targetQuantile(), 0.2, d.delta(), budget);
+    return DpWiring.noise(spec.dp(), seed, label, path);
   }
 
   /** The client as the privacy settings run it. */
@@ -170,17 +160,10 @@ final class PrivacyWiring {
 
   /** The strategy as the privacy settings run it; call after every {@link #client}. */
   Strategy strategy(Strategy base, Executor executor) {
-    Strategy s = base;
-    switch (spec.dp().mode()) {
-      case "server" -> s = new DpFedAvgServerClipping(s, dpSettings(), noise("dp-noise"));
-      case "client" -> s = new DpFedAvgClientClipping(s, dpSettings(), noise("dp-noise"));
-      default -> { }
-    }
+    Strategy s = DpWiring.strategy(base, spec.dp(), seed);
     if (spec.secagg().enabled()) {
       PrivacySpec.SecAgg a = spec.secagg();
-      // With client-side clipping every client reports weight 1: capping weights at 1 keeps them exact.
-      double maxWeight = spec.dp().mode().equals("client") ? 1 : a.maxWeight();
-      s = new SecureAggregation(s, a.params(maxWeight), new InProcessSecAggTransport(participants, executor),
+      s = new SecureAggregation(s, a.params(DpWiring.secAggMaxWeight(spec)), new InProcessSecAggTransport(participants, executor),
           a.stageTimeout(), this::record);
     }
     if (keyHolder != null) {

@@ -86,6 +86,9 @@ public final class ServerConfig {
     ObjectNode secagg = ConfigLoader.jsonMapper().valueToTree(privacy.secagg);
     secagg.remove("stage_timeout_seconds");
     flatten(d, "privacy.secagg.", secagg);
+    if (privacy.dp.mode != null && !privacy.dp.mode.equals("none")) {
+      flatten(d, "privacy.dp.", ConfigLoader.jsonMapper().valueToTree(privacy.dp));
+    }
     return d;
   }
 
@@ -125,12 +128,27 @@ public final class ServerConfig {
   }
 
   /**
-   * The {@code privacy} section: {@code secagg} (SecAgg+) with the keys of {@code simulate}'s
-   * {@code privacy.secagg}; clients join with {@code lianbang client --secagg}.
+   * The {@code privacy} section: {@code secagg} (SecAgg+) and {@code dp} (differential privacy)
+   * with the keys of {@code simulate}'s {@code privacy.secagg} and {@code privacy.dp}; clients join
+   * secure aggregation with {@code lianbang client --secagg} and learn the DP mode from their tasks.
    */
+  @JsonPropertyOrder({"secagg", "dp"})
   public static final class Privacy {
     @JsonSetter(nulls = Nulls.SKIP)
     public PrivacyConfig.SecAgg secagg = new PrivacyConfig.SecAgg();
+
+    @JsonSetter(nulls = Nulls.SKIP)
+    public PrivacyConfig.Dp dp = new PrivacyConfig.Dp();
+
+    /**
+     * The validated settings, as {@code simulate} validates them (Paillier aggregation is not
+     * available here).
+     *
+     * @throws IllegalArgumentException naming the key and the value, or the combination that cannot work
+     */
+    public io.lianbang.sim.spec.PrivacySpec toSpec() {
+      return new io.lianbang.sim.spec.PrivacySpec(secagg.toSpec(), dp.toSpec());
+    }
   }
 
   /** The {@code tls} section: PEM files. */

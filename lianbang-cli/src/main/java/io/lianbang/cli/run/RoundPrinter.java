@@ -21,6 +21,9 @@ import java.util.Map;
  * reported by {@link StandardizingClient#HELD_OUT}), and {@code fed_...} otherwise.
  */
 public final class RoundPrinter implements RoundListener {
+  /** The fit metric of DP-FedAvg's ε so far, shown as {@code epsilon} at the end of the line. */
+  public static final String DP_EPSILON = "dp_epsilon";
+
   private final PrintWriter out;
   private final ProgressBar bar;
   private final int clientsPerRound;
@@ -83,6 +86,7 @@ public final class RoundPrinter implements RoundListener {
     sb.append(String.format(Locale.ROOT, "  %.2f s", r.seconds()));
     if (!r.failures().isEmpty()) sb.append("  (").append(failed(r.failures())).append(")");
     r.fitMetrics().get(Federation.CLIPPED_METRIC).ifPresent(n -> sb.append(String.format(Locale.ROOT, "  (%.0f clipped)", n)));
+    r.fitMetrics().get(DP_EPSILON).ifPresent(e -> sb.append(String.format(Locale.ROOT, "  epsilon %.4f", e)));
     if (r.round() > 0 && !r.updated()) sb.append("  quorum not met, model kept");
     return sb.toString();
   }
