@@ -253,7 +253,7 @@ final class FederationService extends FederationGrpc.FederationImplBase {
           } catch (LimitExceededException e) {
             throw closing(task, client, RefusalReason.LIMIT_EXCEEDED, e.getMessage());
           }
-          String reported = "client reported an error: " + abbreviate(request.getError().getMessage());
+          String reported = "client reported an error: " + printable(request.getError().getMessage());
           SecAggException.Kind kind = SecAggException.Kind.parse(request.getError().getKind());
           task.result.completeExceptionally(kind == null ? new ClientReportedException(reported) : new SecAggException(kind, reported));
           response.onNext(SecAggAck.newBuilder().setAccepted(false).build());
@@ -310,7 +310,15 @@ final class FederationService extends FederationGrpc.FederationImplBase {
   }
 
   /** Shortens peer-supplied text before it goes into a status or a log line. */
+  /**
+   * A client's own error message, already bounded by {@link PeerLimits#maxErrorLength()}: kept
+   * whole (it is what an operator needs to see) but reduced to printable ASCII.
+   */
+  static String printable(String s) {
+    return s.replaceAll("[^\\x20-\\x7e]", "?");
+  }
+
   static String abbreviate(String s) {
-    return Abbreviation.abbreviate(s).replaceAll("[^\\x20-\\x7e]", "?"); // printable ASCII only: safe in any log
+    return printable(Abbreviation.abbreviate(s)); // printable ASCII only: safe in any log
   }
 }

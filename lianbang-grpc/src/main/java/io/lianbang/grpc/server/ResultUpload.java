@@ -193,7 +193,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
       };
       boolean taken = result == null
           ? task.result.completeExceptionally(new ClientReportedException("client reported an error: "
-              + FederationService.abbreviate(header.getError().getMessage())))
+              + FederationService.printable(header.getError().getMessage())))
           : task.result.complete(result);
       if (!taken) throw refuse(RefusalReason.TASK_CLOSED, "task '" + task.id + "' closed before the upload finished (its deadline passed)");
       closed = true;
