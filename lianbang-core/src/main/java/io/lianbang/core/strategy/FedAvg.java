@@ -74,8 +74,8 @@ public class FedAvg implements Strategy {
   }
 
   @Override
-  public FitAggregation beginFit(int round, Parameters global) {
-    return new WeightedMeanAggregation(global);
+  public FitAggregation beginFit(RoundContext context) {
+    return new WeightedMeanAggregation(context.global());
   }
 
   /** Folds results into an exact weighted sum; the outcome is their example-weighted mean. */

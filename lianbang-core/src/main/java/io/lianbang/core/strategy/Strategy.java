@@ -16,8 +16,8 @@ import java.util.SplittableRandom;
  * failures), {@link #evaluate} (centralized), {@link #configureEvaluate} and, if it asked anyone,
  * {@link #aggregateEvaluate}. All calls come from one thread.
  *
- * <p>Randomness comes only from the {@code rng} arguments, which the federation derives from the
- * run seed and the round.
+ * <p>Randomness comes only from the {@code rng} arguments and {@link RoundContext#random()},
+ * which the federation derives from the run seed and the round.
  */
 public interface Strategy {
   /** Receives the initial global model and returns the model to start round 1 from. */
@@ -35,8 +35,11 @@ public interface Strategy {
    */
   List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng);
 
-  /** Starts aggregating the results of {@code round}, whose clients started from {@code global}. */
-  FitAggregation beginFit(int round, Parameters global);
+  /**
+   * Starts aggregating the results of {@code context.round()}, whose clients started from
+   * {@code context.global()} after {@link #configureFit} returned {@code context.instructions()}.
+   */
+  FitAggregation beginFit(RoundContext context);
 
   /** Chooses the clients that evaluate the global model after {@code round}; may be empty. */
   List<ClientInstruction> configureEvaluate(int round, Parameters global, List<String> available, SplittableRandom rng);

@@ -4,6 +4,7 @@ import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.ForwardingStrategy;
+import io.lianbang.core.strategy.RoundContext;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
@@ -87,7 +88,9 @@ public final class PaillierAggregation extends ForwardingStrategy {
   }
 
   @Override
-  public FitAggregation beginFit(int round, Parameters global) {
+  public FitAggregation beginFit(RoundContext context) {
+    int round = context.round();
+    Parameters global = context.global();
     int dimension = (int) global.elementCount();
     return new FitAggregation() {
       private final Map<String, CompletableFuture<EncryptedVector>> pending = new TreeMap<>();
@@ -154,7 +157,7 @@ public final class PaillierAggregation extends ForwardingStrategy {
           throw new IllegalStateException("key holder returned " + m.length + " values for " + global.elementCount() + " parameters");
         }
         Parameters averaged = ParameterMath.map(global, (i, g) -> (float) (g + m[i]));
-        FitOutcome o = aggregateCombined(round, global, "paillier-aggregate", averaged, mean.totalWeight(), List.copyOf(all));
+        FitOutcome o = aggregateCombined(context, "paillier-aggregate", averaged, mean.totalWeight(), List.copyOf(all));
         return new FitOutcome(o.parameters(),
             o.metrics().with("paillier_clients", contributors.size()).with("paillier_dropped", dropped.size()));
       }

@@ -5,6 +5,7 @@ import io.lianbang.core.strategy.ClientInstruction;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.ForwardingStrategy;
+import io.lianbang.core.strategy.RoundContext;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
@@ -12,13 +13,10 @@ import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +52,6 @@ public final class SecureAggregation extends ForwardingStrategy {
   private final SecAggParams params;
   private final SecAggServer server;
   private final Consumer<SecAggResult> observer;
-  private final Map<Integer, Long> graphSeeds = Collections.synchronizedMap(new TreeMap<>());
 
   /**
    * @param inner the strategy whose weighted mean is computed securely
@@ -100,14 +97,15 @@ public final class SecureAggregation extends ForwardingStrategy {
     for (ClientInstruction i : inner.configureFit(round, global, available, rng)) {
       out.add(new ClientInstruction(i.clientId(), i.parameters(), i.config().with(CONFIG_KEY, true)));
     }
-    graphSeeds.put(round, rng.nextLong());
     return out;
   }
 
+  /** The round's communication graph is drawn from {@link RoundContext#random()}. */
   @Override
-  public FitAggregation beginFit(int round, Parameters global) {
-    long seed = graphSeeds.getOrDefault(round, (long) round);
-    graphSeeds.remove(round);
+  public FitAggregation beginFit(RoundContext context) {
+    int round = context.round();
+    Parameters global = context.global();
+    long seed = context.random().nextLong();
     return new FitAggregation() {
       private final List<String> trained = new ArrayList<>();
 
@@ -134,7 +132,7 @@ public final class SecureAggregation extends ForwardingStrategy {
         List<ClientFailure> all = new ArrayList<>(failures);
         r.dropped().forEach((id, why) -> all.add(new ClientFailure(id, ClientFailure.Kind.ERROR, "secure aggregation: " + why)));
         double weight = r.totalWeight() * params.maxWeight();
-        FitOutcome o = aggregateCombined(round, global, "secure-aggregate", averaged, weight, List.copyOf(all));
+        FitOutcome o = aggregateCombined(context, "secure-aggregate", averaged, weight, List.copyOf(all));
         return new FitOutcome(o.parameters(),
             o.metrics().with("secagg_clients", r.survivors().size()).with("secagg_dropped", r.dropped().size()));
       }

@@ -3,6 +3,7 @@ package io.lianbang.core.strategy.robust;
 import io.lianbang.core.aggregate.CoordinateMedian;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.FitAggregation;
+import io.lianbang.core.strategy.RoundContext;
 import io.lianbang.core.tensor.Parameters;
 
 /**
@@ -19,8 +20,8 @@ public final class FedMedian extends FedAvg {
   }
 
   @Override
-  public FitAggregation beginFit(int round, Parameters global) {
-    return new BufferedAggregation(round, global) {
+  public FitAggregation beginFit(RoundContext context) {
+    return new BufferedAggregation(context.round(), context.global()) {
       @Override
       float[] aggregate(float[][] rows) {
         return CoordinateMedian.of(rows);
