@@ -13,6 +13,7 @@ import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.core.federation.RunResult;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.Strategy;
+import io.lianbang.core.strategy.WeightedMean;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.engine.client.EngineClient;
@@ -195,7 +196,7 @@ final class ServerCommand implements Callable<Integer> {
       Strategy strategy = StrategyFactory.create(spec, training, () -> FedAvg.builder().minFitClients(c.minClients)
           .minAvailableClients(c.minClients).fractionEvaluate(c.fractionEvaluate).fitConfig(r -> fit), "min_clients", threads);
       PrivacySpec.SecAgg secagg = c.privacy.secagg.toSpec();
-      if (secagg.enabled()) SecureAggregation.requireWeightedMean(strategy, "privacy.secagg");
+      if (secagg.enabled()) WeightedMean.require(strategy, "privacy.secagg");
       if (c.allowAnonymous && (!c.tokens.isEmpty() || (c.tls != null && c.tls.clientCa != null))) {
         throw new CliException("allow_anonymous: true cannot be combined with " + (c.tokens.isEmpty() ? "tls.client_ca" : "tokens")
             + ": an anonymous client could register under an authenticated client's name and take over its session");

@@ -51,13 +51,15 @@ public interface Strategy {
   Optional<EvalResult> evaluate(int round, Parameters global);
 
   /**
-   * True if the round's aggregate depends on the results only through their example-weighted
-   * mean, possibly followed by a server-side update such as a server optimizer step. Privacy
+   * The weighted-mean capability, which a strategy opts into explicitly: true if the round's
+   * aggregate depends on the results only through their example-weighted mean, possibly followed
+   * by a server-side update such as a server optimizer step. Privacy
    * decorators (secure aggregation, client-side differential privacy) compute that mean
    * themselves and hand it to {@link #beginFit} as one result whose example count is the total
    * weight; the outcome must then be what it would have been for the individual results with
    * that mean. Strategies that need every individual update (median, trimmed mean, Krum) or
    * other weights (FedNova, q-FedAvg, SCAFFOLD's control variates) return false, the default.
+   * The decorators check it with {@link WeightedMean#require}.
    */
   default boolean aggregatesWeightedMean() {
     return false;

@@ -6,11 +6,11 @@ import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.ForwardingStrategy;
 import io.lianbang.core.strategy.RoundContext;
 import io.lianbang.core.strategy.Strategy;
+import io.lianbang.core.strategy.WeightedMean;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
-import io.lianbang.privacy.secagg.SecureAggregation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,7 +67,7 @@ public final class PaillierAggregation extends ForwardingStrategy {
   public PaillierAggregation(Strategy inner, PaillierKeyHolder keyHolder, PaillierTransport transport,
                              Duration collectTimeout, Consumer<PaillierRound> observer) {
     this.inner = Objects.requireNonNull(inner, "inner");
-    SecureAggregation.requireWeightedMean(inner, "Paillier aggregation");
+    WeightedMean.require(inner, "Paillier aggregation");
     this.keyHolder = Objects.requireNonNull(keyHolder, "keyHolder");
     this.transport = Objects.requireNonNull(transport, "transport");
     if (collectTimeout.isNegative() || collectTimeout.isZero()) {

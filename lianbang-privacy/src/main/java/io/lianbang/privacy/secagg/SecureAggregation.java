@@ -7,6 +7,7 @@ import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.ForwardingStrategy;
 import io.lianbang.core.strategy.RoundContext;
 import io.lianbang.core.strategy.Strategy;
+import io.lianbang.core.strategy.WeightedMean;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.ParameterMath;
@@ -62,23 +63,10 @@ public final class SecureAggregation extends ForwardingStrategy {
   public SecureAggregation(Strategy inner, SecAggParams params, SecAggTransport transport, Duration stageTimeout,
                            Consumer<SecAggResult> observer) {
     this.inner = Objects.requireNonNull(inner, "inner");
-    requireWeightedMean(inner, "secure aggregation");
+    WeightedMean.require(inner, "secure aggregation");
     this.params = Objects.requireNonNull(params, "params");
     this.server = new SecAggServer(params, transport, stageTimeout);
     this.observer = observer == null ? r -> {} : observer;
-  }
-
-  /**
-   * Checks that a privacy decorator can wrap {@code inner}.
-   *
-   * @throws IllegalArgumentException naming the strategy if it does not {@linkplain Strategy#aggregatesWeightedMean() aggregate the weighted mean}
-   */
-  public static void requireWeightedMean(Strategy inner, String what) {
-    if (!inner.aggregatesWeightedMean()) {
-      throw new IllegalArgumentException(what + " cannot wrap strategy " + inner
-          + ": it only sees the weighted mean of the updates, and this strategy needs every individual update"
-          + " (use FedAvg or a strategy built on its weighted mean, e.g. FedAvgM, FedAdam, FedYogi, FedAdagrad, FedProx)");
-    }
   }
 
   /** The wrapped strategy. */
