@@ -3,7 +3,6 @@ package io.lianbang.core.strategy.robust;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.RoundContext;
-import io.lianbang.core.tensor.Parameters;
 
 /**
  * Bulyan: iterated Krum selects {@code n − 2f} client models, then every coordinate is the mean

@@ -4,7 +4,6 @@ import io.lianbang.core.aggregate.CoordinateMedian;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.RoundContext;
-import io.lianbang.core.tensor.Parameters;
 
 /**
  * The new global model is the coordinate-wise median of the clients' models (unweighted).

@@ -4,7 +4,6 @@ import io.lianbang.core.aggregate.TrimmedMean;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.RoundContext;
-import io.lianbang.core.tensor.Parameters;
 
 /**
  * The new global model is the coordinate-wise β-trimmed mean of the clients' models: in every

@@ -3,7 +3,6 @@ package io.lianbang.core.strategy.robust;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.RoundContext;
-import io.lianbang.core.tensor.Parameters;
 
 /**
  * Krum and Multi-Krum: the new global model is the mean of the {@code m} client models with the
