@@ -12,6 +12,7 @@ import io.lianbang.core.strategy.ClientResult;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
+import io.lianbang.core.strategy.RoundContext;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
@@ -189,7 +190,7 @@ public final class GrpcTransfer {
     }
 
     @Override
-    public FitAggregation beginFit(int round, Parameters global) {
+    public FitAggregation beginFit(RoundContext context) {
       return new FitAggregation() {
         @Override
         public void accept(String clientId, FitResult result) { }

@@ -14,6 +14,7 @@ import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.core.federation.RunResult;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.Strategy;
+import io.lianbang.core.strategy.WeightedMean;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.engine.client.EngineClient;
@@ -202,7 +203,7 @@ final class ServerCommand implements Callable<Integer> {
           .minAvailableClients(c.minClients).fractionEvaluate(c.fractionEvaluate).fitConfig(r -> fit), "min_clients", threads);
       PrivacySpec privacy = c.privacy.toSpec();
       PrivacySpec.SecAgg secagg = privacy.secagg();
-      if (secagg.enabled()) SecureAggregation.requireWeightedMean(strategy, "privacy.secagg");
+      if (secagg.enabled()) WeightedMean.require(strategy, "privacy.secagg");
       String dpMode = privacy.dp().mode();
       if ((dpMode.equals("server") || dpMode.equals("client")) && c.checkpoint != null && !c.checkpoint.isBlank()) {
         throw new CliException("privacy.dp.mode " + dpMode + " cannot be combined with checkpoint " + c.checkpoint

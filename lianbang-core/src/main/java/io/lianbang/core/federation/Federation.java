@@ -7,6 +7,7 @@ import io.lianbang.core.strategy.ClientInstruction;
 import io.lianbang.core.strategy.ClientResult;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
+import io.lianbang.core.strategy.RoundContext;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
@@ -44,8 +45,9 @@ import org.slf4j.LoggerFactory;
  *       a client that misses it is reported to the strategy as a {@link ClientFailure}.
  *   <li>Invalid results (wrong tensor layout, NaN or infinite values, non-positive example counts)
  *       are rejected as failures and never reach the aggregate.
- *   <li>Reproducibility: sampling uses a generator derived from the run seed and the round; each
- *       task's seed derives from the run seed, the round and the client id. With a strategy that
+ *   <li>Reproducibility: sampling and the aggregation's {@link RoundContext#random()} use
+ *       generators derived from the run seed and the round; each task's seed derives from the
+ *       run seed, the round and the client id. With a strategy that
  *       aggregates order-independently (all built-in ones do), the same seed gives the same
  *       history and final model bit for bit, whatever the thread count or arrival order.
  *   <li>Crash-resume: with a {@link CheckpointFile}, the state after every round is written
@@ -154,9 +156,11 @@ public final class Federation {
   private Parameters playRound(int round, Parameters global, List<RoundRecord> records) throws InterruptedException {
     long start = System.nanoTime();
     awaitClients(round);
-    List<ClientInstruction> fit = strategy.configureFit(round, global, clients.available(), Seeds.random(config.seed(), "sample-fit", round));
+    List<String> available = clients.available();
+    List<ClientInstruction> fit = strategy.configureFit(round, global, available, Seeds.random(config.seed(), "sample-fit", round));
     listeners.forEach(l -> l.roundStarted(round, config.rounds(), fit.size()));
-    FitStep step = fit(round, global, fit);
+    FitStep step = fit(new RoundContext(round, global, available, fit,
+        Seeds.random(config.seed(), RoundContext.RANDOM_LABEL, round)));
     Optional<EvalResult> centralized = Optional.empty();
     Optional<EvalResult> federated = Optional.empty();
     if (round % config.evaluateEvery() == 0 || round == config.rounds()) {
@@ -179,8 +183,11 @@ public final class Federation {
   private record FitStep(Parameters global, int succeeded, List<ClientFailure> failures, boolean updated, Metrics metrics) {}
 
   /** Trains the sampled clients, folds their results in and, on quorum, completes the aggregation. */
-  private FitStep fit(int round, Parameters global, List<ClientInstruction> fit) throws InterruptedException {
-    FitAggregation aggregation = strategy.beginFit(round, global);
+  private FitStep fit(RoundContext context) throws InterruptedException {
+    int round = context.round();
+    Parameters global = context.global();
+    List<ClientInstruction> fit = context.instructions();
+    FitAggregation aggregation = strategy.beginFit(context);
     int[] clipped = new int[1];
     RoundPhase<FitResult> phase = collect(round, fit, (proxy, in) -> proxy.fit(
             new FitTask(round, in.parameters(), in.config(), Seeds.derive(config.seed(), "fit:" + in.clientId(), round)),

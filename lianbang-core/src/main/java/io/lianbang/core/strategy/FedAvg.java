@@ -32,8 +32,19 @@ public class FedAvg implements Strategy {
   private final IntFunction<Config> fitConfig;
   private final IntFunction<Config> evaluateConfig;
   private final CentralEvaluator centralEvaluator;
+  private final boolean weightedMean;
 
+  /**
+   * The constructor of a subclass: it inherits sampling and configuration, but not the
+   * {@linkplain #aggregatesWeightedMean() weighted-mean capability}, since it may aggregate
+   * otherwise; a subclass that keeps the weighted mean opts in by overriding that method.
+   */
   protected FedAvg(Builder b) {
+    this(b, false);
+  }
+
+  private FedAvg(Builder b, boolean weightedMean) {
+    this.weightedMean = weightedMean;
     this.fitSampler = new ClientSampler(b.fractionFit, b.minFitClients);
     this.evaluateSampler = new ClientSampler(b.fractionEvaluate, b.minEvaluateClients);
     if (b.minAvailableClients < 0) {
@@ -74,8 +85,8 @@ public class FedAvg implements Strategy {
   }
 
   @Override
-  public FitAggregation beginFit(int round, Parameters global) {
-    return new WeightedMeanAggregation(global);
+  public FitAggregation beginFit(RoundContext context) {
+    return new WeightedMeanAggregation(context.global());
   }
 
   /** Folds results into an exact weighted sum; the outcome is their example-weighted mean. */
@@ -131,13 +142,12 @@ public class FedAvg implements Strategy {
   }
 
   /**
-   * True for FedAvg itself. A subclass inherits sampling and configuration but not this promise:
-   * one that keeps FedAvg's weighted mean (adding only a server-side update) says so by
-   * overriding.
+   * True for the FedAvg its {@link Builder} builds, which opts in; false for a subclass (see
+   * {@link #FedAvg(Builder)}) unless it overrides this.
    */
   @Override
   public boolean aggregatesWeightedMean() {
-    return getClass() == FedAvg.class;
+    return weightedMean;
   }
 
   @Override
@@ -212,7 +222,7 @@ public class FedAvg implements Strategy {
      * @throws IllegalArgumentException if a fraction is outside [0, 1] or a minimum is negative
      */
     public FedAvg build() {
-      return new FedAvg(this);
+      return new FedAvg(this, true);
     }
   }
 }

@@ -36,8 +36,8 @@ public final class FedAvgM extends FedAvg implements StatefulStrategy {
   }
 
   @Override
-  public FitAggregation beginFit(int round, Parameters global) {
-    return new ThenAggregation(super.beginFit(round, global), mean -> step(global, mean));
+  public FitAggregation beginFit(RoundContext context) {
+    return new ThenAggregation(super.beginFit(context), mean -> step(context.global(), mean));
   }
 
   private Parameters step(Parameters global, Parameters mean) {

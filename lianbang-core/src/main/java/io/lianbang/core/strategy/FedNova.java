@@ -49,8 +49,8 @@ public final class FedNova extends FedAvg {
   }
 
   @Override
-  public FitAggregation beginFit(int round, Parameters global) {
-    return new Aggregation(global);
+  public FitAggregation beginFit(RoundContext context) {
+    return new Aggregation(context.global());
   }
 
   private final class Aggregation implements FitAggregation {

@@ -98,8 +98,8 @@ public abstract class FedOpt extends FedAvg implements StatefulStrategy {
   protected abstract double secondMoment(double v, double d2);
 
   @Override
-  public final FitAggregation beginFit(int round, Parameters global) {
-    return new ThenAggregation(super.beginFit(round, global), mean -> step(round, global, mean));
+  public final FitAggregation beginFit(RoundContext context) {
+    return new ThenAggregation(super.beginFit(context), mean -> step(context.round(), context.global(), mean));
   }
 
   /**

@@ -37,8 +37,8 @@ public abstract class ForwardingStrategy implements Strategy {
   }
 
   @Override
-  public FitAggregation beginFit(int round, Parameters global) {
-    return delegate().beginFit(round, global);
+  public FitAggregation beginFit(RoundContext context) {
+    return delegate().beginFit(context);
   }
 
   @Override
@@ -57,15 +57,15 @@ public abstract class ForwardingStrategy implements Strategy {
   }
 
   /**
-   * Runs the delegate's aggregation of {@code round} on one result: {@code combined}, reported as
+   * Runs the delegate's aggregation of the round {@code context} on one result: {@code combined}, reported as
    * client {@code id} with weight {@code totalWeight} rounded to a whole number of examples (at
    * least 1) and no metrics. This is how a decorator that computes the round's weighted mean itself
    * lets the delegate's server-side update (plain averaging, server momentum, FedAdam, ...) apply
    * unchanged.
    */
-  protected final FitOutcome aggregateCombined(int round, Parameters global, String id, Parameters combined,
+  protected final FitOutcome aggregateCombined(RoundContext context, String id, Parameters combined,
                                                double totalWeight, List<ClientFailure> failures) {
-    FitAggregation in = delegate().beginFit(round, global);
+    FitAggregation in = delegate().beginFit(context);
     in.accept(id, new FitResult(combined, Math.max(1, Math.round(totalWeight)), Metrics.empty()));
     return in.complete(failures);
   }

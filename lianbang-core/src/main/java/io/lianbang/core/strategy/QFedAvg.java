@@ -53,8 +53,8 @@ public final class QFedAvg extends FedAvg {
   }
 
   @Override
-  public FitAggregation beginFit(int round, Parameters global) {
-    return new Aggregation(global);
+  public FitAggregation beginFit(RoundContext context) {
+    return new Aggregation(context.global());
   }
 
   private final class Aggregation implements FitAggregation {

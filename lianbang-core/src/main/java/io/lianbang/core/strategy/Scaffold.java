@@ -86,8 +86,8 @@ public final class Scaffold extends FedAvg implements StatefulStrategy {
   }
 
   @Override
-  public FitAggregation beginFit(int round, Parameters global) {
-    return new Aggregation(global);
+  public FitAggregation beginFit(RoundContext context) {
+    return new Aggregation(context.global());
   }
 
   private final class Aggregation implements FitAggregation {

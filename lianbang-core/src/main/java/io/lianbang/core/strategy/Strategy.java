@@ -16,8 +16,8 @@ import java.util.SplittableRandom;
  * failures), {@link #evaluate} (centralized), {@link #configureEvaluate} and, if it asked anyone,
  * {@link #aggregateEvaluate}. All calls come from one thread.
  *
- * <p>Randomness comes only from the {@code rng} arguments, which the federation derives from the
- * run seed and the round.
+ * <p>Randomness comes only from the {@code rng} arguments and {@link RoundContext#random()},
+ * which the federation derives from the run seed and the round.
  */
 public interface Strategy {
   /** Receives the initial global model and returns the model to start round 1 from. */
@@ -35,8 +35,11 @@ public interface Strategy {
    */
   List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng);
 
-  /** Starts aggregating the results of {@code round}, whose clients started from {@code global}. */
-  FitAggregation beginFit(int round, Parameters global);
+  /**
+   * Starts aggregating the results of {@code context.round()}, whose clients started from
+   * {@code context.global()} after {@link #configureFit} returned {@code context.instructions()}.
+   */
+  FitAggregation beginFit(RoundContext context);
 
   /** Chooses the clients that evaluate the global model after {@code round}; may be empty. */
   List<ClientInstruction> configureEvaluate(int round, Parameters global, List<String> available, SplittableRandom rng);
@@ -48,13 +51,15 @@ public interface Strategy {
   Optional<EvalResult> evaluate(int round, Parameters global);
 
   /**
-   * True if the round's aggregate depends on the results only through their example-weighted
-   * mean, possibly followed by a server-side update such as a server optimizer step. Privacy
+   * The weighted-mean capability, which a strategy opts into explicitly: true if the round's
+   * aggregate depends on the results only through their example-weighted mean, possibly followed
+   * by a server-side update such as a server optimizer step. Privacy
    * decorators (secure aggregation, client-side differential privacy) compute that mean
    * themselves and hand it to {@link #beginFit} as one result whose example count is the total
    * weight; the outcome must then be what it would have been for the individual results with
    * that mean. Strategies that need every individual update (median, trimmed mean, Krum) or
    * other weights (FedNova, q-FedAvg, SCAFFOLD's control variates) return false, the default.
+   * The decorators check it with {@link WeightedMean#require}.
    */
   default boolean aggregatesWeightedMean() {
     return false;

@@ -136,8 +136,8 @@ class StrategyConformanceTest {
         results.add(r);
         who.add(ci.clientId());
       }
-      FitOutcome out = feed(strategy.beginFit(round, global), who, results, failures, false);
-      FitOutcome shuffled = feed(twin.beginFit(round, global), who, results, failures, true);
+      FitOutcome out = feed(strategy.beginFit(new RoundContext(round, global, ids, in, new SplittableRandom(round))), who, results, failures, false);
+      FitOutcome shuffled = feed(twin.beginFit(new RoundContext(round, global, ids, twinIn, new SplittableRandom(round))), who, results, failures, true);
       assertEquals(out, shuffled, "arrival order changed the outcome in round " + round);
       assertEquals(twinIn.size(), in.size());
 

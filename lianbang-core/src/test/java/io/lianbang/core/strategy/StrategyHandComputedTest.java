@@ -27,6 +27,11 @@ class StrategyHandComputedTest {
     return Parameters.of(Tensor.vector((float) v));
   }
 
+  /** The context of a round that no sampling preceded. */
+  private static RoundContext context(int round, Parameters global) {
+    return new RoundContext(round, global, List.of(), List.of(), new SplittableRandom(round));
+  }
+
   private static FedAvg.Builder settings() {
     return FedAvg.builder().minFitClients(2).minAvailableClients(2);
   }
@@ -36,7 +41,7 @@ class StrategyHandComputedTest {
   }
 
   private static float round(Strategy s, int round, double global, Metrics ma, Metrics mb) {
-    FitAggregation agg = s.beginFit(round, one(global));
+    FitAggregation agg = s.beginFit(context(round, one(global)));
     agg.accept("a", new FitResult(one(2), 1, ma));
     agg.accept("b", new FitResult(one(4), 3, mb));
     return agg.complete(List.of()).parameters().orElseThrow().tensor(0).get(0);
@@ -111,7 +116,7 @@ class StrategyHandComputedTest {
     float x1 = round(s, 1, 1, Metrics.empty(), Metrics.empty());
     assertEquals(1.0713903642695641, x1, 1e-6);
     // round 2: no results, the model and the moments stay
-    assertEquals(java.util.Optional.empty(), s.beginFit(2, one(x1)).complete(List.of()).parameters());
+    assertEquals(java.util.Optional.empty(), s.beginFit(context(2, one(x1))).complete(List.of()).parameters());
     // round 3: Δ = 3.5 − x1 = 2.4286096; m = 0.9 · 0.25 + 0.1 · Δ = 0.4678610;
     // v = 0.99 · 0.0625 + 0.01 · Δ² = 0.1208564; η₃ = 0.1 · √(1 − 0.99⁴) / (1 − 0.9⁴) = 0.0577215
     // (the round's exponent, not the number of updates); x = x1 + η₃ · m / (√v + 0.01)
@@ -135,7 +140,7 @@ class StrategyHandComputedTest {
     double[] values = {1, 2, 3, 100, 101};
     long[] examples = {1, 3, 4, 1, 1};
     Function<Krum, Float> run = k -> {
-      FitAggregation agg = k.beginFit(1, one(0));
+      FitAggregation agg = k.beginFit(context(1, one(0)));
       for (int i = 0; i < values.length; i++) {
         agg.accept("c" + i, new FitResult(one(values[i]), examples[i], Metrics.empty()));
       }
@@ -178,7 +183,7 @@ class StrategyHandComputedTest {
 
   @Test
   void fedNovaRejectsAResultWithoutLocalSteps() {
-    FitAggregation agg = new FedNova(settings(), 0).beginFit(1, one(1));
+    FitAggregation agg = new FedNova(settings(), 0).beginFit(context(1, one(1)));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> agg.accept("a", new FitResult(one(2), 1, Metrics.empty())));
     assertEquals("fednova needs the fit metric local_steps, client a did not report it", e.getMessage());
@@ -186,11 +191,11 @@ class StrategyHandComputedTest {
 
   @Test
   void requiredMetricsOutOfRangeAreRejectedNamingTheClient() {
-    FitAggregation nova = new FedNova(settings(), 0).beginFit(1, one(1));
+    FitAggregation nova = new FedNova(settings(), 0).beginFit(context(1, one(1)));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> nova.accept("a", new FitResult(one(2), 1, Metrics.of("local_steps", 0))));
     assertEquals("fednova metric local_steps must be finite and >= 1.0, client a reported 0.0", e.getMessage());
-    FitAggregation q = new QFedAvg(settings(), 1, 0.5).beginFit(1, one(1));
+    FitAggregation q = new QFedAvg(settings(), 1, 0.5).beginFit(context(1, one(1)));
     e = assertThrows(IllegalArgumentException.class,
         () -> q.accept("b", new FitResult(one(2), 1, Metrics.of("initial_loss", Double.NaN))));
     assertEquals("qfedavg metric initial_loss must be finite and >= 0.0, client b reported NaN", e.getMessage());
@@ -225,7 +230,7 @@ class StrategyHandComputedTest {
     assertEquals(4, in.size());
     assertArrayEquals(new float[] {1, 0}, in.get(0).parameters().flatten(), "model then c = 0");
     assertEquals(true, in.get(0).config().getBoolean(Scaffold.CONFIG_KEY, false));
-    FitAggregation agg = s.beginFit(1, one(1));
+    FitAggregation agg = s.beginFit(context(1, one(1)));
     agg.accept("a", new FitResult(Parameters.of(Tensor.vector(2), Tensor.vector(0.4f)), 1, Metrics.empty()));
     agg.accept("b", new FitResult(Parameters.of(Tensor.vector(4), Tensor.vector(0.8f)), 3, Metrics.empty()));
     assertEquals(3.5f, agg.complete(List.of()).parameters().orElseThrow().tensor(0).get(0));

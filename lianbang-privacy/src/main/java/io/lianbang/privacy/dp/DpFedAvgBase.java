@@ -4,6 +4,7 @@ import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.core.strategy.ClientInstruction;
 import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.ForwardingStrategy;
+import io.lianbang.core.strategy.RoundContext;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.ParameterMath;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +28,6 @@ public abstract class DpFedAvgBase extends ForwardingStrategy {
   final DpSettings settings;
   final NoiseSource noise;
   private final RdpAccountant accountant = new RdpAccountant();
-  private final Map<Integer, double[]> rounds = new TreeMap<>(); // round -> {q, sampled}
   private boolean exhausted;
 
   DpFedAvgBase(Strategy inner, DpSettings settings, NoiseSource noise) {
@@ -74,7 +73,8 @@ public abstract class DpFedAvgBase extends ForwardingStrategy {
    * Samples through the wrapped strategy, unless running the round would spend more than the
    * budget: then nobody is sampled and the model stays as it is for the remaining rounds.
    * Sampling is treated as Poisson sampling with q = sampled / available, as in McMahan et al.
-   * 2018 (the accountant's sampled Gaussian mechanism).
+   * 2018 (the accountant's sampled Gaussian mechanism); the release accounts for the q of the
+   * {@link RoundContext} it aggregates.
    */
   @Override
   public synchronized List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng) {
@@ -90,40 +90,45 @@ public abstract class DpFedAvgBase extends ForwardingStrategy {
       exhausted = true;
       return List.of();
     }
-    rounds.put(round, new double[] {q, out.size()});
     List<ClientInstruction> instructed = new ArrayList<>(out.size());
     for (ClientInstruction in : out) instructed.add(instruct(in));
     return instructed;
   }
 
-  /** Records one release of the round's mean and returns the metrics to add. */
-  synchronized Metrics account(int round) {
-    double[] r = rounds.remove(round);
-    if (r != null) accountant.compose(r[0], settings.noiseMultiplier(), 1);
+  /**
+   * Records one release of the round's mean, sampled with q = instructions / available, and
+   * returns the metrics to add. A round that asked nobody composes nothing.
+   */
+  synchronized Metrics account(RoundContext context) {
+    int sampled = context.instructions().size();
+    if (sampled > 0) {
+      double q = context.available().isEmpty() ? 1 : Math.min(1, (double) sampled / context.available().size());
+      accountant.compose(q, settings.noiseMultiplier(), 1);
+    }
     PrivacySpent s = accountant.spent(settings.delta());
     return Metrics.of("dp_epsilon", s.epsilon());
   }
 
-  synchronized int sampled(int round) {
-    double[] r = rounds.get(round);
-    return r == null ? 1 : (int) r[1];
+  /** The number of clients the round asked to train (1 if none, so the noise stays defined). */
+  static int sampled(RoundContext context) {
+    return Math.max(1, context.instructions().size());
   }
 
   /**
    * Adds N(0, (z·C)²) to every coordinate of {@code sum} (a sum of clipped updates), divides by
-   * {@code m} and returns global + the noisy mean, for the wrapped strategy.
+   * {@code m} and returns the round's global model + the noisy mean, for the wrapped strategy.
    */
-  Parameters release(Parameters global, double[] sum, double m, double clip, int round) {
-    double std = updateNoiseMultiplier(sampled(round)) * clip;
-    return ParameterMath.map(global, (i, g) -> (float) (g + (sum[i] + std * noise.gaussian()) / m));
+  Parameters release(RoundContext context, double[] sum, double m, double clip) {
+    double std = updateNoiseMultiplier(sampled(context)) * clip;
+    return ParameterMath.map(context.global(), (i, g) -> (float) (g + (sum[i] + std * noise.gaussian()) / m));
   }
 
   /** Hands the noisy model to the wrapped strategy as one result of weight {@code m}. */
-  FitOutcome handOver(int round, Parameters global, Parameters noisy, double m, Metrics metrics, List<ClientFailure> failures) {
-    FitOutcome o = aggregateCombined(round, global, "dp-aggregate", noisy, m, failures);
+  FitOutcome handOver(RoundContext context, Parameters noisy, double m, Metrics metrics, List<ClientFailure> failures) {
+    FitOutcome o = aggregateCombined(context, "dp-aggregate", noisy, m, failures);
     Metrics all = o.metrics();
     for (Map.Entry<String, Double> e : metrics.asMap().entrySet()) all = all.with(e.getKey(), e.getValue());
-    for (Map.Entry<String, Double> e : account(round).asMap().entrySet()) all = all.with(e.getKey(), e.getValue());
+    for (Map.Entry<String, Double> e : account(context).asMap().entrySet()) all = all.with(e.getKey(), e.getValue());
     return new FitOutcome(o.parameters(), all);
   }
 

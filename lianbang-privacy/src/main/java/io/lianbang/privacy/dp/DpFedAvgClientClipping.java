@@ -4,12 +4,13 @@ import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.core.strategy.ClientInstruction;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
+import io.lianbang.core.strategy.RoundContext;
 import io.lianbang.core.strategy.Strategy;
+import io.lianbang.core.strategy.WeightedMean;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
-import io.lianbang.privacy.secagg.SecureAggregation;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,7 +37,7 @@ public final class DpFedAvgClientClipping extends DpFedAvgBase {
    */
   public DpFedAvgClientClipping(Strategy inner, DpSettings settings, NoiseSource noise) {
     super(inner, settings, noise);
-    SecureAggregation.requireWeightedMean(inner, "DP-FedAvg");
+    WeightedMean.require(inner, "DP-FedAvg");
     if (settings.adaptive()) {
       throw new IllegalArgumentException("dp.adaptive needs dp.mode server: client-side clipping uses a fixed norm");
     }
@@ -53,7 +54,8 @@ public final class DpFedAvgClientClipping extends DpFedAvgBase {
   }
 
   @Override
-  public FitAggregation beginFit(int round, Parameters global) {
+  public FitAggregation beginFit(RoundContext context) {
+    Parameters global = context.global();
     return new FitAggregation() {
       private final double[] sum = new double[(int) global.elementCount()];
       private double m;
@@ -68,8 +70,8 @@ public final class DpFedAvgClientClipping extends DpFedAvgBase {
       @Override
       public FitOutcome complete(List<ClientFailure> failures) {
         if (m == 0) return new FitOutcome(Optional.empty(), Metrics.empty());
-        Parameters noisy = release(global, sum, m, settings.clip(), round);
-        return handOver(round, global, noisy, m, Metrics.of("dp_clip", settings.clip()), failures);
+        Parameters noisy = release(context, sum, m, settings.clip());
+        return handOver(context, noisy, m, Metrics.of("dp_clip", settings.clip()), failures);
       }
     };
   }

@@ -4,12 +4,13 @@ import io.lianbang.core.aggregate.WeightedMetrics;
 import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
+import io.lianbang.core.strategy.RoundContext;
 import io.lianbang.core.strategy.Strategy;
+import io.lianbang.core.strategy.WeightedMean;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
-import io.lianbang.privacy.secagg.SecureAggregation;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,7 +41,7 @@ public final class DpFedAvgServerClipping extends DpFedAvgBase {
    */
   public DpFedAvgServerClipping(Strategy inner, DpSettings settings, NoiseSource noise) {
     super(inner, settings, noise);
-    SecureAggregation.requireWeightedMean(inner, "DP-FedAvg");
+    WeightedMean.require(inner, "DP-FedAvg");
     this.clip = settings.clip();
   }
 
@@ -63,7 +64,8 @@ public final class DpFedAvgServerClipping extends DpFedAvgBase {
   }
 
   @Override
-  public FitAggregation beginFit(int round, Parameters global) {
+  public FitAggregation beginFit(RoundContext context) {
+    Parameters global = context.global();
     double c = clip();
     return new FitAggregation() {
       private final double[] sum = new double[(int) global.elementCount()];
@@ -84,16 +86,16 @@ public final class DpFedAvgServerClipping extends DpFedAvgBase {
       @Override
       public FitOutcome complete(List<ClientFailure> failures) {
         if (m == 0) return new FitOutcome(Optional.empty(), metrics.mean());
-        Parameters noisy = release(global, sum, m, c, round);
+        Parameters noisy = release(context, sum, m, c);
         Metrics extra = metrics.mean().with("dp_clip", c);
         if (settings.adaptive()) {
-          double sigmaB = sampled(round) / 20.0;
+          double sigmaB = sampled(context) / 20.0;
           double b = (under + sigmaB * noise.gaussian()) / m;
           synchronized (DpFedAvgServerClipping.this) {
             clip = c * Math.exp(-settings.clipLearningRate() * (b - settings.targetQuantile()));
           }
         }
-        return handOver(round, global, noisy, m, extra, failures);
+        return handOver(context, noisy, m, extra, failures);
       }
     };
   }

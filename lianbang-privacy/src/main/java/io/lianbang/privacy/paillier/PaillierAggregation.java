@@ -3,20 +3,17 @@ package io.lianbang.privacy.paillier;
 import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
-import io.lianbang.core.strategy.ForwardingStrategy;
+import io.lianbang.core.strategy.RoundContext;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.FitResult;
-import io.lianbang.core.task.Metrics;
-import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
-import io.lianbang.privacy.secagg.SecureAggregation;
+import io.lianbang.privacy.SecureMeanStrategy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -48,10 +45,9 @@ import org.slf4j.LoggerFactory;
  * <p>Metrics added to the round: {@code paillier_clients} (contributions in the sum) and
  * {@code paillier_dropped} (clients that trained but are not in the sum).
  */
-public final class PaillierAggregation extends ForwardingStrategy {
+public final class PaillierAggregation extends SecureMeanStrategy {
   private static final Logger log = LoggerFactory.getLogger(PaillierAggregation.class);
 
-  private final Strategy inner;
   private final PaillierKeyHolder keyHolder;
   private final PaillierTransport transport;
   private final Duration collectTimeout;
@@ -65,8 +61,7 @@ public final class PaillierAggregation extends ForwardingStrategy {
    */
   public PaillierAggregation(Strategy inner, PaillierKeyHolder keyHolder, PaillierTransport transport,
                              Duration collectTimeout, Consumer<PaillierRound> observer) {
-    this.inner = Objects.requireNonNull(inner, "inner");
-    SecureAggregation.requireWeightedMean(inner, "Paillier aggregation");
+    super(inner, "Paillier aggregation", "paillier", "paillier-aggregate");
     this.keyHolder = Objects.requireNonNull(keyHolder, "keyHolder");
     this.transport = Objects.requireNonNull(transport, "transport");
     if (collectTimeout.isNegative() || collectTimeout.isZero()) {
@@ -76,18 +71,10 @@ public final class PaillierAggregation extends ForwardingStrategy {
     this.observer = observer == null ? r -> {} : observer;
   }
 
-  /** The wrapped strategy. */
-  public Strategy inner() {
-    return inner;
-  }
-
   @Override
-  protected Strategy delegate() {
-    return inner;
-  }
-
-  @Override
-  public FitAggregation beginFit(int round, Parameters global) {
+  public FitAggregation beginFit(RoundContext context) {
+    int round = context.round();
+    Parameters global = context.global();
     int dimension = (int) global.elementCount();
     return new FitAggregation() {
       private final Map<String, CompletableFuture<EncryptedVector>> pending = new TreeMap<>();
@@ -136,9 +123,6 @@ public final class PaillierAggregation extends ForwardingStrategy {
             bytes.put(id, c.wireBytes());
           }
         }
-        List<ClientFailure> all = new ArrayList<>(failures);
-        dropped.forEach((id, why) -> all.add(new ClientFailure(id, ClientFailure.Kind.ERROR, "Paillier aggregation: " + why)));
-        Metrics counts = Metrics.of("paillier_clients", contributors.size()).with("paillier_dropped", dropped.size());
         PaillierKeyHolder.WeightedMean mean;
         try {
           if (sum == null) throw new IllegalStateException("no encrypted contribution arrived");
@@ -146,17 +130,10 @@ public final class PaillierAggregation extends ForwardingStrategy {
         } catch (IllegalStateException | IllegalArgumentException ex) {
           log.warn("round {}: the key holder released no mean, the model is unchanged: {}", round, ex.getMessage());
           observer.accept(new PaillierRound(round, contributors, dropped, bytes, false));
-          return new FitOutcome(Optional.empty(), counts.with("paillier_clients", 0));
+          return unchanged(dropped.size());
         }
         observer.accept(new PaillierRound(round, contributors, dropped, bytes, true));
-        double[] m = mean.meanUpdate();
-        if (m.length != global.elementCount()) {
-          throw new IllegalStateException("key holder returned " + m.length + " values for " + global.elementCount() + " parameters");
-        }
-        Parameters averaged = ParameterMath.map(global, (i, g) -> (float) (g + m[i]));
-        FitOutcome o = aggregateCombined(round, global, "paillier-aggregate", averaged, mean.totalWeight(), List.copyOf(all));
-        return new FitOutcome(o.parameters(),
-            o.metrics().with("paillier_clients", contributors.size()).with("paillier_dropped", dropped.size()));
+        return release(context, mean.meanUpdate(), mean.totalWeight(), contributors.size(), dropped, failures);
       }
     };
   }
@@ -180,10 +157,5 @@ public final class PaillierAggregation extends ForwardingStrategy {
   private static String describe(ExecutionException e) {
     Throwable c = cause(e);
     return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-  }
-
-  @Override
-  public String toString() {
-    return "PaillierAggregation(" + inner + ")";
   }
 }

@@ -4,21 +4,16 @@ import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.core.strategy.ClientInstruction;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
-import io.lianbang.core.strategy.ForwardingStrategy;
+import io.lianbang.core.strategy.RoundContext;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.FitResult;
-import io.lianbang.core.task.Metrics;
-import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
+import io.lianbang.privacy.SecureMeanStrategy;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,17 +39,15 @@ import org.slf4j.LoggerFactory;
  * <p>Metrics added to the round: {@code secagg_clients} (inputs in the sum) and
  * {@code secagg_dropped} (clients that trained but whose inputs are not in the sum).
  */
-public final class SecureAggregation extends ForwardingStrategy {
+public final class SecureAggregation extends SecureMeanStrategy {
   private static final Logger log = LoggerFactory.getLogger(SecureAggregation.class);
 
   /** The fit configuration key that marks a round as securely aggregated. */
   public static final String CONFIG_KEY = "secagg";
 
-  private final Strategy inner;
   private final SecAggParams params;
   private final SecAggServer server;
   private final Consumer<SecAggResult> observer;
-  private final Map<Integer, Long> graphSeeds = Collections.synchronizedMap(new TreeMap<>());
 
   /**
    * @param inner the strategy whose weighted mean is computed securely
@@ -64,50 +57,27 @@ public final class SecureAggregation extends ForwardingStrategy {
    */
   public SecureAggregation(Strategy inner, SecAggParams params, SecAggTransport transport, Duration stageTimeout,
                            Consumer<SecAggResult> observer) {
-    this.inner = Objects.requireNonNull(inner, "inner");
-    requireWeightedMean(inner, "secure aggregation");
+    super(inner, "secure aggregation", "secagg", "secure-aggregate");
     this.params = Objects.requireNonNull(params, "params");
     this.server = new SecAggServer(params, transport, stageTimeout);
     this.observer = observer == null ? r -> {} : observer;
   }
 
-  /**
-   * Checks that a privacy decorator can wrap {@code inner}.
-   *
-   * @throws IllegalArgumentException naming the strategy if it does not {@linkplain Strategy#aggregatesWeightedMean() aggregate the weighted mean}
-   */
-  public static void requireWeightedMean(Strategy inner, String what) {
-    if (!inner.aggregatesWeightedMean()) {
-      throw new IllegalArgumentException(what + " cannot wrap strategy " + inner
-          + ": it only sees the weighted mean of the updates, and this strategy needs every individual update"
-          + " (use FedAvg or a strategy built on its weighted mean, e.g. FedAvgM, FedAdam, FedYogi, FedAdagrad, FedProx)");
-    }
-  }
-
-  /** The wrapped strategy. */
-  public Strategy inner() {
-    return inner;
-  }
-
-  @Override
-  protected Strategy delegate() {
-    return inner;
-  }
-
   @Override
   public List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng) {
     List<ClientInstruction> out = new ArrayList<>();
-    for (ClientInstruction i : inner.configureFit(round, global, available, rng)) {
+    for (ClientInstruction i : inner().configureFit(round, global, available, rng)) {
       out.add(new ClientInstruction(i.clientId(), i.parameters(), i.config().with(CONFIG_KEY, true)));
     }
-    graphSeeds.put(round, rng.nextLong());
     return out;
   }
 
+  /** The round's communication graph is drawn from {@link RoundContext#random()}. */
   @Override
-  public FitAggregation beginFit(int round, Parameters global) {
-    long seed = graphSeeds.getOrDefault(round, (long) round);
-    graphSeeds.remove(round);
+  public FitAggregation beginFit(RoundContext context) {
+    int round = context.round();
+    Parameters global = context.global();
+    long seed = context.random().nextLong();
     return new FitAggregation() {
       private final List<String> trained = new ArrayList<>();
 
@@ -123,26 +93,14 @@ public final class SecureAggregation extends ForwardingStrategy {
           r = server.aggregate(round, trained, (int) global.elementCount(), seed);
         } catch (SecAggException e) {
           log.warn("round {}: secure aggregation failed, the model is unchanged: {}", round, e.getMessage());
-          return new FitOutcome(Optional.empty(), Metrics.of("secagg_clients", 0).with("secagg_dropped", trained.size()));
+          return unchanged(trained.size());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted during secure aggregation of round " + round, e);
         }
         observer.accept(r);
-        double[] mean = r.mean();
-        Parameters averaged = ParameterMath.map(global, (i, g) -> (float) (g + mean[i]));
-        List<ClientFailure> all = new ArrayList<>(failures);
-        r.dropped().forEach((id, why) -> all.add(new ClientFailure(id, ClientFailure.Kind.ERROR, "secure aggregation: " + why)));
-        double weight = r.totalWeight() * params.maxWeight();
-        FitOutcome o = aggregateCombined(round, global, "secure-aggregate", averaged, weight, List.copyOf(all));
-        return new FitOutcome(o.parameters(),
-            o.metrics().with("secagg_clients", r.survivors().size()).with("secagg_dropped", r.dropped().size()));
+        return release(context, r.mean(), r.totalWeight() * params.maxWeight(), r.survivors().size(), r.dropped(), failures);
       }
     };
-  }
-
-  @Override
-  public String toString() {
-    return "SecureAggregation(" + inner + ")";
   }
 }

@@ -8,6 +8,7 @@ import io.lianbang.core.strategy.ClientInstruction;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
+import io.lianbang.core.strategy.RoundContext;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
@@ -41,7 +42,7 @@ class DpFedAvgTest {
   /** Runs one round in which every sampled client returns global + {@code update(i)}. */
   private static FitOutcome round(DpFedAvgBase s, int round, Parameters global, int available, java.util.function.IntFunction<float[]> update) {
     List<ClientInstruction> in = s.configureFit(round, global, ids(available), new SplittableRandom(round));
-    FitAggregation agg = s.beginFit(round, global);
+    FitAggregation agg = s.beginFit(new RoundContext(round, global, ids(available), in, new SplittableRandom(round)));
     float[] g = global.flatten();
     for (int i = 0; i < in.size(); i++) {
       float[] u = update.apply(i);
@@ -123,7 +124,7 @@ class DpFedAvgTest {
     FitResult clipped = c.fit(new FitTask(1, global, in.get(0).config(), 1));
     assertEquals(1, clipped.numExamples());
     assertEquals(2.0f, clipped.parameters().flatten()[0], 1e-6); // update (3, 0) clipped to (1, 0)
-    FitAggregation agg = s.beginFit(1, global);
+    FitAggregation agg = s.beginFit(new RoundContext(1, global, ids(5), in, new SplittableRandom(1)));
     for (ClientInstruction i : in) agg.accept(i.clientId(), clipped);
     assertEquals(2.0f, agg.complete(List.of()).parameters().orElseThrow().flatten()[0], 1e-6);
     assertThrows(IllegalArgumentException.class, () -> c.fit(new FitTask(1, global, Config.empty(), 1)));
@@ -140,5 +141,25 @@ class DpFedAvgTest {
     for (float v : r.parameters().flatten()) ss += v * v;
     assertEquals(1.0, Math.sqrt(ss / D), 0.02);
     assertEquals(new RdpAccountant().compose(1, 2.0, 1).spent(1e-5).epsilon(), c.spent().epsilon(), 1e-12);
+  }
+
+  @Test
+  void eachReleaseIsAccountedWithTheSamplingRateOfItsOwnRoundContext() {
+    DpSettings settings = new DpSettings(1.0, 1.0, false, 0.5, 0.2, 1e-5, 100);
+    DpFedAvgServerClipping s = new DpFedAvgServerClipping(fedAvg(10), settings, NoiseSource.seededInsecure(7));
+    Parameters global = vec(new float[] {0, 0});
+    // Both rounds are configured before either is aggregated, and they complete out of order.
+    List<ClientInstruction> in1 = s.configureFit(1, global, ids(100), new SplittableRandom(1));
+    List<ClientInstruction> in2 = s.configureFit(2, global, ids(50), new SplittableRandom(2));
+    FitAggregation agg2 = s.beginFit(new RoundContext(2, global, ids(50), in2, new SplittableRandom(2)));
+    FitAggregation agg1 = s.beginFit(new RoundContext(1, global, ids(100), in1, new SplittableRandom(1)));
+    for (ClientInstruction i : in2) agg2.accept(i.clientId(), new FitResult(global, 1, Metrics.empty()));
+    double eps2 = agg2.complete(List.of()).metrics().get("dp_epsilon").orElseThrow();
+    // Round 2 sampled 10 of 50 clients: q = 0.2.
+    assertEquals(new RdpAccountant().compose(0.2, 1.0, 1).spent(1e-5).epsilon(), eps2, 1e-12);
+    for (ClientInstruction i : in1) agg1.accept(i.clientId(), new FitResult(global, 1, Metrics.empty()));
+    double eps12 = agg1.complete(List.of()).metrics().get("dp_epsilon").orElseThrow();
+    // Round 1 sampled 10 of 100: q = 0.1, composed after round 2's release.
+    assertEquals(new RdpAccountant().compose(0.2, 1.0, 1).compose(0.1, 1.0, 1).spent(1e-5).epsilon(), eps12, 1e-12);
   }
 }

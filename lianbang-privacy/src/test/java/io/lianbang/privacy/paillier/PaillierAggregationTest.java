@@ -17,6 +17,7 @@ import io.lianbang.core.strategy.ClientInstruction;
 import io.lianbang.core.strategy.ClientResult;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.FitAggregation;
+import io.lianbang.core.strategy.RoundContext;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.task.EvalResult;
@@ -190,7 +191,7 @@ class PaillierAggregationTest {
     Strategy median = new Strategy() {
       @Override public int minAvailableClients() { return 1; }
       @Override public List<ClientInstruction> configureFit(int r, Parameters g, List<String> a, SplittableRandom rng) { return List.of(); }
-      @Override public FitAggregation beginFit(int r, Parameters g) { return null; }
+      @Override public FitAggregation beginFit(RoundContext c) { return null; }
       @Override public List<ClientInstruction> configureEvaluate(int r, Parameters g, List<String> a, SplittableRandom rng) { return List.of(); }
       @Override public Optional<EvalResult> aggregateEvaluate(int r, List<ClientResult<EvalResult>> res, List<ClientFailure> f) { return Optional.empty(); }
       @Override public Optional<EvalResult> evaluate(int r, Parameters g) { return Optional.empty(); }

@@ -2,7 +2,7 @@ package io.lianbang.core.strategy.robust;
 
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.FitAggregation;
-import io.lianbang.core.tensor.Parameters;
+import io.lianbang.core.strategy.RoundContext;
 
 /**
  * Bulyan: iterated Krum selects {@code n − 2f} client models, then every coordinate is the mean
@@ -31,8 +31,8 @@ public final class Bulyan extends FedAvg {
   }
 
   @Override
-  public FitAggregation beginFit(int round, Parameters global) {
-    return new BufferedAggregation(round, global) {
+  public FitAggregation beginFit(RoundContext context) {
+    return new BufferedAggregation(context.round(), context.global()) {
       @Override
       float[] aggregate(float[][] rows) {
         return io.lianbang.core.aggregate.Bulyan.aggregate(rows, f, threads);

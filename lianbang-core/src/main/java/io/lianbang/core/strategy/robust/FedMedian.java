@@ -3,7 +3,7 @@ package io.lianbang.core.strategy.robust;
 import io.lianbang.core.aggregate.CoordinateMedian;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.FitAggregation;
-import io.lianbang.core.tensor.Parameters;
+import io.lianbang.core.strategy.RoundContext;
 
 /**
  * The new global model is the coordinate-wise median of the clients' models (unweighted).
@@ -19,8 +19,8 @@ public final class FedMedian extends FedAvg {
   }
 
   @Override
-  public FitAggregation beginFit(int round, Parameters global) {
-    return new BufferedAggregation(round, global) {
+  public FitAggregation beginFit(RoundContext context) {
+    return new BufferedAggregation(context.round(), context.global()) {
       @Override
       float[] aggregate(float[][] rows) {
         return CoordinateMedian.of(rows);

@@ -3,7 +3,7 @@ package io.lianbang.core.strategy.robust;
 import io.lianbang.core.aggregate.TrimmedMean;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.FitAggregation;
-import io.lianbang.core.tensor.Parameters;
+import io.lianbang.core.strategy.RoundContext;
 
 /**
  * The new global model is the coordinate-wise β-trimmed mean of the clients' models: in every
@@ -29,8 +29,8 @@ public final class FedTrimmedAvg extends FedAvg {
   }
 
   @Override
-  public FitAggregation beginFit(int round, Parameters global) {
-    return new BufferedAggregation(round, global) {
+  public FitAggregation beginFit(RoundContext context) {
+    return new BufferedAggregation(context.round(), context.global()) {
       @Override
       float[] aggregate(float[][] rows) {
         return TrimmedMean.of(rows, beta);

@@ -2,7 +2,7 @@ package io.lianbang.core.strategy.robust;
 
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.FitAggregation;
-import io.lianbang.core.tensor.Parameters;
+import io.lianbang.core.strategy.RoundContext;
 
 /**
  * Krum and Multi-Krum: the new global model is the mean of the {@code m} client models with the
@@ -59,8 +59,8 @@ public final class Krum extends FedAvg {
   }
 
   @Override
-  public FitAggregation beginFit(int round, Parameters global) {
-    return new BufferedAggregation(round, global) {
+  public FitAggregation beginFit(RoundContext context) {
+    return new BufferedAggregation(context.round(), context.global()) {
       @Override
       float[] aggregate(float[][] rows) {
         int keep = Math.min(m, rows.length);

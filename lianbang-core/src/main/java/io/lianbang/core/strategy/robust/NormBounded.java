@@ -4,6 +4,7 @@ import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.ForwardingStrategy;
+import io.lianbang.core.strategy.RoundContext;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.tensor.ParameterMath;
@@ -50,8 +51,9 @@ public final class NormBounded extends ForwardingStrategy {
   }
 
   @Override
-  public FitAggregation beginFit(int round, Parameters global) {
-    FitAggregation agg = inner.beginFit(round, global);
+  public FitAggregation beginFit(RoundContext context) {
+    Parameters global = context.global();
+    FitAggregation agg = inner.beginFit(context);
     return new FitAggregation() {
       @Override
       public void accept(String clientId, FitResult r) {
