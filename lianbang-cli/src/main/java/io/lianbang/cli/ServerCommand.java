@@ -15,6 +15,8 @@ import io.lianbang.core.federation.RunResult;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.strategy.WeightedMean;
+import io.lianbang.core.strategy.registry.StrategyContext;
+import io.lianbang.core.strategy.registry.StrategyRegistry;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.engine.client.EngineClient;
@@ -28,10 +30,8 @@ import io.lianbang.grpc.server.ServerSettings;
 import io.lianbang.grpc.tls.ServerTls;
 import io.lianbang.privacy.secagg.SecureAggregation;
 import io.lianbang.sim.DpWiring;
-import io.lianbang.sim.StrategyFactory;
 import io.lianbang.sim.spec.PrivacySpec;
 import io.lianbang.sim.spec.Seconds;
-import io.lianbang.sim.spec.StrategySpec;
 import io.lianbang.sim.spec.TrainingSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -39,6 +39,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
@@ -198,9 +199,10 @@ final class ServerCommand implements Callable<Integer> {
           t.localEpochsMax);
       Config fit = EngineClient.fitConfig(t.localEpochs, t.batchSize, t.optimizer, t.learningRate, t.momentum, t.weightDecay);
       int threads = Runtime.getRuntime().availableProcessors();
-      StrategySpec spec = new StrategySpec(c.strategy.name, c.minClients, 0, c.quorum, c.roundTimeoutSeconds, c.strategy.params);
-      Strategy strategy = StrategyFactory.create(spec, training, () -> FedAvg.builder().minFitClients(c.minClients)
-          .minAvailableClients(c.minClients).fractionEvaluate(c.fractionEvaluate).fitConfig(r -> fit), "min_clients", threads);
+      Strategy strategy = StrategyRegistry.create(c.strategy.name, c.strategy.params == null ? Map.of() : c.strategy.params,
+          new StrategyContext(() -> FedAvg.builder().minFitClients(c.minClients).minAvailableClients(c.minClients)
+              .fractionEvaluate(c.fractionEvaluate).fitConfig(r -> fit), c.minClients, "min_clients", training.momentum(),
+              training.learningRate(), threads));
       PrivacySpec privacy = c.privacy.toSpec();
       PrivacySpec.SecAgg secagg = privacy.secagg();
       if (secagg.enabled()) WeightedMean.require(strategy, "privacy.secagg");

@@ -1,5 +1,6 @@
 package io.lianbang.sim.spec;
 
+import io.lianbang.core.strategy.registry.StrategyRegistry;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,9 +19,8 @@ import java.util.TreeMap;
 public record StrategySpec(
     String name, int clientsPerRound, int evaluateClientsPerRound, double quorum, double roundTimeoutSeconds,
     Map<String, Double> params) {
-  /** The strategy names a simulation understands. */
-  public static final String[] NAMES = {"fedavg", "fedavgm", "fedprox", "fedadagrad", "fedadam", "fedyogi",
-      "scaffold", "fednova", "qfedavg", "median", "trimmed_mean", "krum", "bulyan"};
+  /** The strategy names a simulation understands: those of the {@link StrategyRegistry}. */
+  public static final String[] NAMES = StrategyRegistry.names().toArray(String[]::new);
 
   public StrategySpec {
     params = params == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(params));
