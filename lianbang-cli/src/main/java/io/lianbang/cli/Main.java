@@ -2,6 +2,7 @@ package io.lianbang.cli;
 
 import io.lianbang.cli.run.Simulator;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -97,6 +98,7 @@ public final class Main implements Callable<Integer> {
     CommandLine cmd = new CommandLine(main);
     cmd.setParameterExceptionHandler(Main::parameterError);
     cmd.setExecutionExceptionHandler(Main::executionError);
+    for (String name : List.of("simulate", "server")) StrategyHelp.addTo(cmd.getSubcommands().get(name).getCommandSpec().usageMessage());
     return cmd;
   }
 
