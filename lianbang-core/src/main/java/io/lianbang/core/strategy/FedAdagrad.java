@@ -24,4 +24,21 @@ public final class FedAdagrad extends FedOpt {
   protected double secondMoment(double v, double d2) {
     return v + d2;
   }
+
+  /** A builder with the defaults above ({@code v0 = τ²}, no bias correction) and FedAvg's shared defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configures a {@link FedAdagrad}; setters check their value and name the property. */
+  public static final class Builder extends FedOpt.Builder<Builder> {
+    private Builder() {
+      super(0.1, 0, 0, 1e-9);
+    }
+
+    @Override
+    public FedAdagrad build() {
+      return new FedAdagrad(this, eta(), beta1(), tau(), v0());
+    }
+  }
 }

@@ -1,9 +1,12 @@
 package io.lianbang.core.strategy;
 
+import io.lianbang.core.strategy.registry.ParameterRange;
+import io.lianbang.core.task.Config;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Adaptive federated optimization: the server treats {@code Δ = mean(x_i) − x} (the
@@ -165,5 +168,152 @@ public abstract class FedOpt extends FedAvg implements StatefulStrategy {
   @Override
   public boolean aggregatesWeightedMean() {
     return true;
+  }
+
+  /**
+   * Configures a {@link FedOpt}: the shared FedAvg settings and the optimizer's hyper-parameters,
+   * each setter checking its value and naming the property if it is out of range.
+   *
+   * @param <B> the concrete builder, returned by every setter
+   */
+  public abstract static class Builder<B extends Builder<B>> extends FedAvg.Builder {
+    private double eta;
+    private double beta1;
+    private double beta2;
+    private double tau;
+    private Double v0;
+    private boolean biasCorrection;
+
+    /** A builder with the given defaults, {@code v0 = τ²} and no bias correction. */
+    protected Builder(double eta, double beta1, double beta2, double tau) {
+      this.eta = eta;
+      this.beta1 = beta1;
+      this.beta2 = beta2;
+      this.tau = tau;
+    }
+
+    /** This builder, typed as the concrete one. */
+    @SuppressWarnings("unchecked")
+    protected final B self() {
+      return (B) this;
+    }
+
+    /** The server learning rate η, &gt; 0. */
+    public B eta(double v) {
+      this.eta = ParameterRange.POSITIVE.check("eta", v);
+      return self();
+    }
+
+    /** First-moment decay β1, in [0, 1). */
+    public B beta1(double v) {
+      this.beta1 = ParameterRange.UNIT.check("beta1", v);
+      return self();
+    }
+
+    /** The adaptivity τ, &gt; 0. */
+    public B tau(double v) {
+      this.tau = ParameterRange.POSITIVE.check("tau", v);
+      return self();
+    }
+
+    /** The initial second moment, &ge; 0 (τ² unless set, as the paper; 0 as Flower). */
+    public B v0(double v) {
+      this.v0 = ParameterRange.NON_NEGATIVE.check("v0", v);
+      return self();
+    }
+
+    /** Sets β2, in [0, 1), for the subclasses whose second moment uses it. */
+    protected final B setBeta2(double v) {
+      this.beta2 = ParameterRange.UNIT.check("beta2", v);
+      return self();
+    }
+
+    /** Sets whether the step uses Adam's bias-corrected rate, for the subclasses that offer it. */
+    protected final B setBiasCorrection(boolean v) {
+      this.biasCorrection = v;
+      return self();
+    }
+
+    /** η as set. */
+    protected final double eta() {
+      return eta;
+    }
+
+    /** β1 as set. */
+    protected final double beta1() {
+      return beta1;
+    }
+
+    /** β2 as set. */
+    protected final double beta2() {
+      return beta2;
+    }
+
+    /** τ as set. */
+    protected final double tau() {
+      return tau;
+    }
+
+    /** The initial second moment: as set, else τ². */
+    protected final double v0() {
+      return v0 == null ? tau * tau : v0;
+    }
+
+    /** Whether bias correction is on. */
+    protected final boolean biasCorrection() {
+      return biasCorrection;
+    }
+
+    @Override
+    public B fractionFit(double v) {
+      super.fractionFit(v);
+      return self();
+    }
+
+    @Override
+    public B fractionEvaluate(double v) {
+      super.fractionEvaluate(v);
+      return self();
+    }
+
+    @Override
+    public B minFitClients(int v) {
+      super.minFitClients(v);
+      return self();
+    }
+
+    @Override
+    public B minEvaluateClients(int v) {
+      super.minEvaluateClients(v);
+      return self();
+    }
+
+    @Override
+    public B minAvailableClients(int v) {
+      super.minAvailableClients(v);
+      return self();
+    }
+
+    @Override
+    public B fitConfig(IntFunction<Config> v) {
+      super.fitConfig(v);
+      return self();
+    }
+
+    @Override
+    public B evaluateConfig(IntFunction<Config> v) {
+      super.evaluateConfig(v);
+      return self();
+    }
+
+    @Override
+    public B centralEvaluator(CentralEvaluator v) {
+      super.centralEvaluator(v);
+      return self();
+    }
+
+    /** Builds the strategy. */
+    @Override
+    public abstract FedOpt build();
   }
 }

@@ -26,4 +26,31 @@ public final class FedYogi extends FedOpt {
   protected double secondMoment(double v, double d2) {
     return v - (1 - beta2()) * d2 * Math.signum(v - d2);
   }
+
+  /** A builder with the defaults above ({@code v0 = τ²}, no bias correction) and FedAvg's shared defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configures a {@link FedYogi}; setters check their value and name the property. */
+  public static final class Builder extends FedOpt.Builder<Builder> {
+    private Builder() {
+      super(0.01, 0.9, 0.99, 1e-3);
+    }
+
+    /** Second-moment decay β2, in [0, 1). */
+    public Builder beta2(double v) {
+      return setBeta2(v);
+    }
+
+    /** Whether the step uses Adam's bias-corrected rate (see {@link FedOpt}). */
+    public Builder biasCorrection(boolean v) {
+      return setBiasCorrection(v);
+    }
+
+    @Override
+    public FedYogi build() {
+      return new FedYogi(this, eta(), beta1(), beta2(), tau(), v0(), biasCorrection());
+    }
+  }
 }

@@ -1,22 +1,23 @@
 package io.lianbang.core.strategy;
 
+import io.lianbang.core.strategy.registry.ParameterRange;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
 
-/** Hyper-parameter checks shared by the strategies, with messages naming parameter, value and range. */
+/** Hyper-parameter checks shared by the strategies ({@link ParameterRange}), with messages naming parameter, value and range. */
 final class ServerOptimizers {
   private ServerOptimizers() {}
 
   static void positive(String name, double v) {
-    if (!(v > 0) || !Double.isFinite(v)) throw new IllegalArgumentException(name + " must be > 0, got " + v);
+    ParameterRange.POSITIVE.check(name, v);
   }
 
   static void nonNegative(String name, double v) {
-    if (!(v >= 0) || !Double.isFinite(v)) throw new IllegalArgumentException(name + " must be >= 0, got " + v);
+    ParameterRange.NON_NEGATIVE.check(name, v);
   }
 
   static void halfOpenUnit(String name, double v) {
-    if (!(v >= 0 && v < 1)) throw new IllegalArgumentException(name + " must be in [0, 1), got " + v);
+    ParameterRange.UNIT.check(name, v);
   }
 
   /** A flat state vector as one-tensor parameters. */
