@@ -1,7 +1,10 @@
 package io.lianbang.cli;
 
+import io.lianbang.cli.config.ConfigLoader;
 import io.lianbang.cli.config.RunConfig;
 import io.lianbang.sim.spec.SimulationSpec;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,11 +35,11 @@ final class DemoCommand extends SimulationCommand {
 
   @Override
   RunConfig config() {
-    RunConfig c = RunConfig.from(SimulationSpec.demo());
-    if (rounds != null) c.rounds = rounds;
-    if (threads != null) c.threads = threads;
-    if (seed != null) c.seed = seed;
-    if (dataDir != null) c.dataset.dir = dataDir;
-    return c;
+    List<String> a = new ArrayList<>();
+    if (rounds != null) a.add(ConfigLoader.assignment("rounds", rounds));
+    if (threads != null) a.add(ConfigLoader.assignment("threads", threads));
+    if (seed != null) a.add(ConfigLoader.assignment("seed", seed));
+    if (dataDir != null) a.add(ConfigLoader.assignment("dataset.dir", dataDir));
+    return ConfigLoader.defaults(a);
   }
 }

@@ -2,7 +2,6 @@ package io.lianbang.cli;
 
 import io.lianbang.cli.config.ConfigException;
 import io.lianbang.cli.config.ConfigLoader;
-import io.lianbang.cli.config.RunConfig;
 import io.lianbang.cli.experiment.ExperimentGrid;
 import io.lianbang.cli.experiment.ExperimentResults;
 import io.lianbang.cli.output.ComparisonChart;
@@ -62,10 +61,9 @@ final class ExperimentCommand implements Callable<Integer> {
             a.addAll(s.assignments());
             a.addAll(p.assignments());
             a.add("seed=" + seed);
-            RunConfig rc = ConfigLoader.load(grid.base(), a);
             try {
-              specs.add(rc.toSpec());
-            } catch (IllegalArgumentException e) {
+              specs.add(ConfigLoader.load(grid.base(), a).spec());
+            } catch (ConfigException e) {
               throw new CliException(s.label() + " / " + p.label() + ": " + e.getMessage());
             }
             labels.add(new String[] {s.label(), p.label(), String.valueOf(seed)});

@@ -194,10 +194,9 @@ final class ServerCommand implements Callable<Integer> {
       if (!(c.fractionEvaluate >= 0 && c.fractionEvaluate <= 1)) {
         throw new CliException("fraction_evaluate must be in [0, 1], got " + c.fractionEvaluate);
       }
-      var t = c.training;
-      TrainingSpec training = new TrainingSpec(t.localEpochs, t.batchSize, t.optimizer, t.learningRate, t.momentum, t.weightDecay,
-          t.localEpochsMax);
-      Config fit = EngineClient.fitConfig(t.localEpochs, t.batchSize, t.optimizer, t.learningRate, t.momentum, t.weightDecay);
+      TrainingSpec training = c.training;
+      Config fit = EngineClient.fitConfig(training.localEpochs(), training.batchSize(), training.optimizer(), training.learningRate(),
+          training.momentum(), training.weightDecay());
       int threads = Runtime.getRuntime().availableProcessors();
       Strategy strategy = StrategyRegistry.create(c.strategy.name, c.strategy.params == null ? Map.of() : c.strategy.params,
           new StrategyContext(() -> FedAvg.builder().minFitClients(c.minClients).minAvailableClients(c.minClients)

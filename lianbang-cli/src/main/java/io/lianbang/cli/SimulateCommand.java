@@ -36,8 +36,6 @@ final class SimulateCommand extends SimulationCommand {
 
   @Override
   RunConfig config() {
-    RunConfig c = ConfigLoader.load(config, overrides.assignments);
-    overrides.applyTo(c);
-    return c;
+    return ConfigLoader.load(config, overrides.assignments());
   }
 }

@@ -41,12 +41,7 @@ abstract class SimulationCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       RunConfig config = config();
-      SimulationSpec sim;
-      try {
-        sim = config.toSpec();
-      } catch (IllegalArgumentException e) {
-        throw new CliException(e.getMessage());
-      }
+      SimulationSpec sim = config.spec();
       checkData(sim.dataset());
       Path dir = outputDirectory(config, sim);
       boolean progress = !runOptions.noProgress && Terminal.interactive();
@@ -60,7 +55,7 @@ abstract class SimulationCommand implements Callable<Integer> {
   }
 
   private Path outputDirectory(RunConfig config, SimulationSpec sim) {
-    String dir = runOptions.output != null ? runOptions.output : config.output == null ? null : config.output.dir;
+    String dir = runOptions.output != null ? runOptions.output : config.output().dir();
     if (dir == null || dir.isBlank()) return RunOutputs.defaultDirectory(Path.of("").toAbsolutePath(), sim.name(), LocalDateTime.now());
     Path p = Path.of(dir).toAbsolutePath().normalize();
     if (Files.exists(p) && !Files.isDirectory(p)) {

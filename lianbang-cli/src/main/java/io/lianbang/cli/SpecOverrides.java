@@ -1,8 +1,10 @@
 package io.lianbang.cli;
 
-import io.lianbang.cli.config.RunConfig;
+import io.lianbang.cli.config.ConfigLoader;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -62,23 +64,37 @@ final class SpecOverrides {
   @Option(names = "--data-dir", order = 19, paramLabel = "DIR", description = "dataset.dir: the directory holding the Fashion-MNIST IDX files.")
   String dataDir;
 
-  /** Applies the flags that were given to {@code config}. */
-  void applyTo(RunConfig config) {
-    if (name != null) config.name = name;
-    if (seed != null) config.seed = seed;
-    if (rounds != null) config.rounds = rounds;
-    if (threads != null) config.threads = threads;
-    if (model != null) config.model = model;
-    if (numClients != null) config.partition.numClients = numClients;
-    if (partition != null) config.partition.kind = partition;
-    if (alpha != null) config.partition.alpha = alpha;
-    if (clientsPerRound != null) config.strategy.clientsPerRound = clientsPerRound;
-    if (localEpochs != null) config.training.localEpochs = localEpochs;
-    if (batchSize != null) config.training.batchSize = batchSize;
-    if (optimizer != null) config.training.optimizer = optimizer;
-    if (learningRate != null) config.training.learningRate = learningRate;
-    if (momentum != null) config.training.momentum = momentum;
-    if (weightDecay != null) config.training.weightDecay = weightDecay;
-    if (dataDir != null) config.dataset.dir = dataDir;
+  /**
+   * The convenience flags by the YAML path each one sets: a flag is the assignment {@code
+   * path=value}, applied after the {@code --set} assignments.
+   */
+  private Map<String, Object> flags() {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("name", name);
+    f.put("seed", seed);
+    f.put("rounds", rounds);
+    f.put("threads", threads);
+    f.put("model", model);
+    f.put("partition.num_clients", numClients);
+    f.put("partition.kind", partition);
+    f.put("partition.alpha", alpha);
+    f.put("strategy.clients_per_round", clientsPerRound);
+    f.put("training.local_epochs", localEpochs);
+    f.put("training.batch_size", batchSize);
+    f.put("training.optimizer", optimizer);
+    f.put("training.learning_rate", learningRate);
+    f.put("training.momentum", momentum);
+    f.put("training.weight_decay", weightDecay);
+    f.put("dataset.dir", dataDir);
+    return f;
+  }
+
+  /** The {@code --set} assignments followed by those of the flags that were given. */
+  List<String> assignments() {
+    List<String> all = new ArrayList<>(assignments);
+    flags().forEach((path, value) -> {
+      if (value != null) all.add(ConfigLoader.assignment(path, value));
+    });
+    return all;
   }
 }

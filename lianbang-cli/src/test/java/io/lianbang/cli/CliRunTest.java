@@ -68,7 +68,7 @@ class CliRunTest {
       assertTrue(Files.size(out.resolve(name)) > 0, name);
     }
     assertEquals(5, Files.readAllLines(out.resolve("history.csv")).size());
-    assertEquals(sim.spec, ConfigLoader.load(out.resolve("config.yaml"), List.of()).toSpec(), "config.yaml reloads");
+    assertEquals(sim.spec, ConfigLoader.load(out.resolve("config.yaml"), List.of()).spec(), "config.yaml reloads");
 
     String o = r.out;
     assertTrue(o.contains("run 'small', 3 rounds, seed 42"), o);

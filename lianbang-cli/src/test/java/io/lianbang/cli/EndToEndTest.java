@@ -36,7 +36,7 @@ class EndToEndTest {
     double acc = json.at("/final/test_accuracy").asDouble();
     assertTrue(acc > 0.8 && acc <= 1, "logistic regression on breast cancer should pass 80%, got " + acc);
 
-    assertEquals(3, ConfigLoader.load(out.resolve("config.yaml"), List.of()).toSpec().rounds());
+    assertEquals(3, ConfigLoader.load(out.resolve("config.yaml"), List.of()).spec().rounds());
 
     BufferedImage png = ImageIO.read(out.resolve("chart.png").toFile());
     assertNotNull(png);

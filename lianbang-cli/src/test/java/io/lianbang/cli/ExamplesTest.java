@@ -24,7 +24,7 @@ class ExamplesTest {
     }
     assertEquals(5, files.size(), files.toString());
     for (Path f : files) {
-      SimulationSpec spec = ConfigLoader.load(f, List.of()).toSpec();
+      SimulationSpec spec = ConfigLoader.load(f, List.of()).spec();
       assertTrue(Files.readString(f).startsWith("# "), f + " has no comment header");
       String name = f.getFileName().toString();
       assertTrue(readme.contains("./lianbang simulate --config examples/" + name), name + " not in README");
@@ -34,12 +34,12 @@ class ExamplesTest {
 
   @Test
   void demoYamlIsTheDemo() {
-    assertEquals(SimulationSpec.demo(), ConfigLoader.load(EXAMPLES.resolve("demo.yaml"), List.of()).toSpec());
+    assertEquals(SimulationSpec.demo(), ConfigLoader.load(EXAMPLES.resolve("demo.yaml"), List.of()).spec());
   }
 
   @Test
   void breastCancerIsLogisticOverTenIidClientsWithStandardisation() {
-    SimulationSpec s = ConfigLoader.load(EXAMPLES.resolve("breast-cancer-logistic.yaml"), List.of()).toSpec();
+    SimulationSpec s = ConfigLoader.load(EXAMPLES.resolve("breast-cancer-logistic.yaml"), List.of()).spec();
     assertEquals("breast-cancer", s.dataset().name());
     assertEquals("standard", s.dataset().normalize());
     assertEquals("logistic:30", s.model());
@@ -49,7 +49,7 @@ class ExamplesTest {
 
   @Test
   void privacyExampleUsesClientSideDpUnderSecureAggregation() {
-    SimulationSpec s = ConfigLoader.load(EXAMPLES.resolve("breast-cancer-dp-secagg.yaml"), List.of()).toSpec();
+    SimulationSpec s = ConfigLoader.load(EXAMPLES.resolve("breast-cancer-dp-secagg.yaml"), List.of()).spec();
     assertTrue(s.privacy().secagg().enabled());
     assertEquals("client", s.privacy().dp().mode());
     assertEquals(1.5, s.privacy().dp().noiseMultiplier());

@@ -1,7 +1,10 @@
 package io.lianbang.cli.config;
 
-/** A configuration that cannot be read: the message names the key, where it is, and the value. */
-public final class ConfigException extends RuntimeException {
+/**
+ * A configuration that cannot be read or is invalid: the message names the key (by its YAML
+ * path), where it is, and the value.
+ */
+public final class ConfigException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
   public ConfigException(String message) {

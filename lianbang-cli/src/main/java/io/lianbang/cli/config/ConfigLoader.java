@@ -18,7 +18,16 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.lianbang.core.text.Abbreviation;
+import io.lianbang.sim.spec.SimulationSpec;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
@@ -30,16 +39,33 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * Reads and writes {@link RunConfig} as YAML.
+ * Reads and writes run configurations as YAML, bound directly onto the {@link SimulationSpec}
+ * records (snake_case keys, the records' canonical constructors).
  *
- * <p>A file is read into a tree, {@code --set key.path=value} assignments are applied to the tree,
- * and the tree is mapped onto a fresh {@link RunConfig} (which holds the demo's values), so keys a
- * file leaves out keep the demo's values. Every failure is a {@link ConfigException} whose message
- * names the key, where it is, and the offending value, for example {@code unknown key 'alpah' in
- * partition (valid: alpha, kind, min_size, num_clients, shards_per_client)}.
+ * <p>The demo's configuration is written as a tree, the file's tree is merged over it (sections
+ * key by key, so keys a file leaves out keep the demo's values), {@code --set key.path=value}
+ * assignments are applied, and the result is bound onto the records, whose constructors validate.
+ * Every failure is a {@link ConfigException} whose message names the key, where it is, and the
+ * offending value, for example {@code unknown key 'alpah' in partition (valid: alpha, kind,
+ * min_size, num_clients, shards_per_client)}.
  */
 public final class ConfigLoader {
+  /** The top-level key of the output section, read beside the simulation. */
+  private static final String OUTPUT = "output";
+
+  /** Paths as plain text; relative paths resolve against the current directory, {@code ~/} is the home directory. */
+  private static final SimpleModule PATHS = new SimpleModule("paths")
+      .addSerializer(Path.class, ToStringSerializer.instance)
+      .addDeserializer(Path.class, new StdScalarDeserializer<Path>(Path.class) {
+        @Override
+        public Path deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+          if (!p.currentToken().isScalarValue()) return (Path) ctxt.handleUnexpectedToken(Path.class, p);
+          return toPath(p.getValueAsString());
+        }
+      });
+
   private static final YAMLMapper YAML = YAMLMapper.builder()
+      .addModule(PATHS)
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -51,6 +77,7 @@ public final class ConfigLoader {
       .build();
 
   private static final JsonMapper JSON = JsonMapper.builder()
+      .addModule(PATHS)
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .serializationInclusion(JsonInclude.Include.NON_NULL)
       .build();
@@ -82,20 +109,18 @@ public final class ConfigLoader {
     return map(parseTree(yaml, "configuration"));
   }
 
-  /** {@code config} as YAML, without its {@code output} section, re-loadable by {@link #load}. */
-  public static String toYaml(RunConfig config) {
+  /** {@code spec} as YAML, re-loadable by {@link #load}. */
+  public static String toYaml(SimulationSpec spec) {
     try {
-      return YAML.writeValueAsString(toJsonTree(config));
+      return YAML.writeValueAsString(toJsonTree(spec));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write configuration as YAML", e);
     }
   }
 
-  /** {@code config} as a tree with the same snake_case keys as the YAML, without {@code output}. */
-  public static ObjectNode toJsonTree(RunConfig config) {
-    ObjectNode tree = JSON.valueToTree(config);
-    tree.remove("output");
-    return tree;
+  /** {@code spec} as a tree with the same snake_case keys as the YAML. */
+  public static ObjectNode toJsonTree(SimulationSpec spec) {
+    return JSON.valueToTree(spec);
   }
 
   /** The mapper for JSON outputs: snake_case keys, nulls left out. */
@@ -164,6 +189,19 @@ public final class ConfigLoader {
     node.set(last, scalar(raw));
   }
 
+  /**
+   * The {@code --set} assignment that gives {@code path} the value {@code value}: numbers and
+   * booleans as written, anything else as a quoted string, so that a flag's text stays text.
+   */
+  public static String assignment(String path, Object value) {
+    if (value instanceof Number || value instanceof Boolean) return path + "=" + value;
+    try {
+      return path + "=" + JSON.writeValueAsString(String.valueOf(value));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot quote a flag's value", e);
+    }
+  }
+
   private static JsonNode scalar(String raw) {
     if (raw.isEmpty()) return JsonNodeFactory.instance.nullNode();
     try {
@@ -175,8 +213,43 @@ public final class ConfigLoader {
     return JsonNodeFactory.instance.textNode(raw);
   }
 
+  /** {@code tree} merged over the demo's configuration and bound onto the records. */
   static RunConfig map(ObjectNode tree) {
-    return mapAs(tree, RunConfig.class, RunConfig::new);
+    ObjectNode merged = merge(toJsonTree(SimulationSpec.demo()), tree);
+    JsonNode output = merged.remove(OUTPUT);
+    SimulationSpec spec = mapAs(merged, SimulationSpec.class, OUTPUT);
+    ObjectNode section = JsonNodeFactory.instance.objectNode();
+    if (output != null && !output.isNull()) section.set(OUTPUT, output);
+    return new RunConfig(spec, mapAs(section, OutputSection.class, null).output());
+  }
+
+  /** The top level of a file as far as its {@code output} section goes. */
+  private record OutputSection(OutputConfig output) {}
+
+  /**
+   * {@code over} merged onto {@code base} (which it changes): sections merge key by key, a null
+   * section keeps the base's, anything else replaces the base's value.
+   */
+  static ObjectNode merge(ObjectNode base, ObjectNode over) {
+    over.fields().forEachRemaining(e -> {
+      JsonNode old = base.get(e.getKey());
+      JsonNode value = e.getValue();
+      if (old != null && old.isObject() && value.isObject()) {
+        merge((ObjectNode) old, (ObjectNode) value);
+      } else if (!(old != null && old.isObject() && value.isNull())) {
+        base.set(e.getKey(), value.deepCopy());
+      }
+    });
+    return base;
+  }
+
+  /** {@code value} as an absolute path, or null if it is null or blank; a leading {@code ~/} means the home directory. */
+  static Path toPath(String value) {
+    if (value == null || value.isBlank()) return null;
+    String v = value.strip();
+    if (v.equals("~")) return Path.of(System.getProperty("user.home"));
+    if (v.startsWith("~/")) return Path.of(System.getProperty("user.home"), v.substring(2));
+    return Path.of(v).toAbsolutePath().normalize();
   }
 
   /**
@@ -187,17 +260,30 @@ public final class ConfigLoader {
    */
   public static ServerConfig loadServer(Path file) {
     Objects.requireNonNull(file, "file");
-    return mapAs(readTree(file), ServerConfig.class, ServerConfig::new);
+    ObjectNode defaults = JSON.valueToTree(new ServerConfig());
+    return mapAs(merge(defaults, readTree(file)), ServerConfig.class, null);
   }
 
-  private static <T> T mapAs(ObjectNode tree, Class<T> type, java.util.function.Supplier<T> empty) {
+  /**
+   * {@code tree} bound onto {@code type}; {@code alsoValid} (or null) is a top-level key read
+   * elsewhere, named among the valid keys.
+   */
+  private static <T> T mapAs(ObjectNode tree, Class<T> type, String alsoValid) {
     try {
-      T config = YAML.treeToValue(tree, type);
-      return config == null ? empty.get() : config;
+      return YAML.treeToValue(tree, type);
+    } catch (ValueInstantiationException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IllegalArgumentException) throw new ConfigException(cause.getMessage(), cause);
+      if (cause instanceof NullPointerException && cause.getMessage() != null) {
+        throw new ConfigException(cause.getMessage() + " must be set, got nothing (null)", cause);
+      }
+      String key = path(e, 0);
+      throw new ConfigException((key.isEmpty() ? "" : key + ": ") + firstLine(e.getOriginalMessage()), e);
     } catch (UnrecognizedPropertyException e) {
       String section = path(e, 1);
       TreeSet<String> valid = new TreeSet<>();
       if (e.getKnownPropertyIds() != null) e.getKnownPropertyIds().forEach(k -> valid.add(String.valueOf(k)));
+      if (section.isEmpty() && alsoValid != null) valid.add(alsoValid);
       throw new ConfigException("unknown key '" + Abbreviation.abbreviate(e.getPropertyName()) + "' "
           + (section.isEmpty() ? "at top level" : "in " + section)
           + " (valid: " + String.join(", ", valid) + ")", e);
@@ -237,7 +323,7 @@ public final class ConfigLoader {
     if (type == double.class || type == Double.class || type == float.class || type == Float.class) return "a number";
     if (type == boolean.class || type == Boolean.class) return "true or false";
     if (type == String.class) return "a string";
-    if (type.getPackageName().equals(ConfigLoader.class.getPackageName())) return "a section of keys";
+    if (type.isRecord() || type.getPackageName().equals(ConfigLoader.class.getPackageName())) return "a section of keys";
     return "a " + type.getSimpleName();
   }
 

@@ -7,6 +7,9 @@ import io.lianbang.grpc.server.ConnectionLimits;
 import io.lianbang.grpc.server.PeerLimits;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lianbang.engine.nn.ModelSpec;
+import io.lianbang.sim.spec.PrivacySpec;
+import io.lianbang.sim.spec.SimulationSpec;
+import io.lianbang.sim.spec.TrainingSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
@@ -60,7 +63,7 @@ public final class ServerConfig {
    */
   public String normalize = "federated";
   @JsonSetter(nulls = Nulls.SKIP)
-  public TrainingConfig training = new TrainingConfig();
+  public TrainingSpec training = SimulationSpec.demo().training();
   @JsonSetter(nulls = Nulls.SKIP)
   public Limits limits = new Limits();
 
@@ -86,7 +89,7 @@ public final class ServerConfig {
     ObjectNode secagg = ConfigLoader.jsonMapper().valueToTree(privacy.secagg);
     secagg.remove("stage_timeout_seconds");
     flatten(d, "privacy.secagg.", secagg);
-    if (privacy.dp.mode != null && !privacy.dp.mode.equals("none")) {
+    if (!privacy.dp.mode().equals("none")) {
       flatten(d, "privacy.dp.", ConfigLoader.jsonMapper().valueToTree(privacy.dp));
     }
     return d;
@@ -135,10 +138,10 @@ public final class ServerConfig {
   @JsonPropertyOrder({"secagg", "dp"})
   public static final class Privacy {
     @JsonSetter(nulls = Nulls.SKIP)
-    public PrivacyConfig.SecAgg secagg = new PrivacyConfig.SecAgg();
+    public PrivacySpec.SecAgg secagg = PrivacySpec.SecAgg.disabled();
 
     @JsonSetter(nulls = Nulls.SKIP)
-    public PrivacyConfig.Dp dp = new PrivacyConfig.Dp();
+    public PrivacySpec.Dp dp = PrivacySpec.Dp.none();
 
     /**
      * The validated settings, as {@code simulate} validates them (Paillier aggregation is not
@@ -146,8 +149,8 @@ public final class ServerConfig {
      *
      * @throws IllegalArgumentException naming the key and the value, or the combination that cannot work
      */
-    public io.lianbang.sim.spec.PrivacySpec toSpec() {
-      return new io.lianbang.sim.spec.PrivacySpec(secagg.toSpec(), dp.toSpec());
+    public PrivacySpec toSpec() {
+      return new PrivacySpec(secagg, dp);
     }
   }
 

@@ -1,5 +1,6 @@
 /**
- * The YAML configuration: mutable sections holding the demo's defaults, the loader that reports
- * unknown keys and wrong types by key and value, and the writer of effective configurations.
+ * The YAML configuration: the loader that merges the demo's defaults, binds the result directly
+ * onto the immutable spec records and reports unknown keys, wrong types and invalid values by key
+ * and value, and the writer of effective configurations.
  */
 package io.lianbang.cli.config;

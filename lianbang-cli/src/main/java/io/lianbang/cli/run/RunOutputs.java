@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lianbang.cli.CliException;
 import io.lianbang.cli.VersionProvider;
 import io.lianbang.cli.config.ConfigLoader;
-import io.lianbang.cli.config.RunConfig;
 import io.lianbang.cli.config.ServerConfig;
 import io.lianbang.cli.output.HistoryChart;
 import io.lianbang.cli.output.HistoryCsv;
@@ -73,7 +72,7 @@ public final class RunOutputs {
     String header = "# Effective configuration of run '" + spec.name() + "', written by lianbang " + VersionProvider.version()
         + ".\n# Run it again with: lianbang simulate --config " + dir.resolve(CONFIG) + "\n";
     Path file = dir.resolve(CONFIG);
-    Files.writeString(file, header + ConfigLoader.toYaml(RunConfig.from(spec)));
+    Files.writeString(file, header + ConfigLoader.toYaml(spec));
     return file;
   }
 
@@ -84,7 +83,7 @@ public final class RunOutputs {
    */
   public static List<Path> writeResults(Path dir, SimulationSpec spec, Map<String, ?> environment, History history,
       double seconds, boolean chart) throws IOException {
-    List<Path> written = writeHistory(dir, ConfigLoader.toJsonTree(RunConfig.from(spec)), environment, history, seconds);
+    List<Path> written = writeHistory(dir, ConfigLoader.toJsonTree(spec), environment, history, seconds);
     if (chart) {
       Path png = dir.resolve(CHART);
       HistoryChart.write(history, chartTitle(spec), chartSubtitle(spec), png);

@@ -26,7 +26,7 @@ class ConfigLoaderTest {
   void emptyFileIsTheDemo() throws Exception {
     Path f = tmp.resolve("empty.yaml");
     Files.writeString(f, "# nothing here\n");
-    assertEquals(SimulationSpec.demo(), ConfigLoader.load(f, List.of()).toSpec());
+    assertEquals(SimulationSpec.demo(), ConfigLoader.load(f, List.of()).spec());
   }
 
   @Test
@@ -66,7 +66,7 @@ class ConfigLoaderTest {
           weight_decay: 0.0005
         output:
           dir: out
-        """).toSpec();
+        """).spec();
     assertEquals(new SimulationSpec("full", 7, 3, 2, "logistic:30",
         new DatasetSpec("csv", Path.of("/data/fmnist"), Path.of("/data/x.csv"), "diagnosis", 0.25, "standard"),
         new PartitionSpec("shards", 20, 0.3, 3, 5),
@@ -82,7 +82,7 @@ class ConfigLoaderTest {
         partition:
           alpha: 0.1
         training:
-        """).toSpec();
+        """).spec();
     assertEquals(5, s.rounds());
     assertEquals(0.1, s.partition().alpha());
     assertEquals(demo.partition().numClients(), s.partition().numClients());
@@ -95,8 +95,8 @@ class ConfigLoaderTest {
 
   @Test
   void outputDirIsRead() {
-    assertEquals("runs/x", ConfigLoader.parse("output:\n  dir: runs/x\n").output.dir);
-    assertNull(ConfigLoader.parse("rounds: 2\n").output.dir);
+    assertEquals("runs/x", ConfigLoader.parse("output:\n  dir: runs/x\n").output().dir());
+    assertNull(ConfigLoader.parse("rounds: 2\n").output().dir());
   }
 
   @Test
@@ -110,7 +110,7 @@ class ConfigLoaderTest {
   void privacySectionMapsOntoThePrivacySpec() {
     RunConfig c = ConfigLoader.parse("privacy:\n  secagg:\n    enabled: true\n    k: 8\n  dp:\n    mode: client\n"
         + "    noise_multiplier: 0.7\n    epsilon_budget: 3\n");
-    var p = c.toSpec().privacy();
+    var p = c.spec().privacy();
     assertEquals(true, p.secagg().enabled());
     assertEquals(8, p.secagg().k());
     assertEquals("client", p.dp().mode());
@@ -120,19 +120,19 @@ class ConfigLoaderTest {
 
   @Test
   void paillierSectionMapsOntoThePrivacySpecAndExcludesSecAgg() {
-    var p = ConfigLoader.parse("privacy:\n  paillier:\n    enabled: true\n    key_bits: 1024\n").toSpec().privacy();
+    var p = ConfigLoader.parse("privacy:\n  paillier:\n    enabled: true\n    key_bits: 1024\n").spec().privacy();
     assertEquals(true, p.paillier().enabled());
     assertEquals(1024, p.paillier().keyBits());
-    assertEquals(2048, ConfigLoader.parse("privacy:\n  paillier:\n    enabled: true\n").toSpec().privacy().paillier().keyBits());
+    assertEquals(2048, ConfigLoader.parse("privacy:\n  paillier:\n    enabled: true\n").spec().privacy().paillier().keyBits());
     ConfigException unknown = assertThrows(ConfigException.class,
         () -> ConfigLoader.parse("privacy:\n  paillier:\n    bits: 1024\n"));
     assertEquals("unknown key 'bits' in privacy.paillier (valid: enabled, key_bits)", unknown.getMessage());
     IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse(
-        "privacy:\n  secagg:\n    enabled: true\n  paillier:\n    enabled: true\n").toSpec());
+        "privacy:\n  secagg:\n    enabled: true\n  paillier:\n    enabled: true\n").spec());
     assertTrue(both.getMessage().startsWith("privacy.secagg.enabled and privacy.paillier.enabled cannot both be true"),
         both.getMessage());
     IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
-        () -> ConfigLoader.parse("privacy:\n  paillier:\n    key_bits: 256\n").toSpec());
+        () -> ConfigLoader.parse("privacy:\n  paillier:\n    key_bits: 256\n").spec());
     assertEquals("privacy.paillier.key_bits must be an even number in [512, 8192], got 256", small.getMessage());
   }
 
@@ -141,29 +141,29 @@ class ConfigLoaderTest {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("privacy:\n  dp:\n    noise: 1\n"));
     assertTrue(e.getMessage().startsWith("unknown key 'noise' in privacy.dp (valid: adaptive, clip, delta, deterministic_noise"), e.getMessage());
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-        () -> ConfigLoader.parse("privacy:\n  dp:\n    mode: global\n").toSpec());
+        () -> ConfigLoader.parse("privacy:\n  dp:\n    mode: global\n").spec());
     assertEquals("privacy.dp.mode must be one of none, server, client, local, got global", bad.getMessage());
     bad = assertThrows(IllegalArgumentException.class,
-        () -> ConfigLoader.parse("privacy:\n  secagg:\n    k: 7\n").toSpec());
+        () -> ConfigLoader.parse("privacy:\n  secagg:\n    k: 7\n").spec());
     assertTrue(bad.getMessage().startsWith("privacy.secagg.k must be an even number"), bad.getMessage());
   }
 
   @Test
   void aSecAggThresholdBelowTheSafeBoundIsRefusedNamingTheBound() {
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-        () -> ConfigLoader.parse("privacy:\n  secagg:\n    enabled: true\n    k: 2\n    threshold: 1\n").toSpec());
+        () -> ConfigLoader.parse("privacy:\n  secagg:\n    enabled: true\n    k: 2\n    threshold: 1\n").spec());
     assertEquals("privacy.secagg.threshold must be >= 2 = floor((k + 1)/2) + 1 for k = 2 (more than half of the client and its k"
         + " neighbours, who hold its secrets), got 1", bad.getMessage());
     bad = assertThrows(IllegalArgumentException.class,
-        () -> ConfigLoader.parse("privacy:\n  secagg:\n    threshold: 1\n").toSpec());
+        () -> ConfigLoader.parse("privacy:\n  secagg:\n    threshold: 1\n").spec());
     assertEquals("privacy.secagg.threshold must be 0 (default) or >= 2, got 1", bad.getMessage());
     bad = assertThrows(IllegalArgumentException.class,
-        () -> ConfigLoader.parse("privacy:\n  secagg:\n    min_survivors: 1\n").toSpec());
+        () -> ConfigLoader.parse("privacy:\n  secagg:\n    min_survivors: 1\n").spec());
     assertEquals("privacy.secagg.min_survivors must be >= 2, got 1", bad.getMessage());
     var p = ConfigLoader.parse("privacy:\n  secagg:\n    enabled: true\n    k: 4\n    threshold: 3\n    min_survivors: 5\n")
-        .toSpec().privacy().secagg();
+        .spec().privacy().secagg();
     assertEquals(5, p.params(1).minSurvivors());
-    assertEquals(2, ConfigLoader.parse("privacy:\n  secagg:\n    enabled: true\n").toSpec().privacy().secagg().minSurvivors());
+    assertEquals(2, ConfigLoader.parse("privacy:\n  secagg:\n    enabled: true\n").spec().privacy().secagg().minSurvivors());
   }
 
   @Test
@@ -224,10 +224,10 @@ class ConfigLoaderTest {
   @Test
   void setAssignsNestedKeysAsYamlScalars() {
     RunConfig c = ConfigLoader.defaults(List.of("partition.alpha=0.1", "rounds=7", "dataset.dir=/x", "name=run-1"));
-    assertEquals(0.1, c.partition.alpha);
-    assertEquals(7, c.rounds);
-    assertEquals("/x", c.dataset.dir);
-    assertEquals("run-1", c.name);
+    assertEquals(0.1, c.spec().partition().alpha());
+    assertEquals(7, c.spec().rounds());
+    assertEquals(Path.of("/x"), c.spec().dataset().dir());
+    assertEquals("run-1", c.spec().name());
   }
 
   @Test
@@ -246,25 +246,46 @@ class ConfigLoaderTest {
         new DatasetSpec("csv", null, Path.of("/d/x.csv"), "y", 0.3, "minmax"),
         new PartitionSpec("quantity", 12, 0.7, 2, 3), new StrategySpec("fedavg", 5, 1, 0.6, 12.5, Map.of()),
         new TrainingSpec(3, 8, "sgd", 0.02, 0.5, 1e-4), 2);
-    String yaml = ConfigLoader.toYaml(RunConfig.from(spec));
+    String yaml = ConfigLoader.toYaml(spec);
     assertTrue(yaml.startsWith("name: rt\nseed: 3\nrounds: 4\n"), yaml);
     assertTrue(!yaml.contains("output"), yaml);
-    assertEquals(spec, ConfigLoader.parse(yaml).toSpec());
-    assertEquals(SimulationSpec.demo(), ConfigLoader.parse(ConfigLoader.toYaml(RunConfig.from(SimulationSpec.demo()))).toSpec());
+    assertEquals(spec, ConfigLoader.parse(yaml).spec());
+    assertEquals(SimulationSpec.demo(), ConfigLoader.parse(ConfigLoader.toYaml(SimulationSpec.demo())).spec());
   }
 
   @Test
   void nullStringsAreNamed() {
     assertEquals("model must be set, got nothing (null)",
-        assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse("model:\n").toSpec()).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse("model:\n").spec()).getMessage());
     assertEquals("dataset.name must be one of fashion-mnist, breast-cancer, csv, got null",
-        assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse("dataset: {name: null}").toSpec()).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse("dataset: {name: null}").spec()).getMessage());
   }
 
   @Test
   void recordValidationMessagesPassThrough() {
-    RunConfig c = ConfigLoader.parse("training:\n  learning_rate: -0.1\n");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::toSpec);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ConfigLoader.parse("training:\n  learning_rate: -0.1\n").spec());
     assertEquals("training.learning_rate must be > 0, got -0.1", e.getMessage());
+  }
+
+  @Test
+  void aFlagsTextStaysTextWhateverYamlWouldMakeOfIt() {
+    SimulationSpec s = ConfigLoader.defaults(List.of(ConfigLoader.assignment("name", "2024"),
+        ConfigLoader.assignment("dataset.dir", "/data/a #b"), ConfigLoader.assignment("rounds", 3))).spec();
+    assertEquals("2024", s.name());
+    assertEquals(Path.of("/data/a #b"), s.dataset().dir());
+    assertEquals(3, s.rounds());
+  }
+
+  @Test
+  void aServerSectionKeepsTheDefaultsOfTheKeysItLeavesOut() throws Exception {
+    Path f = tmp.resolve("server.yaml");
+    Files.writeString(f, "model: logistic:30\ntraining:\n  local_epochs: 3\nprivacy:\n  secagg:\n    enabled: true\n");
+    ServerConfig c = ConfigLoader.loadServer(f);
+    assertEquals(new TrainingSpec(3, 10, "sgd", 0.05, 0.0, 0.0), c.training);
+    assertEquals(new io.lianbang.sim.spec.PrivacySpec.SecAgg(true, 0, 0, 1.0, 32, 10_000, 60), c.privacy.secagg);
+    Files.writeString(f, "model: logistic:30\ntraining:\n  batch_size: 0\n");
+    assertEquals("training.batch_size must be >= 1, got 0",
+        assertThrows(ConfigException.class, () -> ConfigLoader.loadServer(f)).getMessage());
   }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lianbang.cli.Histories;
 import io.lianbang.cli.config.ConfigLoader;
-import io.lianbang.cli.config.RunConfig;
 import io.lianbang.sim.spec.SimulationSpec;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,7 +17,7 @@ class HistoryJsonTest {
   @Test
   void holdsConfigEnvironmentRoundsAndFinalMetrics(@TempDir Path tmp) throws Exception {
     ObjectMapper m = ConfigLoader.jsonMapper();
-    JsonNode doc = HistoryJson.document(m, ConfigLoader.toJsonTree(RunConfig.from(SimulationSpec.demo())),
+    JsonNode doc = HistoryJson.document(m, ConfigLoader.toJsonTree(SimulationSpec.demo()),
         Map.of("java_version", "17", "kernels", "scalar", "threads", 2), Histories.sample(3), 4.5);
     Path f = tmp.resolve("history.json");
     HistoryJson.write(m, doc, f);
