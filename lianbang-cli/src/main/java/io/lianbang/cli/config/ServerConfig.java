@@ -37,7 +37,8 @@ public final class ServerConfig {
   /** The allow-list of client identities (certificate CN or token owner); empty allows any authenticated client. */
   @JsonSetter(nulls = Nulls.SKIP)
   public List<String> clients = new ArrayList<>();
-  /** Bearer tokens: client identity to its token (at least 16 characters). */
+  /** Bearer tokens: client identity to its token (at least 16 characters); secret, never written out. */
+  @Secret
   @JsonSetter(nulls = Nulls.SKIP)
   public TreeMap<String, String> tokens = new TreeMap<>();
   /** Accept clients without certificate or token under the name they give (test networks only). */

@@ -94,14 +94,14 @@ public final class RunOutputs {
 
   /**
    * Writes {@code history.csv} and {@code history.json} of a run that {@code lianbang server}
-   * served; the configuration in {@code history.json} leaves out the clients' bearer tokens.
+   * served; the configuration in {@code history.json} leaves out every
+   * {@link io.lianbang.cli.config.Secret} key (the clients' bearer tokens).
    *
    * @return the files written
    */
   public static List<Path> writeServerResults(Path dir, ServerConfig config, Map<String, ?> environment, History history,
       double seconds) throws IOException {
     ObjectNode tree = ConfigLoader.jsonMapper().valueToTree(config);
-    tree.remove("tokens");
     tree.remove("output");
     Files.createDirectories(dir);
     return writeHistory(dir, tree, environment, history, seconds);

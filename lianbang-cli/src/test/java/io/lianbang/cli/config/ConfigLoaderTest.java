@@ -288,4 +288,16 @@ class ConfigLoaderTest {
     assertEquals("training.batch_size must be >= 1, got 0",
         assertThrows(ConfigException.class, () -> ConfigLoader.loadServer(f)).getMessage());
   }
+
+  @Test
+  void secretKeysAreReadButNeverWritten() throws Exception {
+    Path f = tmp.resolve("server.yaml");
+    Files.writeString(f, "model: logistic:30\ntokens:\n  hospital-a: s3cret-token-of-hospital-a\n");
+    ServerConfig c = ConfigLoader.loadServer(f);
+    assertEquals(Map.of("hospital-a", "s3cret-token-of-hospital-a"), c.tokens);
+    String json = ConfigLoader.jsonMapper().writeValueAsString(c);
+    assertTrue(!json.contains("s3cret") && !json.contains("tokens") && json.contains("logistic:30"), json);
+    Files.writeString(f, "model: logistic:30\ntoken: x\n");
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.loadServer(f)).getMessage().contains(", tokens,"));
+  }
 }
