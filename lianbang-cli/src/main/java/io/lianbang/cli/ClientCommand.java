@@ -16,6 +16,7 @@ import io.lianbang.grpc.client.ClientSettings;
 import io.lianbang.grpc.client.FederationClient;
 import io.lianbang.grpc.tls.ClientTls;
 import io.lianbang.privacy.dp.DpTaskClient;
+import io.lianbang.privacy.paillier.PaillierClient;
 import io.lianbang.privacy.secagg.SecAggClient;
 import io.lianbang.privacy.secagg.SecAggParticipant;
 import io.lianbang.sim.spec.Seconds;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -86,6 +88,12 @@ final class ClientCommand implements Callable<Integer> {
           + "that runs it (secagg.enabled in its configuration) and refuse any other round.")
   boolean secagg;
 
+  @Option(names = "--paillier",
+      description = "Send the update only encrypted, through Paillier aggregation: train only for a server that runs it "
+          + "(privacy.paillier.enabled in its configuration), encrypt under the key holder's public key it relays, "
+          + "and refuse any other round.")
+  boolean paillier;
+
   @Option(names = "--allow-seeded-dp-noise",
       description = "Accept tasks asking for local differential-privacy noise seeded by the server (deterministic_noise: "
           + "reproducible, but INSECURE: anyone with the seed can remove the noise). Without it such tasks fail.")
@@ -109,6 +117,7 @@ final class ClientCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (ca == null && !insecure) throw new CliException("--ca is required for TLS; use --insecure for plaintext");
     if ((cert == null) != (key == null)) throw new CliException("--cert and --key go together");
+    if (secagg && paillier) throw new CliException("--secagg and --paillier cannot both be given: a server runs one of them");
     HostPort.parse("--server", server, false);
     Duration giveUp;
     try {
@@ -160,7 +169,8 @@ final class ClientCommand implements Callable<Integer> {
             out.flush();
           });
       DpTaskClient dp = new DpTaskClient(engine, name, allowSeededDpNoise);
-      FederationClient.Summary s = new FederationClient(channel, secagg ? new SecAggClient(dp, new SecAggParticipant()) : dp,
+      FederationClient.Summary s = new FederationClient(channel, secagg ? new SecAggClient(dp, new SecAggParticipant())
+          : paillier ? new PaillierClient(dp, new SecureRandom()) : dp,
           ClientSettings.defaults(name).withGiveUpAfter(giveUp)
               .withModelLimits(maxModelMib << 20, ClientSettings.DEFAULT_MAX_MODEL_TENSORS)
               .withModelLayout(Models.create(modelSpec, Init.PYTORCH_DEFAULT, 0).parameters())).run();

@@ -57,7 +57,9 @@ import picocli.CommandLine.Spec;
           + "round and resumes from the checkpoint when restarted with the same configuration (another "
           + "configuration or a complete run is refused; --new-run starts over); writes "
           + "history.csv and history.json to 'output' when the run ends. With privacy.secagg.enabled the "
-          + "server learns only the sum of the updates (SecAgg+; clients join with --secagg). privacy.dp runs "
+          + "server learns only the sum of the updates (SecAgg+; clients join with --secagg); with privacy.paillier.enabled "
+          + "clients encrypt their updates for a key holder ('lianbang keyholder', privacy.paillier.key_holder) and join with "
+          + "--paillier. privacy.dp runs "
           + "differential privacy as in 'simulate' (DP-FedAvg with server- or client-side clipping, or local DP; "
           + "clients learn the mode from their tasks) and prints epsilon per round.",
       "",
@@ -106,8 +108,12 @@ final class ServerCommand implements Callable<Integer> {
           : new SecureAggregation(scaled, s.secagg.params(DpWiring.secAggMaxWeight(s.privacy)), server.secAggTransport(),
               s.secagg.stageTimeout(), null);
       long start = System.nanoTime();
-      RunResult result = new Federation(strategy, server.clients(), s.federation,
-          List.of(new RoundPrinter(out, null, c.minClients)), s.checkpoint, s.run).run(s.initial);
+      RunResult result;
+      try (KeyHolderLink keyHolder = s.privacy.paillier().enabled() ? KeyHolderLink.open(c.privacy.paillier) : null) {
+        if (keyHolder != null) strategy = keyHolder.wrap(strategy, server, seconds("round_timeout_seconds", c.roundTimeoutSeconds));
+        result = new Federation(strategy, server.clients(), s.federation,
+            List.of(new RoundPrinter(out, null, c.minClients)), s.checkpoint, s.run).run(s.initial);
+      }
       double seconds = (System.nanoTime() - start) / 1e9;
       server.finish("the run is complete", Duration.ofSeconds(10));
       out.println("done: " + result.history().last().round() + " rounds"
@@ -205,6 +211,14 @@ final class ServerCommand implements Callable<Integer> {
       PrivacySpec privacy = c.privacy.toSpec();
       PrivacySpec.SecAgg secagg = privacy.secagg();
       if (secagg.enabled()) WeightedMean.require(strategy, "privacy.secagg");
+      if (privacy.paillier().enabled()) {
+        WeightedMean.require(strategy, "privacy.paillier");
+        KeyHolderLink.validate(c.privacy.paillier);
+        if (normalize == FederatedStandardization.Mode.FEDERATED) {
+          throw new CliException("normalize " + c.normalize + " cannot be combined with privacy.paillier.enabled true: the statistics "
+              + "round is not Paillier-encrypted and a client that sends only encrypted updates refuses it; use normalize: local or none");
+        }
+      }
       String dpMode = privacy.dp().mode();
       if ((dpMode.equals("server") || dpMode.equals("client")) && c.checkpoint != null && !c.checkpoint.isBlank()) {
         throw new CliException("privacy.dp.mode " + dpMode + " cannot be combined with checkpoint " + c.checkpoint

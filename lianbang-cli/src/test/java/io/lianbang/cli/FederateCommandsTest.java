@@ -343,7 +343,7 @@ class FederateCommandsTest {
             "privacy.secagg cannot wrap strategy FedMedian"},
         {"privacy: {secagg: {enabled: true, k: 2, threshold: 1}}", "privacy.secagg.threshold must be >= 2 = floor((k + 1)/2) + 1"
             + " for k = 2 (more than half of the client and its k neighbours, who hold its secrets), got 1"},
-        {"privacy: {paillier: {enabled: true}}", "unknown key 'paillier' in privacy (valid: dp, secagg)"},
+        {"privacy: {paillier: {enabled: true}}", "privacy.paillier.key_holder must be set (host:port of 'lianbang keyholder')"},
         {"privacy: {secagg: {enabled: true}, dp: {mode: server}}", "privacy.dp.mode server cannot be combined with "
             + "privacy.secagg.enabled true: server-side clipping needs every individual update, which secure aggregation hides"},
         {"privacy: {dp: {mode: client, adaptive: true}}", "privacy.dp.adaptive needs privacy.dp.mode server, got mode client"},

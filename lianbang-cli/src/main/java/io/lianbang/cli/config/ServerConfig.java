@@ -90,6 +90,10 @@ public final class ServerConfig {
     ObjectNode secagg = ConfigLoader.jsonMapper().valueToTree(privacy.secagg);
     secagg.remove("stage_timeout_seconds");
     flatten(d, "privacy.secagg.", secagg);
+    if (privacy.paillier.enabled) {
+      d.put("privacy.paillier.enabled", "true");
+      d.put("privacy.paillier.key_bits", String.valueOf(privacy.paillier.keyBits));
+    }
     if (!privacy.dp.mode().equals("none")) {
       flatten(d, "privacy.dp.", ConfigLoader.jsonMapper().valueToTree(privacy.dp));
     }
@@ -132,27 +136,47 @@ public final class ServerConfig {
   }
 
   /**
-   * The {@code privacy} section: {@code secagg} (SecAgg+) and {@code dp} (differential privacy)
-   * with the keys of {@code simulate}'s {@code privacy.secagg} and {@code privacy.dp}; clients join
-   * secure aggregation with {@code lianbang client --secagg} and learn the DP mode from their tasks.
+   * The {@code privacy} section: {@code secagg} (SecAgg+), {@code paillier} (Paillier aggregation
+   * with a separate key holder) and {@code dp} (differential privacy) with the keys of
+   * {@code simulate}'s {@code privacy} section; clients join secure aggregation with
+   * {@code lianbang client --secagg}, Paillier aggregation with {@code --paillier}, and learn the
+   * DP mode from their tasks.
    */
-  @JsonPropertyOrder({"secagg", "dp"})
+  @JsonPropertyOrder({"secagg", "paillier", "dp"})
   public static final class Privacy {
     @JsonSetter(nulls = Nulls.SKIP)
     public PrivacySpec.SecAgg secagg = PrivacySpec.SecAgg.disabled();
 
     @JsonSetter(nulls = Nulls.SKIP)
+    public Paillier paillier = new Paillier();
+
+    @JsonSetter(nulls = Nulls.SKIP)
     public PrivacySpec.Dp dp = PrivacySpec.Dp.none();
 
     /**
-     * The validated settings, as {@code simulate} validates them (Paillier aggregation is not
-     * available here).
+     * The validated settings, as {@code simulate} validates them.
      *
      * @throws IllegalArgumentException naming the key and the value, or the combination that cannot work
      */
     public PrivacySpec toSpec() {
-      return new PrivacySpec(secagg, dp);
+      return new PrivacySpec(secagg, new PrivacySpec.Paillier(paillier.enabled, paillier.keyBits), dp);
     }
+  }
+
+  /**
+   * The {@code privacy.paillier} section: {@code simulate}'s keys plus the key holder the server
+   * dials ({@code lianbang keyholder}); {@code key_bits} is the smallest key the server accepts.
+   */
+  @JsonPropertyOrder({"enabled", "key_bits", "key_holder", "key_holder_ca", "key_holder_timeout_seconds"})
+  public static final class Paillier {
+    public boolean enabled;
+    public int keyBits = 2048;
+    /** The key holder's host:port. */
+    public String keyHolder;
+    /** The CA that signed the key holder's certificate (TLS); without it only a loopback key holder is reached, in plaintext. */
+    public String keyHolderCa;
+    /** The deadline of each call to the key holder. */
+    public double keyHolderTimeoutSeconds = 60;
   }
 
   /** The {@code tls} section: PEM files. */

@@ -11,6 +11,8 @@ import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
 import io.lianbang.core.tensor.Parameters;
+import io.lianbang.grpc.proto.v1.EncryptedAck;
+import io.lianbang.grpc.proto.v1.EncryptedPart;
 import io.lianbang.grpc.proto.v1.EvaluateOutput;
 import io.lianbang.grpc.proto.v1.FederationGrpc;
 import io.lianbang.grpc.proto.v1.FitOutput;
@@ -29,10 +31,15 @@ import io.lianbang.grpc.proto.v1.TaskError;
 import io.lianbang.grpc.proto.v1.TaskRef;
 import io.lianbang.grpc.wire.TensorSpecs;
 import io.lianbang.grpc.wire.Values;
+import io.lianbang.privacy.paillier.EncryptedVector;
+import io.lianbang.privacy.paillier.PaillierClient;
+import io.lianbang.privacy.paillier.PaillierPublicKey;
 import io.lianbang.privacy.secagg.SecAggClient;
 import io.lianbang.privacy.secagg.SecAggCodec;
 import io.lianbang.privacy.secagg.SecAggException;
 import io.lianbang.privacy.secagg.SecAggMessage;
+import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -67,11 +74,15 @@ import org.slf4j.LoggerFactory;
 public final class FederationClient {
   private static final Logger log = LoggerFactory.getLogger(FederationClient.class);
 
+  /** The largest Paillier modulus a client accepts from a server: 16384 bits. */
+  static final int MAX_PAILLIER_MODULUS_BYTES = 2048;
+
   private final FederationGrpc.FederationBlockingStub blocking;
   private final ParameterTransfer transfer;
   private final Client client;
   private final ClientSettings settings;
   private final UnaryOperator<SecAggMessage> secagg;
+  private final PaillierClient paillier;
 
   /**
    * What a finished run did.
@@ -83,7 +94,8 @@ public final class FederationClient {
   /**
    * A client that talks to the server over {@code channel}; the caller owns the channel. If
    * {@code client} is a {@link SecAggClient}, its participant answers secure-aggregation stages;
-   * otherwise the client reports an error for every stage it is sent.
+   * otherwise the client reports an error for every stage it is sent. Likewise, if {@code client}
+   * is a {@link PaillierClient}, it answers Paillier tasks with its encrypted contribution.
    */
   public FederationClient(Channel channel, Client client, ClientSettings settings) {
     this(channel, client, settings, client instanceof SecAggClient s ? s.participant()::respond : null);
@@ -100,6 +112,7 @@ public final class FederationClient {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.transfer = new ParameterTransfer(blocking, FederationGrpc.newStub(channel), settings);
     this.secagg = secagg;
+    this.paillier = client instanceof PaillierClient p ? p : null;
   }
 
   private record Session(RegisterResponse info) {
@@ -166,6 +179,9 @@ public final class FederationClient {
           case SECAGG -> {
             if (answerSecAgg(session, task)) stages++;
             else rejected++;
+          }
+          case PAILLIER -> {
+            if (!answerPaillier(session, task)) rejected++;
           }
           case KIND_NOT_SET -> log.warn("{}: the server sent a task without a kind; polling again", settings.name());
         }
@@ -285,6 +301,51 @@ public final class FederationClient {
     } catch (StatusRuntimeException e) {
       if (Remedy.of(e, false) == Remedy.DROP_RESULT) {
         log.warn("{}: the server refused the secure-aggregation reply of round {}: {}: {}", settings.name(), task.getRound(),
+            e.getStatus().getCode(), e.getStatus().getDescription());
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Sends this round's contribution encrypted under the key in the task, in parts of at most
+   * max_chunk_bytes of ciphertexts, or an error; returns false if the server refused a part.
+   */
+  private boolean answerPaillier(Session session, Task task) {
+    TaskRef ref = TaskRef.newBuilder().setSessionId(session.id()).setRunId(task.getRunId())
+        .setRound(task.getRound()).setTaskId(task.getTaskId()).build();
+    List<EncryptedPart> parts = new ArrayList<>();
+    try {
+      if (paillier == null) throw new IllegalStateException("client " + settings.name() + " does not take part in Paillier aggregation");
+      ByteString modulus = task.getPaillier().getModulus();
+      if (modulus.size() > MAX_PAILLIER_MODULUS_BYTES) {
+        throw new IllegalArgumentException("paillier modulus of " + modulus.size() + " bytes exceeds " + MAX_PAILLIER_MODULUS_BYTES);
+      }
+      PaillierPublicKey key = new PaillierPublicKey(new BigInteger(1, modulus.toByteArray()));
+      EncryptedVector c = paillier.take(task.getRound(), key, task.getPaillier().getLength());
+      int bytesEach = (key.nSquared().bitLength() + 7) / 8 + 4; // value and protobuf framing
+      int perPart = Math.max(1, (session.info.getMaxChunkBytes() - 256) / bytesEach);
+      List<BigInteger> all = c.ciphertexts();
+      for (int from = 0; from < all.size(); from += perPart) {
+        EncryptedPart.Builder part = EncryptedPart.newBuilder().setTask(ref).setOffset(from);
+        for (BigInteger x : all.subList(from, Math.min(all.size(), from + perPart))) part.addCiphertexts(ByteString.copyFrom(x.toByteArray()));
+        parts.add(part.build());
+      }
+    } catch (RuntimeException e) {
+      log.warn("{}: Paillier contribution of round {} failed: {}", settings.name(), task.getRound(), e.toString());
+      parts = List.of(EncryptedPart.newBuilder().setTask(ref).setError(TaskError.newBuilder().setMessage(String.valueOf(e.getMessage()))).build());
+    }
+    try {
+      boolean accepted = true;
+      for (EncryptedPart part : parts) {
+        EncryptedAck ack = blocking.withDeadline(deadline(task)).submitEncrypted(part);
+        accepted = ack.getAccepted() || part.hasError();
+      }
+      return accepted;
+    } catch (StatusRuntimeException e) {
+      if (Remedy.of(e, false) == Remedy.DROP_RESULT) {
+        log.warn("{}: the server refused the encrypted contribution of round {}: {}: {}", settings.name(), task.getRound(),
             e.getStatus().getCode(), e.getStatus().getDescription());
         return false;
       }

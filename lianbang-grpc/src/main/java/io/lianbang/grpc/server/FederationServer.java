@@ -112,6 +112,16 @@ public final class FederationServer implements AutoCloseable {
   }
 
   /**
+   * A transport for Paillier aggregation among this server's clients, for
+   * {@link io.lianbang.privacy.paillier.PaillierAggregation}: each client is asked for its
+   * contribution encrypted under {@code key} (the key holder's, relayed in the task) and answers
+   * through {@code SubmitEncrypted}.
+   */
+  public GrpcPaillierTransport paillierTransport(io.lianbang.privacy.paillier.PaillierPublicKey key) {
+    return new GrpcPaillierTransport(pool, key);
+  }
+
+  /**
    * Refuses, from now on, clients that declare at registration a model layout other than
    * {@code model}'s (the global model: its tensors' count and shapes), with
    * {@code FAILED_PRECONDITION} naming both layouts. Clients that declare none are accepted.

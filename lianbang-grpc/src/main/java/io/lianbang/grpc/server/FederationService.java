@@ -6,7 +6,10 @@ import io.grpc.stub.StreamObserver;
 import io.lianbang.core.client.InvalidResultException;
 import io.lianbang.core.text.Abbreviation;
 import io.lianbang.grpc.RefusalReason;
+import com.google.protobuf.ByteString;
 import io.lianbang.grpc.proto.v1.DownloadRequest;
+import io.lianbang.grpc.proto.v1.EncryptedAck;
+import io.lianbang.grpc.proto.v1.EncryptedPart;
 import io.lianbang.grpc.proto.v1.FederationGrpc;
 import io.lianbang.grpc.proto.v1.GetTaskRequest;
 import io.lianbang.grpc.proto.v1.HeartbeatRequest;
@@ -21,9 +24,13 @@ import io.lianbang.grpc.proto.v1.SubmitResponse;
 import io.lianbang.grpc.proto.v1.Task;
 import io.lianbang.grpc.proto.v1.TaskRef;
 import io.lianbang.grpc.proto.v1.TensorChunk;
+import io.lianbang.privacy.paillier.EncryptedVector;
 import io.lianbang.privacy.secagg.SecAggCodec;
 import io.lianbang.privacy.secagg.SecAggException;
 import io.lianbang.privacy.secagg.SecAggMessage;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
@@ -294,6 +301,83 @@ final class FederationService extends FederationGrpc.FederationImplBase {
   private static StatusRuntimeException closing(PendingTask task, RemoteClient client, RefusalReason reason, String description) {
     StatusRuntimeException e = reject(reason, "SubmitSecAgg", client.id, description);
     task.result.completeExceptionally(new InvalidResultException("rejected secure-aggregation reply: " + description));
+    return e;
+  }
+
+  /**
+   * A part of a client's encrypted contribution to a Paillier task. Refused, with the task closed
+   * so that the client is left out of the sum: a part for a task that is not a Paillier task
+   * ({@code INVALID_ARGUMENT}), an error whose message exceeds {@link PeerLimits#maxErrorLength()}
+   * ({@code INVALID_ARGUMENT}), a part whose offset is not the number of ciphertexts received so
+   * far, that is empty or that holds more ciphertexts than the task's length ({@code INVALID_ARGUMENT},
+   * naming offset and counts), and a ciphertext that is not in (0, n²) ({@code INVALID_ARGUMENT},
+   * naming its index). The task completes when its last ciphertext arrives.
+   */
+  @Override
+  public void submitEncrypted(EncryptedPart request, StreamObserver<EncryptedAck> response) {
+    RemoteClient client;
+    PendingTask pending;
+    try {
+      client = session("SubmitEncrypted", request.getTask().getSessionId());
+      pending = task("SubmitEncrypted", client, request.getTask());
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+      return;
+    }
+    try {
+      if (!(pending instanceof PendingTask.Paillier task)) {
+        throw closingEncrypted(pending, client, RefusalReason.WRONG_TASK_KIND, "task '" + pending.id + "' is "
+            + pending.kindName() + ", not a Paillier task");
+      }
+      if (request.hasError()) {
+        try {
+          settings.limits().checkError(request.getError().getMessage());
+        } catch (LimitExceededException e) {
+          throw closingEncrypted(task, client, RefusalReason.LIMIT_EXCEEDED, e.getMessage());
+        }
+        task.result.completeExceptionally(new ClientReportedException("client reported an error: " + printable(request.getError().getMessage())));
+        response.onNext(EncryptedAck.newBuilder().setAccepted(false).build());
+        response.onCompleted();
+        return;
+      }
+      boolean complete;
+      synchronized (task.received) {
+        int have = task.received.size();
+        int count = request.getCiphertextsCount();
+        if (request.getOffset() != have) {
+          throw closingEncrypted(task, client, RefusalReason.PROTOCOL_VIOLATION, "offset " + Integer.toUnsignedString(request.getOffset())
+              + " is not the " + have + " ciphertexts received so far for task '" + task.id + "'");
+        }
+        if (count == 0 || count > task.length - have) {
+          throw closingEncrypted(task, client, RefusalReason.PROTOCOL_VIOLATION, "ciphertexts: " + count + " at offset " + have
+              + ", but task '" + task.id + "' expects " + (task.length - have) + " more (length " + task.length + ")");
+        }
+        int maxBytes = (task.key.nSquared().bitLength() + 7) / 8;
+        List<BigInteger> part = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          ByteString b = request.getCiphertexts(i);
+          BigInteger c = b.size() > maxBytes + 1 ? null : new BigInteger(1, b.toByteArray());
+          if (c == null || c.signum() <= 0 || c.compareTo(task.key.nSquared()) >= 0) {
+            throw closingEncrypted(task, client, RefusalReason.MALFORMED_MESSAGE, "ciphertexts[" + (have + i) + "] ("
+                + b.size() + " bytes) is not in (0, n²) for the " + task.key.bits() + "-bit key");
+          }
+          part.add(c);
+        }
+        task.received.addAll(part);
+        complete = task.received.size() == task.length;
+      }
+      if (complete) task.result.complete(EncryptedVector.of(task.key, task.received));
+      response.onNext(EncryptedAck.newBuilder().setAccepted(true).build());
+      response.onCompleted();
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+    }
+  }
+
+  /** Refuses a part of an encrypted contribution and closes its task as the client's invalid answer. */
+  private static StatusRuntimeException closingEncrypted(PendingTask task, RemoteClient client, RefusalReason reason, String description) {
+    StatusRuntimeException e = reject(reason, "SubmitEncrypted", client.id, description);
+    task.result.completeExceptionally(new InvalidResultException("rejected encrypted contribution: " + description));
     return e;
   }
 

@@ -2,10 +2,14 @@ package io.lianbang.grpc.server;
 
 import io.lianbang.core.task.Config;
 import io.lianbang.core.tensor.Parameters;
+import io.lianbang.privacy.paillier.PaillierPublicKey;
+import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -15,17 +19,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A task sent to one remote client and not yet answered: a {@link Fit}, an {@link Evaluate} (both
  * {@link ModelTask}s, whose parameters the client downloads) or a secure-aggregation
- * {@link SecAgg} stage, whose request travels in the task itself.
+ * {@link SecAgg} stage, whose request travels in the task itself, or a {@link Paillier} request for
+ * the client's encrypted contribution.
  */
-abstract sealed class PendingTask permits PendingTask.ModelTask, PendingTask.SecAgg {
+abstract sealed class PendingTask permits PendingTask.ModelTask, PendingTask.SecAgg, PendingTask.Paillier {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  enum Kind { FIT, EVALUATE, SECAGG }
+  enum Kind { FIT, EVALUATE, SECAGG, PAILLIER }
 
   final String id;
   final int round;
   final Instant deadline;
-  /** Completes with a FitResult, EvalResult or SecAggMessage, or exceptionally; completion closes the task. */
+  /** Completes with a FitResult, EvalResult, SecAggMessage or EncryptedVector, or exceptionally; completion closes the task. */
   final CompletableFuture<Object> result = new CompletableFuture<>();
   /** Set while an upload for this task is in progress; at most one at a time. */
   final AtomicBoolean uploading = new AtomicBoolean();
@@ -39,7 +44,7 @@ abstract sealed class PendingTask permits PendingTask.ModelTask, PendingTask.Sec
   /** The kind of task, as named in task ids and messages. */
   abstract Kind kind();
 
-  /** The kind in lower case, as in messages: {@code fit}, {@code evaluate}, {@code secagg}. */
+  /** The kind in lower case, as in messages: {@code fit}, {@code evaluate}, {@code secagg}, {@code paillier}. */
   final String kindName() {
     return kind().name().toLowerCase(Locale.ROOT);
   }
@@ -99,6 +104,28 @@ abstract sealed class PendingTask permits PendingTask.ModelTask, PendingTask.Sec
     @Override
     Kind kind() {
       return Kind.SECAGG;
+    }
+  }
+
+  /**
+   * A request for the client's contribution encrypted under {@link #key}: exactly {@link #length}
+   * ciphertexts, arriving in parts ({@link #received} so far).
+   */
+  static final class Paillier extends PendingTask {
+    final PaillierPublicKey key;
+    final int length;
+    /** The ciphertexts received so far, in order; guarded by itself. */
+    final List<BigInteger> received = new ArrayList<>();
+
+    Paillier(String id, int round, PaillierPublicKey key, int length, Instant deadline) {
+      super(id, round, deadline);
+      this.key = Objects.requireNonNull(key, "key");
+      this.length = length;
+    }
+
+    @Override
+    Kind kind() {
+      return Kind.PAILLIER;
     }
   }
 

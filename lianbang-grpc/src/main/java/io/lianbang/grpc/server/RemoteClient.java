@@ -6,6 +6,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.lianbang.grpc.proto.v1.EvaluateInstruction;
 import io.lianbang.grpc.proto.v1.FinishInstruction;
 import io.lianbang.grpc.proto.v1.FitInstruction;
+import io.lianbang.grpc.proto.v1.PaillierInstruction;
 import io.lianbang.grpc.proto.v1.SecAggInstruction;
 import io.lianbang.grpc.proto.v1.Task;
 import io.lianbang.grpc.proto.v1.WaitInstruction;
@@ -195,6 +196,8 @@ final class RemoteClient {
         .setDeadlineUnixMs(t.deadline.toEpochMilli());
     if (t instanceof PendingTask.SecAgg s) {
       b.setSecagg(SecAggInstruction.newBuilder().setMessage(ByteString.copyFrom(s.request)));
+    } else if (t instanceof PendingTask.Paillier p) {
+      b.setPaillier(PaillierInstruction.newBuilder().setModulus(ByteString.copyFrom(p.key.n().toByteArray())).setLength(p.length));
     } else if (t instanceof PendingTask.Fit f) {
       b.setFit(FitInstruction.newBuilder().setParameters(TensorSpecs.of(f.parameters))
           .putAllConfig(Values.toProto(f.config)).setSeed(f.seed));

@@ -20,7 +20,7 @@ public final class InProcessPaillierTransport implements PaillierTransport {
   }
 
   @Override
-  public CompletableFuture<EncryptedVector> collect(String clientId, int round, Instant deadline) {
+  public CompletableFuture<EncryptedVector> collect(String clientId, int round, int length, Instant deadline) {
     PaillierClient c = clients.get(clientId);
     if (c == null) return CompletableFuture.failedFuture(new IllegalStateException("no Paillier client " + clientId));
     long nanos = Math.max(0, Duration.between(Instant.now(), deadline).toNanos());

@@ -1,6 +1,7 @@
 package io.lianbang.privacy.paillier;
 
 import io.lianbang.core.strategy.ClientFailure;
+import io.lianbang.core.strategy.ClientInstruction;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.RoundContext;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * IEEE TIFS 2018) and never sees an individual update or the plaintext sum.
  *
  * <p>Each client runs as a {@link PaillierClient} and encrypts [w·Δ, w, 1] under the
- * {@link PaillierKeyHolder}'s public key. The server collects the ciphertext vectors over a
+ * {@link PaillierKeyHolder}'s public key; every fit task says so ({@value #CONFIG_KEY}: true). The server collects the ciphertext vectors over a
  * {@link PaillierTransport} (each with a deadline), multiplies them entry-wise modulo n² (which
  * adds the plaintexts; the product does not depend on the order) and hands only this aggregate to
  * the key holder, which returns the weighted mean update Σ w·Δ / Σ w. The wrapped strategy then
@@ -46,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * {@code paillier_dropped} (clients that trained but are not in the sum).
  */
 public final class PaillierAggregation extends SecureMeanStrategy {
+  /**
+   * The fit configuration key ({@code paillier: true}) on every task of this mode; a
+   * {@link PaillierClient} trains only for such a task.
+   */
+  public static final String CONFIG_KEY = "paillier";
+
   private static final Logger log = LoggerFactory.getLogger(PaillierAggregation.class);
 
   private final PaillierKeyHolder keyHolder;
@@ -72,6 +80,15 @@ public final class PaillierAggregation extends SecureMeanStrategy {
   }
 
   @Override
+  public List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng) {
+    List<ClientInstruction> out = new ArrayList<>();
+    for (ClientInstruction i : inner().configureFit(round, global, available, rng)) {
+      out.add(new ClientInstruction(i.clientId(), i.parameters(), i.config().with(CONFIG_KEY, true)));
+    }
+    return out;
+  }
+
+  @Override
   public FitAggregation beginFit(RoundContext context) {
     int round = context.round();
     Parameters global = context.global();
@@ -85,7 +102,7 @@ public final class PaillierAggregation extends SecureMeanStrategy {
         Instant deadline = Instant.now().plus(collectTimeout);
         deadlines.put(clientId, deadline);
         try {
-          pending.put(clientId, transport.collect(clientId, round, deadline));
+          pending.put(clientId, transport.collect(clientId, round, dimension + 2, deadline));
         } catch (RuntimeException e) {
           pending.put(clientId, CompletableFuture.failedFuture(e));
         }

@@ -25,8 +25,11 @@ import java.util.TreeMap;
  * ({@link FixedPointEncoding}) and encrypted with fresh randomness. The sum of such vectors
  * decrypts to Σ w·Δ, Σ w and the number of contributions, from which the key holder computes the
  * FedAvg mean update. The fit answer to the federation is only a receipt (the global model it was
- * sent, one example, no metrics); the ciphertext is handed over once, through a
- * {@link PaillierTransport}, and then forgotten.
+ * sent, one example, no metrics); a fit task without {@link PaillierAggregation#CONFIG_KEY} is
+ * refused before training, so the update never goes to a server that would average it in the
+ * clear. The contribution is encrypted when it is handed over, once,
+ * through a {@link PaillierTransport}, and then forgotten. In a deployment the client learns the
+ * key only then (the server relays it in the task), so it may be built without one.
  *
  * <p>Error: each entry is rounded to the nearest multiple of 2^−{@value #FRACTION_BITS} (the
  * products w·Δ are formed in double precision, relative error 2^−53), so a sum of m contributions
@@ -38,15 +41,20 @@ public final class PaillierClient extends ForwardingClient {
   public static final int FRACTION_BITS = 40;
 
   private final PaillierPublicKey key;
-  private final FixedPointEncoding encoding;
   private final SecureRandom random;
-  private final NavigableMap<Integer, EncryptedVector> pending = new TreeMap<>();
+  private final NavigableMap<Integer, double[]> pending = new TreeMap<>();
 
   /** Encrypts under {@code key} with randomness from {@code random}. */
   public PaillierClient(Client inner, PaillierPublicKey key, SecureRandom random) {
     super(Objects.requireNonNull(inner, "inner"));
     this.key = Objects.requireNonNull(key, "key");
-    this.encoding = new FixedPointEncoding(key, FRACTION_BITS);
+    this.random = Objects.requireNonNull(random, "random");
+  }
+
+  /** Encrypts under the key given to {@link #take(int, PaillierPublicKey, int)}, with randomness from {@code random}. */
+  public PaillierClient(Client inner, SecureRandom random) {
+    super(Objects.requireNonNull(inner, "inner"));
+    this.key = null;
     this.random = Objects.requireNonNull(random, "random");
   }
 
@@ -77,26 +85,51 @@ public final class PaillierClient extends ForwardingClient {
 
   @Override
   public FitResult fit(FitTask task) {
+    if (!task.config().getBoolean(PaillierAggregation.CONFIG_KEY, false)) {
+      throw new IllegalStateException("round " + task.round() + ": the server did not ask for Paillier aggregation (fit config '"
+          + PaillierAggregation.CONFIG_KEY + "' is not true), and this client sends its update only encrypted");
+    }
     FitResult trained = delegate().fit(task);
     String mismatch = task.parameters().layoutMismatch(trained.parameters());
     if (mismatch != null) throw new IllegalStateException("trained parameters: " + mismatch);
     double[] v = contribution(task.parameters(), trained.parameters(), trained.numExamples());
-    EncryptedVector c = EncryptedVector.encrypt(key, encoding, v, random);
     synchronized (this) {
       pending.headMap(task.round()).clear(); // contributions of earlier rounds are stale
-      pending.put(task.round(), c);
+      pending.put(task.round(), v);
     }
     return new FitResult(task.parameters(), 1, Metrics.empty());
   }
 
   /**
-   * Hands over the encrypted contribution of {@code round}, once.
+   * Hands over the contribution of {@code round}, once, encrypted under the key given at
+   * construction.
    *
-   * @throws IllegalStateException if there is none (not trained this round, or already taken)
+   * @throws IllegalStateException if there is none (not trained this round, or already taken), or
+   *     this client was built without a key
    */
-  public synchronized EncryptedVector take(int round) {
-    EncryptedVector c = pending.remove(round);
-    if (c == null) throw new IllegalStateException("no encrypted contribution for round " + round);
-    return c;
+  public EncryptedVector take(int round) {
+    if (key == null) throw new IllegalStateException("this Paillier client has no key; the contribution needs one");
+    return take(round, key, -1);
+  }
+
+  /**
+   * Hands over the contribution of {@code round}, once, encrypted under {@code key}.
+   *
+   * @param length the number of entries expected (the model's value count + 2), or -1 for any
+   * @throws IllegalStateException if there is none (not trained this round, or already taken)
+   * @throws IllegalArgumentException if the contribution does not have {@code length} entries
+   *     (it is then discarded)
+   */
+  public EncryptedVector take(int round, PaillierPublicKey key, int length) {
+    Objects.requireNonNull(key, "key");
+    double[] v;
+    synchronized (this) {
+      v = pending.remove(round);
+    }
+    if (v == null) throw new IllegalStateException("no encrypted contribution for round " + round);
+    if (length >= 0 && v.length != length) {
+      throw new IllegalArgumentException("paillier length " + length + " does not match this client's contribution of " + v.length + " entries");
+    }
+    return EncryptedVector.encrypt(key, new FixedPointEncoding(key, FRACTION_BITS), v, random);
   }
 }

@@ -12,6 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * error); the server then leaves the client out of the sum.
  */
 public interface PaillierTransport {
-  /** Fetches {@code clientId}'s encrypted contribution to {@code round}. */
-  CompletableFuture<EncryptedVector> collect(String clientId, int round, Instant deadline);
+  /**
+   * Fetches {@code clientId}'s encrypted contribution to {@code round}, a vector of
+   * {@code length} ciphertexts (the model's value count + 2).
+   */
+  CompletableFuture<EncryptedVector> collect(String clientId, int round, int length, Instant deadline);
 }

@@ -119,7 +119,7 @@ class PaillierAggregationTest {
       proxies.add(new LocalClientProxy("c" + c, p, pool));
     }
     InProcessPaillierTransport inner = new InProcessPaillierTransport(encrypting, pool);
-    PaillierTransport silentC3 = (id, round, deadline) -> id.equals("c3") ? new CompletableFuture<>() : inner.collect(id, round, deadline);
+    PaillierTransport silentC3 = (id, round, length, deadline) -> id.equals("c3") ? new CompletableFuture<>() : inner.collect(id, round, length, deadline);
     List<PaillierRound> rounds = new ArrayList<>();
     Strategy strategy = new PaillierAggregation(FedAvg.builder().minFitClients(5).minAvailableClients(5).build(),
         holder, silentC3, Duration.ofMillis(300), rounds::add);
@@ -173,7 +173,7 @@ class PaillierAggregationTest {
     TargetClient t = targets(1).get(0);
     PaillierClient p = new PaillierClient(t, holder.publicKey(), RANDOM);
     Parameters global = Parameters.of(Tensor.zeros(DIM));
-    FitResult receipt = p.fit(new FitTask(3, global, Config.empty(), 1));
+    FitResult receipt = p.fit(new FitTask(3, global, Config.empty().with(PaillierAggregation.CONFIG_KEY, true), 1));
     assertEquals(global, receipt.parameters());
     assertEquals(1, receipt.numExamples());
     assertTrue(receipt.metrics().isEmpty());
@@ -198,7 +198,7 @@ class PaillierAggregationTest {
       @Override public String toString() { return "TrimmedMean"; }
     };
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PaillierAggregation(
-        median, LocalKeyHolder.generate(512, 2, RANDOM), (id, r, d) -> null, Duration.ofSeconds(1), null));
+        median, LocalKeyHolder.generate(512, 2, RANDOM), (id, r, l, d) -> null, Duration.ofSeconds(1), null));
     assertTrue(e.getMessage().startsWith("Paillier aggregation cannot wrap strategy TrimmedMean"), e.getMessage());
   }
 }
