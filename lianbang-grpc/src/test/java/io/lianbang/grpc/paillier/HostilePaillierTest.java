@@ -11,24 +11,17 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.lianbang.grpc.keyholder.KeyHolderService;
+import io.lianbang.grpc.RogueSession;
 import io.lianbang.grpc.proto.v1.DecryptMeanRequest;
 import io.lianbang.grpc.proto.v1.EncryptedPart;
-import io.lianbang.grpc.proto.v1.FederationGrpc;
-import io.lianbang.grpc.proto.v1.GetTaskRequest;
 import io.lianbang.grpc.proto.v1.KeyHolderGrpc;
-import io.lianbang.grpc.proto.v1.ProtocolVersion;
-import io.lianbang.grpc.proto.v1.RegisterRequest;
-import io.lianbang.grpc.proto.v1.RegisterResponse;
 import io.lianbang.grpc.proto.v1.Task;
 import io.lianbang.grpc.proto.v1.TaskRef;
-import io.lianbang.grpc.server.FederationServer;
-import io.lianbang.grpc.server.ServerSettings;
 import io.lianbang.privacy.paillier.EncryptedVector;
 import io.lianbang.privacy.paillier.LocalKeyHolder;
 import io.lianbang.privacy.paillier.PaillierPublicKey;
 import java.math.BigInteger;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -47,26 +40,16 @@ class HostilePaillierTest {
   private static final int LENGTH = 5;
   private static final LocalKeyHolder HOLDER = LocalKeyHolder.generate(512, 2, new SecureRandom());
 
-  private FederationServer server;
-  private ManagedChannel channel;
-  private FederationGrpc.FederationBlockingStub stub;
-  private RegisterResponse session;
+  private RogueSession rogue;
 
   @BeforeEach
   void start() {
-    String name = InProcessServerBuilder.generateName();
-    server = FederationServer.start(InProcessServerBuilder.forName(name),
-        ServerSettings.defaults("hostile-paillier").withAllowAnonymous(true).withHeartbeatInterval(Duration.ofSeconds(5)));
-    channel = InProcessChannelBuilder.forName(name).build();
-    stub = FederationGrpc.newBlockingStub(channel);
-    session = stub.withDeadlineAfter(5, TimeUnit.SECONDS).register(RegisterRequest.newBuilder()
-        .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setClientName("rogue").build());
+    rogue = RogueSession.start("hostile-paillier");
   }
 
   @AfterEach
   void stop() {
-    channel.shutdownNow();
-    server.close();
+    rogue.close();
   }
 
   private PaillierPublicKey key() {
@@ -74,9 +57,8 @@ class HostilePaillierTest {
   }
 
   private CompletableFuture<EncryptedVector> collect(Task[] task) {
-    CompletableFuture<EncryptedVector> f = server.paillierTransport(key()).collect("rogue", ROUND, LENGTH, Instant.now().plusSeconds(10));
-    task[0] = stub.withDeadlineAfter(5, TimeUnit.SECONDS).getTask(GetTaskRequest.newBuilder()
-        .setSessionId(session.getSessionId()).setMaxWaitMs(2000).build());
+    CompletableFuture<EncryptedVector> f = rogue.server.paillierTransport(key()).collect("rogue", ROUND, LENGTH, Instant.now().plusSeconds(10));
+    task[0] = rogue.nextTask();
     assertTrue(task[0].hasPaillier(), task[0].toString());
     assertEquals(key().n(), new BigInteger(1, task[0].getPaillier().getModulus().toByteArray()), "the server relays the key");
     assertEquals(LENGTH, task[0].getPaillier().getLength());
@@ -84,14 +66,14 @@ class HostilePaillierTest {
   }
 
   private EncryptedPart.Builder part(Task t, int offset, BigInteger... ciphertexts) {
-    EncryptedPart.Builder b = EncryptedPart.newBuilder().setTask(TaskRef.newBuilder().setSessionId(session.getSessionId())
+    EncryptedPart.Builder b = EncryptedPart.newBuilder().setTask(TaskRef.newBuilder().setSessionId(rogue.session.getSessionId())
         .setRunId(t.getRunId()).setRound(t.getRound()).setTaskId(t.getTaskId())).setOffset(offset);
     for (BigInteger c : ciphertexts) b.addCiphertexts(ByteString.copyFrom(c.toByteArray()));
     return b;
   }
 
   private Status send(EncryptedPart.Builder p) {
-    return assertThrows(StatusRuntimeException.class, () -> stub.withDeadlineAfter(5, TimeUnit.SECONDS).submitEncrypted(p.build()))
+    return assertThrows(StatusRuntimeException.class, () -> rogue.stub.withDeadlineAfter(5, TimeUnit.SECONDS).submitEncrypted(p.build()))
         .getStatus();
   }
 
@@ -117,9 +99,9 @@ class HostilePaillierTest {
   void partsInOrderCompleteTheTask() throws Exception {
     Task[] t = new Task[1];
     CompletableFuture<EncryptedVector> f = collect(t);
-    assertTrue(stub.withDeadlineAfter(5, TimeUnit.SECONDS).submitEncrypted(part(t[0], 0, ones(2)).build()).getAccepted());
+    assertTrue(rogue.stub.withDeadlineAfter(5, TimeUnit.SECONDS).submitEncrypted(part(t[0], 0, ones(2)).build()).getAccepted());
     assertTrue(!f.isDone(), "three ciphertexts are still missing");
-    assertTrue(stub.withDeadlineAfter(5, TimeUnit.SECONDS).submitEncrypted(part(t[0], 2, ones(3)).build()).getAccepted());
+    assertTrue(rogue.stub.withDeadlineAfter(5, TimeUnit.SECONDS).submitEncrypted(part(t[0], 2, ones(3)).build()).getAccepted());
     assertEquals(LENGTH, f.get(5, TimeUnit.SECONDS).size());
   }
 

@@ -10,7 +10,6 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.lianbang.core.client.Client;
 import io.lianbang.core.client.ClientProxy;
 import io.lianbang.core.client.LocalClientProxy;
 import io.lianbang.core.federation.Federation;
@@ -18,11 +17,7 @@ import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.core.federation.RunResult;
 import io.lianbang.core.federation.StaticClientPool;
 import io.lianbang.core.strategy.FedAvg;
-import io.lianbang.core.task.EvalResult;
-import io.lianbang.core.task.EvalTask;
-import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
-import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
 import io.lianbang.grpc.TestChannels;
@@ -32,6 +27,7 @@ import io.lianbang.grpc.keyholder.KeyHolderService;
 import io.lianbang.grpc.keyholder.RemoteKeyHolder;
 import io.lianbang.grpc.server.FederationServer;
 import io.lianbang.grpc.server.ServerSettings;
+import io.lianbang.privacy.TargetClient;
 import io.lianbang.privacy.paillier.LocalKeyHolder;
 import io.lianbang.privacy.paillier.PaillierAggregation;
 import io.lianbang.privacy.paillier.PaillierClient;
@@ -41,7 +37,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,30 +57,8 @@ class PaillierOverGrpcTest {
   private static final int DIM = 31;
   @RegisterExtension final TestChannels net = new TestChannels();
 
-  /** Moves the model halfway towards a private target; weight = its number of examples. */
-  private record TargetClient(float[] target, long examples) implements Client {
-    @Override
-    public FitResult fit(FitTask task) {
-      float[] w = task.parameters().flatten();
-      for (int i = 0; i < w.length; i++) w[i] += 0.5f * (target[i] - w[i]);
-      return new FitResult(Parameters.of(Tensor.vector(w)), examples, Metrics.of("train_loss", 1.0));
-    }
-
-    @Override
-    public EvalResult evaluate(EvalTask task) {
-      return new EvalResult(0, examples, Metrics.empty());
-    }
-  }
-
   private static List<TargetClient> targets(int n) {
-    SplittableRandom rng = new SplittableRandom(7);
-    List<TargetClient> out = new ArrayList<>();
-    for (int c = 0; c < n; c++) {
-      float[] t = new float[DIM];
-      for (int i = 0; i < DIM; i++) t[i] = (float) (0.6 * rng.nextGaussian());
-      out.add(new TargetClient(t, 50 + rng.nextInt(400)));
-    }
-    return out;
+    return TargetClient.random(n, DIM, 7);
   }
 
   private static FedAvg fedAvg(int n) {

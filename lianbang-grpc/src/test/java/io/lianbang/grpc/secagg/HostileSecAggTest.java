@@ -5,27 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
+import io.lianbang.grpc.RogueSession;
 import io.lianbang.grpc.proto.v1.DownloadRequest;
-import io.lianbang.grpc.proto.v1.FederationGrpc;
-import io.lianbang.grpc.proto.v1.GetTaskRequest;
-import io.lianbang.grpc.proto.v1.ProtocolVersion;
-import io.lianbang.grpc.proto.v1.RegisterRequest;
-import io.lianbang.grpc.proto.v1.RegisterResponse;
 import io.lianbang.grpc.proto.v1.SecAggReply;
 import io.lianbang.grpc.proto.v1.Task;
 import io.lianbang.grpc.proto.v1.TaskError;
 import io.lianbang.grpc.proto.v1.TaskRef;
-import io.lianbang.grpc.server.FederationServer;
-import io.lianbang.grpc.server.ServerSettings;
 import io.lianbang.privacy.secagg.SecAggCodec;
 import io.lianbang.privacy.secagg.SecAggMessage;
 import io.lianbang.privacy.secagg.SecAggMessage.PublicKeys;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -43,41 +33,30 @@ import org.junit.jupiter.api.Test;
 class HostileSecAggTest {
   private static final int ROUND = 4;
 
-  private FederationServer server;
-  private ManagedChannel channel;
-  private FederationGrpc.FederationBlockingStub stub;
-  private RegisterResponse session;
+  private RogueSession rogue;
 
   @BeforeEach
   void start() {
-    String name = InProcessServerBuilder.generateName();
-    server = FederationServer.start(InProcessServerBuilder.forName(name),
-        ServerSettings.defaults("hostile-secagg").withAllowAnonymous(true).withHeartbeatInterval(Duration.ofSeconds(5)));
-    channel = InProcessChannelBuilder.forName(name).build();
-    stub = FederationGrpc.newBlockingStub(channel);
-    session = stub.withDeadlineAfter(5, TimeUnit.SECONDS).register(RegisterRequest.newBuilder()
-        .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setClientName("rogue").build());
+    rogue = RogueSession.start("hostile-secagg");
   }
 
   @AfterEach
   void stop() {
-    channel.shutdownNow();
-    server.close();
+    rogue.close();
   }
 
   /** Sends a Setup for participant 1 to the rogue client and returns the task it polls. */
   private CompletableFuture<SecAggMessage> setup(Task[] task) {
     SecAggMessage.Setup s = new SecAggMessage.Setup(ROUND, List.of("honest", "rogue"), 1, List.of(0), 1, 1.0, 32, 100, 10);
-    CompletableFuture<SecAggMessage> f = server.secAggTransport().send("rogue", s, Instant.now().plusSeconds(10));
-    task[0] = stub.withDeadlineAfter(5, TimeUnit.SECONDS).getTask(GetTaskRequest.newBuilder()
-        .setSessionId(session.getSessionId()).setMaxWaitMs(2000).build());
+    CompletableFuture<SecAggMessage> f = rogue.server.secAggTransport().send("rogue", s, Instant.now().plusSeconds(10));
+    task[0] = rogue.nextTask();
     assertTrue(task[0].hasSecagg(), task[0].toString());
     assertEquals(s, SecAggCodec.decode(task[0].getSecagg().getMessage().toByteArray()));
     return f;
   }
 
   private TaskRef ref(Task t) {
-    return TaskRef.newBuilder().setSessionId(session.getSessionId()).setRunId(t.getRunId()).setRound(t.getRound())
+    return TaskRef.newBuilder().setSessionId(rogue.session.getSessionId()).setRunId(t.getRunId()).setRound(t.getRound())
         .setTaskId(t.getTaskId()).build();
   }
 
@@ -86,7 +65,7 @@ class HostileSecAggTest {
   }
 
   private Status reply(Task t, byte[] message) {
-    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> rogue.stub.withDeadlineAfter(5, TimeUnit.SECONDS)
         .submitSecAgg(SecAggReply.newBuilder().setTask(ref(t)).setMessage(ByteString.copyFrom(message)).build()));
     return e.getStatus();
   }
@@ -137,7 +116,7 @@ class HostileSecAggTest {
   void anOverlongErrorIsRefused() {
     Task[] t = new Task[1];
     CompletableFuture<SecAggMessage> f = setup(t);
-    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> rogue.stub.withDeadlineAfter(5, TimeUnit.SECONDS)
         .submitSecAgg(SecAggReply.newBuilder().setTask(ref(t[0])).setError(TaskError.newBuilder().setMessage("e".repeat(5000))).build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
     String says = "TaskError.message is 5000 characters, more than the limit of 1024";
@@ -149,10 +128,10 @@ class HostileSecAggTest {
   void aStageHasNoParametersToDownloadAndAHonestReplyIsAccepted() throws Exception {
     Task[] t = new Task[1];
     CompletableFuture<SecAggMessage> f = setup(t);
-    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> rogue.stub.withDeadlineAfter(5, TimeUnit.SECONDS)
         .downloadParameters(DownloadRequest.newBuilder().setTask(ref(t[0])).build()).hasNext());
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-    assertTrue(stub.withDeadlineAfter(5, TimeUnit.SECONDS).submitSecAgg(SecAggReply.newBuilder().setTask(ref(t[0]))
+    assertTrue(rogue.stub.withDeadlineAfter(5, TimeUnit.SECONDS).submitSecAgg(SecAggReply.newBuilder().setTask(ref(t[0]))
         .setMessage(ByteString.copyFrom(keys(ROUND, 1))).build()).getAccepted());
     assertEquals(new PublicKeys(ROUND, 1, new byte[32], new byte[32]).getClass(), f.get(5, TimeUnit.SECONDS).getClass());
   }
@@ -160,7 +139,7 @@ class HostileSecAggTest {
   @Test
   void aStageMissingItsDeadlineFailsTheFuture() {
     SecAggMessage.Setup s = new SecAggMessage.Setup(ROUND, List.of("honest", "rogue"), 1, List.of(0), 1, 1.0, 32, 100, 10);
-    CompletableFuture<SecAggMessage> f = server.secAggTransport().send("rogue", s, Instant.now().plusMillis(200));
+    CompletableFuture<SecAggMessage> f = rogue.server.secAggTransport().send("rogue", s, Instant.now().plusMillis(200));
     ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
     assertTrue(e.getCause() instanceof java.util.concurrent.TimeoutException, e.getCause().toString());
   }

@@ -9,7 +9,6 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.lianbang.core.client.Client;
 import io.lianbang.core.client.ClientProxy;
 import io.lianbang.core.client.LocalClientProxy;
 import io.lianbang.core.federation.Federation;
@@ -17,11 +16,6 @@ import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.core.federation.RunResult;
 import io.lianbang.core.federation.StaticClientPool;
 import io.lianbang.core.strategy.FedAvg;
-import io.lianbang.core.task.EvalResult;
-import io.lianbang.core.task.EvalTask;
-import io.lianbang.core.task.FitResult;
-import io.lianbang.core.task.FitTask;
-import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
 import io.lianbang.grpc.TestChannels;
@@ -29,6 +23,7 @@ import io.lianbang.grpc.client.ClientSettings;
 import io.lianbang.grpc.client.FederationClient;
 import io.lianbang.grpc.server.FederationServer;
 import io.lianbang.grpc.server.ServerSettings;
+import io.lianbang.privacy.TargetClient;
 import io.lianbang.privacy.secagg.SecAggClient;
 import io.lianbang.privacy.secagg.SecAggMessage;
 import io.lianbang.privacy.secagg.SecAggParams;
@@ -39,7 +34,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -61,30 +55,8 @@ class SecAggOverGrpcTest {
   private static final int DIM = 40;
   @RegisterExtension final TestChannels net = new TestChannels();
 
-  /** Moves the model halfway towards a private target; weight = its number of examples. */
-  private record TargetClient(float[] target, long examples) implements Client {
-    @Override
-    public FitResult fit(FitTask task) {
-      float[] w = task.parameters().flatten();
-      for (int i = 0; i < w.length; i++) w[i] += 0.5f * (target[i] - w[i]);
-      return new FitResult(Parameters.of(Tensor.vector(w)), examples, Metrics.of("train_loss", 1.0));
-    }
-
-    @Override
-    public EvalResult evaluate(EvalTask task) {
-      return new EvalResult(0, examples, Metrics.empty());
-    }
-  }
-
   private static List<TargetClient> targets(int n) {
-    SplittableRandom rng = new SplittableRandom(11);
-    List<TargetClient> out = new ArrayList<>();
-    for (int c = 0; c < n; c++) {
-      float[] t = new float[DIM];
-      for (int i = 0; i < DIM; i++) t[i] = (float) (0.6 * rng.nextGaussian());
-      out.add(new TargetClient(t, 50 + rng.nextInt(400)));
-    }
-    return out;
+    return TargetClient.random(n, DIM, 11);
   }
 
   private static String id(int c) {
