@@ -32,19 +32,9 @@ public final class FedAdam extends FedOpt {
   }
 
   /** Configures a {@link FedAdam}; setters check their value and name the property. */
-  public static final class Builder extends FedOpt.Builder<Builder> {
+  public static final class Builder extends FedOpt.AdaptiveBuilder<Builder> {
     private Builder() {
       super(0.1, 0.9, 0.99, 1e-9);
-    }
-
-    /** Second-moment decay β2, in [0, 1). */
-    public Builder beta2(double v) {
-      return setBeta2(v);
-    }
-
-    /** Whether the step uses Adam's bias-corrected rate (see {@link FedOpt}). */
-    public Builder biasCorrection(boolean v) {
-      return setBiasCorrection(v);
     }
 
     @Override

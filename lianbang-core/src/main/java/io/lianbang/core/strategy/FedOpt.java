@@ -316,4 +316,27 @@ public abstract class FedOpt extends FedAvg implements StatefulStrategy {
     @Override
     public abstract FedOpt build();
   }
+
+  /**
+   * A {@link Builder} that also offers β2 and bias correction: for the optimisers whose second
+   * moment decays with β2 (FedAdam, FedYogi).
+   *
+   * @param <B> the concrete builder, returned by every setter
+   */
+  public abstract static class AdaptiveBuilder<B extends AdaptiveBuilder<B>> extends Builder<B> {
+    /** A builder with the given defaults, {@code v0 = τ²} and no bias correction. */
+    protected AdaptiveBuilder(double eta, double beta1, double beta2, double tau) {
+      super(eta, beta1, beta2, tau);
+    }
+
+    /** Second-moment decay β2, in [0, 1). */
+    public B beta2(double v) {
+      return setBeta2(v);
+    }
+
+    /** Whether the step uses Adam's bias-corrected rate (see {@link FedOpt}). */
+    public B biasCorrection(boolean v) {
+      return setBiasCorrection(v);
+    }
+  }
 }
