@@ -12,6 +12,7 @@ import static io.lianbang.core.strategy.registry.StrategyParameter.of;
 import io.lianbang.core.aggregate.TrimmedMean;
 import io.lianbang.core.strategy.FedAdagrad;
 import io.lianbang.core.strategy.FedAdam;
+import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.FedAvgM;
 import io.lianbang.core.strategy.FedNova;
 import io.lianbang.core.strategy.FedProx;
@@ -48,6 +49,26 @@ public final class StrategyRegistry {
   private static final StrategyParameter BIAS_CORRECTION = of("bias_correction", "0", FLAG,
       "1 scales eta by sqrt(1 - beta2^(t+1)) / (1 - beta1^(t+1)) in round t, as Flower's FedAdam");
 
+  /** The full constructor of an adaptive optimizer whose second moment decays with β2. */
+  private interface AdaptiveConstructor {
+    Strategy create(FedAvg.Builder settings, double eta, double beta1, double beta2, double tau, double v0,
+        boolean biasCorrection);
+  }
+
+  /** FedAdam or FedYogi as {@code name}: η and τ default as given, β1 to 0.9 and β2 to 0.99. */
+  private static StrategyType adaptive(String name, String eta, String tau, AdaptiveConstructor constructor) {
+    return new StrategyType(name, "adaptive server optimizer", "Reddi et al. 2021", List.of(
+        of("eta", eta, POSITIVE, "server learning rate"),
+        of("beta1", "0.9", UNIT, "first-moment decay"),
+        of("beta2", "0.99", UNIT, "second-moment decay"),
+        of("tau", tau, POSITIVE, "adaptivity"), V0, BIAS_CORRECTION), true, "",
+        (p, c) -> {
+          double t = p.value("tau");
+          return constructor.create(c.base().get(), p.value("eta"), p.value("beta1"), p.value("beta2"), t,
+              p.value("v0", t * t), p.flag("bias_correction"));
+        });
+  }
+
   private static final List<StrategyType> TYPES = List.of(
       new StrategyType("fedavg", "FedAvg", "McMahan et al. 2017", List.of(), true, "",
           (p, c) -> c.base().get().build()),
@@ -68,30 +89,8 @@ public final class StrategyRegistry {
             double tau = p.value("tau");
             return new FedAdagrad(c.base().get(), eta, beta1, tau, p.value("v0", tau * tau));
           }),
-      new StrategyType("fedadam", "adaptive server optimizer", "Reddi et al. 2021", List.of(
-          of("eta", "0.1", POSITIVE, "server learning rate"),
-          of("beta1", "0.9", UNIT, "first-moment decay"),
-          of("beta2", "0.99", UNIT, "second-moment decay"),
-          of("tau", "1e-9", POSITIVE, "adaptivity"), V0, BIAS_CORRECTION), true, "",
-          (p, c) -> {
-            double eta = p.value("eta");
-            double beta1 = p.value("beta1");
-            double beta2 = p.value("beta2");
-            double tau = p.value("tau");
-            return new FedAdam(c.base().get(), eta, beta1, beta2, tau, p.value("v0", tau * tau), p.flag("bias_correction"));
-          }),
-      new StrategyType("fedyogi", "adaptive server optimizer", "Reddi et al. 2021", List.of(
-          of("eta", "0.01", POSITIVE, "server learning rate"),
-          of("beta1", "0.9", UNIT, "first-moment decay"),
-          of("beta2", "0.99", UNIT, "second-moment decay"),
-          of("tau", "1e-3", POSITIVE, "adaptivity"), V0, BIAS_CORRECTION), true, "",
-          (p, c) -> {
-            double eta = p.value("eta");
-            double beta1 = p.value("beta1");
-            double beta2 = p.value("beta2");
-            double tau = p.value("tau");
-            return new FedYogi(c.base().get(), eta, beta1, beta2, tau, p.value("v0", tau * tau), p.flag("bias_correction"));
-          }),
+      adaptive("fedadam", "0.1", "1e-9", FedAdam::new),
+      adaptive("fedyogi", "0.01", "1e-3", FedYogi::new),
       new StrategyType("scaffold", "control variates", "Karimireddy et al. 2020", List.of(
           of("server_lr", "1", POSITIVE, "server learning rate")), false, "",
           (p, c) -> new Scaffold(c.base().get(), p.value("server_lr"))),
