@@ -10,13 +10,8 @@ import io.lianbang.cli.run.Simulator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,23 +64,7 @@ class DpDeploymentTest {
     int port = freePort();
     Path config = ServerConfigs.write(dir, "dp-" + mode, port, ROUNDS, dir.resolve("dp-" + mode),
         "allow_anonymous: true", "min_clients: 3", "privacy: {dp: " + String.format(Locale.ROOT, DP, mode) + "}");
-    ExecutorService threads = Executors.newCachedThreadPool();
-    try {
-      Future<Cli> server = threads.submit(() -> run("server", "--config", config.toString()));
-      List<Future<Cli>> clients = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        List<String> args = new ArrayList<>(List.of("client", "--server", "127.0.0.1:" + port, "--insecure",
-            "--data", "breast-cancer:" + i + "/3", "--model", "logistic:30", "--name", "site-" + i, "--give-up-after", "30"));
-        args.addAll(List.of(clientFlags));
-        clients.add(threads.submit(() -> run(args.toArray(String[]::new))));
-      }
-      List<Cli> all = new ArrayList<>();
-      all.add(server.get(120, TimeUnit.SECONDS));
-      for (Future<Cli> f : clients) all.add(f.get(30, TimeUnit.SECONDS));
-      return all;
-    } finally {
-      threads.shutdownNow();
-    }
+    return ThreeSites.deploy(config, port, 120, clientFlags);
   }
 
   private void sameEpsilonAndBudgetStopAsSimulated(String mode) throws Exception {
@@ -107,10 +86,7 @@ class DpDeploymentTest {
       }
     }
     assertTrue(s.out.contains("round  2/4  clients 3/3") && s.out.contains("round  3/4  clients 0/0"), s.toString());
-    for (Cli c : runs.subList(1, 4)) {
-      assertEquals(0, c.exit, c.toString());
-      assertTrue(c.out.contains("done after 2 training"), c.toString());
-    }
+    ThreeSites.assertClientsDone(runs, "done after 2 training");
   }
 
   @Test

@@ -31,7 +31,6 @@ import io.lianbang.engine.nn.Models;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -108,50 +107,33 @@ class FederateCommandsTest {
         "allow_anonymous: true",
         "min_clients: 3",
         "privacy: {secagg: {enabled: true, stage_timeout_seconds: 30}}");
-    ExecutorService threads = Executors.newCachedThreadPool();
-    try {
-      Future<Cli> server = threads.submit(() -> run("server", "--config", config.toString()));
-      List<Future<Cli>> clients = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        String data = "breast-cancer:" + i + "/3";
-        String name = "site-" + i;
-        clients.add(threads.submit(() -> run("client", "--server", "127.0.0.1:" + port, "--insecure", "--secagg",
-            "--data", data, "--model", "logistic:30", "--name", name, "--give-up-after", "30")));
-      }
-      Cli s = server.get(90, TimeUnit.SECONDS);
-      assertEquals(0, s.exit, s.toString());
-      assertTrue(s.out.contains("round  2/2  clients 3/3"), s.toString());
-      for (Future<Cli> f : clients) {
-        Cli r = f.get(30, TimeUnit.SECONDS);
-        assertEquals(0, r.exit, r.toString());
-        assertTrue(r.out.contains("done after 2 training and 2 evaluation tasks, 16 secure-aggregation stages, 2 statistics tasks"),
-            r.toString());
-      }
-      // the statistics were securely aggregated too: the scaler is that of the three training shares pooled
-      assertTrue(s.out.contains("statistics of 3 clients"), s.toString());
-      Dataset raw = BreastCancer.load();
-      List<Dataset> parts = new IidPartitioner(3).partition(raw, 42).subsets(raw);
-      float[] pooled = new float[0];
-      for (Dataset p : parts) {
-        float[] x = Splits.stratified(p, 0.2, ClientCommand.VALIDATION_SEED).train().features();
-        float[] all = java.util.Arrays.copyOf(pooled, pooled.length + x.length);
-        System.arraycopy(x, 0, all, pooled.length, x.length);
-        pooled = all;
-      }
-      Standardizer expected = Standardizer.fit(Dataset.classification(pooled, new int[] {30}, new int[pooled.length / 30], 2));
-      var scaler = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("history").resolve("scaler.json").toFile());
-      for (int j = 0; j < 30; j++) {
-        assertEquals(expected.mean()[j], scaler.get("mean").get(j).asDouble(), 1e-5 * expected.std()[j], "mean[" + j + "]");
-        assertEquals(expected.std()[j], scaler.get("std").get(j).asDouble(), 1e-5 * expected.std()[j], "std[" + j + "]");
-      }
-      String json = Files.readString(dir.resolve("history").resolve("history.json"));
-      assertTrue(json.contains("\"secagg_clients\" : 3.0"), json);
-      List<String> csv = Files.readAllLines(dir.resolve("history").resolve("history.csv"));
-      double fedAccuracy = Double.parseDouble(csv.get(2).split(",")[8]);
-      assertTrue(fedAccuracy > 0.9, "the securely aggregated model learns: federated accuracy " + fedAccuracy + " in " + csv);
-    } finally {
-      threads.shutdownNow();
+    List<Cli> runs = ThreeSites.deploy(config, port, 90, "--secagg");
+    Cli s = runs.get(0);
+    assertEquals(0, s.exit, s.toString());
+    assertTrue(s.out.contains("round  2/2  clients 3/3"), s.toString());
+    ThreeSites.assertClientsDone(runs, "done after 2 training and 2 evaluation tasks, 16 secure-aggregation stages, 2 statistics tasks");
+    // the statistics were securely aggregated too: the scaler is that of the three training shares pooled
+    assertTrue(s.out.contains("statistics of 3 clients"), s.toString());
+    Dataset raw = BreastCancer.load();
+    List<Dataset> parts = new IidPartitioner(3).partition(raw, 42).subsets(raw);
+    float[] pooled = new float[0];
+    for (Dataset p : parts) {
+      float[] x = Splits.stratified(p, 0.2, ClientCommand.VALIDATION_SEED).train().features();
+      float[] all = java.util.Arrays.copyOf(pooled, pooled.length + x.length);
+      System.arraycopy(x, 0, all, pooled.length, x.length);
+      pooled = all;
     }
+    Standardizer expected = Standardizer.fit(Dataset.classification(pooled, new int[] {30}, new int[pooled.length / 30], 2));
+    var scaler = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("history").resolve("scaler.json").toFile());
+    for (int j = 0; j < 30; j++) {
+      assertEquals(expected.mean()[j], scaler.get("mean").get(j).asDouble(), 1e-5 * expected.std()[j], "mean[" + j + "]");
+      assertEquals(expected.std()[j], scaler.get("std").get(j).asDouble(), 1e-5 * expected.std()[j], "std[" + j + "]");
+    }
+    String json = Files.readString(dir.resolve("history").resolve("history.json"));
+    assertTrue(json.contains("\"secagg_clients\" : 3.0"), json);
+    List<String> csv = Files.readAllLines(dir.resolve("history").resolve("history.csv"));
+    double fedAccuracy = Double.parseDouble(csv.get(2).split(",")[8]);
+    assertTrue(fedAccuracy > 0.9, "the securely aggregated model learns: federated accuracy " + fedAccuracy + " in " + csv);
   }
 
   /** A server configuration that waits one second for clients, checkpointing to dir/run.ckpt. */

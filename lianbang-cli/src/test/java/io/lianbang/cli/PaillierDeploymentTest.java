@@ -11,9 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -45,27 +42,11 @@ class PaillierDeploymentTest {
         "checkpoint: " + dir.resolve(name + ".ckpt")));
     lines.addAll(privacy);
     Path config = ServerConfigs.write(dir, name, port, ROUNDS, dir.resolve(name), lines.toArray(String[]::new));
-    ExecutorService threads = Executors.newCachedThreadPool();
-    try {
-      Future<Cli> server = threads.submit(() -> run("server", "--config", config.toString()));
-      List<Future<Cli>> clients = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        List<String> args = new ArrayList<>(List.of("client", "--server", "127.0.0.1:" + port, "--insecure",
-            "--data", "breast-cancer:" + i + "/3", "--model", "logistic:30", "--name", "site-" + i, "--give-up-after", "30"));
-        args.addAll(List.of(clientFlags));
-        clients.add(threads.submit(() -> run(args.toArray(String[]::new))));
-      }
-      Cli s = server.get(180, TimeUnit.SECONDS);
-      assertEquals(0, s.exit, s.toString());
-      assertTrue(s.out.contains("round  2/2  clients 3/3"), s.toString());
-      for (Future<Cli> f : clients) {
-        Cli c = f.get(30, TimeUnit.SECONDS);
-        assertEquals(0, c.exit, c.toString());
-        assertTrue(c.out.contains("done after 2 training"), c.toString());
-      }
-    } finally {
-      threads.shutdownNow();
-    }
+    List<Cli> runs = ThreeSites.deploy(config, port, 180, clientFlags);
+    Cli s = runs.get(0);
+    assertEquals(0, s.exit, s.toString());
+    assertTrue(s.out.contains("round  2/2  clients 3/3"), s.toString());
+    ThreeSites.assertClientsDone(runs, "done after 2 training");
     return new CheckpointFile(dir.resolve(name + ".ckpt")).read().orElseThrow().parameters().flatten();
   }
 
