@@ -1,6 +1,7 @@
 package io.lianbang.privacy;
 
 import io.lianbang.core.strategy.ClientFailure;
+import io.lianbang.core.strategy.ClientInstruction;
 import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.ForwardingStrategy;
 import io.lianbang.core.strategy.RoundContext;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SplittableRandom;
 
 /**
  * The base of the decorators whose server learns only the round's example-weighted mean update,
@@ -55,6 +57,16 @@ public abstract class SecureMeanStrategy extends ForwardingStrategy {
   @Override
   protected final Strategy delegate() {
     return inner;
+  }
+
+  /** The wrapped strategy's fit instructions, each with {@code configKey: true} added to its config. */
+  protected final List<ClientInstruction> configureFitWith(String configKey, int round, Parameters global, List<String> available,
+                                                           SplittableRandom rng) {
+    List<ClientInstruction> out = new ArrayList<>();
+    for (ClientInstruction i : inner.configureFit(round, global, available, rng)) {
+      out.add(new ClientInstruction(i.clientId(), i.parameters(), i.config().with(configKey, true)));
+    }
+    return out;
   }
 
   /** The outcome of a round whose mean was not released: the old model, no contributions, {@code dropped} dropped. */

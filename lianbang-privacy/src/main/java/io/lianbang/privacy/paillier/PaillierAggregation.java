@@ -81,11 +81,7 @@ public final class PaillierAggregation extends SecureMeanStrategy {
 
   @Override
   public List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng) {
-    List<ClientInstruction> out = new ArrayList<>();
-    for (ClientInstruction i : inner().configureFit(round, global, available, rng)) {
-      out.add(new ClientInstruction(i.clientId(), i.parameters(), i.config().with(CONFIG_KEY, true)));
-    }
-    return out;
+    return configureFitWith(CONFIG_KEY, round, global, available, rng);
   }
 
   @Override

@@ -65,11 +65,7 @@ public final class SecureAggregation extends SecureMeanStrategy {
 
   @Override
   public List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng) {
-    List<ClientInstruction> out = new ArrayList<>();
-    for (ClientInstruction i : inner().configureFit(round, global, available, rng)) {
-      out.add(new ClientInstruction(i.clientId(), i.parameters(), i.config().with(CONFIG_KEY, true)));
-    }
-    return out;
+    return configureFitWith(CONFIG_KEY, round, global, available, rng);
   }
 
   /** The round's communication graph is drawn from {@link RoundContext#random()}. */
