@@ -90,10 +90,9 @@ class GradientCheckTest {
     return d;
   }
 
-  @Test
-  void dense() {
-    int in = 7, out = 5, n = 3;
-    check(new Dense(out), new int[] {in}, n, (x, p) -> {
+  /** Dense's forward pass by definition: y[s, o] = b[o] + Σ_i x[s, i]·w[o, i]. */
+  private static Reference dense(int in, int out, int n) {
+    return (x, p) -> {
       double[] w = p.get(0), b = p.get(1), y = new double[n * out];
       for (int s = 0; s < n; s++) {
         for (int o = 0; o < out; o++) {
@@ -103,23 +102,19 @@ class GradientCheckTest {
         }
       }
       return y;
-    }, 1);
+    };
+  }
+
+  @Test
+  void dense() {
+    int in = 7, out = 5, n = 3;
+    check(new Dense(out), new int[] {in}, n, dense(in, out, n), 1);
   }
 
   @Test
   void denseWithWideOutputUsesVectorPanels() {
     int in = 3, out = 70, n = 2;
-    check(new Dense(out), new int[] {in}, n, (x, p) -> {
-      double[] w = p.get(0), b = p.get(1), y = new double[n * out];
-      for (int s = 0; s < n; s++) {
-        for (int o = 0; o < out; o++) {
-          double acc = b[o];
-          for (int i = 0; i < in; i++) acc += x[s * in + i] * w[o * in + i];
-          y[s * out + o] = acc;
-        }
-      }
-      return y;
-    }, 2);
+    check(new Dense(out), new int[] {in}, n, dense(in, out, n), 2);
   }
 
   static double[] conv(double[] x, double[] w, double[] b, int n, int c, int h, int wd, int f, int k, int pad) {
