@@ -2,8 +2,9 @@
 # Server memory against the number of clients: a real gRPC server (its own JVM, measured) runs
 # FedAvg (streaming) and the coordinate-wise median (buffering) on a 21 MiB model
 # (mlp:784-2000-2000-10) while N lightweight clients in another JVM answer every task at once.
-# Prints the server's peak live heap (after full collections forced every 100 ms) for each N, and checks that FedAvg with
-# 50 clients uploading at once completes under -Xmx256m. A benchmark, not a test.
+# Prints the server's peak live heap (after full collections forced every 100 ms) for each N,
+# and checks that FedAvg with 50 clients uploading at once completes under -Xmx256m. A benchmark,
+# not a test.
 #
 # Usage: bench/server-memory.sh [--clients "10 50 200"] [--rounds R] [--skip-build (offline)]
 set -euo pipefail
