@@ -10,14 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -240,33 +237,13 @@ public final class DevCertificates {
     }
   }
 
-  /** Reads a PKCS#8 EC private key and checks that it belongs to {@code certificate}. */
-  private static PrivateKey readKey(Path file, X509Certificate certificate) throws IOException {
-    String text = Files.readString(file, StandardCharsets.US_ASCII);
-    String begin = "-----BEGIN PRIVATE KEY-----";
-    String end = "-----END PRIVATE KEY-----";
-    int b = text.indexOf(begin);
-    int e = text.indexOf(end);
-    if (b < 0 || e < b) throw new IllegalArgumentException(file + " is not a PEM private key (PKCS#8)");
-    PrivateKey key;
-    boolean matches;
+  /** Reads a private key and checks that it belongs to {@code certificate}. */
+  private static PrivateKey readKey(Path file, X509Certificate certificate) {
     try {
-      key = KeyFactory.getInstance("EC").generatePrivate(
-          new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(text.substring(b + begin.length(), e))));
-      byte[] probe = "lianbang key check".getBytes(StandardCharsets.US_ASCII);
-      Signature sign = Signature.getInstance("SHA256withECDSA");
-      sign.initSign(key);
-      sign.update(probe);
-      byte[] signature = sign.sign();
-      Signature verify = Signature.getInstance("SHA256withECDSA");
-      verify.initVerify(certificate.getPublicKey());
-      verify.update(probe);
-      matches = verify.verify(signature);
-    } catch (GeneralSecurityException | IllegalArgumentException ex) {
-      throw new IllegalArgumentException(file + " is not a usable EC private key: " + ex.getMessage(), ex);
+      return KeyMatch.key(certificate.getPublicKey(), certificate.getSubjectX500Principal().getName(), file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
-    if (!matches) throw new IllegalArgumentException(file + " is not the key of " + certificate.getSubjectX500Principal());
-    return key;
   }
 
   private static boolean isAddress(String host) {

@@ -37,8 +37,18 @@ final class KeyMatch {
    *     chain, or naming the file that holds no usable certificate or key
    */
   static void require(Path certificateChain, Path privateKey) throws IOException {
-    PublicKey certified = leafKey(certificateChain);
-    String mismatch = "the private key " + privateKey + " does not match the certificate " + certificateChain;
+    key(leafKey(certificateChain), certificateChain.toString(), privateKey);
+  }
+
+  /**
+   * The private key in {@code privateKey}, checked to belong to {@code certified}, the public key
+   * of {@code certificate} (which names it in messages).
+   *
+   * @throws IOException naming the key file and the certificate if the key does not match, or
+   *     naming the file if it holds no usable key
+   */
+  static PrivateKey key(PublicKey certified, String certificate, Path privateKey) throws IOException {
+    String mismatch = "the private key " + privateKey + " does not match the certificate " + certificate;
     try {
       PrivateKey key;
       try {
@@ -48,14 +58,15 @@ final class KeyMatch {
       }
       byte[] challenge = new byte[32];
       RANDOM.nextBytes(challenge);
-      Signature sign = signature(certified.getAlgorithm(), certificateChain);
+      Signature sign = signature(certified.getAlgorithm(), certificate);
       sign.initSign(key);
       sign.update(challenge);
       byte[] signed = sign.sign();
-      Signature verify = signature(certified.getAlgorithm(), certificateChain);
+      Signature verify = signature(certified.getAlgorithm(), certificate);
       verify.initVerify(certified);
       verify.update(challenge);
       if (!verify.verify(signed)) throw new IOException(mismatch + " (its public key)");
+      return key;
     } catch (GeneralSecurityException e) {
       throw new IOException(mismatch + ": " + e.getMessage(), e);
     }
@@ -84,7 +95,7 @@ final class KeyMatch {
     throw new IOException("private key " + privateKey + " holds no unencrypted PEM private key");
   }
 
-  private static Signature signature(String keyAlgorithm, Path certificateChain) throws GeneralSecurityException, IOException {
+  private static Signature signature(String keyAlgorithm, String certificate) throws GeneralSecurityException, IOException {
     switch (keyAlgorithm) {
       case "EC":
         return Signature.getInstance("SHA256withECDSA");
@@ -100,7 +111,7 @@ final class KeyMatch {
       case "EdDSA", "Ed25519", "Ed448":
         return Signature.getInstance(keyAlgorithm);
       default:
-        throw new IOException("the key of certificate " + certificateChain + " is of algorithm " + keyAlgorithm
+        throw new IOException("the key of certificate " + certificate + " is of algorithm " + keyAlgorithm
             + ", which cannot be checked: use an EC, RSA or EdDSA key");
     }
   }
