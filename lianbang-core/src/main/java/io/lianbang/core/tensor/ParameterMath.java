@@ -94,16 +94,6 @@ public final class ParameterMath {
     return Parameters.of(out);
   }
 
-  /** {@code a − b}, each value rounded once to float32 (float subtraction). */
-  public static Parameters subtract(Parameters a, Parameters b) {
-    return zip(a, b, (i, x, y) -> x - y);
-  }
-
-  /** {@code a + b}, each value rounded once to float32 (float addition). */
-  public static Parameters add(Parameters a, Parameters b) {
-    return zip(a, b, (i, x, y) -> x + y);
-  }
-
   /** {@code a − b} as one flat array (the layout of {@link Parameters#flatten()}), in float32. */
   public static float[] subtractFlat(Parameters a, Parameters b) {
     float[] out = new float[flatLength(a)];
@@ -111,26 +101,9 @@ public final class ParameterMath {
     return out;
   }
 
-  /** {@code p · factor} in float32 (float multiplication). */
-  public static Parameters scale(Parameters p, float factor) {
-    return map(p, (i, x) -> x * factor);
-  }
-
   /** {@code p + std · g} with {@code g} drawn from {@code gaussian} once per value in flat order; in double, rounded once. */
   public static Parameters addNoise(Parameters p, double std, DoubleSupplier gaussian) {
     return map(p, (i, x) -> (float) (x + std * gaussian.getAsDouble()));
-  }
-
-  /** The L2 norm {@code sqrt(Σ p_i²)}, squares summed in double in flat order. */
-  public static double norm(Parameters p) {
-    double s = 0;
-    for (Tensor t : p.tensors()) {
-      for (int j = 0; j < t.size(); j++) {
-        float x = t.get(j);
-        s += (double) x * x;
-      }
-    }
-    return Math.sqrt(s);
   }
 
   /**
@@ -156,15 +129,6 @@ public final class ParameterMath {
   /** The L2 distance: the square root of {@link #squaredDistance}. */
   public static double distance(Parameters a, Parameters b) {
     return Math.sqrt(squaredDistance(a, b));
-  }
-
-  /**
-   * {@code p} scaled to L2 norm at most {@code clip}: {@code p} itself if {@link #norm} is within,
-   * otherwise {@code p · (float) (clip / ‖p‖)} in float32.
-   */
-  public static Parameters clipToNorm(Parameters p, double clip) {
-    double n = norm(p);
-    return n > clip ? scale(p, (float) (clip / n)) : p;
   }
 
   /**

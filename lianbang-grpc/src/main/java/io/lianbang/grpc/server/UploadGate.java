@@ -57,14 +57,4 @@ final class UploadGate {
     }
     callbacks.execute(next::admitted);
   }
-
-  /** Uploads now admitted (for tests and monitoring). */
-  synchronized int admitted() {
-    return admitted;
-  }
-
-  /** Uploads waiting for admission. */
-  synchronized int waiting() {
-    return waiting.size();
-  }
 }
