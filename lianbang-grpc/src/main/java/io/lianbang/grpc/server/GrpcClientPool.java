@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -143,6 +144,16 @@ public final class GrpcClientPool implements ClientPool {
   /** The live session of {@code clientId}, or null. */
   synchronized RemoteClient live(String clientId) {
     return byId.get(clientId);
+  }
+
+  /**
+   * Queues {@code task} for the live session of {@code clientId} ({@link PendingTask#dispatch});
+   * fails at once with {@link ClientGoneException} if the client is not connected.
+   */
+  <T> CompletableFuture<T> send(String clientId, PendingTask task, Class<T> type) {
+    RemoteClient client = live(clientId);
+    if (client == null) return CompletableFuture.failedFuture(new ClientGoneException("client " + clientId + " is no longer connected"));
+    return task.dispatch(client, runId, type);
   }
 
   /** Tells every client, now and whenever it polls from now on, that the run is over. */

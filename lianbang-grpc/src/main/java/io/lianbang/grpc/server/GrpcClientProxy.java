@@ -41,11 +41,7 @@ public final class GrpcClientProxy implements ClientProxy {
   }
 
   private <T> CompletableFuture<T> send(PendingTask pending, Class<T> type) {
-    RemoteClient client = pool.live(id);
-    if (client == null) {
-      return CompletableFuture.failedFuture(new ClientGoneException("client " + id + " is no longer connected"));
-    }
-    return pending.dispatch(client, pool.runId(), type);
+    return pool.send(id, pending, type);
   }
 
   @Override

@@ -27,9 +27,7 @@ public final class GrpcPaillierTransport implements PaillierTransport {
   @Override
   public CompletableFuture<EncryptedVector> collect(String clientId, int round, int length, Instant deadline) {
     if (length < 1) return CompletableFuture.failedFuture(new IllegalArgumentException("length must be >= 1, got " + length));
-    RemoteClient client = pool.live(clientId);
-    if (client == null) return CompletableFuture.failedFuture(new ClientGoneException("client " + clientId + " is no longer connected"));
     PendingTask pending = new PendingTask.Paillier(PendingTask.newId(round, PendingTask.Kind.PAILLIER), round, key, length, deadline);
-    return pending.dispatch(client, pool.runId(), EncryptedVector.class);
+    return pool.send(clientId, pending, EncryptedVector.class);
   }
 }

@@ -37,8 +37,6 @@ public final class GrpcSecAggTransport implements SecAggTransport {
     if (!SecAggCodec.isRequest(request)) {
       return CompletableFuture.failedFuture(new IllegalArgumentException(request.getClass().getSimpleName() + " is not a stage request"));
     }
-    RemoteClient client = pool.live(clientId);
-    if (client == null) return CompletableFuture.failedFuture(new ClientGoneException("client " + clientId + " is no longer connected"));
     int participant;
     if (request instanceof SecAggMessage.Setup s) {
       participant = s.self();
@@ -52,6 +50,6 @@ public final class GrpcSecAggTransport implements SecAggTransport {
     }
     PendingTask pending = new PendingTask.SecAgg(PendingTask.newId(request.round(), PendingTask.Kind.SECAGG), request.round(),
         SecAggCodec.encode(request), SecAggCodec.responseType(request), participant, deadline);
-    return pending.dispatch(client, pool.runId(), SecAggMessage.class);
+    return pool.send(clientId, pending, SecAggMessage.class);
   }
 }
