@@ -23,11 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
@@ -67,7 +65,6 @@ public final class Federation {
   private final FederationConfig config;
   private final List<RoundListener> listeners;
   private final CheckpointFile checkpoint;
-  private final Set<String> warnedClipped = ConcurrentHashMap.newKeySet();
   private final FailureLog failureLog = new FailureLog();
   private final SortedMap<String, String> run;
 
@@ -261,13 +258,7 @@ public final class Federation {
   private long clip(int round, String clientId, long claimed, int[] clipped) {
     if (claimed <= config.maxExamples()) return claimed;
     clipped[0]++;
-    if (warnedClipped.add(clientId)) {
-      log.warn("round {}: client {} claimed {} examples, more than the limit of {}; its weight is clipped to the limit "
-          + "(further clips of this client are logged at debug level and counted as {})", round, clientId, claimed,
-          config.maxExamples(), CLIPPED_METRIC);
-    } else {
-      log.debug("round {}: clipped the {} examples claimed by client {} to {}", round, claimed, clientId, config.maxExamples());
-    }
+    failureLog.clipped(round, clientId, claimed, config.maxExamples());
     return config.maxExamples();
   }
 
