@@ -104,9 +104,10 @@ final class ServerCommand implements Callable<Integer> {
       out.flush();
       ServerScaling scaling = ServerScaling.prepare(s, server, out);
       Strategy scaled = scaling.decorate(s.strategy);
-      Strategy strategy = s.secagg == null ? scaled
-          : new SecureAggregation(scaled, s.secagg.params(DpWiring.secAggMaxWeight(s.privacy)), server.secAggTransport(),
-              s.secagg.stageTimeout(), null);
+      PrivacySpec.SecAgg secagg = s.secagg();
+      Strategy strategy = secagg == null ? scaled
+          : new SecureAggregation(scaled, secagg.params(DpWiring.secAggMaxWeight(s.privacy)), server.secAggTransport(),
+              secagg.stageTimeout(), null);
       long start = System.nanoTime();
       RunResult result;
       try (KeyHolderLink keyHolder = s.privacy.paillier().enabled() ? KeyHolderLink.open(c.privacy.paillier) : null) {
@@ -171,13 +172,18 @@ final class ServerCommand implements Callable<Integer> {
 
   /**
    * What a run needs; {@code strategy} includes differential privacy as {@code privacy} says;
-   * {@code secagg} is null unless secure aggregation is enabled; {@code run}
-   * describes the run for the checkpoint ({@link ServerConfig#runDescription}); {@code normalize}
-   * is how clients scale their {@code features} input features.
+   * {@code run} describes the run for the checkpoint ({@link ServerConfig#runDescription});
+   * {@code normalize} is how clients scale their {@code features} input features.
    */
-  record Setup(FederationServer.Builder server, Strategy strategy, PrivacySpec.SecAgg secagg, FederationConfig federation,
+  record Setup(FederationServer.Builder server, Strategy strategy, FederationConfig federation,
       Parameters initial, CheckpointFile checkpoint, Path output, int threads, SortedMap<String, String> run,
-      FederatedStandardization.Mode normalize, int features, PrivacySpec privacy) {}
+      FederatedStandardization.Mode normalize, int features, PrivacySpec privacy) {
+
+    /** The secure-aggregation settings, or null unless secure aggregation is enabled. */
+    PrivacySpec.SecAgg secagg() {
+      return privacy.secagg().enabled() ? privacy.secagg() : null;
+    }
+  }
 
   /** Validates the configuration and builds everything the run needs; errors name the key and value. */
   static Setup setup(ServerConfig c, boolean insecure) {
@@ -209,8 +215,7 @@ final class ServerCommand implements Callable<Integer> {
               .fractionEvaluate(c.fractionEvaluate).fitConfig(r -> fit), c.minClients, "min_clients", training.momentum(),
               training.learningRate(), threads));
       PrivacySpec privacy = c.privacy.toSpec();
-      PrivacySpec.SecAgg secagg = privacy.secagg();
-      if (secagg.enabled()) WeightedMean.require(strategy, "privacy.secagg");
+      if (privacy.secagg().enabled()) WeightedMean.require(strategy, "privacy.secagg");
       if (privacy.paillier().enabled()) {
         WeightedMean.require(strategy, "privacy.paillier");
         KeyHolderLink.validate(c.privacy.paillier);
@@ -257,8 +262,8 @@ final class ServerCommand implements Callable<Integer> {
       if (insecure) b.insecure();
       CheckpointFile checkpoint = c.checkpoint == null || c.checkpoint.isBlank() ? null : new CheckpointFile(Path.of(c.checkpoint));
       Path output = c.output == null || c.output.isBlank() ? null : Path.of(c.output);
-      return new Setup(b, strategy, secagg.enabled() ? secagg : null, federation, initial, checkpoint, output, threads,
-          c.runDescription(), normalize, features, privacy);
+      return new Setup(b, strategy, federation, initial, checkpoint, output, threads, c.runDescription(), normalize, features,
+          privacy);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
