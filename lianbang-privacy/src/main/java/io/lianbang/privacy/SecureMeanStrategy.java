@@ -62,11 +62,7 @@ public abstract class SecureMeanStrategy extends ForwardingStrategy {
   /** The wrapped strategy's fit instructions, each with {@code configKey: true} added to its config. */
   protected final List<ClientInstruction> configureFitWith(String configKey, int round, Parameters global, List<String> available,
                                                            SplittableRandom rng) {
-    List<ClientInstruction> out = new ArrayList<>();
-    for (ClientInstruction i : inner.configureFit(round, global, available, rng)) {
-      out.add(new ClientInstruction(i.clientId(), i.parameters(), i.config().with(configKey, true)));
-    }
-    return out;
+    return inner.configureFit(round, global, available, rng).stream().map(i -> i.withConfig(configKey, true)).toList();
   }
 
   /** The outcome of a round whose mean was not released: the old model, no contributions, {@code dropped} dropped. */

@@ -49,9 +49,8 @@ public final class WithTaskConfig extends ForwardingStrategy {
   private List<ClientInstruction> withEntries(List<ClientInstruction> instructions) {
     List<ClientInstruction> out = new ArrayList<>(instructions.size());
     for (ClientInstruction i : instructions) {
-      Config c = i.config();
-      for (Map.Entry<String, Object> e : entries.entrySet()) c = c.with(e.getKey(), e.getValue());
-      out.add(new ClientInstruction(i.clientId(), i.parameters(), c));
+      for (Map.Entry<String, Object> e : entries.entrySet()) i = i.withConfig(e.getKey(), e.getValue());
+      out.add(i);
     }
     return out;
   }

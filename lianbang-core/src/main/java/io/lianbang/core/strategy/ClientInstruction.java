@@ -14,4 +14,9 @@ public record ClientInstruction(String clientId, Parameters parameters, Config c
     Objects.requireNonNull(parameters, "parameters");
     Objects.requireNonNull(config, "config");
   }
+
+  /** This instruction with {@code key: value} in its configuration (replacing an entry of that key). */
+  public ClientInstruction withConfig(String key, Object value) {
+    return new ClientInstruction(clientId, parameters, config.with(key, value));
+  }
 }

@@ -50,7 +50,7 @@ public final class DpFedAvgClientClipping extends DpFedAvgBase {
 
   @Override
   ClientInstruction instruct(ClientInstruction in) {
-    return new ClientInstruction(in.clientId(), in.parameters(), in.config().with(CLIP_KEY, settings.clip()));
+    return in.withConfig(CLIP_KEY, settings.clip());
   }
 
   @Override
