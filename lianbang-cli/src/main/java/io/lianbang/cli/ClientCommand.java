@@ -1,6 +1,10 @@
 package io.lianbang.cli;
 
 import io.grpc.ManagedChannel;
+import io.lianbang.cli.config.ClientSpec;
+import io.lianbang.cli.config.ConfigException;
+import io.lianbang.cli.config.ConfigKeys;
+import io.lianbang.cli.config.ConfigLoader;
 import io.lianbang.engine.client.StandardizingClient;
 import io.lianbang.engine.data.BreastCancer;
 import io.lianbang.engine.data.CsvReader;
@@ -25,13 +29,14 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /** {@code lianbang client}: serves local data to a remote server; the data never leaves this process. */
@@ -47,94 +52,56 @@ final class ClientCommand implements Callable<Integer> {
   /** The seed of the validation split, fixed so a client holds out the same examples every run. */
   static final long VALIDATION_SEED = 42;
 
+  /** The flags, each the assignment of one key of {@link ClientSpec}. */
+  static final ConfigFlags FLAGS = new ConfigFlags(List.of(
+      ConfigFlags.flag("--server", "server", String.class, "HOST:PORT", "The server to dial."),
+      ConfigFlags.flag("--data", "data", String.class, "CSV", "Local training data: a CSV file with a header (see --label-column), "
+          + "or the bundled 'breast-cancer', or 'breast-cancer:I/N' for part I (from 0) of an IID split into N parts."),
+      ConfigFlags.flag("--label-column", "label_column", String.class, "NAME", "The CSV column holding the class label (default: the last)."),
+      ConfigFlags.flag("--model", "model", String.class, "SPEC", "The engine model, as on the server, e.g. logistic:30."),
+      ConfigFlags.flag("--name", "name", String.class, "NAME", "This client's name; its identity only on servers without certificates or tokens."),
+      ConfigFlags.flag("--ca", "tls.ca", String.class, "PEM", "The CA that signed the server's certificate (enables TLS)."),
+      ConfigFlags.flag("--cert", "tls.certificate", String.class, "PEM", "This client's certificate, for mutual TLS."),
+      ConfigFlags.flag("--key", "tls.private_key", String.class, "PEM", "This client's private key (PKCS#8), for mutual TLS."),
+      ConfigFlags.flag("--token-file", "token_file", String.class, "FILE", "A file holding this client's bearer token."),
+      ConfigFlags.toggle("--insecure", "insecure", "Connect without TLS (only on a network you trust)."),
+      ConfigFlags.toggle("--secagg", "secagg", "Send the update only masked, through secure aggregation (SecAgg+): train only for a "
+          + "server that runs it (privacy.secagg.enabled in its configuration) and refuse any other round."),
+      ConfigFlags.toggle("--paillier", "paillier", "Send the update only encrypted, through Paillier aggregation: train only for a server "
+          + "that runs it (privacy.paillier.enabled in its configuration), encrypt under the key holder's public key it relays, and "
+          + "refuse any other round."),
+      ConfigFlags.toggle("--allow-seeded-dp-noise", "allow_seeded_dp_noise", "Accept tasks asking for local differential-privacy noise "
+          + "seeded by the server (deterministic_noise: reproducible, but INSECURE: anyone with the seed can remove the noise). "
+          + "Without it such tasks fail."),
+      ConfigFlags.flag("--validation-fraction", "validation_fraction", Double.class, "F", "The share of the local data held out from "
+          + "training for evaluation tasks (stratified by class, seeded, the same every run), in [0, 1); 0 evaluates on the training "
+          + "data (default: 0.2)."),
+      ConfigFlags.flag("--give-up-after", "give_up_after_seconds", Double.class, "SECONDS",
+          "Stop if the server stays unreachable this long (default: 300)."),
+      ConfigFlags.flag("--max-model-mb", "max_model_mb", Long.class, "MIB", "Refuse (report as failed) any task whose model is larger "
+          + "than this many MiB, before allocating it (default: 1024).")),
+      ConfigKeys.client());
+
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--server", required = true, paramLabel = "HOST:PORT", description = "The server to dial.")
-  String server;
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The client's YAML configuration (optional: flags can say it all).")
+  Path config;
 
-  @Option(names = "--data", required = true, paramLabel = "CSV",
-      description = "Local training data: a CSV file with a header (see --label-column), or the bundled "
-          + "'breast-cancer', or 'breast-cancer:I/N' for part I (from 0) of an IID split into N parts.")
-  String data;
-
-  @Option(names = "--label-column", paramLabel = "NAME", description = "The CSV column holding the class label (default: the last).")
-  String labelColumn;
-
-  @Option(names = "--model", required = true, paramLabel = "SPEC", description = "The engine model, as on the server, e.g. logistic:30.")
-  String model;
-
-  @Option(names = "--name", required = true, paramLabel = "NAME",
-      description = "This client's name; its identity only on servers without certificates or tokens.")
-  String name;
-
-  @Option(names = "--ca", paramLabel = "PEM", description = "The CA that signed the server's certificate (enables TLS).")
-  Path ca;
-
-  @Option(names = "--cert", paramLabel = "PEM", description = "This client's certificate, for mutual TLS.")
-  Path cert;
-
-  @Option(names = "--key", paramLabel = "PEM", description = "This client's private key (PKCS#8), for mutual TLS.")
-  Path key;
-
-  @Option(names = "--token-file", paramLabel = "FILE", description = "A file holding this client's bearer token.")
-  Path tokenFile;
-
-  @Option(names = "--insecure", description = "Connect without TLS (only on a network you trust).")
-  boolean insecure;
-
-  @Option(names = "--secagg",
-      description = "Send the update only masked, through secure aggregation (SecAgg+): train only for a server "
-          + "that runs it (secagg.enabled in its configuration) and refuse any other round.")
-  boolean secagg;
-
-  @Option(names = "--paillier",
-      description = "Send the update only encrypted, through Paillier aggregation: train only for a server that runs it "
-          + "(privacy.paillier.enabled in its configuration), encrypt under the key holder's public key it relays, "
-          + "and refuse any other round.")
-  boolean paillier;
-
-  @Option(names = "--allow-seeded-dp-noise",
-      description = "Accept tasks asking for local differential-privacy noise seeded by the server (deterministic_noise: "
-          + "reproducible, but INSECURE: anyone with the seed can remove the noise). Without it such tasks fail.")
-  boolean allowSeededDpNoise;
-
-  @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.2",
-      description = "The share of the local data held out from training for evaluation tasks (stratified by class, "
-          + "seeded, the same every run), in [0, 1); 0 evaluates on the training data (default: ${DEFAULT-VALUE}).")
-  double validationFraction;
-
-  @Option(names = "--give-up-after", paramLabel = "SECONDS", defaultValue = "300",
-      description = "Stop if the server stays unreachable this long (default: ${DEFAULT-VALUE}).")
-  double giveUpAfter;
-
-  @Option(names = "--max-model-mb", paramLabel = "MIB", defaultValue = "1024",
-      description = "Refuse (report as failed) any task whose model is larger than this many MiB, before allocating it "
-          + "(default: ${DEFAULT-VALUE}).")
-  long maxModelMib;
+  private ClientSpec c;
 
   @Override
   public Integer call() throws Exception {
-    if (ca == null && !insecure) throw new CliException("--ca is required for TLS; use --insecure for plaintext");
-    if ((cert == null) != (key == null)) throw new CliException("--cert and --key go together");
-    if (secagg && paillier) throw new CliException("--secagg and --paillier cannot both be given: a server runs one of them");
-    HostPort.parse("--server", server, false);
-    Duration giveUp;
+    ParseResult parsed = spec.commandLine().getParseResult();
     try {
-      giveUp = Seconds.of("--give-up-after", giveUpAfter);
-    } catch (IllegalArgumentException e) {
+      c = ConfigLoader.loadClient(config, FLAGS.assignments(parsed));
+      HostPort.parse("server", c.server(), false);
+    } catch (ConfigException | CliException e) {
       throw new CliException(e.getMessage());
     }
-    if (maxModelMib < 1 || maxModelMib > (1L << 40)) throw new CliException("--max-model-mb must be in [1, 2^40], got " + maxModelMib);
-    ModelSpec modelSpec;
-    try {
-      modelSpec = ModelSpec.parse(model);
-    } catch (IllegalArgumentException e) {
-      throw new CliException("--model: " + e.getMessage());
-    }
-    if (!(validationFraction >= 0 && validationFraction < 1)) {
-      throw new CliException("--validation-fraction must be in [0, 1), got " + validationFraction);
-    }
+    ModelSpec modelSpec = ModelSpec.parse(c.model());
+    double validationFraction = c.validationFraction();
+    String name = c.name();
     Dataset local = load();
     TrainTest split;
     try {
@@ -142,25 +109,28 @@ final class ClientCommand implements Callable<Integer> {
           : local.isClassification() ? Splits.stratified(local, validationFraction, VALIDATION_SEED)
           : Splits.trainTest(local, validationFraction, VALIDATION_SEED);
     } catch (IllegalArgumentException e) {
-      throw new CliException("--validation-fraction " + validationFraction + ": " + e.getMessage());
+      throw new CliException("validation_fraction " + validationFraction + ": " + e.getMessage());
     }
     String token = null;
-    if (tokenFile != null) {
+    if (c.tokenFile() != null) {
       try {
-        token = Files.readString(tokenFile).strip();
+        token = Files.readString(c.tokenFile()).strip();
       } catch (IOException e) {
-        throw new CliException("cannot read --token-file " + tokenFile + ": " + e.getMessage());
+        throw new CliException("cannot read token_file " + c.tokenFile() + ": " + e.getMessage());
       }
     }
     ManagedChannel channel;
     try {
-      channel = ClientChannels.open(server, ca == null ? null : new ClientTls(ca, cert, key), token, insecure);
+      var tls = c.tls();
+      channel = ClientChannels.open(c.server(), tls == null ? null : new ClientTls(tls.ca(), tls.certificate(), tls.privateKey()), token,
+          c.insecure());
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
       throw new CliException(e.getMessage());
     }
     PrintWriter out = spec.commandLine().getOut();
     out.println(name + ": " + local.size() + " local examples, " + (validationFraction == 0 ? "all for training and evaluation"
-        : split.train().size() + " for training and " + split.test().size() + " held out for evaluation") + "; connecting to " + server);
+        : split.train().size() + " for training and " + split.test().size() + " held out for evaluation") + "; connecting to "
+        + c.server());
     out.flush();
     try {
       StandardizingClient engine = new StandardizingClient(modelSpec, split.train(), validationFraction == 0 ? null : split.test(), 1,
@@ -168,15 +138,15 @@ final class ClientCommand implements Callable<Integer> {
             out.println(name + ": " + how);
             out.flush();
           });
-      DpTaskClient dp = new DpTaskClient(engine, name, allowSeededDpNoise);
-      FederationClient.Summary s = new FederationClient(channel, secagg ? new SecAggClient(dp, new SecAggParticipant())
-          : paillier ? new PaillierClient(dp, new SecureRandom()) : dp,
-          ClientSettings.defaults(name).withGiveUpAfter(giveUp)
-              .withModelLimits(maxModelMib << 20, ClientSettings.DEFAULT_MAX_MODEL_TENSORS)
+      DpTaskClient dp = new DpTaskClient(engine, name, c.allowSeededDpNoise());
+      FederationClient.Summary s = new FederationClient(channel, c.secagg() ? new SecAggClient(dp, new SecAggParticipant())
+          : c.paillier() ? new PaillierClient(dp, new SecureRandom()) : dp,
+          ClientSettings.defaults(name).withGiveUpAfter(Seconds.of("give_up_after_seconds", c.giveUpAfterSeconds()))
+              .withModelLimits(c.maxModelMb() << 20, ClientSettings.DEFAULT_MAX_MODEL_TENSORS)
               .withModelLayout(Models.create(modelSpec, Init.PYTORCH_DEFAULT, 0).parameters())).run();
       int statistics = engine.statisticsTasks();
       out.println(name + ": done after " + (s.fitTasks() - statistics) + " training and " + s.evaluateTasks() + " evaluation tasks"
-          + (secagg ? ", " + s.secaggStages() + " secure-aggregation stages" : "")
+          + (c.secagg() ? ", " + s.secaggStages() + " secure-aggregation stages" : "")
           + (statistics > 0 ? ", " + statistics + " statistics task" + (statistics == 1 ? "" : "s") : "") + " (" + s.finishReason() + ")");
       dp.localSpent().ifPresent(e -> out.println(name + ": local differential privacy spent epsilon "
           + String.format(java.util.Locale.ROOT, "%.4f", e.epsilon()) + " at delta " + e.delta()));
@@ -188,6 +158,7 @@ final class ClientCommand implements Callable<Integer> {
   }
 
   private Dataset load() {
+    String data = c.data();
     Matcher m = BUNDLED.matcher(data);
     Dataset raw;
     if (m.matches()) {
@@ -195,22 +166,22 @@ final class ClientCommand implements Callable<Integer> {
       if (m.group(1) != null) {
         int parts = boundedInt(m.group(2), raw.size());
         if (parts < 1 || parts > raw.size()) {
-          throw new CliException("--data " + abbreviate(data) + ": the number of parts must be in [1, " + raw.size() + "], got "
+          throw new CliException("data " + abbreviate(data) + ": the number of parts must be in [1, " + raw.size() + "], got "
               + abbreviate(m.group(2)));
         }
         int part = boundedInt(m.group(1), parts);
-        if (part >= parts) throw new CliException("--data " + abbreviate(data) + ": part must be in [0, " + parts + "), got " + abbreviate(m.group(1)));
+        if (part >= parts) throw new CliException("data " + abbreviate(data) + ": part must be in [0, " + parts + "), got " + abbreviate(m.group(1)));
         raw = new IidPartitioner(parts).partition(raw, 42).subset(raw, part);
       }
     } else {
       Path file = Path.of(data);
-      if (!Files.isRegularFile(file)) throw new CliException("--data " + data + " is not a file (nor 'breast-cancer')");
+      if (!Files.isRegularFile(file)) throw new CliException("data " + data + " is not a file (nor 'breast-cancer')");
       try {
         CsvReader.Builder b = CsvReader.builder();
-        if (labelColumn != null) b.labelColumn(labelColumn);
+        if (c.labelColumn() != null) b.labelColumn(c.labelColumn());
         raw = b.build().read(file).dataset();
       } catch (IOException | IllegalArgumentException e) {
-        throw new CliException("cannot read --data " + data + ": " + e.getMessage());
+        throw new CliException("cannot read data " + data + ": " + e.getMessage());
       }
     }
     // unscaled: the server's tasks say how to scale (StandardizingClient)

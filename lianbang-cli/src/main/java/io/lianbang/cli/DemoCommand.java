@@ -1,12 +1,11 @@
 package io.lianbang.cli;
 
+import io.lianbang.cli.config.ConfigKeys;
 import io.lianbang.cli.config.ConfigLoader;
 import io.lianbang.cli.config.RunConfig;
 import io.lianbang.sim.spec.SimulationSpec;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code lianbang demo}: the flagship demo, {@link SimulationSpec#demo()}. */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -20,26 +19,22 @@ import picocli.CommandLine.Option;
       ""
     })
 final class DemoCommand extends SimulationCommand {
-  @Option(names = "--rounds", order = 10, paramLabel = "N", description = "Number of rounds (default: 50).")
-  Integer rounds;
-
-  @Option(names = "--threads", order = 11, paramLabel = "N", description = "Worker threads (default: available processors).")
-  Integer threads;
-
-  @Option(names = "--seed", order = 12, paramLabel = "N", description = "Run seed (default: 42).")
-  Long seed;
-
-  @Option(names = "--data-dir", order = 13, paramLabel = "DIR",
-      description = "Directory holding the Fashion-MNIST IDX files (default: search the standard places).")
-  String dataDir;
+  /** The flags, each the assignment of one key of {@link SimulationSpec}; {@code --set} sets any other. */
+  static final ConfigFlags FLAGS = new ConfigFlags(List.of(
+      ConfigFlags.flag("--rounds", "rounds", Integer.class, "N", "Number of rounds (default: 50)."),
+      ConfigFlags.flag("--threads", "threads", Integer.class, "N", "Worker threads (default: available processors)."),
+      ConfigFlags.flag("--seed", "seed", Long.class, "N", "Run seed (default: 42)."),
+      ConfigFlags.flag("--data-dir", "dataset.dir", String.class, "DIR",
+          "Directory holding the Fashion-MNIST IDX files (default: search the standard places).")),
+      ConfigKeys.simulate());
 
   @Override
-  RunConfig config() {
-    List<String> a = new ArrayList<>();
-    if (rounds != null) a.add(ConfigLoader.assignment("rounds", rounds));
-    if (threads != null) a.add(ConfigLoader.assignment("threads", threads));
-    if (seed != null) a.add(ConfigLoader.assignment("seed", seed));
-    if (dataDir != null) a.add(ConfigLoader.assignment("dataset.dir", dataDir));
-    return ConfigLoader.defaults(a);
+  ConfigFlags flags() {
+    return FLAGS;
+  }
+
+  @Override
+  RunConfig config(List<String> assignments) {
+    return ConfigLoader.defaults(assignments);
   }
 }

@@ -2,7 +2,8 @@ package io.lianbang.cli;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.lianbang.cli.config.ServerConfig;
+import io.lianbang.cli.config.ServerSpec;
+import io.lianbang.sim.spec.PrivacySpec;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.grpc.client.ClientChannels;
 import io.lianbang.grpc.keyholder.RemoteKeyHolder;
@@ -35,58 +36,50 @@ final class KeyHolderLink implements AutoCloseable {
    * @return the call deadline
    * @throws CliException naming the key and the value
    */
-  static Duration validate(ServerConfig.Paillier p) {
-    if (p.keyHolder == null || p.keyHolder.isBlank()) {
-      throw new CliException("privacy.paillier.key_holder must be set (host:port of 'lianbang keyholder') when privacy.paillier.enabled is true");
-    }
-    HostPort at = HostPort.parse("privacy.paillier.key_holder", p.keyHolder, false);
-    if (p.keyHolderCa == null) {
+  static Duration validate(ServerSpec.KeyHolder k) {
+    HostPort at = HostPort.parse("key_holder.address", k.address(), false);
+    if (k.ca() == null) {
       boolean loopback;
       try {
         loopback = InetAddress.getByName(at.host()).isLoopbackAddress();
       } catch (UnknownHostException e) {
-        throw new CliException("privacy.paillier.key_holder host " + at.host() + " is unknown");
+        throw new CliException("key_holder.address host " + at.host() + " is unknown");
       }
       if (!loopback) {
-        throw new CliException("privacy.paillier.key_holder_ca must be set for key holder " + p.keyHolder
-            + ": plaintext is used only on a loopback address");
+        throw new CliException("key_holder.ca must be set for key holder " + k.address() + ": plaintext is used only on a loopback address");
       }
     }
-    try {
-      return Seconds.of("privacy.paillier.key_holder_timeout_seconds", p.keyHolderTimeoutSeconds);
-    } catch (IllegalArgumentException e) {
-      throw new CliException(e.getMessage());
-    }
+    return Seconds.of("key_holder.timeout_seconds", k.timeoutSeconds());
   }
 
   /**
    * Connects and fetches the public key.
    *
+   * @param paillier the Paillier settings, whose {@code key_bits} is the smallest key accepted
    * @throws CliException if the key holder cannot be reached or its key is too small
    */
-  static KeyHolderLink open(ServerConfig.Paillier p) {
-    Duration timeout = validate(p);
+  static KeyHolderLink open(ServerSpec.KeyHolder k, PrivacySpec.Paillier paillier) {
+    Duration timeout = validate(k);
     ManagedChannel channel;
     try {
-      channel = ClientChannels.open(p.keyHolder, p.keyHolderCa == null ? null : new ClientTls(Path.of(p.keyHolderCa), null, null), null,
-          p.keyHolderCa == null);
+      channel = ClientChannels.open(k.address(), k.ca() == null ? null : new ClientTls(k.ca(), null, null), null, k.ca() == null);
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-      throw new CliException("privacy.paillier.key_holder_ca: " + e.getMessage());
+      throw new CliException("key_holder.ca: " + e.getMessage());
     }
     try {
       RemoteKeyHolder holder = new RemoteKeyHolder(channel, timeout);
-      if (holder.publicKey().bits() < p.keyBits) {
-        throw new CliException("the key holder at " + p.keyHolder + " has a " + holder.publicKey().bits()
-            + "-bit key, below privacy.paillier.key_bits " + p.keyBits);
+      if (holder.publicKey().bits() < paillier.keyBits()) {
+        throw new CliException("the key holder at " + k.address() + " has a " + holder.publicKey().bits()
+            + "-bit key, below privacy.paillier.key_bits " + paillier.keyBits());
       }
       return new KeyHolderLink(channel, holder);
     } catch (StatusRuntimeException e) {
       channel.shutdownNow();
-      throw new CliException("cannot reach the key holder at privacy.paillier.key_holder " + p.keyHolder + ": " + e.getStatus().getCode()
+      throw new CliException("cannot reach the key holder at key_holder.address " + k.address() + ": " + e.getStatus().getCode()
           + ": " + e.getStatus().getDescription());
     } catch (RuntimeException e) {
       channel.shutdownNow();
-      throw e instanceof CliException c ? c : new CliException("privacy.paillier.key_holder " + p.keyHolder + ": " + e.getMessage());
+      throw e instanceof CliException c ? c : new CliException("key_holder.address " + k.address() + ": " + e.getMessage());
     }
   }
 

@@ -3,6 +3,7 @@ package io.lianbang.cli;
 import io.lianbang.cli.run.Simulator;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -99,6 +100,8 @@ public final class Main implements Callable<Integer> {
     cmd.setParameterExceptionHandler(Main::parameterError);
     cmd.setExecutionExceptionHandler(Main::executionError);
     for (String name : List.of("simulate", "server")) StrategyHelp.addTo(cmd.getSubcommands().get(name).getCommandSpec().usageMessage());
+    Map.of("demo", DemoCommand.FLAGS, "simulate", SimulateCommand.FLAGS, "server", ServerCommand.FLAGS, "client", ClientCommand.FLAGS)
+        .forEach((name, flags) -> flags.install(cmd.getSubcommands().get(name).getCommandSpec()));
     return cmd;
   }
 

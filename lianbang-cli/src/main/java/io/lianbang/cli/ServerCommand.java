@@ -2,7 +2,8 @@ package io.lianbang.cli;
 
 import io.lianbang.cli.config.ConfigException;
 import io.lianbang.cli.config.ConfigLoader;
-import io.lianbang.cli.config.ServerConfig;
+import io.lianbang.cli.config.ConfigKeys;
+import io.lianbang.cli.config.ServerSpec;
 import io.lianbang.cli.run.FailureSummary;
 import io.lianbang.cli.run.RoundPrinter;
 import io.lianbang.cli.run.RunEnvironment;
@@ -30,8 +31,10 @@ import io.lianbang.grpc.server.ServerSettings;
 import io.lianbang.grpc.tls.ServerTls;
 import io.lianbang.privacy.secagg.SecureAggregation;
 import io.lianbang.sim.DpWiring;
+import io.lianbang.sim.StrategyFactory;
 import io.lianbang.sim.spec.PrivacySpec;
 import io.lianbang.sim.spec.Seconds;
+import io.lianbang.sim.spec.StrategySpec;
 import io.lianbang.sim.spec.TrainingSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -46,6 +49,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /** {@code lianbang server}: runs a strategy of the library over remote clients that dial in. */
@@ -71,11 +75,16 @@ final class ServerCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The server's YAML configuration.")
-  Path config;
+  /** The flags, each the assignment of one key of {@link ServerSpec}. */
+  static final ConfigFlags FLAGS = new ConfigFlags(List.of(
+      ConfigFlags.flag("--listen", "listen", String.class, "HOST:PORT", "Where to listen."),
+      ConfigFlags.toggle("--insecure", "insecure", "Allow plaintext on a non-loopback address (only on a network you trust)."),
+      ConfigFlags.flag("--rounds", "rounds", Integer.class, "N", "Number of rounds."),
+      ConfigFlags.flag("--seed", "seed", Long.class, "N", "Run seed.")),
+      ConfigKeys.server());
 
-  @Option(names = "--insecure", description = "Allow plaintext on a non-loopback address (only on a network you trust).")
-  boolean insecure;
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The server's YAML configuration.")
+  Path config;
 
   @Option(names = "--new-run",
       description = "Start a new run: move the checkpoint of a previous run aside (to FILE.1, FILE.2, ...) instead of resuming it.")
@@ -83,13 +92,14 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ServerConfig c;
+    ParseResult parsed = spec.commandLine().getParseResult();
+    ServerSpec c;
     try {
-      c = ConfigLoader.loadServer(config);
+      c = ConfigLoader.loadServer(config, FLAGS.assignments(parsed));
     } catch (ConfigException e) {
       throw new CliException(e.getMessage());
     }
-    Setup s = setup(c, insecure || c.insecure);
+    Setup s = setup(c);
     PrintWriter out = spec.commandLine().getOut();
     prepareFiles(s, out);
     FederationServer started;
@@ -100,7 +110,7 @@ final class ServerCommand implements Callable<Integer> {
     }
     try (FederationServer server = started) {
       server.expectLayout(s.initial);
-      out.println("listening on " + c.listen + " (port " + server.port() + "), waiting for " + c.minClients + " clients");
+      out.println("listening on " + c.listen() + " (port " + server.port() + "), waiting for " + c.strategy().clientsPerRound() + " clients");
       out.flush();
       ServerScaling scaling = ServerScaling.prepare(s, server, out);
       Strategy scaled = scaling.decorate(s.strategy);
@@ -110,10 +120,10 @@ final class ServerCommand implements Callable<Integer> {
               secagg.stageTimeout(), null);
       long start = System.nanoTime();
       RunResult result;
-      try (KeyHolderLink keyHolder = s.privacy.paillier().enabled() ? KeyHolderLink.open(c.privacy.paillier) : null) {
-        if (keyHolder != null) strategy = keyHolder.wrap(strategy, server, seconds("round_timeout_seconds", c.roundTimeoutSeconds));
+      try (KeyHolderLink keyHolder = s.privacy.paillier().enabled() ? KeyHolderLink.open(c.keyHolder(), s.privacy.paillier()) : null) {
+        if (keyHolder != null) strategy = keyHolder.wrap(strategy, server, s.federation.roundTimeout());
         result = new Federation(strategy, server.clients(), s.federation,
-            List.of(new RoundPrinter(out, null, c.minClients)), s.checkpoint, s.run).run(s.initial);
+            List.of(new RoundPrinter(out, null, c.strategy().clientsPerRound())), s.checkpoint, s.run).run(s.initial);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       server.finish("the run is complete", Duration.ofSeconds(10));
@@ -172,7 +182,7 @@ final class ServerCommand implements Callable<Integer> {
 
   /**
    * What a run needs; {@code strategy} includes differential privacy as {@code privacy} says;
-   * {@code run} describes the run for the checkpoint ({@link ServerConfig#runDescription});
+   * {@code run} describes the run for the checkpoint ({@link ServerSpec#runDescription});
    * {@code normalize} is how clients scale their {@code features} input features.
    */
   record Setup(FederationServer.Builder server, Strategy strategy, FederationConfig federation,
@@ -185,84 +195,49 @@ final class ServerCommand implements Callable<Integer> {
     }
   }
 
-  /** Validates the configuration and builds everything the run needs; errors name the key and value. */
-  static Setup setup(ServerConfig c, boolean insecure) {
+  /** Builds everything the run needs from a validated configuration; errors name the key and value. */
+  static Setup setup(ServerSpec c) {
     try {
-      if (c.model == null) throw new CliException("model must be set, e.g. model: logistic:30");
-      Parameters initial;
-      int features;
-      try {
-        initial = Models.create(c.model, c.seed).parameters();
-        features = ModelSpec.parse(c.model).inputFeatures();
-      } catch (IllegalArgumentException e) {
-        throw new CliException("model: " + e.getMessage());
-      }
-      FederatedStandardization.Mode normalize = FederatedStandardization.Mode.parse("normalize", c.normalize);
-      HostPort listen = HostPort.parse("listen", c.listen, true);
-      FederationConfig federation = limited("limits.", () -> new FederationConfig(c.rounds, c.seed,
-          seconds("round_timeout_seconds", c.roundTimeoutSeconds), seconds("round_timeout_seconds", c.roundTimeoutSeconds),
-          seconds("wait_for_clients_seconds", c.waitForClientsSeconds), c.quorum, 1, c.limits.maxExamples));
-      if (c.minClients < 1) throw new CliException("min_clients must be >= 1, got " + c.minClients);
-      if (!(c.fractionEvaluate >= 0 && c.fractionEvaluate <= 1)) {
-        throw new CliException("fraction_evaluate must be in [0, 1], got " + c.fractionEvaluate);
-      }
-      TrainingSpec training = c.training;
+      Parameters initial = Models.create(c.model(), c.seed()).parameters();
+      int features = ModelSpec.parse(c.model()).inputFeatures();
+      FederatedStandardization.Mode normalize = FederatedStandardization.Mode.parse("normalize", c.normalize());
+      HostPort listen = HostPort.parse("listen", c.listen(), true);
+      StrategySpec st = c.strategy();
+      Duration roundTimeout = Seconds.of("strategy.round_timeout_seconds", st.roundTimeoutSeconds());
+      FederationConfig federation = limited("limits.", () -> new FederationConfig(c.rounds(), c.seed(), roundTimeout, roundTimeout,
+          Seconds.of("wait_for_clients_seconds", c.waitForClientsSeconds()), st.quorum(), 1, c.limits().maxExamples()));
+      TrainingSpec training = c.training();
       Config fit = EngineClient.fitConfig(training.localEpochs(), training.batchSize(), training.optimizer(), training.learningRate(),
           training.momentum(), training.weightDecay());
       int threads = Runtime.getRuntime().availableProcessors();
-      Strategy strategy = StrategyRegistry.create(c.strategy.name, c.strategy.params == null ? Map.of() : c.strategy.params,
-          new StrategyContext(() -> FedAvg.builder().minFitClients(c.minClients).minAvailableClients(c.minClients)
-              .fractionEvaluate(c.fractionEvaluate).fitConfig(r -> fit), c.minClients, "min_clients", training.momentum(),
-              training.learningRate(), threads));
-      PrivacySpec privacy = c.privacy.toSpec();
+      Strategy strategy = StrategyFactory.create(st, training, fit, null, threads);
+      PrivacySpec privacy = c.privacy();
       if (privacy.secagg().enabled()) WeightedMean.require(strategy, "privacy.secagg");
       if (privacy.paillier().enabled()) {
         WeightedMean.require(strategy, "privacy.paillier");
-        KeyHolderLink.validate(c.privacy.paillier);
-        if (normalize == FederatedStandardization.Mode.FEDERATED) {
-          throw new CliException("normalize " + c.normalize + " cannot be combined with privacy.paillier.enabled true: the statistics "
-              + "round is not Paillier-encrypted and a client that sends only encrypted updates refuses it; use normalize: local or none");
-        }
+        KeyHolderLink.validate(c.keyHolder());
       }
-      String dpMode = privacy.dp().mode();
-      if ((dpMode.equals("server") || dpMode.equals("client")) && c.checkpoint != null && !c.checkpoint.isBlank()) {
-        throw new CliException("privacy.dp.mode " + dpMode + " cannot be combined with checkpoint " + c.checkpoint
-            + ": a resumed DP-FedAvg run would restart the privacy accountant and under-report epsilon; remove the checkpoint key");
-      }
-      strategy = DpWiring.strategy(strategy, privacy.dp(), c.seed);
-      Config dpTasks = DpWiring.taskConfig(privacy.dp(), c.seed);
+      strategy = DpWiring.strategy(strategy, privacy.dp(), c.seed());
+      Config dpTasks = DpWiring.taskConfig(privacy.dp(), c.seed());
       if (!dpTasks.asMap().isEmpty()) strategy = new WithTaskConfig(strategy, dpTasks);
-      if (c.allowAnonymous && (!c.tokens.isEmpty() || (c.tls != null && c.tls.clientCa != null))) {
-        throw new CliException("allow_anonymous: true cannot be combined with " + (c.tokens.isEmpty() ? "tls.client_ca" : "tokens")
-            + ": an anonymous client could register under an authenticated client's name and take over its session");
-      }
-      ServerSettings settings = ServerSettings.defaults(c.name + "-" + c.seed)
-          .withHeartbeatInterval(seconds("heartbeat_seconds", c.heartbeatSeconds))
-          .withAllowedClients(Set.copyOf(c.clients))
-          .withTokens(invert(c.tokens))
-          .withAllowAnonymous(c.allowAnonymous)
-          .withLimits(limited("limits.", () -> new PeerLimits(c.limits.maxMetrics, c.limits.maxMetricNameLength, c.limits.maxErrorLength,
-              c.limits.maxConcurrentUploads, c.limits.maxDownloadsPerSession)));
-      if ((c.tls == null || c.tls.clientCa == null) && c.tokens.isEmpty() && !c.allowAnonymous) {
-        throw new CliException("clients have no way to authenticate: set tls.client_ca (mutual TLS), tokens, "
-            + "or allow_anonymous: true (test networks only)");
-      }
+      ServerSpec.Limits l = c.limits();
+      ServerSettings settings = ServerSettings.defaults(c.name() + "-" + c.seed())
+          .withHeartbeatInterval(Seconds.of("heartbeat_seconds", c.heartbeatSeconds()))
+          .withAllowedClients(Set.copyOf(c.clients()))
+          .withTokens(invert(c.tokens()))
+          .withAllowAnonymous(c.allowAnonymous())
+          .withLimits(limited("limits.", () -> new PeerLimits(l.maxMetrics(), l.maxMetricNameLength(), l.maxErrorLength(),
+              l.maxConcurrentUploads(), l.maxDownloadsPerSession())));
       ConnectionLimits connections = limited("limits.", () -> ConnectionLimits.defaults()
-          .withMaxConnections(c.limits.maxConnections, c.limits.maxConnectionsPerAddress)
-          .withHandshakeTimeout(seconds("limits.handshake_timeout_seconds", c.limits.handshakeTimeoutSeconds))
-          .withIdleTimeout(seconds("limits.idle_timeout_seconds", c.limits.idleTimeoutSeconds)));
+          .withMaxConnections(l.maxConnections(), l.maxConnectionsPerAddress())
+          .withHandshakeTimeout(Seconds.of("limits.handshake_timeout_seconds", l.handshakeTimeoutSeconds()))
+          .withIdleTimeout(Seconds.of("limits.idle_timeout_seconds", l.idleTimeoutSeconds())));
       FederationServer.Builder b = FederationServer.builder().bind(listen.host(), listen.port()).settings(settings)
           .connectionLimits(connections);
-      if (c.tls != null) {
-        if (c.tls.certificate == null || c.tls.privateKey == null) {
-          throw new CliException("tls needs certificate and private_key (and client_ca for mutual TLS)");
-        }
-        b.tls(new ServerTls(Path.of(c.tls.certificate), Path.of(c.tls.privateKey), c.tls.clientCa == null ? null : Path.of(c.tls.clientCa)));
-      }
-      if (insecure) b.insecure();
-      CheckpointFile checkpoint = c.checkpoint == null || c.checkpoint.isBlank() ? null : new CheckpointFile(Path.of(c.checkpoint));
-      Path output = c.output == null || c.output.isBlank() ? null : Path.of(c.output);
-      return new Setup(b, strategy, federation, initial, checkpoint, output, threads, c.runDescription(), normalize, features,
+      if (c.tls() != null) b.tls(new ServerTls(c.tls().certificate(), c.tls().privateKey(), c.tls().clientCa()));
+      if (c.insecure()) b.insecure();
+      CheckpointFile checkpoint = c.checkpoint() == null ? null : new CheckpointFile(c.checkpoint());
+      return new Setup(b, strategy, federation, initial, checkpoint, c.output(), threads, c.runDescription(), normalize, features,
           privacy);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
@@ -293,9 +268,5 @@ final class ServerCommand implements Callable<Integer> {
       String key = m.group(1).replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
       throw new CliException(section + key + e.getMessage().substring(m.end(1)));
     }
-  }
-
-  private static Duration seconds(String key, double s) {
-    return Seconds.of(key, s);
   }
 }

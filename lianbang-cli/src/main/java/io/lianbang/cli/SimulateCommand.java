@@ -1,10 +1,11 @@
 package io.lianbang.cli;
 
+import io.lianbang.cli.config.ConfigKeys;
 import io.lianbang.cli.config.ConfigLoader;
+import java.util.List;
 import io.lianbang.cli.config.RunConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lianbang simulate --config x.yaml}: a simulation described by a YAML file, with overrides. */
@@ -16,26 +17,39 @@ import picocli.CommandLine.Option;
       "",
       "Keys the file leaves out take the demo's values; --set assignments apply next and the flags "
           + "below last, so flags win.",
-      "Keys: name, seed, rounds, threads, model, evaluate_every; "
-          + "dataset {name, dir, path, label_column, test_fraction, normalize}; "
-          + "partition {kind, num_clients, alpha, shards_per_client, min_size}; "
-          + "strategy {name, clients_per_round, evaluate_clients_per_round, quorum, round_timeout_seconds, params}; "
-          + "training {local_epochs, batch_size, optimizer, learning_rate, momentum, weight_decay, local_epochs_max}; "
-          + "privacy {secagg {enabled, k, threshold, clip_range, modulus_bits, max_weight, stage_timeout_seconds, min_survivors}, paillier {enabled, key_bits}, "
-          + "dp {mode, noise_multiplier, clip, adaptive, target_quantile, delta, epsilon_budget, deterministic_noise}}; "
-          + "attack {kind, fraction, scale, noise_std}; "
-          + "output {dir}. Relative paths are relative to the current directory.",
       ""
     })
 final class SimulateCommand extends SimulationCommand {
   @Option(names = {"-c", "--config"}, order = 1, paramLabel = "FILE", required = true, description = "The YAML configuration.")
   Path config;
 
-  @Mixin
-  SpecOverrides overrides;
+  /** The flags, each the assignment of one key of {@link io.lianbang.sim.spec.SimulationSpec}. */
+  static final ConfigFlags FLAGS = new ConfigFlags(List.of(
+      ConfigFlags.flag("--name", "name", String.class, "NAME", "Run name, used in the default output directory."),
+      ConfigFlags.flag("--seed", "seed", Long.class, "N", "Run seed."),
+      ConfigFlags.flag("--rounds", "rounds", Integer.class, "N", "Number of federated rounds."),
+      ConfigFlags.flag("--threads", "threads", Integer.class, "N", "Worker threads training clients in parallel."),
+      ConfigFlags.flag("--model", "model", String.class, "MODEL", "Model, e.g. mlp:784-200-200-10, lenet, logistic:30."),
+      ConfigFlags.flag("--num-clients", "partition.num_clients", Integer.class, "N", "Number of clients."),
+      ConfigFlags.flag("--partition", "partition.kind", String.class, "KIND", "iid, dirichlet, shards or quantity."),
+      ConfigFlags.flag("--alpha", "partition.alpha", Double.class, "X", "Dirichlet concentration."),
+      ConfigFlags.flag("--clients-per-round", "strategy.clients_per_round", Integer.class, "N", "Clients sampled each round."),
+      ConfigFlags.flag("--local-epochs", "training.local_epochs", Integer.class, "N", "Local epochs."),
+      ConfigFlags.flag("--batch-size", "training.batch_size", Integer.class, "N", "Local batch size."),
+      ConfigFlags.flag("--optimizer", "training.optimizer", String.class, "NAME", "sgd or adam."),
+      ConfigFlags.flag("--lr", "training.learning_rate", Double.class, "X", "Local learning rate."),
+      ConfigFlags.flag("--momentum", "training.momentum", Double.class, "X", "Local SGD momentum."),
+      ConfigFlags.flag("--weight-decay", "training.weight_decay", Double.class, "X", "Local L2 penalty."),
+      ConfigFlags.flag("--data-dir", "dataset.dir", String.class, "DIR", "The directory holding the Fashion-MNIST IDX files.")),
+      ConfigKeys.simulate());
 
   @Override
-  RunConfig config() {
-    return ConfigLoader.load(config, overrides.assignments());
+  ConfigFlags flags() {
+    return FLAGS;
+  }
+
+  @Override
+  RunConfig config(List<String> assignments) {
+    return ConfigLoader.load(config, assignments);
   }
 }

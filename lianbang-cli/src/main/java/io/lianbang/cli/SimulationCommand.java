@@ -32,15 +32,19 @@ abstract class SimulationCommand implements Callable<Integer> {
   @Mixin
   RunOptions runOptions;
 
-  /** The configuration to run, with every override applied. */
-  abstract RunConfig config();
+  /** The command's flags. */
+  abstract ConfigFlags flags();
+
+  /** The configuration to run, with {@code assignments} (of {@code --set} and the flags) applied. */
+  abstract RunConfig config(java.util.List<String> assignments);
 
   @Override
   public final Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
     try {
-      RunConfig config = config();
+      RunConfig config = config(flags().assignments(parsed));
       SimulationSpec sim = config.spec();
       checkData(sim.dataset());
       Path dir = outputDirectory(config, sim);

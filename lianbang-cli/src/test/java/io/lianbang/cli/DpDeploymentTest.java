@@ -63,7 +63,7 @@ class DpDeploymentTest {
   private List<Cli> deploy(String mode, String... clientFlags) throws Exception {
     int port = freePort();
     Path config = ServerConfigs.write(dir, "dp-" + mode, port, ROUNDS, dir.resolve("dp-" + mode),
-        "allow_anonymous: true", "min_clients: 3", "privacy: {dp: " + String.format(Locale.ROOT, DP, mode) + "}");
+        "allow_anonymous: true", "strategy: {clients_per_round: 3, evaluate_clients_per_round: 3}", "privacy: {dp: " + String.format(Locale.ROOT, DP, mode) + "}");
     return ThreeSites.deploy(config, port, 120, clientFlags);
   }
 

@@ -66,7 +66,6 @@ class FederateCommandsTest {
         "  private_key: " + certs.resolve("server-key.pem"),
         "  client_ca: " + certs.resolve("ca.pem"),
         "clients: [hospital-a, hospital-b]",
-        "min_clients: 2",
         "checkpoint: " + dir.resolve("server.ckpt"),
         "strategy: {name: scaffold, params: {server_lr: 1.0}}");
     ExecutorService threads = Executors.newCachedThreadPool();
@@ -105,7 +104,7 @@ class FederateCommandsTest {
     int port = freePort();
     Path config = serverConfig("secagg", port,
         "allow_anonymous: true",
-        "min_clients: 3",
+        "strategy: {clients_per_round: 3, evaluate_clients_per_round: 3}",
         "privacy: {secagg: {enabled: true, stage_timeout_seconds: 30}}");
     List<Cli> runs = ThreeSites.deploy(config, port, 90, "--secagg");
     Cli s = runs.get(0);
@@ -147,9 +146,9 @@ class FederateCommandsTest {
 
   /** Writes a checkpoint after {@code round} of 2 of the run that {@code config} describes. */
   private static void checkpoint(Path config, int round) {
-    var c = io.lianbang.cli.config.ConfigLoader.loadServer(config);
-    new CheckpointFile(Path.of(c.checkpoint)).write(new Checkpoint(c.seed, c.rounds, round,
-        Models.create(c.model, c.seed).parameters(), new History(List.of()), new byte[0], c.runDescription()));
+    var c = io.lianbang.cli.config.ConfigLoader.loadServer(config, List.of());
+    new CheckpointFile(c.checkpoint()).write(new Checkpoint(c.seed(), c.rounds(), round,
+        Models.create(c.model(), c.seed()).parameters(), new History(List.of()), new byte[0], c.runDescription()));
   }
 
   @Test
@@ -229,8 +228,8 @@ class FederateCommandsTest {
 
   @Test
   void theExampleServerConfigurationIsValid() {
-    var c = io.lianbang.cli.config.ConfigLoader.loadServer(Path.of("..", "examples", "federation", "server.yaml"));
-    ServerCommand.Setup s = ServerCommand.setup(c, false);
+    var c = io.lianbang.cli.config.ConfigLoader.loadServer(Path.of("..", "examples", "federation", "server.yaml"), List.of());
+    ServerCommand.Setup s = ServerCommand.setup(c);
     assertEquals(10, s.federation().rounds());
     assertEquals(2, s.strategy().minAvailableClients());
     assertEquals(31, s.initial().elementCount());
@@ -243,8 +242,8 @@ class FederateCommandsTest {
     for (String[] wrong : new String[][] {{"tokens: {alice: alice-0123456789abcdef}", "allow_anonymous: true cannot be combined with tokens"},
         {"tls: {certificate: s.pem, private_key: k.pem, client_ca: ca.pem}", "allow_anonymous: true cannot be combined with tls.client_ca"}}) {
       Files.writeString(bad, "model: logistic:30\nallow_anonymous: true\n" + wrong[0] + "\n");
-      var c = io.lianbang.cli.config.ConfigLoader.loadServer(bad);
-      CliException e = org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> ServerCommand.setup(c, false), wrong[0]);
+      var e = org.junit.jupiter.api.Assertions.assertThrows(io.lianbang.cli.config.ConfigException.class,
+          () -> io.lianbang.cli.config.ConfigLoader.loadServer(bad, List.of()), wrong[0]);
       assertTrue(e.getMessage().contains(wrong[1]) && e.getMessage().contains("take over"), e.getMessage());
     }
   }
@@ -257,7 +256,7 @@ class FederateCommandsTest {
   @Test
   void aRunWhoseModelNeverChangesEndsWithASummaryAndExitCodeOne() throws Exception {
     int port = freePort();
-    Path config = serverConfig("broken", port, "allow_anonymous: true", "min_clients: 1", "normalize: none");
+    Path config = serverConfig("broken", port, "allow_anonymous: true", "strategy: {clients_per_round: 1, evaluate_clients_per_round: 1}", "normalize: none");
     ExecutorService threads = Executors.newCachedThreadPool();
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     try {
@@ -305,35 +304,36 @@ class FederateCommandsTest {
     assertEquals(2, c.exit, c.toString());
     assertTrue(c.err.contains("not loopback"), c.err);
 
-    for (String[] wrong : new String[][] {{"quorum: 2", "quorum must be in (0, 1], got 2.0"},
-        {"round_timeout_seconds: 0", "round_timeout_seconds must be in (0, 604800] seconds (7 days), got 0.0"},
-        {"round_timeout_seconds: 9e9", "round_timeout_seconds must be in (0, 604800] seconds (7 days), got 9.0E9"},
+    for (String[] wrong : new String[][] {{"strategy: {quorum: 2}", "strategy.quorum must be in (0, 1], got 2.0"},
+        {"strategy: {round_timeout_seconds: 0}", "strategy.round_timeout_seconds must be in (0, 604800] seconds (7 days), got 0.0"},
+        {"strategy: {round_timeout_seconds: 9e9}", "strategy.round_timeout_seconds must be in (0, 604800] seconds (7 days), got 9.0E9"},
         {"heartbeat_seconds: 1e300", "heartbeat_seconds must be in (0, 604800] seconds (7 days), got 1.0E300"},
         {"privacy: {secagg: {enabled: true, stage_timeout_seconds: 1e10}}",
             "privacy.secagg.stage_timeout_seconds must be in (0, 604800] seconds (7 days), got 1.0E10"},
         {"listen: 127.0.0.1:99999", "listen port must be in 0..65535 (0 picks a free port), got 99999"},
         {"strategy: {name: " + "x".repeat(2_000_000) + "}", "got xxxxxxxxxx"},
-        {"min_clients: 0", "min_clients must be >= 1, got 0"},
-        {"fraction_evaluate: 1.5", "fraction_evaluate must be in [0, 1], got 1.5"},
+        {"strategy: {clients_per_round: 0}", "strategy.clients_per_round must be >= 1, got 0"},
+        {"strategy: {evaluate_clients_per_round: -1}", "strategy.evaluate_clients_per_round must be >= 0, got -1"},
         {"normalize: global", "normalize must be federated, local or none, got 'global'"},
         {"training: {learning_rate: -1}", "training.learning_rate must be > 0, got -1.0"},
         {"strategy: {name: fedsgd}", "strategy.name must be one of fedavg, "},
-        {"min_clients: 4\nstrategy: {name: krum, params: {f: 1}}", "strategy.params.f must be in [0, 0] for min_clients 4"},
+        {"strategy: {name: krum, clients_per_round: 4, params: {f: 1}}", "strategy.params.f must be in [0, 0] for clients_per_round 4"},
         {"strategy: {name: fedadam, params: {v0: 0, bias_correction: 2}}", "strategy.params.bias_correction must be 0 or 1, got 2.0"},
-        {"min_clients: 5\nstrategy: {name: krum, params: {f: 1, m: 3, weighted: 0.5}}", "strategy.params.weighted must be 0 or 1, got 0.5"},
-        {"min_clients: 5\nstrategy: {name: median}\nprivacy: {secagg: {enabled: true}}",
+        {"strategy: {name: krum, clients_per_round: 5, params: {f: 1, m: 3, weighted: 0.5}}", "strategy.params.weighted must be 0 or 1, got 0.5"},
+        {"strategy: {name: median, clients_per_round: 5}\nprivacy: {secagg: {enabled: true}}",
             "privacy.secagg cannot wrap strategy FedMedian"},
         {"privacy: {secagg: {enabled: true, k: 2, threshold: 1}}", "privacy.secagg.threshold must be >= 2 = floor((k + 1)/2) + 1"
             + " for k = 2 (more than half of the client and its k neighbours, who hold its secrets), got 1"},
-        {"privacy: {paillier: {enabled: true}}", "privacy.paillier.key_holder must be set (host:port of 'lianbang keyholder')"},
+        {"privacy: {paillier: {enabled: true}}", "key_holder.address must be set (host:port of 'lianbang keyholder')"},
         {"privacy: {secagg: {enabled: true}, dp: {mode: server}}", "privacy.dp.mode server cannot be combined with "
             + "privacy.secagg.enabled true: server-side clipping needs every individual update, which secure aggregation hides"},
         {"privacy: {dp: {mode: client, adaptive: true}}", "privacy.dp.adaptive needs privacy.dp.mode server, got mode client"},
         {"privacy: {dp: {mode: local, noise_multiplier: 0}}", "privacy.dp.noise_multiplier must be > 0 for mode local, got 0.0"},
         {"privacy: {dp: {mode: laplace}}", "privacy.dp.mode must be one of none, server, client, local"},
-        {"checkpoint: run.ckpt\nprivacy: {dp: {mode: server}}", "privacy.dp.mode server cannot be combined with checkpoint run.ckpt: "
+        {"checkpoint: run.ckpt\nprivacy: {dp: {mode: server}}", "privacy.dp.mode server cannot be combined with checkpoint "
+            + Path.of("run.ckpt").toAbsolutePath() + ": "
             + "a resumed DP-FedAvg run would restart the privacy accountant"},
-        {"min_clients: 5\nstrategy: {name: median}\nprivacy: {dp: {mode: client}}", "DP-FedAvg cannot wrap strategy FedMedian"},
+        {"strategy: {name: median, clients_per_round: 5}\nprivacy: {dp: {mode: client}}", "DP-FedAvg cannot wrap strategy FedMedian"},
         {"limits: {max_examples: 0}", "limits.max_examples must be in [1, 1099511627776], got 0"},
         {"limits: {max_concurrent_uploads: 0}", "limits.max_concurrent_uploads must be in [1, 1024], got 0"},
         {"limits: {max_metric_name_length: 5000}", "limits.max_metric_name_length must be in [1, 1024], got 5000"},
@@ -355,22 +355,22 @@ class FederateCommandsTest {
     c = run("client", "--server", "localhost:99999", "--insecure", "--data", "breast-cancer", "--model", "logistic:30",
         "--name", "a", "--give-up-after", "2");
     assertEquals(2, c.exit, c.toString());
-    assertTrue(c.err.contains("--server port must be in 1..65535, got 99999") && !c.err.contains("\tat "), c.err);
+    assertTrue(c.err.contains("server port must be in 1..65535, got 99999") && !c.err.contains("\tat "), c.err);
     c = run("client", "--server", "localhost:1", "--insecure", "--data", "breast-cancer", "--model", "logistic:30",
         "--name", "a", "--give-up-after", "1e300");
     assertEquals(2, c.exit, c.toString());
-    assertTrue(c.err.contains("--give-up-after must be in (0, 604800] seconds (7 days), got 1.0E300"), c.err);
+    assertTrue(c.err.contains("give_up_after_seconds must be in (0, 604800] seconds (7 days), got 1.0E300"), c.err);
 
     c = run("client", "--server", "localhost:1", "--data", "breast-cancer", "--model", "logistic:30", "--name", "a");
     assertEquals(2, c.exit, c.toString());
-    assertTrue(c.err.contains("--ca is required"), c.err);
+    assertTrue(c.err.contains("tls.ca (--ca) is required"), c.err);
   }
 
   /** A client whose --model is not the server's is refused when it registers and exits with both layouts named. */
   @Test
   void aClientWithAnotherModelIsRefusedAtRegistration() throws Exception {
     int port = freePort();
-    Path config = serverConfig("layout", port, "allow_anonymous: true", "min_clients: 1");
+    Path config = serverConfig("layout", port, "allow_anonymous: true", "strategy: {clients_per_round: 1, evaluate_clients_per_round: 1}");
     ExecutorService threads = Executors.newCachedThreadPool();
     try {
       threads.submit(() -> run("server", "--config", config.toString()));
@@ -388,6 +388,6 @@ class FederateCommandsTest {
     Cli c = run("client", "--server", "localhost:1", "--insecure", "--data", "breast-cancer", "--model", "logistic:30", "--name", "a",
         "--max-model-mb", "0");
     assertEquals(2, c.exit, c.toString());
-    assertTrue(c.err.contains("--max-model-mb must be in [1, 2^40], got 0"), c.err);
+    assertTrue(c.err.contains("max_model_mb must be in [1, 2^40], got 0"), c.err);
   }
 }

@@ -60,7 +60,7 @@ class FederatedScalingTest {
   }
 
   private Path serverConfig(String name, int port, int rounds, String... lines) throws IOException {
-    List<String> all = new ArrayList<>(List.of("allow_anonymous: true", "min_clients: 2", "checkpoint: " + dir.resolve(name + ".ckpt")));
+    List<String> all = new ArrayList<>(List.of("allow_anonymous: true", "strategy: {clients_per_round: 2, evaluate_clients_per_round: 2}", "checkpoint: " + dir.resolve(name + ".ckpt")));
     all.addAll(List.of(lines));
     return ServerConfigs.write(dir, name, port, rounds, dir.resolve(name), all.toArray(String[]::new));
   }
@@ -162,12 +162,12 @@ class FederatedScalingTest {
     Cli c = run("client", "--server", "127.0.0.1:1", "--insecure", "--data", "breast-cancer", "--model", "logistic:30", "--name", "a",
         "--validation-fraction", "1");
     assertEquals(2, c.exit, c.toString());
-    assertTrue(c.err.contains("--validation-fraction must be in [0, 1), got 1.0"), c.err);
+    assertTrue(c.err.contains("validation_fraction must be in [0, 1), got 1.0"), c.err);
 
     c = run("client", "--server", "127.0.0.1:1", "--insecure", "--data", "breast-cancer:0/99999999999", "--model", "logistic:30",
         "--name", "a");
     assertEquals(2, c.exit, c.toString());
-    assertTrue(c.err.contains("--data breast-cancer:0/99999999999: the number of parts must be in [1, 569], got 99999999999"), c.err);
+    assertTrue(c.err.contains("data breast-cancer:0/99999999999: the number of parts must be in [1, 569], got 99999999999"), c.err);
 
     c = run("client", "--server", "127.0.0.1:1", "--insecure", "--data", "breast-cancer:99999999999/2", "--model", "logistic:30",
         "--name", "a");

@@ -38,7 +38,7 @@ class PaillierDeploymentTest {
   /** Runs the server (with {@code privacy} lines) and three clients with {@code clientFlags}; returns the final model. */
   private float[] deploy(String name, List<String> privacy, String... clientFlags) throws Exception {
     int port = freePort();
-    List<String> lines = new ArrayList<>(List.of("allow_anonymous: true", "min_clients: 3", "seed: 42", "normalize: local",
+    List<String> lines = new ArrayList<>(List.of("allow_anonymous: true", "strategy: {clients_per_round: 3, evaluate_clients_per_round: 3}", "seed: 42", "normalize: local",
         "checkpoint: " + dir.resolve(name + ".ckpt")));
     lines.addAll(privacy);
     Path config = ServerConfigs.write(dir, name, port, ROUNDS, dir.resolve(name), lines.toArray(String[]::new));
@@ -80,8 +80,8 @@ class PaillierDeploymentTest {
         if (m.find()) holderPort = Integer.parseInt(m.group(1));
       }
 
-      float[] encrypted = deploy("paillier", List.of("privacy: {paillier: {enabled: true, key_bits: 512, key_holder: 127.0.0.1:"
-          + holderPort + "}}"), "--paillier");
+      float[] encrypted = deploy("paillier", List.of("privacy: {paillier: {enabled: true, key_bits: 512}}",
+          "key_holder: {address: 127.0.0.1:" + holderPort + "}"), "--paillier");
 
       // Σw: the training examples of the three clients (breast-cancer, 569 rows, split in 3, 20 % held out each).
       double sumWeights = 3 * 100; // a lower bound on Σw, which makes the bound looser, never tighter
@@ -101,20 +101,21 @@ class PaillierDeploymentTest {
   /** The server refuses what simulate refuses, with the same messages, and a key holder it cannot use. */
   @Test
   void theServerRefusesInvalidPaillierSettingsNamingTheKey() throws Exception {
-    String on = "privacy: {paillier: {enabled: true, key_bits: 512, key_holder: 127.0.0.1:1";
+    String holder = "\nkey_holder: {address: 127.0.0.1:1}";
+    String on = "privacy: {paillier: {enabled: true, key_bits: 512";
     String[][] cases = {
-        {on + "}, secagg: {enabled: true}}", "privacy.secagg.enabled and privacy.paillier.enabled cannot both be true"},
-        {on + "}, dp: {mode: server, noise_multiplier: 1.0, clip: 1.0}}",
+        {on + "}, secagg: {enabled: true}}" + holder, "privacy.secagg.enabled and privacy.paillier.enabled cannot both be true"},
+        {on + "}, dp: {mode: server, noise_multiplier: 1.0, clip: 1.0}}" + holder,
             "privacy.dp.mode server cannot be combined with privacy.paillier.enabled true"},
-        {on + "}}\nstrategy: {name: median}", "privacy.paillier cannot wrap strategy"},
-        {"privacy: {paillier: {enabled: true}}", "privacy.paillier.key_holder must be set"},
-        {"privacy: {paillier: {enabled: true, key_holder: 192.0.2.1:7070}}", "privacy.paillier.key_holder_ca must be set for key holder 192.0.2.1:7070"},
-        {on + "}}\nnormalize: federated", "cannot be combined with privacy.paillier.enabled true: the statistics round"},
-        {on + "}}", "cannot reach the key holder at privacy.paillier.key_holder 127.0.0.1:1"},
+        {on + "}}\nstrategy: {name: median}" + holder, "privacy.paillier cannot wrap strategy"},
+        {"privacy: {paillier: {enabled: true}}", "key_holder.address must be set"},
+        {"privacy: {paillier: {enabled: true}}\nkey_holder: {address: 192.0.2.1:7070}", "key_holder.ca must be set for key holder 192.0.2.1:7070"},
+        {on + "}}\nnormalize: federated" + holder, "cannot be combined with privacy.paillier.enabled true: the statistics round"},
+        {on + "}}" + holder, "cannot reach the key holder at key_holder.address 127.0.0.1:1"},
     };
     for (String[] c : cases) {
       String privacy = c[0].contains("normalize") ? c[0] : c[0] + "\nnormalize: local";
-      Path config = ServerConfigs.write(dir, "bad", freePort(), 1, dir.resolve("bad"), "allow_anonymous: true", "min_clients: 1", privacy);
+      Path config = ServerConfigs.write(dir, "bad", freePort(), 1, dir.resolve("bad"), "allow_anonymous: true", privacy);
       Cli r = run("server", "--config", config.toString());
       assertEquals(2, r.exit, c[0] + ": " + r);
       assertTrue(r.err.contains(c[1]), c[0] + ": " + r.err);

@@ -20,12 +20,12 @@ final class ServerConfigs {
 
   /**
    * Writes {@code dir/name.yaml}: a {@code rounds}-round logistic:30 server on 127.0.0.1:{@code port}
-   * with 60 s round and client waits, 1 s heartbeats, one SGD epoch a round and its output in
+   * with a 60 s wait for clients, 1 s heartbeats, one SGD epoch a round and its output in
    * {@code output}, followed by {@code lines}.
    */
   static Path write(Path dir, String name, int port, int rounds, Path output, String... lines) throws IOException {
     List<String> all = new ArrayList<>(List.of("name: " + name, "rounds: " + rounds, "model: logistic:30", "listen: 127.0.0.1:" + port,
-        "round_timeout_seconds: 60", "wait_for_clients_seconds: 60", "heartbeat_seconds: 1", "output: " + output,
+        "wait_for_clients_seconds: 60", "heartbeat_seconds: 1", "output: " + output,
         "training: {local_epochs: 1, batch_size: 16, optimizer: sgd, learning_rate: 0.1, momentum: 0, weight_decay: 0}"));
     all.addAll(List.of(lines));
     Path config = dir.resolve(name + ".yaml");

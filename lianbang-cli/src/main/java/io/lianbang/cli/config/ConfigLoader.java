@@ -253,15 +253,29 @@ public final class ConfigLoader {
   }
 
   /**
-   * The server configuration in {@code file}: strict like {@link #load}, no defaults for the keys
-   * {@link ServerConfig} requires.
+   * The server configuration in {@code file} (or null for none) with {@code assignments} applied,
+   * merged over {@link ServerSpec}'s defaults.
    *
    * @throws ConfigException naming the key and the value
    */
-  public static ServerConfig loadServer(Path file) {
-    Objects.requireNonNull(file, "file");
-    ObjectNode defaults = JSON.valueToTree(new ServerConfig());
-    return mapAs(merge(defaults, readTree(file)), ServerConfig.class, null);
+  public static ServerSpec loadServer(Path file, List<String> assignments) {
+    return bind(ServerSpec.defaults(), file, assignments, ServerSpec.class);
+  }
+
+  /**
+   * The client configuration in {@code file} (or null for none) with {@code assignments} applied,
+   * merged over {@link ClientSpec}'s defaults.
+   *
+   * @throws ConfigException naming the key and the value
+   */
+  public static ClientSpec loadClient(Path file, List<String> assignments) {
+    return bind(ClientSpec.defaults(), file, assignments, ClientSpec.class);
+  }
+
+  private static <T> T bind(ObjectNode defaults, Path file, List<String> assignments, Class<T> type) {
+    ObjectNode tree = file == null ? JsonNodeFactory.instance.objectNode() : readTree(file);
+    for (String a : assignments) set(tree, a);
+    return mapAs(merge(defaults, tree), type, null);
   }
 
   /**
@@ -269,6 +283,7 @@ public final class ConfigLoader {
    * elsewhere, named among the valid keys.
    */
   private static <T> T mapAs(ObjectNode tree, Class<T> type, String alsoValid) {
+    requireKnownKeys(tree, type, "", alsoValid);
     try {
       return YAML.treeToValue(tree, type);
     } catch (ValueInstantiationException e) {
@@ -297,6 +312,29 @@ public final class ConfigLoader {
     } catch (JsonProcessingException e) {
       throw new ConfigException(firstLine(e.getOriginalMessage()), e);
     }
+  }
+
+  /**
+   * Fails on the first key of {@code tree} that {@code type} (a record) does not have, before
+   * anything is bound: a constructor that validates a combination of keys must not speak first.
+   */
+  private static void requireKnownKeys(JsonNode tree, Class<?> type, String section, String alsoValid) {
+    if (!type.isRecord() || !tree.isObject()) return;
+    java.util.Map<String, Class<?>> components = new java.util.TreeMap<>();
+    for (java.lang.reflect.RecordComponent c : type.getRecordComponents()) {
+      components.put(((PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE).translate(c.getName()), c.getType());
+    }
+    tree.fields().forEachRemaining(e -> {
+      Class<?> t = components.get(e.getKey());
+      if (t == null) {
+        if (section.isEmpty() && e.getKey().equals(alsoValid)) return;
+        TreeSet<String> valid = new TreeSet<>(components.keySet());
+        if (section.isEmpty() && alsoValid != null) valid.add(alsoValid);
+        throw new ConfigException("unknown key '" + Abbreviation.abbreviate(e.getKey()) + "' "
+            + (section.isEmpty() ? "at top level" : "in " + section) + " (valid: " + String.join(", ", valid) + ")");
+      }
+      requireKnownKeys(e.getValue(), t, section.isEmpty() ? e.getKey() : section + "." + e.getKey(), null);
+    });
   }
 
   /** The dotted YAML path of the exception's location, leaving out the last {@code drop} parts. */

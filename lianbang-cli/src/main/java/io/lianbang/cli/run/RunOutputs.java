@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lianbang.cli.CliException;
 import io.lianbang.cli.VersionProvider;
 import io.lianbang.cli.config.ConfigLoader;
-import io.lianbang.cli.config.ServerConfig;
+import io.lianbang.cli.config.ServerSpec;
 import io.lianbang.cli.output.HistoryChart;
 import io.lianbang.cli.output.HistoryCsv;
 import io.lianbang.cli.output.HistoryJson;
@@ -99,7 +99,7 @@ public final class RunOutputs {
    *
    * @return the files written
    */
-  public static List<Path> writeServerResults(Path dir, ServerConfig config, Map<String, ?> environment, History history,
+  public static List<Path> writeServerResults(Path dir, ServerSpec config, Map<String, ?> environment, History history,
       double seconds) throws IOException {
     ObjectNode tree = ConfigLoader.jsonMapper().valueToTree(config);
     tree.remove("output");

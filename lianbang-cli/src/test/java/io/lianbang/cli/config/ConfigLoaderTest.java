@@ -281,23 +281,23 @@ class ConfigLoaderTest {
   void aServerSectionKeepsTheDefaultsOfTheKeysItLeavesOut() throws Exception {
     Path f = tmp.resolve("server.yaml");
     Files.writeString(f, "model: logistic:30\ntraining:\n  local_epochs: 3\nprivacy:\n  secagg:\n    enabled: true\n");
-    ServerConfig c = ConfigLoader.loadServer(f);
-    assertEquals(new TrainingSpec(3, 10, "sgd", 0.05, 0.0, 0.0), c.training);
-    assertEquals(new io.lianbang.sim.spec.PrivacySpec.SecAgg(true, 0, 0, 1.0, 32, 10_000, 60), c.privacy.secagg);
+    ServerSpec c = ConfigLoader.loadServer(f, List.of("allow_anonymous=true"));
+    assertEquals(new TrainingSpec(3, 10, "sgd", 0.05, 0.0, 0.0), c.training());
+    assertEquals(new io.lianbang.sim.spec.PrivacySpec.SecAgg(true, 0, 0, 1.0, 32, 10_000, 60), c.privacy().secagg());
     Files.writeString(f, "model: logistic:30\ntraining:\n  batch_size: 0\n");
     assertEquals("training.batch_size must be >= 1, got 0",
-        assertThrows(ConfigException.class, () -> ConfigLoader.loadServer(f)).getMessage());
+        assertThrows(ConfigException.class, () -> ConfigLoader.loadServer(f, List.of("allow_anonymous=true"))).getMessage());
   }
 
   @Test
   void secretKeysAreReadButNeverWritten() throws Exception {
     Path f = tmp.resolve("server.yaml");
     Files.writeString(f, "model: logistic:30\ntokens:\n  hospital-a: s3cret-token-of-hospital-a\n");
-    ServerConfig c = ConfigLoader.loadServer(f);
-    assertEquals(Map.of("hospital-a", "s3cret-token-of-hospital-a"), c.tokens);
+    ServerSpec c = ConfigLoader.loadServer(f, List.of());
+    assertEquals(Map.of("hospital-a", "s3cret-token-of-hospital-a"), c.tokens());
     String json = ConfigLoader.jsonMapper().writeValueAsString(c);
     assertTrue(!json.contains("s3cret") && !json.contains("tokens") && json.contains("logistic:30"), json);
     Files.writeString(f, "model: logistic:30\ntoken: x\n");
-    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.loadServer(f)).getMessage().contains(", tokens,"));
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.loadServer(f, List.of())).getMessage().contains(", tokens,"));
   }
 }

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lianbang.cli.Histories;
-import io.lianbang.cli.config.ServerConfig;
+import io.lianbang.cli.config.ConfigLoader;
+import io.lianbang.cli.config.ServerSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,10 +19,8 @@ class RunOutputsTest {
 
   @Test
   void aServerHistoryKeepsTheBearerTokensOut() throws Exception {
-    ServerConfig c = new ServerConfig();
-    c.model = "logistic:30";
-    c.tokens.put("hospital-a", "s3cret-token-of-hospital-a");
-    c.output = dir.resolve("out").toString();
+    ServerSpec c = ConfigLoader.loadServer(null, List.of("model=logistic:30", "tokens.hospital-a=s3cret-token-of-hospital-a",
+        "output=" + dir.resolve("out")));
     List<Path> written = RunOutputs.writeServerResults(dir.resolve("out"), c, Map.of("java_version", "17"), Histories.sample(3), 1.5);
 
     assertEquals(List.of(dir.resolve("out/history.csv"), dir.resolve("out/history.json")), written);
