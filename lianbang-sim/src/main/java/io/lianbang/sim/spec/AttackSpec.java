@@ -1,5 +1,7 @@
 package io.lianbang.sim.spec;
 
+import io.lianbang.core.check.Require;
+
 /**
  * Byzantine clients in a simulation: a share of the clients, chosen once from the run seed,
  * misbehave in every round they are sampled.
@@ -14,10 +16,10 @@ package io.lianbang.sim.spec;
  */
 public record AttackSpec(String kind, double fraction, double scale, double noiseStd) {
   public AttackSpec {
-    Check.oneOf("attack.kind", kind, "none", "sign_flip", "gaussian_noise", "scaling", "label_flip");
-    Check.unitInterval("attack.fraction", fraction, true);
-    Check.positive("attack.scale", scale);
-    Check.nonNegative("attack.noise_std", noiseStd);
+    Require.oneOf("attack.kind", kind, "none", "sign_flip", "gaussian_noise", "scaling", "label_flip");
+    Require.unitInterval("attack.fraction", fraction, true);
+    Require.positive("attack.scale", scale);
+    Require.nonNegative("attack.noise_std", noiseStd);
   }
 
   /** No attack. */

@@ -1,5 +1,7 @@
 package io.lianbang.sim.spec;
 
+import io.lianbang.core.check.Require;
+
 /**
  * How the training data is split among the simulated clients.
  *
@@ -12,10 +14,10 @@ package io.lianbang.sim.spec;
  */
 public record PartitionSpec(String kind, int numClients, double alpha, int shardsPerClient, int minSize) {
   public PartitionSpec {
-    Check.oneOf("partition.kind", kind, "iid", "dirichlet", "shards", "quantity");
-    Check.atLeast("partition.num_clients", numClients, 1);
-    Check.positive("partition.alpha", alpha);
-    Check.atLeast("partition.shards_per_client", shardsPerClient, 1);
-    Check.atLeast("partition.min_size", minSize, 0);
+    Require.oneOf("partition.kind", kind, "iid", "dirichlet", "shards", "quantity");
+    Require.atLeast("partition.num_clients", numClients, 1);
+    Require.positive("partition.alpha", alpha);
+    Require.atLeast("partition.shards_per_client", shardsPerClient, 1);
+    Require.atLeast("partition.min_size", minSize, 0);
   }
 }

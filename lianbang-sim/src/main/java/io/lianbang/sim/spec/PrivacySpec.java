@@ -1,5 +1,6 @@
 package io.lianbang.sim.spec;
 
+import io.lianbang.core.check.Require;
 import io.lianbang.privacy.secagg.SecAggParams;
 import java.time.Duration;
 import java.util.Objects;
@@ -90,11 +91,11 @@ public record PrivacySpec(SecAgg secagg, Paillier paillier, Dp dp) {
       if (k < 0 || k % 2 != 0) throw new IllegalArgumentException("privacy.secagg.k must be an even number >= 0 (0 = default), got " + k);
       String unsafe = SecAggParams.thresholdProblem(threshold, k);
       if (unsafe != null) throw new IllegalArgumentException("privacy.secagg.threshold " + unsafe);
-      Check.positive("privacy.secagg.clip_range", clipRange);
+      Require.positive("privacy.secagg.clip_range", clipRange);
       if (modulusBits < 16 || modulusBits > 62) throw new IllegalArgumentException("privacy.secagg.modulus_bits must be in [16, 62], got " + modulusBits);
       if (!(maxWeight >= 1) || !Double.isFinite(maxWeight)) throw new IllegalArgumentException("privacy.secagg.max_weight must be >= 1, got " + maxWeight);
       Seconds.check("privacy.secagg.stage_timeout_seconds", stageTimeoutSeconds);
-      Check.atLeast("privacy.secagg.min_survivors", minSurvivors, SecAggParams.MIN_SURVIVORS);
+      Require.atLeast("privacy.secagg.min_survivors", minSurvivors, SecAggParams.MIN_SURVIVORS);
     }
 
     /** Settings with the default {@code min_survivors} ({@link SecAggParams#MIN_SURVIVORS}). */
@@ -135,12 +136,12 @@ public record PrivacySpec(SecAgg secagg, Paillier paillier, Dp dp) {
   public record Dp(String mode, double noiseMultiplier, double clip, boolean adaptive, double targetQuantile,
                    double delta, double epsilonBudget, boolean deterministicNoise) {
     public Dp {
-      Check.oneOf("privacy.dp.mode", mode, "none", "server", "client", "local");
-      Check.nonNegative("privacy.dp.noise_multiplier", noiseMultiplier);
-      Check.positive("privacy.dp.clip", clip);
+      Require.oneOf("privacy.dp.mode", mode, "none", "server", "client", "local");
+      Require.nonNegative("privacy.dp.noise_multiplier", noiseMultiplier);
+      Require.positive("privacy.dp.clip", clip);
       if (!(targetQuantile > 0 && targetQuantile < 1)) throw new IllegalArgumentException("privacy.dp.target_quantile must be in (0, 1), got " + targetQuantile);
       if (!(delta > 0 && delta < 1)) throw new IllegalArgumentException("privacy.dp.delta must be in (0, 1), got " + delta);
-      Check.nonNegative("privacy.dp.epsilon_budget", epsilonBudget);
+      Require.nonNegative("privacy.dp.epsilon_budget", epsilonBudget);
       if (adaptive && !mode.equals("server")) {
         throw new IllegalArgumentException("privacy.dp.adaptive needs privacy.dp.mode server, got mode " + mode);
       }

@@ -1,5 +1,6 @@
 package io.lianbang.sim.spec;
 
+import io.lianbang.core.check.Require;
 import io.lianbang.core.text.Abbreviation;
 import java.util.Map;
 import java.util.Objects;
@@ -33,14 +34,14 @@ public record SimulationSpec(
     if (!name.matches("[A-Za-z0-9._-]+")) {
       throw new IllegalArgumentException("name must use only letters, digits, '.', '_' and '-', got " + Abbreviation.abbreviate(name));
     }
-    Check.atLeast("rounds", rounds, 1);
-    Check.atLeast("threads", threads, 1);
+    Require.atLeast("rounds", rounds, 1);
+    Require.atLeast("threads", threads, 1);
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(dataset, "dataset");
     Objects.requireNonNull(partition, "partition");
     Objects.requireNonNull(strategy, "strategy");
     Objects.requireNonNull(training, "training");
-    Check.atLeast("evaluate_every", evaluateEvery, 1);
+    Require.atLeast("evaluate_every", evaluateEvery, 1);
     Objects.requireNonNull(privacy, "privacy");
     Objects.requireNonNull(attack, "attack");
     if (strategy.clientsPerRound() > partition.numClients()) {

@@ -1,5 +1,7 @@
 package io.lianbang.sim.spec;
 
+import io.lianbang.core.check.Require;
+
 /**
  * What each sampled client does locally.
  *
@@ -27,14 +29,14 @@ public record TrainingSpec(int localEpochs, int batchSize, String optimizer, dou
   }
 
   public TrainingSpec {
-    Check.atLeast("training.local_epochs", localEpochs, 1);
-    Check.atLeast("training.batch_size", batchSize, 1);
-    Check.oneOf("training.optimizer", optimizer, "sgd", "adam");
-    Check.positive("training.learning_rate", learningRate);
+    Require.atLeast("training.local_epochs", localEpochs, 1);
+    Require.atLeast("training.batch_size", batchSize, 1);
+    Require.oneOf("training.optimizer", optimizer, "sgd", "adam");
+    Require.positive("training.learning_rate", learningRate);
     if (!(momentum >= 0 && momentum < 1)) {
       throw new IllegalArgumentException("training.momentum must be in [0, 1), got " + momentum);
     }
-    Check.nonNegative("training.weight_decay", weightDecay);
+    Require.nonNegative("training.weight_decay", weightDecay);
     if (localEpochsMax != 0 && localEpochsMax < localEpochs) {
       throw new IllegalArgumentException("training.local_epochs_max must be 0 or >= training.local_epochs (" + localEpochs
           + "), got " + localEpochsMax);
