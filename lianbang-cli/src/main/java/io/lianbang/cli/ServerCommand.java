@@ -224,7 +224,7 @@ final class ServerCommand implements Callable<Integer> {
               + "round is not Paillier-encrypted and a client that sends only encrypted updates refuses it; use normalize: local or none");
         }
       }
-      String dpMode = privacy.dp().mode();
+      String dpMode = privacy.dp().mode().toString();
       if ((dpMode.equals("server") || dpMode.equals("client")) && c.checkpoint != null && !c.checkpoint.isBlank()) {
         throw new CliException("privacy.dp.mode " + dpMode + " cannot be combined with checkpoint " + c.checkpoint
             + ": a resumed DP-FedAvg run would restart the privacy accountant and under-report epsilon; remove the checkpoint key");

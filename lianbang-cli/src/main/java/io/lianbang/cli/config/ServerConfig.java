@@ -94,7 +94,7 @@ public final class ServerConfig {
       d.put("privacy.paillier.enabled", "true");
       d.put("privacy.paillier.key_bits", String.valueOf(privacy.paillier.keyBits));
     }
-    if (!privacy.dp.mode().equals("none")) {
+    if (privacy.dp.mode() != io.lianbang.sim.spec.DpMode.NONE) {
       flatten(d, "privacy.dp.", ConfigLoader.jsonMapper().valueToTree(privacy.dp));
     }
     return d;

@@ -14,9 +14,9 @@ import io.lianbang.core.check.Require;
  * @param scale the factor of {@code sign_flip} and {@code scaling}, &gt; 0
  * @param noiseStd the standard deviation of {@code gaussian_noise}, &ge; 0
  */
-public record AttackSpec(String kind, double fraction, double scale, double noiseStd) {
+public record AttackSpec(AttackKind kind, double fraction, double scale, double noiseStd) {
   public AttackSpec {
-    Require.oneOf("attack.kind", kind, "none", "sign_flip", "gaussian_noise", "scaling", "label_flip");
+    Require.oneOf("attack.kind", kind, AttackKind.class);
     Require.unitInterval("attack.fraction", fraction, true);
     Require.positive("attack.scale", scale);
     Require.nonNegative("attack.noise_std", noiseStd);
@@ -24,11 +24,11 @@ public record AttackSpec(String kind, double fraction, double scale, double nois
 
   /** No attack. */
   public static AttackSpec none() {
-    return new AttackSpec("none", 0, 1, 1);
+    return new AttackSpec(AttackKind.NONE, 0, 1, 1);
   }
 
   /** True if some clients are malicious. */
   public boolean active() {
-    return !kind.equals("none") && fraction > 0;
+    return kind != AttackKind.NONE && fraction > 0;
   }
 }

@@ -25,11 +25,11 @@ public record PrivacySpec(SecAgg secagg, Paillier paillier, Dp dp) {
       throw new IllegalArgumentException("privacy.secagg.enabled and privacy.paillier.enabled cannot both be true: "
           + "each hides the individual updates from the server on its own (masking or encryption); choose one");
     }
-    if (secagg.enabled() && dp.mode().equals("server")) {
+    if (secagg.enabled() && dp.mode() == DpMode.SERVER) {
       throw new IllegalArgumentException("privacy.dp.mode server cannot be combined with privacy.secagg.enabled true: "
           + "server-side clipping needs every individual update, which secure aggregation hides (use dp.mode client)");
     }
-    if (paillier.enabled() && dp.mode().equals("server")) {
+    if (paillier.enabled() && dp.mode() == DpMode.SERVER) {
       throw new IllegalArgumentException("privacy.dp.mode server cannot be combined with privacy.paillier.enabled true: "
           + "server-side clipping needs every individual update, which Paillier encryption hides (use dp.mode client)");
     }
@@ -47,7 +47,7 @@ public record PrivacySpec(SecAgg secagg, Paillier paillier, Dp dp) {
 
   /** Whether any mechanism is on. */
   public boolean any() {
-    return secagg.enabled() || paillier.enabled() || !dp.mode().equals("none");
+    return secagg.enabled() || paillier.enabled() || dp.mode() != DpMode.NONE;
   }
 
   /**
@@ -133,26 +133,26 @@ public record PrivacySpec(SecAgg secagg, Paillier paillier, Dp dp) {
    * @param epsilonBudget stop training before ε exceeds this; 0 = no budget
    * @param deterministicNoise INSECURE: draw the noise from the run seed so runs are reproducible
    */
-  public record Dp(String mode, double noiseMultiplier, double clip, boolean adaptive, double targetQuantile,
+  public record Dp(DpMode mode, double noiseMultiplier, double clip, boolean adaptive, double targetQuantile,
                    double delta, double epsilonBudget, boolean deterministicNoise) {
     public Dp {
-      Require.oneOf("privacy.dp.mode", mode, "none", "server", "client", "local");
+      Require.oneOf("privacy.dp.mode", mode, DpMode.class);
       Require.nonNegative("privacy.dp.noise_multiplier", noiseMultiplier);
       Require.positive("privacy.dp.clip", clip);
       if (!(targetQuantile > 0 && targetQuantile < 1)) throw new IllegalArgumentException("privacy.dp.target_quantile must be in (0, 1), got " + targetQuantile);
       if (!(delta > 0 && delta < 1)) throw new IllegalArgumentException("privacy.dp.delta must be in (0, 1), got " + delta);
       Require.nonNegative("privacy.dp.epsilon_budget", epsilonBudget);
-      if (adaptive && !mode.equals("server")) {
+      if (adaptive && mode != DpMode.SERVER) {
         throw new IllegalArgumentException("privacy.dp.adaptive needs privacy.dp.mode server, got mode " + mode);
       }
-      if (mode.equals("local") && !(noiseMultiplier > 0)) {
+      if (mode == DpMode.LOCAL && !(noiseMultiplier > 0)) {
         throw new IllegalArgumentException("privacy.dp.noise_multiplier must be > 0 for mode local, got " + noiseMultiplier);
       }
     }
 
     /** No differential privacy. */
     public static Dp none() {
-      return new Dp("none", 1.0, 1.0, false, 0.5, 1e-5, 0, false);
+      return new Dp(DpMode.NONE, 1.0, 1.0, false, 0.5, 1e-5, 0, false);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.lianbang.sim.spec;
 
 import io.lianbang.core.check.Require;
 import io.lianbang.core.text.Abbreviation;
+import io.lianbang.engine.nn.OptimizerType;
 import java.util.Map;
 import java.util.Objects;
 
@@ -87,9 +88,9 @@ public record SimulationSpec(
   public static SimulationSpec demo() {
     return new SimulationSpec("demo", 42, 50, Math.max(1, Runtime.getRuntime().availableProcessors()), "mlp:784-200-200-10",
         DatasetSpec.fashionMnist(),
-        new PartitionSpec("dirichlet", 100, 0.5, 2, 10),
+        new PartitionSpec(PartitionKind.DIRICHLET, 100, 0.5, 2, 10),
         new StrategySpec("fedavg", 10, 0, 0.5, 600, Map.of()),
-        new TrainingSpec(1, 10, "sgd", 0.05, 0.0, 0.0),
+        new TrainingSpec(1, 10, OptimizerType.SGD, 0.05, 0.0, 0.0),
         1);
   }
 }
