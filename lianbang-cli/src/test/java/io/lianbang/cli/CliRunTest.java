@@ -44,13 +44,13 @@ class CliRunTest {
     assertEquals(2, s.rounds());
     assertEquals(3, s.threads());
     assertEquals("logistic:784", s.model());
-    assertEquals("dirichlet", s.partition().kind());
+    assertEquals("dirichlet", s.partition().kind().toString());
     assertEquals(20, s.partition().numClients());
     assertEquals(0.2, s.partition().alpha());
     assertEquals(4, s.strategy().clientsPerRound());
     assertEquals(2, s.training().localEpochs());
     assertEquals(16, s.training().batchSize(), "--set beats the file where no flag is given");
-    assertEquals("adam", s.training().optimizer());
+    assertEquals("adam", s.training().optimizer().toString());
     assertEquals(0.01, s.training().learningRate());
     assertEquals(0.8, s.training().momentum());
     assertEquals(0.001, s.training().weightDecay());

@@ -43,7 +43,7 @@ class ExamplesTest {
     assertEquals("breast-cancer", s.dataset().name());
     assertEquals("standard", s.dataset().normalize());
     assertEquals("logistic:30", s.model());
-    assertEquals("iid", s.partition().kind());
+    assertEquals("iid", s.partition().kind().toString());
     assertEquals(10, s.partition().numClients());
   }
 
@@ -51,7 +51,7 @@ class ExamplesTest {
   void privacyExampleUsesClientSideDpUnderSecureAggregation() {
     SimulationSpec s = ConfigLoader.load(EXAMPLES.resolve("breast-cancer-dp-secagg.yaml"), List.of()).spec();
     assertTrue(s.privacy().secagg().enabled());
-    assertEquals("client", s.privacy().dp().mode());
+    assertEquals("client", s.privacy().dp().mode().toString());
     assertEquals(1.5, s.privacy().dp().noiseMultiplier());
     assertEquals(10.0, s.privacy().dp().epsilonBudget());
     assertTrue(!s.privacy().paillier().enabled());

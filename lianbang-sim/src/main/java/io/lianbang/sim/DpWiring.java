@@ -8,6 +8,7 @@ import io.lianbang.privacy.dp.DpFedAvgServerClipping;
 import io.lianbang.privacy.dp.DpSettings;
 import io.lianbang.privacy.dp.DpTaskConfig;
 import io.lianbang.privacy.dp.NoiseSource;
+import io.lianbang.sim.spec.DpMode;
 import io.lianbang.sim.spec.PrivacySpec;
 
 /**
@@ -38,8 +39,8 @@ public final class DpWiring {
    */
   public static Strategy strategy(Strategy base, PrivacySpec.Dp d, long seed) {
     return switch (d.mode()) {
-      case "server" -> new DpFedAvgServerClipping(base, settings(d), noise(d, seed, "dp-noise"));
-      case "client" -> new DpFedAvgClientClipping(base, settings(d), noise(d, seed, "dp-noise"));
+      case SERVER -> new DpFedAvgServerClipping(base, settings(d), noise(d, seed, "dp-noise"));
+      case CLIENT -> new DpFedAvgClientClipping(base, settings(d), noise(d, seed, "dp-noise"));
       default -> base;
     };
   }
@@ -49,7 +50,7 @@ public final class DpWiring {
    * reports weight 1, and the cap keeps the weights exact), else {@code max_weight}.
    */
   public static double secAggMaxWeight(PrivacySpec p) {
-    return p.dp().mode().equals("client") ? 1 : p.secagg().maxWeight();
+    return p.dp().mode() == DpMode.CLIENT ? 1 : p.secagg().maxWeight();
   }
 
   /**
@@ -60,8 +61,8 @@ public final class DpWiring {
    */
   public static Config taskConfig(PrivacySpec.Dp d, long seed) {
     return switch (d.mode()) {
-      case "client" -> DpTaskConfig.clientClipping(d.clip()).toConfig();
-      case "local" -> new DpTaskConfig("local", d.clip(), d.noiseMultiplier(), d.delta(),
+      case CLIENT -> DpTaskConfig.clientClipping(d.clip()).toConfig();
+      case LOCAL -> new DpTaskConfig("local", d.clip(), d.noiseMultiplier(), d.delta(),
           d.deterministicNoise() ? Seeds.derive(seed, "local-dp-noise") : null).toConfig();
       default -> Config.empty();
     };

@@ -17,6 +17,7 @@ import io.lianbang.privacy.secagg.SecAggClient;
 import io.lianbang.privacy.secagg.SecAggParticipant;
 import io.lianbang.privacy.secagg.SecAggResult;
 import io.lianbang.privacy.secagg.SecureAggregation;
+import io.lianbang.sim.spec.DpMode;
 import io.lianbang.sim.spec.PrivacySpec;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -66,8 +67,8 @@ final class PrivacyWiring {
   /** The client as the privacy settings run it. */
   Client client(String id, int index, Client client) {
     switch (spec.dp().mode()) {
-      case "client" -> client = new ClippingClient(client);
-      case "local" -> {
+      case CLIENT -> client = new ClippingClient(client);
+      case LOCAL -> {
         LocalDpClient l = new LocalDpClient(client, spec.dp().clip(), spec.dp().noiseMultiplier(), spec.dp().delta(),
             noise("local-dp-noise", index));
         localClients.add(l);
@@ -91,12 +92,12 @@ final class PrivacyWiring {
   }
 
   private String form() {
-    String dp = spec.dp().mode();
-    if (spec.secagg().enabled()) return dp.equals("local") ? "masked+noised" : "masked";
-    if (spec.paillier().enabled()) return dp.equals("local") ? "encrypted+noised" : "encrypted";
+    DpMode dp = spec.dp().mode();
+    if (spec.secagg().enabled()) return dp == DpMode.LOCAL ? "masked+noised" : "masked";
+    if (spec.paillier().enabled()) return dp == DpMode.LOCAL ? "encrypted+noised" : "encrypted";
     return switch (dp) {
-      case "local" -> "noised";
-      case "client" -> "clipped";
+      case LOCAL -> "noised";
+      case CLIENT -> "clipped";
       default -> "plain";
     };
   }
@@ -147,8 +148,8 @@ final class PrivacyWiring {
       params.put("paillier.key_bits", String.valueOf(spec.paillier().keyBits()));
       params.put("paillier.fraction_bits", String.valueOf(PaillierClient.FRACTION_BITS));
     }
-    params.put("dp.mode", spec.dp().mode());
-    if (!spec.dp().mode().equals("none")) {
+    params.put("dp.mode", spec.dp().mode().toString());
+    if (spec.dp().mode() != DpMode.NONE) {
       params.put("dp.noise_multiplier", String.valueOf(spec.dp().noiseMultiplier()));
       params.put("dp.clip", String.valueOf(spec.dp().clip()));
       params.put("dp.adaptive", String.valueOf(spec.dp().adaptive()));

@@ -27,6 +27,7 @@ import io.lianbang.engine.nn.Models;
 import io.lianbang.sim.attack.Attackers;
 import io.lianbang.sim.attack.LabelFlip;
 import io.lianbang.sim.attack.ModelPoisoningClient;
+import io.lianbang.sim.spec.AttackKind;
 import io.lianbang.sim.spec.AttackSpec;
 import io.lianbang.sim.spec.Seconds;
 import io.lianbang.sim.spec.SimulationSpec;
@@ -76,7 +77,7 @@ public final class Simulation {
       throw new IllegalArgumentException("model " + Abbreviation.abbreviate(spec.model()) + ": " + e.getMessage(), e);
     }
     StrategyFactory.create(spec.strategy(), spec.training(), Config.empty(), (round, p) -> null, 1); // validates params
-    if (spec.attack().kind().equals("label_flip") && spec.model().startsWith("linear")) {
+    if (spec.attack().kind() == AttackKind.LABEL_FLIP && spec.model().startsWith("linear")) {
       throw new IllegalArgumentException("attack.kind label_flip needs a classification model, got " + spec.model());
     }
     TrainTest data = SimulationData.load(spec.dataset(), spec.seed());
@@ -139,7 +140,7 @@ public final class Simulation {
         Dataset local = partition.subset(data.train(), c);
         String id = String.format("client-%0" + digits + "d", c);
         boolean bad = malicious.get(c);
-        Client client = new EngineClient(model, bad && attack.kind().equals("label_flip") ? LabelFlip.flip(local) : local, local, 1);
+        Client client = new EngineClient(model, bad && attack.kind() == AttackKind.LABEL_FLIP ? LabelFlip.flip(local) : local, local, 1);
         if (t.heterogeneous()) client = new VariableLocalWork(client, t.localEpochs(), t.localEpochsMax());
         if (bad) client = poisoned(client, attack);
         proxies.add(new LocalClientProxy(id, privacy.client(id, c, client), workers));
@@ -159,9 +160,9 @@ public final class Simulation {
 
   private static Client poisoned(Client honest, AttackSpec a) {
     return switch (a.kind()) {
-      case "sign_flip" -> new ModelPoisoningClient(honest, ModelPoisoningClient.Kind.SIGN_FLIP, a.scale(), 0);
-      case "scaling" -> new ModelPoisoningClient(honest, ModelPoisoningClient.Kind.SCALING, a.scale(), 0);
-      case "gaussian_noise" -> new ModelPoisoningClient(honest, ModelPoisoningClient.Kind.GAUSSIAN_NOISE, 1, a.noiseStd());
+      case SIGN_FLIP -> new ModelPoisoningClient(honest, ModelPoisoningClient.Kind.SIGN_FLIP, a.scale(), 0);
+      case SCALING -> new ModelPoisoningClient(honest, ModelPoisoningClient.Kind.SCALING, a.scale(), 0);
+      case GAUSSIAN_NOISE -> new ModelPoisoningClient(honest, ModelPoisoningClient.Kind.GAUSSIAN_NOISE, 1, a.noiseStd());
       default -> honest; // label_flip poisons the data, not the update
     };
   }

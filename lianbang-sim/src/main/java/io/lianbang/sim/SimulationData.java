@@ -67,11 +67,10 @@ final class SimulationData {
   /** The partitioner a spec names. */
   static Partitioner partitioner(PartitionSpec p) {
     return switch (p.kind()) {
-      case "iid" -> new IidPartitioner(p.numClients());
-      case "dirichlet" -> new DirichletPartitioner(p.numClients(), p.alpha(), p.minSize(), 1000);
-      case "shards" -> new ShardPartitioner(p.numClients(), p.shardsPerClient());
-      case "quantity" -> new QuantitySkewPartitioner(p.numClients(), p.alpha(), p.minSize(), 1000);
-      default -> throw new IllegalArgumentException("partition.kind is not supported: " + p.kind());
+      case IID -> new IidPartitioner(p.numClients());
+      case DIRICHLET -> new DirichletPartitioner(p.numClients(), p.alpha(), p.minSize(), 1000);
+      case SHARDS -> new ShardPartitioner(p.numClients(), p.shardsPerClient());
+      case QUANTITY -> new QuantitySkewPartitioner(p.numClients(), p.alpha(), p.minSize(), 1000);
     };
   }
 }

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lianbang.core.federation.RoundRecord;
+import io.lianbang.engine.nn.OptimizerType;
 import io.lianbang.sim.spec.DatasetSpec;
+import io.lianbang.sim.spec.DpMode;
+import io.lianbang.sim.spec.PartitionKind;
 import io.lianbang.sim.spec.PartitionSpec;
 import io.lianbang.sim.spec.PrivacySpec;
 import io.lianbang.sim.spec.SimulationSpec;
@@ -20,9 +23,9 @@ class PrivacySimulationTest {
   private static SimulationSpec spec(PrivacySpec privacy) {
     return new SimulationSpec("p", 3, 8, 2, "logistic:30",
         new DatasetSpec("breast-cancer", null, null, "label", 0.2, "standard"),
-        new PartitionSpec("iid", 20, 1, 1, 1),
+        new PartitionSpec(PartitionKind.IID, 20, 1, 1, 1),
         new StrategySpec("fedavg", 10, 0, 0.5, 60, Map.of()),
-        new TrainingSpec(1, 8, "sgd", 0.1, 0, 0), 1, privacy);
+        new TrainingSpec(1, 8, OptimizerType.SGD, 0.1, 0, 0), 1, privacy);
   }
 
   private static PrivacySpec.SecAgg secagg() {
@@ -86,7 +89,7 @@ class PrivacySimulationTest {
 
   @Test
   void clientSideDpUnderSecureAggregationReportsEpsilonAndStillLearns() throws InterruptedException {
-    PrivacySpec.Dp dp = new PrivacySpec.Dp("client", 0.5, 1.0, false, 0.5, 1e-5, 0, true);
+    PrivacySpec.Dp dp = new PrivacySpec.Dp(DpMode.CLIENT, 0.5, 1.0, false, 0.5, 1e-5, 0, true);
     SimulationResult r = run(new PrivacySpec(secagg(), dp));
     double eps = r.run().history().last().fitMetrics().get("dp_epsilon").orElseThrow();
     assertTrue(eps > 0 && Double.isFinite(eps), "epsilon " + eps);
@@ -103,14 +106,14 @@ class PrivacySimulationTest {
 
   @Test
   void deterministicNoiseMakesDpRunsReproducible() throws InterruptedException {
-    PrivacySpec.Dp dp = new PrivacySpec.Dp("server", 0.8, 1.0, true, 0.5, 1e-5, 0, true);
+    PrivacySpec.Dp dp = new PrivacySpec.Dp(DpMode.SERVER, 0.8, 1.0, true, 0.5, 1e-5, 0, true);
     PrivacySpec p = new PrivacySpec(PrivacySpec.SecAgg.disabled(), dp);
     assertEquals(run(p).run().history().withoutTiming(), run(p).run().history().withoutTiming());
   }
 
   @Test
   void refusesServerSideDpWithSecureAggregation() {
-    PrivacySpec.Dp dp = new PrivacySpec.Dp("server", 1.0, 1.0, false, 0.5, 1e-5, 0, false);
+    PrivacySpec.Dp dp = new PrivacySpec.Dp(DpMode.SERVER, 1.0, 1.0, false, 0.5, 1e-5, 0, false);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PrivacySpec(secagg(), dp));
     assertTrue(e.getMessage().contains("privacy.dp.mode server"), e.getMessage());
   }

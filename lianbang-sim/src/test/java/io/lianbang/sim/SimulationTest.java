@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lianbang.core.federation.RoundRecord;
+import io.lianbang.engine.nn.OptimizerType;
 import io.lianbang.sim.spec.DatasetSpec;
+import io.lianbang.sim.spec.PartitionKind;
 import io.lianbang.sim.spec.PartitionSpec;
 import io.lianbang.sim.spec.SimulationSpec;
 import io.lianbang.sim.spec.StrategySpec;
@@ -20,17 +22,17 @@ import org.junit.jupiter.api.Test;
 class SimulationTest {
   private static SimulationSpec fashion(int threads, long seed) {
     return new SimulationSpec("t", seed, 3, threads, "mlp:784-32-10", DatasetSpec.fashionMnist(),
-        new PartitionSpec("dirichlet", 50, 0.5, 2, 10),
+        new PartitionSpec(PartitionKind.DIRICHLET, 50, 0.5, 2, 10),
         new StrategySpec("fedavg", 5, 3, 0.5, 600, Map.of()),
-        new TrainingSpec(1, 10, "sgd", 0.05, 0.5, 1e-4), 1);
+        new TrainingSpec(1, 10, OptimizerType.SGD, 0.05, 0.5, 1e-4), 1);
   }
 
   private static SimulationSpec breastCancer(int threads) {
     return new SimulationSpec("bc", 3, 10, threads, "logistic:30",
         new DatasetSpec("breast-cancer", null, null, "target", 0.25, "standard"),
-        new PartitionSpec("iid", 10, 1.0, 2, 0),
+        new PartitionSpec(PartitionKind.IID, 10, 1.0, 2, 0),
         new StrategySpec("fedavg", 5, 0, 0.5, 600, Map.of()),
-        new TrainingSpec(2, 8, "sgd", 0.1, 0.0, 0.0), 1);
+        new TrainingSpec(2, 8, OptimizerType.SGD, 0.1, 0.0, 0.0), 1);
   }
 
   @Test
@@ -97,9 +99,9 @@ class SimulationTest {
 
   @Test
   void specValidationNamesTheFieldAndTheValue() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PartitionSpec("dirichlet", 10, 0, 2, 10));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PartitionSpec(PartitionKind.DIRICHLET, 10, 0, 2, 10));
     assertEquals("partition.alpha must be > 0, got 0.0", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new TrainingSpec(1, 10, "sgd", -0.1, 0, 0));
+    e = assertThrows(IllegalArgumentException.class, () -> new TrainingSpec(1, 10, OptimizerType.SGD, -0.1, 0, 0));
     assertEquals("training.learning_rate must be > 0, got -0.1", e.getMessage());
     SimulationSpec d = SimulationSpec.demo();
     e = assertThrows(IllegalArgumentException.class, () -> new SimulationSpec("d", 1, 1, 1, d.model(), d.dataset(), d.partition(),

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lianbang.core.federation.RoundRecord;
+import io.lianbang.engine.nn.OptimizerType;
+import io.lianbang.sim.spec.AttackKind;
 import io.lianbang.sim.spec.AttackSpec;
 import io.lianbang.sim.spec.DatasetSpec;
+import io.lianbang.sim.spec.PartitionKind;
 import io.lianbang.sim.spec.PartitionSpec;
 import io.lianbang.sim.spec.PrivacySpec;
 import io.lianbang.sim.spec.SimulationSpec;
@@ -26,9 +29,9 @@ class StrategiesLearnTest {
   private static SimulationSpec spec(String strategy, Map<String, Double> params, AttackSpec attack, int threads) {
     return new SimulationSpec("s", 7, 8, threads, "logistic:30",
         new DatasetSpec("breast-cancer", null, null, "target", 0.25, "standard"),
-        new PartitionSpec("dirichlet", 10, 1.0, 2, 10),
+        new PartitionSpec(PartitionKind.DIRICHLET, 10, 1.0, 2, 10),
         new StrategySpec(strategy, 10, 0, 0.5, 600, params),
-        new TrainingSpec(1, 8, "sgd", 0.05, 0.5, 0, 3), 8, PrivacySpec.none(), attack);
+        new TrainingSpec(1, 8, OptimizerType.SGD, 0.05, 0.5, 0, 3), 8, PrivacySpec.none(), attack);
   }
 
   private static double accuracy(SimulationResult r) {
@@ -54,7 +57,7 @@ class StrategiesLearnTest {
 
   @Test
   void sameSeedSameModelWithHeterogeneousWorkAndAttackers() throws Exception {
-    AttackSpec attack = new AttackSpec("sign_flip", 0.2, 3, 0);
+    AttackSpec attack = new AttackSpec(AttackKind.SIGN_FLIP, 0.2, 3, 0);
     SimulationResult one = Simulation.prepare(spec("scaffold", Map.of(), attack, 1)).run(List.of());
     SimulationResult two = Simulation.prepare(spec("scaffold", Map.of(), attack, 2)).run(List.of());
     assertArrayEquals(one.run().parameters().flatten(), two.run().parameters().flatten());
@@ -62,7 +65,7 @@ class StrategiesLearnTest {
 
   @Test
   void signFlippersBreakFedAvgButNotTheMedian() throws Exception {
-    AttackSpec attack = new AttackSpec("sign_flip", 0.3, 10, 0);
+    AttackSpec attack = new AttackSpec(AttackKind.SIGN_FLIP, 0.3, 10, 0);
     double fedavg = accuracy(Simulation.prepare(spec("fedavg", Map.of(), attack, 2)).run(List.of()));
     double median = accuracy(Simulation.prepare(spec("median", Map.of(), attack, 2)).run(List.of()));
     assertTrue(fedavg < 0.8, "fedavg under attack: " + fedavg);

@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.strategy.robust.NormBounded;
 import io.lianbang.core.task.Config;
+import io.lianbang.engine.nn.OptimizerType;
 import io.lianbang.sim.spec.StrategySpec;
 import io.lianbang.sim.spec.TrainingSpec;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StrategyFactoryTest {
-  private static final TrainingSpec TRAINING = new TrainingSpec(1, 10, "sgd", 0.05, 0.9, 0);
+  private static final TrainingSpec TRAINING = new TrainingSpec(1, 10, OptimizerType.SGD, 0.05, 0.9, 0);
 
   private static Strategy create(String name, int clients, Map<String, Double> params) {
     return StrategyFactory.create(new StrategySpec(name, clients, 0, 0.5, 60, params), TRAINING, Config.empty(), (r, p) -> null, 1);

@@ -19,6 +19,7 @@ import io.lianbang.engine.data.Dataset;
 import io.lianbang.engine.nn.Init;
 import io.lianbang.engine.nn.ModelSpec;
 import io.lianbang.engine.nn.Models;
+import io.lianbang.engine.nn.OptimizerType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -133,7 +134,7 @@ class TwoPartyLinearRegressionTest {
       RecordingProxy b = new RecordingProxy(new LocalClientProxy("hospital-b", new EngineClient(linear, hospitalB, hospitalB, 1), pool));
       FedAvg strategy = FedAvg.builder()
           .minFitClients(2).minAvailableClients(2)
-          .fitConfig(round -> EngineClient.fitConfig(1, 1_000, "sgd", 0.05, 0, 0)) // one full-batch step
+          .fitConfig(round -> EngineClient.fitConfig(1, 1_000, OptimizerType.SGD, 0.05, 0, 0)) // one full-batch step
           .build();
       Parameters initial = Models.create(linear, Init.PYTORCH_DEFAULT, 7).parameters();
       RunResult run = new Federation(strategy, new StaticClientPool(List.of(a, b)), FederationConfig.of(600, 7), List.of())

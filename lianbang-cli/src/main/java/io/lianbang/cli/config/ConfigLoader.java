@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -26,6 +27,7 @@ import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import io.lianbang.core.check.Require;
 import io.lianbang.core.text.Abbreviation;
 import io.lianbang.sim.spec.SimulationSpec;
 import java.io.IOException;
@@ -70,6 +72,9 @@ public final class ConfigLoader {
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .enable(DeserializationFeature.READ_ENUMS_USING_TO_STRING)
+      .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+      .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING)
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .serializationInclusion(JsonInclude.Include.NON_NULL)
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -78,6 +83,8 @@ public final class ConfigLoader {
 
   private static final JsonMapper JSON = JsonMapper.builder()
       .addModule(PATHS)
+      .enable(DeserializationFeature.READ_ENUMS_USING_TO_STRING)
+      .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING)
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .serializationInclusion(JsonInclude.Include.NON_NULL)
       .build();
@@ -305,6 +312,7 @@ public final class ConfigLoader {
     } catch (MismatchedInputException e) {
       String key = path(e, 0);
       JsonNode value = tree.at(pointer(e));
+      if (e.getTargetType() != null && e.getTargetType().isEnum()) throw notAWord(key, value, e.getTargetType(), e);
       throw new ConfigException(key + " must be " + expected(e.getTargetType()) + ", got " + describe(value), e);
     } catch (DatabindException e) {
       String key = path((JsonMappingException) e, 0);
@@ -353,6 +361,21 @@ public final class ConfigLoader {
           ? r.getFieldName().replace("~", "~0").replace("/", "~1") : String.valueOf(r.getIndex()));
     }
     return sb.toString();
+  }
+
+  /**
+   * The error for a value that is none of an enum's words: {@code <key> must be one of a, b, c,
+   * got <value>}, the words being the constants' {@code toString()} ({@link Require#words}).
+   */
+  @SuppressWarnings("unchecked")
+  private static ConfigException notAWord(String key, JsonNode value, Class<?> type, MismatchedInputException cause) {
+    String got = value != null && value.isValueNode() && !value.isNull() ? value.asText() : describe(value);
+    try {
+      Require.oneOf(key, got, Require.words((Class<? extends Enum<?>>) type));
+    } catch (IllegalArgumentException e) {
+      return new ConfigException(e.getMessage(), cause);
+    }
+    return new ConfigException(key + ": " + firstLine(cause.getOriginalMessage()), cause);
   }
 
   private static String expected(Class<?> type) {

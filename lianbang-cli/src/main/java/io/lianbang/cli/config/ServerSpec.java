@@ -7,6 +7,7 @@ import io.lianbang.engine.client.FederatedStandardization;
 import io.lianbang.engine.nn.ModelSpec;
 import io.lianbang.grpc.server.ConnectionLimits;
 import io.lianbang.grpc.server.PeerLimits;
+import io.lianbang.sim.spec.DpMode;
 import io.lianbang.sim.spec.PrivacySpec;
 import io.lianbang.sim.spec.Seconds;
 import io.lianbang.sim.spec.SimulationSpec;
@@ -108,8 +109,8 @@ public record ServerSpec(
             + "local or none");
       }
     }
-    String dp = privacy.dp().mode();
-    if ((dp.equals("server") || dp.equals("client")) && checkpoint != null) {
+    DpMode dp = privacy.dp().mode();
+    if ((dp == DpMode.SERVER || dp == DpMode.CLIENT) && checkpoint != null) {
       throw new IllegalArgumentException("privacy.dp.mode " + dp + " cannot be combined with checkpoint " + checkpoint
           + ": a resumed DP-FedAvg run would restart the privacy accountant and under-report epsilon; remove the checkpoint key");
     }

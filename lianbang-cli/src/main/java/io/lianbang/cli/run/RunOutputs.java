@@ -138,9 +138,9 @@ public final class RunOutputs {
   static String chartSubtitle(SimulationSpec spec) {
     var p = spec.partition();
     String partition = switch (p.kind()) {
-      case "dirichlet", "quantity" -> p.kind() + "(alpha " + trim(p.alpha()) + ")";
-      case "shards" -> "shards(" + p.shardsPerClient() + " per client)";
-      default -> p.kind();
+      case DIRICHLET, QUANTITY -> p.kind() + "(alpha " + trim(p.alpha()) + ")";
+      case SHARDS -> "shards(" + p.shardsPerClient() + " per client)";
+      default -> p.kind().toString();
     };
     var t = spec.training();
     return String.format(Locale.ROOT, "%s, %d of %d clients per round, %s, %d local epoch%s, %s lr %s%s%s, batch %d, seed %d",

@@ -190,9 +190,9 @@ public final class RunSession {
   static String partition(SimulationSpec spec) {
     var p = spec.partition();
     return switch (p.kind()) {
-      case "dirichlet", "quantity" -> p.kind() + " (alpha " + RunOutputs.trim(p.alpha()) + ", min size " + p.minSize()
+      case DIRICHLET, QUANTITY -> p.kind() + " (alpha " + RunOutputs.trim(p.alpha()) + ", min size " + p.minSize()
           + ") over " + p.numClients() + " clients";
-      case "shards" -> "shards (" + p.shardsPerClient() + " per client) over " + p.numClients() + " clients";
+      case SHARDS -> "shards (" + p.shardsPerClient() + " per client) over " + p.numClients() + " clients";
       default -> p.kind() + " over " + p.numClients() + " clients";
     };
   }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lianbang.engine.nn.OptimizerType;
 import io.lianbang.sim.spec.DatasetSpec;
+import io.lianbang.sim.spec.PartitionKind;
 import io.lianbang.sim.spec.PartitionSpec;
 import io.lianbang.sim.spec.SimulationSpec;
 import io.lianbang.sim.spec.StrategySpec;
@@ -69,9 +71,9 @@ class ConfigLoaderTest {
         """).spec();
     assertEquals(new SimulationSpec("full", 7, 3, 2, "logistic:30",
         new DatasetSpec("csv", Path.of("/data/fmnist"), Path.of("/data/x.csv"), "diagnosis", 0.25, "standard"),
-        new PartitionSpec("shards", 20, 0.3, 3, 5),
+        new PartitionSpec(PartitionKind.SHARDS, 20, 0.3, 3, 5),
         new StrategySpec("fedavg", 4, 2, 0.75, 30, Map.of()),
-        new TrainingSpec(2, 16, "adam", 0.001, 0.9, 0.0005), 2), s);
+        new TrainingSpec(2, 16, OptimizerType.ADAM, 0.001, 0.9, 0.0005), 2), s);
   }
 
   @Test
@@ -113,7 +115,7 @@ class ConfigLoaderTest {
     var p = c.spec().privacy();
     assertEquals(true, p.secagg().enabled());
     assertEquals(8, p.secagg().k());
-    assertEquals("client", p.dp().mode());
+    assertEquals("client", p.dp().mode().toString());
     assertEquals(0.7, p.dp().noiseMultiplier());
     assertEquals(3.0, p.dp().epsilonBudget());
   }
@@ -244,8 +246,8 @@ class ConfigLoaderTest {
   void yamlRoundTripsThroughToYaml() {
     SimulationSpec spec = new SimulationSpec("rt", 3, 4, 2, "mlp:784-64-10",
         new DatasetSpec("csv", null, Path.of("/d/x.csv"), "y", 0.3, "minmax"),
-        new PartitionSpec("quantity", 12, 0.7, 2, 3), new StrategySpec("fedavg", 5, 1, 0.6, 12.5, Map.of()),
-        new TrainingSpec(3, 8, "sgd", 0.02, 0.5, 1e-4), 2);
+        new PartitionSpec(PartitionKind.QUANTITY, 12, 0.7, 2, 3), new StrategySpec("fedavg", 5, 1, 0.6, 12.5, Map.of()),
+        new TrainingSpec(3, 8, OptimizerType.SGD, 0.02, 0.5, 1e-4), 2);
     String yaml = ConfigLoader.toYaml(spec);
     assertTrue(yaml.startsWith("name: rt\nseed: 3\nrounds: 4\n"), yaml);
     assertTrue(!yaml.contains("output"), yaml);
@@ -282,7 +284,7 @@ class ConfigLoaderTest {
     Path f = tmp.resolve("server.yaml");
     Files.writeString(f, "model: logistic:30\ntraining:\n  local_epochs: 3\nprivacy:\n  secagg:\n    enabled: true\n");
     ServerSpec c = ConfigLoader.loadServer(f, List.of("allow_anonymous=true"));
-    assertEquals(new TrainingSpec(3, 10, "sgd", 0.05, 0.0, 0.0), c.training());
+    assertEquals(new TrainingSpec(3, 10, OptimizerType.SGD, 0.05, 0.0, 0.0), c.training());
     assertEquals(new io.lianbang.sim.spec.PrivacySpec.SecAgg(true, 0, 0, 1.0, 32, 10_000, 60), c.privacy().secagg());
     Files.writeString(f, "model: logistic:30\ntraining:\n  batch_size: 0\n");
     assertEquals("training.batch_size must be >= 1, got 0",
@@ -299,5 +301,45 @@ class ConfigLoaderTest {
     assertTrue(!json.contains("s3cret") && !json.contains("tokens") && json.contains("logistic:30"), json);
     Files.writeString(f, "model: logistic:30\ntoken: x\n");
     assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.loadServer(f, List.of())).getMessage().contains(", tokens,"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "partition:\\n  kind: labels      | partition.kind must be one of iid, dirichlet, shards, quantity, got labels",
+      "partition:\\n  kind: IID         | partition.kind must be one of iid, dirichlet, shards, quantity, got IID",
+      "partition:\\n  kind: 0           | partition.kind must be one of iid, dirichlet, shards, quantity, got 0",
+      "partition:\\n  kind: null        | partition.kind must be one of iid, dirichlet, shards, quantity, got null",
+      "attack:\\n  kind: flip         | attack.kind must be one of none, sign_flip, gaussian_noise, scaling, label_flip, got flip",
+      "attack:\\n  kind: \"\"         | attack.kind must be one of none, sign_flip, gaussian_noise, scaling, label_flip, got ",
+      "training:\\n  optimizer: rmsprop | training.optimizer must be one of sgd, adam, got rmsprop",
+      "training:\\n  optimizer: 1.5   | training.optimizer must be one of sgd, adam, got 1.5",
+      "privacy:\\n  dp:\\n    mode: 1   | privacy.dp.mode must be one of none, server, client, local, got 1",
+      "privacy:\\n  dp:\\n    mode: true | privacy.dp.mode must be one of none, server, client, local, got true",
+      "privacy:\\n  dp:\\n    mode: {a: 1} | privacy.dp.mode must be one of none, server, client, local, got a section {a}",
+  })
+  void kindsThatAreNotWordsListTheWords(String yaml, String message) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ConfigLoader.parse(yaml.replace("\\n", "\n")).spec());
+    assertEquals(message.strip(), e.getMessage().strip());
+  }
+
+  @Test
+  void kindsAreWrittenAndReadAsTheirWords() {
+    SimulationSpec s = ConfigLoader.parse("""
+        partition: {kind: quantity}
+        attack: {kind: gaussian_noise, fraction: 0.1}
+        training: {optimizer: adam}
+        privacy: {dp: {mode: local, noise_multiplier: 0.5}}
+        """).spec();
+    assertEquals(PartitionKind.QUANTITY, s.partition().kind());
+    assertEquals(io.lianbang.sim.spec.AttackKind.GAUSSIAN_NOISE, s.attack().kind());
+    assertEquals(OptimizerType.ADAM, s.training().optimizer());
+    assertEquals(io.lianbang.sim.spec.DpMode.LOCAL, s.privacy().dp().mode());
+    String yaml = ConfigLoader.toYaml(s);
+    assertTrue(yaml.contains("kind: quantity\n") && yaml.contains("kind: gaussian_noise\n") && yaml.contains("optimizer: adam\n")
+        && yaml.contains("mode: local\n"), yaml);
+    assertEquals(s, ConfigLoader.parse(yaml).spec());
+    assertEquals("adam", ConfigLoader.toJsonTree(s).path("training").path("optimizer").textValue());
+    assertEquals("dirichlet", ConfigLoader.toJsonTree(SimulationSpec.demo()).path("partition").path("kind").textValue());
   }
 }

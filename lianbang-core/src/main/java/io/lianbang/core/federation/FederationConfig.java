@@ -1,7 +1,7 @@
 package io.lianbang.core.federation;
 
+import io.lianbang.core.check.Require;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Settings of the round loop.
@@ -29,26 +29,19 @@ public record FederationConfig(
    * @throws IllegalArgumentException naming the field and value if a setting is out of range
    */
   public FederationConfig {
-    if (rounds < 1) throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
-    requirePositive("roundTimeout", roundTimeout);
-    requirePositive("evaluateTimeout", evaluateTimeout);
-    requirePositive("waitForClients", waitForClients);
-    if (!(quorum > 0 && quorum <= 1)) throw new IllegalArgumentException("quorum must be in (0, 1], got " + quorum);
-    if (evaluateEvery < 1) throw new IllegalArgumentException("evaluateEvery must be >= 1, got " + evaluateEvery);
-    if (maxExamples < 1 || maxExamples > MAX_EXAMPLES_LIMIT) {
-      throw new IllegalArgumentException("maxExamples must be in [1, " + MAX_EXAMPLES_LIMIT + "], got " + maxExamples);
-    }
+    Require.atLeast("rounds", rounds, 1);
+    Require.positive("roundTimeout", roundTimeout);
+    Require.positive("evaluateTimeout", evaluateTimeout);
+    Require.positive("waitForClients", waitForClients);
+    Require.unitInterval("quorum", quorum, false);
+    Require.atLeast("evaluateEvery", evaluateEvery, 1);
+    Require.inRange("maxExamples", maxExamples, 1, MAX_EXAMPLES_LIMIT);
   }
 
   /** Settings whose example counts are bounded only by {@link #MAX_EXAMPLES_LIMIT}. */
   public FederationConfig(int rounds, long seed, Duration roundTimeout, Duration evaluateTimeout, Duration waitForClients,
       double quorum, int evaluateEvery) {
     this(rounds, seed, roundTimeout, evaluateTimeout, waitForClients, quorum, evaluateEvery, MAX_EXAMPLES_LIMIT);
-  }
-
-  private static void requirePositive(String name, Duration d) {
-    Objects.requireNonNull(d, name);
-    if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive, got " + d);
   }
 
   /** Defaults: 10-minute round and evaluation deadlines, 1-minute wait for clients, quorum 0.5, evaluate every round. */

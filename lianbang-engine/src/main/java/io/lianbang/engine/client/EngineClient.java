@@ -5,14 +5,14 @@ import io.lianbang.core.strategy.FedNova;
 import io.lianbang.core.strategy.FedProx;
 import io.lianbang.core.strategy.QFedAvg;
 import io.lianbang.core.strategy.Scaffold;
-import io.lianbang.core.tensor.ParameterMath;
-import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
 import io.lianbang.core.task.Metrics;
+import io.lianbang.core.tensor.ParameterMath;
+import io.lianbang.core.tensor.Parameters;
 import io.lianbang.engine.data.Dataset;
 import io.lianbang.engine.nn.Evaluation;
 import io.lianbang.engine.nn.GradientCorrection;
@@ -22,6 +22,7 @@ import io.lianbang.engine.nn.Model;
 import io.lianbang.engine.nn.ModelSpec;
 import io.lianbang.engine.nn.Models;
 import io.lianbang.engine.nn.OptimizerConfig;
+import io.lianbang.engine.nn.OptimizerType;
 import io.lianbang.engine.nn.TrainConfig;
 import io.lianbang.engine.nn.TrainResult;
 import java.util.Locale;
@@ -85,8 +86,9 @@ public final class EngineClient implements Client {
   }
 
   /** The training configuration that {@link #fit} reads, as a task {@link Config}. */
-  public static Config fitConfig(int localEpochs, int batchSize, String optimizer, double lr, double momentum, double weightDecay) {
-    return Config.of(Map.of(LOCAL_EPOCHS, localEpochs, BATCH_SIZE, batchSize, OPTIMIZER, optimizer,
+  public static Config fitConfig(int localEpochs, int batchSize, OptimizerType optimizer, double lr, double momentum,
+      double weightDecay) {
+    return Config.of(Map.of(LOCAL_EPOCHS, localEpochs, BATCH_SIZE, batchSize, OPTIMIZER, optimizer.toString(),
         LEARNING_RATE, lr, MOMENTUM, momentum, WEIGHT_DECAY, weightDecay));
   }
 

@@ -1,5 +1,6 @@
 package io.lianbang.engine.data;
 
+import io.lianbang.core.check.Require;
 import io.lianbang.core.random.SplitMix64;
 import java.util.Arrays;
 
@@ -48,10 +49,11 @@ public final class DirichletPartitioner implements Partitioner {
    *     number, {@code minPerClient < 0} or {@code maxAttempts < 1}
    */
   public DirichletPartitioner(int clients, double alpha, int minPerClient, int maxAttempts) {
-    this.clients = Partitions.requireClients("dirichlet", clients);
-    this.alpha = Partitions.requireAlpha("dirichlet", alpha);
-    this.minPerClient = Partitions.requireNonNegative("dirichlet", "minPerClient", minPerClient);
-    this.maxAttempts = Partitions.requirePositive("dirichlet", "maxAttempts", maxAttempts);
+    this.clients = Require.atLeast("dirichlet clients", clients, 1);
+    Require.that(alpha > 0 && !Double.isInfinite(alpha), "dirichlet alpha", "> 0 and finite", alpha);
+    this.alpha = alpha;
+    this.minPerClient = Require.atLeast("dirichlet minPerClient", minPerClient, 0);
+    this.maxAttempts = Require.atLeast("dirichlet maxAttempts", maxAttempts, 1);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.lianbang.engine.data;
 
+import io.lianbang.core.check.Require;
 import io.lianbang.core.random.SplitMix64;
 
 /**
@@ -14,7 +15,7 @@ public final class IidPartitioner implements Partitioner {
 
   /** @throws IllegalArgumentException if {@code clients < 1} */
   public IidPartitioner(int clients) {
-    this.clients = Partitions.requireClients("iid", clients);
+    this.clients = Require.atLeast("iid clients", clients, 1);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.lianbang.engine.data;
 
+import io.lianbang.core.check.Require;
+
 /** Helpers shared by the partitioners and splits: argument checks and index bookkeeping. */
 final class Partitions {
   private Partitions() {}
@@ -28,32 +30,8 @@ final class Partitions {
     return out;
   }
 
-  static int requireClients(String who, int clients) {
-    if (clients < 1) throw new IllegalArgumentException(who + " clients must be >= 1, got " + clients);
-    return clients;
-  }
-
-  static double requireAlpha(String who, double alpha) {
-    if (!(alpha > 0) || Double.isInfinite(alpha)) {
-      throw new IllegalArgumentException(who + " alpha must be > 0 and finite, got " + alpha);
-    }
-    return alpha;
-  }
-
-  static int requireNonNegative(String who, String field, int value) {
-    if (value < 0) throw new IllegalArgumentException(who + " " + field + " must be >= 0, got " + value);
-    return value;
-  }
-
-  static int requirePositive(String who, String field, int value) {
-    if (value < 1) throw new IllegalArgumentException(who + " " + field + " must be >= 1, got " + value);
-    return value;
-  }
-
   static void requireClientsFit(String who, int clients, int examples) {
-    if (clients > examples) {
-      throw new IllegalArgumentException(who + " clients must be <= examples, got " + clients + " clients for " + examples + " examples");
-    }
+    Require.that(clients <= examples, who + " clients", "<= examples", clients + " clients for " + examples + " examples");
   }
 
   static void requireClassification(String who, Dataset data) {

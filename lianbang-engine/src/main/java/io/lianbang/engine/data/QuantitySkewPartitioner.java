@@ -1,5 +1,6 @@
 package io.lianbang.engine.data;
 
+import io.lianbang.core.check.Require;
 import io.lianbang.core.random.SplitMix64;
 
 /**
@@ -30,10 +31,11 @@ public final class QuantitySkewPartitioner implements Partitioner {
    *     number, {@code minPerClient < 0} or {@code maxAttempts < 1}
    */
   public QuantitySkewPartitioner(int clients, double alpha, int minPerClient, int maxAttempts) {
-    this.clients = Partitions.requireClients("quantity-skew", clients);
-    this.alpha = Partitions.requireAlpha("quantity-skew", alpha);
-    this.minPerClient = Partitions.requireNonNegative("quantity-skew", "minPerClient", minPerClient);
-    this.maxAttempts = Partitions.requirePositive("quantity-skew", "maxAttempts", maxAttempts);
+    this.clients = Require.atLeast("quantity-skew clients", clients, 1);
+    Require.that(alpha > 0 && !Double.isInfinite(alpha), "quantity-skew alpha", "> 0 and finite", alpha);
+    this.alpha = alpha;
+    this.minPerClient = Require.atLeast("quantity-skew minPerClient", minPerClient, 0);
+    this.maxAttempts = Require.atLeast("quantity-skew maxAttempts", maxAttempts, 1);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.lianbang.engine.data;
 
+import io.lianbang.core.check.Require;
 import io.lianbang.core.random.SplitMix64;
 
 /**
@@ -21,8 +22,8 @@ public final class ShardPartitioner implements Partitioner {
 
   /** @throws IllegalArgumentException if {@code clients < 1} or {@code shardsPerClient < 1} */
   public ShardPartitioner(int clients, int shardsPerClient) {
-    this.clients = Partitions.requireClients("shards", clients);
-    this.shardsPerClient = Partitions.requirePositive("shards", "shardsPerClient", shardsPerClient);
+    this.clients = Require.atLeast("shards clients", clients, 1);
+    this.shardsPerClient = Require.atLeast("shards shardsPerClient", shardsPerClient, 1);
   }
 
   @Override

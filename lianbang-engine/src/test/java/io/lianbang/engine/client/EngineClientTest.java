@@ -16,6 +16,7 @@ import io.lianbang.engine.data.Standardizer;
 import io.lianbang.engine.nn.Init;
 import io.lianbang.engine.nn.ModelSpec;
 import io.lianbang.engine.nn.Models;
+import io.lianbang.engine.nn.OptimizerType;
 import org.junit.jupiter.api.Test;
 
 class EngineClientTest {
@@ -31,7 +32,13 @@ class EngineClientTest {
   }
 
   private static Config config() {
-    return EngineClient.fitConfig(2, 32, "sgd", 0.1, 0, 0);
+    return EngineClient.fitConfig(2, 32, OptimizerType.SGD, 0.1, 0, 0);
+  }
+
+  @Test
+  void theOptimizerTravelsAsItsWord() {
+    assertEquals("sgd", config().getString(EngineClient.OPTIMIZER, null));
+    assertEquals("adam", EngineClient.fitConfig(1, 8, OptimizerType.ADAM, 0.1, 0, 0).getString(EngineClient.OPTIMIZER, null));
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.engine.client.EngineClient;
 import io.lianbang.engine.nn.Models;
+import io.lianbang.engine.nn.OptimizerType;
 import io.lianbang.grpc.TestClients;
 import io.lianbang.grpc.server.FederationServer;
 import io.lianbang.grpc.server.ServerSettings;
@@ -36,7 +37,7 @@ public final class ServerMain {
     int min = Integer.parseInt(a.get("minClients"));
     boolean breast = "breast-cancer".equals(a.get("model"));
     FedAvg.Builder strategy = FedAvg.builder().minFitClients(min).minAvailableClients(min).fractionEvaluate(1.0).minEvaluateClients(min);
-    if (breast) strategy.fitConfig(r -> EngineClient.fitConfig(1, 16, "sgd", 0.1, 0.0, 0.0));
+    if (breast) strategy.fitConfig(r -> EngineClient.fitConfig(1, 16, OptimizerType.SGD, 0.1, 0.0, 0.0));
     Parameters initial = breast ? Models.create("logistic:30", seed).parameters() : TestClients.initial();
     FederationConfig config = FederationConfig.of(rounds, seed).withRoundTimeout(Duration.ofSeconds(30)).withQuorum(0.5);
 

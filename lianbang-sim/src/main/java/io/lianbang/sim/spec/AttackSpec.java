@@ -1,5 +1,7 @@
 package io.lianbang.sim.spec;
 
+import io.lianbang.core.check.Require;
+
 /**
  * Byzantine clients in a simulation: a share of the clients, chosen once from the run seed,
  * misbehave in every round they are sampled.
@@ -12,21 +14,21 @@ package io.lianbang.sim.spec;
  * @param scale the factor of {@code sign_flip} and {@code scaling}, &gt; 0
  * @param noiseStd the standard deviation of {@code gaussian_noise}, &ge; 0
  */
-public record AttackSpec(String kind, double fraction, double scale, double noiseStd) {
+public record AttackSpec(AttackKind kind, double fraction, double scale, double noiseStd) {
   public AttackSpec {
-    Check.oneOf("attack.kind", kind, "none", "sign_flip", "gaussian_noise", "scaling", "label_flip");
-    Check.unitInterval("attack.fraction", fraction, true);
-    Check.positive("attack.scale", scale);
-    Check.nonNegative("attack.noise_std", noiseStd);
+    Require.oneOf("attack.kind", kind, AttackKind.class);
+    Require.unitInterval("attack.fraction", fraction, true);
+    Require.positive("attack.scale", scale);
+    Require.nonNegative("attack.noise_std", noiseStd);
   }
 
   /** No attack. */
   public static AttackSpec none() {
-    return new AttackSpec("none", 0, 1, 1);
+    return new AttackSpec(AttackKind.NONE, 0, 1, 1);
   }
 
   /** True if some clients are malicious. */
   public boolean active() {
-    return !kind.equals("none") && fraction > 0;
+    return kind != AttackKind.NONE && fraction > 0;
   }
 }

@@ -1,5 +1,6 @@
 package io.lianbang.sim.spec;
 
+import io.lianbang.core.check.Require;
 import java.nio.file.Path;
 
 /**
@@ -17,8 +18,8 @@ import java.nio.file.Path;
  */
 public record DatasetSpec(String name, Path dir, Path path, String labelColumn, double testFraction, String normalize) {
   public DatasetSpec {
-    Check.oneOf("dataset.name", name, "fashion-mnist", "breast-cancer", "csv");
-    Check.oneOf("dataset.normalize", normalize, "none", "standard", "minmax");
+    Require.oneOf("dataset.name", name, "fashion-mnist", "breast-cancer", "csv");
+    Require.oneOf("dataset.normalize", normalize, "none", "standard", "minmax");
     if (!(testFraction > 0 && testFraction < 1)) {
       throw new IllegalArgumentException("dataset.test_fraction must be in (0, 1), got " + testFraction);
     }

@@ -1,5 +1,6 @@
 package io.lianbang.sim.spec;
 
+import io.lianbang.core.check.Require;
 import io.lianbang.privacy.secagg.SecAggParams;
 import java.time.Duration;
 import java.util.Objects;
@@ -24,11 +25,11 @@ public record PrivacySpec(SecAgg secagg, Paillier paillier, Dp dp) {
       throw new IllegalArgumentException("privacy.secagg.enabled and privacy.paillier.enabled cannot both be true: "
           + "each hides the individual updates from the server on its own (masking or encryption); choose one");
     }
-    if (secagg.enabled() && dp.mode().equals("server")) {
+    if (secagg.enabled() && dp.mode() == DpMode.SERVER) {
       throw new IllegalArgumentException("privacy.dp.mode server cannot be combined with privacy.secagg.enabled true: "
           + "server-side clipping needs every individual update, which secure aggregation hides (use dp.mode client)");
     }
-    if (paillier.enabled() && dp.mode().equals("server")) {
+    if (paillier.enabled() && dp.mode() == DpMode.SERVER) {
       throw new IllegalArgumentException("privacy.dp.mode server cannot be combined with privacy.paillier.enabled true: "
           + "server-side clipping needs every individual update, which Paillier encryption hides (use dp.mode client)");
     }
@@ -46,7 +47,7 @@ public record PrivacySpec(SecAgg secagg, Paillier paillier, Dp dp) {
 
   /** Whether any mechanism is on. */
   public boolean any() {
-    return secagg.enabled() || paillier.enabled() || !dp.mode().equals("none");
+    return secagg.enabled() || paillier.enabled() || dp.mode() != DpMode.NONE;
   }
 
   /**
@@ -90,11 +91,11 @@ public record PrivacySpec(SecAgg secagg, Paillier paillier, Dp dp) {
       if (k < 0 || k % 2 != 0) throw new IllegalArgumentException("privacy.secagg.k must be an even number >= 0 (0 = default), got " + k);
       String unsafe = SecAggParams.thresholdProblem(threshold, k);
       if (unsafe != null) throw new IllegalArgumentException("privacy.secagg.threshold " + unsafe);
-      Check.positive("privacy.secagg.clip_range", clipRange);
+      Require.positive("privacy.secagg.clip_range", clipRange);
       if (modulusBits < 16 || modulusBits > 62) throw new IllegalArgumentException("privacy.secagg.modulus_bits must be in [16, 62], got " + modulusBits);
       if (!(maxWeight >= 1) || !Double.isFinite(maxWeight)) throw new IllegalArgumentException("privacy.secagg.max_weight must be >= 1, got " + maxWeight);
       Seconds.check("privacy.secagg.stage_timeout_seconds", stageTimeoutSeconds);
-      Check.atLeast("privacy.secagg.min_survivors", minSurvivors, SecAggParams.MIN_SURVIVORS);
+      Require.atLeast("privacy.secagg.min_survivors", minSurvivors, SecAggParams.MIN_SURVIVORS);
     }
 
     /** Settings with the default {@code min_survivors} ({@link SecAggParams#MIN_SURVIVORS}). */
@@ -132,26 +133,26 @@ public record PrivacySpec(SecAgg secagg, Paillier paillier, Dp dp) {
    * @param epsilonBudget stop training before ε exceeds this; 0 = no budget
    * @param deterministicNoise INSECURE: draw the noise from the run seed so runs are reproducible
    */
-  public record Dp(String mode, double noiseMultiplier, double clip, boolean adaptive, double targetQuantile,
+  public record Dp(DpMode mode, double noiseMultiplier, double clip, boolean adaptive, double targetQuantile,
                    double delta, double epsilonBudget, boolean deterministicNoise) {
     public Dp {
-      Check.oneOf("privacy.dp.mode", mode, "none", "server", "client", "local");
-      Check.nonNegative("privacy.dp.noise_multiplier", noiseMultiplier);
-      Check.positive("privacy.dp.clip", clip);
+      Require.oneOf("privacy.dp.mode", mode, DpMode.class);
+      Require.nonNegative("privacy.dp.noise_multiplier", noiseMultiplier);
+      Require.positive("privacy.dp.clip", clip);
       if (!(targetQuantile > 0 && targetQuantile < 1)) throw new IllegalArgumentException("privacy.dp.target_quantile must be in (0, 1), got " + targetQuantile);
       if (!(delta > 0 && delta < 1)) throw new IllegalArgumentException("privacy.dp.delta must be in (0, 1), got " + delta);
-      Check.nonNegative("privacy.dp.epsilon_budget", epsilonBudget);
-      if (adaptive && !mode.equals("server")) {
+      Require.nonNegative("privacy.dp.epsilon_budget", epsilonBudget);
+      if (adaptive && mode != DpMode.SERVER) {
         throw new IllegalArgumentException("privacy.dp.adaptive needs privacy.dp.mode server, got mode " + mode);
       }
-      if (mode.equals("local") && !(noiseMultiplier > 0)) {
+      if (mode == DpMode.LOCAL && !(noiseMultiplier > 0)) {
         throw new IllegalArgumentException("privacy.dp.noise_multiplier must be > 0 for mode local, got " + noiseMultiplier);
       }
     }
 
     /** No differential privacy. */
     public static Dp none() {
-      return new Dp("none", 1.0, 1.0, false, 0.5, 1e-5, 0, false);
+      return new Dp(DpMode.NONE, 1.0, 1.0, false, 0.5, 1e-5, 0, false);
     }
   }
 }

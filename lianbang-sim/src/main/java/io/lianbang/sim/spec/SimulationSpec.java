@@ -1,6 +1,8 @@
 package io.lianbang.sim.spec;
 
+import io.lianbang.core.check.Require;
 import io.lianbang.core.text.Abbreviation;
+import io.lianbang.engine.nn.OptimizerType;
 import java.util.Map;
 import java.util.Objects;
 
@@ -33,14 +35,14 @@ public record SimulationSpec(
     if (!name.matches("[A-Za-z0-9._-]+")) {
       throw new IllegalArgumentException("name must use only letters, digits, '.', '_' and '-', got " + Abbreviation.abbreviate(name));
     }
-    Check.atLeast("rounds", rounds, 1);
-    Check.atLeast("threads", threads, 1);
+    Require.atLeast("rounds", rounds, 1);
+    Require.atLeast("threads", threads, 1);
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(dataset, "dataset");
     Objects.requireNonNull(partition, "partition");
     Objects.requireNonNull(strategy, "strategy");
     Objects.requireNonNull(training, "training");
-    Check.atLeast("evaluate_every", evaluateEvery, 1);
+    Require.atLeast("evaluate_every", evaluateEvery, 1);
     Objects.requireNonNull(privacy, "privacy");
     Objects.requireNonNull(attack, "attack");
     if (strategy.clientsPerRound() > partition.numClients()) {
@@ -86,9 +88,9 @@ public record SimulationSpec(
   public static SimulationSpec demo() {
     return new SimulationSpec("demo", 42, 50, Math.max(1, Runtime.getRuntime().availableProcessors()), "mlp:784-200-200-10",
         DatasetSpec.fashionMnist(),
-        new PartitionSpec("dirichlet", 100, 0.5, 2, 10),
+        new PartitionSpec(PartitionKind.DIRICHLET, 100, 0.5, 2, 10),
         new StrategySpec("fedavg", 10, 0, 0.5, 600, Map.of()),
-        new TrainingSpec(1, 10, "sgd", 0.05, 0.0, 0.0),
+        new TrainingSpec(1, 10, OptimizerType.SGD, 0.05, 0.0, 0.0),
         1);
   }
 }

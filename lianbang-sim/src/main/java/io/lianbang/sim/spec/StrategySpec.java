@@ -1,5 +1,6 @@
 package io.lianbang.sim.spec;
 
+import io.lianbang.core.check.Require;
 import io.lianbang.core.strategy.registry.StrategyRegistry;
 import java.util.Collections;
 import java.util.Map;
@@ -24,10 +25,10 @@ public record StrategySpec(
 
   public StrategySpec {
     params = params == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(params));
-    Check.oneOf("strategy.name", name, NAMES);
-    Check.atLeast("strategy.clients_per_round", clientsPerRound, 1);
-    Check.atLeast("strategy.evaluate_clients_per_round", evaluateClientsPerRound, 0);
-    Check.unitInterval("strategy.quorum", quorum, false);
+    Require.oneOf("strategy.name", name, NAMES);
+    Require.atLeast("strategy.clients_per_round", clientsPerRound, 1);
+    Require.atLeast("strategy.evaluate_clients_per_round", evaluateClientsPerRound, 0);
+    Require.unitInterval("strategy.quorum", quorum, false);
     Seconds.check("strategy.round_timeout_seconds", roundTimeoutSeconds);
   }
 }

@@ -1,5 +1,8 @@
 package io.lianbang.sim.spec;
 
+import io.lianbang.core.check.Require;
+import io.lianbang.engine.nn.OptimizerType;
+
 /**
  * What each sampled client does locally.
  *
@@ -14,10 +17,10 @@ package io.lianbang.sim.spec;
  *     {@code [localEpochs, localEpochsMax]} (from the run seed, the round and the client); 0 or
  *     {@code localEpochs} means every client trains {@code localEpochs}
  */
-public record TrainingSpec(int localEpochs, int batchSize, String optimizer, double learningRate, double momentum, double weightDecay,
+public record TrainingSpec(int localEpochs, int batchSize, OptimizerType optimizer, double learningRate, double momentum, double weightDecay,
                            int localEpochsMax) {
   /** Every client trains {@code localEpochs} epochs. */
-  public TrainingSpec(int localEpochs, int batchSize, String optimizer, double learningRate, double momentum, double weightDecay) {
+  public TrainingSpec(int localEpochs, int batchSize, OptimizerType optimizer, double learningRate, double momentum, double weightDecay) {
     this(localEpochs, batchSize, optimizer, learningRate, momentum, weightDecay, 0);
   }
 
@@ -27,14 +30,14 @@ public record TrainingSpec(int localEpochs, int batchSize, String optimizer, dou
   }
 
   public TrainingSpec {
-    Check.atLeast("training.local_epochs", localEpochs, 1);
-    Check.atLeast("training.batch_size", batchSize, 1);
-    Check.oneOf("training.optimizer", optimizer, "sgd", "adam");
-    Check.positive("training.learning_rate", learningRate);
+    Require.atLeast("training.local_epochs", localEpochs, 1);
+    Require.atLeast("training.batch_size", batchSize, 1);
+    Require.oneOf("training.optimizer", optimizer, OptimizerType.class);
+    Require.positive("training.learning_rate", learningRate);
     if (!(momentum >= 0 && momentum < 1)) {
       throw new IllegalArgumentException("training.momentum must be in [0, 1), got " + momentum);
     }
-    Check.nonNegative("training.weight_decay", weightDecay);
+    Require.nonNegative("training.weight_decay", weightDecay);
     if (localEpochsMax != 0 && localEpochsMax < localEpochs) {
       throw new IllegalArgumentException("training.local_epochs_max must be 0 or >= training.local_epochs (" + localEpochs
           + "), got " + localEpochsMax);
