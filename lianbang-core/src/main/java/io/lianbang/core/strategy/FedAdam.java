@@ -16,7 +16,7 @@ public final class FedAdam extends FedOpt {
   /** τ, 1e-9 by default. */
   public static final StrategyParameter TAU = tau("1e-9");
 
-  private FedAdam(Builder b) {
+  private FedAdam(AdaptiveBuilder<FedAdam> b) {
     super(b);
   }
 
@@ -25,20 +25,11 @@ public final class FedAdam extends FedOpt {
     return beta2() * v + (1 - beta2()) * d2;
   }
 
-  /** A builder with the defaults above ({@code v0 = τ²}, no bias correction) and FedAvg's shared defaults. */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** Configures a {@link FedAdam}; setters check their value and name the property. */
-  public static final class Builder extends FedOpt.AdaptiveBuilder<Builder> {
-    private Builder() {
-      super(ETA, BETA1, TAU);
-    }
-
-    @Override
-    public FedAdam build() {
-      return new FedAdam(this);
-    }
+  /**
+   * A builder with the defaults above, β2 = 0.99, {@code v0 = τ²}, no bias correction and FedAvg's
+   * shared defaults; its setters check their value and name the property.
+   */
+  public static AdaptiveBuilder<FedAdam> builder() {
+    return new AdaptiveBuilder<>(ETA, BETA1, TAU, FedAdam::new);
   }
 }

@@ -12,6 +12,8 @@ import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Adaptive federated optimization: the server treats {@code Δ = mean(x_i) − x} (the
@@ -48,6 +50,14 @@ import java.util.Map;
  * flattened to one vector (empty before the first update); kept in float32.
  */
 public abstract class FedOpt extends FedAvg implements StatefulStrategy {
+  /** The second-moment decay β2 of FedAdam and FedYogi. */
+  public static final StrategyParameter BETA2 = of("beta2", "0.99", UNIT, "second-moment decay");
+  /** The initial second moment, τ² unless set (as the paper; 0 as Flower). */
+  public static final StrategyParameter V0 = derived("v0", "τ²", NON_NEGATIVE, "initial second moment (0 as Flower)");
+  /** Whether FedAdam and FedYogi use Adam's bias-corrected rate (1) or not (0). */
+  public static final StrategyParameter BIAS_CORRECTION = of("bias_correction", "0", FLAG,
+      "1 scales eta by sqrt(1 - beta2^(t+1)) / (1 - beta1^(t+1)) in round t, as Flower's FedAdam");
+
   private final double eta;
   private final double beta1;
   private final double beta2;
@@ -56,14 +66,6 @@ public abstract class FedOpt extends FedAvg implements StatefulStrategy {
   private final boolean biasCorrection;
   private float[] m;
   private float[] v;
-
-  /** The second-moment decay β2 of FedAdam and FedYogi. */
-  public static final StrategyParameter BETA2 = of("beta2", "0.99", UNIT, "second-moment decay");
-  /** The initial second moment, τ² unless set (as the paper; 0 as Flower). */
-  public static final StrategyParameter V0 = derived("v0", "τ²", NON_NEGATIVE, "initial second moment (0 as Flower)");
-  /** Whether FedAdam and FedYogi use Adam's bias-corrected rate (1) or not (0). */
-  public static final StrategyParameter BIAS_CORRECTION = of("bias_correction", "0", FLAG,
-      "1 scales eta by sqrt(1 - beta2^(t+1)) / (1 - beta1^(t+1)) in round t, as Flower's FedAdam");
 
   /** The server learning rate η of an optimizer, with its default. */
   static StrategyParameter eta(String defaultText) {
@@ -189,12 +191,12 @@ public abstract class FedOpt extends FedAvg implements StatefulStrategy {
 
     /** A builder with the declared defaults of η, β1 and τ, β2 = 0, {@code v0 = τ²} and no bias correction. */
     protected Builder(StrategyParameter eta, StrategyParameter beta1, StrategyParameter tau) {
-      this.etaParameter = eta;
-      this.beta1Parameter = beta1;
-      this.tauParameter = tau;
       this.eta = eta.defaultValue();
       this.beta1 = beta1.defaultValue();
       this.tau = tau.defaultValue();
+      this.etaParameter = eta;
+      this.beta1Parameter = beta1;
+      this.tauParameter = tau;
     }
 
     /** The server learning rate η, &gt; 0. */
@@ -239,26 +241,38 @@ public abstract class FedOpt extends FedAvg implements StatefulStrategy {
   }
 
   /**
-   * A {@link Builder} that also offers β2 and bias correction: for the optimisers whose second
-   * moment decays with β2 (FedAdam, FedYogi).
+   * A {@link Builder} that also offers β2 and bias correction, for the optimisers whose second
+   * moment decays with β2 (FedAdam, FedYogi): it builds the strategy its constructor makes.
    *
-   * @param <B> the concrete builder, returned by every setter
+   * @param <S> the strategy built
    */
-  public abstract static class AdaptiveBuilder<B extends AdaptiveBuilder<B>> extends Builder<B> {
-    /** A builder with the declared defaults of η, β1 and τ, {@link #BETA2}'s, {@code v0 = τ²} and no bias correction. */
-    protected AdaptiveBuilder(StrategyParameter eta, StrategyParameter beta1, StrategyParameter tau) {
+  public static final class AdaptiveBuilder<S extends FedOpt> extends Builder<AdaptiveBuilder<S>> {
+    private final Function<? super AdaptiveBuilder<S>, S> constructor;
+
+    /**
+     * A builder with the declared defaults of η, β1 and τ, {@link #BETA2}'s, {@code v0 = τ²} and no
+     * bias correction, whose {@link #build()} calls {@code constructor}.
+     */
+    public AdaptiveBuilder(StrategyParameter eta, StrategyParameter beta1, StrategyParameter tau,
+        Function<? super AdaptiveBuilder<S>, S> constructor) {
       super(eta, beta1, tau);
+      this.constructor = Objects.requireNonNull(constructor, "constructor");
       setBeta2(BETA2.defaultValue());
     }
 
     /** Second-moment decay β2, in [0, 1). */
-    public B beta2(double v) {
+    public AdaptiveBuilder<S> beta2(double v) {
       return setBeta2(v);
     }
 
     /** Whether the step uses Adam's bias-corrected rate (see {@link FedOpt}). */
-    public B biasCorrection(boolean v) {
+    public AdaptiveBuilder<S> biasCorrection(boolean v) {
       return setBiasCorrection(v);
+    }
+
+    @Override
+    public S build() {
+      return constructor.apply(this);
     }
   }
 }

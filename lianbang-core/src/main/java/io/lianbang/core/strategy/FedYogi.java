@@ -17,7 +17,7 @@ public final class FedYogi extends FedOpt {
   /** τ, 1e-3 by default. */
   public static final StrategyParameter TAU = tau("1e-3");
 
-  private FedYogi(Builder b) {
+  private FedYogi(AdaptiveBuilder<FedYogi> b) {
     super(b);
   }
 
@@ -26,20 +26,11 @@ public final class FedYogi extends FedOpt {
     return v - (1 - beta2()) * d2 * Math.signum(v - d2);
   }
 
-  /** A builder with the defaults above ({@code v0 = τ²}, no bias correction) and FedAvg's shared defaults. */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** Configures a {@link FedYogi}; setters check their value and name the property. */
-  public static final class Builder extends FedOpt.AdaptiveBuilder<Builder> {
-    private Builder() {
-      super(ETA, BETA1, TAU);
-    }
-
-    @Override
-    public FedYogi build() {
-      return new FedYogi(this);
-    }
+  /**
+   * A builder with the defaults above, β2 = 0.99, {@code v0 = τ²}, no bias correction and FedAvg's
+   * shared defaults; its setters check their value and name the property.
+   */
+  public static AdaptiveBuilder<FedYogi> builder() {
+    return new AdaptiveBuilder<>(ETA, BETA1, TAU, FedYogi::new);
   }
 }

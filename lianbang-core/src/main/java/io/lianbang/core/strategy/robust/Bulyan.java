@@ -21,6 +21,11 @@ public final class Bulyan extends FedAvg {
   /** The number f of Byzantine clients tolerated. */
   public static final StrategyParameter F = of("f", "0", WHOLE, "Byzantine clients tolerated; clients per round >= 4f + 3");
 
+  /** A builder with f = 0, one thread and FedAvg's shared defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
   private final int f;
   private final int threads;
 
@@ -28,11 +33,6 @@ public final class Bulyan extends FedAvg {
     super(b);
     this.f = b.f;
     this.threads = b.threads;
-  }
-
-  /** A builder with f = 0, one thread and FedAvg's shared defaults. */
-  public static Builder builder() {
-    return new Builder();
   }
 
   @Override

@@ -14,13 +14,13 @@ import io.lianbang.core.strategy.StrategyBuilder;
  * memory.
  */
 public final class FedMedian extends FedAvg {
-  private FedMedian(Builder b) {
-    super(b);
-  }
-
   /** A builder with FedAvg's shared defaults (the median has no parameters of its own). */
   public static Builder builder() {
     return new Builder();
+  }
+
+  private FedMedian(Builder b) {
+    super(b);
   }
 
   @Override

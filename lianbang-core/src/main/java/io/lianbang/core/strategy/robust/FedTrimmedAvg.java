@@ -23,16 +23,16 @@ public final class FedTrimmedAvg extends FedAvg {
   /** The fraction β trimmed at each end. */
   public static final StrategyParameter BETA = of("beta", "0.2", HALF, "share of values trimmed from each end");
 
+  /** A builder with the default β above and FedAvg's shared defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
   private final double beta;
 
   private FedTrimmedAvg(Builder b) {
     super(b);
     this.beta = b.beta;
-  }
-
-  /** A builder with the default β above and FedAvg's shared defaults. */
-  public static Builder builder() {
-    return new Builder();
   }
 
   @Override
