@@ -93,7 +93,7 @@ public final class ServerMemory {
     Parameters initial = Models.create(MODEL, 1).parameters();
     Strategy strategy = switch (strategyName) {
       case "fedavg" -> FedAvg.builder().minFitClients(clients).minAvailableClients(clients).build();
-      case "median" -> new FedMedian(FedAvg.builder().minFitClients(clients).minAvailableClients(clients));
+      case "median" -> FedMedian.builder().minFitClients(clients).minAvailableClients(clients).build();
       default -> throw new IllegalArgumentException("strategy must be fedavg or median, got " + strategyName);
     };
     try (FederationServer server = FederationServer.builder().bind("127.0.0.1", port)

@@ -120,7 +120,8 @@ class SecureMeanStrategyTest {
 
   @Test
   void refusesAStrategyWithoutTheWeightedMeanCapability() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Fixed(new FedMedian(settings())));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new Fixed(FedMedian.builder().settings(settings()).build()));
     assertTrue(e.getMessage().startsWith("test aggregation cannot wrap strategy FedMedian:"), e.getMessage());
   }
 }

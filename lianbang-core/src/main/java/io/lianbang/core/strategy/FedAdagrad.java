@@ -1,5 +1,7 @@
 package io.lianbang.core.strategy;
 
+import io.lianbang.core.strategy.registry.StrategyParameter;
+
 /**
  * FedAdagrad: {@link FedOpt} with the second moment {@code v ← v + Δ²}.
  *
@@ -7,17 +9,15 @@ package io.lianbang.core.strategy;
  * FedAdagrad). Defaults as in Flower: η = 0.1, β1 = 0, τ = 1e-9.
  */
 public final class FedAdagrad extends FedOpt {
-  /** FedAdagrad with η, β1 and τ (β2 is unused), as in the paper: {@code v0 = τ²}. */
-  public FedAdagrad(FedAvg.Builder settings, double eta, double beta1, double tau) {
-    super(settings, eta, beta1, 0, tau);
-  }
+  /** η, 0.1 by default. */
+  public static final StrategyParameter ETA = eta("0.1");
+  /** β1, 0 by default (Flower fixes it at 0). */
+  public static final StrategyParameter BETA1 = beta1("0");
+  /** τ, 1e-9 by default. */
+  public static final StrategyParameter TAU = tau("1e-9");
 
-  /**
-   * FedAdagrad with the initial second moment {@code v0} (see {@link FedOpt}), without bias
-   * correction; Flower's FedAdagrad is {@code v0 = 0} with β1 = 0.
-   */
-  public FedAdagrad(FedAvg.Builder settings, double eta, double beta1, double tau, double v0) {
-    super(settings, eta, beta1, 0, tau, v0, false);
+  private FedAdagrad(Builder b) {
+    super(b);
   }
 
   @Override
@@ -33,12 +33,12 @@ public final class FedAdagrad extends FedOpt {
   /** Configures a {@link FedAdagrad}; setters check their value and name the property. */
   public static final class Builder extends FedOpt.Builder<Builder> {
     private Builder() {
-      super(0.1, 0, 0, 1e-9);
+      super(ETA, BETA1, TAU);
     }
 
     @Override
     public FedAdagrad build() {
-      return new FedAdagrad(this, eta(), beta1(), tau(), v0());
+      return new FedAdagrad(this);
     }
   }
 }

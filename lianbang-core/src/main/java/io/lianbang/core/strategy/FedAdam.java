@@ -1,5 +1,7 @@
 package io.lianbang.core.strategy;
 
+import io.lianbang.core.strategy.registry.StrategyParameter;
+
 /**
  * FedAdam: {@link FedOpt} with the second moment {@code v ← β2·v + (1 − β2)·Δ²}.
  *
@@ -7,18 +9,15 @@ package io.lianbang.core.strategy;
  * FedAdam). Defaults as in Flower: η = 0.1, β1 = 0.9, β2 = 0.99, τ = 1e-9.
  */
 public final class FedAdam extends FedOpt {
-  /** FedAdam with η, β1, β2 and τ, as in the paper: {@code v0 = τ²}, no bias correction. */
-  public FedAdam(FedAvg.Builder settings, double eta, double beta1, double beta2, double tau) {
-    super(settings, eta, beta1, beta2, tau);
-  }
+  /** η, 0.1 by default. */
+  public static final StrategyParameter ETA = eta("0.1");
+  /** β1, 0.9 by default. */
+  public static final StrategyParameter BETA1 = beta1("0.9");
+  /** τ, 1e-9 by default. */
+  public static final StrategyParameter TAU = tau("1e-9");
 
-  /**
-   * FedAdam with the initial second moment {@code v0} and optional bias correction (see
-   * {@link FedOpt}); Flower's FedAdam is {@code v0 = 0} with bias correction.
-   */
-  public FedAdam(FedAvg.Builder settings, double eta, double beta1, double beta2, double tau, double v0,
-      boolean biasCorrection) {
-    super(settings, eta, beta1, beta2, tau, v0, biasCorrection);
+  private FedAdam(AdaptiveBuilder<FedAdam> b) {
+    super(b);
   }
 
   @Override
@@ -26,20 +25,11 @@ public final class FedAdam extends FedOpt {
     return beta2() * v + (1 - beta2()) * d2;
   }
 
-  /** A builder with the defaults above ({@code v0 = τ²}, no bias correction) and FedAvg's shared defaults. */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** Configures a {@link FedAdam}; setters check their value and name the property. */
-  public static final class Builder extends FedOpt.AdaptiveBuilder<Builder> {
-    private Builder() {
-      super(0.1, 0.9, 0.99, 1e-9);
-    }
-
-    @Override
-    public FedAdam build() {
-      return new FedAdam(this, eta(), beta1(), beta2(), tau(), v0(), biasCorrection());
-    }
+  /**
+   * A builder with the defaults above, β2 = 0.99, {@code v0 = τ²}, no bias correction and FedAvg's
+   * shared defaults; its setters check their value and name the property.
+   */
+  public static AdaptiveBuilder<FedAdam> builder() {
+    return new AdaptiveBuilder<>(ETA, BETA1, TAU, FedAdam::new);
   }
 }

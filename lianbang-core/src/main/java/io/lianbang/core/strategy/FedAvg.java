@@ -168,6 +168,22 @@ public class FedAvg implements Strategy {
 
     protected Builder() {}
 
+    /**
+     * Copies every setting of {@code shared} (sampling, configuration, evaluation) into this
+     * builder, so that another strategy's builder starts from settings made for FedAvg.
+     */
+    public Builder settings(Builder shared) {
+      this.fractionFit = shared.fractionFit;
+      this.fractionEvaluate = shared.fractionEvaluate;
+      this.minFitClients = shared.minFitClients;
+      this.minEvaluateClients = shared.minEvaluateClients;
+      this.minAvailableClients = shared.minAvailableClients;
+      this.fitConfig = shared.fitConfig;
+      this.evaluateConfig = shared.evaluateConfig;
+      this.centralEvaluator = shared.centralEvaluator;
+      return this;
+    }
+
     /** Share of available clients that train each round, in [0, 1]. */
     public Builder fractionFit(double v) {
       this.fractionFit = v;

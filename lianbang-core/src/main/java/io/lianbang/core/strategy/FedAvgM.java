@@ -1,5 +1,10 @@
 package io.lianbang.core.strategy;
 
+import static io.lianbang.core.strategy.registry.ParameterRange.POSITIVE;
+import static io.lianbang.core.strategy.registry.ParameterRange.UNIT;
+import static io.lianbang.core.strategy.registry.StrategyParameter.of;
+
+import io.lianbang.core.strategy.registry.StrategyParameter;
 import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
 import java.util.Map;
@@ -17,22 +22,24 @@ import java.util.Map;
  * (empty before the first update). The velocity is kept in float32.
  */
 public final class FedAvgM extends FedAvg implements StatefulStrategy {
+  /** The server learning rate η. */
+  public static final StrategyParameter SERVER_LR = of("server_lr", "1", POSITIVE, "server learning rate");
+  /** The server momentum β. */
+  public static final StrategyParameter MOMENTUM = of("momentum", "0.9", UNIT, "server momentum");
+
   private final double serverLr;
   private final double momentum;
   private float[] velocity;
 
-  /**
-   * @param settings sampling, configuration and evaluation settings shared with FedAvg
-   * @param serverLr the server learning rate η, &gt; 0
-   * @param momentum the server momentum β, in [0, 1)
-   * @throws IllegalArgumentException naming the parameter, value and valid range
-   */
-  public FedAvgM(FedAvg.Builder settings, double serverLr, double momentum) {
-    super(settings);
-    ServerOptimizers.positive("server_lr", serverLr);
-    ServerOptimizers.halfOpenUnit("momentum", momentum);
-    this.serverLr = serverLr;
-    this.momentum = momentum;
+  private FedAvgM(Builder b) {
+    super(b);
+    this.serverLr = b.serverLr;
+    this.momentum = b.momentum;
+  }
+
+  /** A builder with the defaults above and FedAvg's shared defaults. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   @Override
@@ -71,5 +78,30 @@ public final class FedAvgM extends FedAvg implements StatefulStrategy {
   @Override
   public boolean aggregatesWeightedMean() {
     return true;
+  }
+
+  /** Configures a {@link FedAvgM}; setters check their value and name the property. */
+  public static final class Builder extends StrategyBuilder<Builder> {
+    private double serverLr = SERVER_LR.defaultValue();
+    private double momentum = MOMENTUM.defaultValue();
+
+    private Builder() {}
+
+    /** The server learning rate η, &gt; 0. */
+    public Builder serverLr(double v) {
+      this.serverLr = SERVER_LR.check("serverLr", v);
+      return this;
+    }
+
+    /** The server momentum β, in [0, 1). */
+    public Builder momentum(double v) {
+      this.momentum = MOMENTUM.check("momentum", v);
+      return this;
+    }
+
+    @Override
+    public FedAvgM build() {
+      return new FedAvgM(this);
+    }
   }
 }

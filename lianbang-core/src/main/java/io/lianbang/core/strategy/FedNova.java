@@ -1,7 +1,11 @@
 package io.lianbang.core.strategy;
 
+import static io.lianbang.core.strategy.registry.ParameterRange.UNIT;
+import static io.lianbang.core.strategy.registry.StrategyParameter.of;
+
 import io.lianbang.core.aggregate.ExactWeightedSum;
 import io.lianbang.core.aggregate.WeightedMetrics;
+import io.lianbang.core.strategy.registry.StrategyParameter;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
@@ -29,17 +33,22 @@ public final class FedNova extends FedAvg {
   /** The fit metric in which clients report their number of local steps. */
   public static final String LOCAL_STEPS = "local_steps";
 
+  /**
+   * The clients' SGD momentum ρ, 0 (plain SGD) by default; the registry takes it from the
+   * training settings ({@code training.momentum}), not from {@code strategy.params}.
+   */
+  public static final StrategyParameter LOCAL_MOMENTUM = of("local_momentum", "0", UNIT, "the clients' SGD momentum rho");
+
   private final double rho;
 
-  /**
-   * @param settings sampling, configuration and evaluation settings shared with FedAvg
-   * @param localMomentum the clients' SGD momentum ρ, in [0, 1)
-   * @throws IllegalArgumentException if ρ is outside [0, 1)
-   */
-  public FedNova(FedAvg.Builder settings, double localMomentum) {
-    super(settings);
-    ServerOptimizers.halfOpenUnit("local_momentum", localMomentum);
-    this.rho = localMomentum;
+  private FedNova(Builder b) {
+    super(b);
+    this.rho = b.localMomentum;
+  }
+
+  /** A builder with ρ = 0 and FedAvg's shared defaults. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /** The norm {@code a_i} of the local-step coefficients of τ SGD steps with momentum ρ. */
@@ -92,5 +101,23 @@ public final class FedNova extends FedAvg {
   @Override
   public String toString() {
     return "FedNova(local_momentum=" + rho + ")";
+  }
+
+  /** Configures a {@link FedNova}; setters check their value and name the property. */
+  public static final class Builder extends StrategyBuilder<Builder> {
+    private double localMomentum = LOCAL_MOMENTUM.defaultValue();
+
+    private Builder() {}
+
+    /** The clients' SGD momentum ρ, in [0, 1). */
+    public Builder localMomentum(double v) {
+      this.localMomentum = LOCAL_MOMENTUM.check("localMomentum", v);
+      return this;
+    }
+
+    @Override
+    public FedNova build() {
+      return new FedNova(this);
+    }
   }
 }

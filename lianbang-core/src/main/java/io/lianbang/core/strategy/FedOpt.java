@@ -1,12 +1,19 @@
 package io.lianbang.core.strategy;
 
-import io.lianbang.core.strategy.registry.ParameterRange;
-import io.lianbang.core.task.Config;
+import static io.lianbang.core.strategy.registry.ParameterRange.FLAG;
+import static io.lianbang.core.strategy.registry.ParameterRange.NON_NEGATIVE;
+import static io.lianbang.core.strategy.registry.ParameterRange.POSITIVE;
+import static io.lianbang.core.strategy.registry.ParameterRange.UNIT;
+import static io.lianbang.core.strategy.registry.StrategyParameter.derived;
+import static io.lianbang.core.strategy.registry.StrategyParameter.of;
+
+import io.lianbang.core.strategy.registry.StrategyParameter;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntFunction;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Adaptive federated optimization: the server treats {@code Δ = mean(x_i) − x} (the
@@ -43,6 +50,14 @@ import java.util.function.IntFunction;
  * flattened to one vector (empty before the first update); kept in float32.
  */
 public abstract class FedOpt extends FedAvg implements StatefulStrategy {
+  /** The second-moment decay β2 of FedAdam and FedYogi. */
+  public static final StrategyParameter BETA2 = of("beta2", "0.99", UNIT, "second-moment decay");
+  /** The initial second moment, τ² unless set (as the paper; 0 as Flower). */
+  public static final StrategyParameter V0 = derived("v0", "τ²", NON_NEGATIVE, "initial second moment (0 as Flower)");
+  /** Whether FedAdam and FedYogi use Adam's bias-corrected rate (1) or not (0). */
+  public static final StrategyParameter BIAS_CORRECTION = of("bias_correction", "0", FLAG,
+      "1 scales eta by sqrt(1 - beta2^(t+1)) / (1 - beta1^(t+1)) in round t, as Flower's FedAdam");
+
   private final double eta;
   private final double beta1;
   private final double beta2;
@@ -52,44 +67,30 @@ public abstract class FedOpt extends FedAvg implements StatefulStrategy {
   private float[] m;
   private float[] v;
 
-  /**
-   * The paper's setting: {@code v0 = τ²}, no bias correction.
-   *
-   * @param settings sampling, configuration and evaluation settings shared with FedAvg
-   * @param eta the server learning rate η, &gt; 0
-   * @param beta1 first-moment decay β1, in [0, 1)
-   * @param beta2 second-moment decay β2, in [0, 1) (unused by FedAdagrad)
-   * @param tau the adaptivity τ, &gt; 0
-   * @throws IllegalArgumentException naming the parameter, value and valid range
-   */
-  protected FedOpt(FedAvg.Builder settings, double eta, double beta1, double beta2, double tau) {
-    this(settings, eta, beta1, beta2, tau, tau * tau, false);
+  /** The server learning rate η of an optimizer, with its default. */
+  static StrategyParameter eta(String defaultText) {
+    return of("eta", defaultText, POSITIVE, "server learning rate");
   }
 
-  /**
-   * @param settings sampling, configuration and evaluation settings shared with FedAvg
-   * @param eta the server learning rate η, &gt; 0
-   * @param beta1 first-moment decay β1, in [0, 1)
-   * @param beta2 second-moment decay β2, in [0, 1) (unused by FedAdagrad)
-   * @param tau the adaptivity τ, &gt; 0
-   * @param v0 the initial second moment, &ge; 0 (τ² in the paper, 0 in Flower)
-   * @param biasCorrection whether the step uses Adam's bias-corrected rate as Flower's FedAdam
-   * @throws IllegalArgumentException naming the parameter, value and valid range
-   */
-  protected FedOpt(FedAvg.Builder settings, double eta, double beta1, double beta2, double tau, double v0,
-      boolean biasCorrection) {
-    super(settings);
-    ServerOptimizers.positive("eta", eta);
-    ServerOptimizers.halfOpenUnit("beta1", beta1);
-    ServerOptimizers.halfOpenUnit("beta2", beta2);
-    ServerOptimizers.positive("tau", tau);
-    ServerOptimizers.nonNegative("v0", v0);
-    this.eta = eta;
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.tau = tau;
-    this.v0 = v0;
-    this.biasCorrection = biasCorrection;
+  /** The first-moment decay β1 of an optimizer, with its default. */
+  static StrategyParameter beta1(String defaultText) {
+    return of("beta1", defaultText, UNIT, "first-moment decay");
+  }
+
+  /** The adaptivity τ of an optimizer, with its default. */
+  static StrategyParameter tau(String defaultText) {
+    return of("tau", defaultText, POSITIVE, "adaptivity");
+  }
+
+  /** The optimizer its builder configured (the builder checked every value). */
+  protected FedOpt(Builder<?> b) {
+    super(b);
+    this.eta = b.eta;
+    this.beta1 = b.beta1;
+    this.beta2 = b.beta2;
+    this.tau = b.tau;
+    this.v0 = b.v0 == null ? b.tau * b.tau : b.v0;
+    this.biasCorrection = b.biasCorrection;
   }
 
   /** β2, for the second-moment rules that use it. */
@@ -172,11 +173,15 @@ public abstract class FedOpt extends FedAvg implements StatefulStrategy {
 
   /**
    * Configures a {@link FedOpt}: the shared FedAvg settings and the optimizer's hyper-parameters,
-   * each setter checking its value and naming the property if it is out of range.
+   * each setter checking its value against the declared {@link StrategyParameter} and naming the
+   * property if it is out of range.
    *
    * @param <B> the concrete builder, returned by every setter
    */
-  public abstract static class Builder<B extends Builder<B>> extends FedAvg.Builder {
+  public abstract static class Builder<B extends Builder<B>> extends StrategyBuilder<B> {
+    private final StrategyParameter etaParameter;
+    private final StrategyParameter beta1Parameter;
+    private final StrategyParameter tauParameter;
     private double eta;
     private double beta1;
     private double beta2;
@@ -184,47 +189,43 @@ public abstract class FedOpt extends FedAvg implements StatefulStrategy {
     private Double v0;
     private boolean biasCorrection;
 
-    /** A builder with the given defaults, {@code v0 = τ²} and no bias correction. */
-    protected Builder(double eta, double beta1, double beta2, double tau) {
-      this.eta = eta;
-      this.beta1 = beta1;
-      this.beta2 = beta2;
-      this.tau = tau;
-    }
-
-    /** This builder, typed as the concrete one. */
-    @SuppressWarnings("unchecked")
-    protected final B self() {
-      return (B) this;
+    /** A builder with the declared defaults of η, β1 and τ, β2 = 0, {@code v0 = τ²} and no bias correction. */
+    protected Builder(StrategyParameter eta, StrategyParameter beta1, StrategyParameter tau) {
+      this.eta = eta.defaultValue();
+      this.beta1 = beta1.defaultValue();
+      this.tau = tau.defaultValue();
+      this.etaParameter = eta;
+      this.beta1Parameter = beta1;
+      this.tauParameter = tau;
     }
 
     /** The server learning rate η, &gt; 0. */
     public B eta(double v) {
-      this.eta = ParameterRange.POSITIVE.check("eta", v);
+      this.eta = etaParameter.check("eta", v);
       return self();
     }
 
     /** First-moment decay β1, in [0, 1). */
     public B beta1(double v) {
-      this.beta1 = ParameterRange.UNIT.check("beta1", v);
+      this.beta1 = beta1Parameter.check("beta1", v);
       return self();
     }
 
     /** The adaptivity τ, &gt; 0. */
     public B tau(double v) {
-      this.tau = ParameterRange.POSITIVE.check("tau", v);
+      this.tau = tauParameter.check("tau", v);
       return self();
     }
 
     /** The initial second moment, &ge; 0 (τ² unless set, as the paper; 0 as Flower). */
     public B v0(double v) {
-      this.v0 = ParameterRange.NON_NEGATIVE.check("v0", v);
+      this.v0 = V0.check("v0", v);
       return self();
     }
 
     /** Sets β2, in [0, 1), for the subclasses whose second moment uses it. */
     protected final B setBeta2(double v) {
-      this.beta2 = ParameterRange.UNIT.check("beta2", v);
+      this.beta2 = BETA2.check("beta2", v);
       return self();
     }
 
@@ -234,109 +235,44 @@ public abstract class FedOpt extends FedAvg implements StatefulStrategy {
       return self();
     }
 
-    /** η as set. */
-    protected final double eta() {
-      return eta;
-    }
-
-    /** β1 as set. */
-    protected final double beta1() {
-      return beta1;
-    }
-
-    /** β2 as set. */
-    protected final double beta2() {
-      return beta2;
-    }
-
-    /** τ as set. */
-    protected final double tau() {
-      return tau;
-    }
-
-    /** The initial second moment: as set, else τ². */
-    protected final double v0() {
-      return v0 == null ? tau * tau : v0;
-    }
-
-    /** Whether bias correction is on. */
-    protected final boolean biasCorrection() {
-      return biasCorrection;
-    }
-
-    @Override
-    public B fractionFit(double v) {
-      super.fractionFit(v);
-      return self();
-    }
-
-    @Override
-    public B fractionEvaluate(double v) {
-      super.fractionEvaluate(v);
-      return self();
-    }
-
-    @Override
-    public B minFitClients(int v) {
-      super.minFitClients(v);
-      return self();
-    }
-
-    @Override
-    public B minEvaluateClients(int v) {
-      super.minEvaluateClients(v);
-      return self();
-    }
-
-    @Override
-    public B minAvailableClients(int v) {
-      super.minAvailableClients(v);
-      return self();
-    }
-
-    @Override
-    public B fitConfig(IntFunction<Config> v) {
-      super.fitConfig(v);
-      return self();
-    }
-
-    @Override
-    public B evaluateConfig(IntFunction<Config> v) {
-      super.evaluateConfig(v);
-      return self();
-    }
-
-    @Override
-    public B centralEvaluator(CentralEvaluator v) {
-      super.centralEvaluator(v);
-      return self();
-    }
-
     /** Builds the strategy. */
     @Override
     public abstract FedOpt build();
   }
 
   /**
-   * A {@link Builder} that also offers β2 and bias correction: for the optimisers whose second
-   * moment decays with β2 (FedAdam, FedYogi).
+   * A {@link Builder} that also offers β2 and bias correction, for the optimisers whose second
+   * moment decays with β2 (FedAdam, FedYogi): it builds the strategy its constructor makes.
    *
-   * @param <B> the concrete builder, returned by every setter
+   * @param <S> the strategy built
    */
-  public abstract static class AdaptiveBuilder<B extends AdaptiveBuilder<B>> extends Builder<B> {
-    /** A builder with the given defaults, {@code v0 = τ²} and no bias correction. */
-    protected AdaptiveBuilder(double eta, double beta1, double beta2, double tau) {
-      super(eta, beta1, beta2, tau);
+  public static final class AdaptiveBuilder<S extends FedOpt> extends Builder<AdaptiveBuilder<S>> {
+    private final Function<? super AdaptiveBuilder<S>, S> constructor;
+
+    /**
+     * A builder with the declared defaults of η, β1 and τ, {@link #BETA2}'s, {@code v0 = τ²} and no
+     * bias correction, whose {@link #build()} calls {@code constructor}.
+     */
+    public AdaptiveBuilder(StrategyParameter eta, StrategyParameter beta1, StrategyParameter tau,
+        Function<? super AdaptiveBuilder<S>, S> constructor) {
+      super(eta, beta1, tau);
+      this.constructor = Objects.requireNonNull(constructor, "constructor");
+      setBeta2(BETA2.defaultValue());
     }
 
     /** Second-moment decay β2, in [0, 1). */
-    public B beta2(double v) {
+    public AdaptiveBuilder<S> beta2(double v) {
       return setBeta2(v);
     }
 
     /** Whether the step uses Adam's bias-corrected rate (see {@link FedOpt}). */
-    public B biasCorrection(boolean v) {
+    public AdaptiveBuilder<S> biasCorrection(boolean v) {
       return setBiasCorrection(v);
+    }
+
+    @Override
+    public S build() {
+      return constructor.apply(this);
     }
   }
 }

@@ -1,5 +1,9 @@
 package io.lianbang.core.strategy;
 
+import static io.lianbang.core.strategy.registry.ParameterRange.NON_NEGATIVE;
+import static io.lianbang.core.strategy.registry.StrategyParameter.of;
+
+import io.lianbang.core.strategy.registry.StrategyParameter;
 import io.lianbang.core.task.Config;
 
 /**
@@ -16,17 +20,20 @@ public final class FedProx extends FedAvg {
   /** The fit configuration key carrying μ. */
   public static final String PROXIMAL_MU = "proximal_mu";
 
+  /** The proximal coefficient μ (0 is FedAvg). */
+  public static final StrategyParameter MU = of("mu", "0.01", NON_NEGATIVE,
+      "weight of the proximal term mu/2 |w - w_global|^2 in the client objective");
+
   private final double mu;
 
-  /**
-   * @param settings sampling, configuration and evaluation settings shared with FedAvg
-   * @param mu the proximal coefficient μ, &ge; 0 (0 is FedAvg)
-   * @throws IllegalArgumentException if μ is negative or not finite
-   */
-  public FedProx(FedAvg.Builder settings, double mu) {
-    super(settings);
-    ServerOptimizers.nonNegative("mu", mu);
-    this.mu = mu;
+  private FedProx(Builder b) {
+    super(b);
+    this.mu = b.mu;
+  }
+
+  /** A builder with the default μ above and FedAvg's shared defaults. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   @Override
@@ -43,5 +50,23 @@ public final class FedProx extends FedAvg {
   @Override
   public boolean aggregatesWeightedMean() {
     return true;
+  }
+
+  /** Configures a {@link FedProx}; setters check their value and name the property. */
+  public static final class Builder extends StrategyBuilder<Builder> {
+    private double mu = MU.defaultValue();
+
+    private Builder() {}
+
+    /** The proximal coefficient μ, &ge; 0 (0 is FedAvg). */
+    public Builder mu(double v) {
+      this.mu = MU.check("mu", v);
+      return this;
+    }
+
+    @Override
+    public FedProx build() {
+      return new FedProx(this);
+    }
   }
 }

@@ -1,7 +1,12 @@
 package io.lianbang.core.strategy;
 
+import static io.lianbang.core.strategy.registry.ParameterRange.NON_NEGATIVE;
+import static io.lianbang.core.strategy.registry.ParameterRange.POSITIVE;
+import static io.lianbang.core.strategy.registry.StrategyParameter.of;
+
 import io.lianbang.core.aggregate.ExactWeightedSum;
 import io.lianbang.core.aggregate.WeightedMetrics;
+import io.lianbang.core.strategy.registry.StrategyParameter;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.tensor.ParameterMath;
@@ -30,21 +35,27 @@ public final class QFedAvg extends FedAvg {
   /** The fit metric (and config key requesting it) holding the client's loss before training. */
   public static final String INITIAL_LOSS = "initial_loss";
 
+  /** The fairness exponent q (0 is FedAvg); 0.2 by default, as Flower. */
+  public static final StrategyParameter Q = of("q", "0.2", NON_NEGATIVE, "fairness exponent");
+  /**
+   * The clients' learning rate (L = 1/lr); 0.1 by default, as Flower. The registry takes it from
+   * the training settings ({@code training.learning_rate}), not from {@code strategy.params}.
+   */
+  public static final StrategyParameter LEARNING_RATE = of("learning_rate", "0.1", POSITIVE,
+      "the clients' learning rate; L = 1 / learning_rate");
+
   private final double q;
   private final double lipschitz;
 
-  /**
-   * @param settings sampling, configuration and evaluation settings shared with FedAvg
-   * @param q the fairness parameter, &ge; 0
-   * @param clientLr the clients' learning rate, &gt; 0 (L = 1/lr)
-   * @throws IllegalArgumentException naming the parameter, value and valid range
-   */
-  public QFedAvg(FedAvg.Builder settings, double q, double clientLr) {
-    super(settings);
-    ServerOptimizers.nonNegative("q", q);
-    ServerOptimizers.positive("learning_rate", clientLr);
-    this.q = q;
-    this.lipschitz = 1 / clientLr;
+  private QFedAvg(Builder b) {
+    super(b);
+    this.q = b.q;
+    this.lipschitz = 1 / b.learningRate;
+  }
+
+  /** A builder with the defaults above and FedAvg's shared defaults. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   @Override
@@ -96,5 +107,30 @@ public final class QFedAvg extends FedAvg {
   @Override
   public String toString() {
     return "QFedAvg(q=" + q + ", L=" + lipschitz + ")";
+  }
+
+  /** Configures a {@link QFedAvg}; setters check their value and name the property. */
+  public static final class Builder extends StrategyBuilder<Builder> {
+    private double q = Q.defaultValue();
+    private double learningRate = LEARNING_RATE.defaultValue();
+
+    private Builder() {}
+
+    /** The fairness exponent q, &ge; 0. */
+    public Builder q(double v) {
+      this.q = Q.check("q", v);
+      return this;
+    }
+
+    /** The clients' learning rate, &gt; 0 (L = 1/lr). */
+    public Builder learningRate(double v) {
+      this.learningRate = LEARNING_RATE.check("learningRate", v);
+      return this;
+    }
+
+    @Override
+    public QFedAvg build() {
+      return new QFedAvg(this);
+    }
   }
 }

@@ -1,7 +1,11 @@
 package io.lianbang.core.strategy;
 
+import static io.lianbang.core.strategy.registry.ParameterRange.POSITIVE;
+import static io.lianbang.core.strategy.registry.StrategyParameter.of;
+
 import io.lianbang.core.aggregate.ExactWeightedSum;
 import io.lianbang.core.aggregate.WeightedMetrics;
+import io.lianbang.core.strategy.registry.StrategyParameter;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.tensor.ParameterMath;
@@ -41,19 +45,21 @@ public final class Scaffold extends FedAvg implements StatefulStrategy {
   /** The fit configuration key telling clients to run SCAFFOLD's corrected local training. */
   public static final String CONFIG_KEY = "scaffold";
 
+  /** The global learning rate η_g (1 in the paper's experiments). */
+  public static final StrategyParameter SERVER_LR = of("server_lr", "1", POSITIVE, "server learning rate");
+
   private final double serverLr;
   private float[] c;
   private int population;
 
-  /**
-   * @param settings sampling, configuration and evaluation settings shared with FedAvg
-   * @param serverLr the global learning rate η_g, &gt; 0 (1 in the paper's experiments)
-   * @throws IllegalArgumentException if η_g is not positive
-   */
-  public Scaffold(FedAvg.Builder settings, double serverLr) {
-    super(settings);
-    ServerOptimizers.positive("server_lr", serverLr);
-    this.serverLr = serverLr;
+  private Scaffold(Builder b) {
+    super(b);
+    this.serverLr = b.serverLr;
+  }
+
+  /** A builder with the default η_g above and FedAvg's shared defaults. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /** The model's tensors followed by {@code control} in the same shapes. */
@@ -140,5 +146,23 @@ public final class Scaffold extends FedAvg implements StatefulStrategy {
   @Override
   public String toString() {
     return "Scaffold(server_lr=" + serverLr + ")";
+  }
+
+  /** Configures a {@link Scaffold}; setters check their value and name the property. */
+  public static final class Builder extends StrategyBuilder<Builder> {
+    private double serverLr = SERVER_LR.defaultValue();
+
+    private Builder() {}
+
+    /** The global learning rate η_g, &gt; 0. */
+    public Builder serverLr(double v) {
+      this.serverLr = SERVER_LR.check("serverLr", v);
+      return this;
+    }
+
+    @Override
+    public Scaffold build() {
+      return new Scaffold(this);
+    }
   }
 }

@@ -83,12 +83,15 @@ class CheckpointTest {
   @Test
   void aDecoratedStatefulStrategyResumesWithItsState() throws Exception {
     Parameters initial = Parameters.of(Tensor.vector(0.5f, -1f, 2f), Tensor.zeros(2, 2));
-    RunResult reference = federation(new NormBounded(new FedAvgM(settings(), 1.0, 0.9), 100), 4, null).run(initial);
+    RunResult reference = federation(new NormBounded(FedAvgM.builder().settings(settings()).serverLr(1.0).momentum(0.9).build(),
+        100), 4, null).run(initial);
 
     CheckpointFile file = new CheckpointFile(dir.resolve("momentum.ckpt"));
-    federation(new NormBounded(new FedAvgM(settings(), 1.0, 0.9), 100), 2, file).run(initial);
+    federation(new NormBounded(FedAvgM.builder().settings(settings()).serverLr(1.0).momentum(0.9).build(), 100), 2, file)
+        .run(initial);
     assertTrue(file.read().orElseThrow().strategyState().length > 0, "the server momentum is in the checkpoint");
-    RunResult resumed = federation(new NormBounded(new FedAvgM(settings(), 1.0, 0.9), 100), 4, file).run(initial);
+    RunResult resumed = federation(new NormBounded(FedAvgM.builder().settings(settings()).serverLr(1.0).momentum(0.9).build(),
+        100), 4, file).run(initial);
 
     assertArrayEquals(reference.parameters().flatten(), resumed.parameters().flatten());
   }

@@ -36,8 +36,8 @@ class FedOptBuilderTest {
   void settersInAnyOrderBuildWhatTheConstructorBuilds() {
     FedAdam built = FedAdam.builder().minFitClients(5).eta(0.2).beta1(0.5).fractionFit(0).beta2(0.9).tau(0.5)
         .biasCorrection(true).minAvailableClients(7).build();
-    FedAdam constructed = new FedAdam(FedAvg.builder().minFitClients(5).fractionFit(0).minAvailableClients(7),
-        0.2, 0.5, 0.9, 0.5, 0.25, true);
+    FedAdam constructed = FedAdam.builder().settings(FedAvg.builder().minFitClients(5).fractionFit(0).minAvailableClients(7))
+        .eta(0.2).beta1(0.5).beta2(0.9).tau(0.5).v0(0.25).biasCorrection(true).build();
     assertEquals(constructed.toString(), built.toString());
     assertEquals("FedAdam(eta=0.2, beta1=0.5, beta2=0.9, tau=0.5, v0=0.25, biasCorrection=true)", built.toString());
     assertEquals(7, built.minAvailableClients());

@@ -58,7 +58,7 @@ class StrategyHandComputedTest {
 
   @Test
   void fedAvgMAccumulatesServerMomentum() {
-    FedAvgM s = new FedAvgM(settings(), 1.0, 0.5);
+    FedAvgM s = FedAvgM.builder().settings(settings()).serverLr(1.0).momentum(0.5).build();
     assertEquals(3.5f, round(s, 1)); // v = 2.5, x = 1 + 2.5
     // from x = 3.5 the same answers give Δ = 0: v = 0.5 * 2.5 = 1.25, x = 4.75
     assertEquals(4.75f, round(s, 3.5));
@@ -67,14 +67,14 @@ class StrategyHandComputedTest {
 
   @Test
   void fedAvgMStateRoundTrips() {
-    FedAvgM a = new FedAvgM(settings(), 0.5, 0.9);
+    FedAvgM a = FedAvgM.builder().settings(settings()).serverLr(0.5).momentum(0.9).build();
     round(a, 1);
-    FedAvgM b = new FedAvgM(settings(), 0.5, 0.9);
+    FedAvgM b = FedAvgM.builder().settings(settings()).serverLr(0.5).momentum(0.9).build();
     b.importState(a.exportState()); // the checkpoint form: bytes
     assertEquals(round(a, 2), round(b, 2));
-    Scaffold s = new Scaffold(settings(), 1);
+    Scaffold s = Scaffold.builder().settings(settings()).serverLr(1).build();
     s.configureFit(1, one(1), List.of("a", "b"), new SplittableRandom(1));
-    Scaffold t = new Scaffold(settings(), 1);
+    Scaffold t = Scaffold.builder().settings(settings()).serverLr(1).build();
     t.importState(s.exportState());
     assertEquals(s.state(), t.state());
     assertEquals("strategy state: not a Lianbang strategy state",
@@ -84,35 +84,42 @@ class StrategyHandComputedTest {
   @Test
   void fedAdagradByHand() {
     // m = Δ = 2.5 (β1 = 0); v = τ² + Δ² = 6.2501; x = 1 + 0.1 · 2.5 / (√6.2501 + 0.01)
-    assertEquals(1.0996007999968, round(new FedAdagrad(settings(), 0.1, 0, 0.01), 1), 1e-6);
+    assertEquals(1.0996007999968, round(FedAdagrad.builder().settings(settings()).eta(0.1).beta1(0).tau(0.01).build(), 1),
+        1e-6);
   }
 
   @Test
   void fedAdamByHand() {
     // m = 0.1 · 2.5 = 0.25; v = 0.99 · 1e-4 + 0.01 · 6.25 = 0.062599; x = 1 + 0.1 · 0.25 / (√v + 0.01)
-    assertEquals(1.0960807059529103, round(new FedAdam(settings(), 0.1, 0.9, 0.99, 0.01), 1), 1e-6);
+    assertEquals(1.0960807059529103, round(FedAdam.builder().settings(settings()).eta(0.1).beta1(0.9).beta2(0.99).tau(0.01)
+        .build(), 1), 1e-6);
   }
 
   @Test
   void fedYogiByHand() {
     // v = 1e-4 − 0.01 · 6.25 · sign(1e-4 − 6.25) = 0.0626; x = 1 + 0.1 · 0.25 / (√0.0626 + 0.01)
-    assertEquals(1.0960799680255744, round(new FedYogi(settings(), 0.1, 0.9, 0.99, 0.01), 1), 1e-6);
+    assertEquals(1.0960799680255744, round(FedYogi.builder().settings(settings()).eta(0.1).beta1(0.9).beta2(0.99).tau(0.01)
+        .build(), 1), 1e-6);
   }
 
   @Test
   void fedAdamAsFlowerByHand() {
     // v0 = 0: m = 0.25; v = 0.01 · 6.25 = 0.0625, √v = 0.25; bias-corrected rate of round 1:
     // η₁ = 0.1 · √(1 − 0.99²) / (1 − 0.9²) = 0.1 · √0.0199 / 0.19 = 0.0742460; x = 1 + η₁ · 0.25 / 0.26
-    assertEquals(1.0713903642695641, round(new FedAdam(settings(), 0.1, 0.9, 0.99, 0.01, 0, true), 1), 1e-6);
+    assertEquals(1.0713903642695641, round(FedAdam.builder().settings(settings()).eta(0.1).beta1(0.9).beta2(0.99).tau(0.01)
+        .v0(0).biasCorrection(true).build(), 1), 1e-6);
     // v0 = τ² alone: v = 0.99 · 1e-4 + 0.0625 = 0.062599, x = 1 + η₁ · 0.25 / (√v + 0.01)
-    assertEquals(1.0713360606114537, round(new FedAdam(settings(), 0.1, 0.9, 0.99, 0.01, 1e-4, true), 1), 1e-6);
+    assertEquals(1.0713360606114537, round(FedAdam.builder().settings(settings()).eta(0.1).beta1(0.9).beta2(0.99).tau(0.01)
+        .v0(1e-4).biasCorrection(true).build(), 1), 1e-6);
     // bias correction alone: v = 0.0625, x = 1 + 0.1 · 0.25 / 0.26
-    assertEquals(1.0961538461538460, round(new FedAdam(settings(), 0.1, 0.9, 0.99, 0.01, 0, false), 1), 1e-6);
+    assertEquals(1.0961538461538460, round(FedAdam.builder().settings(settings()).eta(0.1).beta1(0.9).beta2(0.99).tau(0.01)
+        .v0(0).biasCorrection(false).build(), 1), 1e-6);
   }
 
   @Test
   void biasCorrectionFollowsTheRoundNumberAcrossAnEmptyRound() {
-    FedAdam s = new FedAdam(settings(), 0.1, 0.9, 0.99, 0.01, 0, true);
+    FedAdam s = FedAdam.builder().settings(settings()).eta(0.1).beta1(0.9).beta2(0.99).tau(0.01).v0(0).biasCorrection(true)
+        .build();
     float x1 = round(s, 1, 1, Metrics.empty(), Metrics.empty());
     assertEquals(1.0713903642695641, x1, 1e-6);
     // round 2: no results, the model and the moments stay
@@ -128,9 +135,11 @@ class StrategyHandComputedTest {
   @Test
   void fedYogiAndFedAdagradAsFlowerByHand() {
     // Yogi, v0 = 0: v = 0 − 0.01 · 6.25 · sign(0 − 6.25) = 0.0625; x = 1 + 0.1 · 0.25 / (0.25 + 0.01)
-    assertEquals(1.0961538461538460, round(new FedYogi(settings(), 0.1, 0.9, 0.99, 0.01, 0, false), 1), 1e-6);
+    assertEquals(1.0961538461538460, round(FedYogi.builder().settings(settings()).eta(0.1).beta1(0.9).beta2(0.99).tau(0.01)
+        .v0(0).biasCorrection(false).build(), 1), 1e-6);
     // Adagrad, v0 = 0, β1 = 0: m = 2.5, v = 6.25; x = 1 + 0.1 · 2.5 / (2.5 + 0.01)
-    assertEquals(1.0996015936254980, round(new FedAdagrad(settings(), 0.1, 0, 0.01, 0), 1), 1e-6);
+    assertEquals(1.0996015936254980, round(FedAdagrad.builder().settings(settings()).eta(0.1).beta1(0).tau(0.01).v0(0).build(),
+        1), 1e-6);
   }
 
   @Test
@@ -147,19 +156,20 @@ class StrategyHandComputedTest {
       return agg.complete(List.of()).parameters().orElseThrow().tensor(0).get(0);
     };
     FedAvg.Builder five = FedAvg.builder().minFitClients(5).minAvailableClients(5);
-    assertEquals(2.0f, run.apply(new Krum(five, 1, 3, 1)), "(1 + 2 + 3) / 3");
-    assertEquals(2.375f, run.apply(new Krum(five, 1, 3, true, 1)), "(1·1 + 3·2 + 4·3) / 8");
-    assertEquals(2.0f, run.apply(new Krum(five, 1, 1, true, 1)), "Krum: b alone");
+    assertEquals(2.0f, run.apply(Krum.builder().settings(five).f(1).m(3).threads(1).build()), "(1 + 2 + 3) / 3");
+    assertEquals(2.375f, run.apply(Krum.builder().settings(five).f(1).m(3).weighted(true).threads(1).build()),
+        "(1·1 + 3·2 + 4·3) / 8");
+    assertEquals(2.0f, run.apply(Krum.builder().settings(five).f(1).m(1).weighted(true).threads(1).build()), "Krum: b alone");
   }
 
   @Test
   void fedOptStateHoldsFirstAndSecondMoments() {
-    FedAdam s = new FedAdam(settings(), 0.1, 0.9, 0.99, 0.01);
+    FedAdam s = FedAdam.builder().settings(settings()).eta(0.1).beta1(0.9).beta2(0.99).tau(0.01).build();
     round(s, 1);
     StrategyState st = s.state();
     assertEquals(0.25f, st.tensors().tensor(0).get(0), 1e-7);
     assertEquals(0.062599f, st.tensors().tensor(1).get(0), 1e-7);
-    FedAdam copy = new FedAdam(settings(), 0.1, 0.9, 0.99, 0.01);
+    FedAdam copy = FedAdam.builder().settings(settings()).eta(0.1).beta1(0.9).beta2(0.99).tau(0.01).build();
     copy.restore(st);
     assertEquals(round(s, 1.5), round(copy, 1.5));
   }
@@ -168,7 +178,7 @@ class StrategyHandComputedTest {
   void fedNovaNormalisesByLocalSteps() {
     // a ran 4 steps: d_a = (1 − 2)/4 = −0.25; b ran 1 step: d_b = (1 − 4)/1 = −3.
     // p = (1/4, 3/4): Σ p d = −2.3125, τ_eff = 1/4 · 4 + 3/4 · 1 = 1.75; x = 1 + 1.75 · 2.3125
-    FedNova s = new FedNova(settings(), 0);
+    FedNova s = FedNova.builder().settings(settings()).localMomentum(0).build();
     assertEquals(5.046875f, round(s, 1, Metrics.of("local_steps", 4), Metrics.of("local_steps", 1)));
     // equal steps: FedAvg
     assertEquals(3.5f, round(s, 1, Metrics.of("local_steps", 3), Metrics.of("local_steps", 3)));
@@ -183,7 +193,7 @@ class StrategyHandComputedTest {
 
   @Test
   void fedNovaRejectsAResultWithoutLocalSteps() {
-    FitAggregation agg = new FedNova(settings(), 0).beginFit(context(1, one(1)));
+    FitAggregation agg = FedNova.builder().settings(settings()).localMomentum(0).build().beginFit(context(1, one(1)));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> agg.accept("a", new FitResult(one(2), 1, Metrics.empty())));
     assertEquals("fednova needs the fit metric local_steps, client a did not report it", e.getMessage());
@@ -191,11 +201,11 @@ class StrategyHandComputedTest {
 
   @Test
   void requiredMetricsOutOfRangeAreRejectedNamingTheClient() {
-    FitAggregation nova = new FedNova(settings(), 0).beginFit(context(1, one(1)));
+    FitAggregation nova = FedNova.builder().settings(settings()).localMomentum(0).build().beginFit(context(1, one(1)));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> nova.accept("a", new FitResult(one(2), 1, Metrics.of("local_steps", 0))));
     assertEquals("fednova metric local_steps must be finite and >= 1.0, client a reported 0.0", e.getMessage());
-    FitAggregation q = new QFedAvg(settings(), 1, 0.5).beginFit(context(1, one(1)));
+    FitAggregation q = QFedAvg.builder().settings(settings()).q(1).learningRate(0.5).build().beginFit(context(1, one(1)));
     e = assertThrows(IllegalArgumentException.class,
         () -> q.accept("b", new FitResult(one(2), 1, Metrics.of("initial_loss", Double.NaN))));
     assertEquals("qfedavg metric initial_loss must be finite and >= 0.0, client b reported NaN", e.getMessage());
@@ -205,7 +215,7 @@ class StrategyHandComputedTest {
   void qFedAvgByHand() {
     // q = 1, lr = 0.5 so L = 2. a: F = 0.5, Δw = 2 · (1 − 2) = −2, Δ = −1, h = 4 + 2 · 0.5 = 5.
     // b: F = 2, Δw = −6, Δ = −12, h = 36 + 4 = 40. x = 1 − (−13) / 45
-    QFedAvg s = new QFedAvg(settings(), 1, 0.5);
+    QFedAvg s = QFedAvg.builder().settings(settings()).q(1).learningRate(0.5).build();
     assertEquals(1.2888888888888888, round(s, 1, Metrics.of("initial_loss", 0.5), Metrics.of("initial_loss", 2)), 1e-6);
     List<ClientInstruction> in = s.configureFit(1, one(1), List.of("a", "b"), new SplittableRandom(1));
     assertEquals(true, in.get(0).config().getBoolean(QFedAvg.INITIAL_LOSS, false));
@@ -213,18 +223,19 @@ class StrategyHandComputedTest {
 
   @Test
   void fedProxSendsMu() {
-    FedProx s = new FedProx(settings(), 0.01);
+    FedProx s = FedProx.builder().settings(settings()).mu(0.01).build();
     for (ClientInstruction in : s.configureFit(1, one(1), List.of("a", "b"), new SplittableRandom(1))) {
       assertEquals(0.01, in.config().getDouble(FedProx.PROXIMAL_MU, -1));
     }
     assertEquals(3.5f, round(s, 1));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FedProx(settings(), -1));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> FedProx.builder().settings(settings()).mu(-1).build());
     assertEquals("mu must be >= 0, got -1.0", e.getMessage());
   }
 
   @Test
   void scaffoldSendsTheControlVariateAndUpdatesIt() {
-    Scaffold s = new Scaffold(settings(), 1.0);
+    Scaffold s = Scaffold.builder().settings(settings()).serverLr(1.0).build();
     List<String> available = List.of("a", "b", "c", "d");
     List<ClientInstruction> in = s.configureFit(1, one(1), available, new SplittableRandom(1));
     assertEquals(4, in.size());
@@ -253,14 +264,19 @@ class StrategyHandComputedTest {
   @Test
   void hyperParametersAreChecked() {
     assertEquals("beta1 must be in [0, 1), got 1.0",
-        assertThrows(IllegalArgumentException.class, () -> new FedAdam(settings(), 0.1, 1, 0.99, 1e-9)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> FedAdam.builder().settings(settings()).eta(0.1).beta1(1).beta2(0.99)
+            .tau(1e-9).build()).getMessage());
     assertEquals("tau must be > 0, got 0.0",
-        assertThrows(IllegalArgumentException.class, () -> new FedYogi(settings(), 0.1, 0.9, 0.99, 0)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> FedYogi.builder().settings(settings()).eta(0.1).beta1(0.9)
+            .beta2(0.99).tau(0).build()).getMessage());
     assertEquals("momentum must be in [0, 1), got 1.5",
-        assertThrows(IllegalArgumentException.class, () -> new FedAvgM(settings(), 1, 1.5)).getMessage());
-    assertFalse(new FedAdam(settings(), 0.1, 0.9, 0.99, 1e-9).state().tensors().count() > 0);
+        assertThrows(IllegalArgumentException.class, () -> FedAvgM.builder().settings(settings()).serverLr(1).momentum(1.5)
+            .build()).getMessage());
+    assertFalse(FedAdam.builder().settings(settings()).eta(0.1).beta1(0.9).beta2(0.99).tau(1e-9).build()
+        .state().tensors().count() > 0);
     assertEquals("v0 must be >= 0, got -1.0",
-        assertThrows(IllegalArgumentException.class, () -> new FedAdagrad(settings(), 0.1, 0, 1e-9, -1)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> FedAdagrad.builder().settings(settings()).eta(0.1).beta1(0).tau(1e-9)
+            .v0(-1).build()).getMessage());
   }
 
 }

@@ -28,9 +28,12 @@ class WeightedMeanTest {
 
   @Test
   void fedAvgAndTheStrategiesBuiltOnItsMeanOptIn() {
-    for (Strategy s : List.of(settings().build(), new FedAvgM(settings(), 1, 0.9), new FedProx(settings(), 0.1),
-        new FedAdam(settings(), 0.1, 0.9, 0.99, 1e-3), new FedYogi(settings(), 0.1, 0.9, 0.99, 1e-3),
-        new FedAdagrad(settings(), 0.1, 0.9, 1e-3))) {
+    for (Strategy s : List.of(settings().build(),
+        FedAvgM.builder().settings(settings()).serverLr(1).momentum(0.9).build(),
+        FedProx.builder().settings(settings()).mu(0.1).build(),
+        FedAdam.builder().settings(settings()).eta(0.1).beta1(0.9).beta2(0.99).tau(1e-3).build(),
+        FedYogi.builder().settings(settings()).eta(0.1).beta1(0.9).beta2(0.99).tau(1e-3).build(),
+        FedAdagrad.builder().settings(settings()).eta(0.1).beta1(0.9).tau(1e-3).build())) {
       assertTrue(s.aggregatesWeightedMean(), s.toString());
       WeightedMean.require(s, "secure aggregation");
     }
@@ -38,9 +41,14 @@ class WeightedMeanTest {
 
   @Test
   void strategiesThatNeedIndividualUpdatesOrOtherWeightsDoNot() {
-    for (Strategy s : List.of(new FedMedian(settings()), new FedTrimmedAvg(settings(), 0.2), new Krum(settings(), 1, 1, 1),
-        new Bulyan(settings(), 1, 1), new FedNova(settings(), 0), new QFedAvg(settings(), 1, 0.1),
-        new Scaffold(settings(), 1), new FirstResultWins(), new NormBounded(settings().build(), 1))) {
+    for (Strategy s : List.of(FedMedian.builder().settings(settings()).build(),
+        FedTrimmedAvg.builder().settings(settings()).beta(0.2).build(),
+        Krum.builder().settings(settings()).f(1).m(1).threads(1).build(),
+        Bulyan.builder().settings(settings()).f(1).threads(1).build(),
+        FedNova.builder().settings(settings()).localMomentum(0).build(),
+        QFedAvg.builder().settings(settings()).q(1).learningRate(0.1).build(),
+        Scaffold.builder().settings(settings()).serverLr(1).build(),
+        new FirstResultWins(), new NormBounded(settings().build(), 1))) {
       assertFalse(s.aggregatesWeightedMean(), s.toString());
     }
   }
@@ -48,7 +56,7 @@ class WeightedMeanTest {
   @Test
   void requireNamesTheDecoratorAndTheStrategy() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> WeightedMean.require(new FedMedian(settings()), "privacy.secagg"));
+        () -> WeightedMean.require(FedMedian.builder().settings(settings()).build(), "privacy.secagg"));
     assertEquals("privacy.secagg cannot wrap strategy FedMedian: it only sees the weighted mean of the updates, and this"
         + " strategy needs every individual update (use FedAvg or a strategy built on its weighted mean, e.g. FedAvgM,"
         + " FedAdam, FedYogi, FedAdagrad, FedProx)", e.getMessage());

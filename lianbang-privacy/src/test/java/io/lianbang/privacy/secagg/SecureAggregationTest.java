@@ -87,8 +87,10 @@ class SecureAggregationTest {
   @Test
   void refusesStrategiesThatNeedIndividualUpdatesOrOtherWeights() {
     FedAvg.Builder b = FedAvg.builder().minFitClients(8).minAvailableClients(8);
-    for (Strategy s : List.of(new FedMedian(b), new FedTrimmedAvg(b, 0.2), new Krum(b, 1, 1, 1), new Bulyan(b, 1, 1),
-        new FedNova(b, 0), new QFedAvg(b, 1, 0.1), new Scaffold(b, 1))) {
+    for (Strategy s : List.of(FedMedian.builder().settings(b).build(), FedTrimmedAvg.builder().settings(b).beta(0.2).build(),
+        Krum.builder().settings(b).f(1).m(1).threads(1).build(), Bulyan.builder().settings(b).f(1).threads(1).build(),
+        FedNova.builder().settings(b).localMomentum(0).build(), QFedAvg.builder().settings(b).q(1).learningRate(0.1).build(),
+        Scaffold.builder().settings(b).serverLr(1).build())) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SecureAggregation(
           s, SecAggParams.defaults(), (id, m, d) -> null, Duration.ofSeconds(1), null), s.toString());
       assertTrue(e.getMessage().contains(s.toString()) && e.getMessage().contains("individual update"), e.getMessage());
@@ -98,7 +100,9 @@ class SecureAggregationTest {
   @Test
   void acceptsFedAvgAndTheStrategiesBuiltOnItsMean() {
     FedAvg.Builder b = FedAvg.builder().minFitClients(8).minAvailableClients(8);
-    for (Strategy s : List.of(b.build(), new FedAvgM(b, 1, 0.9), new FedAdam(b, 0.1, 0.9, 0.99, 1e-3), new FedProx(b, 0.1))) {
+    for (Strategy s : List.of(b.build(), FedAvgM.builder().settings(b).serverLr(1).momentum(0.9).build(),
+        FedAdam.builder().settings(b).eta(0.1).beta1(0.9).beta2(0.99).tau(1e-3).build(),
+        FedProx.builder().settings(b).mu(0.1).build())) {
       assertTrue(new SecureAggregation(s, SecAggParams.defaults(), (id, m, d) -> null, Duration.ofSeconds(1), null)
           .inner() == s, s.toString());
     }

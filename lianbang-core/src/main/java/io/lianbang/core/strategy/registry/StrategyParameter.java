@@ -19,6 +19,16 @@ public record StrategyParameter(String name, String defaultText, Double defaultV
     Objects.requireNonNull(description, "description");
   }
 
+  /**
+   * {@code v} if it is in the range, for a builder's setter.
+   *
+   * @param property the property as the setter names it, e.g. {@code serverLr}
+   * @throws IllegalArgumentException naming the property, the range and the value otherwise
+   */
+  public double check(String property, double v) {
+    return range.check(property, v);
+  }
+
   /** A parameter whose default is the number {@code defaultText} spells. */
   public static StrategyParameter of(String name, String defaultText, ParameterRange range, String description) {
     return new StrategyParameter(name, defaultText, Double.parseDouble(defaultText), range, description);

@@ -4,6 +4,7 @@ import io.lianbang.core.aggregate.CoordinateMedian;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.RoundContext;
+import io.lianbang.core.strategy.StrategyBuilder;
 
 /**
  * The new global model is the coordinate-wise median of the clients' models (unweighted).
@@ -13,9 +14,13 @@ import io.lianbang.core.strategy.RoundContext;
  * memory.
  */
 public final class FedMedian extends FedAvg {
-  /** @param settings sampling, configuration and evaluation settings shared with FedAvg */
-  public FedMedian(FedAvg.Builder settings) {
-    super(settings);
+  /** A builder with FedAvg's shared defaults (the median has no parameters of its own). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private FedMedian(Builder b) {
+    super(b);
   }
 
   @Override
@@ -26,5 +31,15 @@ public final class FedMedian extends FedAvg {
         return CoordinateMedian.of(rows);
       }
     };
+  }
+
+  /** Configures a {@link FedMedian}: FedAvg's shared settings. */
+  public static final class Builder extends StrategyBuilder<Builder> {
+    private Builder() {}
+
+    @Override
+    public FedMedian build() {
+      return new FedMedian(this);
+    }
   }
 }

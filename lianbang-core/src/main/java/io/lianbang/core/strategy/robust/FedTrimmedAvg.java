@@ -1,9 +1,14 @@
 package io.lianbang.core.strategy.robust;
 
+import static io.lianbang.core.strategy.registry.ParameterRange.HALF;
+import static io.lianbang.core.strategy.registry.StrategyParameter.of;
+
 import io.lianbang.core.aggregate.TrimmedMean;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.RoundContext;
+import io.lianbang.core.strategy.StrategyBuilder;
+import io.lianbang.core.strategy.registry.StrategyParameter;
 
 /**
  * The new global model is the coordinate-wise β-trimmed mean of the clients' models: in every
@@ -15,17 +20,19 @@ import io.lianbang.core.strategy.RoundContext;
  * memory.
  */
 public final class FedTrimmedAvg extends FedAvg {
+  /** The fraction β trimmed at each end. */
+  public static final StrategyParameter BETA = of("beta", "0.2", HALF, "share of values trimmed from each end");
+
+  /** A builder with the default β above and FedAvg's shared defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
   private final double beta;
 
-  /**
-   * @param settings sampling, configuration and evaluation settings shared with FedAvg
-   * @param beta the fraction trimmed at each end, in [0, 0.5)
-   * @throws IllegalArgumentException naming beta, its value and the range
-   */
-  public FedTrimmedAvg(FedAvg.Builder settings, double beta) {
-    super(settings);
-    if (!(beta >= 0 && beta < 0.5)) throw new IllegalArgumentException("beta must be in [0, 0.5), got " + beta);
-    this.beta = beta;
+  private FedTrimmedAvg(Builder b) {
+    super(b);
+    this.beta = b.beta;
   }
 
   @Override
@@ -41,5 +48,23 @@ public final class FedTrimmedAvg extends FedAvg {
   @Override
   public String toString() {
     return "FedTrimmedAvg(beta=" + beta + ")";
+  }
+
+  /** Configures a {@link FedTrimmedAvg}; setters check their value and name the property. */
+  public static final class Builder extends StrategyBuilder<Builder> {
+    private double beta = BETA.defaultValue();
+
+    private Builder() {}
+
+    /** The fraction β trimmed at each end, in [0, 0.5). */
+    public Builder beta(double v) {
+      this.beta = BETA.check("beta", v);
+      return this;
+    }
+
+    @Override
+    public FedTrimmedAvg build() {
+      return new FedTrimmedAvg(this);
+    }
   }
 }
