@@ -15,7 +15,6 @@ import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.core.federation.RunResult;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.Strategy;
-import io.lianbang.core.strategy.WeightedMean;
 import io.lianbang.core.strategy.registry.StrategyContext;
 import io.lianbang.core.strategy.registry.StrategyRegistry;
 import io.lianbang.core.task.Config;
@@ -212,11 +211,8 @@ final class ServerCommand implements Callable<Integer> {
       int threads = Runtime.getRuntime().availableProcessors();
       Strategy strategy = StrategyFactory.create(st, training, fit, null, threads);
       PrivacySpec privacy = c.privacy();
-      if (privacy.secagg().enabled()) WeightedMean.require(strategy, "privacy.secagg");
-      if (privacy.paillier().enabled()) {
-        WeightedMean.require(strategy, "privacy.paillier");
-        KeyHolderLink.validate(c.keyHolder());
-      }
+      StrategyFactory.requireCompatible(strategy, privacy);
+      if (privacy.paillier().enabled()) KeyHolderLink.validate(c.keyHolder());
       strategy = DpWiring.strategy(strategy, privacy.dp(), c.seed());
       Config dpTasks = DpWiring.taskConfig(privacy.dp(), c.seed());
       if (!dpTasks.asMap().isEmpty()) strategy = new WithTaskConfig(strategy, dpTasks);

@@ -1,8 +1,14 @@
 package io.lianbang.cli;
 
 import io.lianbang.cli.run.Simulator;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
 /** Runs the command in-process and captures what it prints. */
@@ -34,6 +40,31 @@ final class Cli {
     cmd.setErr(new PrintWriter(err, true));
     int exit = cmd.execute(args);
     return new Cli(exit, out.toString(), err.toString());
+  }
+
+  /**
+   * Runs {@code args} in a {@code lianbang} process of its own (this JVM's java and class path),
+   * waiting at most {@code seconds}; a process still running then is killed and reported as exit
+   * -1.
+   */
+  static Cli process(long seconds, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile("lianbang-out", ".txt");
+    Path err = Files.createTempFile("lianbang-err", ".txt");
+    try {
+      Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      boolean ended = p.waitFor(seconds, TimeUnit.SECONDS);
+      if (!ended) {
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
+      return new Cli(ended ? p.exitValue() : -1, Files.readString(out), Files.readString(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
   }
 
   @Override

@@ -333,7 +333,7 @@ class FederateCommandsTest {
         {"checkpoint: run.ckpt\nprivacy: {dp: {mode: server}}", "privacy.dp.mode server cannot be combined with checkpoint "
             + Path.of("run.ckpt").toAbsolutePath() + ": "
             + "a resumed DP-FedAvg run would restart the privacy accountant"},
-        {"strategy: {name: median, clients_per_round: 5}\nprivacy: {dp: {mode: client}}", "DP-FedAvg cannot wrap strategy FedMedian"},
+        {"strategy: {name: median, clients_per_round: 5}\nprivacy: {dp: {mode: client}}", "privacy.dp.mode client cannot wrap strategy FedMedian"},
         {"limits: {max_examples: 0}", "limits.max_examples must be in [1, 1099511627776], got 0"},
         {"limits: {max_concurrent_uploads: 0}", "limits.max_concurrent_uploads must be in [1, 1024], got 0"},
         {"limits: {max_metric_name_length: 5000}", "limits.max_metric_name_length must be in [1, 1024], got 5000"},

@@ -13,8 +13,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A deployment in threads of this JVM: {@code lianbang server} and three {@code lianbang client}s
- * named site-0..2, each training on its third of breast-cancer with logistic:30 over an insecure
+ * A deployment: {@code lianbang server} in a thread of this JVM and three {@code lianbang client}
+ * processes named site-0..2, each training on its third of breast-cancer with logistic:30 over an insecure
  * loopback channel.
  */
 final class ThreeSites {
@@ -22,8 +22,8 @@ final class ThreeSites {
 
   /**
    * Runs the server with {@code config} (listening on {@code port}) and the three clients with
-   * {@code clientFlags} added; waits up to {@code serverSeconds} for the server and 30 s for each
-   * client, and returns the server's run followed by the clients'.
+   * {@code clientFlags} added; waits up to {@code serverSeconds} for the server and 60 s more for
+   * each client, and returns the server's run followed by the clients'.
    */
   static List<Cli> deploy(Path config, int port, long serverSeconds, String... clientFlags) throws Exception {
     ExecutorService threads = Executors.newCachedThreadPool();
@@ -34,11 +34,11 @@ final class ThreeSites {
         List<String> args = new ArrayList<>(List.of("client", "--server", "127.0.0.1:" + port, "--insecure",
             "--data", "breast-cancer:" + i + "/3", "--model", "logistic:30", "--name", "site-" + i, "--give-up-after", "30"));
         args.addAll(List.of(clientFlags));
-        clients.add(threads.submit(() -> Cli.run(Simulator.standard(), args.toArray(String[]::new))));
+        clients.add(threads.submit(() -> Cli.process(serverSeconds + 60, args.toArray(String[]::new))));
       }
       List<Cli> all = new ArrayList<>();
       all.add(server.get(serverSeconds, TimeUnit.SECONDS));
-      for (Future<Cli> f : clients) all.add(f.get(30, TimeUnit.SECONDS));
+      for (Future<Cli> f : clients) all.add(f.get(60, TimeUnit.SECONDS));
       return all;
     } finally {
       threads.shutdownNow();

@@ -76,7 +76,8 @@ public final class Simulation {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("model " + Abbreviation.abbreviate(spec.model()) + ": " + e.getMessage(), e);
     }
-    StrategyFactory.create(spec.strategy(), spec.training(), Config.empty(), (round, p) -> null, 1); // validates params
+    StrategyFactory.requireCompatible(StrategyFactory.create(spec.strategy(), spec.training(), Config.empty(), (round, p) -> null, 1),
+        spec.privacy()); // validates params and the combination
     if (spec.attack().kind() == AttackKind.LABEL_FLIP && spec.model().startsWith("linear")) {
       throw new IllegalArgumentException("attack.kind label_flip needs a classification model, got " + spec.model());
     }

@@ -3,9 +3,12 @@ package io.lianbang.sim;
 import io.lianbang.core.strategy.CentralEvaluator;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.Strategy;
+import io.lianbang.core.strategy.WeightedMean;
 import io.lianbang.core.strategy.registry.StrategyContext;
 import io.lianbang.core.strategy.registry.StrategyRegistry;
 import io.lianbang.core.task.Config;
+import io.lianbang.sim.spec.DpMode;
+import io.lianbang.sim.spec.PrivacySpec;
 import io.lianbang.sim.spec.StrategySpec;
 import io.lianbang.sim.spec.TrainingSpec;
 
@@ -32,6 +35,21 @@ public final class StrategyFactory {
   public static Strategy create(StrategySpec s, TrainingSpec training, Config fit, CentralEvaluator evaluator, int threads) {
     return StrategyRegistry.create(s.name(), s.params(), new StrategyContext(() -> configure(FedAvg.builder(), s, fit, evaluator),
         s.clientsPerRound(), "clients_per_round", training.momentum(), training.learningRate(), threads));
+  }
+
+  /**
+   * Checks that {@code strategy} can run under {@code privacy}, as {@code simulate} and a
+   * federation server both do before anything starts: secure aggregation, Paillier aggregation
+   * and DP-FedAvg ({@code privacy.dp.mode} server or client) see only the weighted mean of the
+   * updates.
+   *
+   * @throws IllegalArgumentException naming the privacy key and the strategy otherwise
+   */
+  public static void requireCompatible(Strategy strategy, PrivacySpec privacy) {
+    if (privacy.secagg().enabled()) WeightedMean.require(strategy, "privacy.secagg");
+    if (privacy.paillier().enabled()) WeightedMean.require(strategy, "privacy.paillier");
+    DpMode dp = privacy.dp().mode();
+    if (dp == DpMode.SERVER || dp == DpMode.CLIENT) WeightedMean.require(strategy, "privacy.dp.mode " + dp);
   }
 
   /** Applies the settings every strategy shares: exact per-round sample sizes, config, evaluation. */
