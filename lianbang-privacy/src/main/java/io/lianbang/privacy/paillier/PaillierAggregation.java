@@ -1,5 +1,6 @@
 package io.lianbang.privacy.paillier;
 
+import io.lianbang.core.client.Deadlines;
 import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.core.strategy.ClientInstruction;
 import io.lianbang.core.strategy.FitAggregation;
@@ -153,7 +154,7 @@ public final class PaillierAggregation extends SecureMeanStrategy {
 
   private static EncryptedVector await(CompletableFuture<EncryptedVector> f, Instant deadline)
       throws InterruptedException, TimeoutException, ExecutionException {
-    long wait = Math.max(0, Duration.between(Instant.now(), deadline).toNanos());
+    long wait = Deadlines.nanosLeft(deadline);
     try {
       return f.get(wait, TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
