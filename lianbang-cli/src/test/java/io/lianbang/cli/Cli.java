@@ -1,5 +1,8 @@
 package io.lianbang.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lianbang.cli.run.Simulator;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,6 +37,12 @@ final class Cli {
     cmd.setErr(new PrintWriter(err, true));
     int exit = cmd.execute(args);
     return new Cli(exit, out.toString(), err.toString());
+  }
+
+  /** Asserts that the command refused bad input: exit status 2 and {@code message} in its error output. */
+  void assertBadInput(String message) {
+    assertEquals(2, exit, toString());
+    assertTrue(err.contains(message), err);
   }
 
   @Override
