@@ -10,9 +10,7 @@
 #              LIANBANG_JAVA, LIANBANG_JAVA_OPTS  passed on to the ./lianbang launcher
 set -euo pipefail
 
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
-. "$SCRIPT_DIR/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 LAUNCHER="$REPO_ROOT/lianbang"
 APT_HINT="apt-get install python3-torch libopenblas0-openmp time dataset-fashion-mnist"
 DEMO_ROUNDS=50

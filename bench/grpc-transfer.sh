@@ -9,16 +9,13 @@
 # each client holds one copy. The defaults (3 GiB, 2 clients) need about 22 GiB of RAM.
 set -euo pipefail
 
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
-. "$SCRIPT_DIR/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 MAIN_CLASS=io.lianbang.bench.GrpcTransfer
 GIB=3
 CLIENTS=2
 ROUNDS=2
 SERVER_HEAP=12g
 CLIENT_HEAP=4g
-SKIP_BUILD=0
 
 while [[ $# -gt 0 ]]; do
   case "$1" in

@@ -1,6 +1,11 @@
-# Shell functions shared by the bench/*.sh scripts; sourced, after the script has set REPO_ROOT.
+# Shell functions shared by the bench/*.sh scripts; sourced first: . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# Sets SCRIPT_DIR (bench/), REPO_ROOT and SKIP_BUILD=0 (the scripts' --skip-build sets it to 1).
 # Argument checks, prerequisites, the machine's load, the run statistics and, for the scripts that
 # start their own JVMs, the build and class path of lianbang-bench.
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+SKIP_BUILD=0
 
 die() { echo "error: $*" >&2; exit 2; }
 warn() { echo "WARNING: $*" >&2; }

@@ -9,13 +9,10 @@
 # Usage: bench/server-memory.sh [--clients "10 50 200"] [--rounds R] [--skip-build (offline)]
 set -euo pipefail
 
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
-. "$SCRIPT_DIR/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 MAIN_CLASS=io.lianbang.bench.ServerMemory
 COUNTS="10 50 200"
 ROUNDS=2
-SKIP_BUILD=0
 
 while [[ $# -gt 0 ]]; do
   case "$1" in

@@ -11,9 +11,7 @@
 #                                 (default /usr/lib/x86_64-linux-gnu/openblas-openmp)
 set -euo pipefail
 
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
-. "$SCRIPT_DIR/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 MAIN_CLASS=io.lianbang.bench.TrainThroughput
 APT_HINT="apt-get install python3-torch libopenblas0-openmp dataset-fashion-mnist"
 EPOCH=60000
@@ -23,7 +21,6 @@ REPEAT=3
 DATA_DIR=""
 LENET_SAMPLES=$EPOCH
 WORKLOADS="mlp-b10,mlp-b64,lenet-b64"
-SKIP_BUILD=0
 WAIT_IDLE=0
 PYTHON="${LIANBANG_PYTHON:-/usr/bin/python3}"
 OPENBLAS_DIR="${LIANBANG_OPENBLAS_DIR:-/usr/lib/x86_64-linux-gnu/openblas-openmp}"

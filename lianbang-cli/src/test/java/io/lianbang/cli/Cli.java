@@ -1,5 +1,8 @@
 package io.lianbang.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lianbang.cli.run.Simulator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -65,6 +68,12 @@ final class Cli {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }
+  }
+
+  /** Asserts that the command refused bad input: exit status 2 and {@code message} in its error output. */
+  void assertBadInput(String message) {
+    assertEquals(2, exit, toString());
+    assertTrue(err.contains(message), err);
   }
 
   @Override

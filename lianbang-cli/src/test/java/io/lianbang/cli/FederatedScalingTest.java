@@ -161,17 +161,14 @@ class FederatedScalingTest {
   void badSplitSettingsAreNamed() throws Exception {
     Cli c = run("client", "--server", "127.0.0.1:1", "--insecure", "--data", "breast-cancer", "--model", "logistic:30", "--name", "a",
         "--validation-fraction", "1");
-    assertEquals(2, c.exit, c.toString());
-    assertTrue(c.err.contains("validation_fraction must be in [0, 1), got 1.0"), c.err);
+    c.assertBadInput("validation_fraction must be in [0, 1), got 1.0");
 
     c = run("client", "--server", "127.0.0.1:1", "--insecure", "--data", "breast-cancer:0/99999999999", "--model", "logistic:30",
         "--name", "a");
-    assertEquals(2, c.exit, c.toString());
-    assertTrue(c.err.contains("data breast-cancer:0/99999999999: the number of parts must be in [1, 569], got 99999999999"), c.err);
+    c.assertBadInput("data breast-cancer:0/99999999999: the number of parts must be in [1, 569], got 99999999999");
 
     c = run("client", "--server", "127.0.0.1:1", "--insecure", "--data", "breast-cancer:99999999999/2", "--model", "logistic:30",
         "--name", "a");
-    assertEquals(2, c.exit, c.toString());
-    assertTrue(c.err.contains("part must be in [0, 2), got 99999999999"), c.err);
+    c.assertBadInput("part must be in [0, 2), got 99999999999");
   }
 }

@@ -33,19 +33,23 @@ public abstract class SecureMeanStrategy extends ForwardingStrategy {
   private final String name;
   private final String metricPrefix;
   private final String resultId;
+  private final String configKey;
 
   /**
    * @param name what the decorator is called in refusals and failure reasons, e.g. "secure aggregation"
    * @param metricPrefix the prefix of the round metrics, e.g. "secagg"
    * @param resultId the client id of the one result the wrapped strategy receives
+   * @param configKey the fit configuration key, set to true in every fit instruction, that tells a
+   *     client the round is aggregated this way
    * @throws IllegalArgumentException naming {@code name} and the strategy if {@code inner} needs
    *     individual updates
    */
-  protected SecureMeanStrategy(Strategy inner, String name, String metricPrefix, String resultId) {
+  protected SecureMeanStrategy(Strategy inner, String name, String metricPrefix, String resultId, String configKey) {
     this.inner = Objects.requireNonNull(inner, "inner");
     this.name = Objects.requireNonNull(name, "name");
     this.metricPrefix = Objects.requireNonNull(metricPrefix, "metricPrefix");
     this.resultId = Objects.requireNonNull(resultId, "resultId");
+    this.configKey = Objects.requireNonNull(configKey, "configKey");
     WeightedMean.require(inner, name);
   }
 
@@ -60,8 +64,8 @@ public abstract class SecureMeanStrategy extends ForwardingStrategy {
   }
 
   /** The wrapped strategy's fit instructions, each with {@code configKey: true} added to its config. */
-  protected final List<ClientInstruction> configureFitWith(String configKey, int round, Parameters global, List<String> available,
-                                                           SplittableRandom rng) {
+  @Override
+  public final List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng) {
     return inner.configureFit(round, global, available, rng).stream().map(i -> i.withConfig(configKey, true)).toList();
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lianbang.core.strategy.ClientFailure;
+import io.lianbang.core.strategy.ClientInstruction;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
@@ -73,7 +74,7 @@ class SecureMeanStrategyTest {
   /** Releases a fixed mean, as a secure protocol would after the round. */
   private static final class Fixed extends SecureMeanStrategy {
     Fixed(Strategy inner) {
-      super(inner, "test aggregation", "test", "test-aggregate");
+      super(inner, "test aggregation", "test", "test-aggregate", "test-key");
     }
   }
 
@@ -101,6 +102,19 @@ class SecureMeanStrategyTest {
     assertEquals(List.of(earlier.get(0), new ClientFailure("c", ClientFailure.Kind.ERROR, "test aggregation: no share before the deadline")),
         inner.failures);
     assertEquals(c, inner.context, "the wrapped strategy aggregates the same round");
+  }
+
+  @Test
+  void everyFitInstructionOfTheWrappedStrategyCarriesTheConfigKey() {
+    Recording inner = new Recording();
+    Parameters global = Parameters.of(Tensor.vector(1f, 2f));
+    List<ClientInstruction> plain = inner.configureFit(2, global, List.of("a", "b", "c"), new SplittableRandom(5));
+    List<ClientInstruction> marked = new Fixed(inner).configureFit(2, global, List.of("a", "b", "c"), new SplittableRandom(5));
+    assertEquals(plain.size(), marked.size());
+    for (int i = 0; i < plain.size(); i++) {
+      ClientInstruction p = plain.get(i);
+      assertEquals(new ClientInstruction(p.clientId(), p.parameters(), p.config().with("test-key", true)), marked.get(i));
+    }
   }
 
   @Test

@@ -7,13 +7,21 @@ import java.util.TreeMap;
 /**
  * Immutable key-value configuration sent from the server to a client with a task (learning rate,
  * epochs, batch size, ...). Values are booleans, longs, doubles or strings.
+ *
+ * @param values the entries, sorted by key (an unmodifiable copy; integers held as longs, floats as doubles)
  */
-public final class Config {
-  private static final Config EMPTY = new Config(new TreeMap<>());
-  private final Map<String, Object> values;
+public record Config(Map<String, Object> values) {
+  private static final Config EMPTY = new Config(Map.of());
 
-  private Config(TreeMap<String, Object> values) {
-    this.values = Collections.unmodifiableMap(values);
+  /**
+   * A configuration holding a copy of {@code values}.
+   *
+   * @throws IllegalArgumentException if a value is not a Boolean, Number or String
+   */
+  public Config {
+    TreeMap<String, Object> m = new TreeMap<>();
+    values.forEach((k, v) -> m.put(k, normalise(k, v)));
+    values = Collections.unmodifiableMap(m);
   }
 
   /** The empty configuration. */
@@ -27,9 +35,7 @@ public final class Config {
    * @throws IllegalArgumentException if a value is not a Boolean, Number or String
    */
   public static Config of(Map<String, ?> values) {
-    TreeMap<String, Object> m = new TreeMap<>();
-    values.forEach((k, v) -> m.put(k, normalise(k, v)));
-    return new Config(m);
+    return new Config(Collections.unmodifiableMap(values));
   }
 
   private static Object normalise(String key, Object v) {
@@ -44,7 +50,7 @@ public final class Config {
   /** A copy with {@code key} set to {@code value}. */
   public Config with(String key, Object value) {
     TreeMap<String, Object> m = new TreeMap<>(values);
-    m.put(key, normalise(key, value));
+    m.put(key, value);
     return new Config(m);
   }
 
@@ -96,16 +102,6 @@ public final class Config {
     if (v == null) return defaultValue;
     if (v instanceof Boolean b) return b;
     throw new IllegalArgumentException("config " + key + " must be true or false, got " + v);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Config c && values.equals(c.values);
-  }
-
-  @Override
-  public int hashCode() {
-    return values.hashCode();
   }
 
   @Override

@@ -5,13 +5,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** Immutable named numeric metrics (loss, accuracy, ...), iterated in key order. */
-public final class Metrics {
-  private static final Metrics EMPTY = new Metrics(new TreeMap<>());
-  private final Map<String, Double> values;
+/**
+ * Immutable named numeric metrics (loss, accuracy, ...), iterated in key order.
+ *
+ * @param values the metrics, sorted by name (an unmodifiable copy)
+ */
+public record Metrics(Map<String, Double> values) {
+  private static final Metrics EMPTY = new Metrics(Map.of());
 
-  private Metrics(TreeMap<String, Double> values) {
-    this.values = Collections.unmodifiableMap(values);
+  /**
+   * Metrics holding a copy of {@code values}.
+   *
+   * @throws IllegalArgumentException if a name or value is null
+   */
+  public Metrics {
+    values.forEach((k, v) -> {
+      if (k == null || v == null) throw new IllegalArgumentException("metrics: null name or value for " + k);
+    });
+    values = Collections.unmodifiableMap(new TreeMap<>(values));
   }
 
   /** No metrics. */
@@ -21,10 +32,7 @@ public final class Metrics {
 
   /** Metrics holding a copy of {@code values}. */
   public static Metrics of(Map<String, Double> values) {
-    values.forEach((k, v) -> {
-      if (k == null || v == null) throw new IllegalArgumentException("metrics: null name or value for " + k);
-    });
-    return new Metrics(new TreeMap<>(values));
+    return new Metrics(values);
   }
 
   /** A single metric. */
@@ -54,16 +62,6 @@ public final class Metrics {
   /** True if there are no metrics. */
   public boolean isEmpty() {
     return values.isEmpty();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Metrics m && values.equals(m.values);
-  }
-
-  @Override
-  public int hashCode() {
-    return values.hashCode();
   }
 
   @Override

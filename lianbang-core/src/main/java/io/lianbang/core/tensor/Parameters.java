@@ -7,22 +7,27 @@ import java.util.List;
 /**
  * The parameters of a model: an immutable ordered list of tensors. This is the only thing about a
  * model that crosses the boundary between a client and the server.
+ *
+ * @param tensors the tensors, in order (an unmodifiable copy)
  */
-public final class Parameters {
-  private final List<Tensor> tensors;
-
-  private Parameters(List<Tensor> tensors) {
-    this.tensors = tensors;
-  }
-
-  /** Parameters made of the given tensors, in order. */
-  public static Parameters of(List<Tensor> tensors) {
+public record Parameters(List<Tensor> tensors) {
+  /**
+   * Parameters made of the given tensors, in order.
+   *
+   * @throws IllegalArgumentException naming the index of a null tensor
+   */
+  public Parameters {
     for (int i = 0; i < tensors.size(); i++) {
       if (tensors.get(i) == null) {
         throw new IllegalArgumentException("parameters tensor[" + i + "] is null");
       }
     }
-    return new Parameters(List.copyOf(tensors));
+    tensors = List.copyOf(tensors);
+  }
+
+  /** Parameters made of the given tensors, in order. */
+  public static Parameters of(List<Tensor> tensors) {
+    return new Parameters(tensors);
   }
 
   /** Parameters made of the given tensors, in order. */
@@ -55,12 +60,7 @@ public final class Parameters {
     if (offset != flat.length) {
       throw new IllegalArgumentException("parameters: shapes take " + offset + " values but " + flat.length + " were given");
     }
-    return new Parameters(List.copyOf(out));
-  }
-
-  /** The tensors, in order (an unmodifiable list). */
-  public List<Tensor> tensors() {
-    return tensors;
+    return new Parameters(out);
   }
 
   /** Tensor {@code i}. */
@@ -138,16 +138,6 @@ public final class Parameters {
       }
     }
     return null;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Parameters p && tensors.equals(p.tensors);
-  }
-
-  @Override
-  public int hashCode() {
-    return tensors.hashCode();
   }
 
   @Override

@@ -3,7 +3,7 @@ package io.lianbang.core.federation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lianbang.core.client.ClientProxy;
+import io.lianbang.core.client.AbstractClientProxy;
 import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
@@ -29,18 +29,12 @@ class ResultRetentionTest {
   private static final int VALUES = 1 << 20;
 
   /** A proxy whose fit future the test completes by hand. */
-  private static final class ManualProxy implements ClientProxy {
-    private final String id;
+  private static final class ManualProxy extends AbstractClientProxy {
     CompletableFuture<FitResult> fit = new CompletableFuture<>();
     final CountDownLatch asked = new CountDownLatch(1);
 
     ManualProxy(String id) {
-      this.id = id;
-    }
-
-    @Override
-    public String id() {
-      return id;
+      super(id);
     }
 
     @Override

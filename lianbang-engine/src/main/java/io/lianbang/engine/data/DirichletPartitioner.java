@@ -1,6 +1,5 @@
 package io.lianbang.engine.data;
 
-import io.lianbang.core.check.Require;
 import io.lianbang.core.random.SplitMix64;
 import java.util.Arrays;
 
@@ -34,10 +33,7 @@ public final class DirichletPartitioner implements Partitioner {
   /** Default bound on the number of draws. */
   public static final int DEFAULT_MAX_ATTEMPTS = 1000;
 
-  private final int clients;
-  private final double alpha;
-  private final int minPerClient;
-  private final int maxAttempts;
+  private final MinSizeDraws draws;
 
   /** With NIID-Bench's minimum of 10 examples per client and at most 1000 attempts. */
   public DirichletPartitioner(int clients, double alpha) {
@@ -49,37 +45,24 @@ public final class DirichletPartitioner implements Partitioner {
    *     number, {@code minPerClient < 0} or {@code maxAttempts < 1}
    */
   public DirichletPartitioner(int clients, double alpha, int minPerClient, int maxAttempts) {
-    this.clients = Require.atLeast("dirichlet clients", clients, 1);
-    Require.that(alpha > 0 && !Double.isInfinite(alpha), "dirichlet alpha", "> 0 and finite", alpha);
-    this.alpha = alpha;
-    this.minPerClient = Require.atLeast("dirichlet minPerClient", minPerClient, 0);
-    this.maxAttempts = Require.atLeast("dirichlet maxAttempts", maxAttempts, 1);
+    this.draws = new MinSizeDraws("dirichlet", clients, alpha, minPerClient, maxAttempts);
   }
 
   @Override
   public Partition partition(Dataset data, long seed) {
     Partitions.requireClassification("dirichlet", data);
     int n = data.size();
-    Partitions.requireClientsFit("dirichlet", clients, n);
-    Partitions.requireMinFits("dirichlet", clients, minPerClient, n);
+    draws.requireFits(n);
     SplitMix64 rng = new SplitMix64(seed);
     int[][] byClass = Partitions.indicesByClass(data.labels(), data.numClasses());
-    double cap = (double) n / clients;
-    int smallest = 0;
-    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      int[][] out = draw(byClass, cap, rng);
-      smallest = Partitions.min(out);
-      if (smallest >= minPerClient) {
-        for (int[] client : out) rng.shuffle(client);
-        return Partition.adopt(out, n);
-      }
-    }
-    throw new IllegalStateException("dirichlet partition: after " + maxAttempts + " attempts some client still had fewer than "
-        + minPerClient + " examples (smallest in the last attempt: " + smallest + "); raise alpha (" + alpha
-        + "), lower minPerClient, raise maxAttempts, or use fewer clients (" + clients + ")");
+    double cap = (double) n / draws.clients;
+    int[][] out = draws.firstLargeEnough(() -> draw(byClass, cap, rng), true);
+    for (int[] client : out) rng.shuffle(client);
+    return Partition.adopt(out, n);
   }
 
   private int[][] draw(int[][] byClass, double cap, SplitMix64 rng) {
+    int clients = draws.clients;
     int[][] buf = new int[clients][16];
     int[] sizes = new int[clients];
     boolean[] eligible = new boolean[clients];
@@ -88,7 +71,7 @@ public final class DirichletPartitioner implements Partitioner {
       int[] idx = cls.clone();
       rng.shuffle(idx);
       for (int j = 0; j < clients; j++) eligible[j] = sizes[j] < cap;
-      double[] p = Dirichlet.sample(alpha, clients, eligible, rng);
+      double[] p = Dirichlet.sample(draws.alpha, clients, eligible, rng);
       double cum = 0;
       int from = 0;
       for (int j = 0; j < clients; j++) {
@@ -109,6 +92,6 @@ public final class DirichletPartitioner implements Partitioner {
 
   @Override
   public String toString() {
-    return "dirichlet(clients=" + clients + ", alpha=" + alpha + ", minPerClient=" + minPerClient + ")";
+    return draws.toString();
   }
 }

@@ -1,6 +1,5 @@
 package io.lianbang.engine.data;
 
-import io.lianbang.core.check.Require;
 import io.lianbang.core.random.SplitMix64;
 
 /**
@@ -16,10 +15,7 @@ import io.lianbang.core.random.SplitMix64;
  * regression datasets too.
  */
 public final class QuantitySkewPartitioner implements Partitioner {
-  private final int clients;
-  private final double alpha;
-  private final int minPerClient;
-  private final int maxAttempts;
+  private final MinSizeDraws draws;
 
   /** With NIID-Bench's minimum of 10 examples per client and at most 1000 attempts. */
   public QuantitySkewPartitioner(int clients, double alpha) {
@@ -31,43 +27,38 @@ public final class QuantitySkewPartitioner implements Partitioner {
    *     number, {@code minPerClient < 0} or {@code maxAttempts < 1}
    */
   public QuantitySkewPartitioner(int clients, double alpha, int minPerClient, int maxAttempts) {
-    this.clients = Require.atLeast("quantity-skew clients", clients, 1);
-    Require.that(alpha > 0 && !Double.isInfinite(alpha), "quantity-skew alpha", "> 0 and finite", alpha);
-    this.alpha = alpha;
-    this.minPerClient = Require.atLeast("quantity-skew minPerClient", minPerClient, 0);
-    this.maxAttempts = Require.atLeast("quantity-skew maxAttempts", maxAttempts, 1);
+    this.draws = new MinSizeDraws("quantity-skew", clients, alpha, minPerClient, maxAttempts);
   }
 
   @Override
   public Partition partition(Dataset data, long seed) {
     int n = data.size();
-    Partitions.requireClientsFit("quantity-skew", clients, n);
-    Partitions.requireMinFits("quantity-skew", clients, minPerClient, n);
+    draws.requireFits(n);
     SplitMix64 rng = new SplitMix64(seed);
     int[] pool = Splits.identity(n);
     rng.shuffle(pool);
-    int smallest = 0;
-    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      double[] p = Dirichlet.sample(alpha, clients, rng);
-      int[][] out = new int[clients][];
-      double cum = 0;
-      int from = 0;
-      for (int j = 0; j < clients; j++) {
-        cum += p[j];
-        int to = j == clients - 1 ? n : Math.max(from, Math.min(n, (int) (cum * n)));
-        out[j] = java.util.Arrays.copyOfRange(pool, from, to);
-        from = to;
-      }
-      smallest = Partitions.min(out);
-      if (smallest >= minPerClient) return Partition.adopt(out, n);
+    return Partition.adopt(draws.firstLargeEnough(() -> cut(pool, rng), false), n);
+  }
+
+  /** The shuffled pool cut at {@code floor(cumsum(p) * n)} for fresh Dirichlet proportions {@code p}. */
+  private int[][] cut(int[] pool, SplitMix64 rng) {
+    int clients = draws.clients;
+    int n = pool.length;
+    double[] p = Dirichlet.sample(draws.alpha, clients, rng);
+    int[][] out = new int[clients][];
+    double cum = 0;
+    int from = 0;
+    for (int j = 0; j < clients; j++) {
+      cum += p[j];
+      int to = j == clients - 1 ? n : Math.max(from, Math.min(n, (int) (cum * n)));
+      out[j] = java.util.Arrays.copyOfRange(pool, from, to);
+      from = to;
     }
-    throw new IllegalStateException("quantity-skew partition: after " + maxAttempts + " attempts some client still had fewer than "
-        + minPerClient + " examples (smallest in the last attempt: " + smallest + "); raise alpha (" + alpha
-        + "), lower minPerClient, or use fewer clients (" + clients + ")");
+    return out;
   }
 
   @Override
   public String toString() {
-    return "quantity-skew(clients=" + clients + ", alpha=" + alpha + ", minPerClient=" + minPerClient + ")";
+    return draws.toString();
   }
 }

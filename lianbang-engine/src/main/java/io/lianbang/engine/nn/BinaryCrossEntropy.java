@@ -8,30 +8,21 @@ import io.lianbang.engine.data.Dataset;
  * {@code (sigmoid(z) − t) / (n·width)}. Targets are the 0/1 labels of a two-class dataset
  * ({@code width} must be 1) or the float targets of a regression dataset.
  */
-final class BinaryCrossEntropy extends Loss {
-  @Override
-  double lossSum(float[] out, int width, Batch batch, float[] grad) {
-    double total = 0;
-    double invCount = 1.0 / ((double) batch.n * width);
-    for (int i = 0; i < batch.n; i++) {
-      double example = 0;
-      for (int j = 0; j < width; j++) {
-        int e = i * width + j;
-        double z = out[e];
-        double t = target(batch, i, j, width);
-        example += Math.max(z, 0) - z * t + StrictMath.log1p(StrictMath.exp(-Math.abs(z)));
-        if (grad != null) {
-          double s = z >= 0 ? 1 / (1 + StrictMath.exp(-z)) : StrictMath.exp(z) / (1 + StrictMath.exp(z));
-          grad[e] = (float) ((s - t) * invCount);
-        }
-      }
-      total += example / width;
-    }
-    return total;
+final class BinaryCrossEntropy extends ElementwiseLoss {
+  BinaryCrossEntropy() {
+    super(1.0);
   }
 
-  private static double target(Batch batch, int i, int j, int width) {
-    return batch.classification ? batch.labels[i] : batch.targets[i * width + j];
+  @Override
+  double value(double z, double t) {
+    return Math.max(z, 0) - z * t + StrictMath.log1p(StrictMath.exp(-Math.abs(z)));
+  }
+
+  /** {@code sigmoid(z) − t}. */
+  @Override
+  double gradient(double z, double t) {
+    double s = z >= 0 ? 1 / (1 + StrictMath.exp(-z)) : StrictMath.exp(z) / (1 + StrictMath.exp(z));
+    return s - t;
   }
 
   @Override

@@ -6,22 +6,21 @@ import io.lianbang.engine.data.Dataset;
  * Mean squared error averaged over all {@code n·width} values, gradient
  * {@code 2(y − t) / (n·width)}; the per-example loss is the mean over its {@code width} values.
  */
-final class MeanSquaredError extends Loss {
+final class MeanSquaredError extends ElementwiseLoss {
+  MeanSquaredError() {
+    super(2.0);
+  }
+
   @Override
-  double lossSum(float[] out, int width, Batch batch, float[] grad) {
-    double total = 0;
-    double scale = 2.0 / ((double) batch.n * width);
-    for (int i = 0; i < batch.n; i++) {
-      double example = 0;
-      for (int j = 0; j < width; j++) {
-        int e = i * width + j;
-        double d = (double) out[e] - batch.targets[e];
-        example += d * d;
-        if (grad != null) grad[e] = (float) (d * scale);
-      }
-      total += example / width;
-    }
-    return total;
+  double value(double z, double t) {
+    double d = z - t;
+    return d * d;
+  }
+
+  /** {@code y − t}, half the derivative. */
+  @Override
+  double gradient(double z, double t) {
+    return z - t;
   }
 
   @Override

@@ -120,6 +120,15 @@ class PartitionerTest {
   }
 
   @Test
+  void quantitySkewGivesUpWithAClearError() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> new QuantitySkewPartitioner(50, 0.01, 100, 3).partition(BALANCED, 1));
+    assertTrue(e.getMessage().startsWith("quantity-skew partition: after 3 attempts some client still had fewer than 100 examples"),
+        e.getMessage());
+    assertTrue(e.getMessage().endsWith("raise alpha (0.01), lower minPerClient, or use fewer clients (50)"), e.getMessage());
+  }
+
+  @Test
   void shardsGiveEachClientAtMostKLabels() {
     for (int k : new int[] {1, 2, 3}) {
       Partition p = new ShardPartitioner(60 / k, k).partition(BALANCED, 8);

@@ -35,6 +35,23 @@ class KernelTest {
     return out.stream();
   }
 
+  /** Random operands of an {@code m×k} by {@code k×n} product, drawn in this order from one seed. */
+  private static final class Operands {
+    final float[] a;
+    final float[] b;
+    /** {@code m×n}: the output's start values or the weights an SGD step updates. */
+    final float[] c;
+    final float[] bias;
+
+    Operands(long seed, int m, int n, int k, int biasLength) {
+      SplittableRandom r = new SplittableRandom(seed);
+      a = random(r, m * k);
+      b = random(r, k * n);
+      c = random(r, m * n);
+      bias = random(r, biasLength);
+    }
+  }
+
   private static float[] random(SplittableRandom r, int n) {
     float[] x = new float[n];
     for (int i = 0; i < n; i++) x[i] = (float) (r.nextDouble() * 2 - 1);
@@ -64,20 +81,16 @@ class KernelTest {
   @ParameterizedTest(name = "m={0} n={1} k={2}")
   @MethodSource("shapes")
   void gemmMatchesInOrderFmaChainForEveryKernelInitLayoutAndThreadCount(int m, int n, int k) {
-    SplittableRandom r = new SplittableRandom(31L * m + 7L * n + k);
-    float[] a = random(r, m * k);
-    float[] b = random(r, k * n);
-    float[] c0 = random(r, m * n);
-    float[] bias = random(r, Math.max(m, n));
+    Operands o = new Operands(31L * m + 7L * n + k, m, n, k, Math.max(m, n));
     for (GemmInit init : GemmInit.values()) {
       for (boolean transposedA : new boolean[] {false, true}) {
         int ars = transposedA ? 1 : k;
         int acs = transposedA ? m : 1;
-        float[] want = reference(m, n, k, a, ars, acs, b, c0, init, bias);
+        float[] want = reference(m, n, k, o.a, ars, acs, o.b, o.c, init, o.bias);
         for (Kernel kernel : kernels()) {
           for (int threads = 1; threads <= 3; threads++) {
-            float[] c = c0.clone();
-            kernel.gemm(m, n, k, a, 0, ars, acs, b, 0, n, c, 0, n, init, bias, 0, threads);
+            float[] c = o.c.clone();
+            kernel.gemm(m, n, k, o.a, 0, ars, acs, o.b, 0, n, c, 0, n, init, o.bias, 0, threads);
             assertArrayEquals(want, c, kernel + " init=" + init + " transposedA=" + transposedA + " threads=" + threads);
           }
         }
@@ -88,28 +101,24 @@ class KernelTest {
   @ParameterizedTest(name = "m={0} n={1} k={2}")
   @MethodSource("shapes")
   void fusedReluAndSgdMatchTheUnfusedOperations(int m, int n, int k) {
-    SplittableRandom r = new SplittableRandom(17L * m + 5L * n + k);
-    float[] a = random(r, m * k);
-    float[] b = random(r, k * n);
-    float[] w0 = random(r, m * n);
-    float[] bias = random(r, n);
+    Operands o = new Operands(17L * m + 5L * n + k, m, n, k, n);
     float lr = 0.05f;
-    float[] relu = reference(m, n, k, a, k, 1, b, null, GemmInit.COLUMN_BIAS, bias);
+    float[] relu = reference(m, n, k, o.a, k, 1, o.b, null, GemmInit.COLUMN_BIAS, o.bias);
     for (int e = 0; e < relu.length; e++) relu[e] = relu[e] > 0f ? relu[e] : 0f;
     for (boolean transposedA : new boolean[] {false, true}) {
       int ars = transposedA ? 1 : k;
       int acs = transposedA ? m : 1;
-      float[] g = reference(m, n, k, a, ars, acs, b, null, GemmInit.ZERO, null);
-      float[] sgd = w0.clone();
+      float[] g = reference(m, n, k, o.a, ars, acs, o.b, null, GemmInit.ZERO, null);
+      float[] sgd = o.c.clone();
       for (int e = 0; e < sgd.length; e++) sgd[e] -= lr * g[e];
       for (Kernel kernel : kernels()) {
         for (int threads = 1; threads <= 3; threads++) {
-          float[] w = w0.clone();
-          kernel.gemmSgd(m, n, k, a, 0, ars, acs, b, 0, n, w, 0, n, lr, threads);
+          float[] w = o.c.clone();
+          kernel.gemmSgd(m, n, k, o.a, 0, ars, acs, o.b, 0, n, w, 0, n, lr, threads);
           assertArrayEquals(sgd, w, kernel + " sgd transposedA=" + transposedA + " threads=" + threads);
           if (!transposedA) {
             float[] c = new float[m * n];
-            kernel.gemm(m, n, k, a, 0, k, 1, b, 0, n, c, 0, n, GemmInit.COLUMN_BIAS, bias, 0, true, threads);
+            kernel.gemm(m, n, k, o.a, 0, k, 1, o.b, 0, n, c, 0, n, GemmInit.COLUMN_BIAS, o.bias, 0, true, threads);
             assertArrayEquals(relu, c, kernel + " relu threads=" + threads);
           }
         }

@@ -1,5 +1,6 @@
 package io.lianbang.engine.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -100,6 +101,47 @@ class LossTest {
       for (int i = 0; i < 6; i++) total += (z[i] - t[i]) * (z[i] - t[i]);
       return total / 6;
     });
+  }
+
+  /**
+   * The exact bits of the per-value formulas, summed per example in value order: BCE
+   * {@code max(z,0) − z·t + log1p(exp(−|z|))} with gradient {@code (sigmoid(z) − t)·(1/(n·w))}, and
+   * MSE {@code (y − t)²} with gradient {@code (y − t)·(2/(n·w))}.
+   */
+  @Test
+  void bceAndMseAreBitExactAgainstTheirFormulas() {
+    SplittableRandom r = new SplittableRandom(9);
+    int n = 5, w = 3;
+    float[] z = new float[n * w];
+    float[] t = new float[n * w];
+    for (int e = 0; e < z.length; e++) {
+      z[e] = (float) (r.nextDouble() * 8 - 4);
+      t[e] = (float) r.nextDouble();
+    }
+    double bce = 0, mse = 0;
+    float[] bceGrad = new float[z.length];
+    float[] mseGrad = new float[z.length];
+    for (int i = 0; i < n; i++) {
+      double bceExample = 0, mseExample = 0;
+      for (int j = 0; j < w; j++) {
+        int e = i * w + j;
+        double x = z[e];
+        double y = t[e];
+        bceExample += Math.max(x, 0) - x * y + StrictMath.log1p(StrictMath.exp(-Math.abs(x)));
+        double s = x >= 0 ? 1 / (1 + StrictMath.exp(-x)) : StrictMath.exp(x) / (1 + StrictMath.exp(x));
+        bceGrad[e] = (float) ((s - y) * (1.0 / (n * w)));
+        double d = x - y;
+        mseExample += d * d;
+        mseGrad[e] = (float) (d * (2.0 / (n * w)));
+      }
+      bce += bceExample / w;
+      mse += mseExample / w;
+    }
+    float[] grad = new float[z.length];
+    assertEquals(bce, Loss.binaryCrossEntropyWithLogits().lossSum(z, w, targets(n, t), grad));
+    assertArrayEquals(bceGrad, grad);
+    assertEquals(mse, Loss.meanSquaredError().lossSum(z, w, targets(n, t), grad));
+    assertArrayEquals(mseGrad, grad);
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.lianbang.grpc.server;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.lianbang.core.client.InvalidResultException;
 import io.lianbang.core.text.Abbreviation;
 import io.lianbang.grpc.RefusalReason;
 import com.google.protobuf.ByteString;
@@ -239,27 +238,16 @@ final class FederationService extends FederationGrpc.FederationImplBase {
    */
   @Override
   public void submitSecAgg(SecAggReply request, StreamObserver<SecAggAck> response) {
-    RemoteClient client;
-    PendingTask pending;
+    TaskAnswer answer = answer("SubmitSecAgg", request.getTask(), "secure-aggregation reply", response);
+    if (answer == null) return;
     try {
-      client = session("SubmitSecAgg", request.getTask().getSessionId());
-      pending = task("SubmitSecAgg", client, request.getTask());
-    } catch (StatusRuntimeException e) {
-      response.onError(e);
-      return;
-    }
-    try {
-      if (!(pending instanceof PendingTask.SecAgg task)) {
-        throw closing(pending, client, RefusalReason.WRONG_TASK_KIND, "task '" + pending.id + "' is "
-            + pending.kindName() + ", not a secure-aggregation stage");
+      if (!(answer.task instanceof PendingTask.SecAgg task)) {
+        throw answer.refuse(RefusalReason.WRONG_TASK_KIND, "task '" + answer.task.id + "' is "
+            + answer.task.kindName() + ", not a secure-aggregation stage");
       }
       switch (request.getOutcomeCase()) {
         case ERROR -> {
-          try {
-            settings.limits().checkError(request.getError().getMessage());
-          } catch (LimitExceededException e) {
-            throw closing(task, client, RefusalReason.LIMIT_EXCEEDED, e.getMessage());
-          }
+          answer.checkError(settings.limits(), request.getError().getMessage());
           String reported = "client reported an error: " + printable(request.getError().getMessage());
           SecAggException.Kind kind = SecAggException.Kind.parse(request.getError().getKind());
           task.result.completeExceptionally(kind == null ? new ClientReportedException(reported) : new SecAggException(kind, reported));
@@ -267,26 +255,26 @@ final class FederationService extends FederationGrpc.FederationImplBase {
           response.onCompleted();
           return;
         }
-        case OUTCOME_NOT_SET -> throw closing(task, client, RefusalReason.PROTOCOL_VIOLATION, "the SecAggReply has neither a message nor an error");
+        case OUTCOME_NOT_SET -> throw answer.refuse(RefusalReason.PROTOCOL_VIOLATION, "the SecAggReply has neither a message nor an error");
         case MESSAGE -> { }
       }
       SecAggMessage m;
       try {
         m = SecAggCodec.decode(request.getMessage().toByteArray());
       } catch (IllegalArgumentException e) {
-        throw closing(task, client, RefusalReason.MALFORMED_MESSAGE, "malformed SecAgg message: " + e.getMessage());
+        throw answer.refuse(RefusalReason.MALFORMED_MESSAGE, "malformed SecAgg message: " + e.getMessage());
       }
       String expected = task.response.getSimpleName();
       if (!task.response.isInstance(m)) {
-        throw closing(task, client, RefusalReason.SECAGG_WRONG_STAGE, "wrong stage: task '" + task.id + "' expects a " + expected
+        throw answer.refuse(RefusalReason.SECAGG_WRONG_STAGE, "wrong stage: task '" + task.id + "' expects a " + expected
             + ", got a " + m.getClass().getSimpleName());
       }
       if (m.round() != task.round) {
-        throw closing(task, client, RefusalReason.SECAGG_WRONG_ROUND, "wrong round: the " + expected + " is for round " + m.round()
+        throw answer.refuse(RefusalReason.SECAGG_WRONG_ROUND, "wrong round: the " + expected + " is for round " + m.round()
             + ", task '" + task.id + "' belongs to round " + task.round);
       }
       if (SecAggCodec.index(m) != task.participant) {
-        throw closing(task, client, RefusalReason.SECAGG_FORGED_SENDER, "forged sender: the " + expected + " claims to come from participant "
+        throw answer.refuse(RefusalReason.SECAGG_FORGED_SENDER, "forged sender: the " + expected + " claims to come from participant "
             + SecAggCodec.index(m) + ", but this session is participant " + task.participant + " of round " + task.round);
       }
       task.result.complete(m);
@@ -295,13 +283,6 @@ final class FederationService extends FederationGrpc.FederationImplBase {
     } catch (StatusRuntimeException e) {
       response.onError(e);
     }
-  }
-
-  /** Refuses a stage reply and closes its task as the client's invalid answer. */
-  private static StatusRuntimeException closing(PendingTask task, RemoteClient client, RefusalReason reason, String description) {
-    StatusRuntimeException e = reject(reason, "SubmitSecAgg", client.id, description);
-    task.result.completeExceptionally(new InvalidResultException("rejected secure-aggregation reply: " + description));
-    return e;
   }
 
   /**
@@ -315,26 +296,15 @@ final class FederationService extends FederationGrpc.FederationImplBase {
    */
   @Override
   public void submitEncrypted(EncryptedPart request, StreamObserver<EncryptedAck> response) {
-    RemoteClient client;
-    PendingTask pending;
+    TaskAnswer answer = answer("SubmitEncrypted", request.getTask(), "encrypted contribution", response);
+    if (answer == null) return;
     try {
-      client = session("SubmitEncrypted", request.getTask().getSessionId());
-      pending = task("SubmitEncrypted", client, request.getTask());
-    } catch (StatusRuntimeException e) {
-      response.onError(e);
-      return;
-    }
-    try {
-      if (!(pending instanceof PendingTask.Paillier task)) {
-        throw closingEncrypted(pending, client, RefusalReason.WRONG_TASK_KIND, "task '" + pending.id + "' is "
-            + pending.kindName() + ", not a Paillier task");
+      if (!(answer.task instanceof PendingTask.Paillier task)) {
+        throw answer.refuse(RefusalReason.WRONG_TASK_KIND, "task '" + answer.task.id + "' is "
+            + answer.task.kindName() + ", not a Paillier task");
       }
       if (request.hasError()) {
-        try {
-          settings.limits().checkError(request.getError().getMessage());
-        } catch (LimitExceededException e) {
-          throw closingEncrypted(task, client, RefusalReason.LIMIT_EXCEEDED, e.getMessage());
-        }
+        answer.checkError(settings.limits(), request.getError().getMessage());
         task.result.completeExceptionally(new ClientReportedException("client reported an error: " + printable(request.getError().getMessage())));
         response.onNext(EncryptedAck.newBuilder().setAccepted(false).build());
         response.onCompleted();
@@ -345,11 +315,11 @@ final class FederationService extends FederationGrpc.FederationImplBase {
         int have = task.received.size();
         int count = request.getCiphertextsCount();
         if (request.getOffset() != have) {
-          throw closingEncrypted(task, client, RefusalReason.PROTOCOL_VIOLATION, "offset " + Integer.toUnsignedString(request.getOffset())
+          throw answer.refuse(RefusalReason.PROTOCOL_VIOLATION, "offset " + Integer.toUnsignedString(request.getOffset())
               + " is not the " + have + " ciphertexts received so far for task '" + task.id + "'");
         }
         if (count == 0 || count > task.length - have) {
-          throw closingEncrypted(task, client, RefusalReason.PROTOCOL_VIOLATION, "ciphertexts: " + count + " at offset " + have
+          throw answer.refuse(RefusalReason.PROTOCOL_VIOLATION, "ciphertexts: " + count + " at offset " + have
               + ", but task '" + task.id + "' expects " + (task.length - have) + " more (length " + task.length + ")");
         }
         int maxBytes = (task.key.nSquared().bitLength() + 7) / 8;
@@ -358,7 +328,7 @@ final class FederationService extends FederationGrpc.FederationImplBase {
           ByteString b = request.getCiphertexts(i);
           BigInteger c = b.size() > maxBytes + 1 ? null : new BigInteger(1, b.toByteArray());
           if (c == null || c.signum() <= 0 || c.compareTo(task.key.nSquared()) >= 0) {
-            throw closingEncrypted(task, client, RefusalReason.MALFORMED_MESSAGE, "ciphertexts[" + (have + i) + "] ("
+            throw answer.refuse(RefusalReason.MALFORMED_MESSAGE, "ciphertexts[" + (have + i) + "] ("
                 + b.size() + " bytes) is not in (0, n²) for the " + task.key.bits() + "-bit key");
           }
           part.add(c);
@@ -374,11 +344,18 @@ final class FederationService extends FederationGrpc.FederationImplBase {
     }
   }
 
-  /** Refuses a part of an encrypted contribution and closes its task as the client's invalid answer. */
-  private static StatusRuntimeException closingEncrypted(PendingTask task, RemoteClient client, RefusalReason reason, String description) {
-    StatusRuntimeException e = reject(reason, "SubmitEncrypted", client.id, description);
-    task.result.completeExceptionally(new InvalidResultException("rejected encrypted contribution: " + description));
-    return e;
+  /**
+   * The session and open task that a unary answer names; null after refusing the call (unknown or
+   * foreign session, wrong run, closed or unknown task).
+   */
+  private TaskAnswer answer(String rpc, TaskRef ref, String what, StreamObserver<?> response) {
+    try {
+      RemoteClient client = session(rpc, ref.getSessionId());
+      return new TaskAnswer(rpc, what, client, task(rpc, client, ref));
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+      return null;
+    }
   }
 
   @Override

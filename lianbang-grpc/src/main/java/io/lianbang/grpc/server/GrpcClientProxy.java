@@ -1,6 +1,6 @@
 package io.lianbang.grpc.server;
 
-import io.lianbang.core.client.ClientProxy;
+import io.lianbang.core.client.AbstractClientProxy;
 import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
@@ -14,38 +14,23 @@ import java.util.concurrent.CompletableFuture;
  * once if the client drops, and times out at the deadline. Cancelling the future closes the task:
  * a late upload for it is then rejected as stale.
  */
-public final class GrpcClientProxy implements ClientProxy {
-  private final String id;
+public final class GrpcClientProxy extends AbstractClientProxy {
   private final GrpcClientPool pool;
 
   GrpcClientProxy(String id, GrpcClientPool pool) {
-    this.id = id;
+    super(id);
     this.pool = pool;
   }
 
   @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
   public CompletableFuture<FitResult> fit(FitTask task, Instant deadline) {
-    return send(new PendingTask.Fit(PendingTask.newId(task.round(), PendingTask.Kind.FIT), task.round(), task.parameters(),
+    return pool.send(id(), new PendingTask.Fit(PendingTask.newId(task.round(), PendingTask.Kind.FIT), task.round(), task.parameters(),
         task.config(), task.seed(), deadline), FitResult.class);
   }
 
   @Override
   public CompletableFuture<EvalResult> evaluate(EvalTask task, Instant deadline) {
-    return send(new PendingTask.Evaluate(PendingTask.newId(task.round(), PendingTask.Kind.EVALUATE), task.round(), task.parameters(),
+    return pool.send(id(), new PendingTask.Evaluate(PendingTask.newId(task.round(), PendingTask.Kind.EVALUATE), task.round(), task.parameters(),
         task.config(), deadline), EvalResult.class);
-  }
-
-  private <T> CompletableFuture<T> send(PendingTask pending, Class<T> type) {
-    return pool.send(id, pending, type);
-  }
-
-  @Override
-  public String toString() {
-    return "GrpcClientProxy[" + id + "]";
   }
 }

@@ -1,11 +1,11 @@
 package io.lianbang.grpc.server;
 
+import io.lianbang.core.client.Deadlines;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.privacy.paillier.PaillierPublicKey;
 import java.math.BigInteger;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -141,7 +141,7 @@ abstract sealed class PendingTask permits PendingTask.ModelTask, PendingTask.Sec
    * {@code type}, fails at the deadline, and closes the task when cancelled.
    */
   <T> CompletableFuture<T> dispatch(RemoteClient client, String runId, Class<T> type) {
-    long nanos = Math.max(0, Duration.between(Instant.now(), deadline).toNanos());
+    long nanos = Deadlines.nanosLeft(deadline);
     result.orTimeout(nanos, TimeUnit.NANOSECONDS);
     client.enqueue(this, runId);
     CompletableFuture<T> view = new CompletableFuture<>();

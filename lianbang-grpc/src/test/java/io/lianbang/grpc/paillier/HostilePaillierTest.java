@@ -91,6 +91,7 @@ class HostilePaillierTest {
     assertTrue(s.getDescription().startsWith(description), s.getDescription());
     ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
     assertTrue(e.getCause().getMessage().contains(description), e.getCause().getMessage());
+    assertTrue(e.getCause().getMessage().startsWith("rejected encrypted contribution: " + description), e.getCause().getMessage());
     Status again = send(part(t[0], 0, ones(LENGTH)));
     assertEquals(Status.Code.FAILED_PRECONDITION, again.getCode(), "the task is closed");
   }

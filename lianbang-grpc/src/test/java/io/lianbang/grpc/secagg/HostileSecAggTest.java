@@ -81,7 +81,9 @@ class HostileSecAggTest {
     Status s = reply(t[0], message);
     assertEquals(code, s.getCode(), s.toString());
     assertTrue(s.getDescription().startsWith(description), s.getDescription());
-    assertTrue(failure(f).contains(description), "the stage fails, naming the problem");
+    String failed = failure(f);
+    assertTrue(failed.contains(description), "the stage fails, naming the problem");
+    assertTrue(failed.startsWith("rejected secure-aggregation reply: " + description), failed);
     // The task is closed: even a correct reply now comes too late.
     Status again = reply(t[0], keys(ROUND, 1));
     assertEquals(Status.Code.FAILED_PRECONDITION, again.getCode());

@@ -1,7 +1,7 @@
 package io.lianbang.privacy.paillier;
 
+import io.lianbang.core.client.Deadlines;
 import io.lianbang.core.strategy.ClientFailure;
-import io.lianbang.core.strategy.ClientInstruction;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.RoundContext;
@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -69,7 +68,7 @@ public final class PaillierAggregation extends SecureMeanStrategy {
    */
   public PaillierAggregation(Strategy inner, PaillierKeyHolder keyHolder, PaillierTransport transport,
                              Duration collectTimeout, Consumer<PaillierRound> observer) {
-    super(inner, "Paillier aggregation", "paillier", "paillier-aggregate");
+    super(inner, "Paillier aggregation", "paillier", "paillier-aggregate", CONFIG_KEY);
     this.keyHolder = Objects.requireNonNull(keyHolder, "keyHolder");
     this.transport = Objects.requireNonNull(transport, "transport");
     if (collectTimeout.isNegative() || collectTimeout.isZero()) {
@@ -77,11 +76,6 @@ public final class PaillierAggregation extends SecureMeanStrategy {
     }
     this.collectTimeout = collectTimeout;
     this.observer = observer == null ? r -> {} : observer;
-  }
-
-  @Override
-  public List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng) {
-    return configureFitWith(CONFIG_KEY, round, global, available, rng);
   }
 
   @Override
@@ -153,7 +147,7 @@ public final class PaillierAggregation extends SecureMeanStrategy {
 
   private static EncryptedVector await(CompletableFuture<EncryptedVector> f, Instant deadline)
       throws InterruptedException, TimeoutException, ExecutionException {
-    long wait = Math.max(0, Duration.between(Instant.now(), deadline).toNanos());
+    long wait = Deadlines.nanosLeft(deadline);
     try {
       return f.get(wait, TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {

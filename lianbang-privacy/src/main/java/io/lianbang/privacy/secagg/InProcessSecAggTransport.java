@@ -1,12 +1,10 @@
 package io.lianbang.privacy.secagg;
 
-import java.time.Duration;
+import io.lianbang.privacy.InProcessRoutes;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link SecAggTransport} to participants in the same JVM, as in a simulation: each request runs
@@ -14,20 +12,16 @@ import java.util.concurrent.TimeUnit;
  * still only sees the response messages.
  */
 public final class InProcessSecAggTransport implements SecAggTransport {
-  private final Map<String, SecAggParticipant> participants;
-  private final Executor executor;
+  private final InProcessRoutes<SecAggParticipant> participants;
 
   /** Routes to {@code participants} by client id; calls run on {@code executor}. */
   public InProcessSecAggTransport(Map<String, SecAggParticipant> participants, Executor executor) {
-    this.participants = Map.copyOf(participants);
-    this.executor = Objects.requireNonNull(executor, "executor");
+    this.participants = new InProcessRoutes<>(participants, executor);
   }
 
   @Override
   public CompletableFuture<SecAggMessage> send(String clientId, SecAggMessage request, Instant deadline) {
-    SecAggParticipant p = participants.get(clientId);
-    if (p == null) return CompletableFuture.failedFuture(new SecAggException(SecAggException.Kind.UNREACHABLE, "no participant " + clientId));
-    long nanos = Math.max(0, Duration.between(Instant.now(), deadline).toNanos());
-    return CompletableFuture.supplyAsync(() -> p.respond(request), executor).orTimeout(nanos, TimeUnit.NANOSECONDS);
+    return participants.call(clientId, p -> p.respond(request),
+        id -> new SecAggException(SecAggException.Kind.UNREACHABLE, "no participant " + id), deadline);
   }
 }

@@ -1,5 +1,6 @@
 package io.lianbang.privacy.secagg;
 
+import io.lianbang.core.client.Deadlines;
 import io.lianbang.privacy.secagg.SecAggMessage.EncryptedShares;
 import io.lianbang.privacy.secagg.SecAggMessage.KeyDirectory;
 import io.lianbang.privacy.secagg.SecAggMessage.MaskedInput;
@@ -325,7 +326,7 @@ public final class SecAggServer {
     Map<Integer, R> out = new TreeMap<>();
     for (Map.Entry<Integer, CompletableFuture<SecAggMessage>> e : pending.entrySet()) {
       String id = r.ids.get(e.getKey());
-      long wait = Math.max(0, Duration.between(Instant.now(), deadline).toNanos());
+      long wait = Deadlines.nanosLeft(deadline);
       try {
         SecAggMessage res = e.getValue().get(wait, TimeUnit.NANOSECONDS);
         if (!type.isInstance(res) || res.round() != r.round) {

@@ -1,7 +1,6 @@
 package io.lianbang.privacy.secagg;
 
 import io.lianbang.core.strategy.ClientFailure;
-import io.lianbang.core.strategy.ClientInstruction;
 import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.RoundContext;
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,15 +55,10 @@ public final class SecureAggregation extends SecureMeanStrategy {
    */
   public SecureAggregation(Strategy inner, SecAggParams params, SecAggTransport transport, Duration stageTimeout,
                            Consumer<SecAggResult> observer) {
-    super(inner, "secure aggregation", "secagg", "secure-aggregate");
+    super(inner, "secure aggregation", "secagg", "secure-aggregate", CONFIG_KEY);
     this.params = Objects.requireNonNull(params, "params");
     this.server = new SecAggServer(params, transport, stageTimeout);
     this.observer = observer == null ? r -> {} : observer;
-  }
-
-  @Override
-  public List<ClientInstruction> configureFit(int round, Parameters global, List<String> available, SplittableRandom rng) {
-    return configureFitWith(CONFIG_KEY, round, global, available, rng);
   }
 
   /** The round's communication graph is drawn from {@link RoundContext#random()}. */
