@@ -28,9 +28,8 @@ final class DemoCommand extends SimulationCommand {
           "Directory holding the Fashion-MNIST IDX files (default: search the standard places).")),
       ConfigKeys.simulate());
 
-  @Override
-  ConfigFlags flags() {
-    return FLAGS;
+  DemoCommand() {
+    super(FLAGS);
   }
 
   @Override

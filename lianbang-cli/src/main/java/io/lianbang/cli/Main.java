@@ -100,7 +100,8 @@ public final class Main implements Callable<Integer> {
     cmd.setParameterExceptionHandler(Main::parameterError);
     cmd.setExecutionExceptionHandler(Main::executionError);
     for (String name : List.of("simulate", "server")) StrategyHelp.addTo(cmd.getSubcommands().get(name).getCommandSpec().usageMessage());
-    Map.of("demo", DemoCommand.FLAGS, "simulate", SimulateCommand.FLAGS, "server", ServerCommand.FLAGS, "client", ClientCommand.FLAGS)
+    Map.of("demo", DemoCommand.FLAGS, "simulate", SimulateCommand.FLAGS, "server", ServerCommand.FLAGS, "client", ClientCommand.FLAGS,
+        "keyholder", KeyHolderCommand.FLAGS)
         .forEach((name, flags) -> flags.install(cmd.getSubcommands().get(name).getCommandSpec()));
     return cmd;
   }

@@ -33,7 +33,6 @@ import io.lianbang.sim.DpWiring;
 import io.lianbang.sim.StrategyFactory;
 import io.lianbang.sim.spec.PrivacySpec;
 import io.lianbang.sim.spec.Seconds;
-import io.lianbang.sim.spec.StrategySpec;
 import io.lianbang.sim.spec.TrainingSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -201,15 +200,12 @@ final class ServerCommand implements Callable<Integer> {
       int features = ModelSpec.parse(c.model()).inputFeatures();
       FederatedStandardization.Mode normalize = FederatedStandardization.Mode.parse("normalize", c.normalize());
       HostPort listen = HostPort.parse("listen", c.listen(), true);
-      StrategySpec st = c.strategy();
-      Duration roundTimeout = Seconds.of("strategy.round_timeout_seconds", st.roundTimeoutSeconds());
-      FederationConfig federation = limited("limits.", () -> new FederationConfig(c.rounds(), c.seed(), roundTimeout, roundTimeout,
-          Seconds.of("wait_for_clients_seconds", c.waitForClientsSeconds()), st.quorum(), 1, c.limits().maxExamples()));
+      FederationConfig federation = c.federation();
       TrainingSpec training = c.training();
       Config fit = EngineClient.fitConfig(training.localEpochs(), training.batchSize(), training.optimizer(), training.learningRate(),
           training.momentum(), training.weightDecay());
       int threads = Runtime.getRuntime().availableProcessors();
-      Strategy strategy = StrategyFactory.create(st, training, fit, null, threads);
+      Strategy strategy = StrategyFactory.create(c.strategy(), training, fit, null, threads);
       PrivacySpec privacy = c.privacy();
       StrategyFactory.requireCompatible(strategy, privacy);
       if (privacy.paillier().enabled()) KeyHolderLink.validate(c.keyHolder());

@@ -43,9 +43,8 @@ final class SimulateCommand extends SimulationCommand {
       ConfigFlags.flag("--data-dir", "dataset.dir", String.class, "DIR", "The directory holding the Fashion-MNIST IDX files.")),
       ConfigKeys.simulate());
 
-  @Override
-  ConfigFlags flags() {
-    return FLAGS;
+  SimulateCommand() {
+    super(FLAGS);
   }
 
   @Override

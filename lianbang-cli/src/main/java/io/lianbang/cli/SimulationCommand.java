@@ -32,8 +32,11 @@ abstract class SimulationCommand implements Callable<Integer> {
   @Mixin
   RunOptions runOptions;
 
-  /** The command's flags. */
-  abstract ConfigFlags flags();
+  private final ConfigFlags flags;
+
+  SimulationCommand(ConfigFlags flags) {
+    this.flags = flags;
+  }
 
   /** The configuration to run, with {@code assignments} (of {@code --set} and the flags) applied. */
   abstract RunConfig config(java.util.List<String> assignments);
@@ -42,9 +45,8 @@ abstract class SimulationCommand implements Callable<Integer> {
   public final Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
     try {
-      RunConfig config = config(flags().assignments(parsed));
+      RunConfig config = config(flags.assignments(spec.commandLine().getParseResult()));
       SimulationSpec sim = config.spec();
       checkData(sim.dataset());
       Path dir = outputDirectory(config, sim);

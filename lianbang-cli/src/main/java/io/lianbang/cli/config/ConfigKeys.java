@@ -45,6 +45,11 @@ public final class ConfigKeys {
     return list(ClientSpec.class, ClientSpec.defaults());
   }
 
+  /** The keys of {@code keyholder}. */
+  public static List<Key> keyHolder() {
+    return list(KeyHolderSpec.class, KeyHolderSpec.defaults());
+  }
+
   /** The keys of {@code type}, a record, with the defaults in {@code defaults}. */
   static List<Key> list(Class<?> type, ObjectNode defaults) {
     List<Key> keys = new ArrayList<>();

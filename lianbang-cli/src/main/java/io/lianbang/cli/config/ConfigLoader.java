@@ -279,6 +279,16 @@ public final class ConfigLoader {
     return bind(ClientSpec.defaults(), file, assignments, ClientSpec.class);
   }
 
+  /**
+   * The key holder's configuration in {@code file} (or null for none) with {@code assignments}
+   * applied, merged over {@link KeyHolderSpec}'s defaults.
+   *
+   * @throws ConfigException naming the key and the value
+   */
+  public static KeyHolderSpec loadKeyHolder(Path file, List<String> assignments) {
+    return bind(KeyHolderSpec.defaults(), file, assignments, KeyHolderSpec.class);
+  }
+
   private static <T> T bind(ObjectNode defaults, Path file, List<String> assignments, Class<T> type) {
     ObjectNode tree = file == null ? JsonNodeFactory.instance.objectNode() : readTree(file);
     for (String a : assignments) set(tree, a);

@@ -3,6 +3,7 @@ package io.lianbang.cli.config;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.engine.client.FederatedStandardization;
 import io.lianbang.engine.nn.ModelSpec;
 import io.lianbang.grpc.server.ConnectionLimits;
@@ -14,6 +15,7 @@ import io.lianbang.sim.spec.SimulationSpec;
 import io.lianbang.sim.spec.StrategySpec;
 import io.lianbang.sim.spec.TrainingSpec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -134,6 +136,14 @@ public record ServerSpec(
     return tree;
   }
 
+  /** The round loop's settings: rounds, seed, the strategy's deadline and quorum, the wait for clients, the example cap. */
+  public FederationConfig federation() {
+    Duration roundTimeout = Seconds.of("strategy.round_timeout_seconds", strategy.roundTimeoutSeconds());
+    return FederationConfig.builder().rounds(rounds).seed(seed).roundTimeout(roundTimeout).evaluateTimeout(roundTimeout)
+        .waitForClients(Seconds.of("wait_for_clients_seconds", waitForClientsSeconds)).quorum(strategy.quorum())
+        .maxExamples(limits.maxExamples()).build();
+  }
+
   /**
    * The settings that decide the run's outcome, besides the seed and the number of rounds, by
    * YAML key: stored in the checkpoint, so that a restart resumes only with the same values.
@@ -180,6 +190,9 @@ public record ServerSpec(
   public record Limits(long maxExamples, int maxConcurrentUploads, int maxDownloadsPerSession, int maxMetrics, int maxMetricNameLength,
       int maxErrorLength, int maxConnections, int maxConnectionsPerAddress, double handshakeTimeoutSeconds, double idleTimeoutSeconds) {
     public Limits {
+      if (maxExamples < 1 || maxExamples > FederationConfig.MAX_EXAMPLES_LIMIT) {
+        throw new IllegalArgumentException("limits.max_examples must be in [1, " + FederationConfig.MAX_EXAMPLES_LIMIT + "], got " + maxExamples);
+      }
       Seconds.check("limits.handshake_timeout_seconds", handshakeTimeoutSeconds);
       Seconds.check("limits.idle_timeout_seconds", idleTimeoutSeconds);
     }

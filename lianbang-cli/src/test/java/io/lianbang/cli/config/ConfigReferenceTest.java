@@ -27,6 +27,7 @@ class ConfigReferenceTest {
     check("simulate", ConfigKeys.simulate(), shared, documented(section(doc, "## `simulate`")));
     check("server", ConfigKeys.server(), shared, documented(section(doc, "## `server`")));
     check("client", ConfigKeys.client(), Set.of(), documented(section(doc, "## `client`")));
+    check("keyholder", ConfigKeys.keyHolder(), Set.of(), documented(section(doc, "## `keyholder`")));
   }
 
   private static void check(String command, List<ConfigKeys.Key> keys, Set<String> shared, Set<String> own) {
