@@ -43,6 +43,8 @@ import java.util.TreeMap;
  *     {@code evaluate_clients_per_round} to evaluate
  * @param training the local training sent to the clients with every task
  * @param privacy secure aggregation, Paillier aggregation and differential privacy
+ * @param evaluateEvery federated evaluation every this many rounds (the last round always), at
+ *     least 1, as {@code simulate}'s key of the same name
  * @param listen host:port to listen on
  * @param insecure allow plaintext on an address that is not loopback
  * @param tls the server's certificate and, for mutual TLS, the clients' CA; null for plaintext
@@ -61,12 +63,12 @@ import java.util.TreeMap;
  * @param limits bounds on what clients may claim, send and hold open
  * @param keyHolder the key holder the server dials when {@code privacy.paillier.enabled}
  */
-@JsonPropertyOrder({"name", "seed", "rounds", "model", "normalize", "strategy", "training", "privacy", "listen", "insecure", "tls",
+@JsonPropertyOrder({"name", "seed", "rounds", "model", "normalize", "strategy", "training", "privacy", "evaluate_every", "listen", "insecure", "tls",
     "clients", "tokens", "allow_anonymous", "wait_for_clients_seconds", "heartbeat_seconds", "checkpoint", "output", "limits",
     "key_holder"})
 public record ServerSpec(
     String name, long seed, int rounds, String model, String normalize,
-    StrategySpec strategy, TrainingSpec training, PrivacySpec privacy,
+    StrategySpec strategy, TrainingSpec training, PrivacySpec privacy, int evaluateEvery,
     String listen, boolean insecure, Tls tls, List<String> clients, @Secret Map<String, String> tokens, boolean allowAnonymous,
     double waitForClientsSeconds, double heartbeatSeconds, Path checkpoint, Path output, Limits limits, KeyHolder keyHolder) {
 
@@ -86,6 +88,7 @@ public record ServerSpec(
     Objects.requireNonNull(strategy, "strategy");
     Objects.requireNonNull(training, "training");
     Objects.requireNonNull(privacy, "privacy");
+    if (evaluateEvery < 1) throw new IllegalArgumentException("evaluate_every must be >= 1, got " + evaluateEvery);
     Objects.requireNonNull(listen, "listen");
     clients = clients == null ? List.of() : List.copyOf(clients);
     tokens = tokens == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(tokens));
@@ -128,7 +131,7 @@ public record ServerSpec(
     StrategySpec s = SimulationSpec.demo().strategy();
     ServerSpec d = new ServerSpec("federation", 42, 10, "logistic:1", "federated",
         new StrategySpec(s.name(), DEFAULT_CLIENTS_PER_ROUND, DEFAULT_CLIENTS_PER_ROUND, s.quorum(), s.roundTimeoutSeconds(), s.params()),
-        SimulationSpec.demo().training(), PrivacySpec.none(), "127.0.0.1:7443", false, null, List.of(), Map.of(), true, 600, 5, null, null,
+        SimulationSpec.demo().training(), PrivacySpec.none(), 1, "127.0.0.1:7443", false, null, List.of(), Map.of(), true, 600, 5, null, null,
         Limits.defaults(), KeyHolder.defaults());
     ObjectNode tree = ConfigLoader.jsonMapper().valueToTree(d);
     tree.remove("model");
@@ -136,12 +139,15 @@ public record ServerSpec(
     return tree;
   }
 
-  /** The round loop's settings: rounds, seed, the strategy's deadline and quorum, the wait for clients, the example cap. */
+  /**
+   * The round loop's settings: rounds, seed, the strategy's deadline and quorum, the wait for
+   * clients, how often to evaluate, the example cap.
+   */
   public FederationConfig federation() {
     Duration roundTimeout = Seconds.of("strategy.round_timeout_seconds", strategy.roundTimeoutSeconds());
     return FederationConfig.builder().rounds(rounds).seed(seed).roundTimeout(roundTimeout).evaluateTimeout(roundTimeout)
         .waitForClients(Seconds.of("wait_for_clients_seconds", waitForClientsSeconds)).quorum(strategy.quorum())
-        .maxExamples(limits.maxExamples()).build();
+        .evaluateEvery(evaluateEvery).maxExamples(limits.maxExamples()).build();
   }
 
   /**
