@@ -1,7 +1,9 @@
-package io.lianbang.sim;
+package io.lianbang.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lianbang.sim.Simulation;
+import io.lianbang.sim.SimulationResult;
 import io.lianbang.sim.spec.SimulationSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
