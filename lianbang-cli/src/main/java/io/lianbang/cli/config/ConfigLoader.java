@@ -66,8 +66,13 @@ public final class ConfigLoader {
         }
       });
 
+  /** The top-level keys of a run in the order files show them: the scalars first, then the sections. */
+  @com.fasterxml.jackson.annotation.JsonPropertyOrder({"name", "seed", "rounds", "threads", "model", "evaluate_every"})
+  private interface SimulationKeyOrder {}
+
   private static final YAMLMapper YAML = YAMLMapper.builder()
       .addModule(PATHS)
+      .addMixIn(SimulationSpec.class, SimulationKeyOrder.class)
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -83,6 +88,7 @@ public final class ConfigLoader {
 
   private static final JsonMapper JSON = JsonMapper.builder()
       .addModule(PATHS)
+      .addMixIn(SimulationSpec.class, SimulationKeyOrder.class)
       .enable(DeserializationFeature.READ_ENUMS_USING_TO_STRING)
       .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING)
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

@@ -342,4 +342,13 @@ class ConfigLoaderTest {
     assertEquals("adam", ConfigLoader.toJsonTree(s).path("training").path("optimizer").textValue());
     assertEquals("dirichlet", ConfigLoader.toJsonTree(SimulationSpec.demo()).path("partition").path("kind").textValue());
   }
+
+  /** Written configurations keep the order users know: the scalars first, then the sections. */
+  @Test
+  void aWrittenConfigurationShowsTheScalarsFirst() {
+    String yaml = ConfigLoader.toYaml(SimulationSpec.demo().withPrivacy(io.lianbang.sim.spec.PrivacySpec.none()));
+    List<String> keys = yaml.lines().filter(l -> !l.startsWith(" ") && !l.startsWith("#")).map(l -> l.substring(0, l.indexOf(':'))).toList();
+    assertEquals(List.of("name", "seed", "rounds", "threads", "model", "evaluate_every", "dataset", "partition", "strategy", "training",
+        "privacy", "attack"), keys);
+  }
 }
