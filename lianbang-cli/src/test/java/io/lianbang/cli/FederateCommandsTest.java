@@ -313,7 +313,7 @@ class FederateCommandsTest {
         {"normalize: global", "normalize must be federated, local or none, got 'global'"},
         {"training: {learning_rate: -1}", "training.learning_rate must be > 0, got -1.0"},
         {"strategy: {name: fedsgd}", "strategy.name must be one of fedavg, "},
-        {"strategy: {name: krum, clients_per_round: 4, params: {f: 1}}", "strategy.params.f must be in [0, 0] for clients_per_round 4"},
+        {"strategy: {name: krum, clients_per_round: 4, params: {f: 1}}", "strategy.params.f must be in [0, 0] for strategy.clients_per_round 4"},
         {"strategy: {name: fedadam, params: {v0: 0, bias_correction: 2}}", "strategy.params.bias_correction must be 0 or 1, got 2.0"},
         {"strategy: {name: krum, clients_per_round: 5, params: {f: 1, m: 3, weighted: 0.5}}", "strategy.params.weighted must be 0 or 1, got 0.5"},
         {"strategy: {name: median, clients_per_round: 5}\nprivacy: {secagg: {enabled: true}}",

@@ -34,7 +34,7 @@ public final class StrategyFactory {
    */
   public static Strategy create(StrategySpec s, TrainingSpec training, Config fit, CentralEvaluator evaluator, int threads) {
     return StrategyRegistry.create(s.name(), s.params(), new StrategyContext(() -> configure(FedAvg.builder(), s, fit, evaluator),
-        s.clientsPerRound(), "clients_per_round", training.momentum(), training.learningRate(), threads));
+        s.clientsPerRound(), training.momentum(), training.learningRate(), threads));
   }
 
   /**

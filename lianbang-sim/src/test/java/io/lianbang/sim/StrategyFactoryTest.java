@@ -45,9 +45,9 @@ class StrategyFactoryTest {
     assertEquals("strategy.params.tau must be > 0, got 0.0", error("fedadam", 10, Map.of("tau", 0.0)));
     assertEquals("strategy.params.tau must be > 0, got -1.0", error("fedyogi", 10, Map.of("tau", -1.0)));
     assertEquals("strategy.params.beta1 must be in [0, 1), got 1.0", error("fedadam", 10, Map.of("beta1", 1.0)));
-    assertEquals("krum f=30 is too large for n=50 clients: need n > 2f + 2 (strategy.params.f must be in [0, 23] for clients_per_round 50)",
+    assertEquals("krum f=30 is too large for n=50 clients: need n > 2f + 2 (strategy.params.f must be in [0, 23] for strategy.clients_per_round 50)",
         error("krum", 50, Map.of("f", 30.0)));
-    assertEquals("bulyan f=12 is too large for n=50 clients: need n >= 4f + 3 (strategy.params.f must be in [0, 11] for clients_per_round 50)",
+    assertEquals("bulyan f=12 is too large for n=50 clients: need n >= 4f + 3 (strategy.params.f must be in [0, 11] for strategy.clients_per_round 50)",
         error("bulyan", 50, Map.of("f", 12.0)));
     assertEquals("strategy.params.f must be a whole number >= 0, got 1.5", error("krum", 50, Map.of("f", 1.5)));
     assertEquals("strategy.params.mu must be >= 0, got -0.1", error("fedprox", 10, Map.of("mu", -0.1)));

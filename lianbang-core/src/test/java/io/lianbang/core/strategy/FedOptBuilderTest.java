@@ -21,7 +21,7 @@ class FedOptBuilderTest {
         FedYogi.builder().build().toString());
     assertEquals("FedAdagrad(eta=0.1, beta1=0.0, beta2=0.0, tau=1.0E-9, v0=1.0E-18, biasCorrection=false)",
         FedAdagrad.builder().build().toString());
-    StrategyContext c = new StrategyContext(FedAvg::builder, 2, "min_clients", 0, 0.1, 1);
+    StrategyContext c = new StrategyContext(FedAvg::builder, 2, 0, 0.1, 1);
     for (String name : new String[] {"fedadam", "fedyogi", "fedadagrad"}) {
       FedOpt.Builder<?> b = switch (name) {
         case "fedadam" -> FedAdam.builder();

@@ -32,7 +32,7 @@ class StrategyBuildersTest {
 
   /** The registry's strategy {@code name} with no parameters, for clients training with momentum 0 and rate 0.1. */
   private static String registryDefault(String name) {
-    StrategyContext c = new StrategyContext(FedAvg::builder, 7, "min_clients", 0, 0.1, 1);
+    StrategyContext c = new StrategyContext(FedAvg::builder, 7, 0, 0.1, 1);
     return StrategyRegistry.create(name, Map.of(), c).toString();
   }
 

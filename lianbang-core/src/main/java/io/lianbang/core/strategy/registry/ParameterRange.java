@@ -1,5 +1,7 @@
 package io.lianbang.core.strategy.registry;
 
+import io.lianbang.core.check.Require;
+
 /** The values a strategy hyper-parameter accepts, with the check and the message naming it. */
 public enum ParameterRange {
   /** A finite number above 0. */
@@ -45,7 +47,7 @@ public enum ParameterRange {
    * @throws IllegalArgumentException naming the key, the range and the value otherwise
    */
   public double check(String key, double v) {
-    if (!contains(v)) throw new IllegalArgumentException(key + " must be " + text + ", got " + v);
+    Require.that(contains(v), key, text, v);
     return v;
   }
 }

@@ -11,15 +11,13 @@ import java.util.function.Supplier;
  *     applied, for each call
  * @param clientsPerRound the number of clients each round counts on, which bounds Krum's and
  *     Bulyan's f and the trimmed mean's β
- * @param countKey the configuration key that sets {@code clientsPerRound}, for error messages
  * @param momentum the clients' local momentum (FedNova's ρ)
  * @param learningRate the clients' local learning rate (q-FedAvg's L is its inverse)
  * @param threads threads the server may use for aggregation (Krum's distances), at least 1
  */
-public record StrategyContext(Supplier<FedAvg.Builder> base, int clientsPerRound, String countKey, double momentum,
+public record StrategyContext(Supplier<FedAvg.Builder> base, int clientsPerRound, double momentum,
     double learningRate, int threads) {
   public StrategyContext {
     Objects.requireNonNull(base, "base");
-    Objects.requireNonNull(countKey, "countKey");
   }
 }

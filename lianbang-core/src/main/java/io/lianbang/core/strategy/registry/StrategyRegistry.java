@@ -100,7 +100,7 @@ public final class StrategyRegistry {
             int n = c.clientsPerRound();
             if (n <= 2 * f + 2) {
               throw new IllegalArgumentException("krum f=" + f + " is too large for n=" + n + " clients: need n > 2f + 2 "
-                  + "(strategy.params.f must be in [0, " + Math.max(0, (n - 3) / 2) + "] for " + c.countKey() + " " + n + ")");
+                  + "(strategy.params.f must be in [0, " + Math.max(0, (n - 3) / 2) + "] for strategy.clients_per_round " + n + ")");
             }
             if (m < 1 || m > n) throw new IllegalArgumentException("strategy.params.m must be in [1, " + n + "], got " + m);
             return Krum.builder().settings(c.base().get()).f(f).m(m).weighted(weighted).threads(c.threads()).build();
@@ -111,7 +111,7 @@ public final class StrategyRegistry {
             int n = c.clientsPerRound();
             if (n < 4 * f + 3) {
               throw new IllegalArgumentException("bulyan f=" + f + " is too large for n=" + n + " clients: need n >= 4f + 3 "
-                  + "(strategy.params.f must be in [0, " + Math.max(0, (n - 3) / 4) + "] for " + c.countKey() + " " + n + ")");
+                  + "(strategy.params.f must be in [0, " + Math.max(0, (n - 3) / 4) + "] for strategy.clients_per_round " + n + ")");
             }
             return Bulyan.builder().settings(c.base().get()).f(f).threads(c.threads()).build();
           }));

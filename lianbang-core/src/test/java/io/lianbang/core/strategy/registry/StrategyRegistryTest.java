@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class StrategyRegistryTest {
   private static StrategyContext context(int clients) {
-    return new StrategyContext(() -> FedAvg.builder().minFitClients(clients).minAvailableClients(clients), clients, "min_clients",
+    return new StrategyContext(() -> FedAvg.builder().minFitClients(clients).minAvailableClients(clients), clients,
         0.9, 0.05, 1);
   }
 
@@ -57,7 +57,7 @@ class StrategyRegistryTest {
     assertEquals("strategy.params.q must be >= 0, got NaN", error("qfedavg", 5, Map.of("q", Double.NaN)));
     assertEquals("strategy.params.mu is not a parameter of fedavg (valid: norm_bound)", error("fedavg", 5, Map.of("mu", 0.1)));
     assertEquals("strategy.params.norm_bound is not supported by scaffold", error("scaffold", 5, Map.of("norm_bound", 1.0)));
-    assertEquals("strategy.params.f must be in [0, 0] for min_clients 4",
+    assertEquals("strategy.params.f must be in [0, 0] for strategy.clients_per_round 4",
         error("krum", 4, Map.of("f", 1.0)).replaceFirst(".*\\((.*)\\)", "$1"));
     assertEquals("strategy.params.m must be in [1, 5], got 6", error("krum", 5, Map.of("m", 6.0)));
     assertEquals("strategy.name must be one of fedavg, fedavgm, fedprox, fedadagrad, fedadam, fedyogi, scaffold, fednova, "
