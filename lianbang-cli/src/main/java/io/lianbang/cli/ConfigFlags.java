@@ -16,8 +16,9 @@ import picocli.CommandLine.ParseResult;
  *
  * @param flags the convenience flags
  * @param keys the command's configuration keys, for its help
+ * @param example an assignment to show in the help of {@code --set}, e.g. {@code strategy.quorum=0.8}
  */
-record ConfigFlags(List<Flag> flags, List<ConfigKeys.Key> keys) {
+record ConfigFlags(List<Flag> flags, List<ConfigKeys.Key> keys, String example) {
   /**
    * A convenience flag.
    *
@@ -42,7 +43,7 @@ record ConfigFlags(List<Flag> flags, List<ConfigKeys.Key> keys) {
   /** Adds {@code --set}, the flags and the list of keys to {@code command}. */
   void install(CommandSpec command) {
     command.addOption(OptionSpec.builder("--set").type(List.class).auxiliaryTypes(String.class).paramLabel("KEY=VALUE")
-        .description("Set any configuration key by its YAML path, e.g. --set strategy.quorum=0.8 (repeatable; the keys are "
+        .description("Set any configuration key by its YAML path, e.g. --set " + example + " (repeatable; the keys are "
             + "listed below).").build());
     for (Flag f : flags) {
       OptionSpec.Builder b = OptionSpec.builder(f.name()).description(f.description() + " (" + f.path() + ")");

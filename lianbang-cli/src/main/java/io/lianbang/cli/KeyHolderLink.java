@@ -13,13 +13,12 @@ import io.lianbang.privacy.paillier.PaillierAggregation;
 import io.lianbang.sim.spec.Seconds;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The server's connection to the Paillier key holder ({@code privacy.paillier.key_holder}, a
- * {@code lianbang keyholder} process): TLS with {@code key_holder_ca}, plaintext only to a
- * loopback address; the key must have at least {@code key_bits} bits.
+ * The server's connection to the Paillier key holder ({@code key_holder.address}, a
+ * {@code lianbang keyholder} process): TLS with {@code key_holder.ca}, plaintext only to a
+ * loopback address; the key must have at least {@code privacy.paillier.key_bits} bits.
  */
 final class KeyHolderLink implements AutoCloseable {
   private final ManagedChannel channel;

@@ -13,10 +13,7 @@ import io.lianbang.core.federation.CheckpointFile;
 import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.core.federation.RunResult;
-import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.strategy.Strategy;
-import io.lianbang.core.strategy.registry.StrategyContext;
-import io.lianbang.core.strategy.registry.StrategyRegistry;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.engine.client.EngineClient;
@@ -39,6 +36,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +58,7 @@ import picocli.CommandLine.Spec;
           + "configuration or a complete run is refused; --new-run starts over); writes "
           + "history.csv and history.json to 'output' when the run ends. With privacy.secagg.enabled the "
           + "server learns only the sum of the updates (SecAgg+; clients join with --secagg); with privacy.paillier.enabled "
-          + "clients encrypt their updates for a key holder ('lianbang keyholder', privacy.paillier.key_holder) and join with "
+          + "clients encrypt their updates for a key holder ('lianbang keyholder', key_holder.address) and join with "
           + "--paillier. privacy.dp runs "
           + "differential privacy as in 'simulate' (DP-FedAvg with server- or client-side clipping, or local DP; "
           + "clients learn the mode from their tasks) and prints epsilon per round.",
@@ -79,7 +77,7 @@ final class ServerCommand implements Callable<Integer> {
       ConfigFlags.toggle("--insecure", "insecure", "Allow plaintext on a non-loopback address (only on a network you trust)."),
       ConfigFlags.flag("--rounds", "rounds", Integer.class, "N", "Number of rounds."),
       ConfigFlags.flag("--seed", "seed", Long.class, "N", "Run seed.")),
-      ConfigKeys.server());
+      ConfigKeys.server(), "strategy.quorum=0.8");
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The server's YAML configuration.")
   Path config;
@@ -108,7 +106,7 @@ final class ServerCommand implements Callable<Integer> {
     }
     try (FederationServer server = started) {
       server.expectLayout(s.initial);
-      out.println("listening on " + c.listen() + " (port " + server.port() + "), waiting for " + c.strategy().clientsPerRound() + " clients");
+      out.println("listening on " + c.listen() + " (port " + server.port() + "), waiting for " + s.strategy.minAvailableClients() + " clients");
       out.flush();
       ServerScaling scaling = ServerScaling.prepare(s, server, out);
       Strategy scaled = scaling.decorate(s.strategy);
@@ -121,7 +119,7 @@ final class ServerCommand implements Callable<Integer> {
       try (KeyHolderLink keyHolder = s.privacy.paillier().enabled() ? KeyHolderLink.open(c.keyHolder(), s.privacy.paillier()) : null) {
         if (keyHolder != null) strategy = keyHolder.wrap(strategy, server, s.federation.roundTimeout());
         result = new Federation(strategy, server.clients(), s.federation,
-            List.of(new RoundPrinter(out, null, c.strategy().clientsPerRound())), s.checkpoint, s.run).run(s.initial);
+            List.of(new RoundPrinter(out, null, s.strategy.minAvailableClients())), s.checkpoint, s.run).run(s.initial);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       server.finish("the run is complete", Duration.ofSeconds(10));
@@ -237,8 +235,8 @@ final class ServerCommand implements Callable<Integer> {
   }
 
   /** The YAML maps client to token; the server looks clients up by token. */
-  private static java.util.Map<String, String> invert(java.util.Map<String, String> clientTokens) {
-    java.util.Map<String, String> byToken = new java.util.HashMap<>();
+  private static Map<String, String> invert(Map<String, String> clientTokens) {
+    Map<String, String> byToken = new HashMap<>();
     clientTokens.forEach((client, token) -> {
       if (token == null || byToken.put(token, client) != null) {
         throw new CliException("tokens." + client + " must be a token of its own, got " + (token == null ? "nothing" : "one given to another client"));

@@ -377,7 +377,7 @@ class FederateCommandsTest {
   }
 
   @Test
-  void clientModelLimitErrorNamesTheFlag() throws Exception {
+  void clientModelLimitErrorNamesTheKey() throws Exception {
     Cli c = run("client", "--server", "localhost:1", "--insecure", "--data", "breast-cancer", "--model", "logistic:30", "--name", "a",
         "--max-model-mb", "0");
     c.assertBadInput("max_model_mb must be in [1, 2^40], got 0");

@@ -35,7 +35,7 @@ class SpecificationParityTest {
         Arguments.of("strategy: {clients_per_rounds: 3}", "", "unknown key 'clients_per_rounds' in strategy (valid: "),
         Arguments.of("strategy: {quorum: 2}", "", "strategy.quorum must be in (0, 1], got 2.0"),
         Arguments.of("strategy: {name: fedprox, " + three + ", params: {mu: -1}}", "", "strategy.params.mu must be "),
-        Arguments.of("strategy: {name: krum, " + three + ", params: {f: 1}}", "", "strategy.params.f must be in [0, 0] for "),
+        Arguments.of("strategy: {name: krum, " + three + ", params: {f: 1}}", "", "strategy.params.f must be in [0, 0] for strategy.clients_per_round 3)"),
         Arguments.of("training: {learning_rate: -1}", "", "training.learning_rate must be > 0, got -1.0"),
         Arguments.of("training: {optimizer: rmsprop}", "", "training.optimizer must be one of "),
         Arguments.of("strategy: {name: median, " + three + "}\nprivacy: {secagg: {enabled: true}}", "", "privacy.secagg cannot wrap "),

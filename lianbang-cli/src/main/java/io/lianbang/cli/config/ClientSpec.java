@@ -2,7 +2,7 @@ package io.lianbang.cli.config;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lianbang.engine.nn.ModelSpec;
+import io.lianbang.core.check.Require;
 import io.lianbang.sim.spec.Seconds;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -42,12 +42,7 @@ public record ClientSpec(
   public ClientSpec {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(data, "data");
-    Objects.requireNonNull(model, "model");
-    try {
-      ModelSpec.parse(model);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("model: " + e.getMessage(), e);
-    }
+    ServerSpec.requireModel(model);
     Objects.requireNonNull(name, "name");
     if (tls == null && !insecure) {
       throw new IllegalArgumentException("tls.ca (--ca) is required for TLS; set insecure: true (--insecure) for plaintext");
@@ -55,11 +50,9 @@ public record ClientSpec(
     if (secagg && paillier) {
       throw new IllegalArgumentException("secagg and paillier cannot both be true (--secagg, --paillier): a server runs one of them");
     }
-    if (!(validationFraction >= 0 && validationFraction < 1)) {
-      throw new IllegalArgumentException("validation_fraction must be in [0, 1), got " + validationFraction);
-    }
+    Require.that(validationFraction >= 0 && validationFraction < 1, "validation_fraction", "in [0, 1)", validationFraction);
     Seconds.check("give_up_after_seconds", giveUpAfterSeconds);
-    if (maxModelMb < 1 || maxModelMb > (1L << 40)) throw new IllegalArgumentException("max_model_mb must be in [1, 2^40], got " + maxModelMb);
+    Require.that(maxModelMb >= 1 && maxModelMb <= 1L << 40, "max_model_mb", "in [1, 2^40]", maxModelMb);
   }
 
   /** The defaults of the keys that have one, as a tree which a file is merged over. */
@@ -81,7 +74,7 @@ public record ClientSpec(
   @JsonPropertyOrder({"ca", "certificate", "private_key"})
   public record Tls(Path ca, Path certificate, Path privateKey) {
     public Tls {
-      if (ca == null) throw new IllegalArgumentException("tls.ca (--ca) is required for TLS; set insecure: true (--insecure) for plaintext");
+      if (ca == null) throw new IllegalArgumentException("tls.ca (--ca) must be set when tls.certificate or tls.private_key is");
       if ((certificate == null) != (privateKey == null)) {
         throw new IllegalArgumentException("tls.certificate and tls.private_key (--cert, --key) go together");
       }

@@ -59,7 +59,7 @@ public final class ConfigKeys {
 
   private static void collect(Class<?> type, String prefix, JsonNode defaults, List<Key> into) {
     for (RecordComponent c : type.getRecordComponents()) {
-      String name = SNAKE.translate(c.getName());
+      String name = key(c);
       String path = prefix + name;
       JsonNode value = defaults == null ? null : defaults.get(name);
       Class<?> t = c.getType();
@@ -72,6 +72,11 @@ public final class ConfigKeys {
             c.isAnnotationPresent(Secret.class)));
       }
     }
+  }
+
+  /** The YAML key of a record component: its name in snake_case. */
+  static String key(RecordComponent c) {
+    return SNAKE.translate(c.getName());
   }
 
   /** {@code keys} as help lines: {@code path = default} or {@code path (no default)}. */

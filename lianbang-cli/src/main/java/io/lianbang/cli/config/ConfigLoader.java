@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -31,22 +30,27 @@ import io.lianbang.core.check.Require;
 import io.lianbang.core.text.Abbreviation;
 import io.lianbang.sim.spec.SimulationSpec;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Reads and writes run configurations as YAML, bound directly onto the {@link SimulationSpec}
- * records (snake_case keys, the records' canonical constructors).
+ * Reads and writes configurations as YAML, bound directly onto immutable records (snake_case
+ * keys, the records' canonical constructors): a run ({@link SimulationSpec}), a server
+ * ({@link ServerSpec}), a client ({@link ClientSpec}) and a key holder ({@link KeyHolderSpec}).
  *
- * <p>The demo's configuration is written as a tree, the file's tree is merged over it (sections
- * key by key, so keys a file leaves out keep the demo's values), {@code --set key.path=value}
- * assignments are applied, and the result is bound onto the records, whose constructors validate.
+ * <p>The defaults are written as a tree (the demo's for a run), the file's tree is merged over it
+ * (sections key by key, so keys a file leaves out keep their defaults), {@code --set
+ * key.path=value} assignments are applied, every key is checked against the records, and the
+ * result is bound onto the records, whose constructors validate.
  * Every failure is a {@link ConfigException} whose message names the key, where it is, and the
  * offending value, for example {@code unknown key 'alpah' in partition (valid: alpha, kind,
  * min_size, num_clients, shards_per_client)}.
@@ -317,14 +321,6 @@ public final class ConfigLoader {
       }
       String key = path(e, 0);
       throw new ConfigException((key.isEmpty() ? "" : key + ": ") + firstLine(e.getOriginalMessage()), e);
-    } catch (UnrecognizedPropertyException e) {
-      String section = path(e, 1);
-      TreeSet<String> valid = new TreeSet<>();
-      if (e.getKnownPropertyIds() != null) e.getKnownPropertyIds().forEach(k -> valid.add(String.valueOf(k)));
-      if (section.isEmpty() && alsoValid != null) valid.add(alsoValid);
-      throw new ConfigException("unknown key '" + Abbreviation.abbreviate(e.getPropertyName()) + "' "
-          + (section.isEmpty() ? "at top level" : "in " + section)
-          + " (valid: " + String.join(", ", valid) + ")", e);
     } catch (MismatchedInputException e) {
       String key = path(e, 0);
       JsonNode value = tree.at(pointer(e));
@@ -344,10 +340,8 @@ public final class ConfigLoader {
    */
   private static void requireKnownKeys(JsonNode tree, Class<?> type, String section, String alsoValid) {
     if (!type.isRecord() || !tree.isObject()) return;
-    java.util.Map<String, Class<?>> components = new java.util.TreeMap<>();
-    for (java.lang.reflect.RecordComponent c : type.getRecordComponents()) {
-      components.put(((PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE).translate(c.getName()), c.getType());
-    }
+    Map<String, Class<?>> components = new TreeMap<>();
+    for (RecordComponent c : type.getRecordComponents()) components.put(ConfigKeys.key(c), c.getType());
     tree.fields().forEachRemaining(e -> {
       Class<?> t = components.get(e.getKey());
       if (t == null) {

@@ -2,6 +2,7 @@ package io.lianbang.cli.config;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lianbang.core.check.Require;
 import io.lianbang.sim.spec.PrivacySpec;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -13,7 +14,7 @@ import java.util.Objects;
  * @param listen host:port to serve on; port 0 picks a free port
  * @param keyBits bits of the Paillier modulus: even, in [512, 8192]; below 2048 only for tests
  * @param minContributions release no aggregate of fewer updates; at least 2
- * @param maxLength the most ciphertexts an aggregate may hold: the model's value count + 2
+ * @param maxLength the most ciphertexts an aggregate may hold: the model's value count + 2, at least 3
  * @param tls the key holder's certificate and key (TLS, required off loopback); null for plaintext
  */
 @JsonPropertyOrder({"listen", "key_bits", "min_contributions", "max_length", "tls"})
@@ -25,7 +26,8 @@ public record KeyHolderSpec(String listen, int keyBits, int minContributions, in
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("key_bits must be an even number in [512, 8192], got " + keyBits, e);
     }
-    if (minContributions < 2) throw new IllegalArgumentException("min_contributions must be >= 2, got " + minContributions);
+    Require.atLeast("min_contributions", minContributions, 2);
+    Require.atLeast("max_length", maxLength, 3);
   }
 
   static ObjectNode defaults() {

@@ -3,6 +3,7 @@ package io.lianbang.cli.config;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lianbang.core.check.Require;
 import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.engine.client.FederatedStandardization;
 import io.lianbang.engine.nn.ModelSpec;
@@ -27,7 +28,7 @@ import java.util.TreeMap;
  * The YAML configuration of {@code lianbang server}. Its {@code strategy}, {@code training} and
  * {@code privacy} sections are those of {@code simulate} ({@link StrategySpec},
  * {@link TrainingSpec}, {@link PrivacySpec}), with the same keys, defaults (except that a server
- * counts on 2 clients a round, not 10) and messages; the other keys are what only a server has:
+ * samples 2 clients a round to train and 2 to evaluate, not 10 and 0) and messages; the other keys are what only a server has:
  * where it listens, TLS, who may join, deadlines, limits, files and the key holder. Every value is
  * checked on construction and errors name the key by its YAML path.
  *
@@ -39,8 +40,8 @@ import java.util.TreeMap;
  *     standard deviation of all clients' training data, from a statistics round before training),
  *     {@code local} (each with its own) or {@code none}
  * @param strategy the server's algorithm, as in {@code simulate}: each round samples
- *     {@code clients_per_round} of the connected clients (waiting for that many) to train and
- *     {@code evaluate_clients_per_round} to evaluate
+ *     {@code clients_per_round} of the connected clients to train and
+ *     {@code evaluate_clients_per_round} to evaluate, waiting for the larger number to connect
  * @param training the local training sent to the clients with every task
  * @param privacy secure aggregation, Paillier aggregation and differential privacy
  * @param evaluateEvery federated evaluation every this many rounds (the last round always), at
@@ -77,18 +78,13 @@ public record ServerSpec(
 
   public ServerSpec {
     Objects.requireNonNull(name, "name");
-    if (rounds < 1) throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
-    Objects.requireNonNull(model, "model");
-    try {
-      ModelSpec.parse(model);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("model: " + e.getMessage(), e);
-    }
+    Require.atLeast("rounds", rounds, 1);
+    requireModel(model);
     FederatedStandardization.Mode mode = FederatedStandardization.Mode.parse("normalize", normalize);
     Objects.requireNonNull(strategy, "strategy");
     Objects.requireNonNull(training, "training");
     Objects.requireNonNull(privacy, "privacy");
-    if (evaluateEvery < 1) throw new IllegalArgumentException("evaluate_every must be >= 1, got " + evaluateEvery);
+    Require.atLeast("evaluate_every", evaluateEvery, 1);
     Objects.requireNonNull(listen, "listen");
     clients = clients == null ? List.of() : List.copyOf(clients);
     tokens = tokens == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(tokens));
@@ -118,6 +114,20 @@ public record ServerSpec(
     if ((dp == DpMode.SERVER || dp == DpMode.CLIENT) && checkpoint != null) {
       throw new IllegalArgumentException("privacy.dp.mode " + dp + " cannot be combined with checkpoint " + checkpoint
           + ": a resumed DP-FedAvg run would restart the privacy accountant and under-report epsilon; remove the checkpoint key");
+    }
+  }
+
+  /**
+   * Checks an engine model spec such as {@code logistic:30}.
+   *
+   * @throws IllegalArgumentException naming the key {@code model} and the problem
+   */
+  static void requireModel(String model) {
+    Objects.requireNonNull(model, "model");
+    try {
+      ModelSpec.parse(model);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("model: " + e.getMessage(), e);
     }
   }
 
@@ -159,12 +169,18 @@ public record ServerSpec(
   public SortedMap<String, String> runDescription() {
     TreeMap<String, String> d = new TreeMap<>();
     d.put("model", ModelSpec.parse(model).toString());
-    d.put("normalize", normalize);
+    d.put("normalize", FederatedStandardization.Mode.parse("normalize", normalize).text());
     d.put("limits.max_examples", String.valueOf(limits.maxExamples()));
     ObjectNode tree = ConfigLoader.jsonMapper().valueToTree(this);
     ((ObjectNode) tree.get("strategy")).remove("round_timeout_seconds");
-    ((ObjectNode) tree.get("privacy").get("secagg")).remove("stage_timeout_seconds");
-    for (String section : List.of("strategy", "training", "privacy")) flatten(d, section, tree.get(section));
+    flatten(d, "strategy", tree.get("strategy"));
+    flatten(d, "training", tree.get("training"));
+    // the privacy mechanisms that are on, without their deadlines
+    ObjectNode secagg = (ObjectNode) tree.get("privacy").get("secagg");
+    secagg.remove("stage_timeout_seconds");
+    if (privacy.secagg().enabled()) flatten(d, "privacy.secagg", secagg);
+    if (privacy.paillier().enabled()) flatten(d, "privacy.paillier", tree.get("privacy").get("paillier"));
+    if (privacy.dp().mode() != DpMode.NONE) flatten(d, "privacy.dp", tree.get("privacy").get("dp"));
     return d;
   }
 
@@ -196,9 +212,7 @@ public record ServerSpec(
   public record Limits(long maxExamples, int maxConcurrentUploads, int maxDownloadsPerSession, int maxMetrics, int maxMetricNameLength,
       int maxErrorLength, int maxConnections, int maxConnectionsPerAddress, double handshakeTimeoutSeconds, double idleTimeoutSeconds) {
     public Limits {
-      if (maxExamples < 1 || maxExamples > FederationConfig.MAX_EXAMPLES_LIMIT) {
-        throw new IllegalArgumentException("limits.max_examples must be in [1, " + FederationConfig.MAX_EXAMPLES_LIMIT + "], got " + maxExamples);
-      }
+      Require.inRange("limits.max_examples", maxExamples, 1, FederationConfig.MAX_EXAMPLES_LIMIT);
       Seconds.check("limits.handshake_timeout_seconds", handshakeTimeoutSeconds);
       Seconds.check("limits.idle_timeout_seconds", idleTimeoutSeconds);
     }
