@@ -1,9 +1,9 @@
 package io.lianbang.core.federation;
 
+import io.lianbang.core.client.Deadlines;
 import io.lianbang.core.client.InvalidResultException;
 import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.core.strategy.ClientInstruction;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -110,7 +110,7 @@ final class RoundPhase<R> {
    */
   void await(Instant deadline) throws InterruptedException {
     for (int seen = 0; seen < tracked; seen++) {
-      long wait = Duration.between(Instant.now(), deadline).toNanos();
+      long wait = Deadlines.nanosLeft(deadline);
       Finished f = wait > 0 ? finished.poll(wait, TimeUnit.NANOSECONDS) : finished.poll();
       if (f == null || faulted()) break;
       listeners.forEach(l -> l.clientFinished(round, f.clientId(), f.succeeded()));
