@@ -64,7 +64,7 @@ class DpDeploymentTest {
     int port = freePort();
     Path config = ServerConfigs.write(dir, "dp-" + mode, port, ROUNDS, dir.resolve("dp-" + mode),
         "allow_anonymous: true", "strategy: {clients_per_round: 3, evaluate_clients_per_round: 3}", "privacy: {dp: " + String.format(Locale.ROOT, DP, mode) + "}");
-    return ThreeSites.deploy(config, port, 120, clientFlags);
+    return ThreeSites.deployProcesses(config, port, 120, clientFlags);
   }
 
   private void sameEpsilonAndBudgetStopAsSimulated(String mode) throws Exception {

@@ -75,7 +75,7 @@ class SpecificationParityTest {
       return;
     }
     assertEquals(0, sim.exit, sim.toString());
-    List<Cli> runs = ThreeSites.deploy(serverConfig, port, 120, clientFlags.isEmpty() ? new String[0] : new String[] {clientFlags});
+    List<Cli> runs = ThreeSites.deployProcesses(serverConfig, port, 120, clientFlags.isEmpty() ? new String[0] : new String[] {clientFlags});
     assertEquals(0, runs.get(0).exit, runs.get(0).toString());
     assertTrue(runs.get(0).out.contains("round  1/1  clients 3/3"), runs.get(0).toString());
     ThreeSites.assertClientsDone(runs, "done after 1 training");

@@ -13,8 +13,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A deployment: {@code lianbang server} in a thread of this JVM and three {@code lianbang client}
- * processes named site-0..2, each training on its third of breast-cancer with logistic:30 over an insecure
+ * A deployment: {@code lianbang server} in a thread of this JVM and three {@code lianbang client}s
+ * (threads of this JVM, or processes of their own) named site-0..2, each training on its third of breast-cancer with logistic:30 over an insecure
  * loopback channel.
  */
 final class ThreeSites {
@@ -26,6 +26,15 @@ final class ThreeSites {
    * each client, and returns the server's run followed by the clients'.
    */
   static List<Cli> deploy(Path config, int port, long serverSeconds, String... clientFlags) throws Exception {
+    return deploy(false, config, port, serverSeconds, clientFlags);
+  }
+
+  /** As {@link #deploy}, with each client a {@code lianbang client} process of its own. */
+  static List<Cli> deployProcesses(Path config, int port, long serverSeconds, String... clientFlags) throws Exception {
+    return deploy(true, config, port, serverSeconds, clientFlags);
+  }
+
+  private static List<Cli> deploy(boolean processes, Path config, int port, long serverSeconds, String... clientFlags) throws Exception {
     ExecutorService threads = Executors.newCachedThreadPool();
     try {
       Future<Cli> server = threads.submit(() -> Cli.run(Simulator.standard(), "server", "--config", config.toString()));
@@ -34,7 +43,8 @@ final class ThreeSites {
         List<String> args = new ArrayList<>(List.of("client", "--server", "127.0.0.1:" + port, "--insecure",
             "--data", "breast-cancer:" + i + "/3", "--model", "logistic:30", "--name", "site-" + i, "--give-up-after", "30"));
         args.addAll(List.of(clientFlags));
-        clients.add(threads.submit(() -> Cli.process(serverSeconds + 60, args.toArray(String[]::new))));
+        String[] a = args.toArray(String[]::new);
+        clients.add(threads.submit(() -> processes ? Cli.process(serverSeconds + 60, a) : Cli.run(Simulator.standard(), a)));
       }
       List<Cli> all = new ArrayList<>();
       all.add(server.get(serverSeconds, TimeUnit.SECONDS));
