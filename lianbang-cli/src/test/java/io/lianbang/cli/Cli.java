@@ -52,7 +52,7 @@ final class Cli {
    */
   static Cli process(long seconds, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile("lianbang-out", ".txt");
     Path err = Files.createTempFile("lianbang-err", ".txt");

@@ -59,12 +59,17 @@ class DpDeploymentTest {
     return out;
   }
 
-  /** Runs the server with {@code mode} and three clients with {@code clientFlags}; returns the server's output and the clients'. */
+  /**
+   * Runs the server with {@code mode} and three clients with {@code clientFlags} (client-side
+   * clipping with client processes, the other modes with clients in threads); returns the
+   * server's output and the clients'.
+   */
   private List<Cli> deploy(String mode, String... clientFlags) throws Exception {
     int port = freePort();
     Path config = ServerConfigs.write(dir, "dp-" + mode, port, ROUNDS, dir.resolve("dp-" + mode),
         "allow_anonymous: true", "strategy: {clients_per_round: 3, evaluate_clients_per_round: 3}", "privacy: {dp: " + String.format(Locale.ROOT, DP, mode) + "}");
-    return ThreeSites.deployProcesses(config, port, 120, clientFlags);
+    return mode.equals("client") ? ThreeSites.deployProcesses(config, port, 120, clientFlags)
+        : ThreeSites.deploy(config, port, 120, clientFlags);
   }
 
   private void sameEpsilonAndBudgetStopAsSimulated(String mode) throws Exception {

@@ -27,10 +27,10 @@ class SpecificationParityTest {
   static Stream<Arguments> cases() {
     String three = "clients_per_round: 3";
     return Stream.of(
-        Arguments.of("strategy: {name: fedprox, " + three + ", params: {mu: 0.01}}\ntraining: {optimizer: adam, learning_rate: 0.01}",
-            "", null),
-        Arguments.of("strategy: {" + three + "}\nprivacy: {secagg: {enabled: true, stage_timeout_seconds: 30}}", "--secagg", null),
-        Arguments.of("strategy: {" + three + "}\nprivacy: {dp: {mode: client, noise_multiplier: 0.5, clip: 1.0}}", "", null),
+        Arguments.of("strategy: {name: fedprox, " + three + ", params: {mu: 0.01}}\ntraining: {optimizer: adam, learning_rate: 0.01}\n"
+            + "privacy: {secagg: {enabled: true, stage_timeout_seconds: 30}, dp: {mode: client, noise_multiplier: 0.5, clip: 1.0}}",
+            "--secagg", null),
+        Arguments.of("strategy: {name: krum, " + three + ", params: {f: 0}}\ntraining: {momentum: 0.5}", "", null),
         Arguments.of("strategy: {name: fedsgd}", "", "strategy.name must be one of "),
         Arguments.of("strategy: {clients_per_rounds: 3}", "", "unknown key 'clients_per_rounds' in strategy (valid: "),
         Arguments.of("strategy: {quorum: 2}", "", "strategy.quorum must be in (0, 1], got 2.0"),

@@ -56,7 +56,7 @@ class PrivacySimulationTest {
   @Test
   void paillierAggregationGivesPlainFedAvgWithinTheFixedPointBound() throws InterruptedException {
     SimulationResult plain = run(PrivacySpec.none());
-    SimulationResult encrypted = run(new PrivacySpec(PrivacySpec.SecAgg.disabled(), new PrivacySpec.Paillier(true, 1024),
+    SimulationResult encrypted = run(new PrivacySpec(PrivacySpec.SecAgg.disabled(), new PrivacySpec.Paillier(true, 512),
         PrivacySpec.Dp.none()));
     float[] a = plain.run().parameters().flatten();
     float[] b = encrypted.run().parameters().flatten();
@@ -68,14 +68,14 @@ class PrivacySimulationTest {
     assertEquals(accuracy(plain), accuracy(encrypted), 1e-9);
     RoundRecord last = encrypted.run().history().last();
     assertEquals(10.0, last.fitMetrics().get("paillier_clients").orElseThrow());
-    // Each upload: 33 ciphertexts (31 weighted coordinates, the weight, the count) of 2·1024 bits,
+    // Each upload: 33 ciphertexts (31 weighted coordinates, the weight, the count) of 2·512 bits,
     // plus the 8-byte receipt.
     assertTrue(!encrypted.privacy().clients().isEmpty());
     for (var c : encrypted.privacy().clients()) {
       assertEquals("encrypted", c.form());
-      assertEquals(c.rounds() * (33L * 256 + 8), c.bytesSent(), c.toString());
+      assertEquals(c.rounds() * (33L * 128 + 8), c.bytesSent(), c.toString());
     }
-    assertEquals("1024", encrypted.privacy().parameters().get("paillier.key_bits"));
+    assertEquals("512", encrypted.privacy().parameters().get("paillier.key_bits"));
   }
 
   @Test
