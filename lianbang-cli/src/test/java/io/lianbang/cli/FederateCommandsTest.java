@@ -234,6 +234,20 @@ class FederateCommandsTest {
     assertEquals(31, s.initial().elementCount());
   }
 
+  @Test
+  void theExampleClientConfigurationIsValidAndFlagsOverrideIt() {
+    Path file = Path.of("..", "examples", "federation", "client.yaml");
+    var c = io.lianbang.cli.config.ConfigLoader.loadClient(file, List.of());
+    assertEquals("hospital-a", c.name());
+    assertEquals(Path.of("certs/client-hospital-a.pem").toAbsolutePath(), c.tls().certificate());
+    var b = io.lianbang.cli.config.ConfigLoader.loadClient(file,
+        ClientCommand.FLAGS.assignments(Main.newCommandLine(new Main()).parseArgs("client", "--name", "hospital-b", "--data",
+            "breast-cancer:1/2").subcommand()));
+    assertEquals("hospital-b", b.name());
+    assertEquals("breast-cancer:1/2", b.data());
+    assertEquals(c.tls(), b.tls());
+  }
+
   /** Anonymous names share the namespace of authenticated identities: the combination is refused before anything starts. */
   @Test
   void anonymousClientsCannotBeMixedWithAuthenticatedOnes() throws Exception {
