@@ -45,11 +45,11 @@ import java.util.zip.CheckedOutputStream;
  * synced; a crash at any moment leaves either the previous checkpoint or the new one, never a
  * torn file. A CRC-32 trailer detects a file damaged afterwards.
  *
- * <p>Format, version 2 (big-endian, as {@link DataOutputStream} writes): the magic
+ * <p>Format, version 3 (big-endian, as {@link DataOutputStream} writes): the magic
  * {@code "LBCK"}, the format version (int), seed (long), rounds (int), round (int), the run
  * description (count, then name and value per entry), the parameters (count, then per tensor:
  * rank, dims, values as little-endian float32), the history (count, then per record its
- * fields), the strategy state (length, bytes), then the CRC-32 of everything before it (long).
+ * fields, ending with the round's and the cumulative uplink and downlink bytes), the strategy state (length, bytes), then the CRC-32 of everything before it (long).
  * Strings are UTF-8 bytes after their length (int), at most {@link #MAX_STRING_BYTES}. Other
  * versions are rejected.
  *
@@ -60,7 +60,7 @@ import java.util.zip.CheckedOutputStream;
 public final class CheckpointFile {
   private static final int MAGIC = 0x4C42434B; // "LBCK"
   /** The format version this class writes. */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
   /** The longest string (in UTF-8 bytes) a checkpoint holds: far beyond any string the round loop accepts. */
   public static final int MAX_STRING_BYTES = 64 << 20;
   private static final int FLOATS_PER_BLOCK = 1 << 16;
@@ -367,6 +367,8 @@ public final class CheckpointFile {
       writeEval(out, r.federated());
       writeEval(out, r.centralized());
       out.writeDouble(r.seconds());
+      writeTraffic(out, r.traffic());
+      writeTraffic(out, r.totalTraffic());
     }
   }
 
@@ -390,9 +392,26 @@ public final class CheckpointFile {
       Optional<EvalResult> federated = readEval(in);
       Optional<EvalResult> centralized = readEval(in);
       double seconds = in.readDouble();
-      records.add(new RoundRecord(round, sampled, succeeded, failures, updated, fit, federated, centralized, seconds));
+      Traffic traffic = readTraffic(in, round);
+      Traffic total = readTraffic(in, round);
+      records.add(new RoundRecord(round, sampled, succeeded, failures, updated, fit, federated, centralized, seconds,
+          traffic, total));
     }
     return new History(records);
+  }
+
+  private static void writeTraffic(DataOutputStream out, Traffic t) throws IOException {
+    out.writeLong(t.uplinkBytes());
+    out.writeLong(t.downlinkBytes());
+  }
+
+  private static Traffic readTraffic(Reader in, int round) throws IOException {
+    long up = in.readLong();
+    long down = in.readLong();
+    if (up < 0 || down < 0) {
+      throw new IllegalArgumentException("round " + round + " records negative bytes (" + up + " up, " + down + " down)");
+    }
+    return new Traffic(up, down);
   }
 
   private static ClientFailure.Kind kind(String name) {

@@ -20,4 +20,13 @@ public interface ClientPool {
    * @throws InterruptedException if interrupted while waiting
    */
   boolean awaitAvailable(int count, Instant deadline) throws InterruptedException;
+
+  /**
+   * The meter to which this pool's transport reports the bytes it moves for each round's tasks,
+   * if it measures them; empty (the default) to have the {@link Federation} count the
+   * parameters' {@link EncodedSize encoded size} instead.
+   */
+  default Optional<TrafficMeter> trafficMeter() {
+    return Optional.empty();
+  }
 }

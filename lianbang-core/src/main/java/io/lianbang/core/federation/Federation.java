@@ -50,6 +50,11 @@ import org.slf4j.LoggerFactory;
  *       history and final model bit for bit, whatever the thread count or arrival order.
  *   <li>Crash-resume: with a {@link CheckpointFile}, the state after every round is written
  *       atomically before listeners hear of the round; a restarted run continues from it.
+ *   <li>Traffic: every round records the bytes its tasks moved ({@link RoundRecord#traffic()})
+ *       and the run's total so far: as measured by the pool's transport if it has a
+ *       {@link ClientPool#trafficMeter() meter}, otherwise the {@link EncodedSize encoded size}
+ *       of the parameters sent with each fit and evaluate task (downlink) and of each fit result
+ *       that arrived before the deadline (uplink; evaluation results carry no parameters).
  * </ul>
  */
 public final class Federation {
@@ -67,6 +72,9 @@ public final class Federation {
   private final CheckpointFile checkpoint;
   private final FailureLog failureLog = new FailureLog();
   private final SortedMap<String, String> run;
+  /** The transport's meter, or one this federation feeds with encoded sizes. */
+  private final TrafficMeter traffic;
+  private final boolean countEncoded;
 
   public Federation(Strategy strategy, ClientPool clients, FederationConfig config, List<RoundListener> listeners) {
     this(strategy, clients, config, listeners, null);
@@ -99,6 +107,9 @@ public final class Federation {
     this.listeners = List.copyOf(listeners);
     this.checkpoint = checkpoint;
     this.run = Collections.unmodifiableSortedMap(new TreeMap<>(Objects.requireNonNull(run, "run")));
+    Optional<TrafficMeter> measured = clients.trafficMeter();
+    this.traffic = measured.orElseGet(TrafficMeter::new);
+    this.countEncoded = measured.isEmpty();
   }
 
   /**
@@ -152,6 +163,7 @@ public final class Federation {
   /** One round: training, aggregation, evaluation, the record, the checkpoint. Returns the new model. */
   private Parameters playRound(int round, Parameters global, List<RoundRecord> records) throws InterruptedException {
     long start = System.nanoTime();
+    traffic.begin(round);
     awaitClients(round);
     List<String> available = clients.available();
     List<ClientInstruction> fit = strategy.configureFit(round, global, available, Seeds.random(config.seed(), "sample-fit", round));
@@ -165,8 +177,10 @@ public final class Federation {
       federated = evaluateFederated(round, step.global());
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    Traffic moved = traffic.end(round);
+    Traffic before = records.isEmpty() ? Traffic.NONE : records.get(records.size() - 1).totalTraffic();
     RoundRecord record = new RoundRecord(round, fit.size(), step.succeeded(), step.failures(), step.updated(), step.metrics(),
-        federated, centralized, seconds);
+        federated, centralized, seconds, moved, before.plus(moved));
     records.add(record);
     if (checkpoint != null) {
       byte[] state = strategy.exportState();
@@ -190,6 +204,7 @@ public final class Federation {
             new FitTask(round, in.parameters(), in.config(), Seeds.derive(config.seed(), "fit:" + in.clientId(), round)),
             Instant.now().plus(config.roundTimeout())),
         (in, result) -> {
+          if (countEncoded) traffic.uplink(round, EncodedSize.float32(result.parameters()));
           validate(in, result);
           long examples = clip(round, in.clientId(), result.numExamples(), clipped);
           aggregation.accept(in.clientId(), examples == result.numExamples() ? result
@@ -298,6 +313,7 @@ public final class Federation {
         phase.fail(in.clientId(), ClientFailure.Kind.ERROR, RoundPhase.describe(e));
         continue;
       }
+      if (countEncoded) traffic.downlink(round, EncodedSize.float32(in.parameters()));
       phase.track(in, f);
     }
     phase.await(deadline);

@@ -14,7 +14,7 @@ public record History(List<RoundRecord> rounds) {
     return rounds.isEmpty() ? null : rounds.get(rounds.size() - 1);
   }
 
-  /** The records with durations zeroed, for comparing runs. */
+  /** The records with durations and byte counts zeroed, for comparing runs (see {@link RoundRecord#withoutTiming()}). */
   public History withoutTiming() {
     List<RoundRecord> out = new ArrayList<>();
     for (RoundRecord r : rounds) out.add(r.withoutTiming());
