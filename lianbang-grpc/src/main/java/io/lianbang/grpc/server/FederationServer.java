@@ -67,6 +67,7 @@ public final class FederationServer implements AutoCloseable {
     this.server = builder
         .addService(ServerInterceptors.intercept(ParseGuard.guard(ServerInterceptors.intercept(service, auth)), new FailureLogger()))
         .maxInboundMessageSize(settings.maxChunkBytes() + (64 << 10))
+        .addStreamTracerFactory(new TransportTraffic(pool.trafficMeter().orElseThrow()))
         .build();
   }
 

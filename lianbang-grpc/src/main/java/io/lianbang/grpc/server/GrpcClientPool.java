@@ -2,6 +2,7 @@ package io.lianbang.grpc.server;
 
 import io.lianbang.core.client.ClientProxy;
 import io.lianbang.core.federation.ClientPool;
+import io.lianbang.core.federation.TrafficMeter;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.grpc.RefusalReason;
 import io.lianbang.grpc.proto.v1.ParametersSpec;
@@ -45,6 +46,7 @@ public final class GrpcClientPool implements ClientPool {
   private volatile boolean finished;
   private volatile String finishReason = "the run is complete";
   private volatile Parameters expectedModel;
+  private final TrafficMeter traffic = new TrafficMeter();
 
   GrpcClientPool(String runId, Duration heartbeatInterval, ScheduledExecutorService timer) {
     this.runId = runId;
@@ -56,6 +58,12 @@ public final class GrpcClientPool implements ClientPool {
 
   String runId() {
     return runId;
+  }
+
+  /** The bytes of task calls, measured at the transport by {@link TransportTraffic}. */
+  @Override
+  public Optional<TrafficMeter> trafficMeter() {
+    return Optional.of(traffic);
   }
 
   ScheduledExecutorService timer() {

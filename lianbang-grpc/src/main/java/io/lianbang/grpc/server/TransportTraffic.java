@@ -1,0 +1,92 @@
+package io.lianbang.grpc.server;
+
+import io.grpc.Context;
+import io.grpc.Metadata;
+import io.grpc.ServerStreamTracer;
+import io.lianbang.core.federation.TrafficMeter;
+import io.lianbang.grpc.proto.v1.FederationGrpc;
+import java.util.Set;
+
+/**
+ * Measures, at the transport, the bytes of the calls that carry a task's data, and reports them
+ * to a {@link TrafficMeter} under the task's round: uplink, every message the server receives in
+ * {@code DownloadParameters} (the request), {@code SubmitResult}, {@code SubmitSecAgg} and
+ * {@code SubmitEncrypted}; downlink, every message it sends in {@code DownloadParameters} (the
+ * parameter chunks). Sizes are gRPC's wire sizes ({@link io.grpc.StreamTracer#inboundWireSize},
+ * {@link io.grpc.StreamTracer#outboundWireSize}): the message bytes as they travel, after gRPC
+ * message compression (none is configured), without HTTP/2 framing and headers. Acknowledgements,
+ * polls, registrations and heartbeats are not counted.
+ *
+ * <p>A call's round is known once the service has resolved the task it names
+ * ({@link #attribute}); bytes received before that (the call's first message) are held and
+ * reported then. A call that names no open task is never attributed and counts nothing.
+ */
+final class TransportTraffic extends ServerStreamTracer.Factory {
+  private static final Context.Key<CallTracer> CALL = Context.key("lianbang-call-traffic");
+  private static final String DOWNLOAD = FederationGrpc.getDownloadParametersMethod().getFullMethodName();
+  private static final Set<String> TASK_CALLS = Set.of(DOWNLOAD,
+      FederationGrpc.getSubmitResultMethod().getFullMethodName(),
+      FederationGrpc.getSubmitSecAggMethod().getFullMethodName(),
+      FederationGrpc.getSubmitEncryptedMethod().getFullMethodName());
+
+  private final TrafficMeter meter;
+
+  TransportTraffic(TrafficMeter meter) {
+    this.meter = meter;
+  }
+
+  @Override
+  public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+    return TASK_CALLS.contains(fullMethodName) ? new CallTracer(meter, fullMethodName.equals(DOWNLOAD)) : NOOP;
+  }
+
+  /** Attributes the current call's bytes, past and future, to {@code round}; no-op outside a traced call. */
+  static void attribute(int round) {
+    CallTracer t = CALL.get();
+    if (t != null) t.attribute(round);
+  }
+
+  private static final ServerStreamTracer NOOP = new ServerStreamTracer() {};
+
+  /** The bytes of one call. */
+  private static final class CallTracer extends ServerStreamTracer {
+    private final TrafficMeter meter;
+    private final boolean countOutbound;
+    private boolean attributed;
+    private int round;
+    private long pendingIn;
+    private long pendingOut;
+
+    CallTracer(TrafficMeter meter, boolean countOutbound) {
+      this.meter = meter;
+      this.countOutbound = countOutbound;
+    }
+
+    @Override
+    public Context filterContext(Context context) {
+      return context.withValue(CALL, this);
+    }
+
+    synchronized void attribute(int round) {
+      if (attributed) return;
+      attributed = true;
+      this.round = round;
+      meter.uplink(round, pendingIn);
+      meter.downlink(round, pendingOut);
+    }
+
+    @Override
+    public synchronized void inboundWireSize(long bytes) {
+      if (bytes <= 0) return;
+      if (attributed) meter.uplink(round, bytes);
+      else pendingIn += bytes;
+    }
+
+    @Override
+    public synchronized void outboundWireSize(long bytes) {
+      if (bytes <= 0 || !countOutbound) return;
+      if (attributed) meter.downlink(round, bytes);
+      else pendingOut += bytes;
+    }
+  }
+}
