@@ -2,6 +2,7 @@ package io.lianbang.cli.output;
 
 import io.lianbang.core.federation.History;
 import io.lianbang.core.federation.RoundRecord;
+import io.lianbang.core.federation.Traffic;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -17,13 +18,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.IntFunction;
 import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 
 /**
  * Draws a run's accuracy and loss per round as a PNG with two panels, in pure Java2D (headless).
  * Accuracy (left) shows centralized test accuracy and, if any, federated accuracy; loss (right)
- * shows training, test and federated loss. Rounds without a value leave a gap.
+ * shows training, test and federated loss. Rounds without a value leave a gap. When the run
+ * counted the bytes it moved, the accuracy panel's round axis carries a second row of labels: the
+ * megabytes (10^6 bytes, up and down together) moved up to that round, so accuracy reads against
+ * communication as well as rounds.
  */
 public final class HistoryChart {
   /** Default image width in pixels. */
@@ -90,14 +96,30 @@ public final class HistoryChart {
       loss.add(new Series("test loss", TEST, x, values(rounds, RoundValues::testLoss), false));
       loss.add(new Series("federated loss", FED, x, values(rounds, RoundValues::fedLoss), true));
 
+      boolean traffic = rounds.stream().anyMatch(r -> !r.totalTraffic().equals(Traffic.NONE));
+      IntFunction<String> megabytes = traffic ? round -> megabytesAt(rounds, round) : null;
       int half = width / 2;
       int bottom = height - 20;
-      panel(g, new Rectangle(0, top, half, bottom - top), "Accuracy", "accuracy (%)", acc, firstRound, lastRound, true);
-      panel(g, new Rectangle(half, top, width - half, bottom - top), "Loss", "loss", loss, firstRound, lastRound, false);
+      panel(g, new Rectangle(0, top, half, bottom - top), "Accuracy", "accuracy (%)", acc, firstRound, lastRound, true, megabytes);
+      panel(g, new Rectangle(half, top, width - half, bottom - top), "Loss", "loss", loss, firstRound, lastRound, false, null);
     } finally {
       g.dispose();
     }
     return img;
+  }
+
+  /** The megabytes moved up to and including {@code round}, up and down together, or null if no record has that round. */
+  static String megabytesAt(List<RoundRecord> rounds, int round) {
+    for (RoundRecord r : rounds) {
+      if (r.round() == round) return megabytes(r.totalTraffic().uplinkBytes() + r.totalTraffic().downlinkBytes());
+    }
+    return null;
+  }
+
+  /** {@code bytes} in megabytes with three significant digits below 100 MB: {@code 0.52}, {@code 4.19}, {@code 62.9}, {@code 1250}. */
+  static String megabytes(long bytes) {
+    double mb = bytes / 1e6;
+    return String.format(Locale.ROOT, mb < 10 ? "%.2f" : mb < 100 ? "%.1f" : "%.0f", mb);
   }
 
   private static double[] values(List<RoundRecord> rounds, ToDoubleFunction<RoundRecord> f) {
@@ -106,8 +128,9 @@ public final class HistoryChart {
     return v;
   }
 
+  /** A panel; {@code xExtra}, if not null, gives a second label under each round tick (null for none). */
   private static void panel(Graphics2D g, Rectangle area, String title, String yLabel, List<Series> all,
-      int firstRound, int lastRound, boolean percent) {
+      int firstRound, int lastRound, boolean percent, IntFunction<String> xExtra) {
     List<Series> series = all.stream().filter(Series::hasData).toList();
     Rectangle plot = new Rectangle(area.x + 78, area.y + 30, area.width - 78 - 28, area.height - 30 - 52);
 
@@ -137,6 +160,7 @@ public final class HistoryChart {
     Font tickFont = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     g.setFont(tickFont);
     FontMetrics fm = g.getFontMetrics();
+    Font extraFont = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
     // grid and y ticks
     for (double t : ys.ticks()) {
       if (t < ys.min() - 1e-9 || t > ys.max() + 1e-9) continue;
@@ -160,6 +184,13 @@ public final class HistoryChart {
       String s = xs.label(t);
       g.setColor(TEXT);
       g.drawString(s, px - fm.stringWidth(s) / 2, plot.y + plot.height + 8 + fm.getAscent());
+      String extra = xExtra == null ? null : xExtra.apply((int) Math.round(t));
+      if (extra != null) {
+        g.setFont(extraFont);
+        g.setColor(AXIS);
+        g.drawString(extra, px - g.getFontMetrics().stringWidth(extra) / 2, plot.y + plot.height + 22 + fm.getAscent());
+        g.setFont(tickFont);
+      }
     }
     // frame
     g.setColor(AXIS);
@@ -169,7 +200,11 @@ public final class HistoryChart {
     Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
     g.setFont(labelFont);
     g.setColor(TEXT);
-    centered(g, "round", plot.x + plot.width / 2, plot.y + plot.height + 42);
+    if (xExtra == null) {
+      centered(g, "round", plot.x + plot.width / 2, plot.y + plot.height + 42);
+    } else {
+      centered(g, "round  (below: MB moved so far, up + down)", plot.x + plot.width / 2, plot.y + plot.height + 54);
+    }
     AffineTransform saved = g.getTransform();
     g.rotate(-Math.PI / 2);
     FontMetrics lm = g.getFontMetrics();

@@ -17,7 +17,9 @@ import java.util.Optional;
 
 /**
  * Writes a run as JSON: {@code config} (the effective configuration, with the same keys as the
- * YAML), {@code environment}, {@code rounds} (every metric of every round) and {@code final}.
+ * YAML), {@code environment}, {@code rounds} (every metric of every round, and the bytes moved:
+ * {@code uplink_bytes}, {@code downlink_bytes} and the run's totals so far
+ * {@code total_uplink_bytes}, {@code total_downlink_bytes}) and {@code final}.
  *
  * <p>Non-finite numbers are written as the strings {@code "NaN"}, {@code "Infinity"}.
  */
@@ -57,6 +59,8 @@ public final class HistoryJson {
       fin.put("fed_loss", RoundValues.fedLoss(fed));
       putIfMeasured(fin, "fed_accuracy", RoundValues.fedAccuracy(fed));
     }
+    fin.put("total_uplink_bytes", last == null ? 0 : last.totalTraffic().uplinkBytes());
+    fin.put("total_downlink_bytes", last == null ? 0 : last.totalTraffic().downlinkBytes());
     fin.put("seconds", seconds);
     return root;
   }
@@ -84,6 +88,10 @@ public final class HistoryJson {
       }
     }
     n.put("seconds", r.seconds());
+    n.put("uplink_bytes", r.traffic().uplinkBytes());
+    n.put("downlink_bytes", r.traffic().downlinkBytes());
+    n.put("total_uplink_bytes", r.totalTraffic().uplinkBytes());
+    n.put("total_downlink_bytes", r.totalTraffic().downlinkBytes());
     return n;
   }
 

@@ -1,9 +1,11 @@
 package io.lianbang.cli.run;
 
+import io.lianbang.cli.output.ByteSize;
 import io.lianbang.cli.output.RoundValues;
 import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.RoundListener;
 import io.lianbang.core.federation.RoundRecord;
+import io.lianbang.core.federation.Traffic;
 import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.engine.client.StandardizingClient;
 import java.io.PrintWriter;
@@ -14,7 +16,9 @@ import java.util.Map;
 
 /**
  * Prints one line per round to standard output, for example
- * {@code round  12/50  clients 10/10  train_loss 0.4321  test_loss 0.5012  test_acc 81.23%  1.02 s},
+ * {@code round  12/50  clients 10/10  train_loss 0.4321  test_loss 0.5012  test_acc 81.23%  1.02 s  up 1.05 MB  down 4.19 MB  total 62.9 MB}
+ * (the bytes the round moved each way and, up and down together, the run so far; absent when
+ * nothing was counted),
  * and keeps an optional {@link ProgressBar} on a terminal up to date. The federated evaluation is
  * {@code fed_val_loss}/{@code fed_val_acc} when every client evaluated on data held out from
  * training, {@code fed_train_...} when every client evaluated on its training data (both as
@@ -84,6 +88,11 @@ public final class RoundPrinter implements RoundListener {
           .append("  fed").append(on).append("_acc ").append(percent(RoundValues.fedAccuracy(r)));
     }
     sb.append(String.format(Locale.ROOT, "  %.2f s", r.seconds()));
+    if (!r.totalTraffic().equals(Traffic.NONE)) {
+      Traffic t = r.traffic();
+      sb.append("  up ").append(ByteSize.format(t.uplinkBytes())).append("  down ").append(ByteSize.format(t.downlinkBytes()))
+          .append("  total ").append(ByteSize.format(r.totalTraffic().uplinkBytes() + r.totalTraffic().downlinkBytes()));
+    }
     if (!r.failures().isEmpty()) sb.append("  (").append(failed(r.failures())).append(")");
     r.fitMetrics().get(Federation.CLIPPED_METRIC).ifPresent(n -> sb.append(String.format(Locale.ROOT, "  (%.0f clipped)", n)));
     r.fitMetrics().get(DP_EPSILON).ifPresent(e -> sb.append(String.format(Locale.ROOT, "  epsilon %.4f", e)));
