@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lianbang.core.federation.RoundRecord;
+import io.lianbang.core.federation.Traffic;
+import io.lianbang.core.tensor.Tensor;
 import io.lianbang.engine.nn.OptimizerType;
 import io.lianbang.sim.spec.DatasetSpec;
 import io.lianbang.sim.spec.PartitionKind;
@@ -44,6 +46,20 @@ class SimulationTest {
       SimulationResult two = Simulation.prepare(pair[1]).run(List.of());
       assertArrayEquals(one.run().parameters().flatten(), two.run().parameters().flatten());
       assertEquals(one.run().history().withoutTiming(), two.run().history().withoutTiming());
+    }
+  }
+
+  @Test
+  void recordsTheEncodedBytesOfEveryRoundAndTheRunsTotal() throws Exception {
+    SimulationResult r = Simulation.prepare(breastCancer(2)).run(List.of());
+    long model = 0; // float32: per tensor 4 bytes of header, 8 per dimension, 4 per value
+    for (Tensor t : r.run().parameters().tensors()) model += 4 + 8L * t.rank() + 4L * t.size();
+    List<RoundRecord> rounds = r.run().history().rounds();
+    assertEquals(new Traffic(0, 0), rounds.get(0).traffic(), "the initial evaluation moves nothing");
+    for (RoundRecord round : rounds.subList(1, rounds.size())) {
+      // 5 clients train each round: the model goes down to each and comes back from each; none evaluates
+      assertEquals(new Traffic(5 * model, 5 * model), round.traffic(), "round " + round.round());
+      assertEquals(new Traffic(round.round() * 5 * model, round.round() * 5 * model), round.totalTraffic(), "round " + round.round());
     }
   }
 
