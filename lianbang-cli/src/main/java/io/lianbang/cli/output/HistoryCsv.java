@@ -2,7 +2,6 @@ package io.lianbang.cli.output;
 
 import io.lianbang.core.federation.History;
 import io.lianbang.core.federation.RoundRecord;
-import io.lianbang.core.federation.Traffic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,24 +9,19 @@ import java.util.Locale;
 
 /**
  * Writes a {@link History} as CSV, one row per round (round 0 is the initial model). Accuracies are
- * fractions in [0, 1]; a value that was not measured in a round is an empty cell. When the run
- * counted the bytes it moved, four columns follow ({@link #TRAFFIC_COLUMNS}): the round's uplink
- * and downlink bytes and the run's totals so far.
+ * fractions in [0, 1]; a value that was not measured in a round is an empty cell. The last four
+ * columns are the round's uplink and downlink bytes and the run's totals so far.
  */
 public final class HistoryCsv {
   /** The header row. */
-  public static final String HEADER =
-      "round,sampled,succeeded,failed,train_loss,test_loss,test_accuracy,fed_loss,fed_accuracy,seconds";
-
-  /** The columns appended to {@link #HEADER} when the history has byte counts. */
-  public static final String TRAFFIC_COLUMNS = "uplink_bytes,downlink_bytes,total_uplink_bytes,total_downlink_bytes";
+  public static final String HEADER = "round,sampled,succeeded,failed,train_loss,test_loss,test_accuracy,fed_loss,fed_accuracy,seconds,"
+      + "uplink_bytes,downlink_bytes,total_uplink_bytes,total_downlink_bytes";
 
   private HistoryCsv() {}
 
   /** The CSV text, header first, rows separated by {@code \n}. */
   public static String format(History history) {
-    boolean traffic = history.rounds().stream().anyMatch(r -> !r.totalTraffic().equals(Traffic.NONE));
-    StringBuilder sb = new StringBuilder(HEADER).append(traffic ? "," + TRAFFIC_COLUMNS : "").append('\n');
+    StringBuilder sb = new StringBuilder(HEADER).append('\n');
     for (RoundRecord r : history.rounds()) {
       sb.append(r.round()).append(',')
           .append(r.sampled()).append(',')
@@ -38,12 +32,10 @@ public final class HistoryCsv {
           .append(cell(RoundValues.testAccuracy(r), "%.6f")).append(',')
           .append(cell(RoundValues.fedLoss(r), "%.6f")).append(',')
           .append(cell(RoundValues.fedAccuracy(r), "%.6f")).append(',')
-          .append(cell(r.seconds(), "%.3f"));
-      if (traffic) {
-        sb.append(',').append(r.traffic().uplinkBytes()).append(',').append(r.traffic().downlinkBytes())
-            .append(',').append(r.totalTraffic().uplinkBytes()).append(',').append(r.totalTraffic().downlinkBytes());
-      }
-      sb.append('\n');
+          .append(cell(r.seconds(), "%.3f")).append(',')
+          .append(r.traffic().uplinkBytes()).append(',').append(r.traffic().downlinkBytes()).append(',')
+          .append(r.totalTraffic().uplinkBytes()).append(',').append(r.totalTraffic().downlinkBytes())
+          .append('\n');
     }
     return sb.toString();
   }
