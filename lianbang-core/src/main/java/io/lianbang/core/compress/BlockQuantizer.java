@@ -11,14 +11,17 @@ import java.util.Map;
  * in {@code [0, 2^bits - 1]} per value (4-bit codes two to a byte, the first in the low nibble) that
  * decodes to {@code min + q * scale}. A value {@code v} at {@code x = (v - min) / scale} steps above
  * the minimum is coded {@code floor(x) + 1} with probability {@code x - floor(x)}, else {@code
- * floor(x)}: the decoded value's expectation is {@code v} (unbiased, up to one rounding of the
- * decoded float and a probability quantised to 2<sup>-32</sup>). Stochastic rounding as in Gupta et
+ * floor(x)} (computed as {@code floor(x + u)} in float arithmetic, u uniform in [0, 1) with 16
+ * random bits): the decoded value's expectation is {@code v} up to the float roundings of {@code x}
+ * and {@code x + u}, the 16-bit probability and the rounding of the decoded value (together a bias
+ * below 2<sup>-13</sup> of a step). Stochastic rounding as in Gupta et
  * al., <i>Deep learning with limited numerical precision</i>, ICML 2015; the block-wise minimum and
  * scale ("scale and offset" per block) as in Dettmers et al., <i>8-bit optimizers via block-wise
  * quantization</i>, ICLR 2022.
  *
- * <p>Error bound: {@code |decode(v) - v| <= scale} of the value's block, plus half an ulp of the
- * decoded float (decoded values are capped at the largest float, which the rounded-up scale could
+ * <p>Error bound: {@code |decode(v) - v| <= scale} of the value's block, plus two ulps of the
+ * block's largest magnitude (decoding computes {@code min + q * scale} in float, or in double near
+ * the float range; decoded values are capped at the largest float, which the rounded-up scale could
  * otherwise pass). A block whose values are all equal has scale 0 and decodes exactly. Size: 8 bytes
  * per block plus {@code ceil(bits * m / 8)} bytes for a block of {@code m} values. Non-finite values
  * are refused; huge finite values are fine (the range is computed in double).
@@ -29,6 +32,13 @@ public final class BlockQuantizer implements Codec {
 
   /** The largest block accepted. */
   public static final int MAX_BLOCK = 1 << 20;
+
+  /** The codes 0 to 255 as floats: decoding looks them up rather than converting. */
+  private static final float[] STEPS = new float[256];
+
+  static {
+    for (int q = 0; q < STEPS.length; q++) STEPS[q] = q;
+  }
 
   private final int bits;
   private final int block;
@@ -83,6 +93,8 @@ public final class BlockQuantizer implements Codec {
     Checks.range("values", values.length, offset, length);
     ByteBuffer b = Checks.slot(out, encodedBytes(length), name, "encoding of " + length + " values");
     SplitMix64 rng = new SplitMix64(seed);
+    byte[] codes = new byte[Math.min(block, length)]; // one block's codes, then copied in bulk
+    int[] random = new int[Math.min(block, length) + 4]; // 16 random bits per value, then codes
     int p = 0;
     for (int start = 0; start < length; start += block) {
       int m = Math.min(block, length - start);
@@ -100,53 +112,70 @@ public final class BlockQuantizer implements Codec {
       double range = (double) max - min;
       float scale = (float) (range / levels);
       if ((double) scale * levels < range) scale = Math.nextUp(scale);
-      double inv = scale == 0 ? 0 : 1.0 / scale;
       b.putFloat(p, min);
       b.putFloat(p + 4, scale);
       p += 8;
-      if (bits == 8) {
-        int i = 0;
-        for (; i + 1 < m; i += 2) {
-          long r = rng.nextLong();
-          b.put(p + i, (byte) code(values[base + i], min, inv, r & 0xffffffffL));
-          b.put(p + i + 1, (byte) code(values[base + i + 1], min, inv, r >>> 32));
-        }
-        if (i < m) b.put(p + i, (byte) code(values[base + i], min, inv, rng.nextLong() >>> 32));
-        p += m;
-      } else {
-        int i = 0;
-        for (; i + 1 < m; i += 2) {
-          long r = rng.nextLong();
-          int lo = code(values[base + i], min, inv, r & 0xffffffffL);
-          int hi = code(values[base + i + 1], min, inv, r >>> 32);
-          b.put(p + (i >> 1), (byte) (lo | hi << 4));
-        }
-        if (i < m) b.put(p + (i >> 1), (byte) code(values[base + i], min, inv, rng.nextLong() >>> 32));
-        p += (m + 1) >> 1;
-      }
+      int bytes = quantise(values, base, m, min, scale, range, rng, random, codes);
+      b.put(p, codes, 0, bytes);
+      p += bytes;
     }
     Checks.advance(out, b);
   }
 
-  /** The stochastically rounded code of {@code v}; {@code u32} is 32 uniform random bits. */
-  private int code(float v, float min, double inv, long u32) {
-    double x = ((double) v - min) * inv;
-    int q = (int) x;
-    if (u32 * 0x1p-32 < x - q) q++;
-    return Math.min(q, levels);
+  /**
+   * Writes the codes of {@code v[base, base + m)} to {@code codes} (8-bit: one a byte; 4-bit: two a
+   * byte, the first in the low nibble); returns the bytes written. Stochastic rounding as {@code
+   * floor(x + u)} with {@code u} uniform in [0, 1): {@code floor(x) + 1} with probability {@code x -
+   * floor(x)}. The random numbers are drawn first and the arithmetic is in float when the block's
+   * range is a finite float (plain array loops the JIT can vectorise), else in double.
+   */
+  private int quantise(float[] v, int base, int m, float min, float scale, double range, SplitMix64 rng, int[] random, byte[] codes) {
+    for (int i = 0; i < m; i += 4) {
+      long r = rng.nextLong();
+      random[i] = (int) r & 0xffff;
+      random[i + 1] = (int) (r >>> 16) & 0xffff;
+      random[i + 2] = (int) (r >>> 32) & 0xffff;
+      random[i + 3] = (int) (r >>> 48);
+    }
+    int top = levels;
+    if (range <= Float.MAX_VALUE) {
+      float inv = scale == 0 ? 0 : 1 / scale;
+      if (bits == 8) {
+        for (int i = 0; i < m; i++) {
+          codes[i] = (byte) Math.min((int) ((v[base + i] - min) * inv + random[i] * 0x1p-16f), top);
+        }
+        return m;
+      }
+      for (int i = 0; i < m; i++) {
+        random[i] = Math.min((int) ((v[base + i] - min) * inv + random[i] * 0x1p-16f), top);
+      }
+    } else { // the range overflows float: the same in double
+      double inv = 1.0 / scale;
+      for (int i = 0; i < m; i++) {
+        random[i] = Math.min((int) (((double) v[base + i] - min) * inv + random[i] * 0x1p-16), top);
+      }
+      if (bits == 8) {
+        for (int i = 0; i < m; i++) codes[i] = (byte) random[i];
+        return m;
+      }
+    }
+    random[m] = 0;
+    for (int i = 0; i < m; i += 2) codes[i >> 1] = (byte) (random[i] | random[i + 1] << 4);
+    return (m + 1) >> 1;
   }
 
   @Override
   public ChunkDecoder decoder(ByteBuffer in, int n) {
     ByteBuffer b = Checks.claim(in, encodedBytes(n), name, "decoding of " + n + " values");
     return new ChunkDecoder() {
+      private final byte[] codes = new byte[(int) blockBytes(Math.min(block, n)) - 8]; // the current block's codes
       private int decoded;
       private int blockLength;
       private int inBlock;
-      private int codes; // byte index of the current block's codes
       private int nextBlock; // byte index of the next block's header
-      private double min;
-      private double scale;
+      private float min;
+      private float scale;
+      private boolean inFloat; // min + q * scale cannot overflow float
 
       @Override
       public int remaining() {
@@ -162,26 +191,34 @@ public final class BlockQuantizer implements Codec {
             inBlock = 0;
             min = b.getFloat(nextBlock);
             scale = b.getFloat(nextBlock + 4);
-            codes = nextBlock + 8;
-            nextBlock = codes + (int) (blockBytes(blockLength) - 8);
+            inFloat = Math.abs(min) <= Float.MAX_VALUE / 2 && Math.abs(scale) * levels <= Float.MAX_VALUE / 2;
+            int bytes = (int) blockBytes(blockLength) - 8;
+            b.get(nextBlock + 8, codes, 0, bytes);
+            nextBlock += 8 + bytes;
           }
           int m = Math.min(length, blockLength - inBlock);
-          double lo = min;
-          double s = scale;
-          if (bits == 8) {
-            int p = codes + inBlock;
-            for (int i = 0; i < m; i++) out[offset + i] = (float) Math.min(lo + (b.get(p + i) & 0xff) * s, Float.MAX_VALUE);
-          } else {
-            for (int i = 0; i < m; i++) {
-              int j = inBlock + i;
-              int q = (b.get(codes + (j >> 1)) >>> ((j & 1) << 2)) & 0xf;
-              out[offset + i] = (float) Math.min(lo + q * s, Float.MAX_VALUE);
-            }
-          }
+          decode(out, offset, m);
           inBlock += m;
           decoded += m;
           offset += m;
           length -= m;
+        }
+      }
+
+      /** Values inBlock to inBlock + m of the current block into out[offset, offset + m). */
+      private void decode(float[] out, int offset, int m) {
+        float lo = min;
+        float s = scale;
+        int j = inBlock;
+        if (inFloat && bits == 8) {
+          for (int i = 0; i < m; i++) out[offset + i] = lo + STEPS[codes[j + i] & 0xff] * s;
+        } else if (inFloat) {
+          for (int i = 0; i < m; i++, j++) out[offset + i] = lo + STEPS[(codes[j >> 1] >>> ((j & 1) << 2)) & 0xf] * s;
+        } else { // near the float range: in double, capped at the largest float
+          for (int i = 0; i < m; i++, j++) {
+            int q = bits == 8 ? codes[j] & 0xff : (codes[j >> 1] >>> ((j & 1) << 2)) & 0xf;
+            out[offset + i] = (float) Math.min(lo + q * (double) s, Float.MAX_VALUE);
+          }
         }
       }
     };
