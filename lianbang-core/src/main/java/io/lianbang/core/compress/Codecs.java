@@ -35,7 +35,7 @@ public final class Codecs {
    */
   public static Codec create(String name, Map<String, Double> parameters) {
     if (name == null) throw new IllegalArgumentException("codec name is missing (valid: " + valid() + ")");
-    Parameters p = new Parameters(name, parameters);
+    Parameters p = new Parameters(Parameters.abbreviate(name), parameters);
     Codec codec;
     int plus = name.indexOf('+');
     String head = plus < 0 ? name : name.substring(0, plus);
@@ -70,8 +70,7 @@ public final class Codecs {
   }
 
   private static IllegalArgumentException unknown(String name) {
-    String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
-    return new IllegalArgumentException("unknown codec '" + shown + "' (valid: " + valid() + ")");
+    return new IllegalArgumentException("unknown codec '" + Parameters.abbreviate(name) + "' (valid: " + valid() + ")");
   }
 
   private static String valid() {

@@ -18,7 +18,7 @@ final class Parameters {
     this.given = new TreeMap<>();
     given.forEach((k, v) -> {
       if (k == null || v == null) {
-        throw new IllegalArgumentException("codec " + codec + ": parameter " + k + " has no value");
+        throw new IllegalArgumentException("codec " + codec + ": parameter " + abbreviate(String.valueOf(k)) + " has no value");
       }
       this.given.put(k, v);
     });
@@ -54,11 +54,16 @@ final class Parameters {
     return v;
   }
 
+  /** {@code s}, cut to 64 characters and "..." if longer: for messages that echo input. */
+  static String abbreviate(String s) {
+    return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+  }
+
   /** Throws if a parameter was given that no read asked for, listing the valid ones. */
   void done() {
     for (String k : given.keySet()) {
       if (!known.contains(k)) {
-        throw new IllegalArgumentException("codec " + codec + ": unknown parameter '" + k + "' (valid: "
+        throw new IllegalArgumentException("codec " + codec + ": unknown parameter '" + abbreviate(k) + "' (valid: "
             + (known.isEmpty() ? "none" : String.join(", ", known)) + ")");
       }
     }
