@@ -1,0 +1,71 @@
+package io.lianbang.core.compress;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The numeric parameters given for one codec: typed reads with defaults and ranges, and a final
+ * check that no unknown parameter was given. Messages name the codec, the parameter and the value.
+ */
+final class Parameters {
+  private final String codec;
+  private final Map<String, Double> given;
+  private final TreeSet<String> known = new TreeSet<>();
+
+  Parameters(String codec, Map<String, Double> given) {
+    this.codec = codec;
+    this.given = new TreeMap<>();
+    given.forEach((k, v) -> {
+      if (k == null || v == null) {
+        throw new IllegalArgumentException("codec " + codec + ": parameter " + abbreviate(String.valueOf(k)) + " has no value");
+      }
+      this.given.put(k, v);
+    });
+  }
+
+  /** Whether {@code key} was given. */
+  boolean has(String key) {
+    known.add(key);
+    return given.containsKey(key);
+  }
+
+  /** An integer in {@code [min, max]}, {@code def} when not given. */
+  int integer(String key, int def, int min, int max) {
+    known.add(key);
+    Double v = given.get(key);
+    if (v == null) return def;
+    if (v != Math.rint(v) || v < min || v > max) {
+      throw new IllegalArgumentException(
+          "codec " + codec + ": parameter " + key + " must be an integer in [" + min + ", " + max + "], got " + v);
+    }
+    return v.intValue();
+  }
+
+  /** A number in {@code (minExclusive, max]}, {@code def} when not given. */
+  double number(String key, double def, double minExclusive, double max) {
+    known.add(key);
+    Double v = given.get(key);
+    if (v == null) return def;
+    if (!(v > minExclusive && v <= max)) {
+      throw new IllegalArgumentException(
+          "codec " + codec + ": parameter " + key + " must be in (" + minExclusive + ", " + max + "], got " + v);
+    }
+    return v;
+  }
+
+  /** {@code s}, cut to 64 characters and "..." if longer: for messages that echo input. */
+  static String abbreviate(String s) {
+    return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+  }
+
+  /** Throws if a parameter was given that no read asked for, listing the valid ones. */
+  void done() {
+    for (String k : given.keySet()) {
+      if (!known.contains(k)) {
+        throw new IllegalArgumentException("codec " + codec + ": unknown parameter '" + abbreviate(k) + "' (valid: "
+            + (known.isEmpty() ? "none" : String.join(", ", known)) + ")");
+      }
+    }
+  }
+}

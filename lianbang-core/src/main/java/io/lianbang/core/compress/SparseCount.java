@@ -1,0 +1,34 @@
+package io.lianbang.core.compress;
+
+import java.util.Map;
+
+/**
+ * How many values a sparse selector keeps: a count (at most n) or a fraction of n rounded up,
+ * configured by exactly one of the parameters {@code count} and {@code fraction} (default fraction
+ * 0.01).
+ */
+record SparseCount(int count, double fraction) {
+  /** The default fraction kept when neither parameter is given. */
+  static final double DEFAULT_FRACTION = 0.01;
+
+  /** Reads {@code count} or {@code fraction} from {@code p}, refusing both at once. */
+  static SparseCount from(Parameters p, String codec) {
+    boolean hasCount = p.has("count");
+    boolean hasFraction = p.has("fraction");
+    if (hasCount && hasFraction) {
+      throw new IllegalArgumentException("codec " + codec + ": give either count or fraction, not both");
+    }
+    if (hasCount) return new SparseCount(p.integer("count", 0, 0, Integer.MAX_VALUE), -1);
+    return new SparseCount(-1, p.number("fraction", DEFAULT_FRACTION, 0, 1));
+  }
+
+  /** The number kept of {@code n}. */
+  int of(int n) {
+    return count >= 0 ? Math.min(count, n) : (int) Math.min(n, Math.ceil(fraction * n));
+  }
+
+  /** As parameters. */
+  Map<String, Double> parameters() {
+    return count >= 0 ? Map.of("count", (double) count) : Map.of("fraction", fraction);
+  }
+}
