@@ -27,8 +27,8 @@ import java.util.Map;
  * are refused; huge finite values are fine (the range is computed in double).
  */
 public final class BlockQuantizer implements Codec {
-  /** The default number of values per block. */
-  public static final int DEFAULT_BLOCK = 256;
+  /** The default number of values per block: 8 bytes of metadata per 1024 values keep 8-bit codes at 1.008 bytes a value (3.97 times fewer than float32). */
+  public static final int DEFAULT_BLOCK = 1024;
 
   /** The largest block accepted. */
   public static final int MAX_BLOCK = 1 << 20;
@@ -99,16 +99,18 @@ public final class BlockQuantizer implements Codec {
     for (int start = 0; start < length; start += block) {
       int m = Math.min(block, length - start);
       int base = offset + start;
-      float min = values[base];
-      float max = min;
-      boolean bad = false;
+      // min and max as integers whose order is the floats' order (a loop the JIT vectorises); a NaN
+      // or an infinity lands at an end, so checking the two ends finds any
+      int lo = Integer.MAX_VALUE;
+      int hi = Integer.MIN_VALUE;
       for (int i = base; i < base + m; i++) {
-        float v = values[i];
-        if (v < min) min = v;
-        if (v > max) max = v;
-        bad |= Checks.nonFinite(v);
+        int k = sortable(Float.floatToRawIntBits(values[i]));
+        lo = Math.min(lo, k);
+        hi = Math.max(hi, k);
       }
-      if (bad) Checks.finite(values, base, m, name);
+      float min = Float.intBitsToFloat(sortable(lo));
+      float max = Float.intBitsToFloat(sortable(hi));
+      if (Checks.nonFinite(min) || Checks.nonFinite(max)) Checks.finite(values, base, m, name);
       double range = (double) max - min;
       float scale = (float) (range / levels);
       if ((double) scale * levels < range) scale = Math.nextUp(scale);
@@ -123,6 +125,14 @@ public final class BlockQuantizer implements Codec {
   }
 
   /**
+   * A float's bits as an int that orders like the float (negative floats with their magnitude bits
+   * flipped); its own inverse. NaNs sort beyond the infinities.
+   */
+  private static int sortable(int bits) {
+    return bits ^ (bits >> 31) & 0x7fffffff;
+  }
+
+  /**
    * Writes the codes of {@code v[base, base + m)} to {@code codes} (8-bit: one a byte; 4-bit: two a
    * byte, the first in the low nibble); returns the bytes written. Stochastic rounding as {@code
    * floor(x + u)} with {@code u} uniform in [0, 1): {@code floor(x) + 1} with probability {@code x -
@@ -130,8 +140,9 @@ public final class BlockQuantizer implements Codec {
    * range is a finite float (plain array loops the JIT can vectorise), else in double.
    */
   private int quantise(float[] v, int base, int m, float min, float scale, double range, SplitMix64 rng, int[] random, byte[] codes) {
+    long key = rng.nextLong(); // the block's draws: SplitMix64 outputs key + 1, key + 2, ... times its gamma
     for (int i = 0; i < m; i += 4) {
-      long r = rng.nextLong();
+      long r = SplitMix64.mix(key + (i + 4L) / 4 * SplitMix64.GOLDEN_GAMMA);
       random[i] = (int) r & 0xffff;
       random[i + 1] = (int) (r >>> 16) & 0xffff;
       random[i + 2] = (int) (r >>> 32) & 0xffff;

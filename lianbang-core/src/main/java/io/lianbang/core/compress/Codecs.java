@@ -10,7 +10,7 @@ import java.util.Map;
  *   <caption>Names and parameters</caption>
  *   <tr><th>name</th><th>parameters (default)</th></tr>
  *   <tr><td>{@code float32}, {@code fp16}, {@code bf16}</td><td>none</td></tr>
- *   <tr><td>{@code int8}, {@code int4}</td><td>{@code block} (256)</td></tr>
+ *   <tr><td>{@code int8}, {@code int4}</td><td>{@code block} (1024)</td></tr>
  *   <tr><td>{@code qsgd}</td><td>{@code levels} (127), {@code block} (512)</td></tr>
  *   <tr><td>{@code topk}</td><td>{@code fraction} (0.01) or {@code count}</td></tr>
  *   <tr><td>{@code randomk}</td><td>{@code fraction} (0.01) or {@code count}; {@code scaled} (1: values times n/k; 0: unscaled)</td></tr>

@@ -38,7 +38,7 @@ class CodecsTest {
       assertEquals(c.name(), again.name());
       assertEquals(c.parameters(), again.parameters());
     }
-    assertEquals(Map.of("block", 256.0), Codecs.create("int8", Map.of()).parameters());
+    assertEquals(Map.of("block", 1024.0), Codecs.create("int8", Map.of()).parameters());
     assertEquals(Map.of("levels", 127.0, "block", 512.0), Codecs.create("qsgd", Map.of()).parameters());
     assertEquals(Map.of("fraction", 0.01, "scaled", 1.0), Codecs.create("randomk", Map.of()).parameters());
   }
