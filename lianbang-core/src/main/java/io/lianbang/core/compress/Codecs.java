@@ -35,7 +35,7 @@ public final class Codecs {
    */
   public static Codec create(String name, Map<String, Double> parameters) {
     if (name == null) throw new IllegalArgumentException("codec name is missing (valid: " + valid() + ")");
-    Parameters p = new Parameters(Parameters.abbreviate(name), parameters);
+    CodecParameters p = new CodecParameters(CodecParameters.abbreviate(name), parameters);
     Codec codec;
     int plus = name.indexOf('+');
     String head = plus < 0 ? name : name.substring(0, plus);
@@ -56,7 +56,7 @@ public final class Codecs {
     return codec;
   }
 
-  private static Codec dense(String name, Parameters p) {
+  private static Codec dense(String name, CodecParameters p) {
     return switch (name) {
       case Float32.NAME -> new Float32();
       case Fp16.NAME -> new Fp16();
@@ -70,7 +70,7 @@ public final class Codecs {
   }
 
   private static IllegalArgumentException unknown(String name) {
-    return new IllegalArgumentException("unknown codec '" + Parameters.abbreviate(name) + "' (valid: " + valid() + ")");
+    return new IllegalArgumentException("unknown codec '" + CodecParameters.abbreviate(name) + "' (valid: " + valid() + ")");
   }
 
   private static String valid() {

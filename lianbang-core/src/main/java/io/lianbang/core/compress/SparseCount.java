@@ -12,7 +12,7 @@ record SparseCount(int count, double fraction) {
   static final double DEFAULT_FRACTION = 0.01;
 
   /** Reads {@code count} or {@code fraction} from {@code p}, refusing both at once. */
-  static SparseCount from(Parameters p, String codec) {
+  static SparseCount from(CodecParameters p, String codec) {
     boolean hasCount = p.has("count");
     boolean hasFraction = p.has("fraction");
     if (hasCount && hasFraction) {

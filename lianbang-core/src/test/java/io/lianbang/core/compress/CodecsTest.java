@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lianbang.core.text.Abbreviation;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,10 +72,11 @@ class CodecsTest {
     e = assertThrows(IllegalArgumentException.class, () -> Codecs.create("topk+int8", Map.of("levels", 3.0)));
     assertEquals("codec topk+int8: unknown parameter 'levels' (valid: block, count, fraction)", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Codecs.create("x".repeat(1000), Map.of()));
-    assertEquals("unknown codec '" + "x".repeat(64) + "...' (valid: float32, fp16, bf16, int8, int4, qsgd, topk, randomk, "
+    assertEquals("unknown codec '" + Abbreviation.abbreviate("x".repeat(1000)) + "' (valid: float32, fp16, bf16, int8, int4, qsgd, topk, randomk, "
         + "topk|randomk+<dense>)", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Codecs.create("int8", Map.of("y".repeat(100_000), 1.0)));
-    assertEquals("codec int8: unknown parameter '" + "y".repeat(64) + "...' (valid: block)", e.getMessage());
+    assertEquals("codec int8: unknown parameter '" + Abbreviation.abbreviate("y".repeat(100_000)) + "' (valid: block)", e.getMessage());
+    assertTrue(e.getMessage().length() < 300, "the name is abbreviated: " + e.getMessage().length() + " characters");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.lianbang.core.compress;
 
+import io.lianbang.core.text.Abbreviation;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -8,12 +9,12 @@ import java.util.TreeSet;
  * The numeric parameters given for one codec: typed reads with defaults and ranges, and a final
  * check that no unknown parameter was given. Messages name the codec, the parameter and the value.
  */
-final class Parameters {
+final class CodecParameters {
   private final String codec;
   private final Map<String, Double> given;
   private final TreeSet<String> known = new TreeSet<>();
 
-  Parameters(String codec, Map<String, Double> given) {
+  CodecParameters(String codec, Map<String, Double> given) {
     this.codec = codec;
     this.given = new TreeMap<>();
     given.forEach((k, v) -> {
@@ -56,7 +57,7 @@ final class Parameters {
 
   /** {@code s}, cut to 64 characters and "..." if longer: for messages that echo input. */
   static String abbreviate(String s) {
-    return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    return Abbreviation.abbreviate(s);
   }
 
   /** Throws if a parameter was given that no read asked for, listing the valid ones. */
