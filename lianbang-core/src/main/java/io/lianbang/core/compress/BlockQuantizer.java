@@ -142,7 +142,7 @@ public final class BlockQuantizer implements Codec {
   private int quantise(float[] v, int base, int m, float min, float scale, double range, SplitMix64 rng, int[] random, byte[] codes) {
     long key = rng.nextLong(); // the block's draws: SplitMix64 outputs key + 1, key + 2, ... times its gamma
     for (int i = 0; i < m; i += 4) {
-      long r = SplitMix64.mix(key + (i + 4L) / 4 * SplitMix64.GOLDEN_GAMMA);
+      long r = SplitMix64.mix(key + ((i >> 2) + 1) * SplitMix64.GOLDEN_GAMMA);
       random[i] = (int) r & 0xffff;
       random[i + 1] = (int) (r >>> 16) & 0xffff;
       random[i + 2] = (int) (r >>> 32) & 0xffff;
