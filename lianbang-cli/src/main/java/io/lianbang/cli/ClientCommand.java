@@ -80,7 +80,7 @@ final class ClientCommand implements Callable<Integer> {
           "Stop if the server stays unreachable this long (default: 300)."),
       ConfigFlags.flag("--max-model-mb", "max_model_mb", Long.class, "MIB", "Refuse (report as failed) any task whose model is larger "
           + "than this many MiB, before allocating it (default: 1024).")),
-      ConfigKeys.client(), "give_up_after_seconds=600");
+      ConfigKeys::client, "give_up_after_seconds=600");
 
   @Spec
   CommandSpec spec;

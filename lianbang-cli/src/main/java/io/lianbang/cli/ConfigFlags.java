@@ -4,8 +4,10 @@ import io.lianbang.cli.config.ConfigKeys;
 import io.lianbang.cli.config.ConfigLoader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.ParseResult;
 
 /**
@@ -15,10 +17,14 @@ import picocli.CommandLine.ParseResult;
  * command's help lists the keys, read from the schema.
  *
  * @param flags the convenience flags
- * @param keys the command's configuration keys, for its help
+ * @param keys the command's configuration keys, for its help: read from the schema only when the
+ *     help is shown, so that no other start pays for it
  * @param example an assignment to show in the help of {@code --set}, e.g. {@code strategy.quorum=0.8}
  */
-record ConfigFlags(List<Flag> flags, List<ConfigKeys.Key> keys, String example) {
+record ConfigFlags(List<Flag> flags, Supplier<List<ConfigKeys.Key>> keys, String example) {
+  /** The help section that lists the keys. */
+  private static final String KEYS_SECTION = "configurationKeys";
+
   /**
    * A convenience flag.
    *
@@ -54,10 +60,13 @@ record ConfigFlags(List<Flag> flags, List<ConfigKeys.Key> keys, String example) 
       }
       command.addOption(b.build());
     }
-    List<String> footer = new ArrayList<>(List.of(command.usageMessage().footer()));
-    footer.add("Configuration keys (YAML path = default; --set KEY=VALUE sets any of them):");
-    footer.addAll(ConfigKeys.lines(keys));
-    command.usageMessage().footer(footer.toArray(String[]::new));
+    UsageMessageSpec usage = command.usageMessage();
+    String newline = System.lineSeparator();
+    usage.sectionMap().put(KEYS_SECTION, help -> "Configuration keys (YAML path = default; --set KEY=VALUE sets any of them):"
+        + newline + String.join(newline, ConfigKeys.lines(keys.get())) + newline);
+    List<String> sections = new ArrayList<>(usage.sectionKeys());
+    sections.add(KEYS_SECTION); // after the footer
+    usage.sectionKeys(sections);
   }
 
   /** The {@code --set} assignments followed by those of the flags that were given. */

@@ -26,7 +26,7 @@ final class DemoCommand extends SimulationCommand {
       ConfigFlags.flag("--seed", "seed", Long.class, "N", "Run seed (default: 42)."),
       ConfigFlags.flag("--data-dir", "dataset.dir", String.class, "DIR",
           "Directory holding the Fashion-MNIST IDX files (default: search the standard places).")),
-      ConfigKeys.simulate(), "strategy.quorum=0.8");
+      ConfigKeys::simulate, "strategy.quorum=0.8");
 
   DemoCommand() {
     super(FLAGS);

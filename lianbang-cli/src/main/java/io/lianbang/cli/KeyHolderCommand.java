@@ -44,7 +44,7 @@ final class KeyHolderCommand implements Callable<Integer> {
       ConfigFlags.flag("--cert", "tls.certificate", String.class, "PEM", "The key holder's certificate (enables TLS; required off "
           + "loopback)."),
       ConfigFlags.flag("--key", "tls.private_key", String.class, "PEM", "The key holder's private key (PKCS#8), with --cert.")),
-      ConfigKeys.keyHolder(), "min_contributions=3");
+      ConfigKeys::keyHolder, "min_contributions=3");
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The key holder's YAML configuration (optional).")
   Path config;

@@ -77,7 +77,7 @@ final class ServerCommand implements Callable<Integer> {
       ConfigFlags.toggle("--insecure", "insecure", "Allow plaintext on a non-loopback address (only on a network you trust)."),
       ConfigFlags.flag("--rounds", "rounds", Integer.class, "N", "Number of rounds."),
       ConfigFlags.flag("--seed", "seed", Long.class, "N", "Run seed.")),
-      ConfigKeys.server(), "strategy.quorum=0.8");
+      ConfigKeys::server, "strategy.quorum=0.8");
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The server's YAML configuration.")
   Path config;

@@ -41,7 +41,7 @@ final class SimulateCommand extends SimulationCommand {
       ConfigFlags.flag("--momentum", "training.momentum", Double.class, "X", "Local SGD momentum."),
       ConfigFlags.flag("--weight-decay", "training.weight_decay", Double.class, "X", "Local L2 penalty."),
       ConfigFlags.flag("--data-dir", "dataset.dir", String.class, "DIR", "The directory holding the Fashion-MNIST IDX files.")),
-      ConfigKeys.simulate(), "partition.alpha=0.1");
+      ConfigKeys::simulate, "partition.alpha=0.1");
 
   SimulateCommand() {
     super(FLAGS);

@@ -40,6 +40,19 @@ class ConfigReferenceTest {
     for (ConfigFlags.Flag f : DemoCommand.FLAGS.flags()) assertTrue(section(doc, "## `simulate`").contains("`" + f.name() + "`"), f.name());
   }
 
+  /** Each command's help lists every key of its schema with its default, after everything else. */
+  @Test
+  void helpListsTheKeysOfTheSchema() {
+    Map<String, List<ConfigKeys.Key>> byCommand = Map.of("demo", ConfigKeys.simulate(), "simulate", ConfigKeys.simulate(),
+        "server", ConfigKeys.server(), "client", ConfigKeys.client(), "keyholder", ConfigKeys.keyHolder());
+    byCommand.forEach((command, keys) -> {
+      Cli help = Cli.run(io.lianbang.cli.run.Simulator.standard(), command, "--help");
+      assertEquals(0, help.exit, help.toString());
+      String listed = help.out.substring(help.out.indexOf("Configuration keys (YAML path = default;"));
+      assertEquals(ConfigKeys.lines(keys), listed.lines().skip(1).toList(), command);
+    });
+  }
+
   private static void check(String command, List<ConfigKeys.Key> keys, List<Row> shared, List<Row> own, ConfigFlags flags, String doc) {
     Map<String, ConfigKeys.Key> schema = new HashMap<>();
     for (ConfigKeys.Key k : keys) schema.put(k.path().replace(".<name>", ""), k);
