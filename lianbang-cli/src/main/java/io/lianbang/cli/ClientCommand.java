@@ -5,6 +5,7 @@ import io.lianbang.cli.config.ClientSpec;
 import io.lianbang.cli.config.ConfigException;
 import io.lianbang.cli.config.ConfigKeys;
 import io.lianbang.cli.config.ConfigLoader;
+import io.lianbang.core.text.Abbreviation;
 import io.lianbang.engine.client.StandardizingClient;
 import io.lianbang.engine.data.BreastCancer;
 import io.lianbang.engine.data.CsvReader;
@@ -166,11 +167,11 @@ final class ClientCommand implements Callable<Integer> {
       if (m.group(1) != null) {
         int parts = boundedInt(m.group(2), raw.size());
         if (parts < 1 || parts > raw.size()) {
-          throw new CliException("data " + abbreviate(data) + ": the number of parts must be in [1, " + raw.size() + "], got "
-              + abbreviate(m.group(2)));
+          throw new CliException("data " + Abbreviation.abbreviate(data) + ": the number of parts must be in [1, " + raw.size() + "], got "
+              + Abbreviation.abbreviate(m.group(2)));
         }
         int part = boundedInt(m.group(1), parts);
-        if (part >= parts) throw new CliException("data " + abbreviate(data) + ": part must be in [0, " + parts + "), got " + abbreviate(m.group(1)));
+        if (part >= parts) throw new CliException("data " + Abbreviation.abbreviate(data) + ": part must be in [0, " + parts + "), got " + Abbreviation.abbreviate(m.group(1)));
         raw = new IidPartitioner(parts).partition(raw, 42).subset(raw, part);
       }
     } else {
@@ -192,9 +193,5 @@ final class ClientCommand implements Callable<Integer> {
   private static int boundedInt(String digits, int max) {
     String d = digits.replaceFirst("^0+(?=.)", "");
     return d.length() > 9 || Integer.parseInt(d) > max ? max + 1 : Integer.parseInt(d);
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 40 ? s : s.substring(0, 40) + "... (" + s.length() + " characters)";
   }
 }

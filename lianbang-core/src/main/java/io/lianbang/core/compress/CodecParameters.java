@@ -19,7 +19,7 @@ final class CodecParameters {
     this.given = new TreeMap<>();
     given.forEach((k, v) -> {
       if (k == null || v == null) {
-        throw new IllegalArgumentException("codec " + codec + ": parameter " + abbreviate(String.valueOf(k)) + " has no value");
+        throw new IllegalArgumentException("codec " + codec + ": parameter " + Abbreviation.abbreviate(String.valueOf(k)) + " has no value");
       }
       this.given.put(k, v);
     });
@@ -56,15 +56,11 @@ final class CodecParameters {
   }
 
   /** {@code s}, cut to 64 characters and "..." if longer: for messages that echo input. */
-  static String abbreviate(String s) {
-    return Abbreviation.abbreviate(s);
-  }
-
   /** Throws if a parameter was given that no read asked for, listing the valid ones. */
   void done() {
     for (String k : given.keySet()) {
       if (!known.contains(k)) {
-        throw new IllegalArgumentException("codec " + codec + ": unknown parameter '" + abbreviate(k) + "' (valid: "
+        throw new IllegalArgumentException("codec " + codec + ": unknown parameter '" + Abbreviation.abbreviate(k) + "' (valid: "
             + (known.isEmpty() ? "none" : String.join(", ", known)) + ")");
       }
     }

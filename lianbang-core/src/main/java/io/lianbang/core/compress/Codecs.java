@@ -1,5 +1,6 @@
 package io.lianbang.core.compress;
 
+import io.lianbang.core.text.Abbreviation;
 import java.util.List;
 import java.util.Map;
 
@@ -35,7 +36,7 @@ public final class Codecs {
    */
   public static Codec create(String name, Map<String, Double> parameters) {
     if (name == null) throw new IllegalArgumentException("codec name is missing (valid: " + valid() + ")");
-    CodecParameters p = new CodecParameters(CodecParameters.abbreviate(name), parameters);
+    CodecParameters p = new CodecParameters(Abbreviation.abbreviate(name), parameters);
     Codec codec;
     int plus = name.indexOf('+');
     String head = plus < 0 ? name : name.substring(0, plus);
@@ -70,7 +71,7 @@ public final class Codecs {
   }
 
   private static IllegalArgumentException unknown(String name) {
-    return new IllegalArgumentException("unknown codec '" + CodecParameters.abbreviate(name) + "' (valid: " + valid() + ")");
+    return new IllegalArgumentException("unknown codec '" + Abbreviation.abbreviate(name) + "' (valid: " + valid() + ")");
   }
 
   private static String valid() {
