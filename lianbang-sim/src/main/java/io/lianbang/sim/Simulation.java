@@ -147,10 +147,9 @@ public final class Simulation {
         proxies.add(new LocalClientProxy(id, privacy.client(id, c, client), workers));
       }
       Model initial = Models.create(model, Init.PYTORCH_DEFAULT, Seeds.derive(spec.seed(), "init"));
-      FederationConfig config = new FederationConfig(spec.rounds(), spec.seed(),
-          Seconds.of("strategy.round_timeout_seconds", spec.strategy().roundTimeoutSeconds()),
-          Seconds.of("strategy.round_timeout_seconds", spec.strategy().roundTimeoutSeconds()),
-          Duration.ofMinutes(1), spec.strategy().quorum(), spec.evaluateEvery());
+      Duration roundTimeout = Seconds.of("strategy.round_timeout_seconds", spec.strategy().roundTimeoutSeconds());
+      FederationConfig config = new FederationConfig(spec.rounds(), spec.seed(), roundTimeout, roundTimeout, Duration.ofMinutes(1),
+          spec.strategy().quorum(), spec.evaluateEvery());
       Strategy strategy = privacy.strategy(strategy(), workers);
       RunResult run = new Federation(strategy, new StaticClientPool(proxies), config, listeners).run(initial.parameters());
       return new SimulationResult(spec, run, kernels(), (System.nanoTime() - start) / 1e9, privacy.report());

@@ -103,7 +103,7 @@ public final class Qsgd implements Codec {
         float v = values[i];
         double x = Math.abs(v) * k;
         int l = (int) x;
-        if ((rng.nextLong() >>> 11) * 0x1p-53 < x - l) l++;
+        if (rng.nextDouble() < x - l) l++;
         l = Math.min(l, levels);
         w.write(v < 0 ? levels - l : levels + l, width);
       }

@@ -1,5 +1,6 @@
 package io.lianbang.engine.client;
 
+import io.lianbang.core.text.Abbreviation;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
@@ -57,8 +58,6 @@ public final class FederatedStandardization {
    * with the first's result (values near 0 and 1; room for a first estimate 100 times off).
    */
   public static final double SECAGG_STANDARDISED_BOUND = 1e4;
-  /** The longest scaler text quoted in an error message. */
-  private static final int QUOTED = 60;
 
   /** How clients scale their features. */
   public enum Mode {
@@ -222,6 +221,6 @@ public final class FederatedStandardization {
   }
 
   private static String quote(String s) {
-    return "'" + (s.length() <= QUOTED ? s : s.substring(0, QUOTED) + "... (" + s.length() + " characters)") + "'";
+    return "'" + Abbreviation.abbreviate(s) + "'";
   }
 }

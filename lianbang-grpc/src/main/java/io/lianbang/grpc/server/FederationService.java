@@ -203,7 +203,7 @@ final class FederationService extends FederationGrpc.FederationImplBase {
       PendingTask pending = task("DownloadParameters", client, request.getTask());
       if (!(pending instanceof PendingTask.ModelTask model)) {
         throw reject(RefusalReason.WRONG_TASK_KIND, "DownloadParameters", client.id, "task '" + pending.id
-            + "' is a secure-aggregation stage: its request is in the task, there are no parameters to download");
+            + "' is " + pending.kindName() + ": its request is in the task, there are no parameters to download");
       }
       task = model;
     } catch (StatusRuntimeException e) {

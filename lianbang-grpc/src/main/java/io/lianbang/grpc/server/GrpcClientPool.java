@@ -93,7 +93,6 @@ public final class GrpcClientPool implements ClientPool {
     if (expected == null) return null;
     String difference = TensorSpecs.mismatch(expected, declared);
     if (difference == null) return null;
-    if (difference.length() > 200) difference = difference.substring(0, 200) + "...";
     return "model layout mismatch: the client's model_layout is " + TensorSpecs.describe(declared) + " but the server's model is "
         + TensorSpecs.describe(TensorSpecs.of(expected)) + " (" + difference + ")";
   }

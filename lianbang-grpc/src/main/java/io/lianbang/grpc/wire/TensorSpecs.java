@@ -1,5 +1,6 @@
 package io.lianbang.grpc.wire;
 
+import io.lianbang.core.text.Abbreviation;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
 import io.lianbang.grpc.proto.v1.DType;
@@ -80,7 +81,8 @@ public final class TensorSpecs {
         if (dim < 0) throw new IllegalArgumentException("tensor[" + i + "] shape[" + d + "] is negative: " + dim);
         n = Math.multiplyHigh(n, dim) != 0 ? Long.MAX_VALUE : n * dim;
         if (n > MAX_TENSOR_VALUES) {
-          throw new IllegalArgumentException("tensor[" + i + "] shape " + t.getShapeList() + " holds more than " + MAX_TENSOR_VALUES + " values");
+          throw new IllegalArgumentException("tensor[" + i + "] shape " + Abbreviation.abbreviate(t.getShapeList().toString())
+              + " holds more than " + MAX_TENSOR_VALUES + " values");
         }
         shape[d] = (int) dim;
       }
@@ -91,7 +93,8 @@ public final class TensorSpecs {
 
   /**
    * Describes how {@code actual} differs from the layout of {@code expected}, or returns null if
-   * it matches (same number of tensors, float32, same shapes).
+   * it matches (same number of tensors, float32, same shapes); bounded in length whatever
+   * {@code actual} holds.
    */
   public static String mismatch(Parameters expected, ParametersSpec actual) {
     if (actual.getTensorsCount() != expected.count()) {
@@ -106,7 +109,8 @@ public final class TensorSpecs {
     for (int i = 0; i < expected.count(); i++) {
       int[] want = expected.tensor(i).shape();
       if (!Arrays.equals(want, shapes.get(i))) {
-        return "tensor[" + i + "] expected shape " + Arrays.toString(want) + " but got " + Arrays.toString(shapes.get(i));
+        return "tensor[" + i + "] expected shape " + Arrays.toString(want) + " but got "
+            + Abbreviation.abbreviate(Arrays.toString(shapes.get(i))); // the client's shape, of any length
       }
     }
     return null;

@@ -6,6 +6,7 @@ import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.ForwardingStrategy;
 import io.lianbang.core.strategy.RoundContext;
 import io.lianbang.core.strategy.Strategy;
+import io.lianbang.core.strategy.WeightedMean;
 import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
@@ -30,8 +31,10 @@ public abstract class DpFedAvgBase extends ForwardingStrategy {
   private final RdpAccountant accountant = new RdpAccountant();
   private boolean exhausted;
 
+  /** @throws IllegalArgumentException if {@code inner} needs individual updates: DP-FedAvg sees only their mean */
   DpFedAvgBase(Strategy inner, DpSettings settings, NoiseSource noise) {
     this.inner = Objects.requireNonNull(inner, "inner");
+    WeightedMean.require(inner, "DP-FedAvg");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.noise = Objects.requireNonNull(noise, "noise");
   }

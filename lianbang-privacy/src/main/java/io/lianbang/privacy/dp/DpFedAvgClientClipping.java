@@ -6,7 +6,6 @@ import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.RoundContext;
 import io.lianbang.core.strategy.Strategy;
-import io.lianbang.core.strategy.WeightedMean;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.ParameterMath;
@@ -37,7 +36,6 @@ public final class DpFedAvgClientClipping extends DpFedAvgBase {
    */
   public DpFedAvgClientClipping(Strategy inner, DpSettings settings, NoiseSource noise) {
     super(inner, settings, noise);
-    WeightedMean.require(inner, "DP-FedAvg");
     if (settings.adaptive()) {
       throw new IllegalArgumentException("dp.adaptive needs dp.mode server: client-side clipping uses a fixed norm");
     }

@@ -6,7 +6,6 @@ import io.lianbang.core.strategy.FitAggregation;
 import io.lianbang.core.strategy.FitOutcome;
 import io.lianbang.core.strategy.RoundContext;
 import io.lianbang.core.strategy.Strategy;
-import io.lianbang.core.strategy.WeightedMean;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.ParameterMath;
@@ -41,7 +40,6 @@ public final class DpFedAvgServerClipping extends DpFedAvgBase {
    */
   public DpFedAvgServerClipping(Strategy inner, DpSettings settings, NoiseSource noise) {
     super(inner, settings, noise);
-    WeightedMean.require(inner, "DP-FedAvg");
     this.clip = settings.clip();
   }
 
