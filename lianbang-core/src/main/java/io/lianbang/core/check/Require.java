@@ -88,6 +88,18 @@ public final class Require {
     return value;
   }
 
+  /**
+   * The constant of {@code type} whose {@code toString()} is {@code word}.
+   *
+   * @throws IllegalArgumentException {@code <field> must be one of a, b, c, got <word>} if none is
+   */
+  public static <E extends Enum<E>> E word(String field, String word, Class<E> type) {
+    for (E e : type.getEnumConstants()) {
+      if (e.toString().equals(word)) return e;
+    }
+    throw notOneOf(field, word, words(type));
+  }
+
   /** The words of {@code type}'s constants ({@code toString()}), in declaration order. */
   public static String[] words(Class<? extends Enum<?>> type) {
     Enum<?>[] constants = type.getEnumConstants();

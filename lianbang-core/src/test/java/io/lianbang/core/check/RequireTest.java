@@ -62,12 +62,15 @@ class RequireTest {
   @Test
   void wordsAreTheEnumsToString() {
     assertArrayEquals(new String[] {"dark_red", "blue"}, Require.words(Colour.class));
+    assertSame(Colour.DARK_RED, Require.word("c", "dark_red", Colour.class));
     assertSame(Colour.BLUE, Require.oneOf("c", Colour.BLUE, Colour.class));
     assertEquals("s", Require.oneOf("f", "s", "r", "s"));
   }
 
   @Test
   void unknownWordsListTheValidOnes() {
+    assertEquals("c must be one of dark_red, blue, got DARK_RED", message(() -> Require.word("c", "DARK_RED", Colour.class)));
+    assertEquals("c must be one of dark_red, blue, got null", message(() -> Require.word("c", null, Colour.class)));
     assertEquals("c must be one of dark_red, blue, got null", message(() -> Require.oneOf("c", (Colour) null, Colour.class)));
     assertEquals("f must be one of r, s, got t", message(() -> Require.oneOf("f", "t", "r", "s")));
     String shown = message(() -> Require.oneOf("f", "x".repeat(100_000), "r"));

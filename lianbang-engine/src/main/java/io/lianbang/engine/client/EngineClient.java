@@ -1,5 +1,6 @@
 package io.lianbang.engine.client;
 
+import io.lianbang.core.check.Require;
 import io.lianbang.core.client.Client;
 import io.lianbang.core.strategy.FedNova;
 import io.lianbang.core.strategy.FedProx;
@@ -103,11 +104,10 @@ public final class EngineClient implements Client {
     Config c = task.config();
     double lr = c.getDouble(LEARNING_RATE, 0.01);
     double wd = c.getDouble(WEIGHT_DECAY, 0);
-    String opt = c.getString(OPTIMIZER, "sgd").toLowerCase(Locale.ROOT);
-    OptimizerConfig optimizer = switch (opt) {
-      case "sgd" -> OptimizerConfig.sgd(lr, c.getDouble(MOMENTUM, 0), wd);
-      case "adam" -> OptimizerConfig.adam(lr, wd);
-      default -> throw new IllegalArgumentException("config " + OPTIMIZER + " must be sgd or adam, got " + opt);
+    OptimizerType type = Require.word("config " + OPTIMIZER, c.getString(OPTIMIZER, "sgd").toLowerCase(Locale.ROOT), OptimizerType.class);
+    OptimizerConfig optimizer = switch (type) {
+      case SGD -> OptimizerConfig.sgd(lr, c.getDouble(MOMENTUM, 0), wd);
+      case ADAM -> OptimizerConfig.adam(lr, wd);
     };
     TrainConfig tc = new TrainConfig(c.getInt(LOCAL_EPOCHS, 1), c.getInt(BATCH_SIZE, 32), optimizer, task.seed());
     boolean scaffold = c.getBoolean(SCAFFOLD, false);

@@ -42,6 +42,14 @@ class EngineClientTest {
   }
 
   @Test
+  void anUnknownOptimizerInATaskIsRefusedNamingTheWords() {
+    EngineClient c = new EngineClient(SPEC, data(), data(), 1);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> c.fit(new FitTask(1, initial(), config().with(EngineClient.OPTIMIZER, "rmsprop"), 5)));
+    assertEquals("config optimizer must be one of sgd, adam, got rmsprop", e.getMessage());
+  }
+
+  @Test
   void reportsLocalStepsAndTheLossBeforeTraining() {
     EngineClient c = new EngineClient(SPEC, data(), data(), 1);
     FitResult r = c.fit(new FitTask(1, initial(), config().with(EngineClient.INITIAL_LOSS, true), 5));
