@@ -26,14 +26,12 @@ public final class RandomK implements SparseSelector {
 
   /** Keeps {@code count} random values (all when fewer), scaled by n/k when {@code scaled}. */
   public static RandomK ofCount(int count, boolean scaled) {
-    if (count < 0) throw new IllegalArgumentException("count must be >= 0, got " + count);
-    return new RandomK(new SparseCount(count, -1), scaled);
+    return new RandomK(SparseCount.ofCount(count), scaled);
   }
 
   /** Keeps {@code ceil(fraction * n)} random values, scaled by n/k when {@code scaled}. */
   public static RandomK ofFraction(double fraction, boolean scaled) {
-    if (!(fraction > 0 && fraction <= 1)) throw new IllegalArgumentException("fraction must be in (0, 1], got " + fraction);
-    return new RandomK(new SparseCount(-1, fraction), scaled);
+    return new RandomK(SparseCount.ofFraction(fraction), scaled);
   }
 
   @Override

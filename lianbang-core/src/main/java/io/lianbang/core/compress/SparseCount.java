@@ -11,6 +11,18 @@ record SparseCount(int count, double fraction) {
   /** The default fraction kept when neither parameter is given. */
   static final double DEFAULT_FRACTION = 0.01;
 
+  /** Keeps {@code count} values (all when fewer). */
+  static SparseCount ofCount(int count) {
+    if (count < 0) throw new IllegalArgumentException("count must be >= 0, got " + count);
+    return new SparseCount(count, -1);
+  }
+
+  /** Keeps {@code ceil(fraction * n)} values; {@code fraction} in (0, 1]. */
+  static SparseCount ofFraction(double fraction) {
+    if (!(fraction > 0 && fraction <= 1)) throw new IllegalArgumentException("fraction must be in (0, 1], got " + fraction);
+    return new SparseCount(-1, fraction);
+  }
+
   /** Reads {@code count} or {@code fraction} from {@code p}, refusing both at once. */
   static SparseCount from(CodecParameters p, String codec) {
     boolean hasCount = p.has("count");

@@ -22,14 +22,12 @@ public final class TopK implements SparseSelector {
 
   /** Keeps {@code count} values (all when fewer). */
   public static TopK ofCount(int count) {
-    if (count < 0) throw new IllegalArgumentException("count must be >= 0, got " + count);
-    return new TopK(new SparseCount(count, -1));
+    return new TopK(SparseCount.ofCount(count));
   }
 
   /** Keeps {@code ceil(fraction * n)} values; {@code fraction} in (0, 1]. */
   public static TopK ofFraction(double fraction) {
-    if (!(fraction > 0 && fraction <= 1)) throw new IllegalArgumentException("fraction must be in (0, 1], got " + fraction);
-    return new TopK(new SparseCount(-1, fraction));
+    return new TopK(SparseCount.ofFraction(fraction));
   }
 
   @Override
