@@ -1,6 +1,10 @@
 package io.lianbang.core.federation;
 
 import io.lianbang.core.client.ClientProxy;
+import io.lianbang.core.compress.Broadcast;
+import io.lianbang.core.compress.Compression;
+import io.lianbang.core.compress.Download;
+import io.lianbang.core.compress.Transfer;
 import io.lianbang.core.random.Seeds;
 import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.core.strategy.ClientInstruction;
@@ -14,11 +18,13 @@ import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
 import io.lianbang.core.task.Metrics;
+import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,7 +60,14 @@ import org.slf4j.LoggerFactory;
  *       and the run's total so far: as measured by the pool's transport if it has a
  *       {@link ClientPool#trafficMeter() meter}, otherwise the {@link EncodedSize encoded size}
  *       of the parameters sent with each fit and evaluate task (downlink) and of each fit result
- *       that arrived before the deadline (uplink; evaluation results carry no parameters).
+ *       that arrived before the deadline (uplink; evaluation results carry no parameters); with
+ *       {@link FederationConfig#compression() compression}, the sizes of the encodings.
+ *   <li>Compression: with a downlink codec, fit tasks whose parameters are the global model carry
+ *       the round's {@link Broadcast} instead (the model clients decode); the update a client
+ *       computed from it is applied to the exact global model ({@code global + (trained −
+ *       start)}, float32), so the server's model never takes on the broadcast's error. With an
+ *       uplink codec, every fit task asks for encoded updates ({@link Transfer}); the pool's
+ *       proxies encode (in-process) or the transport decodes (remote) before results arrive here.
  * </ul>
  */
 public final class Federation {
@@ -75,6 +88,10 @@ public final class Federation {
   /** The transport's meter, or one this federation feeds with encoded sizes. */
   private final TrafficMeter traffic;
   private final boolean countEncoded;
+  /** The compressed downlink, or null. */
+  private final Broadcast broadcast;
+  /** For counting a simulated downlink: the round whose start each client holds. */
+  private final Map<String, Integer> heldStart = new HashMap<>();
 
   public Federation(Strategy strategy, ClientPool clients, FederationConfig config, List<RoundListener> listeners) {
     this(strategy, clients, config, listeners, null);
@@ -110,6 +127,8 @@ public final class Federation {
     Optional<TrafficMeter> measured = clients.trafficMeter();
     this.traffic = measured.orElseGet(TrafficMeter::new);
     this.countEncoded = measured.isEmpty();
+    Compression c = config.compression();
+    this.broadcast = c.downlink() == null ? null : new Broadcast(c.downlink(), c.downlinkDelta(), config.seed());
   }
 
   /**
@@ -200,12 +219,26 @@ public final class Federation {
     List<ClientInstruction> fit = context.instructions();
     FitAggregation aggregation = strategy.beginFit(context);
     int[] clipped = new int[1];
-    RoundPhase<FitResult> phase = collect(round, fit, (proxy, in) -> proxy.fit(
-            new FitTask(round, in.parameters(), in.config(), Seeds.derive(config.seed(), "fit:" + in.clientId(), round)),
-            Instant.now().plus(config.roundTimeout())),
+    Compression compression = config.compression();
+    Download download = broadcast == null ? null : broadcast.prepare(round, global);
+    // The server keeps the exact global model: an update computed from the decoded broadcast is
+    // applied to the global model, not to the broadcast.
+    float[] exact = download != null && download.start() != global ? global.flatten() : null;
+    RoundPhase<FitResult> phase = collect(round, fit, (proxy, in) -> {
+          Transfer transfer = new Transfer(compression.uplink(), compression.errorFeedback(), in.parameters() == global ? download : null);
+          Parameters start = transfer.download() == null ? in.parameters() : transfer.download().start();
+          if (countEncoded) traffic.downlink(round, downlinkBytes(round, in.clientId(), start, transfer));
+          return proxy.fit(new FitTask(round, start, in.config(), Seeds.derive(config.seed(), "fit:" + in.clientId(), round), transfer),
+              Instant.now().plus(config.roundTimeout()));
+        },
         (in, result) -> {
-          if (countEncoded) traffic.uplink(round, EncodedSize.float32(result.parameters()));
+          if (countEncoded) traffic.uplink(round, compression.uplink() == null ? EncodedSize.float32(result.parameters())
+              : EncodedSize.encoded(compression.uplink(), result.parameters()));
           validate(in, result);
+          if (exact != null && in.parameters() == global) {
+            result = new FitResult(ParameterMath.zip(result.parameters(), download.start(), (i, w, s) -> exact[i] + (w - s)),
+                result.numExamples(), result.metrics());
+          }
           long examples = clip(round, in.clientId(), result.numExamples(), clipped);
           aggregation.accept(in.clientId(), examples == result.numExamples() ? result
               : new FitResult(result.parameters(), examples, result.metrics()));
@@ -248,8 +281,10 @@ public final class Federation {
     if (eval.isEmpty()) return Optional.empty();
     List<ClientResult<EvalResult>> results = new ArrayList<>();
     int[] clipped = new int[1];
-    RoundPhase<EvalResult> phase = collect(round, eval,
-        (proxy, in) -> proxy.evaluate(new EvalTask(round, in.parameters(), in.config()), Instant.now().plus(config.evaluateTimeout())),
+    RoundPhase<EvalResult> phase = collect(round, eval, (proxy, in) -> {
+          if (countEncoded) traffic.downlink(round, EncodedSize.float32(in.parameters()));
+          return proxy.evaluate(new EvalTask(round, in.parameters(), in.config()), Instant.now().plus(config.evaluateTimeout()));
+        },
         (in, result) -> {
           if (result.numExamples() < 0 || !Double.isFinite(result.loss())) {
             throw new IllegalArgumentException("evaluation loss " + result.loss() + " over " + result.numExamples() + " examples is invalid");
@@ -288,6 +323,18 @@ public final class Federation {
   }
 
   /**
+   * The encoded size of a fit task's download in a simulation: the broadcast's encoding if the
+   * client can use it (it holds the start of the encoding's base round, or the encoding is of the
+   * model itself), otherwise float32. The client then holds this round's start.
+   */
+  private long downlinkBytes(int round, String clientId, Parameters start, Transfer transfer) {
+    if (transfer.download() == null) return EncodedSize.float32(start);
+    Integer held = heldStart.put(clientId, round);
+    return transfer.download().encodingFor(held == null ? 0 : held)
+        .map(e -> EncodedSize.encoded(e.codec(), start)).orElseGet(() -> EncodedSize.float32(start));
+  }
+
+  /**
    * Sends every instruction, then waits until all results have arrived or the deadline passes
    * (see {@link RoundPhase}: each result is folded in on the thread that delivers it and then
    * dropped). Listeners hear of each finished client if {@code notify}.
@@ -313,7 +360,6 @@ public final class Federation {
         phase.fail(in.clientId(), ClientFailure.Kind.ERROR, RoundPhase.describe(e));
         continue;
       }
-      if (countEncoded) traffic.downlink(round, EncodedSize.float32(in.parameters()));
       phase.track(in, f);
     }
     phase.await(deadline);

@@ -1,7 +1,9 @@
 package io.lianbang.core.federation;
 
 import io.lianbang.core.check.Require;
+import io.lianbang.core.compress.Compression;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Settings of the round loop.
@@ -18,10 +20,11 @@ import java.time.Duration;
  * @param maxExamples the largest example count a client's result may claim, in [1, 2^40]; a larger
  *     claim is clipped to it (the client's weight in every example-weighted mean is bounded), and
  *     the round reports how many claims were clipped as the metric {@value Federation#CLIPPED_METRIC}
+ * @param compression how models and updates travel; {@link Compression#NONE} for float32 both ways
  */
 public record FederationConfig(
     int rounds, long seed, Duration roundTimeout, Duration evaluateTimeout, Duration waitForClients,
-    double quorum, int evaluateEvery, long maxExamples) {
+    double quorum, int evaluateEvery, long maxExamples, Compression compression) {
   /** The largest {@link #maxExamples}: 2^40, so that sums over a million clients cannot overflow a long. */
   public static final long MAX_EXAMPLES_LIMIT = 1L << 40;
 
@@ -36,12 +39,19 @@ public record FederationConfig(
     Require.unitInterval("quorum", quorum, false);
     Require.atLeast("evaluateEvery", evaluateEvery, 1);
     Require.inRange("maxExamples", maxExamples, 1, MAX_EXAMPLES_LIMIT);
+    Objects.requireNonNull(compression, "compression");
   }
 
-  /** Settings whose example counts are bounded only by {@link #MAX_EXAMPLES_LIMIT}. */
+  /** Settings without compression. */
+  public FederationConfig(int rounds, long seed, Duration roundTimeout, Duration evaluateTimeout, Duration waitForClients,
+      double quorum, int evaluateEvery, long maxExamples) {
+    this(rounds, seed, roundTimeout, evaluateTimeout, waitForClients, quorum, evaluateEvery, maxExamples, Compression.NONE);
+  }
+
+  /** Settings without compression whose example counts are bounded only by {@link #MAX_EXAMPLES_LIMIT}. */
   public FederationConfig(int rounds, long seed, Duration roundTimeout, Duration evaluateTimeout, Duration waitForClients,
       double quorum, int evaluateEvery) {
-    this(rounds, seed, roundTimeout, evaluateTimeout, waitForClients, quorum, evaluateEvery, MAX_EXAMPLES_LIMIT);
+    this(rounds, seed, roundTimeout, evaluateTimeout, waitForClients, quorum, evaluateEvery, MAX_EXAMPLES_LIMIT, Compression.NONE);
   }
 
   /** Defaults: 10-minute round and evaluation deadlines, 1-minute wait for clients, quorum 0.5, evaluate every round. */
@@ -65,7 +75,7 @@ public record FederationConfig(
   /** A builder holding these settings. */
   public Builder toBuilder() {
     return new Builder().rounds(rounds).seed(seed).roundTimeout(roundTimeout).evaluateTimeout(evaluateTimeout)
-        .waitForClients(waitForClients).quorum(quorum).evaluateEvery(evaluateEvery).maxExamples(maxExamples);
+        .waitForClients(waitForClients).quorum(quorum).evaluateEvery(evaluateEvery).maxExamples(maxExamples).compression(compression);
   }
 
   /** A copy with another round timeout. */
@@ -83,6 +93,11 @@ public record FederationConfig(
     return toBuilder().evaluateEvery(n).build();
   }
 
+  /** A copy that compresses as {@code c}. */
+  public FederationConfig withCompression(Compression c) {
+    return toBuilder().compression(c).build();
+  }
+
   /** A copy that clips example counts above {@code n}. */
   public FederationConfig withMaxExamples(long n) {
     return toBuilder().maxExamples(n).build();
@@ -98,6 +113,7 @@ public record FederationConfig(
     private Duration roundTimeout = Duration.ofMinutes(10);
     private Duration evaluateTimeout = Duration.ofMinutes(10);
     private Duration waitForClients = Duration.ofMinutes(1);
+    private Compression compression = Compression.NONE;
     private double quorum = 0.5;
     private int evaluateEvery = 1;
     private long maxExamples = MAX_EXAMPLES_LIMIT;
@@ -152,6 +168,12 @@ public record FederationConfig(
       return this;
     }
 
+    /** How models and updates travel; default {@link Compression#NONE}. */
+    public Builder compression(Compression compression) {
+      this.compression = compression;
+      return this;
+    }
+
     /**
      * The settings.
      *
@@ -160,7 +182,7 @@ public record FederationConfig(
      */
     public FederationConfig build() {
       if (rounds == null) throw new IllegalArgumentException("rounds is not set: it has no default");
-      return new FederationConfig(rounds, seed, roundTimeout, evaluateTimeout, waitForClients, quorum, evaluateEvery, maxExamples);
+      return new FederationConfig(rounds, seed, roundTimeout, evaluateTimeout, waitForClients, quorum, evaluateEvery, maxExamples, compression);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.lianbang.core.task;
 
+import io.lianbang.core.compress.Transfer;
 import io.lianbang.core.tensor.Parameters;
 import java.util.Objects;
 
@@ -12,11 +13,19 @@ import java.util.Objects;
  *     {@code batch_size})
  * @param seed the seed for every random choice the client makes in this task (shuffling,
  *     dropout); derived from the run seed, the round and the client, so runs are reproducible
+ * @param transfer how the parameters and the result travel (compression); {@link Transfer#NONE}
+ *     for float32 both ways. Clients train from {@code parameters} whatever the transfer.
  */
-public record FitTask(int round, Parameters parameters, Config config, long seed) {
+public record FitTask(int round, Parameters parameters, Config config, long seed, Transfer transfer) {
   public FitTask {
     Objects.requireNonNull(parameters, "parameters");
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(transfer, "transfer");
     if (round < 1) throw new IllegalArgumentException("fit task round must be >= 1, got " + round);
+  }
+
+  /** A task whose parameters and result travel as float32. */
+  public FitTask(int round, Parameters parameters, Config config, long seed) {
+    this(round, parameters, config, seed, Transfer.NONE);
   }
 }
