@@ -26,6 +26,7 @@ import io.lianbang.grpc.server.PeerLimits;
 import io.lianbang.grpc.server.ServerSettings;
 import io.lianbang.grpc.tls.ServerTls;
 import io.lianbang.privacy.secagg.SecureAggregation;
+import io.lianbang.sim.CompressionWiring;
 import io.lianbang.sim.DpWiring;
 import io.lianbang.sim.StrategyFactory;
 import io.lianbang.sim.spec.PrivacySpec;
@@ -112,7 +113,8 @@ final class ServerCommand implements Callable<Integer> {
       Strategy scaled = scaling.decorate(s.strategy);
       PrivacySpec.SecAgg secagg = s.secagg();
       Strategy strategy = secagg == null ? scaled
-          : new SecureAggregation(scaled, secagg.params(DpWiring.secAggMaxWeight(s.privacy)), server.secAggTransport(),
+          : new SecureAggregation(scaled, secagg.params(DpWiring.secAggMaxWeight(s.privacy),
+              s.modulusBits), server.secAggTransport(),
               secagg.stageTimeout(), null);
       long start = System.nanoTime();
       RunResult result;
@@ -179,11 +181,12 @@ final class ServerCommand implements Callable<Integer> {
   /**
    * What a run needs; {@code strategy} includes differential privacy as {@code privacy} says;
    * {@code run} describes the run for the checkpoint ({@link ServerSpec#runDescription});
-   * {@code normalize} is how clients scale their {@code features} input features.
+   * {@code normalize} is how clients scale their {@code features} input features;
+   * {@code modulusBits} is the width of secure aggregation's field.
    */
   record Setup(FederationServer.Builder server, Strategy strategy, FederationConfig federation,
       Parameters initial, CheckpointFile checkpoint, Path output, int threads, SortedMap<String, String> run,
-      FederatedStandardization.Mode normalize, int features, PrivacySpec privacy) {
+      FederatedStandardization.Mode normalize, int features, PrivacySpec privacy, int modulusBits) {
 
     /** The secure-aggregation settings, or null unless secure aggregation is enabled. */
     PrivacySpec.SecAgg secagg() {
@@ -228,7 +231,7 @@ final class ServerCommand implements Callable<Integer> {
       if (c.insecure()) b.insecure();
       CheckpointFile checkpoint = c.checkpoint() == null ? null : new CheckpointFile(c.checkpoint());
       return new Setup(b, strategy, federation, initial, checkpoint, c.output(), threads, c.runDescription(), normalize, features,
-          privacy);
+          privacy, CompressionWiring.secAggModulusBits(c.compression(), privacy, c.strategy().clientsPerRound()));
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }

@@ -49,9 +49,13 @@ final class PrivacyWiring {
   private final Map<String, CountingClient> counted = new TreeMap<>();
   private Strategy strategy;
 
-  PrivacyWiring(PrivacySpec spec, long seed) {
+  private final int modulusBits;
+
+  /** @param modulusBits the bits of secure aggregation's field (see {@link CompressionWiring#secAggModulusBits}) */
+  PrivacyWiring(PrivacySpec spec, long seed, int modulusBits) {
     this.spec = spec;
     this.seed = seed;
+    this.modulusBits = modulusBits;
     this.keyHolder = spec.paillier().enabled()
         ? LocalKeyHolder.generate(spec.paillier().keyBits(), MIN_PAILLIER_CONTRIBUTIONS, new SecureRandom())
         : null;
@@ -164,7 +168,7 @@ final class PrivacyWiring {
     Strategy s = DpWiring.strategy(base, spec.dp(), seed);
     if (spec.secagg().enabled()) {
       PrivacySpec.SecAgg a = spec.secagg();
-      s = new SecureAggregation(s, a.params(DpWiring.secAggMaxWeight(spec)), new InProcessSecAggTransport(participants, executor),
+      s = new SecureAggregation(s, a.params(DpWiring.secAggMaxWeight(spec), modulusBits), new InProcessSecAggTransport(participants, executor),
           a.stageTimeout(), this::record);
     }
     if (keyHolder != null) {

@@ -3,6 +3,8 @@ package io.lianbang.sim;
 import io.lianbang.core.client.Client;
 import io.lianbang.core.client.ClientProxy;
 import io.lianbang.core.client.LocalClientProxy;
+import io.lianbang.core.compress.CompressingClientProxy;
+import io.lianbang.core.compress.Compression;
 import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.core.federation.RoundListener;
@@ -88,6 +90,7 @@ public final class Simulation {
       throw new IllegalArgumentException("model " + spec.model() + " does not fit dataset " + spec.dataset().name()
           + " (" + data.train() + "): " + e.getMessage(), e);
     }
+    requireResidualsFit(spec, Models.create(model, Init.PYTORCH_DEFAULT, 0).parameters().elementCount());
     if (spec.partition().numClients() > data.train().size()) {
       throw new IllegalArgumentException("partition.num_clients must not exceed the " + data.train().size()
           + " training examples, got " + spec.partition().numClients());
@@ -99,6 +102,22 @@ public final class Simulation {
       throw new IllegalArgumentException("partition (" + spec.partition().kind() + "): " + e.getMessage(), e);
     }
     return new Simulation(spec, model, data, partition);
+  }
+
+  /**
+   * Error feedback keeps a residual of the whole model per client that has trained: refuses a
+   * simulation whose residuals could take more than half the heap.
+   */
+  private static void requireResidualsFit(SimulationSpec spec, long modelValues) {
+    if (!spec.compression().uplink().errorFeedback()) return;
+    int clients = spec.partition().numClients();
+    long bytes = 4L * modelValues * clients;
+    long budget = Runtime.getRuntime().maxMemory() / 2;
+    if (bytes > budget) {
+      throw new IllegalArgumentException("compression.uplink.error_feedback keeps a residual of the model (" + modelValues
+          + " values) for each of partition.num_clients " + clients + ": up to " + (bytes >> 20) + " MiB, more than half the heap ("
+          + (budget >> 20) + " MiB); use fewer clients, a larger heap (-Xmx) or no error feedback");
+    }
   }
 
   /** What runs. */
@@ -132,7 +151,9 @@ public final class Simulation {
     ExecutorService workers = Executors.newFixedThreadPool(spec.threads(), daemonThreads());
     try {
       List<ClientProxy> proxies = new ArrayList<>();
-      PrivacyWiring privacy = new PrivacyWiring(spec.privacy(), spec.seed());
+      PrivacyWiring privacy = new PrivacyWiring(spec.privacy(), spec.seed(),
+          CompressionWiring.secAggModulusBits(spec.compression(), spec.privacy(), spec.strategy().clientsPerRound()));
+      Compression compression = CompressionWiring.compression(spec.compression(), spec.privacy());
       int digits = String.valueOf(partition.numClients() - 1).length();
       AttackSpec attack = spec.attack();
       BitSet malicious = attack.active() ? Attackers.choose(partition.numClients(), attack.fraction(), spec.seed()) : new BitSet();
@@ -144,12 +165,13 @@ public final class Simulation {
         Client client = new EngineClient(model, bad && attack.kind() == AttackKind.LABEL_FLIP ? LabelFlip.flip(local) : local, local, 1);
         if (t.heterogeneous()) client = new VariableLocalWork(client, t.localEpochs(), t.localEpochsMax());
         if (bad) client = poisoned(client, attack);
-        proxies.add(new LocalClientProxy(id, privacy.client(id, c, client), workers));
+        ClientProxy proxy = new LocalClientProxy(id, privacy.client(id, c, client), workers);
+        proxies.add(compression.uplink() == null ? proxy : new CompressingClientProxy(proxy));
       }
       Model initial = Models.create(model, Init.PYTORCH_DEFAULT, Seeds.derive(spec.seed(), "init"));
       Duration roundTimeout = Seconds.of("strategy.round_timeout_seconds", spec.strategy().roundTimeoutSeconds());
       FederationConfig config = new FederationConfig(spec.rounds(), spec.seed(), roundTimeout, roundTimeout, Duration.ofMinutes(1),
-          spec.strategy().quorum(), spec.evaluateEvery());
+          spec.strategy().quorum(), spec.evaluateEvery()).withCompression(compression);
       Strategy strategy = privacy.strategy(strategy(), workers);
       RunResult run = new Federation(strategy, new StaticClientPool(proxies), config, listeners).run(initial.parameters());
       return new SimulationResult(spec, run, kernels(), (System.nanoTime() - start) / 1e9, privacy.report());

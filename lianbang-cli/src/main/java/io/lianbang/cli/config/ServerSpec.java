@@ -9,6 +9,8 @@ import io.lianbang.engine.client.FederatedStandardization;
 import io.lianbang.engine.nn.ModelSpec;
 import io.lianbang.grpc.server.ConnectionLimits;
 import io.lianbang.grpc.server.PeerLimits;
+import io.lianbang.sim.CompressionWiring;
+import io.lianbang.sim.spec.CompressionSpec;
 import io.lianbang.sim.spec.DpMode;
 import io.lianbang.sim.spec.PrivacySpec;
 import io.lianbang.sim.spec.Seconds;
@@ -44,6 +46,7 @@ import java.util.TreeMap;
  *     {@code evaluate_clients_per_round} to evaluate, waiting for the larger number to connect
  * @param training the local training sent to the clients with every task
  * @param privacy secure aggregation, Paillier aggregation and differential privacy
+ * @param compression how models and updates travel, as in {@code simulate}
  * @param evaluateEvery federated evaluation every this many rounds (the last round always), at
  *     least 1, as {@code simulate}'s key of the same name
  * @param listen host:port to listen on
@@ -64,12 +67,12 @@ import java.util.TreeMap;
  * @param limits bounds on what clients may claim, send and hold open
  * @param keyHolder the key holder the server dials when {@code privacy.paillier.enabled}
  */
-@JsonPropertyOrder({"name", "seed", "rounds", "model", "normalize", "strategy", "training", "privacy", "evaluate_every", "listen", "insecure", "tls",
+@JsonPropertyOrder({"name", "seed", "rounds", "model", "normalize", "strategy", "training", "privacy", "compression", "evaluate_every", "listen", "insecure", "tls",
     "clients", "tokens", "allow_anonymous", "wait_for_clients_seconds", "heartbeat_seconds", "checkpoint", "output", "limits",
     "key_holder"})
 public record ServerSpec(
     String name, long seed, int rounds, String model, String normalize,
-    StrategySpec strategy, TrainingSpec training, PrivacySpec privacy, int evaluateEvery,
+    StrategySpec strategy, TrainingSpec training, PrivacySpec privacy, CompressionSpec compression, int evaluateEvery,
     String listen, boolean insecure, Tls tls, List<String> clients, @Secret Map<String, String> tokens, boolean allowAnonymous,
     double waitForClientsSeconds, double heartbeatSeconds, Path checkpoint, Path output, Limits limits, KeyHolder keyHolder) {
 
@@ -84,6 +87,8 @@ public record ServerSpec(
     Objects.requireNonNull(strategy, "strategy");
     Objects.requireNonNull(training, "training");
     Objects.requireNonNull(privacy, "privacy");
+    Objects.requireNonNull(compression, "compression");
+    CompressionWiring.requireCompatible(compression, privacy);
     Require.atLeast("evaluate_every", evaluateEvery, 1);
     Objects.requireNonNull(listen, "listen");
     clients = clients == null ? List.of() : List.copyOf(clients);
@@ -141,7 +146,7 @@ public record ServerSpec(
     StrategySpec s = SimulationSpec.demo().strategy();
     ServerSpec d = new ServerSpec("federation", 42, 10, "logistic:1", "federated",
         new StrategySpec(s.name(), DEFAULT_CLIENTS_PER_ROUND, DEFAULT_CLIENTS_PER_ROUND, s.quorum(), s.roundTimeoutSeconds(), s.params()),
-        SimulationSpec.demo().training(), PrivacySpec.none(), 1, "127.0.0.1:7443", false, null, List.of(), Map.of(), true, 600, 5, null, null,
+        SimulationSpec.demo().training(), PrivacySpec.none(), CompressionSpec.none(), 1, "127.0.0.1:7443", false, null, List.of(), Map.of(), true, 600, 5, null, null,
         Limits.defaults(), KeyHolder.defaults());
     ObjectNode tree = ConfigLoader.jsonMapper().valueToTree(d);
     tree.remove("model");
@@ -151,13 +156,14 @@ public record ServerSpec(
 
   /**
    * The round loop's settings: rounds, seed, the strategy's deadline and quorum, the wait for
-   * clients, how often to evaluate, the example cap.
+   * clients, how often to evaluate, the example cap, compression.
    */
   public FederationConfig federation() {
     Duration roundTimeout = Seconds.of("strategy.round_timeout_seconds", strategy.roundTimeoutSeconds());
     return FederationConfig.builder().rounds(rounds).seed(seed).roundTimeout(roundTimeout).evaluateTimeout(roundTimeout)
         .waitForClients(Seconds.of("wait_for_clients_seconds", waitForClientsSeconds)).quorum(strategy.quorum())
-        .evaluateEvery(evaluateEvery).maxExamples(limits.maxExamples()).build();
+        .evaluateEvery(evaluateEvery).maxExamples(limits.maxExamples())
+        .compression(CompressionWiring.compression(compression, privacy)).build();
   }
 
   /**
@@ -181,6 +187,7 @@ public record ServerSpec(
     if (privacy.secagg().enabled()) flatten(d, "privacy.secagg", secagg);
     if (privacy.paillier().enabled()) flatten(d, "privacy.paillier", tree.get("privacy").get("paillier"));
     if (privacy.dp().mode() != DpMode.NONE) flatten(d, "privacy.dp", tree.get("privacy").get("dp"));
+    if (compression.active()) flatten(d, "compression", tree.get("compression"));
     return d;
   }
 

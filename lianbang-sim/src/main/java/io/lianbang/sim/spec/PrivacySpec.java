@@ -111,7 +111,13 @@ public record PrivacySpec(SecAgg secagg, Paillier paillier, Dp dp) {
 
     /** The protocol parameters, with weights capped at {@code maxWeight} (this spec's, or 1 when clients clip for DP). */
     public SecAggParams params(double maxWeight) {
-      return new SecAggParams(k, threshold, clipRange, modulusBits, maxWeight, minSurvivors);
+      return params(maxWeight, modulusBits);
+    }
+
+    /** The protocol parameters with the field narrowed to {@code bits} (at most {@link #modulusBits()}). */
+    public SecAggParams params(double maxWeight, int bits) {
+      if (bits > modulusBits) throw new IllegalArgumentException("the field may only narrow: " + bits + " > privacy.secagg.modulus_bits " + modulusBits);
+      return new SecAggParams(k, threshold, clipRange, bits, maxWeight, minSurvivors);
     }
 
     /** The deadline of each protocol stage. */

@@ -24,11 +24,12 @@ import java.util.Objects;
  *     round always), at least 1
  * @param privacy secure aggregation and differential privacy
  * @param attack malicious clients, {@link AttackSpec#none()} for none
+ * @param compression how models and updates travel, {@link CompressionSpec#none()} for float32
  */
 public record SimulationSpec(
     String name, long seed, int rounds, int threads, String model,
     DatasetSpec dataset, PartitionSpec partition, StrategySpec strategy, TrainingSpec training, int evaluateEvery,
-    PrivacySpec privacy, AttackSpec attack) {
+    PrivacySpec privacy, AttackSpec attack, CompressionSpec compression) {
 
   public SimulationSpec {
     Objects.requireNonNull(name, "name");
@@ -45,6 +46,8 @@ public record SimulationSpec(
     Require.atLeast("evaluate_every", evaluateEvery, 1);
     Objects.requireNonNull(privacy, "privacy");
     Objects.requireNonNull(attack, "attack");
+    Objects.requireNonNull(compression, "compression");
+    io.lianbang.sim.CompressionWiring.requireCompatible(compression, privacy);
     if (strategy.clientsPerRound() > partition.numClients()) {
       throw new IllegalArgumentException("strategy.clients_per_round must not exceed partition.num_clients ("
           + partition.numClients() + "), got " + strategy.clientsPerRound());
@@ -60,7 +63,7 @@ public record SimulationSpec(
       String name, long seed, int rounds, int threads, String model,
       DatasetSpec dataset, PartitionSpec partition, StrategySpec strategy, TrainingSpec training, int evaluateEvery) {
     this(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, PrivacySpec.none(),
-        AttackSpec.none());
+        AttackSpec.none(), CompressionSpec.none());
   }
 
   /** A simulation without malicious clients. */
@@ -68,17 +71,35 @@ public record SimulationSpec(
       String name, long seed, int rounds, int threads, String model,
       DatasetSpec dataset, PartitionSpec partition, StrategySpec strategy, TrainingSpec training, int evaluateEvery,
       PrivacySpec privacy) {
-    this(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, privacy, AttackSpec.none());
+    this(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, privacy, AttackSpec.none(),
+        CompressionSpec.none());
+  }
+
+  /** A simulation without compression. */
+  public SimulationSpec(
+      String name, long seed, int rounds, int threads, String model,
+      DatasetSpec dataset, PartitionSpec partition, StrategySpec strategy, TrainingSpec training, int evaluateEvery,
+      PrivacySpec privacy, AttackSpec attack) {
+    this(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, privacy, attack,
+        CompressionSpec.none());
   }
 
   /** The same simulation with {@code privacy}. */
   public SimulationSpec withPrivacy(PrivacySpec privacy) {
-    return new SimulationSpec(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, privacy, attack);
+    return new SimulationSpec(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, privacy, attack,
+        compression);
   }
 
   /** The same simulation with {@code attack}. */
   public SimulationSpec withAttack(AttackSpec attack) {
-    return new SimulationSpec(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, privacy, attack);
+    return new SimulationSpec(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, privacy, attack,
+        compression);
+  }
+
+  /** The same simulation with {@code compression}. */
+  public SimulationSpec withCompression(CompressionSpec compression) {
+    return new SimulationSpec(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, privacy, attack,
+        compression);
   }
 
   /**
