@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The same {@code strategy}, {@code training} and {@code privacy} sections through
+ * The same {@code strategy}, {@code training}, {@code privacy} and {@code compression} sections through
  * {@code simulate} and through {@code lianbang server} with three client processes over loopback:
  * what one accepts and runs, the other accepts and runs; what one refuses, the other refuses with
  * the same message.
@@ -47,7 +47,16 @@ class SpecificationParityTest {
             "privacy.secagg.enabled and privacy.paillier.enabled cannot both be true"),
         Arguments.of("privacy: {secagg: {enabled: true, k: 2, threshold: 1}}", "", "privacy.secagg.threshold must be >= 2"),
         Arguments.of("privacy: {dp: {mode: client, adaptive: true}}", "", "privacy.dp.adaptive needs privacy.dp.mode server"),
-        Arguments.of("privacy: {dp: {mode: laplace}}", "", "privacy.dp.mode must be one of none, server, client, local"));
+        Arguments.of("privacy: {dp: {mode: laplace}}", "", "privacy.dp.mode must be one of none, server, client, local"),
+        Arguments.of("strategy: {" + three + "}\ncompression: {uplink: {codec: topk, values: int8, fraction: 0.1, error_feedback: true}, "
+            + "downlink: {codec: fp16}}",
+            "", null),
+        Arguments.of("compression: {uplink: {codec: topk}}\nprivacy: {secagg: {enabled: true}}", "",
+            "compression.uplink.codec topk cannot be used with privacy.secagg"),
+        Arguments.of("compression: {uplink: {codec: int8, fraction: 0.1}}", "", "compression.uplink: codec int8: unknown parameter 'fraction'"),
+        Arguments.of("compression: {downlink: {delta: true}}", "", "compression.downlink.delta needs a codec"),
+        Arguments.of("compression: {uplink: {codec: int8}}\nprivacy: {paillier: {enabled: true, key_bits: 512}}", "",
+            "cannot be used with privacy.paillier"));
   }
 
   @ParameterizedTest
