@@ -149,8 +149,8 @@ public final class BlockQuantizer implements Codec {
       random[i + 3] = (int) (r >>> 48);
     }
     int top = levels;
-    if (range <= Float.MAX_VALUE) {
-      float inv = scale == 0 ? 0 : 1 / scale;
+    float inv = scale == 0 ? 0 : 1 / scale;
+    if (range <= Float.MAX_VALUE && inv <= Float.MAX_VALUE) {
       if (bits == 8) {
         for (int i = 0; i < m; i++) {
           codes[i] = (byte) Math.min((int) ((v[base + i] - min) * inv + random[i] * 0x1p-16f), top);
@@ -160,10 +160,10 @@ public final class BlockQuantizer implements Codec {
       for (int i = 0; i < m; i++) {
         random[i] = Math.min((int) ((v[base + i] - min) * inv + random[i] * 0x1p-16f), top);
       }
-    } else { // the range overflows float: the same in double
-      double inv = 1.0 / scale;
+    } else { // the range or the inverse scale overflows float: the same in double
+      double invD = 1.0 / scale;
       for (int i = 0; i < m; i++) {
-        random[i] = Math.min((int) (((double) v[base + i] - min) * inv + random[i] * 0x1p-16), top);
+        random[i] = Math.min((int) (((double) v[base + i] - min) * invD + random[i] * 0x1p-16), top);
       }
       if (bits == 8) {
         for (int i = 0; i < m; i++) codes[i] = (byte) random[i];
@@ -202,6 +202,10 @@ public final class BlockQuantizer implements Codec {
             inBlock = 0;
             min = b.getFloat(nextBlock);
             scale = b.getFloat(nextBlock + 4);
+            if (Checks.nonFinite(min) || Checks.nonFinite(scale) || scale < 0) {
+              throw new IllegalArgumentException("codec " + name + ": the block at byte " + nextBlock + " has minimum " + min
+                  + " and scale " + scale + "; both must be finite and the scale >= 0");
+            }
             inFloat = Math.abs(min) <= Float.MAX_VALUE / 2 && Math.abs(scale) * levels <= Float.MAX_VALUE / 2;
             int bytes = (int) blockBytes(blockLength) - 8;
             b.get(nextBlock + 8, codes, 0, bytes);

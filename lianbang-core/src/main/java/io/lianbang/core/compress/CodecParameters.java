@@ -55,7 +55,6 @@ final class CodecParameters {
     return v;
   }
 
-  /** {@code s}, cut to 64 characters and "..." if longer: for messages that echo input. */
   /** Throws if a parameter was given that no read asked for, listing the valid ones. */
   void done() {
     for (String k : given.keySet()) {

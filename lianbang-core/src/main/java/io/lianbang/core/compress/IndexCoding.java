@@ -59,6 +59,15 @@ final class IndexCoding {
       this.bitmap = bitmap(n, k);
       this.width = width(n);
       this.bits = new BitReader(b, 0);
+      if (bitmap) {
+        int set = 0;
+        for (int i = 0; i < (n + 7) / 8; i++) set += Integer.bitCount(b.get(i) & 0xff);
+        int padding = n % 8 == 0 ? 0 : (b.get(n >>> 3) & 0xff) >>> (n & 7);
+        if (set != k || padding != 0) {
+          throw new IllegalArgumentException("the position bitmap has " + set + " bits set" + (padding != 0 ? " (some past position " + n + ")" : "")
+              + ", expected " + k);
+        }
+      }
     }
 
     /** The next position; call at most k times. */

@@ -53,7 +53,7 @@ public final class Qsgd implements Codec {
 
   @Override
   public Map<String, Double> parameters() {
-    return Map.of("levels", (double) levels, "block", (double) block);
+    return new java.util.TreeMap<>(Map.of("block", (double) block, "levels", (double) levels));
   }
 
   /** Bits per code: 2, 4 or 8. */
@@ -135,12 +135,23 @@ public final class Qsgd implements Codec {
           if (inBucket == bucketLength) {
             bucketLength = Math.min(block, n - decoded);
             inBucket = 0;
-            step = b.getFloat(nextBucket) / (double) levels;
+            float norm = b.getFloat(nextBucket);
+            if (!(norm >= 0) || Float.isInfinite(norm)) {
+              throw new IllegalArgumentException("codec " + NAME + ": the bucket at byte " + nextBucket + " has norm " + norm
+                  + "; it must be finite and >= 0");
+            }
+            step = norm / (double) levels;
             reader = new BitReader(b, nextBucket + 4);
             nextBucket += (int) bucketBytes(bucketLength);
           }
           int m = Math.min(length, bucketLength - inBucket);
-          for (int i = 0; i < m; i++) out[offset + i] = (float) ((reader.read(width) - levels) * step);
+          for (int i = 0; i < m; i++) {
+            int code = reader.read(width);
+            if (code > 2 * levels) {
+              throw new IllegalArgumentException("codec " + NAME + ": code " + code + " is above 2s = " + 2 * levels);
+            }
+            out[offset + i] = (float) ((code - levels) * step);
+          }
           inBucket += m;
           decoded += m;
           offset += m;
