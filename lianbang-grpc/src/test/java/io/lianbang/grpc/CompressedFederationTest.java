@@ -12,8 +12,6 @@ import io.grpc.ClientInterceptors;
 import io.grpc.ClientStreamTracer;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
-import io.lianbang.core.client.ClientProxy;
-import io.lianbang.core.client.LocalClientProxy;
 import io.lianbang.core.compress.Codec;
 import io.lianbang.core.compress.Codecs;
 import io.lianbang.core.compress.CompressingClientProxy;
@@ -23,7 +21,6 @@ import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.core.federation.RoundRecord;
 import io.lianbang.core.federation.RunResult;
-import io.lianbang.core.federation.StaticClientPool;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
 import io.lianbang.grpc.client.ClientSettings;
@@ -35,8 +32,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,32 +72,6 @@ class CompressedFederationTest {
           };
         }
       }));
-    }
-  }
-
-  /** A model of {@code rows × cols} varied values and a small bias. */
-  static Parameters model(int rows, int cols) {
-    float[] w = new float[rows * cols];
-    for (int i = 0; i < w.length; i++) w[i] = (float) Math.sin(0.37 * i);
-    return Parameters.of(Tensor.of(new int[] {rows, cols}, w), Tensor.vector(1, 2, 3));
-  }
-
-  /**
-   * The federation in one JVM: client {@code i} is {@link TestClients#pulling pulling(i)}, wrapped
-   * in a {@link CompressingClientProxy} if {@code compressing[i]}.
-   */
-  static RunResult inProcess(List<String> ids, boolean[] compressing, FederationConfig config, Parameters initial)
-      throws InterruptedException {
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      List<ClientProxy> proxies = new ArrayList<>();
-      for (int i = 0; i < ids.size(); i++) {
-        ClientProxy p = new LocalClientProxy(ids.get(i), TestClients.pulling(i, 0), pool);
-        proxies.add(compressing[i] ? new CompressingClientProxy(p) : p);
-      }
-      return new Federation(TestClients.strategy(ids.size()), new StaticClientPool(proxies), config, List.of()).run(initial);
-    } finally {
-      pool.shutdownNow();
     }
   }
 
@@ -148,7 +117,7 @@ class CompressedFederationTest {
     FederationConfig config = FederationConfig.builder().rounds(3).seed(5).roundTimeout(Duration.ofSeconds(60))
         .compression(new Compression(up, false, down, false)).build();
     List<String> ids = List.of("alice", "bob", "carol");
-    RunResult reference = inProcess(ids, all(3), config, initial);
+    RunResult reference = TestClients.compressing(ids, all(3), config, initial);
     WireBytes[] wire = new WireBytes[3];
     RunResult remote = remote(defaults(ids), wire, config, initial);
 
@@ -169,13 +138,13 @@ class CompressedFederationTest {
 
   @Test
   void topkInt8WithErrorFeedbackAndDeltaDownlinkEqualsTheInProcessRun() throws Exception {
-    Parameters initial = model(512, 256);
+    Parameters initial = TestClients.model(512, 256);
     Codec up = Codecs.create("topk+int8", Map.of("fraction", 0.05, "block", 256.0));
     Codec down = Codecs.create("int8", Map.of("block", 256.0));
     FederationConfig config = FederationConfig.builder().rounds(4).seed(11).roundTimeout(Duration.ofSeconds(60))
         .compression(new Compression(up, true, down, true)).build();
     List<String> ids = List.of("alice", "bob", "carol");
-    RunResult reference = inProcess(ids, all(3), config, initial);
+    RunResult reference = TestClients.compressing(ids, all(3), config, initial);
     WireBytes[] wire = new WireBytes[3];
     RunResult remote = remote(defaults(ids), wire, config, initial);
 
@@ -195,13 +164,13 @@ class CompressedFederationTest {
 
   @Test
   void aFloat32OnlyClientTrainsNextToACompressingOne() throws Exception {
-    Parameters initial = model(128, 64);
+    Parameters initial = TestClients.model(128, 64);
     Codec up = Codecs.create("int8", Map.of());
     Codec down = Codecs.create("fp16", Map.of());
     FederationConfig config = FederationConfig.builder().rounds(3).seed(3).roundTimeout(Duration.ofSeconds(60))
         .compression(new Compression(up, true, down, false)).build();
     List<String> ids = List.of("alice", "bob");
-    RunResult reference = inProcess(ids, new boolean[] {true, false}, config, initial);
+    RunResult reference = TestClients.compressing(ids, new boolean[] {true, false}, config, initial);
     WireBytes[] wire = new WireBytes[2];
     RunResult remote = remote(List.of(ClientSettings.defaults("alice"), ClientSettings.defaults("bob").withCodecs(List.of())),
         wire, config, initial);
