@@ -281,7 +281,7 @@ public final class FederationClient {
     if (layout != null) {
       Parameters parameters = downloadCodec == null ? transfer.download(ref, layout, deadline, session.info().getMaxChunkBytes())
           : decode(transfer.downloadEncoded(ref, downloadCodec, layout, deadline, session.info().getMaxChunkBytes()), layout, base);
-      if (fit) compression.hold(task.getRound(), parameters);
+      if (fit && !settings.codecs().isEmpty()) compression.hold(task.getRound(), parameters); // only a client that can decode a delta uses it
       try {
         if (fit) {
           FitResult r = client.fit(new FitTask(task.getRound(), parameters, Values.fromProto(instruction.getConfigMap()), instruction.getSeed()));
