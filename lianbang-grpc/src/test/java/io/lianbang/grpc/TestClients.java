@@ -3,6 +3,7 @@ package io.lianbang.grpc;
 import io.lianbang.core.client.Client;
 import io.lianbang.core.client.ClientProxy;
 import io.lianbang.core.client.LocalClientProxy;
+import io.lianbang.core.compress.CompressingClientProxy;
 import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.core.federation.RunResult;
@@ -75,6 +76,32 @@ public final class TestClients {
       List<ClientProxy> proxies = new ArrayList<>();
       for (int i = 0; i < ids.size(); i++) proxies.add(new LocalClientProxy(ids.get(i), pulling(i, 0), pool));
       return new Federation(strategy(ids.size()), new StaticClientPool(proxies), config, List.of()).run(initial());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** A model of {@code rows × cols} varied values and a small bias. */
+  public static Parameters model(int rows, int cols) {
+    float[] w = new float[rows * cols];
+    for (int i = 0; i < w.length; i++) w[i] = (float) Math.sin(0.37 * i);
+    return Parameters.of(Tensor.of(new int[] {rows, cols}, w), Tensor.vector(1, 2, 3));
+  }
+
+  /**
+   * The federation in one JVM: client {@code i} is {@link TestClients#pulling pulling(i)}, wrapped
+   * in a {@link CompressingClientProxy} if {@code compressing[i]}.
+   */
+  public static RunResult compressing(List<String> ids, boolean[] compressing, FederationConfig config, Parameters initial)
+      throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<ClientProxy> proxies = new ArrayList<>();
+      for (int i = 0; i < ids.size(); i++) {
+        ClientProxy p = new LocalClientProxy(ids.get(i), pulling(i, 0), pool);
+        proxies.add(compressing[i] ? new CompressingClientProxy(p) : p);
+      }
+      return new Federation(strategy(ids.size()), new StaticClientPool(proxies), config, List.of()).run(initial);
     } finally {
       pool.shutdownNow();
     }

@@ -1,7 +1,9 @@
 package io.lianbang.grpc.client;
 
 import io.lianbang.core.tensor.Parameters;
+import io.lianbang.core.text.Abbreviation;
 import io.lianbang.core.tensor.Tensor;
+import io.lianbang.grpc.wire.Encodings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +28,13 @@ import java.util.Objects;
  * @param maxModelTensors the most tensors a task's model may declare; more are refused likewise
  * @param modelLayout the shapes of the model this client trains, sent at registration so that the
  *     server refuses a mismatch at once; null declares nothing
+ * @param codecs the codec names this client declares at registration (dense codecs and sparse
+ *     selectors, {@link Encodings#all()} by default): the server encodes downloads and asks for
+ *     encoded updates only with these; empty for float32 both ways
  */
 public record ClientSettings(String name, Duration pollWait, Duration rpcTimeout, Duration giveUpAfter,
-    Duration initialBackoff, Duration maxBackoff, long maxModelBytes, int maxModelTensors, List<int[]> modelLayout) {
+    Duration initialBackoff, Duration maxBackoff, long maxModelBytes, int maxModelTensors, List<int[]> modelLayout,
+    List<String> codecs) {
 
   /** The default {@link #maxModelBytes()}: 1 GiB. */
   public static final long DEFAULT_MAX_MODEL_BYTES = 1L << 30;
@@ -53,6 +59,13 @@ public record ClientSettings(String name, Duration pollWait, Duration rpcTimeout
       for (int[] shape : modelLayout) copy.add(Objects.requireNonNull(shape, "modelLayout shape").clone());
       modelLayout = List.copyOf(copy);
     }
+    codecs = List.copyOf(Objects.requireNonNull(codecs, "codecs"));
+    for (String c : codecs) {
+      if (!Encodings.all().contains(c)) {
+        throw new IllegalArgumentException("codecs: unknown codec name '" + Abbreviation.abbreviate(c) + "' (valid: "
+            + String.join(", ", Encodings.all()) + ")");
+      }
+    }
   }
 
   private static void positive(String name, Duration d) {
@@ -62,34 +75,40 @@ public record ClientSettings(String name, Duration pollWait, Duration rpcTimeout
 
   /**
    * Defaults: 20 s polls, 30 s call deadlines, give up after 5 minutes unreachable, backoff 200 ms
-   * to 10 s, models up to 1 GiB and 100,000 tensors, no declared layout.
+   * to 10 s, models up to 1 GiB and 100,000 tensors, no declared layout, every codec declared.
    */
   public static ClientSettings defaults(String name) {
     return new ClientSettings(name, Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofMinutes(5),
-        Duration.ofMillis(200), Duration.ofSeconds(10), DEFAULT_MAX_MODEL_BYTES, DEFAULT_MAX_MODEL_TENSORS, null);
+        Duration.ofMillis(200), Duration.ofSeconds(10), DEFAULT_MAX_MODEL_BYTES, DEFAULT_MAX_MODEL_TENSORS, null, Encodings.all());
+  }
+
+  /** The same settings declaring {@code names} as the codecs this client supports; none for float32 both ways. */
+  public ClientSettings withCodecs(List<String> names) {
+    return new ClientSettings(name, pollWait, rpcTimeout, giveUpAfter, initialBackoff, maxBackoff, maxModelBytes, maxModelTensors, modelLayout,
+        names);
   }
 
   public ClientSettings withGiveUpAfter(Duration d) {
-    return new ClientSettings(name, pollWait, rpcTimeout, d, initialBackoff, maxBackoff, maxModelBytes, maxModelTensors, modelLayout);
+    return new ClientSettings(name, pollWait, rpcTimeout, d, initialBackoff, maxBackoff, maxModelBytes, maxModelTensors, modelLayout, codecs);
   }
 
   public ClientSettings withPollWait(Duration d) {
-    return new ClientSettings(name, d, rpcTimeout, giveUpAfter, initialBackoff, maxBackoff, maxModelBytes, maxModelTensors, modelLayout);
+    return new ClientSettings(name, d, rpcTimeout, giveUpAfter, initialBackoff, maxBackoff, maxModelBytes, maxModelTensors, modelLayout, codecs);
   }
 
   public ClientSettings withBackoff(Duration initial, Duration max) {
-    return new ClientSettings(name, pollWait, rpcTimeout, giveUpAfter, initial, max, maxModelBytes, maxModelTensors, modelLayout);
+    return new ClientSettings(name, pollWait, rpcTimeout, giveUpAfter, initial, max, maxModelBytes, maxModelTensors, modelLayout, codecs);
   }
 
   /** The same settings with other model limits. */
   public ClientSettings withModelLimits(long maxBytes, int maxTensors) {
-    return new ClientSettings(name, pollWait, rpcTimeout, giveUpAfter, initialBackoff, maxBackoff, maxBytes, maxTensors, modelLayout);
+    return new ClientSettings(name, pollWait, rpcTimeout, giveUpAfter, initialBackoff, maxBackoff, maxBytes, maxTensors, modelLayout, codecs);
   }
 
   /** The same settings declaring the layout (the tensors' shapes; the values are ignored) of {@code model}. */
   public ClientSettings withModelLayout(Parameters model) {
     List<int[]> shapes = new ArrayList<>(model.count());
     for (Tensor t : model.tensors()) shapes.add(t.shape());
-    return new ClientSettings(name, pollWait, rpcTimeout, giveUpAfter, initialBackoff, maxBackoff, maxModelBytes, maxModelTensors, shapes);
+    return new ClientSettings(name, pollWait, rpcTimeout, giveUpAfter, initialBackoff, maxBackoff, maxModelBytes, maxModelTensors, shapes, codecs);
   }
 }

@@ -6,15 +6,19 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.lianbang.core.client.Client;
+import io.lianbang.core.compress.Codec;
+import io.lianbang.core.compress.EncodedTensors;
 import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
 import io.lianbang.core.tensor.Parameters;
+import io.lianbang.grpc.proto.v1.Encoding;
 import io.lianbang.grpc.proto.v1.EncryptedAck;
 import io.lianbang.grpc.proto.v1.EncryptedPart;
 import io.lianbang.grpc.proto.v1.EvaluateOutput;
 import io.lianbang.grpc.proto.v1.FederationGrpc;
+import io.lianbang.grpc.proto.v1.FitInstruction;
 import io.lianbang.grpc.proto.v1.FitOutput;
 import io.lianbang.grpc.proto.v1.GetTaskRequest;
 import io.lianbang.grpc.proto.v1.HeartbeatRequest;
@@ -29,6 +33,7 @@ import io.lianbang.grpc.proto.v1.SubmitResponse;
 import io.lianbang.grpc.proto.v1.Task;
 import io.lianbang.grpc.proto.v1.TaskError;
 import io.lianbang.grpc.proto.v1.TaskRef;
+import io.lianbang.grpc.wire.Encodings;
 import io.lianbang.grpc.wire.TensorSpecs;
 import io.lianbang.grpc.wire.Values;
 import io.lianbang.privacy.paillier.EncryptedVector;
@@ -40,6 +45,7 @@ import io.lianbang.privacy.secagg.SecAggException;
 import io.lianbang.privacy.secagg.SecAggMessage;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -64,6 +70,11 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>Compressed transfers: the client declares {@link ClientSettings#codecs()} at registration,
+ * decodes encoded downloads (adding a delta download to the start of the round it holds) and, when
+ * a fit task asks, uploads its update encoded; the held start model and the error-feedback
+ * residuals belong to this object, so they survive a new session in the same run.
+ *
  * <p>Every call has a deadline. When the server is unreachable the client retries with
  * exponential backoff and jitter, re-registering when the server no longer knows its session
  * (after a server restart), and gives up once the server has been unreachable for
@@ -83,6 +94,7 @@ public final class FederationClient {
   private final ClientSettings settings;
   private final UnaryOperator<SecAggMessage> secagg;
   private final PaillierClient paillier;
+  private final CompressionState compression = new CompressionState();
 
   /**
    * What a finished run did.
@@ -158,7 +170,8 @@ public final class FederationClient {
           beat = startHeartbeats(heartbeats, session);
         }
         Task task = blocking.withDeadlineAfter(settings.pollWait().plus(settings.rpcTimeout()).toMillis(), TimeUnit.MILLISECONDS)
-            .getTask(GetTaskRequest.newBuilder().setSessionId(session.id()).setMaxWaitMs((int) settings.pollWait().toMillis()).build());
+            .getTask(GetTaskRequest.newBuilder().setSessionId(session.id()).setMaxWaitMs((int) settings.pollWait().toMillis())
+                .setHeldRound(compression.heldRound()).build());
         backoff.reachable();
         switch (task.getKindCase()) {
           case FINISH -> {
@@ -214,7 +227,9 @@ public final class FederationClient {
     RegisterRequest.Builder request = RegisterRequest.newBuilder().setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
         .setClientName(settings.name());
     if (settings.modelLayout() != null) request.setModelLayout(TensorSpecs.ofShapes(settings.modelLayout()));
+    request.addAllCodecs(settings.codecs());
     RegisterResponse r = blocking.withDeadlineAfter(settings.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS).register(request.build());
+    compression.enter(r.getRunId());
     log.info("{}: registered as {} in run {}", settings.name(), r.getClientId(), r.getRunId());
     return new Session(r);
   }
@@ -240,21 +255,45 @@ public final class FederationClient {
     ParametersSpec spec = fit ? task.getFit().getParameters() : task.getEvaluate().getParameters();
     ResultHeader.Builder header = ResultHeader.newBuilder().setTask(ref);
     Parameters out = null;
+    EncodedTensors update = null;
     List<int[]> layout = null;
+    FitInstruction instruction = task.getFit();
+    Codec downloadCodec = null;
+    Parameters base = null;
+    Codec uploadCodec = null;
     try {
       layout = transfer.acceptedLayout(spec);
+      if (fit && instruction.hasDownloadEncoding()) {
+        downloadCodec = codec("download_encoding", instruction.getDownloadEncoding());
+        int baseRound = instruction.getDownloadBaseRound();
+        base = baseRound == 0 ? null : compression.start(baseRound);
+        if (baseRound != 0 && base == null) {
+          throw new IllegalArgumentException("download_base_round is " + Integer.toUnsignedString(baseRound) + " but this client holds "
+              + (compression.heldRound() == 0 ? "no fit round's start" : "the start of round " + compression.heldRound()));
+        }
+      }
+      if (fit && instruction.hasUploadEncoding()) uploadCodec = codec("upload_encoding", instruction.getUploadEncoding());
     } catch (IllegalArgumentException e) {
+      layout = null;
       log.warn("{}: refusing the {} task of round {}: {}", settings.name(), fit ? "fit" : "evaluate", task.getRound(), e.getMessage());
       header.setError(TaskError.newBuilder().setMessage("refused: " + e.getMessage()));
     }
     if (layout != null) {
-      Parameters parameters = transfer.download(ref, layout, deadline, session.info().getMaxChunkBytes());
+      Parameters parameters = downloadCodec == null ? transfer.download(ref, layout, deadline, session.info().getMaxChunkBytes())
+          : decode(transfer.downloadEncoded(ref, downloadCodec, layout, deadline, session.info().getMaxChunkBytes()), layout, base);
+      if (fit && !settings.codecs().isEmpty()) compression.hold(task.getRound(), parameters); // only a client that can decode a delta uses it
       try {
         if (fit) {
-          FitResult r = client.fit(new FitTask(task.getRound(), parameters, Values.fromProto(task.getFit().getConfigMap()), task.getFit().getSeed()));
-          header.setFit(FitOutput.newBuilder().setParameters(TensorSpecs.of(r.parameters())).setNumExamples(r.numExamples())
-              .putAllMetrics(r.metrics().asMap()));
-          out = r.parameters();
+          FitResult r = client.fit(new FitTask(task.getRound(), parameters, Values.fromProto(instruction.getConfigMap()), instruction.getSeed()));
+          FitOutput.Builder output = FitOutput.newBuilder().setParameters(TensorSpecs.of(r.parameters())).setNumExamples(r.numExamples())
+              .putAllMetrics(r.metrics().asMap());
+          if (uploadCodec == null) {
+            out = r.parameters();
+          } else {
+            update = compression.encoder(uploadCodec, instruction.getErrorFeedback()).encode(parameters, r.parameters(), instruction.getSeed());
+            output.setEncoding(instruction.getUploadEncoding());
+          }
+          header.setFit(output);
         } else {
           EvalResult r = client.evaluate(new EvalTask(task.getRound(), parameters, Values.fromProto(task.getEvaluate().getConfigMap())));
           header.setEvaluate(EvaluateOutput.newBuilder().setLoss(r.loss()).setNumExamples(r.numExamples()).putAllMetrics(r.metrics().asMap()));
@@ -265,7 +304,8 @@ public final class FederationClient {
       }
     }
     try {
-      SubmitResponse response = transfer.upload(header.build(), out, deadline, session.info().getMaxChunkBytes());
+      SubmitResponse response = update == null ? transfer.upload(header.build(), out, deadline, session.info().getMaxChunkBytes())
+          : transfer.upload(header.build(), update, deadline, session.info().getMaxChunkBytes());
       log.info("{}: {} of round {} {}", settings.name(), fit ? "fit" : "evaluate", task.getRound(),
           response.getAccepted() ? "accepted" : "reported as failed");
       return response.getAccepted() || header.hasError();
@@ -277,6 +317,39 @@ public final class FederationClient {
       }
       throw e;
     }
+  }
+
+  /** The codec of an encoding the server sent; IllegalArgumentException naming {@code field} if it is unusable. */
+  private static Codec codec(String field, Encoding encoding) {
+    try {
+      return Encodings.codec(encoding);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(field + " " + Encodings.describe(encoding) + " is unusable: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The model an encoded download gives: its decoding, or {@code base} plus the decoded
+   * difference; {@code INTERNAL} if the bytes do not decode.
+   */
+  private static Parameters decode(EncodedTensors encoded, List<int[]> layout, Parameters base) {
+    try {
+      if (base == null) return encoded.decodeAs(layout);
+      List<int[]> held = base.shapes();
+      for (int t = 0; t < layout.size(); t++) {
+        if (held.size() != layout.size() || !Arrays.equals(held.get(t), layout.get(t))) {
+          throw new IllegalArgumentException("the held start's layout differs from the task's at tensor " + t);
+        }
+      }
+      return encoded.addTo(base);
+    } catch (RuntimeException e) {
+      throw Status.INTERNAL.withDescription("the server sent encoded parameters that do not decode: " + e.getMessage()).asRuntimeException();
+    }
+  }
+
+  /** The error-feedback residual of tensor {@code t} of {@code length} values that this client keeps for its next update. */
+  float[] residual(int t, int length) {
+    return compression.residual(t, length);
   }
 
   /** Answers one secure-aggregation stage; returns false if the server refused the answer. */

@@ -5,6 +5,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.lianbang.core.compress.Codec;
+import io.lianbang.core.compress.EncodedTensors;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.grpc.proto.v1.DownloadRequest;
 import io.lianbang.grpc.proto.v1.FederationGrpc;
@@ -16,6 +18,8 @@ import io.lianbang.grpc.proto.v1.TaskRef;
 import io.lianbang.grpc.proto.v1.TensorChunk;
 import io.lianbang.grpc.wire.ChunkAssembler;
 import io.lianbang.grpc.wire.ChunkEncoder;
+import io.lianbang.grpc.wire.EncodedChunkAssembler;
+import io.lianbang.grpc.wire.EncodedChunkEncoder;
 import io.lianbang.grpc.wire.TensorSpecs;
 import java.util.Iterator;
 import java.util.List;
@@ -79,9 +83,34 @@ final class ParameterTransfer {
     }
   }
 
-  /** Uploads a result, sending each chunk only when the transport is ready for it. */
+  /**
+   * Downloads a task's parameters encoded by {@code codec}: each tensor's encoded bytes, exactly
+   * the codec's size for its values; {@code INTERNAL} if the server sends malformed chunks.
+   */
+  EncodedTensors downloadEncoded(TaskRef ref, Codec codec, List<int[]> layout, Deadline deadline, int maxChunkBytes) {
+    EncodedChunkAssembler assembler = new EncodedChunkAssembler(codec, layout, Math.max(maxChunkBytes, 1));
+    Iterator<TensorChunk> chunks = blocking.withDeadline(deadline).downloadParameters(DownloadRequest.newBuilder().setTask(ref).build());
+    try {
+      while (chunks.hasNext()) assembler.accept(chunks.next());
+      return assembler.finish();
+    } catch (IllegalArgumentException e) {
+      throw Status.INTERNAL.withDescription("the server sent malformed encoded parameters: " + e.getMessage()).asRuntimeException();
+    }
+  }
+
+  /** Uploads a result with the trained model as float32 (null: no tensors), each chunk only when the transport is ready for it. */
   SubmitResponse upload(ResultHeader header, Parameters parameters, Deadline deadline, int maxChunkBytes)
       throws InterruptedException {
+    return upload(header, parameters == null ? null : new ChunkEncoder(parameters, maxChunkBytes), deadline);
+  }
+
+  /** Uploads a result whose tensors are an encoded update, in chunks of at most {@code maxChunkBytes}. */
+  SubmitResponse upload(ResultHeader header, EncodedTensors update, Deadline deadline, int maxChunkBytes)
+      throws InterruptedException {
+    return upload(header, new EncodedChunkEncoder(update, maxChunkBytes), deadline);
+  }
+
+  private SubmitResponse upload(ResultHeader header, Iterator<TensorChunk> chunks, Deadline deadline) throws InterruptedException {
     Object ready = new Object();
     CompletableFuture<SubmitResponse> done = new CompletableFuture<>();
     @SuppressWarnings("unchecked")
@@ -119,8 +148,7 @@ final class ParameterTransfer {
     });
     ClientCallStreamObserver<ResultPart> requests = call[0];
     requests.onNext(ResultPart.newBuilder().setHeader(header).build());
-    if (parameters != null) {
-      ChunkEncoder chunks = new ChunkEncoder(parameters, maxChunkBytes);
+    if (chunks != null) {
       while (chunks.hasNext() && !done.isDone()) {
         synchronized (ready) {
           while (!requests.isReady() && !done.isDone()) {

@@ -3,6 +3,7 @@ package io.lianbang.grpc.server;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.lianbang.core.compress.EncodedTensors;
 import io.lianbang.core.text.Abbreviation;
 import io.lianbang.grpc.RefusalReason;
 import com.google.protobuf.ByteString;
@@ -23,6 +24,7 @@ import io.lianbang.grpc.proto.v1.SubmitResponse;
 import io.lianbang.grpc.proto.v1.Task;
 import io.lianbang.grpc.proto.v1.TaskRef;
 import io.lianbang.grpc.proto.v1.TensorChunk;
+import io.lianbang.grpc.wire.Encodings;
 import io.lianbang.privacy.paillier.EncryptedVector;
 import io.lianbang.privacy.secagg.SecAggCodec;
 import io.lianbang.privacy.secagg.SecAggException;
@@ -112,7 +114,7 @@ final class FederationService extends FederationGrpc.FederationImplBase {
       response.onError(reject(RefusalReason.LAYOUT_MISMATCH, "Register", identity, mismatch));
       return;
     }
-    RemoteClient client = pool.register(identity);
+    RemoteClient client = pool.register(identity, Encodings.known(request.getCodecsList()));
     response.onNext(RegisterResponse.newBuilder()
         .setSessionId(client.sessionId)
         .setRunId(pool.runId())
@@ -191,6 +193,7 @@ final class FederationService extends FederationGrpc.FederationImplBase {
       return;
     }
     long wait = Math.min(request.getMaxWaitMs(), settings.maxPoll().toMillis());
+    client.held(request.getHeldRound());
     client.poll((ServerCallStreamObserver<Task>) response, wait, pool.runId(), pool.finishReason(), pool.timer());
   }
 
@@ -216,7 +219,8 @@ final class FederationService extends FederationGrpc.FederationImplBase {
           + settings.limits().maxDownloadsPerSession() + " parameter downloads open (the server's limit per session)"));
       return;
     }
-    new Download(call, encoded.chunks(task.parameters), client, task).start(callbacks());
+    EncodedTensors download = task instanceof PendingTask.Fit f ? f.download() : null;
+    new Download(call, download == null ? encoded.chunks(task.parameters) : encoded.chunks(download), client, task).start(callbacks());
   }
 
   @Override

@@ -97,11 +97,14 @@ public final class GrpcClientPool implements ClientPool {
         + TensorSpecs.describe(TensorSpecs.of(expected)) + " (" + difference + ")";
   }
 
-  /** Opens a session for {@code clientId}, replacing (and dropping) any previous one. */
-  RemoteClient register(String clientId) {
+  /**
+   * Opens a session for {@code clientId} that can encode and decode {@code codecs}, replacing (and
+   * dropping) any previous one.
+   */
+  RemoteClient register(String clientId, List<String> codecs) {
     byte[] token = new byte[16];
     RANDOM.nextBytes(token);
-    RemoteClient fresh = new RemoteClient(clientId, HexFormat.of().formatHex(token));
+    RemoteClient fresh = new RemoteClient(clientId, HexFormat.of().formatHex(token), codecs);
     RemoteClient previous;
     synchronized (this) {
       previous = byId.put(clientId, fresh);

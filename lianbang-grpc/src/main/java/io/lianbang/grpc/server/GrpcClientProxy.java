@@ -25,7 +25,7 @@ public final class GrpcClientProxy extends AbstractClientProxy {
   @Override
   public CompletableFuture<FitResult> fit(FitTask task, Instant deadline) {
     return pool.send(id(), new PendingTask.Fit(PendingTask.newId(task.round(), PendingTask.Kind.FIT), task.round(), task.parameters(),
-        task.config(), task.seed(), deadline), FitResult.class);
+        task.config(), task.seed(), task.transfer(), deadline), FitResult.class);
   }
 
   @Override

@@ -1,13 +1,18 @@
 package io.lianbang.grpc.server;
 
 import io.lianbang.core.client.Deadlines;
+import io.lianbang.core.compress.Codec;
+import io.lianbang.core.compress.EncodedTensors;
+import io.lianbang.core.compress.Transfer;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.tensor.Parameters;
+import io.lianbang.grpc.wire.Encodings;
 import io.lianbang.privacy.paillier.PaillierPublicKey;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -61,13 +66,49 @@ abstract sealed class PendingTask permits PendingTask.ModelTask, PendingTask.Sec
     }
   }
 
-  /** Training on the client's data from {@link #parameters}, with {@link #seed} for every random choice. */
+  /**
+   * Training on the client's data from {@link #parameters}, with {@link #seed} for every random
+   * choice; {@link #transfer} says how the model and the result may travel, and each delivery of
+   * the task decides, for the session it goes to, how they do ({@link #deliver}).
+   */
   static final class Fit extends ModelTask {
     final long seed;
+    final Transfer transfer;
+    /** The encoded download of the latest delivery, or null to send {@link #parameters} as float32. */
+    private volatile EncodedTensors download;
+    /** The codec the latest delivery asked the update in, or null for a float32 trained model. */
+    private volatile Codec upload;
 
-    Fit(String id, int round, Parameters parameters, Config config, long seed, Instant deadline) {
+    Fit(String id, int round, Parameters parameters, Config config, long seed, Transfer transfer, Instant deadline) {
       super(id, round, parameters, config, deadline);
       this.seed = seed;
+      this.transfer = Objects.requireNonNull(transfer, "transfer");
+    }
+
+    /**
+     * Decides, for a client that declared {@code codecs} and holds the start of round {@code held},
+     * the download (the broadcast's encoding if the client can decode it and use it, else float32)
+     * and the update's codec (the transfer's uplink codec if the client can encode it, else none).
+     */
+    void deliver(Collection<String> codecs, int held) {
+      download = transfer.broadcast().flatMap(d -> d.encodingFor(held))
+          .filter(e -> Encodings.supports(codecs, e.codec())).orElse(null);
+      upload = transfer.uplinkCodec().filter(c -> Encodings.supports(codecs, c)).orElse(null);
+    }
+
+    /** The encoded download decided at the latest delivery, or null for float32. */
+    EncodedTensors download() {
+      return download;
+    }
+
+    /** The base round of {@link #download()}: 0 if it encodes the model itself. */
+    int downloadBaseRound() {
+      return transfer.download() == null ? 0 : transfer.download().baseRound();
+    }
+
+    /** The update's codec asked at the latest delivery, or null for a float32 trained model. */
+    Codec upload() {
+      return upload;
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.lianbang.grpc.proto.v1.PaillierInstruction;
 import io.lianbang.grpc.proto.v1.SecAggInstruction;
 import io.lianbang.grpc.proto.v1.Task;
 import io.lianbang.grpc.proto.v1.WaitInstruction;
+import io.lianbang.grpc.wire.Encodings;
 import io.lianbang.grpc.wire.TensorSpecs;
 import io.lianbang.grpc.wire.Values;
 import java.util.ArrayList;
@@ -29,6 +30,10 @@ final class RemoteClient {
 
   final String id;
   final String sessionId;
+  /** The codec names the client declared at registration that this server knows. */
+  final List<String> codecs;
+  /** The round whose fit-task start the client last said it holds (0: none). */
+  private volatile int heldRound;
   private volatile long lastSeenNanos = System.nanoTime();
   private final LinkedHashMap<String, PendingTask> open = new LinkedHashMap<>();
   private final LinkedHashMap<String, Boolean> closed = new LinkedHashMap<>(16, 0.75f, false) {
@@ -46,9 +51,15 @@ final class RemoteClient {
   /** Set once the client has been sent FINISH. */
   volatile boolean toldFinished;
 
-  RemoteClient(String id, String sessionId) {
+  RemoteClient(String id, String sessionId, List<String> codecs) {
     this.id = id;
     this.sessionId = sessionId;
+    this.codecs = List.copyOf(codecs);
+  }
+
+  /** Records the round whose fit-task start the client holds, as its latest poll says. */
+  void held(int round) {
+    heldRound = round;
   }
 
   private final java.util.concurrent.atomic.AtomicInteger downloads = new java.util.concurrent.atomic.AtomicInteger();
@@ -191,7 +202,7 @@ final class RemoteClient {
     return Task.newBuilder().setRunId(runId).setFinish(FinishInstruction.newBuilder().setReason(reason)).build();
   }
 
-  private static Task describe(PendingTask t, String runId) {
+  private Task describe(PendingTask t, String runId) {
     Task.Builder b = Task.newBuilder().setRunId(runId).setRound(t.round).setTaskId(t.id)
         .setDeadlineUnixMs(t.deadline.toEpochMilli());
     if (t instanceof PendingTask.SecAgg s) {
@@ -199,8 +210,14 @@ final class RemoteClient {
     } else if (t instanceof PendingTask.Paillier p) {
       b.setPaillier(PaillierInstruction.newBuilder().setModulus(ByteString.copyFrom(p.key.n().toByteArray())).setLength(p.length));
     } else if (t instanceof PendingTask.Fit f) {
-      b.setFit(FitInstruction.newBuilder().setParameters(TensorSpecs.of(f.parameters))
-          .putAllConfig(Values.toProto(f.config)).setSeed(f.seed));
+      f.deliver(codecs, heldRound);
+      FitInstruction.Builder fit = FitInstruction.newBuilder().setParameters(TensorSpecs.of(f.parameters))
+          .putAllConfig(Values.toProto(f.config)).setSeed(f.seed);
+      if (f.download() != null) {
+        fit.setDownloadEncoding(Encodings.of(f.download().codec())).setDownloadBaseRound(f.downloadBaseRound());
+      }
+      if (f.upload() != null) fit.setUploadEncoding(Encodings.of(f.upload())).setErrorFeedback(f.transfer.errorFeedback());
+      b.setFit(fit);
     } else if (t instanceof PendingTask.Evaluate e) {
       b.setEvaluate(EvaluateInstruction.newBuilder().setParameters(TensorSpecs.of(e.parameters))
           .putAllConfig(Values.toProto(e.config)));

@@ -4,9 +4,11 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.lianbang.core.client.InvalidResultException;
+import io.lianbang.core.compress.Codec;
 import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
+import io.lianbang.core.tensor.Parameters;
 import io.lianbang.grpc.RefusalReason;
 import io.lianbang.grpc.proto.v1.EvaluateOutput;
 import io.lianbang.grpc.proto.v1.FitOutput;
@@ -14,6 +16,8 @@ import io.lianbang.grpc.proto.v1.ResultHeader;
 import io.lianbang.grpc.proto.v1.ResultPart;
 import io.lianbang.grpc.proto.v1.SubmitResponse;
 import io.lianbang.grpc.wire.ChunkAssembler;
+import io.lianbang.grpc.wire.EncodedChunkAssembler;
+import io.lianbang.grpc.wire.Encodings;
 import io.lianbang.grpc.wire.TensorSpecs;
 import io.lianbang.grpc.wire.Values;
 
@@ -29,7 +33,8 @@ import io.lianbang.grpc.wire.Values;
  * task, a stale round, a concurrent upload) are refused and change nothing. Once the header has
  * named an open task, a malformed result (wrong tensors, NaN or infinite values, bad counts,
  * metrics or an error message beyond the {@link PeerLimits},
- * chunks out of order, oversized or truncated) closes that task as an invalid result, which the
+ * chunks out of order, oversized or truncated; an encoding other than the task asked for, encoded
+ * tensors of another size than the codec's or that do not decode) closes that task as an invalid result, which the
  * round records as the client's failure. A call that breaks off without completing leaves the
  * task open for another try before its deadline. An upload still open when its task closes (its
  * deadline passed, or the round ended) is ended at once, so a stalled client holds neither the
@@ -48,6 +53,8 @@ final class ResultUpload implements StreamObserver<ResultPart> {
   private PendingTask task;
   private ResultHeader header;
   private ChunkAssembler chunks;
+  /** Instead of {@link #chunks}, for an encoded update: its bytes. */
+  private EncodedChunkAssembler encodedChunks;
   private boolean closed;
   private Admission admission = Admission.NONE;
 
@@ -89,10 +96,11 @@ final class ResultUpload implements StreamObserver<ResultPart> {
         case HEADER -> onHeader(part.getHeader());
         case CHUNK -> {
           if (header == null) throw refuse(RefusalReason.PROTOCOL_VIOLATION, "the first message of an upload must be a ResultHeader, got a chunk");
-          if (chunks == null) throw invalid(RefusalReason.PROTOCOL_VIOLATION, "a " + header.getOutcomeCase().name().toLowerCase(java.util.Locale.ROOT) + " result carries no tensor chunks");
+          if (!carriesTensors()) throw invalid(RefusalReason.PROTOCOL_VIOLATION, "a " + header.getOutcomeCase().name().toLowerCase(java.util.Locale.ROOT) + " result carries no tensor chunks");
           if (task.result.isDone()) throw refuse(RefusalReason.TASK_CLOSED, "task '" + task.id + "' closed during the upload (its deadline passed)");
           try {
-            chunks.accept(part.getChunk());
+            if (encodedChunks != null) encodedChunks.accept(part.getChunk());
+            else chunks.accept(part.getChunk());
           } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
           }
@@ -124,7 +132,20 @@ final class ResultUpload implements StreamObserver<ResultPart> {
         if (mismatch != null) throw invalid("parameters: " + mismatch);
         if (fit.getNumExamples() <= 0) throw invalid("num_examples must be > 0, got " + fit.getNumExamples());
         metrics(fit.getMetricsMap());
-        chunks = new ChunkAssembler(fitTask.parameters.shapes(), settings.maxChunkBytes(), true);
+        Codec asked = fitTask.upload();
+        if (fit.hasEncoding()) {
+          if (asked == null || !Encodings.names(fit.getEncoding(), asked)) {
+            throw invalid("fit.encoding is " + Encodings.describe(fit.getEncoding()) + " but task '" + task.id + "' asked for "
+                + (asked == null ? "none (the trained model as float32)" : Encodings.describe(Encodings.of(asked))));
+          }
+          try {
+            encodedChunks = new EncodedChunkAssembler(asked, fitTask.parameters.shapes(), settings.maxChunkBytes());
+          } catch (IllegalArgumentException e) {
+            throw invalid("fit.encoding: " + e.getMessage());
+          }
+        } else {
+          chunks = new ChunkAssembler(fitTask.parameters.shapes(), settings.maxChunkBytes(), true);
+        }
       }
       case EVALUATE -> {
         if (!(task instanceof PendingTask.Evaluate)) throw invalid(RefusalReason.WRONG_TASK_KIND, "task '" + task.id + "' is " + task.kindName() + ", but the result is an evaluation");
@@ -143,7 +164,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
       case OUTCOME_NOT_SET -> throw invalid(RefusalReason.PROTOCOL_VIOLATION, "the ResultHeader has no outcome (fit, evaluate or error)");
     }
     task.result.whenCompleteAsync((r, e) -> taskClosed(), service.callbacks());
-    if (chunks == null) {
+    if (!carriesTensors()) {
       response.request(1);
     } else if (service.uploads().admit(this)) {
       admission = Admission.ADMITTED;
@@ -151,6 +172,30 @@ final class ResultUpload implements StreamObserver<ResultPart> {
     } else {
       admission = Admission.WAITING;
     }
+  }
+
+  private boolean carriesTensors() {
+    return chunks != null || encodedChunks != null;
+  }
+
+  /**
+   * The trained model of an encoded update: the task's start plus the decoded update.
+   *
+   * @throws IllegalArgumentException naming the problem if the bytes do not decode or decode to a
+   *     non-finite value
+   */
+  private Parameters decode(PendingTask.Fit fit) {
+    Parameters trained;
+    try {
+      trained = encodedChunks.finish().addTo(fit.parameters);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the encoded update does not decode: " + e.getMessage(), e);
+    } catch (RuntimeException e) { // a codec must refuse with IllegalArgumentException; never let bytes crash the call
+      throw new IllegalArgumentException("the encoded update does not decode: " + e, e);
+    }
+    String nonFinite = trained.firstNonFinite();
+    if (nonFinite != null) throw new IllegalArgumentException("the decoded update gives a non-finite value: " + nonFinite);
+    return trained;
   }
 
   /** The task closed: unless this upload closed it, end the upload. */
@@ -180,7 +225,8 @@ final class ResultUpload implements StreamObserver<ResultPart> {
         case FIT -> {
           try {
             FitOutput f = header.getFit();
-            yield new FitResult(chunks.finish(), f.getNumExamples(), metrics(f.getMetricsMap()));
+            Parameters trained = encodedChunks != null ? decode((PendingTask.Fit) task) : chunks.finish();
+            yield new FitResult(trained, f.getNumExamples(), metrics(f.getMetricsMap()));
           } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
           }
@@ -198,6 +244,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
       if (!taken) throw refuse(RefusalReason.TASK_CLOSED, "task '" + task.id + "' closed before the upload finished (its deadline passed)");
       closed = true;
       chunks = null;
+      encodedChunks = null;
       releaseAdmission(); // the result is folded in (or refused) by now: the next upload may start
       response.onNext(SubmitResponse.newBuilder().setAccepted(result != null).build());
       response.onCompleted();
@@ -211,6 +258,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
     // The client broke off (network, cancellation): the task stays open for another try.
     closed = true;
     chunks = null;
+    encodedChunks = null;
     releaseAdmission();
     if (task != null) task.uploading.set(false);
   }
@@ -235,6 +283,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
     if (closed) return;
     closed = true;
     chunks = null;
+    encodedChunks = null;
     releaseAdmission();
     if (task != null) task.uploading.set(false);
     if (!response.isCancelled()) response.onError(e);
