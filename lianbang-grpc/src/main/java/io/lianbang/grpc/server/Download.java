@@ -18,14 +18,17 @@ final class Download {
   private final List<TensorChunk> chunks;
   private final RemoteClient client;
   private final PendingTask task;
+  private final Runnable sent;
   private int next;
   private boolean done;
 
-  Download(ServerCallStreamObserver<TensorChunk> call, List<TensorChunk> chunks, RemoteClient client, PendingTask task) {
+  /** @param sent runs once the last chunk has been handed to the transport */
+  Download(ServerCallStreamObserver<TensorChunk> call, List<TensorChunk> chunks, RemoteClient client, PendingTask task, Runnable sent) {
     this.call = call;
     this.chunks = chunks;
     this.client = client;
     this.task = task;
+    this.sent = sent;
   }
 
   /** Starts sending; {@code callbacks} runs the end of the download when the task closes. */
@@ -42,6 +45,7 @@ final class Download {
     if (next == chunks.size() && !call.isCancelled()) {
       end();
       call.onCompleted();
+      sent.run();
     }
   }
 

@@ -220,7 +220,9 @@ final class FederationService extends FederationGrpc.FederationImplBase {
       return;
     }
     EncodedTensors download = task instanceof PendingTask.Fit f ? f.download() : null;
-    new Download(call, download == null ? encoded.chunks(task.parameters) : encoded.chunks(download), client, task).start(callbacks());
+    Runnable sent = task instanceof PendingTask.Fit f && f.transfer.download() != null
+        ? () -> pool.startDelivered(client, task.round) : () -> { };
+    new Download(call, download == null ? encoded.chunks(task.parameters) : encoded.chunks(download), client, task, sent).start(callbacks());
   }
 
   @Override

@@ -11,7 +11,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,6 +99,25 @@ public final class GrpcClientPool implements ClientPool {
         + TensorSpecs.describe(TensorSpecs.of(expected)) + " (" + difference + ")";
   }
 
+  /** Identities remembered with the round of the last broadcast start they received. */
+  private static final int STARTS_REMEMBERED = 1 << 16;
+  /** Per identity, the round of the last broadcast start streamed to it in full: survives its sessions. */
+  private final Map<String, Integer> startsDelivered = Collections.synchronizedMap(
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+          return size() > STARTS_REMEMBERED;
+        }
+      });
+
+  /** Records that {@code client} received the broadcast start of {@code round} in full. */
+  void startDelivered(RemoteClient client, int round) {
+    client.startDelivered(round);
+    startsDelivered.put(client.id, round);
+  }
+
   /**
    * Opens a session for {@code clientId} that can encode and decode {@code codecs}, replacing (and
    * dropping) any previous one.
@@ -104,7 +125,7 @@ public final class GrpcClientPool implements ClientPool {
   RemoteClient register(String clientId, List<String> codecs) {
     byte[] token = new byte[16];
     RANDOM.nextBytes(token);
-    RemoteClient fresh = new RemoteClient(clientId, HexFormat.of().formatHex(token), codecs);
+    RemoteClient fresh = new RemoteClient(clientId, HexFormat.of().formatHex(token), codecs, startsDelivered.getOrDefault(clientId, 0));
     RemoteClient previous;
     synchronized (this) {
       previous = byId.put(clientId, fresh);

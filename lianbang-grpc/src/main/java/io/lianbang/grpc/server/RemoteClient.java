@@ -34,6 +34,12 @@ final class RemoteClient {
   final List<String> codecs;
   /** The round whose fit-task start the client last said it holds (0: none). */
   private volatile int heldRound;
+  /**
+   * The round of the last broadcast start this server streamed to the client in full (0: none);
+   * a delta is sent only against it, so a claim about a start from elsewhere (another process of
+   * the same run, before a restart) is never trusted.
+   */
+  private volatile int deliveredStart;
   private volatile long lastSeenNanos = System.nanoTime();
   private final LinkedHashMap<String, PendingTask> open = new LinkedHashMap<>();
   private final LinkedHashMap<String, Boolean> closed = new LinkedHashMap<>(16, 0.75f, false) {
@@ -51,10 +57,16 @@ final class RemoteClient {
   /** Set once the client has been sent FINISH. */
   volatile boolean toldFinished;
 
-  RemoteClient(String id, String sessionId, List<String> codecs) {
+  RemoteClient(String id, String sessionId, List<String> codecs, int deliveredStart) {
     this.id = id;
     this.sessionId = sessionId;
     this.codecs = List.copyOf(codecs);
+    this.deliveredStart = deliveredStart;
+  }
+
+  /** Records that the client has received the broadcast start of {@code round} in full. */
+  void startDelivered(int round) {
+    deliveredStart = round;
   }
 
   /** Records the round whose fit-task start the client holds, as its latest poll says. */
@@ -210,7 +222,8 @@ final class RemoteClient {
     } else if (t instanceof PendingTask.Paillier p) {
       b.setPaillier(PaillierInstruction.newBuilder().setModulus(ByteString.copyFrom(p.key.n().toByteArray())).setLength(p.length));
     } else if (t instanceof PendingTask.Fit f) {
-      f.deliver(codecs, heldRound);
+      int held = heldRound;
+      f.deliver(codecs, held == deliveredStart ? held : 0);
       FitInstruction.Builder fit = FitInstruction.newBuilder().setParameters(TensorSpecs.of(f.parameters))
           .putAllConfig(Values.toProto(f.config)).setSeed(f.seed);
       if (f.download() != null) {
