@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 class CompressionSimulationTest {
   private static final CompressionSpec.Downlink NO_DOWNLINK = new CompressionSpec.Downlink("none", null, null, false);
-  private static final CompressionSpec.Uplink NO_UPLINK = new CompressionSpec.Uplink("none", null, null, null, null, null, false);
+  private static final CompressionSpec.Uplink NO_UPLINK = new CompressionSpec.Uplink("none", null, null, null, null, null, null, false);
 
   private static SimulationSpec fashion(int threads, CompressionSpec compression) {
     return new SimulationSpec("c", 7, 3, threads, "mlp:784-32-10", DatasetSpec.fashionMnist(),
@@ -35,7 +35,7 @@ class CompressionSimulationTest {
   }
 
   private static CompressionSpec uplink(String codec, String values, Double fraction, boolean errorFeedback) {
-    return new CompressionSpec(new CompressionSpec.Uplink(codec, values, fraction, null, null, null, errorFeedback), NO_DOWNLINK);
+    return new CompressionSpec(new CompressionSpec.Uplink(codec, values, fraction, null, null, null, null, errorFeedback), NO_DOWNLINK);
   }
 
   private static long uplinkBytes(SimulationResult r) {
@@ -68,14 +68,14 @@ class CompressionSimulationTest {
 
   @Test
   void errorFeedbackAndDeltaBroadcastsAreBitIdenticalAcrossThreadCounts() throws Exception {
-    CompressionSpec c = new CompressionSpec(new CompressionSpec.Uplink("topk", "int8", 0.05, null, null, null, true),
+    CompressionSpec c = new CompressionSpec(new CompressionSpec.Uplink("topk", "int8", 0.05, null, null, null, null, true),
         new CompressionSpec.Downlink("int8", null, null, true));
     SimulationResult one = Simulation.prepare(fashion(1, c)).run(List.of());
     SimulationResult two = Simulation.prepare(fashion(2, c)).run(List.of());
     assertArrayEquals(one.run().parameters().flatten(), two.run().parameters().flatten());
     assertEquals(one.run().history().withoutTiming(), two.run().history().withoutTiming());
     SimulationResult noFeedback = Simulation.prepare(fashion(1, new CompressionSpec(
-        new CompressionSpec.Uplink("topk", "int8", 0.05, null, null, null, false), c.downlink()))).run(List.of());
+        new CompressionSpec.Uplink("topk", "int8", 0.05, null, null, null, null, false), c.downlink()))).run(List.of());
     assertNotEquals(one.run().history().withoutTiming(), noFeedback.run().history().withoutTiming(), "error feedback changes the updates");
   }
 

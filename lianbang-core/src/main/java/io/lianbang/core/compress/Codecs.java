@@ -13,8 +13,8 @@ import java.util.Map;
  *   <tr><td>{@code float32}, {@code fp16}, {@code bf16}</td><td>none</td></tr>
  *   <tr><td>{@code int8}, {@code int4}</td><td>{@code block} (1024)</td></tr>
  *   <tr><td>{@code qsgd}</td><td>{@code levels} (127), {@code block} (512)</td></tr>
- *   <tr><td>{@code topk}</td><td>{@code fraction} (0.01) or {@code count}</td></tr>
- *   <tr><td>{@code randomk}</td><td>{@code fraction} (0.01) or {@code count}; {@code scaled} (1: values times n/k; 0: unscaled)</td></tr>
+ *   <tr><td>{@code topk}</td><td>{@code fraction} (0.01) with {@code min_count} (100), or {@code count}</td></tr>
+ *   <tr><td>{@code randomk}</td><td>as {@code topk}; {@code scaled} (1: values times n/k; 0: unscaled)</td></tr>
  *   <tr><td>{@code topk+D}, {@code randomk+D}</td><td>the sparse parameters and those of the dense codec D</td></tr>
  * </table>
  */

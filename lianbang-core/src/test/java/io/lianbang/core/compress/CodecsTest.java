@@ -42,7 +42,7 @@ class CodecsTest {
     }
     assertEquals(Map.of("block", 1024.0), Codecs.create("int8", Map.of()).parameters());
     assertEquals(Map.of("levels", 127.0, "block", 512.0), Codecs.create("qsgd", Map.of()).parameters());
-    assertEquals(Map.of("fraction", 0.01, "scaled", 1.0), Codecs.create("randomk", Map.of()).parameters());
+    assertEquals(Map.of("fraction", 0.01, "min_count", 100.0, "scaled", 1.0), Codecs.create("randomk", Map.of()).parameters());
   }
 
   @Test
@@ -70,7 +70,9 @@ class CodecsTest {
     e = assertThrows(IllegalArgumentException.class, () -> Codecs.create("topk", Map.of("fraction", 0.5, "count", 3.0)));
     assertEquals("codec topk: give either count or fraction, not both", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Codecs.create("topk+int8", Map.of("levels", 3.0)));
-    assertEquals("codec topk+int8: unknown parameter 'levels' (valid: block, count, fraction)", e.getMessage());
+    assertEquals("codec topk+int8: unknown parameter 'levels' (valid: block, count, fraction, min_count)", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Codecs.create("topk", Map.of("count", 3.0, "min_count", 5.0)));
+    assertEquals("codec topk: min_count applies only with fraction, not count", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Codecs.create("x".repeat(1000), Map.of()));
     assertEquals("unknown codec '" + Abbreviation.abbreviate("x".repeat(1000)) + "' (valid: float32, fp16, bf16, int8, int4, qsgd, topk, randomk, "
         + "topk|randomk+<dense>)", e.getMessage());

@@ -24,6 +24,12 @@ class SparseCodecTest {
     assertArrayEquals(new int[] {1, 2, 3, 6, 7}, idx);
     assertEquals(3, TopK.ofFraction(0.25).count(9)); // ceil(2.25)
     assertEquals(9, TopK.ofCount(100).count(9));
+    // by configuration, a fraction keeps at least min_count values (default 100) of each tensor
+    Codec topk = Codecs.create("topk", Map.of("fraction", 0.01));
+    assertEquals(10 * 4 + 2, topk.encodedBytes(10), "a 10-value tensor whole: a 2-byte bitmap and 10 floats");
+    assertEquals(IndexCoding.bytes(2000, 100) + 4 * 100, topk.encodedBytes(2000), "100 of 2000, not 20");
+    assertEquals(IndexCoding.bytes(156_800, 1568) + 4 * 1568, topk.encodedBytes(156_800), "1% of a large tensor");
+    assertEquals(IndexCoding.bytes(10, 1) + 4, Codecs.create("topk", Map.of("fraction", 0.01, "min_count", 0.0)).encodedBytes(10));
   }
 
   @Test

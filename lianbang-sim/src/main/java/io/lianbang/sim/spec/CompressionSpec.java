@@ -29,7 +29,7 @@ public record CompressionSpec(Uplink uplink, Downlink downlink) {
 
   /** Float32 both ways. */
   public static CompressionSpec none() {
-    return new CompressionSpec(new Uplink(NONE, null, null, null, null, null, false), new Downlink(NONE, null, null, false));
+    return new CompressionSpec(new Uplink(NONE, null, null, null, null, null, null, false), new Downlink(NONE, null, null, false));
   }
 
   /** The compression these settings describe. */
@@ -52,11 +52,13 @@ public record CompressionSpec(Uplink uplink, Downlink downlink) {
    * @param values a sparse codec's value codec (a dense name; default float32); only with {@code topk} or {@code randomk}
    * @param fraction a sparse codec's share of values kept, in (0, 1] (default 0.01)
    * @param count a sparse codec's number of values kept per tensor, instead of {@code fraction}
+   * @param minCount with {@code fraction}, the least number of values kept per tensor (all of a
+   *     smaller one; default 100)
    * @param block values per block of {@code int8} and {@code int4} (default 1024) or per bucket of {@code qsgd} (default 512)
    * @param levels {@code qsgd}'s levels s, in [1, 127] (default 127)
    * @param errorFeedback whether each client keeps what the codec did not send and adds it to its next update
    */
-  public record Uplink(String codec, String values, Double fraction, Integer count, Integer block, Integer levels,
+  public record Uplink(String codec, String values, Double fraction, Integer count, Integer minCount, Integer block, Integer levels,
       boolean errorFeedback) {
     public Uplink {
       List<String> names = new ArrayList<>(List.of(NONE));
@@ -71,15 +73,16 @@ public record CompressionSpec(Uplink uplink, Downlink downlink) {
       if (errorFeedback && codec.equals(NONE)) {
         throw new IllegalArgumentException("compression.uplink.error_feedback needs a codec, compression.uplink.codec is none");
       }
-      if (codec.equals(NONE) && (fraction != null || count != null || block != null || levels != null)) {
-        throw new IllegalArgumentException("compression.uplink: codec none takes no parameters, got " + parameters(fraction, count, block, levels));
+      if (codec.equals(NONE) && (fraction != null || count != null || minCount != null || block != null || levels != null)) {
+        throw new IllegalArgumentException("compression.uplink: codec none takes no parameters, got "
+            + parameters(fraction, count, minCount, block, levels));
       }
-      create(codec, values, fraction, count, block, levels, "compression.uplink");
+      create(codec, values, fraction, count, minCount, block, levels, "compression.uplink");
     }
 
     /** The codec, or null for {@code none}. */
     public Codec toCodec() {
-      return create(codec, values, fraction, count, block, levels, "compression.uplink");
+      return create(codec, values, fraction, count, minCount, block, levels, "compression.uplink");
     }
   }
 
@@ -102,31 +105,33 @@ public record CompressionSpec(Uplink uplink, Downlink downlink) {
         throw new IllegalArgumentException("compression.downlink.delta needs a codec, compression.downlink.codec is none");
       }
       if (codec.equals(NONE) && (block != null || levels != null)) {
-        throw new IllegalArgumentException("compression.downlink: codec none takes no parameters, got " + parameters(null, null, block, levels));
+        throw new IllegalArgumentException("compression.downlink: codec none takes no parameters, got " + parameters(null, null, null, block, levels));
       }
-      create(codec, null, null, null, block, levels, "compression.downlink");
+      create(codec, null, null, null, null, block, levels, "compression.downlink");
     }
 
     /** The codec, or null for {@code none}. */
     public Codec toCodec() {
-      return create(codec, null, null, null, block, levels, "compression.downlink");
+      return create(codec, null, null, null, null, block, levels, "compression.downlink");
     }
   }
 
-  private static Codec create(String name, String values, Double fraction, Integer count, Integer block, Integer levels, String key) {
+  private static Codec create(String name, String values, Double fraction, Integer count, Integer minCount, Integer block,
+      Integer levels, String key) {
     if (name.equals(NONE)) return null;
     String full = values == null || values.equals(Float32.NAME) ? name : name + "+" + values;
     try {
-      return Codecs.create(full, parameters(fraction, count, block, levels));
+      return Codecs.create(full, parameters(fraction, count, minCount, block, levels));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
     }
   }
 
-  private static Map<String, Double> parameters(Double fraction, Integer count, Integer block, Integer levels) {
+  private static Map<String, Double> parameters(Double fraction, Integer count, Integer minCount, Integer block, Integer levels) {
     Map<String, Double> p = new TreeMap<>();
     if (fraction != null) p.put("fraction", fraction);
     if (count != null) p.put("count", count.doubleValue());
+    if (minCount != null) p.put("min_count", minCount.doubleValue());
     if (block != null) p.put("block", block.doubleValue());
     if (levels != null) p.put("levels", levels.doubleValue());
     return p;
