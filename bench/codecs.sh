@@ -34,4 +34,4 @@ echo "codecs $$" > "$lock"
 trap 'rm -f "$lock"' EXIT
 
 echo "CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $NCPU cores, load $LOAD1; logs in $LOG_DIR"
-"$JAVA" -cp "$CP" "$MAIN_CLASS" "${ARGS[@]}" 2>&1 | tee "$LOG_DIR/jmh.log" | sed -n '/^n=/,$p'
+"$JAVA" --add-modules jdk.incubator.vector -cp "$CP" "$MAIN_CLASS" "${ARGS[@]}" 2>&1 | tee "$LOG_DIR/jmh.log" | sed -n '/^n=/,$p'

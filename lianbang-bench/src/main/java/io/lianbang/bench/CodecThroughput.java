@@ -127,7 +127,7 @@ public class CodecThroughput {
         .measurementTime(time)
         .forks(Integer.parseInt(opt.get("--forks")))
         .threads(1)
-        .jvmArgs("-Xmx1g")
+        .jvmArgs("-Xmx1g", "--add-modules", "jdk.incubator.vector")
         .build();
     List<RunResult> results = new ArrayList<>(new Runner(options).run());
     Map<String, double[]> table = new LinkedHashMap<>();
@@ -144,8 +144,9 @@ public class CodecThroughput {
       table.get(name)[col] = r.getPrimaryResult().getScore() * gb;
       table.get(name)[col + 1] = r.getPrimaryResult().getScoreError() * gb;
     }
-    System.out.printf(Locale.ROOT, "%nn=%d float32 values (%.1f MB), 1 thread, java %s (%s)%n", n, 4.0 * n / 1e6,
-        System.getProperty("java.version"), System.getProperty("java.vm.name"));
+    System.out.printf(Locale.ROOT, "%nn=%d float32 values (%.1f MB), 1 thread, java %s (%s), int8 kernel %s%n", n, 4.0 * n / 1e6,
+        System.getProperty("java.version"), System.getProperty("java.vm.name"),
+        io.lianbang.core.simd.VectorApi.preferred() ? "vector" : "scalar");
     System.out.println("| codec | bytes/value | encode GB/s | decode GB/s | encode+decode GB/s |");
     System.out.println("|---|---:|---:|---:|---:|");
     for (var e : table.entrySet()) {

@@ -44,6 +44,7 @@ public final class BlockQuantizer implements Codec {
   private final int block;
   private final int levels;
   private final String name;
+  private final Int8Kernel kernel = Int8Kernel.get();
 
   /**
    * A quantiser of {@code bits} (8 or 4) bits per value, {@code block} values per block.
@@ -99,17 +100,13 @@ public final class BlockQuantizer implements Codec {
     for (int start = 0; start < length; start += block) {
       int m = Math.min(block, length - start);
       int base = offset + start;
-      // min and max as integers whose order is the floats' order (a loop the JIT vectorises); a NaN
-      // or an infinity lands at an end, so checking the two ends finds any
-      int lo = Integer.MAX_VALUE;
-      int hi = Integer.MIN_VALUE;
-      for (int i = base; i < base + m; i++) {
-        int k = sortable(Float.floatToRawIntBits(values[i]));
-        lo = Math.min(lo, k);
-        hi = Math.max(hi, k);
-      }
-      float min = Float.intBitsToFloat(sortable(lo));
-      float max = Float.intBitsToFloat(sortable(hi));
+      // min and max as integers whose order is the floats' order; a NaN or an infinity lands at an
+      // end, so checking the two ends finds any
+      long range32 = kernel.sortableRange(values, base, m);
+      int lo = (int) (range32 >> 32);
+      int hi = (int) range32;
+      float min = Float.intBitsToFloat(ScalarInt8Kernel.sortable(lo));
+      float max = Float.intBitsToFloat(ScalarInt8Kernel.sortable(hi));
       if (Checks.nonFinite(min) || Checks.nonFinite(max)) Checks.finite(values, base, m, name);
       double range = (double) max - min;
       float scale = (float) (range / levels);
@@ -125,14 +122,6 @@ public final class BlockQuantizer implements Codec {
   }
 
   /**
-   * A float's bits as an int that orders like the float (negative floats with their magnitude bits
-   * flipped); its own inverse. NaNs sort beyond the infinities.
-   */
-  private static int sortable(int bits) {
-    return bits ^ (bits >> 31) & 0x7fffffff;
-  }
-
-  /**
    * Writes the codes of {@code v[base, base + m)} to {@code codes} (8-bit: one a byte; 4-bit: two a
    * byte, the first in the low nibble); returns the bytes written. Stochastic rounding as {@code
    * floor(x + u)} with {@code u} uniform in [0, 1): {@code floor(x) + 1} with probability {@code x -
@@ -141,6 +130,11 @@ public final class BlockQuantizer implements Codec {
    */
   private int quantise(float[] v, int base, int m, float min, float scale, double range, SplitMix64 rng, int[] random, byte[] codes) {
     long key = rng.nextLong(); // the block's draws: SplitMix64 outputs key + 1, key + 2, ... times its gamma
+    float inv = scale == 0 ? 0 : 1 / scale;
+    if (bits == 8 && range <= Float.MAX_VALUE && inv <= Float.MAX_VALUE) {
+      kernel.quantise(v, base, m, min, inv, key, codes);
+      return m;
+    }
     for (int i = 0; i < m; i += 4) {
       long r = SplitMix64.mix(key + ((i >> 2) + 1) * SplitMix64.GOLDEN_GAMMA);
       random[i] = (int) r & 0xffff;
@@ -149,14 +143,7 @@ public final class BlockQuantizer implements Codec {
       random[i + 3] = (int) (r >>> 48);
     }
     int top = levels;
-    float inv = scale == 0 ? 0 : 1 / scale;
     if (range <= Float.MAX_VALUE && inv <= Float.MAX_VALUE) {
-      if (bits == 8) {
-        for (int i = 0; i < m; i++) {
-          codes[i] = (byte) Math.min((int) ((v[base + i] - min) * inv + random[i] * 0x1p-16f), top);
-        }
-        return m;
-      }
       for (int i = 0; i < m; i++) {
         random[i] = Math.min((int) ((v[base + i] - min) * inv + random[i] * 0x1p-16f), top);
       }

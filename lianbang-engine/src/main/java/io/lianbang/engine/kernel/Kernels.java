@@ -1,23 +1,18 @@
 package io.lianbang.engine.kernel;
 
-import java.util.Locale;
+import io.lianbang.core.simd.VectorApi;
 
 /**
- * Chooses the {@link Kernel} implementation for this JVM.
- *
- * <p>The Vector API implementation is used when the module {@code jdk.incubator.vector} is in the
- * boot layer (start the JVM with {@code --add-modules jdk.incubator.vector}) and the JDK feature
- * release is 21 or newer; on older JDKs the same code runs several times slower than on 25, so
- * they get the scalar implementation. The system property {@code lianbang.kernels} set to
- * {@code scalar} or {@code vector} overrides the choice ({@code vector} fails if the module is
- * missing).
+ * Chooses the {@link Kernel} implementation for this JVM: the Vector API one or the scalar one,
+ * as {@link VectorApi} decides (the module {@code jdk.incubator.vector} and JDK 21 or newer, or
+ * the system property {@value VectorApi#PROPERTY}).
  *
  * <p>The vector implementation class is loaded reflectively, only when selected or requested,
  * so nothing here links against {@code jdk.incubator.vector} when the module is absent.
  */
 public final class Kernels {
   /** System property that forces an implementation: {@code scalar} or {@code vector}. */
-  public static final String PROPERTY = "lianbang.kernels";
+  public static final String PROPERTY = VectorApi.PROPERTY;
   private static final String VECTOR_CLASS = "io.lianbang.engine.kernel.VectorKernel";
 
   private Kernels() {}
@@ -38,7 +33,7 @@ public final class Kernels {
    * @throws IllegalStateException if the module {@code jdk.incubator.vector} is not in the boot layer
    */
   public static Kernel vector() {
-    if (!vectorModulePresent()) {
+    if (!VectorApi.modulePresent()) {
       throw new IllegalStateException("vector kernels need the module jdk.incubator.vector; "
           + "start the JVM with --add-modules jdk.incubator.vector");
     }
@@ -47,25 +42,16 @@ public final class Kernels {
 
   /** True if the module {@code jdk.incubator.vector} is in the boot layer. */
   public static boolean vectorModulePresent() {
-    return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    return VectorApi.modulePresent();
   }
 
   /** True if the vector implementation would be chosen without an override. */
   public static boolean vectorPreferred() {
-    return vectorModulePresent() && Runtime.version().feature() >= 21;
+    return VectorApi.preferred();
   }
 
   private static Kernel select() {
-    String forced = System.getProperty(PROPERTY);
-    if (forced == null || forced.isBlank()) {
-      return vectorPreferred() ? vector() : scalar();
-    }
-    switch (forced.trim().toLowerCase(Locale.ROOT)) {
-      case "scalar": return scalar();
-      case "vector": return vector();
-      default:
-        throw new IllegalArgumentException(PROPERTY + " must be scalar or vector, got " + forced);
-    }
+    return VectorApi.selected() ? vector() : scalar();
   }
 
   private static final class Selected {
