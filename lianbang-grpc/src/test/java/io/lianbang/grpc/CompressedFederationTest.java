@@ -4,14 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.CallOptions;
 import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
-import io.grpc.ClientStreamTracer;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.lianbang.core.compress.Codec;
 import io.lianbang.core.compress.Codecs;
 import io.lianbang.core.compress.CompressingClientProxy;
@@ -25,7 +19,6 @@ import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
 import io.lianbang.grpc.client.ClientSettings;
 import io.lianbang.grpc.client.FederationClient;
-import io.lianbang.grpc.proto.v1.FederationGrpc;
 import io.lianbang.grpc.server.FederationServer;
 import io.lianbang.grpc.server.ServerSettings;
 import java.time.Duration;
@@ -34,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,42 +38,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CompressedFederationTest {
   @RegisterExtension final TestChannels net = new TestChannels();
 
-  /** Counts, on one client's side, the message bytes it sends in SubmitResult and receives in DownloadParameters. */
-  static final class WireBytes implements ClientInterceptor {
-    final AtomicLong up = new AtomicLong();
-    final AtomicLong down = new AtomicLong();
-
-    @Override
-    public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
-      String name = method.getFullMethodName();
-      boolean download = name.equals(FederationGrpc.getDownloadParametersMethod().getFullMethodName());
-      if (!download && !name.equals(FederationGrpc.getSubmitResultMethod().getFullMethodName())) return next.newCall(method, options);
-      return next.newCall(method, options.withStreamTracerFactory(new ClientStreamTracer.Factory() {
-        @Override
-        public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
-          return new ClientStreamTracer() {
-            @Override
-            public void outboundWireSize(long bytes) {
-              if (!download) up.addAndGet(bytes);
-            }
-
-            @Override
-            public void inboundWireSize(long bytes) {
-              if (download) down.addAndGet(bytes);
-            }
-          };
-        }
-      }));
-    }
-  }
-
   /** The federation over gRPC on loopback, client {@code i} with {@code settings.get(i)} and counting its bytes in {@code wire[i]}. */
   RunResult remote(List<ClientSettings> settings, WireBytes[] wire, FederationConfig config, Parameters initial) throws Exception {
     ServerSettings server = ServerSettings.defaults("run-compressed").withAllowAnonymous(true).withHeartbeatInterval(Duration.ofMillis(500));
     try (FederationServer s = FederationServer.builder().bind("127.0.0.1", 0).settings(server).start()) {
       List<Future<FederationClient.Summary>> runs = new ArrayList<>();
       for (int i = 0; i < settings.size(); i++) {
-        wire[i] = new WireBytes();
+        wire[i] = new WireBytes(false);
         Channel channel = ClientInterceptors.intercept(net.loopback(s.port()), wire[i]);
         FederationClient c = new FederationClient(channel, TestClients.pulling(i, 0), settings.get(i).withPollWait(Duration.ofSeconds(2)));
         runs.add(net.submit(c::run));

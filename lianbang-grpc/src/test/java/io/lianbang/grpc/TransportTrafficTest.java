@@ -3,14 +3,8 @@ package io.lianbang.grpc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.CallOptions;
 import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
-import io.grpc.ClientStreamTracer;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.lianbang.core.federation.EncodedSize;
 import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.FederationConfig;
@@ -21,7 +15,6 @@ import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
 import io.lianbang.grpc.client.ClientSettings;
 import io.lianbang.grpc.client.FederationClient;
-import io.lianbang.grpc.proto.v1.FederationGrpc;
 import io.lianbang.grpc.server.FederationServer;
 import io.lianbang.grpc.server.ServerSettings;
 import java.time.Duration;
@@ -29,42 +22,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The bytes a gRPC server records per round, measured at the transport over loopback. */
 class TransportTrafficTest {
   @RegisterExtension final TestChannels channels = new TestChannels();
-
-  /** Counts, on the client's side, the message bytes of the calls the server meters. */
-  private static final class ClientSide implements ClientInterceptor {
-    final AtomicLong up = new AtomicLong();
-    final AtomicLong down = new AtomicLong();
-
-    @Override
-    public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
-      String name = method.getFullMethodName();
-      boolean download = name.equals(FederationGrpc.getDownloadParametersMethod().getFullMethodName());
-      if (!download && !name.equals(FederationGrpc.getSubmitResultMethod().getFullMethodName())) return next.newCall(method, options);
-      return next.newCall(method, options.withStreamTracerFactory(new ClientStreamTracer.Factory() {
-        @Override
-        public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
-          return new ClientStreamTracer() {
-            @Override
-            public void outboundWireSize(long bytes) {
-              up.addAndGet(bytes);
-            }
-
-            @Override
-            public void inboundWireSize(long bytes) {
-              if (download) down.addAndGet(bytes);
-            }
-          };
-        }
-      }));
-    }
-  }
 
   @Test
   void bytesOnTheWireAgreeWithTheEncodedSizesPerRoundAndCumulative() throws Exception {
@@ -73,7 +36,7 @@ class TransportTrafficTest {
     List<String> ids = List.of("alice", "bob");
     ServerSettings settings = ServerSettings.defaults("run-bytes").withAllowAnonymous(true)
         .withHeartbeatInterval(Duration.ofMillis(500));
-    ClientSide clientSide = new ClientSide();
+    WireBytes clientSide = new WireBytes(true);
     try (FederationServer server = FederationServer.builder().bind("127.0.0.1", 0).settings(settings).start()) {
       List<Future<FederationClient.Summary>> runs = new ArrayList<>();
       for (int i = 0; i < ids.size(); i++) {
