@@ -38,6 +38,10 @@ class CompressionSimulationTest {
     return new CompressionSpec(new CompressionSpec.Uplink(codec, values, fraction, null, null, null, null, errorFeedback), NO_DOWNLINK);
   }
 
+  private static double accuracy(SimulationResult r) {
+    return r.run().history().last().centralized().orElseThrow().metrics().get("accuracy").orElseThrow();
+  }
+
   private static long uplinkBytes(SimulationResult r) {
     return r.run().history().last().totalTraffic().uplinkBytes();
   }
@@ -90,6 +94,23 @@ class CompressionSimulationTest {
     }
     double a = r.run().history().last().centralized().orElseThrow().metrics().get("accuracy").orElseThrow();
     assertTrue(a > 0.5, "accuracy with an fp16 broadcast " + a);
+  }
+
+  @Test
+  void robustAggregatorsAndClientSideDpTakeCompressedUpdates() throws Exception {
+    SimulationSpec base = fashion(2, uplink("topk", "int8", 0.05, true));
+    SimulationSpec median = new SimulationSpec(base.name(), base.seed(), base.rounds(), base.threads(), base.model(), base.dataset(),
+        base.partition(), new StrategySpec("median", 5, 0, 0.5, 600, Map.of()), base.training(), 1)
+        .withCompression(uplink("int8", null, null, false));
+    double a = accuracy(Simulation.prepare(median).run(List.of()));
+    double plain = accuracy(Simulation.prepare(median.withCompression(CompressionSpec.none())).run(List.of()));
+    assertTrue(Math.abs(a - plain) < 0.03, "median of decoded int8 updates " + a + ", of float32 ones " + plain);
+    PrivacySpec dp = new PrivacySpec(PrivacySpec.SecAgg.disabled(), PrivacySpec.Paillier.disabled(),
+        new PrivacySpec.Dp(io.lianbang.sim.spec.DpMode.CLIENT, 0.1, 1.0, false, 0.5, 1e-5, 0, true));
+    SimulationResult noised = Simulation.prepare(base.withPrivacy(dp)).run(List.of());
+    assertEquals(3, noised.run().history().last().round(), "clients clip and noise, then compress");
+    assertTrue(noised.run().history().last().totalTraffic().uplinkBytes() < uplinkBytes(Simulation.prepare(fashion(2, CompressionSpec.none()))
+        .run(List.of())) / 10, "the noised updates travel compressed");
   }
 
   @Test
