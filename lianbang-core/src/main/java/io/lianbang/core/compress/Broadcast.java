@@ -41,6 +41,26 @@ public final class Broadcast {
     this.runSeed = runSeed;
   }
 
+  /** The start of the last round prepared, or null if none (or not in delta mode: it is not needed). */
+  public Parameters previous() {
+    return delta ? previous : null;
+  }
+
+  /** The round of {@link #previous()}, 0 if none. */
+  public int previousRound() {
+    return delta && previous != null ? previousRound : 0;
+  }
+
+  /**
+   * Continues after {@code round}, whose start was {@code start} (from a checkpoint): the next
+   * round's difference is to it, as if this broadcast had prepared it.
+   */
+  public void restore(int round, Parameters start) {
+    if (round < 1) throw new IllegalArgumentException("round must be >= 1, got " + round);
+    previous = Objects.requireNonNull(start, "start");
+    previousRound = round;
+  }
+
   /** Round {@code round}'s download of {@code global}. Call once per round, rounds increasing. */
   public Download prepare(int round, Parameters global) {
     long seed = Seeds.derive(runSeed, "downlink", round);

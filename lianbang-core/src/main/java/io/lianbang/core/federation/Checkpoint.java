@@ -24,10 +24,17 @@ import java.util.TreeSet;
  * @param strategyState the strategy's exported state, empty for a stateless strategy
  * @param run the description of the run (setting name to canonical value, sorted by name) that a
  *     resumed run must match, e.g. {@code model -> logistic:30}; empty if the caller gave none
+ * @param broadcastRound with a delta broadcast, the round whose start the next round's difference
+ *     is to ({@link io.lianbang.core.compress.Broadcast}); 0 for none
+ * @param broadcastStart that round's start, or null when {@code broadcastRound} is 0
  */
 public record Checkpoint(long seed, int rounds, int round, Parameters parameters, History history, byte[] strategyState,
-    SortedMap<String, String> run) {
+    SortedMap<String, String> run, int broadcastRound, Parameters broadcastStart) {
   public Checkpoint {
+    if (broadcastRound < 0 || (broadcastRound == 0) != (broadcastStart == null)) {
+      throw new IllegalArgumentException("a broadcast start goes with a broadcast round >= 1, got round " + broadcastRound
+          + (broadcastStart == null ? " without a start" : " with a start"));
+    }
     Objects.requireNonNull(parameters, "parameters");
     Objects.requireNonNull(history, "history");
     Objects.requireNonNull(strategyState, "strategyState");
@@ -36,6 +43,12 @@ public record Checkpoint(long seed, int rounds, int round, Parameters parameters
     }
     strategyState = strategyState.clone();
     run = Collections.unmodifiableSortedMap(new TreeMap<>(Objects.requireNonNull(run, "run")));
+  }
+
+  /** A checkpoint without a broadcast. */
+  public Checkpoint(long seed, int rounds, int round, Parameters parameters, History history, byte[] strategyState,
+      SortedMap<String, String> run) {
+    this(seed, rounds, round, parameters, history, strategyState, run, 0, null);
   }
 
   /** A checkpoint without a run description. */

@@ -45,11 +45,14 @@ import java.util.zip.CheckedOutputStream;
  * synced; a crash at any moment leaves either the previous checkpoint or the new one, never a
  * torn file. A CRC-32 trailer detects a file damaged afterwards.
  *
- * <p>Format, version 3 (big-endian, as {@link DataOutputStream} writes): the magic
+ * <p>Format, version 4 (big-endian, as {@link DataOutputStream} writes): the magic
  * {@code "LBCK"}, the format version (int), seed (long), rounds (int), round (int), the run
  * description (count, then name and value per entry), the parameters (count, then per tensor:
  * rank, dims, values as little-endian float32), the history (count, then per record its
- * fields, ending with the round's and the cumulative uplink and downlink bytes), the strategy state (length, bytes), then the CRC-32 of everything before it (long).
+ * fields, ending with the round's and the cumulative uplink and downlink bytes), the strategy state (length, bytes), the
+ * broadcast round (int, 0 for none) and, if it is not 0, that round's start (as the parameters),
+ * then the CRC-32 of everything before it (long). Version 3, the same without the broadcast, is
+ * read too.
  * Strings are UTF-8 bytes after their length (int), at most {@link #MAX_STRING_BYTES}. Other
  * versions are rejected.
  *
@@ -60,7 +63,9 @@ import java.util.zip.CheckedOutputStream;
 public final class CheckpointFile {
   private static final int MAGIC = 0x4C42434B; // "LBCK"
   /** The format version this class writes. */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
+  /** The oldest format version this class reads. */
+  private static final int OLDEST_READ = 3;
   /** The longest string (in UTF-8 bytes) a checkpoint holds: far beyond any string the round loop accepts. */
   public static final int MAX_STRING_BYTES = 64 << 20;
   private static final int FLOATS_PER_BLOCK = 1 << 16;
@@ -116,8 +121,8 @@ public final class CheckpointFile {
       Reader in = new Reader(new CheckedInputStream(new BufferedInputStream(raw, 1 << 16), crc), Files.size(path));
       if (in.readInt() != MAGIC) throw corrupt("it is not a Lianbang checkpoint");
       int version = in.readInt();
-      if (version != VERSION) {
-        throw corrupt("format version " + version + " is not supported (this build reads version " + VERSION
+      if (version < OLDEST_READ || version > VERSION) {
+        throw corrupt("format version " + version + " is not supported (this build reads versions " + OLDEST_READ + " to " + VERSION
             + "): move or remove it to start a new run");
       }
       long seed = in.readLong();
@@ -130,10 +135,13 @@ public final class CheckpointFile {
       History history = readHistory(in);
       byte[] state = new byte[in.length("strategy state", 1)];
       in.readFully(state);
+      int broadcastRound = version >= 4 ? in.readInt() : 0;
+      if (broadcastRound < 0) throw corrupt("broadcast round " + broadcastRound + " is negative");
+      Parameters broadcastStart = broadcastRound > 0 ? readParameters(in) : null;
       long expected = crc.getValue();
       long stored = in.readLong();
       if (stored != expected) throw corrupt("checksum mismatch: the file is damaged");
-      return Optional.of(new Checkpoint(seed, rounds, round, parameters, history, state, run));
+      return Optional.of(new Checkpoint(seed, rounds, round, parameters, history, state, run, broadcastRound, broadcastStart));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (EOFException e) {
@@ -175,6 +183,8 @@ public final class CheckpointFile {
         byte[] state = checkpoint.strategyState();
         out.writeInt(state.length);
         out.write(state);
+        out.writeInt(checkpoint.broadcastRound());
+        if (checkpoint.broadcastRound() > 0) writeParameters(out, checkpoint.broadcastStart());
         out.flush();
         new DataOutputStream(raw).writeLong(crc.getValue());
         channel.force(true);

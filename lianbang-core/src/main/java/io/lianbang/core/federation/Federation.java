@@ -163,6 +163,7 @@ public final class Federation {
       throw new IllegalStateException("checkpoint " + checkpoint.path() + ": " + e.getMessage(), e);
     }
     records.addAll(c.history().rounds());
+    if (broadcast != null && c.broadcastRound() > 0) broadcast.restore(c.broadcastRound(), c.broadcastStart());
     log.info("resuming from checkpoint {} after round {} of {}", checkpoint.path(), c.round(), config.rounds());
     return c.parameters();
   }
@@ -203,7 +204,9 @@ public final class Federation {
     records.add(record);
     if (checkpoint != null) {
       byte[] state = strategy.exportState();
-      checkpoint.write(new Checkpoint(config.seed(), config.rounds(), round, step.global(), new History(records), state, run));
+      int broadcastRound = broadcast == null ? 0 : broadcast.previousRound();
+      checkpoint.write(new Checkpoint(config.seed(), config.rounds(), round, step.global(), new History(records), state, run,
+          broadcastRound, broadcastRound == 0 ? null : broadcast.previous()));
     }
     listeners.forEach(l -> l.roundCompleted(record, config.rounds()));
     return step.global();

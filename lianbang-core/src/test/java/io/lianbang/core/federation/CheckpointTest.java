@@ -2,6 +2,7 @@ package io.lianbang.core.federation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +33,9 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import io.lianbang.core.compress.Codecs;
+import io.lianbang.core.compress.CompressingClientProxy;
+import io.lianbang.core.compress.Compression;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,6 +114,35 @@ class CheckpointTest {
     assertArrayEquals(reference.parameters().flatten(), resumed.parameters().flatten());
     assertEquals(reference.history().withoutTiming(), resumed.history().withoutTiming());
     assertEquals(4, file.read().orElseThrow().round());
+  }
+
+  @Test
+  void aDeltaBroadcastResumesItsChainOfDifferences() throws Exception {
+    Compression compression = new Compression(Codecs.create("int8", Map.of()), false, Codecs.create("int4", Map.of()), true);
+    Parameters initial = Parameters.of(Tensor.vector(0.5f, -1f, 2f, 0.25f, 3f, -0.75f, 1f));
+    RunResult reference = compressed(4, null, compression).run(initial);
+
+    CheckpointFile file = new CheckpointFile(dir.resolve("delta.ckpt"));
+    compressed(2, file, compression).run(initial);
+    Checkpoint saved = file.read().orElseThrow();
+    assertEquals(2, saved.broadcastRound(), "the start the next difference is to");
+    RunResult resumed = compressed(4, file, compression).run(initial);
+
+    assertArrayEquals(reference.parameters().flatten(), resumed.parameters().flatten());
+    assertTrue(reference.history().rounds().stream().allMatch(r -> r.failures().isEmpty()), "every client trained every round");
+    // without the saved start, the first round after the restart would send the model itself
+    CheckpointFile bare = new CheckpointFile(dir.resolve("bare.ckpt"));
+    bare.write(new Checkpoint(saved.seed(), saved.rounds(), saved.round(), saved.parameters(), saved.history(), saved.strategyState(),
+        saved.run()));
+    RunResult restarted = compressed(4, bare, compression).run(initial);
+    assertFalse(Arrays.equals(reference.parameters().flatten(), restarted.parameters().flatten()), "the saved start matters");
+  }
+
+  private Federation compressed(int rounds, CheckpointFile file, Compression compression) {
+    List<ClientProxy> proxies = new ArrayList<>();
+    for (int i = 0; i < 3; i++) proxies.add(new CompressingClientProxy(new LocalClientProxy("c" + i, noisy(i), pool)));
+    return new Federation(settings().build(), new StaticClientPool(proxies), FederationConfig.of(rounds, 99).withCompression(compression),
+        List.of(), file);
   }
 
   @Test
