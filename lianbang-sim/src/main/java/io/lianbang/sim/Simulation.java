@@ -19,6 +19,7 @@ import io.lianbang.core.text.Abbreviation;
 import io.lianbang.engine.client.EngineClient;
 import io.lianbang.engine.data.Dataset;
 import io.lianbang.engine.data.Partition;
+import io.lianbang.engine.data.Standardizer;
 import io.lianbang.engine.data.TrainTest;
 import io.lianbang.engine.kernel.Kernels;
 import io.lianbang.engine.nn.Evaluation;
@@ -56,12 +57,14 @@ public final class Simulation {
   private final SimulationSpec spec;
   private final ModelSpec model;
   private final TrainTest data;
+  private final Standardizer scaler;
   private final Partition partition;
 
-  private Simulation(SimulationSpec spec, ModelSpec model, TrainTest data, Partition partition) {
+  private Simulation(SimulationSpec spec, ModelSpec model, TrainTest data, Standardizer scaler, Partition partition) {
     this.spec = spec;
     this.model = model;
     this.data = data;
+    this.scaler = scaler;
     this.partition = partition;
   }
 
@@ -83,7 +86,9 @@ public final class Simulation {
     if (spec.attack().kind() == AttackKind.LABEL_FLIP && spec.model().startsWith("linear")) {
       throw new IllegalArgumentException("attack.kind label_flip needs a classification model, got " + spec.model());
     }
-    TrainTest data = SimulationData.load(spec.dataset(), spec.seed());
+    TrainTest raw = SimulationData.load(spec.dataset(), spec.seed());
+    Standardizer scaler = SimulationData.scaler(spec.dataset(), raw);
+    TrainTest data = scaler == null ? raw : scaler.transform(raw);
     try {
       Models.create(model, Init.PYTORCH_DEFAULT, 0).evaluate(data.test().subset(new int[] {0}));
     } catch (IllegalArgumentException e) {
@@ -101,7 +106,7 @@ public final class Simulation {
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new IllegalArgumentException("partition (" + spec.partition().kind() + "): " + e.getMessage(), e);
     }
-    return new Simulation(spec, model, data, partition);
+    return new Simulation(spec, model, data, scaler, partition);
   }
 
   /**
@@ -128,6 +133,15 @@ public final class Simulation {
   /** The training and test data (before partitioning). */
   public TrainTest data() {
     return data;
+  }
+
+  /**
+   * The feature scaler {@code dataset.normalize} fitted on the raw training data, which
+   * {@link #data()} went through; null for {@code none}. A model trained here expects its inputs
+   * scaled with it.
+   */
+  public Standardizer scaler() {
+    return scaler;
   }
 
   /** How the training data is split among the clients. */

@@ -25,7 +25,7 @@ final class SimulationData {
   private SimulationData() {}
 
   /**
-   * Loads the train and test sets named by {@code spec}, normalised as it asks.
+   * Loads the train and test sets named by {@code spec}, before normalisation.
    *
    * @throws IllegalArgumentException naming {@code dataset.dir} or {@code dataset.path} if the
    *     data cannot be found or read
@@ -57,10 +57,22 @@ final class SimulationData {
     } catch (UncheckedIOException e) {
       throw new IllegalArgumentException("dataset " + spec.name() + ": " + e.getCause().getMessage(), e);
     }
+    return data;
+  }
+
+  /**
+   * The scaler {@code spec.normalize()} asks for, fitted on {@code raw}'s training set, as
+   * {@code (x - mean) / std}: {@code standard} the mean and standard deviation, {@code minmax}
+   * the minimum and the range (the same arithmetic as {@link MinMaxScaler}); null for {@code none}.
+   */
+  static Standardizer scaler(DatasetSpec spec, TrainTest raw) {
     return switch (spec.normalize()) {
-      case "standard" -> Standardizer.fit(data.train()).transform(data);
-      case "minmax" -> MinMaxScaler.fit(data.train()).transform(data);
-      default -> data;
+      case "standard" -> Standardizer.fit(raw.train());
+      case "minmax" -> {
+        MinMaxScaler m = MinMaxScaler.fit(raw.train());
+        yield Standardizer.of(m.min(), m.range());
+      }
+      default -> null;
     };
   }
 
