@@ -25,7 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     subcommands = {DemoCommand.class, SimulateCommand.class, ExperimentCommand.class, ServerCommand.class, ClientCommand.class,
-        KeyHolderCommand.class, CertsCommand.class, CommandLine.HelpCommand.class},
+        KeyHolderCommand.class, CertsCommand.class, PredictCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     description = {
       "Lianbang: federated learning on the JVM. Simulates a federation of many virtual clients in one JVM, "
@@ -43,7 +43,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "  lianbang experiment --config experiments/grid-breast-cancer.yaml",
       "",
       "Outputs go to runs/<name>-<yyyyMMdd-HHmmss>/ unless --output is given:",
-      "history.csv, history.json, config.yaml (re-loadable) and chart.png.",
+      "history.csv, history.json, config.yaml (re-loadable), chart.png and the model",
+      "(model.safetensors, model.onnx; 'lianbang predict --model FILE --data CSV|IDX').",
       "",
       "Exit codes: 0 success, 1 failure, 2 usage or configuration error,",
       "130 interrupted. Run 'lianbang help COMMAND' for a command's options."

@@ -5,6 +5,7 @@ import io.lianbang.cli.config.ConfigLoader;
 import io.lianbang.cli.config.ConfigKeys;
 import io.lianbang.cli.config.ServerSpec;
 import io.lianbang.cli.run.FailureSummary;
+import io.lianbang.cli.run.ModelFiles;
 import io.lianbang.cli.run.RoundPrinter;
 import io.lianbang.cli.run.RunEnvironment;
 import io.lianbang.cli.run.RunOutputs;
@@ -19,6 +20,7 @@ import io.lianbang.core.tensor.Parameters;
 import io.lianbang.engine.client.EngineClient;
 import io.lianbang.engine.client.FederatedStandardization;
 import io.lianbang.engine.nn.ModelSpec;
+import io.lianbang.export.ExportedModel;
 import io.lianbang.engine.nn.Models;
 import io.lianbang.grpc.server.ConnectionLimits;
 import io.lianbang.grpc.server.FederationServer;
@@ -42,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,7 +60,7 @@ import picocli.CommandLine.Spec;
           + "(FedAvg by default; any strategy of 'simulate'). Prints a line per round; checkpoints after every "
           + "round and resumes from the checkpoint when restarted with the same configuration (another "
           + "configuration or a complete run is refused; --new-run starts over); writes "
-          + "history.csv and history.json to 'output' when the run ends. With privacy.secagg.enabled the "
+          + "history.csv, history.json and the final model (model.safetensors, model.onnx) to 'output' when the run ends. With privacy.secagg.enabled the "
           + "server learns only the sum of the updates (SecAgg+; clients join with --secagg); with privacy.paillier.enabled "
           + "clients encrypt their updates for a key holder ('lianbang keyholder', key_holder.address) and join with "
           + "--paillier. privacy.dp runs "
@@ -137,6 +140,14 @@ final class ServerCommand implements Callable<Integer> {
           throw new CliException("cannot write the history to " + s.output + ": " + e.getMessage());
         }
         out.println("history in " + s.output + "/ (" + RunOutputs.CSV + ", " + RunOutputs.JSON + (scaler == null ? "" : ", " + scaler) + ")");
+        Map<String, String> run = new TreeMap<>(Map.of("name", c.name(), "seed", String.valueOf(c.seed()),
+            "round", String.valueOf(result.history().last().round()), "normalize", s.normalize().text()));
+        try {
+          ModelFiles.write(s.output, new ExportedModel(ModelSpec.parse(c.model()), result.parameters(), scaling.scaler(), run));
+        } catch (IOException e) {
+          throw new CliException("cannot write the model to " + s.output + ": " + e.getMessage());
+        }
+        out.println("model in " + s.output + "/ (" + ModelFiles.SAFETENSORS + ", " + ModelFiles.ONNX + ")");
       }
       out.flush();
       if (FailureSummary.neverUpdated(result.history())) {

@@ -33,6 +33,11 @@ final class ServerScaling {
     this.scaler = scaler;
   }
 
+  /** The federated scaler the clients apply, or null unless {@code normalize} is {@code federated}. */
+  Standardizer scaler() {
+    return scaler;
+  }
+
   /** Runs or restores what {@code s.normalize()} needs, before the first round. */
   static ServerScaling prepare(ServerCommand.Setup s, FederationServer server, PrintWriter out) throws InterruptedException {
     Mode mode = s.normalize();

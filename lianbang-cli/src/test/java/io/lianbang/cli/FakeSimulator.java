@@ -5,7 +5,7 @@ import io.lianbang.core.federation.History;
 import io.lianbang.core.federation.RoundListener;
 import io.lianbang.core.federation.RoundRecord;
 import io.lianbang.core.federation.RunResult;
-import io.lianbang.core.tensor.Parameters;
+import io.lianbang.engine.nn.Models;
 import io.lianbang.sim.SimulationResult;
 import io.lianbang.sim.spec.SimulationSpec;
 import java.util.List;
@@ -33,7 +33,7 @@ final class FakeSimulator implements Simulator {
             l.roundCompleted(r, spec.rounds());
           }
         }
-        return new SimulationResult(spec, new RunResult(Parameters.empty(), h), "scalar", 3.5);
+        return new SimulationResult(spec, new RunResult(Models.create(spec.model(), spec.seed()).parameters(), h), "scalar", 3.5);
       }
     };
   }

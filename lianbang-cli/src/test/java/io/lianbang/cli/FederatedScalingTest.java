@@ -1,17 +1,22 @@
 package io.lianbang.cli;
 
 import static io.lianbang.cli.ServerConfigs.freePort;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lianbang.cli.run.ScalerFile;
 import io.lianbang.cli.run.Simulator;
+import io.lianbang.core.federation.CheckpointFile;
+import io.lianbang.core.tensor.Parameters;
 import io.lianbang.engine.data.BreastCancer;
 import io.lianbang.engine.data.Dataset;
 import io.lianbang.engine.data.IidPartitioner;
 import io.lianbang.engine.data.Standardizer;
+import io.lianbang.export.ExportedModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,6 +141,37 @@ class FederatedScalingTest {
           && !c.out.contains("statistics task"), c.toString());
     }
     assertEquals(scaler, Files.readString(beside));
+  }
+
+  @Test
+  void theServersFinalModelCarriesTheFederatedScalerAndExportFromTheCheckpointGivesTheSameModel() throws Exception {
+    List<Dataset> sites = shiftedSites();
+    List<Path> data = List.of(csv(dir.resolve("a.csv"), sites.get(0)), csv(dir.resolve("b.csv"), sites.get(1)));
+    int port = freePort();
+    Cli server = federate(serverConfig("model", port, 2), port, data).get(0);
+    assertTrue(server.out.contains("model in " + dir.resolve("model") + "/ (model.safetensors, model.onnx)"), server.toString());
+    ExportedModel model = ExportedModel.readSafeTensors(dir.resolve("model").resolve("model.safetensors"));
+    Standardizer saved = ScalerFile.read(dir.resolve("model").resolve("scaler.json"));
+    assertArrayEquals(saved.mean(), model.scaler().mean());
+    assertArrayEquals(saved.std(), model.scaler().std());
+    assertEquals("2", model.run().get("round"));
+    assertEquals("federated", model.run().get("normalize"));
+    Parameters final_ = new CheckpointFile(dir.resolve("model.ckpt")).read().orElseThrow().parameters();
+    assertEquals(final_, model.parameters());
+
+    Cli export = run("export", "--checkpoint", dir.resolve("model.ckpt").toString(), "--output", dir.resolve("exported").toString());
+    assertEquals(0, export.exit, export.toString());
+    ExportedModel exported = ExportedModel.readSafeTensors(dir.resolve("exported").resolve("model.safetensors"));
+    assertEquals(model.parameters(), exported.parameters());
+    assertArrayEquals(model.scaler().mean(), exported.scaler().mean());
+    assertTrue(Files.size(dir.resolve("exported").resolve("model.onnx")) > 0);
+
+    // the model takes a site's raw rows: predict scales them with the federated scaler
+    Cli predict = run("predict", "--model", dir.resolve("model").resolve("model.safetensors").toString(), "--data", data.get(1).toString(),
+        "--label-column", "label", "--output", dir.resolve("predictions.csv").toString());
+    assertEquals(0, predict.exit, predict.toString());
+    double accuracy = model.model().evaluate(model.prepare(sites.get(1))).accuracy();
+    assertTrue(predict.out.contains("accuracy " + accuracy + " ("), accuracy + " expected: " + predict);
   }
 
   @Test

@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /** Writes a file atomically: a crash leaves the previous file or none, never half a file. */
-final class AtomicFile {
+public final class AtomicFile {
   private AtomicFile() {}
 
   /** Writes {@code bytes} to a temporary file beside {@code file}, then renames it over {@code file}. */
-  static void write(Path file, byte[] bytes) throws IOException {
+  public static void write(Path file, byte[] bytes) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");

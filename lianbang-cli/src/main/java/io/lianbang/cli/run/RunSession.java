@@ -6,6 +6,9 @@ import io.lianbang.cli.output.RoundValues;
 import io.lianbang.core.federation.History;
 import io.lianbang.core.federation.RoundListener;
 import io.lianbang.core.federation.RoundRecord;
+import io.lianbang.engine.data.Standardizer;
+import io.lianbang.engine.nn.ModelSpec;
+import io.lianbang.export.ExportedModel;
 import io.lianbang.sim.SimulationResult;
 import io.lianbang.sim.spec.SimulationSpec;
 import java.io.IOException;
@@ -15,6 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -79,7 +84,8 @@ public final class RunSession {
     } finally {
       if (!done && !existed) {
         try {
-          for (String name : List.of(RunOutputs.CONFIG, RunOutputs.CSV, RunOutputs.JSON, RunOutputs.CHART, RunOutputs.PRIVACY)) {
+          for (String name : List.of(RunOutputs.CONFIG, RunOutputs.CSV, RunOutputs.JSON, RunOutputs.CHART, RunOutputs.PRIVACY,
+              ModelFiles.SAFETENSORS, ModelFiles.ONNX)) {
             Files.deleteIfExists(outputDir.resolve(name));
           }
           Files.deleteIfExists(outputDir);
@@ -130,6 +136,7 @@ public final class RunSession {
 
     History history = result.run().history();
     List<Path> written;
+    List<Path> models;
     try {
       RunOutputs.writeConfig(outputDir, spec);
       written = RunOutputs.writeResults(outputDir, spec, RunEnvironment.describe(result.kernels(), spec.threads()),
@@ -138,14 +145,30 @@ public final class RunSession {
         written = new ArrayList<>(written);
         written.add(RunOutputs.writePrivacyReport(outputDir, result.privacy()));
       }
+      models = ModelFiles.write(outputDir, exported(result, prepared.scaler()));
     } catch (IOException e) {
       throw new CliException("cannot write results to " + outputDir + ": " + RunOutputs.describe(e));
     }
-    footer(history, result, written);
+    footer(history, result, written, models);
     return result;
   }
 
-  private void footer(History history, SimulationResult result, List<Path> written) {
+  /** The final global model, with the scaler its inputs went through and the run it came from. */
+  private ExportedModel exported(SimulationResult result, Standardizer scaler) {
+    Map<String, String> run = new TreeMap<>();
+    run.put("name", spec.name());
+    run.put("seed", String.valueOf(spec.seed()));
+    run.put("round", String.valueOf(result.run().history().last() == null ? 0 : result.run().history().last().round()));
+    run.put("dataset", spec.dataset().name());
+    run.put("normalize", spec.dataset().normalize());
+    try {
+      return new ExportedModel(ModelSpec.parse(spec.model()), result.run().parameters(), scaler, run);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("cannot export the model " + spec.model() + ": " + e.getMessage());
+    }
+  }
+
+  private void footer(History history, SimulationResult result, List<Path> written, List<Path> models) {
     out.println();
     RoundRecord last = RoundValues.lastCentralized(history);
     if (last != null) {
@@ -170,6 +193,8 @@ public final class RunSession {
     all.add(outputDir.resolve(RunOutputs.CONFIG));
     row("outputs", outputDir + "/ (" + all.stream().map(p -> p.getFileName().toString()).sorted()
         .collect(Collectors.joining(", ")) + ")");
+    row("model out", models.stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(", "))
+        + " (lianbang predict --model " + models.get(0) + " --data FILE)");
     out.flush();
   }
 

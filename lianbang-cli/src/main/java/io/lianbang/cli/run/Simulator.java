@@ -1,6 +1,7 @@
 package io.lianbang.cli.run;
 
 import io.lianbang.core.federation.RoundListener;
+import io.lianbang.engine.data.Standardizer;
 import io.lianbang.sim.Simulation;
 import io.lianbang.sim.SimulationResult;
 import io.lianbang.sim.spec.SimulationSpec;
@@ -23,6 +24,11 @@ public interface Simulator {
 
     /** Runs every round, reporting progress to {@code listeners}. */
     SimulationResult run(List<RoundListener> listeners) throws InterruptedException;
+
+    /** The feature scaler the model's inputs go through ({@link Simulation#scaler()}), or null for none. */
+    default Standardizer scaler() {
+      return null;
+    }
   }
 
   /** The real thing: {@link Simulation}. */
@@ -38,6 +44,11 @@ public interface Simulator {
         @Override
         public SimulationResult run(List<RoundListener> listeners) throws InterruptedException {
           return sim.run(listeners);
+        }
+
+        @Override
+        public Standardizer scaler() {
+          return sim.scaler();
         }
       };
     };
