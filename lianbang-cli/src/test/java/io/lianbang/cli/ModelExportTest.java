@@ -16,10 +16,18 @@ import io.lianbang.core.random.Seeds;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.engine.data.BreastCancer;
 import io.lianbang.engine.data.Dataset;
+import io.lianbang.engine.data.FashionMnist;
 import io.lianbang.engine.data.Splits;
 import io.lianbang.engine.data.Standardizer;
 import io.lianbang.engine.data.TrainTest;
+import io.lianbang.engine.nn.Evaluation;
+import io.lianbang.engine.nn.Init;
+import io.lianbang.engine.nn.LocalTraining;
+import io.lianbang.engine.nn.Model;
+import io.lianbang.engine.nn.ModelSpec;
 import io.lianbang.engine.nn.Models;
+import io.lianbang.engine.nn.OptimizerConfig;
+import io.lianbang.engine.nn.TrainConfig;
 import io.lianbang.export.ExportedModel;
 import io.lianbang.export.onnx.ModelProto;
 import java.nio.file.Files;
@@ -145,6 +153,24 @@ class ModelExportTest {
     assertEquals(2, r.exit, r.toString());
     assertTrue(r.err.contains("scaler") && r.err.contains("missing"), r.err);
     assertFalse(Files.exists(none));
+  }
+
+  @Test
+  void predictReadsIdxImagesAndLabels() throws Exception {
+    Path dir = FashionMnist.locate();
+    Dataset test = FashionMnist.loadTest(dir);
+    ModelSpec spec = ModelSpec.parse("softmax:784-10");
+    Model trained = Models.create(spec, Init.PYTORCH_DEFAULT, 5);
+    LocalTraining.train(trained, test.subset(java.util.stream.IntStream.range(0, 2000).toArray()),
+        new TrainConfig(1, 32, OptimizerConfig.sgd(0.1), 1));
+    Path file = tmp.resolve("softmax.safetensors");
+    new ExportedModel(spec, trained.parameters(), null, java.util.Map.of()).writeSafeTensors(file);
+    Cli r = Cli.run(Simulator.standard(), "predict", "--model", file.toString(), "--data", dir.resolve(FashionMnist.TEST_IMAGES).toString(),
+        "--labels", dir.resolve(FashionMnist.TEST_LABELS).toString(), "--output", tmp.resolve("p.csv").toString());
+    assertEquals(0, r.exit, r.toString());
+    Evaluation e = trained.evaluate(test);
+    assertTrue(r.out.contains("accuracy " + e.accuracy() + " (" + e.correct() + " of 10000)  loss " + e.meanLoss()), e + " expected: " + r.out);
+    assertEquals(10001, Files.readAllLines(tmp.resolve("p.csv")).size());
   }
 
   @Test
