@@ -29,11 +29,8 @@ extra=()
 if [ -n "${ROUNDS:-}" ]; then extra=(--rounds "$ROUNDS"); fi
 mkdir -p "$out"
 
-wait_for_bench() {
-  local lock=/tmp/lianbang-bench.lock
-  for _ in $(seq 1 30); do [ -e "$lock" ] || return 0; echo "waiting for $lock ..." >&2; sleep 30; done
-  echo "a benchmark still holds $lock after 15 minutes" >&2; exit 1
-}
+# shellcheck source=experiments/lib.sh
+. experiments/lib.sh
 
 settings() { # the --set assignments of a codec label
   case "$1" in

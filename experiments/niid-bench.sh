@@ -22,11 +22,8 @@ extra=()
 if [ "${SMOKE:-0}" = 1 ]; then extra=(--rounds 2 --local-epochs 1); fi
 mkdir -p "$out"
 
-wait_for_bench() {
-  local lock=/tmp/lianbang-bench.lock
-  for _ in $(seq 1 30); do [ -e "$lock" ] || return 0; echo "waiting for $lock ..." >&2; sleep 30; done
-  echo "a benchmark still holds $lock after 15 minutes" >&2; exit 1
-}
+# shellcheck source=experiments/lib.sh
+. experiments/lib.sh
 
 run() { # label, then overrides
   local label=$1; shift
