@@ -104,7 +104,7 @@ class ConfigLoaderTest {
   @Test
   void unknownTopLevelKeyIsNamedWithTheValidKeys() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("round: 5\n"));
-    assertEquals("unknown key 'round' at top level (valid: attack, dataset, evaluate_every, model, name, output, partition, "
+    assertEquals("unknown key 'round' at top level (valid: attack, compression, dataset, evaluate_every, model, name, output, partition, "
         + "privacy, rounds, seed, strategy, threads, training)", e.getMessage());
   }
 
@@ -349,6 +349,6 @@ class ConfigLoaderTest {
     String yaml = ConfigLoader.toYaml(SimulationSpec.demo().withPrivacy(io.lianbang.sim.spec.PrivacySpec.none()));
     List<String> keys = yaml.lines().filter(l -> !l.startsWith(" ") && !l.startsWith("#")).map(l -> l.substring(0, l.indexOf(':'))).toList();
     assertEquals(List.of("name", "seed", "rounds", "threads", "model", "evaluate_every", "dataset", "partition", "strategy", "training",
-        "privacy", "attack"), keys);
+        "privacy", "attack", "compression"), keys);
   }
 }
