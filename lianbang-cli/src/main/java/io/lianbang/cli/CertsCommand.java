@@ -1,6 +1,7 @@
 package io.lianbang.cli;
 
-import io.lianbang.grpc.tls.DevCertificates;
+import io.lianbang.devcerts.DevCertificates;
+import io.lianbang.grpc.tls.KeyMatch;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +44,7 @@ final class CertsCommand implements Callable<Integer> {
     if (days < 1) throw new CliException("--days must be >= 1, got " + days);
     DevCertificates.Generated g;
     try {
-      g = DevCertificates.complete(out, serverHosts, clients, Duration.ofDays(days));
+      g = DevCertificates.complete(out, serverHosts, clients, Duration.ofDays(days), KeyMatch::key);
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
       throw new CliException(e.getMessage());
     }

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,6 +105,9 @@ public final class Main implements Callable<Integer> {
     Map.of("demo", DemoCommand.FLAGS, "simulate", SimulateCommand.FLAGS, "server", ServerCommand.FLAGS, "client", ClientCommand.FLAGS,
         "keyholder", KeyHolderCommand.FLAGS)
         .forEach((name, flags) -> flags.install(cmd.getSubcommands().get(name).getCommandSpec()));
+    // picocli's completion script generator, listed in the help: lianbang completion > lianbang.bash
+    cmd.addSubcommand("completion", new AutoComplete.GenerateCompletion());
+    cmd.getSubcommands().get("completion").getCommandSpec().usageMessage().hidden(false);
     return cmd;
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
+import io.lianbang.devcerts.DevCertificates;
 import io.lianbang.grpc.client.ClientChannels;
 import io.lianbang.grpc.client.ClientSettings;
 import io.lianbang.grpc.client.FederationClient;
@@ -12,7 +13,6 @@ import io.lianbang.grpc.client.FederationClientException;
 import io.lianbang.grpc.server.FederationServer;
 import io.lianbang.grpc.server.ServerSettings;
 import io.lianbang.grpc.tls.ClientTls;
-import io.lianbang.grpc.tls.DevCertificates;
 import io.lianbang.grpc.tls.ServerTls;
 import java.nio.file.Path;
 import java.time.Duration;

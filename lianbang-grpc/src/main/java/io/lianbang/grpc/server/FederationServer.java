@@ -7,7 +7,8 @@ import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.lianbang.core.federation.ClientPool;
 import io.lianbang.grpc.tls.ServerTls;
@@ -241,8 +242,10 @@ public final class FederationServer implements AutoCloseable {
       if (tls == null && !settings.tokens().isEmpty() && !address.isLoopbackAddress()) {
         log.warn("bearer tokens travel in plaintext without TLS");
       }
-      EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("lianbang-server-accept", true));
-      EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("lianbang-server-io", true));
+      EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
+          new DefaultThreadFactory("lianbang-server-accept", true), NioIoHandler.newFactory());
+      EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0,
+          new DefaultThreadFactory("lianbang-server-io", true), NioIoHandler.newFactory());
       ConnectionLimits l = limits;
       NettyServerBuilder netty = NettyServerBuilder.forAddress(new InetSocketAddress(address, port), credentials)
           .channelFactory(() -> new LimitedServerChannel(l))

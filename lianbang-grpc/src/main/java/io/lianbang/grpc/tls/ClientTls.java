@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * @param serverCa the authority that signed the server's certificate
  * @param certificateChain the client's certificate for mutual TLS, or null
- * @param privateKey its PKCS#8 private key, or null
+ * @param privateKey its private key (PKCS#8, or a traditional OpenSSL RSA or EC key), or null
  */
 public record ClientTls(Path serverCa, Path certificateChain, Path privateKey) {
   /** @throws IllegalArgumentException if only one of certificate and key is given */
@@ -36,8 +36,7 @@ public record ClientTls(Path serverCa, Path certificateChain, Path privateKey) {
       if (certificateChain != null) {
         ServerTls.requireReadable("certificateChain", certificateChain);
         ServerTls.requireReadable("privateKey", privateKey);
-        KeyMatch.require(certificateChain, privateKey);
-        b.keyManager(certificateChain.toFile(), privateKey.toFile());
+        KeyMatch.keyManager(certificateChain, privateKey, b::keyManager);
       }
       return b.build();
     } catch (IOException | RuntimeException e) {

@@ -1,8 +1,8 @@
 package io.lianbang.grpc.tls;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,26 +18,46 @@ import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.Iterator;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
 
 /**
  * Checks that a private key belongs to a certificate: the key signs a random challenge and the
  * certificate's public key must verify it (the JDK's own signature algorithms). Without this
  * check, TLS material whose key does not match starts fine and fails only in every handshake.
+ * Keys are read as PKCS#8 or traditional OpenSSL PEM (see {@link PrivateKeyPem}).
  */
-final class KeyMatch {
+public final class KeyMatch {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private KeyMatch() {}
 
   /**
+   * The private key, checked to belong to the first certificate of the chain.
+   *
    * @throws IOException naming both files if the key does not match the first certificate of the
    *     chain, or naming the file that holds no usable certificate or key
    */
-  static void require(Path certificateChain, Path privateKey) throws IOException {
-    key(leafKey(certificateChain), certificateChain.toString(), privateKey);
+  static PrivateKey require(Path certificateChain, Path privateKey) throws IOException {
+    return key(leafKey(certificateChain), certificateChain.toString(), privateKey);
+  }
+
+  /** Takes a certificate chain and a PKCS#8 key as PEM streams: a TLS credentials builder's {@code keyManager}. */
+  @FunctionalInterface
+  interface KeyManager {
+    Object keyManager(InputStream certificateChain, InputStream privateKey) throws IOException;
+  }
+
+  /**
+   * Checks the key against the chain and gives both to {@code target}, the key as PKCS#8 whatever
+   * its PEM form, so that TLS needs no PEM reader beyond the JDK's.
+   *
+   * @throws IOException as {@link #require}
+   */
+  static void keyManager(Path certificateChain, Path privateKey, KeyManager target) throws IOException {
+    PrivateKey key = require(certificateChain, privateKey);
+    byte[] pem = PrivateKeyPem.pem("PRIVATE KEY", key.getEncoded()).getBytes(StandardCharsets.US_ASCII);
+    try (InputStream chain = Files.newInputStream(certificateChain)) {
+      target.keyManager(chain, new ByteArrayInputStream(pem));
+    }
   }
 
   /**
@@ -47,12 +67,12 @@ final class KeyMatch {
    * @throws IOException naming the key file and the certificate if the key does not match, or
    *     naming the file if it holds no usable key
    */
-  static PrivateKey key(PublicKey certified, String certificate, Path privateKey) throws IOException {
+  public static PrivateKey key(PublicKey certified, String certificate, Path privateKey) throws IOException {
     String mismatch = "the private key " + privateKey + " does not match the certificate " + certificate;
     try {
       PrivateKey key;
       try {
-        key = KeyFactory.getInstance(certified.getAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(pkcs8(privateKey)));
+        key = KeyFactory.getInstance(certified.getAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(PrivateKeyPem.pkcs8(privateKey)));
       } catch (java.security.spec.InvalidKeySpecException e) {
         throw new IOException(mismatch + ": the key is not a " + certified.getAlgorithm() + " key");
       }
@@ -80,19 +100,6 @@ final class KeyMatch {
     } catch (GeneralSecurityException e) {
       throw new IOException("certificate chain " + certificateChain + " cannot be parsed: " + e.getMessage(), e);
     }
-  }
-
-  /** The PKCS#8 encoding of the first private key in a PEM file (PKCS#8, or a traditional RSA or EC key). */
-  private static byte[] pkcs8(Path privateKey) throws IOException {
-    try (Reader r = Files.newBufferedReader(privateKey, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(r)) {
-      for (Object o = pem.readObject(); o != null; o = pem.readObject()) {
-        if (o instanceof PrivateKeyInfo info) return info.getEncoded();
-        if (o instanceof PEMKeyPair pair) return pair.getPrivateKeyInfo().getEncoded();
-      }
-    } catch (IOException | RuntimeException e) {
-      throw new IOException("private key " + privateKey + " cannot be parsed: " + e.getMessage(), e);
-    }
-    throw new IOException("private key " + privateKey + " holds no unencrypted PEM private key");
   }
 
   private static Signature signature(String keyAlgorithm, String certificate) throws GeneralSecurityException, IOException {

@@ -12,7 +12,7 @@ import java.util.Objects;
  * The server's TLS material, as PEM files.
  *
  * @param certificateChain the server certificate (and intermediates)
- * @param privateKey its PKCS#8 private key
+ * @param privateKey its private key: PKCS#8, or a traditional OpenSSL RSA or EC key
  * @param clientCa the authority whose certificates clients must present (mutual TLS), or null to
  *     accept clients without certificates (they then authenticate with tokens)
  */
@@ -32,8 +32,8 @@ public record ServerTls(Path certificateChain, Path privateKey, Path clientCa) {
     requireReadable("certificateChain", certificateChain);
     requireReadable("privateKey", privateKey);
     try {
-      KeyMatch.require(certificateChain, privateKey);
-      TlsServerCredentials.Builder b = TlsServerCredentials.newBuilder().keyManager(certificateChain.toFile(), privateKey.toFile());
+      TlsServerCredentials.Builder b = TlsServerCredentials.newBuilder();
+      KeyMatch.keyManager(certificateChain, privateKey, b::keyManager);
       if (clientCa != null) {
         requireReadable("clientCa", clientCa);
         b.trustManager(clientCa.toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);

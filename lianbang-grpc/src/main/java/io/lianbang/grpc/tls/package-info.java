@@ -1,2 +1,5 @@
-/** TLS material: the files a server or client presents, and a development certificate authority. */
+/**
+ * TLS material: the files a server or client presents (a development certificate authority is in
+ * {@code lianbang-devcerts}).
+ */
 package io.lianbang.grpc.tls;

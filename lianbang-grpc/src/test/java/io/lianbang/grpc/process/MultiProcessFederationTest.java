@@ -3,7 +3,7 @@ package io.lianbang.grpc.process;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lianbang.grpc.tls.DevCertificates;
+import io.lianbang.devcerts.DevCertificates;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;

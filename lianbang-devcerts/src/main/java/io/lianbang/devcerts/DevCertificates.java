@@ -1,4 +1,4 @@
-package io.lianbang.grpc.tls;
+package io.lianbang.devcerts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +12,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -83,7 +84,7 @@ public final class DevCertificates {
    * @throws UncheckedIOException if a file cannot be written
    */
   public static Generated generate(Path out, List<String> serverHosts, List<String> clients, Duration validity) {
-    return write(out, serverHosts, clients, validity, false);
+    return write(out, serverHosts, clients, validity, null);
   }
 
   /**
@@ -91,16 +92,34 @@ public final class DevCertificates {
    * {@code ca.pem} and {@code ca-key.pem}) signs the certificates that are missing, and an
    * existing server or client certificate is kept with its key if the CA signed it.
    *
+   * @param keys reads each kept private key and checks that it belongs to its certificate
    * @throws IllegalArgumentException if a client name is invalid or repeated, a certificate or key
    *     exists without its pair, a kept certificate was not signed by the CA, or a file cannot be
    *     parsed
    * @throws UncheckedIOException if a file cannot be read or written
    */
-  public static Generated complete(Path out, List<String> serverHosts, List<String> clients, Duration validity) {
-    return write(out, serverHosts, clients, validity, true);
+  public static Generated complete(Path out, List<String> serverHosts, List<String> clients, Duration validity, KeyReader keys) {
+    Objects.requireNonNull(keys, "keys");
+    return write(out, serverHosts, clients, validity, keys);
   }
 
-  private static Generated write(Path out, List<String> serverHosts, List<String> clients, Duration validity, boolean keep) {
+  /**
+   * Reads a kept private key and checks that it belongs to a certificate; in Lianbang,
+   * {@code io.lianbang.grpc.tls.KeyMatch::key}, the check the TLS settings make at load.
+   */
+  @FunctionalInterface
+  public interface KeyReader {
+    /**
+     * @param certified the certificate's public key
+     * @param certificate names the certificate in messages
+     * @param privateKey the PEM file of the key
+     * @throws IOException naming the files if the key cannot be read or does not match
+     */
+    PrivateKey read(PublicKey certified, String certificate, Path privateKey) throws IOException;
+  }
+
+  private static Generated write(Path out, List<String> serverHosts, List<String> clients, Duration validity, KeyReader keyReader) {
+    boolean keep = keyReader != null;
     Objects.requireNonNull(out, "out");
     Set<String> names = new LinkedHashSet<>();
     for (String c : clients) {
@@ -131,7 +150,7 @@ public final class DevCertificates {
       List<Path> kept = new ArrayList<>();
       boolean caExists = exists(caPem, caKeyPem);
       X509Certificate ca = caExists ? readCertificate(caPem) : null;
-      PrivateKey caKey = caExists ? readKey(caKeyPem, ca) : null;
+      PrivateKey caKey = caExists ? readKey(keyReader, caKeyPem, ca) : null;
       if (caExists) {
         kept.add(caPem);
         kept.add(caKeyPem);
@@ -142,7 +161,7 @@ public final class DevCertificates {
           throw new IllegalArgumentException(pair.getKey() + " exists but ca.pem and ca-key.pem do not: restore the CA that signed it, "
               + "or move it and its key away");
         }
-        keepSigned(pair.getKey(), pair.getValue(), ca, kept);
+        keepSigned(pair.getKey(), pair.getValue(), ca, kept, keyReader);
       }
 
       KeyPair caKeys;
@@ -217,14 +236,15 @@ public final class DevCertificates {
   }
 
   /** Keeps an existing pair after checking that {@code ca} signed the certificate and the key belongs to it. */
-  private static void keepSigned(Path certificate, Path key, X509Certificate ca, List<Path> kept) throws IOException {
+  private static void keepSigned(Path certificate, Path key, X509Certificate ca, List<Path> kept, KeyReader keys)
+      throws IOException {
     X509Certificate cert = readCertificate(certificate);
     try {
       cert.verify(ca.getPublicKey());
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException(certificate + " was not signed by the CA in ca.pem: move it and its key away to make a new pair", e);
     }
-    readKey(key, cert);
+    readKey(keys, key, cert);
     kept.add(certificate);
     kept.add(key);
   }
@@ -238,9 +258,9 @@ public final class DevCertificates {
   }
 
   /** Reads a private key and checks that it belongs to {@code certificate}. */
-  private static PrivateKey readKey(Path file, X509Certificate certificate) {
+  private static PrivateKey readKey(KeyReader keys, Path file, X509Certificate certificate) {
     try {
-      return KeyMatch.key(certificate.getPublicKey(), certificate.getSubjectX500Principal().getName(), file);
+      return keys.read(certificate.getPublicKey(), certificate.getSubjectX500Principal().getName(), file);
     } catch (IOException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
