@@ -116,8 +116,8 @@ final class ServerCommand implements Callable<Integer> {
       if (metrics != null) metrics.close();
       throw new CliException(e.getMessage());
     }
-    try (FederationServer server = started; PrometheusServerMetrics closing = metrics;
-        MetricsEndpoint endpoint = metrics == null ? null : serveMetrics(c.metrics(), metrics, server)) {
+    try (FederationServer server = started; PrometheusServerMetrics meters = metrics;
+        MetricsEndpoint endpoint = meters == null ? null : serveMetrics(c.metrics(), meters, server)) {
       server.expectLayout(s.initial);
       out.println("listening on " + c.listen() + " (port " + server.port() + "), waiting for " + s.strategy.minAvailableClients() + " clients");
       if (endpoint != null) {
@@ -138,7 +138,7 @@ final class ServerCommand implements Callable<Integer> {
       try (KeyHolderLink keyHolder = s.privacy.paillier().enabled() ? KeyHolderLink.open(c.keyHolder(), s.privacy.paillier()) : null) {
         if (keyHolder != null) strategy = keyHolder.wrap(strategy, server, s.federation.roundTimeout());
         result = new Federation(strategy, server.clients(), s.federation,
-            listeners(new RoundPrinter(out, null, s.strategy.minAvailableClients()), metrics), s.checkpoint, s.run).run(s.initial);
+            listeners(new RoundPrinter(out, null, s.strategy.minAvailableClients()), meters), s.checkpoint, s.run).run(s.initial);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       server.finish("the run is complete", Duration.ofSeconds(10));
