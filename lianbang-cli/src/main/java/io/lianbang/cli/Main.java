@@ -1,5 +1,6 @@
 package io.lianbang.cli;
 
+import io.lianbang.cli.logging.JsonLogProvider;
 import io.lianbang.cli.run.Simulator;
 import java.io.PrintWriter;
 import java.util.List;
@@ -81,6 +82,18 @@ public final class Main implements Callable<Integer> {
     if (value) {
       verbose = true;
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+    }
+  }
+
+  @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "FORMAT",
+      description = "How log lines look: text (the default: an ISO-8601 timestamp, the level, the logger and the message) or json "
+          + "(one JSON object per line: ts, level, logger, thread, msg, exception).")
+  void setLogFormat(String format) {
+    switch (format) {
+      case "text" -> { }
+      case "json" -> JsonLogProvider.select();
+      default -> throw new ParameterException(spec.commandLine(), "--log-format must be text or json, got '"
+          + io.lianbang.core.text.Abbreviation.abbreviate(format) + "'");
     }
   }
 

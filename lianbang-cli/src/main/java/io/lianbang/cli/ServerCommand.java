@@ -4,6 +4,8 @@ import io.lianbang.cli.config.ConfigException;
 import io.lianbang.cli.config.ConfigLoader;
 import io.lianbang.cli.config.ConfigKeys;
 import io.lianbang.cli.config.ServerSpec;
+import io.lianbang.cli.metrics.MetricsEndpoint;
+import io.lianbang.cli.metrics.PrometheusServerMetrics;
 import io.lianbang.cli.run.FailureSummary;
 import io.lianbang.cli.run.ModelFiles;
 import io.lianbang.cli.run.RoundPrinter;
@@ -13,6 +15,7 @@ import io.lianbang.cli.run.WithTaskConfig;
 import io.lianbang.core.federation.CheckpointFile;
 import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.FederationConfig;
+import io.lianbang.core.federation.RoundListener;
 import io.lianbang.core.federation.RunResult;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.Config;
@@ -80,7 +83,9 @@ final class ServerCommand implements Callable<Integer> {
       ConfigFlags.flag("--listen", "listen", String.class, "HOST:PORT", "Where to listen."),
       ConfigFlags.toggle("--insecure", "insecure", "Allow plaintext on a non-loopback address (only on a network you trust)."),
       ConfigFlags.flag("--rounds", "rounds", Integer.class, "N", "Number of rounds."),
-      ConfigFlags.flag("--seed", "seed", Long.class, "N", "Run seed.")),
+      ConfigFlags.flag("--seed", "seed", Long.class, "N", "Run seed."),
+      ConfigFlags.flag("--metrics", "metrics.port", Integer.class, "PORT",
+          "Serve /metrics (Prometheus), /healthz and /readyz over HTTP on this port (0 picks a free one).")),
       ConfigKeys::server, "strategy.quorum=0.8");
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The server's YAML configuration.")
@@ -102,15 +107,24 @@ final class ServerCommand implements Callable<Integer> {
     Setup s = setup(c);
     PrintWriter out = spec.commandLine().getOut();
     prepareFiles(s, out);
+    PrometheusServerMetrics metrics = c.metrics().port() == null ? null : new PrometheusServerMetrics();
+    if (metrics != null) s.server.metrics(metrics);
     FederationServer started;
     try {
       started = s.server.start();
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      if (metrics != null) metrics.close();
       throw new CliException(e.getMessage());
     }
-    try (FederationServer server = started) {
+    try (FederationServer server = started; PrometheusServerMetrics meters = metrics;
+        MetricsEndpoint endpoint = meters == null ? null : serveMetrics(c.metrics(), meters, server)) {
       server.expectLayout(s.initial);
       out.println("listening on " + c.listen() + " (port " + server.port() + "), waiting for " + s.strategy.minAvailableClients() + " clients");
+      if (endpoint != null) {
+        String host = c.metrics().address().contains(":") && !c.metrics().address().startsWith("[")
+            ? "[" + c.metrics().address() + "]" : c.metrics().address();
+        out.println("metrics on http://" + host + ":" + endpoint.port() + "/metrics (and /healthz, /readyz)");
+      }
       out.flush();
       ServerScaling scaling = ServerScaling.prepare(s, server, out);
       Strategy scaled = scaling.decorate(s.strategy);
@@ -124,7 +138,7 @@ final class ServerCommand implements Callable<Integer> {
       try (KeyHolderLink keyHolder = s.privacy.paillier().enabled() ? KeyHolderLink.open(c.keyHolder(), s.privacy.paillier()) : null) {
         if (keyHolder != null) strategy = keyHolder.wrap(strategy, server, s.federation.roundTimeout());
         result = new Federation(strategy, server.clients(), s.federation,
-            List.of(new RoundPrinter(out, null, s.strategy.minAvailableClients())), s.checkpoint, s.run).run(s.initial);
+            listeners(new RoundPrinter(out, null, s.strategy.minAvailableClients()), meters), s.checkpoint, s.run).run(s.initial);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       server.finish("the run is complete", Duration.ofSeconds(10));
@@ -157,6 +171,24 @@ final class ServerCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** {@code printer}, and {@code metrics} unless null. */
+  private static List<RoundListener> listeners(RoundPrinter printer, PrometheusServerMetrics metrics) {
+    return metrics == null ? List.of(printer) : List.of(printer, metrics);
+  }
+
+  /**
+   * Serves {@code metrics} of {@code server} as the {@code metrics} section says; ready while the
+   * server runs.
+   */
+  private static MetricsEndpoint serveMetrics(ServerSpec.Metrics spec, PrometheusServerMetrics metrics, FederationServer server) {
+    metrics.bind(server);
+    try {
+      return MetricsEndpoint.start(spec.address(), spec.port(), metrics::scrape, server::running);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
   }
 
   /**

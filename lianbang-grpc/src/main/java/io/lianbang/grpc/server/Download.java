@@ -5,6 +5,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.lianbang.grpc.proto.v1.TensorChunk;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One {@code DownloadParameters} call: sends the shared chunks of the task's model in order, only
@@ -19,20 +20,27 @@ final class Download {
   private final RemoteClient client;
   private final PendingTask task;
   private final Runnable sent;
+  private final AtomicInteger inFlight;
   private int next;
   private boolean done;
 
-  /** @param sent runs once the last chunk has been handed to the transport */
-  Download(ServerCallStreamObserver<TensorChunk> call, List<TensorChunk> chunks, RemoteClient client, PendingTask task, Runnable sent) {
+  /**
+   * @param sent runs once the last chunk has been handed to the transport
+   * @param inFlight counts the download from its start until it ends
+   */
+  Download(ServerCallStreamObserver<TensorChunk> call, List<TensorChunk> chunks, RemoteClient client, PendingTask task, Runnable sent,
+      AtomicInteger inFlight) {
     this.call = call;
     this.chunks = chunks;
     this.client = client;
     this.task = task;
     this.sent = sent;
+    this.inFlight = inFlight;
   }
 
   /** Starts sending; {@code callbacks} runs the end of the download when the task closes. */
   void start(Executor callbacks) {
+    inFlight.incrementAndGet();
     call.setOnCancelHandler(this::cancelled);
     call.setOnReadyHandler(this::drain);
     task.result.whenCompleteAsync((r, e) -> taskClosed(), callbacks);
@@ -65,5 +73,6 @@ final class Download {
   private void end() {
     done = true;
     client.endDownload();
+    inFlight.decrementAndGet();
   }
 }

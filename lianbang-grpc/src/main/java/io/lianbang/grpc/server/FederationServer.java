@@ -53,8 +53,9 @@ public final class FederationServer implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final GrpcSecAggTransport secagg;
   private final List<EventLoopGroup> eventLoops;
+  private final FederationService service;
 
-  private FederationServer(ServerBuilder<?> builder, ServerSettings settings, List<EventLoopGroup> eventLoops) {
+  private FederationServer(ServerBuilder<?> builder, ServerSettings settings, ServerMetrics metrics, List<EventLoopGroup> eventLoops) {
     this.eventLoops = eventLoops;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "lianbang-server-timer");
@@ -64,11 +65,12 @@ public final class FederationServer implements AutoCloseable {
     this.pool = new GrpcClientPool(settings.runId(), settings.heartbeatInterval(), timer);
     this.secagg = new GrpcSecAggTransport(pool);
     Authenticator auth = new Authenticator(settings.allowedClients(), settings.tokens(), settings.allowAnonymous());
-    FederationService service = new FederationService(pool, auth, settings);
+    this.service = new FederationService(pool, auth, settings, metrics);
     this.server = builder
-        .addService(ServerInterceptors.intercept(ParseGuard.guard(ServerInterceptors.intercept(service, auth)), new FailureLogger()))
+        .addService(ServerInterceptors.intercept(ParseGuard.guard(ServerInterceptors.intercept(service, auth)), new FailureLogger(),
+            new RefusalMetering(metrics)))
         .maxInboundMessageSize(settings.maxChunkBytes() + (64 << 10))
-        .addStreamTracerFactory(new TransportTraffic(pool.trafficMeter().orElseThrow()))
+        .addStreamTracerFactory(new TransportTraffic(pool.trafficMeter().orElseThrow(), metrics))
         .build();
   }
 
@@ -79,11 +81,21 @@ public final class FederationServer implements AutoCloseable {
    * @throws UncheckedIOException if the server cannot start
    */
   public static FederationServer start(ServerBuilder<?> builder, ServerSettings settings) {
-    return start(builder, settings, List.of());
+    return start(builder, settings, ServerMetrics.NONE);
   }
 
-  private static FederationServer start(ServerBuilder<?> builder, ServerSettings settings, List<EventLoopGroup> eventLoops) {
-    FederationServer s = new FederationServer(builder, settings, eventLoops);
+  /**
+   * As {@link #start(ServerBuilder, ServerSettings)}, reporting to {@code metrics}.
+   *
+   * @throws UncheckedIOException if the server cannot start
+   */
+  public static FederationServer start(ServerBuilder<?> builder, ServerSettings settings, ServerMetrics metrics) {
+    return start(builder, settings, metrics, List.of());
+  }
+
+  private static FederationServer start(ServerBuilder<?> builder, ServerSettings settings, ServerMetrics metrics,
+      List<EventLoopGroup> eventLoops) {
+    FederationServer s = new FederationServer(builder, settings, Objects.requireNonNull(metrics, "metrics"), eventLoops);
     try {
       s.server.start();
     } catch (IOException e) {
@@ -142,6 +154,26 @@ public final class FederationServer implements AutoCloseable {
     return pool.runId();
   }
 
+  /** The clients registered now (each with a live session). */
+  public int connectedClients() {
+    return pool.available().size();
+  }
+
+  /** Result uploads under way now: their header named an open task and they have not ended. */
+  public int uploadsInFlight() {
+    return service.uploadsInFlight.get();
+  }
+
+  /** Parameter downloads under way now. */
+  public int downloadsInFlight() {
+    return service.downloadsInFlight.get();
+  }
+
+  /** Whether the server listens and the run goes on: neither {@link #finish}ed nor closed. */
+  public boolean running() {
+    return !server.isShutdown() && !pool.finished();
+  }
+
   /**
    * Tells every client the run is over and waits until each connected client has been told, or
    * {@code grace} has passed.
@@ -176,6 +208,7 @@ public final class FederationServer implements AutoCloseable {
     private boolean insecure;
     private ServerSettings settings = ServerSettings.defaults(java.util.UUID.randomUUID().toString());
     private ConnectionLimits limits = ConnectionLimits.defaults();
+    private ServerMetrics metrics = ServerMetrics.NONE;
 
     private Builder() {}
 
@@ -207,6 +240,12 @@ public final class FederationServer implements AutoCloseable {
     /** Limits on TCP connections; {@link ConnectionLimits#defaults()} unless set. */
     public Builder connectionLimits(ConnectionLimits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** Where the server reports refusals, bytes and upload durations; {@link ServerMetrics#NONE} unless set. */
+    public Builder metrics(ServerMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
       return this;
     }
 
@@ -256,7 +295,7 @@ public final class FederationServer implements AutoCloseable {
           .keepAliveTime(l.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
           .keepAliveTimeout(l.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
           .permitKeepAliveTime(10, TimeUnit.SECONDS);
-      FederationServer s = FederationServer.start(netty, settings, List.of(boss, workers));
+      FederationServer s = FederationServer.start(netty, settings, metrics, List.of(boss, workers));
       log.info("federation server listening on {}:{} ({}; run {})", host, s.port(),
           tls == null ? "plaintext" : tls.clientCa() == null ? "TLS" : "mutual TLS", settings.runId());
       return s;

@@ -30,10 +30,12 @@ import io.lianbang.privacy.secagg.SecAggCodec;
 import io.lianbang.privacy.secagg.SecAggException;
 import io.lianbang.privacy.secagg.SecAggMessage;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,13 +53,32 @@ final class FederationService extends FederationGrpc.FederationImplBase {
   private final ServerSettings settings;
   private final EncodedModel encoded;
   private final UploadGate uploads;
+  private final ServerMetrics metrics;
+  /** Result uploads whose header named an open task and that have not ended. */
+  final AtomicInteger uploadsInFlight = new AtomicInteger();
+  /** Parameter downloads started and not ended. */
+  final AtomicInteger downloadsInFlight = new AtomicInteger();
 
-  FederationService(GrpcClientPool pool, Authenticator authenticator, ServerSettings settings) {
+  FederationService(GrpcClientPool pool, Authenticator authenticator, ServerSettings settings, ServerMetrics metrics) {
     this.pool = pool;
     this.authenticator = authenticator;
     this.settings = settings;
+    this.metrics = metrics;
     this.encoded = new EncodedModel(settings.maxChunkBytes());
     this.uploads = new UploadGate(settings.limits().maxConcurrentUploads(), callbacks());
+  }
+
+  /**
+   * An upload that {@link #uploadsInFlight} counted ended, {@code nanos} after its header; if
+   * {@code taken}, its task took the result and the duration is reported (while the upload still
+   * counts as in flight).
+   */
+  void uploadEnded(long nanos, boolean taken) {
+    try {
+      if (taken) metrics.uploaded(Duration.ofNanos(nanos));
+    } finally {
+      uploadsInFlight.decrementAndGet();
+    }
   }
 
   /** The admission of result uploads. */
@@ -222,7 +243,8 @@ final class FederationService extends FederationGrpc.FederationImplBase {
     EncodedTensors download = task instanceof PendingTask.Fit f ? f.download() : null;
     Runnable sent = task instanceof PendingTask.Fit f && f.transfer.download() != null
         ? () -> pool.startDelivered(client, task.round) : () -> { };
-    new Download(call, download == null ? encoded.chunks(task.parameters) : encoded.chunks(download), client, task, sent).start(callbacks());
+    new Download(call, download == null ? encoded.chunks(task.parameters) : encoded.chunks(download), client, task, sent,
+        downloadsInFlight).start(callbacks());
   }
 
   @Override

@@ -57,6 +57,9 @@ final class ResultUpload implements StreamObserver<ResultPart> {
   private EncodedChunkAssembler encodedChunks;
   private boolean closed;
   private Admission admission = Admission.NONE;
+  /** Whether this upload is counted in the service's uploads in flight, since {@link #startNanos}. */
+  private boolean inFlight;
+  private long startNanos;
 
   /** Where this upload stands at the {@link UploadGate}. */
   private enum Admission { NONE, WAITING, ADMITTED }
@@ -124,6 +127,9 @@ final class ResultUpload implements StreamObserver<ResultPart> {
     }
     task = t;
     header = h;
+    inFlight = true;
+    startNanos = System.nanoTime();
+    service.uploadsInFlight.incrementAndGet();
     switch (h.getOutcomeCase()) {
       case FIT -> {
         if (!(task instanceof PendingTask.Fit fitTask)) throw invalid(RefusalReason.WRONG_TASK_KIND, "task '" + task.id + "' is " + task.kindName() + ", but the result is a fit");
@@ -246,6 +252,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
       chunks = null;
       encodedChunks = null;
       releaseAdmission(); // the result is folded in (or refused) by now: the next upload may start
+      ended(result != null);
       response.onNext(SubmitResponse.newBuilder().setAccepted(result != null).build());
       response.onCompleted();
     } catch (StatusRuntimeException e) {
@@ -261,6 +268,14 @@ final class ResultUpload implements StreamObserver<ResultPart> {
     encodedChunks = null;
     releaseAdmission();
     if (task != null) task.uploading.set(false);
+    ended(false);
+  }
+
+  /** The upload is over; {@code delivered}: its task took a result (not an error report). */
+  private void ended(boolean delivered) {
+    if (!inFlight) return;
+    inFlight = false;
+    service.uploadEnded(System.nanoTime() - startNanos, delivered);
   }
 
   private StatusRuntimeException refuse(RefusalReason reason, String description) {
@@ -286,6 +301,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
     encodedChunks = null;
     releaseAdmission();
     if (task != null) task.uploading.set(false);
+    ended(false);
     if (!response.isCancelled()) response.onError(e);
   }
 }

@@ -20,6 +20,7 @@ import java.util.Set;
  * <p>A call's round is known once the service has resolved the task it names
  * ({@link #attribute}); bytes received before that (the call's first message) are held and
  * reported then. A call that names no open task is never attributed and counts nothing.
+ * Attributed bytes also go to the server's {@link ServerMetrics}, whatever their round.
  */
 final class TransportTraffic extends ServerStreamTracer.Factory {
   private static final Context.Key<CallTracer> CALL = Context.key("lianbang-call-traffic");
@@ -30,14 +31,16 @@ final class TransportTraffic extends ServerStreamTracer.Factory {
       FederationGrpc.getSubmitEncryptedMethod().getFullMethodName());
 
   private final TrafficMeter meter;
+  private final ServerMetrics metrics;
 
-  TransportTraffic(TrafficMeter meter) {
+  TransportTraffic(TrafficMeter meter, ServerMetrics metrics) {
     this.meter = meter;
+    this.metrics = metrics;
   }
 
   @Override
   public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
-    return TASK_CALLS.contains(fullMethodName) ? new CallTracer(meter, fullMethodName.equals(DOWNLOAD)) : NOOP;
+    return TASK_CALLS.contains(fullMethodName) ? new CallTracer(meter, metrics, fullMethodName.equals(DOWNLOAD)) : NOOP;
   }
 
   /** Attributes the current call's bytes, past and future, to {@code round}; no-op outside a traced call. */
@@ -51,14 +54,16 @@ final class TransportTraffic extends ServerStreamTracer.Factory {
   /** The bytes of one call. */
   private static final class CallTracer extends ServerStreamTracer {
     private final TrafficMeter meter;
+    private final ServerMetrics metrics;
     private final boolean countOutbound;
     private boolean attributed;
     private int round;
     private long pendingIn;
     private long pendingOut;
 
-    CallTracer(TrafficMeter meter, boolean countOutbound) {
+    CallTracer(TrafficMeter meter, ServerMetrics metrics, boolean countOutbound) {
       this.meter = meter;
+      this.metrics = metrics;
       this.countOutbound = countOutbound;
     }
 
@@ -71,21 +76,31 @@ final class TransportTraffic extends ServerStreamTracer.Factory {
       if (attributed) return;
       attributed = true;
       this.round = round;
-      meter.uplink(round, pendingIn);
-      meter.downlink(round, pendingOut);
+      uplink(pendingIn);
+      downlink(pendingOut);
+    }
+
+    private void uplink(long bytes) {
+      meter.uplink(round, bytes);
+      if (bytes > 0) metrics.received(bytes);
+    }
+
+    private void downlink(long bytes) {
+      meter.downlink(round, bytes);
+      if (bytes > 0) metrics.sent(bytes);
     }
 
     @Override
     public synchronized void inboundWireSize(long bytes) {
       if (bytes <= 0) return;
-      if (attributed) meter.uplink(round, bytes);
+      if (attributed) uplink(bytes);
       else pendingIn += bytes;
     }
 
     @Override
     public synchronized void outboundWireSize(long bytes) {
       if (bytes <= 0 || !countOutbound) return;
-      if (attributed) meter.downlink(round, bytes);
+      if (attributed) downlink(bytes);
       else pendingOut += bytes;
     }
   }
