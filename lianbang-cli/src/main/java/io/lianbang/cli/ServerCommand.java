@@ -20,6 +20,8 @@ import io.lianbang.core.tensor.Parameters;
 import io.lianbang.engine.client.EngineClient;
 import io.lianbang.engine.client.FederatedStandardization;
 import io.lianbang.engine.nn.ModelSpec;
+import io.lianbang.cli.run.RunRecorder;
+import io.lianbang.core.federation.RoundListener;
 import io.lianbang.export.ExportedModel;
 import io.lianbang.engine.nn.Models;
 import io.lianbang.grpc.server.ConnectionLimits;
@@ -39,6 +41,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +83,8 @@ final class ServerCommand implements Callable<Integer> {
       ConfigFlags.flag("--listen", "listen", String.class, "HOST:PORT", "Where to listen."),
       ConfigFlags.toggle("--insecure", "insecure", "Allow plaintext on a non-loopback address (only on a network you trust)."),
       ConfigFlags.flag("--rounds", "rounds", Integer.class, "N", "Number of rounds."),
-      ConfigFlags.flag("--seed", "seed", Long.class, "N", "Run seed.")),
+      ConfigFlags.flag("--seed", "seed", Long.class, "N", "Run seed."),
+      ConfigFlags.flag("--store", "store.url", String.class, "URL", "JDBC URL of the run store the run is recorded in.")),
       ConfigKeys::server, "strategy.quorum=0.8");
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The server's YAML configuration.")
@@ -121,10 +125,19 @@ final class ServerCommand implements Callable<Integer> {
               secagg.stageTimeout(), null);
       long start = System.nanoTime();
       RunResult result;
+      RunRecorder recorder = RunRecorder.start(c.store(), RunRecorder.describe(c.name(), "server", c.rounds(),
+          ConfigLoader.toYaml(recordedConfig(c)), s.threads, s.output), spec.commandLine().getErr());
       try (KeyHolderLink keyHolder = s.privacy.paillier().enabled() ? KeyHolderLink.open(c.keyHolder(), s.privacy.paillier()) : null) {
         if (keyHolder != null) strategy = keyHolder.wrap(strategy, server, s.federation.roundTimeout());
-        result = new Federation(strategy, server.clients(), s.federation,
-            List.of(new RoundPrinter(out, null, s.strategy.minAvailableClients())), s.checkpoint, s.run).run(s.initial);
+        List<RoundListener> listeners = new ArrayList<>(List.of(new RoundPrinter(out, null, s.strategy.minAvailableClients())));
+        if (recorder != null) listeners.add(recorder);
+        result = new Federation(strategy, server.clients(), s.federation, listeners, s.checkpoint, s.run).run(s.initial);
+      } catch (Exception | Error e) {
+        if (recorder != null) {
+          recorder.failed(e);
+          recorder.close();
+        }
+        throw e;
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       server.finish("the run is complete", Duration.ofSeconds(10));
@@ -148,6 +161,18 @@ final class ServerCommand implements Callable<Integer> {
           throw new CliException("cannot write the model to " + s.output + ": " + e.getMessage());
         }
         out.println("model in " + s.output + "/ (" + ModelFiles.SAFETENSORS + ", " + ModelFiles.ONNX + ")");
+      }
+      if (recorder != null) {
+        List<Path> files = new ArrayList<>();
+        if (s.output != null) {
+          for (String name : List.of(RunOutputs.CSV, RunOutputs.JSON, io.lianbang.cli.run.ScalerFile.NAME, ModelFiles.SAFETENSORS, ModelFiles.ONNX)) {
+            if (Files.isRegularFile(s.output.resolve(name))) files.add(s.output.resolve(name));
+          }
+        }
+        if (s.checkpoint != null) files.add(s.checkpoint.path());
+        recorder.finished(Double.NaN, files);
+        recorder.close();
+        out.println("store: run " + recorder.id() + " in " + c.store().url());
       }
       out.flush();
       if (FailureSummary.neverUpdated(result.history())) {
@@ -272,5 +297,13 @@ final class ServerCommand implements Callable<Integer> {
       String key = m.group(1).replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
       throw new CliException(section + key + e.getMessage().substring(m.end(1)));
     }
+  }
+
+  /** The configuration the store keeps of a server run: without secrets, the output directory and the store. */
+  private static com.fasterxml.jackson.databind.node.ObjectNode recordedConfig(ServerSpec c) {
+    com.fasterxml.jackson.databind.node.ObjectNode tree = ConfigLoader.jsonMapper().valueToTree(c);
+    tree.remove("output");
+    tree.remove("store");
+    return tree;
   }
 }
