@@ -190,6 +190,62 @@ class RunsCommandTest {
   }
 
   @Test
+  void twoExperimentsAreRecordedAndComparedInOneCommand() throws Exception {
+    Path base = config("grid", 3, 0.1);
+    for (String strategy : List.of("fedavg", "median")) {
+      Path grid = Files.writeString(tmp.resolve(strategy + "-grid.yaml"), "base: " + base + "\nseeds: [1]\n"
+          + "strategies:\n  - {name: " + strategy + "}\npartitions:\n  - {kind: iid}\n");
+      Cli r = Cli.run(Simulator.standard(), "experiment", "-c", grid.toString(), "-o", tmp.resolve(strategy).toString(),
+          "--store", url());
+      assertEquals(0, r.exit, r.toString());
+    }
+    Cli list = Cli.run(Simulator.standard(), "runs", "list", "--store", url());
+    assertTrue(list.out.lines().anyMatch(l -> l.startsWith("1 ") && l.contains("grid fedavg/iid/seed-1") && l.contains("experiment")
+        && l.contains("finished") && l.contains("3/3")), list.out);
+    assertTrue(list.out.lines().anyMatch(l -> l.startsWith("2 ") && l.contains("grid median/iid/seed-1")), list.out);
+    Path png = tmp.resolve("cmp.png");
+    Cli cmp = Cli.run(Simulator.standard(), "runs", "compare", "1", "2", "--store", url(), "--chart", png.toString());
+    assertEquals(0, cmp.exit, cmp.toString());
+    for (String strategy : List.of("fedavg", "median")) {
+      List<String> accs = accuracies(tmp.resolve(strategy).resolve(strategy).resolve("iid").resolve("seed-1").resolve("history.csv"));
+      String acc = String.format(Locale.ROOT, "%.2f%%", 100 * Double.parseDouble(accs.get(3)));
+      assertTrue(cmp.out.lines().anyMatch(l -> l.startsWith("round 3 acc") && l.contains(acc)), acc + "\n" + cmp.out);
+    }
+    assertTrue(Files.size(png) > 0);
+  }
+
+  @Test
+  void aServerRunIsRecordedWithItsParticipantsAndFiles() throws Exception {
+    int port = ServerConfigs.freePort();
+    Path config = ServerConfigs.write(tmp, "served", port, 2, tmp.resolve("history"), "allow_anonymous: true",
+        "strategy: {clients_per_round: 3, evaluate_clients_per_round: 3}", "store: {url: '" + url() + "'}");
+    List<Cli> runs = ThreeSites.deploy(config, port, 90);
+    assertEquals(0, runs.get(0).exit, runs.get(0).toString());
+    assertTrue(runs.get(0).out.contains("store: run 1 in " + url()), runs.get(0).out);
+    JsonNode json = new ObjectMapper().readTree(Cli.run(Simulator.standard(), "runs", "export", "1", "--store", url()).out);
+    assertEquals("served", json.get("name").asText());
+    assertEquals("server", json.get("kind").asText());
+    assertEquals("finished", json.get("status").asText());
+    assertEquals(2, json.get("rounds_done").asInt());
+    assertFalse(json.get("config_yaml").asText().contains("store"), "the store's URL is not part of the run's configuration");
+    List<String> csv = Files.readAllLines(tmp.resolve("history").resolve("history.csv"));
+    JsonNode rounds = json.get("rounds");
+    assertEquals(csv.size() - 1, rounds.size(), "a row per line of history.csv");
+    for (int i = 0; i < rounds.size(); i++) {
+      JsonNode row = rounds.get(i);
+      String[] cells = csv.get(i + 1).split(",", -1);
+      int round = Integer.parseInt(cells[0]);
+      assertEquals(round, row.get("round").asInt());
+      assertEquals(cells[8], String.format(Locale.ROOT, "%.6f", row.get("fed_accuracy").asDouble()), "fed_accuracy of round " + round);
+      assertEquals(Long.parseLong(cells[12]), row.get("total_uplink_bytes").asLong());
+    }
+    List<String> clients = new java.util.ArrayList<>();
+    json.get("participants").forEach(p -> clients.add(p.get("round").asInt() + ":" + p.get("client_id").asText()));
+    assertTrue(clients.containsAll(List.of("1:site-0", "1:site-1", "1:site-2", "2:site-0", "2:site-1", "2:site-2")), clients.toString());
+    assertTrue(json.get("files").toString().contains("history.json"), json.get("files").toString());
+  }
+
+  @Test
   void aBadStoreUrlIsRefusedBeforeTheRunAndLeavesNothing() throws Exception {
     Cli r = Cli.run(Simulator.standard(), "simulate", "-c", config("bad", 2, 0.1).toString(), "--output", tmp.resolve("bad").toString(),
         "--store", "runs.db");
