@@ -106,6 +106,20 @@ final class ServerCommand implements Callable<Integer> {
     Setup s = setup(c);
     PrintWriter out = spec.commandLine().getOut();
     prepareFiles(s, out);
+    RunRecorder recorder = RunRecorder.start(c.store(), RunRecorder.describe(c.name(), "server", c.rounds(),
+        ConfigLoader.toYaml(recordedConfig(c)), s.threads, s.output), spec.commandLine().getErr());
+    try {
+      return serve(c, s, out, recorder);
+    } catch (Exception | Error e) {
+      if (recorder != null) recorder.failed(e);
+      throw e;
+    } finally {
+      if (recorder != null) recorder.close();
+    }
+  }
+
+  /** Starts the server and runs the federation, recording it with {@code recorder} (or null). */
+  private int serve(ServerSpec c, Setup s, PrintWriter out, RunRecorder recorder) throws Exception {
     FederationServer started;
     try {
       started = s.server.start();
@@ -125,19 +139,11 @@ final class ServerCommand implements Callable<Integer> {
               secagg.stageTimeout(), null);
       long start = System.nanoTime();
       RunResult result;
-      RunRecorder recorder = RunRecorder.start(c.store(), RunRecorder.describe(c.name(), "server", c.rounds(),
-          ConfigLoader.toYaml(recordedConfig(c)), s.threads, s.output), spec.commandLine().getErr());
       try (KeyHolderLink keyHolder = s.privacy.paillier().enabled() ? KeyHolderLink.open(c.keyHolder(), s.privacy.paillier()) : null) {
         if (keyHolder != null) strategy = keyHolder.wrap(strategy, server, s.federation.roundTimeout());
         List<RoundListener> listeners = new ArrayList<>(List.of(new RoundPrinter(out, null, s.strategy.minAvailableClients())));
         if (recorder != null) listeners.add(recorder);
         result = new Federation(strategy, server.clients(), s.federation, listeners, s.checkpoint, s.run).run(s.initial);
-      } catch (Exception | Error e) {
-        if (recorder != null) {
-          recorder.failed(e);
-          recorder.close();
-        }
-        throw e;
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       server.finish("the run is complete", Duration.ofSeconds(10));
@@ -171,7 +177,6 @@ final class ServerCommand implements Callable<Integer> {
         }
         if (s.checkpoint != null) files.add(s.checkpoint.path());
         recorder.finished(Double.NaN, files);
-        recorder.close();
         out.println("store: run " + recorder.id() + " in " + c.store().url());
       }
       out.flush();

@@ -246,6 +246,24 @@ class RunsCommandTest {
   }
 
   @Test
+  void aServerThatCannotStartIsRecordedAsFailed() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      Path config = ServerConfigs.write(tmp, "busy", port, 2, tmp.resolve("history"), "allow_anonymous: true",
+          "store: {url: '" + url() + "'}");
+      Cli r = Cli.run(Simulator.standard(), "server", "--config", config.toString());
+      assertEquals(2, r.exit, r.toString());
+      try (RunStore store = RunStore.open(url())) {
+        StoredRun run = store.run(1).orElseThrow();
+        assertEquals(RunStatus.FAILED, run.status());
+        assertEquals("server", run.kind());
+        assertTrue(r.err.contains(run.error()), run.error() + " / " + r.err);
+        assertEquals(0, run.roundsDone());
+      }
+    }
+  }
+
+  @Test
   void aBadStoreUrlIsRefusedBeforeTheRunAndLeavesNothing() throws Exception {
     Cli r = Cli.run(Simulator.standard(), "simulate", "-c", config("bad", 2, 0.1).toString(), "--output", tmp.resolve("bad").toString(),
         "--store", "runs.db");

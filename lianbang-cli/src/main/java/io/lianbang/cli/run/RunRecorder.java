@@ -37,6 +37,7 @@ public final class RunRecorder implements RoundListener, AutoCloseable {
   private final PrintWriter err;
   private final Map<String, Boolean> finished = new TreeMap<>();
   private boolean broken;
+  private boolean ended;
 
   private RunRecorder(RunStore store, long id, PrintWriter err) {
     this.store = store;
@@ -116,12 +117,16 @@ public final class RunRecorder implements RoundListener, AutoCloseable {
   }
 
   /** Records that the run ended after its last round, with ε ({@code NaN} for none) and the files it wrote. */
-  public void finished(double epsilon, List<Path> artifacts) {
+  public synchronized void finished(double epsilon, List<Path> artifacts) {
+    if (ended) return;
+    ended = true;
     write(() -> store.finish(id, RunStatus.FINISHED, epsilon, artifacts.stream().map(Path::toString).toList(), null));
   }
 
-  /** Records that the run failed with {@code error}. */
-  public void failed(Throwable error) {
+  /** Records that the run failed with {@code error}; nothing if its end is recorded already. */
+  public synchronized void failed(Throwable error) {
+    if (ended) return;
+    ended = true;
     String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
     write(() -> store.finish(id, RunStatus.FAILED, Double.NaN, List.of(), message));
   }
