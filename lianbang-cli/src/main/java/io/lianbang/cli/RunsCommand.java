@@ -297,7 +297,9 @@ final class RunsCommand implements Callable<Integer> {
       if (output == null) {
         print(spec.commandLine().getOut(), doc);
       } else {
-        Path tmp = Files.createTempFile(output.toAbsolutePath().getParent(), ".lianbang-export", ".tmp");
+        Path parent = output.toAbsolutePath().getParent();
+        if (!Files.isDirectory(parent)) throw new CliException("--output: directory does not exist: " + parent);
+        Path tmp = Files.createTempFile(parent, ".lianbang-export", ".tmp");
         try {
           ConfigLoader.jsonMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), doc);
           Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

@@ -122,6 +122,17 @@ public final class RunStore implements AutoCloseable {
    * @return its id
    */
   public synchronized long start(NewRun run) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return insert(run);
+      } catch (StoreException e) {
+        // on a server database another writer may have taken the same next id: take the one after
+        if (attempt >= 3) throw e;
+      }
+    }
+  }
+
+  private long insert(NewRun run) {
     String uid = UUID.randomUUID().toString();
     return inTransaction("record the start of run " + run.name(), () -> {
       try (PreparedStatement ps = connection.prepareStatement("INSERT INTO runs (id, uid, name, kind, status, started_at, "
