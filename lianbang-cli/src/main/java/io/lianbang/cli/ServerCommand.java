@@ -176,7 +176,7 @@ final class ServerCommand implements Callable<Integer> {
           }
         }
         if (s.checkpoint != null) files.add(s.checkpoint.path());
-        recorder.finished(Double.NaN, files);
+        recorder.finished(RunRecorder.dpEpsilon(result.history()), files);
         out.println("store: run " + recorder.id() + " in " + c.store().url());
       }
       out.flush();

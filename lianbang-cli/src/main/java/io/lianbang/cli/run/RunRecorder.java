@@ -6,6 +6,7 @@ import io.lianbang.cli.VersionProvider;
 import io.lianbang.cli.config.ConfigLoader;
 import io.lianbang.cli.config.StoreConfig;
 import io.lianbang.cli.output.RoundValues;
+import io.lianbang.core.federation.History;
 import io.lianbang.core.federation.RoundListener;
 import io.lianbang.core.federation.RoundRecord;
 import io.lianbang.core.strategy.ClientFailure;
@@ -138,6 +139,18 @@ public final class RunRecorder implements RoundListener, AutoCloseable {
     } catch (StoreException e) {
       warn(e);
     }
+  }
+
+  /**
+   * The privacy loss ε that DP-FedAvg reports in the fit metric {@value RoundPrinter#DP_EPSILON} of
+   * the last round that has it, or {@code NaN} if no round does.
+   */
+  public static double dpEpsilon(History history) {
+    for (int i = history.rounds().size() - 1; i >= 0; i--) {
+      var e = history.rounds().get(i).fitMetrics().get(RoundPrinter.DP_EPSILON);
+      if (e.isPresent()) return e.get();
+    }
+    return Double.NaN;
   }
 
   /** A round as stored: the columns of {@code history.csv}. */

@@ -129,6 +129,15 @@ class RunRecorderTest {
   }
 
   @Test
+  void epsilonIsThatOfTheLastRoundReportingIt() {
+    RoundRecord r1 = new RoundRecord(1, 1, 1, List.of(), true, Metrics.of("dp_epsilon", 0.5), Optional.empty(), Optional.empty(), 0);
+    RoundRecord r2 = new RoundRecord(2, 1, 1, List.of(), true, Metrics.of("dp_epsilon", 0.75), Optional.empty(), Optional.empty(), 0);
+    RoundRecord r3 = new RoundRecord(3, 1, 0, List.of(), false, Metrics.empty(), Optional.empty(), Optional.empty(), 0);
+    assertEquals(0.75, RunRecorder.dpEpsilon(new io.lianbang.core.federation.History(List.of(r1, r2, r3))));
+    assertTrue(Double.isNaN(RunRecorder.dpEpsilon(new io.lianbang.core.federation.History(List.of(r3)))));
+  }
+
+  @Test
   void aStoreThatFailsMidRunIsReportedOnceAndTheRunGoesOn() throws Exception {
     SimulationSpec spec = spec(1);
     StringWriter err = new StringWriter();
