@@ -25,7 +25,8 @@ final class DemoCommand extends SimulationCommand {
       ConfigFlags.flag("--threads", "threads", Integer.class, "N", "Worker threads (default: available processors)."),
       ConfigFlags.flag("--seed", "seed", Long.class, "N", "Run seed (default: 42)."),
       ConfigFlags.flag("--data-dir", "dataset.dir", String.class, "DIR",
-          "Directory holding the Fashion-MNIST IDX files (default: search the standard places).")),
+          "Directory holding the Fashion-MNIST IDX files (default: search the standard places)."),
+      ConfigFlags.flag("--store", "store.url", String.class, "URL", "JDBC URL of the run store the run is recorded in.")),
       ConfigKeys::simulate, "strategy.quorum=0.8");
 
   DemoCommand() {

@@ -2,10 +2,14 @@ package io.lianbang.cli;
 
 import io.lianbang.cli.config.ConfigException;
 import io.lianbang.cli.config.ConfigLoader;
+import io.lianbang.cli.config.RunConfig;
+import io.lianbang.cli.config.StoreConfig;
 import io.lianbang.cli.experiment.ExperimentGrid;
 import io.lianbang.cli.experiment.ExperimentResults;
 import io.lianbang.cli.output.ComparisonChart;
 import io.lianbang.cli.output.HistoryCsv;
+import io.lianbang.cli.run.RunRecorder;
+import io.lianbang.cli.run.Simulator;
 import io.lianbang.core.federation.RoundRecord;
 import io.lianbang.sim.SimulationResult;
 import io.lianbang.sim.spec.SimulationSpec;
@@ -45,6 +49,13 @@ final class ExperimentCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Output directory (default: runs/experiment).")
   Path output = Path.of("runs", "experiment");
 
+  @Option(names = "--store", paramLabel = "URL", description = "JDBC URL of the run store each run is recorded in "
+      + "(default: the base configuration's store.url).")
+  String store;
+
+  @Option(names = "--no-store", description = "Do not record the runs in the run store.")
+  boolean noStore;
+
   @Override
   public Integer call() throws InterruptedException, IOException {
     PrintWriter out = spec.commandLine().getOut();
@@ -52,6 +63,7 @@ final class ExperimentCommand implements Callable<Integer> {
     ExperimentGrid grid;
     List<SimulationSpec> specs = new ArrayList<>();
     List<String[]> labels = new ArrayList<>();
+    StoreConfig storeConfig = null;
     try {
       grid = ExperimentGrid.load(config);
       for (ExperimentGrid.Cell s : grid.strategies()) {
@@ -62,7 +74,9 @@ final class ExperimentCommand implements Callable<Integer> {
             a.addAll(p.assignments());
             a.add("seed=" + seed);
             try {
-              specs.add(ConfigLoader.load(grid.base(), a).spec());
+              RunConfig loaded = ConfigLoader.load(grid.base(), a);
+              specs.add(loaded.spec());
+              if (storeConfig == null) storeConfig = loaded.store();
             } catch (ConfigException e) {
               throw new CliException(s.label() + " / " + p.label() + ": " + e.getMessage());
             }
@@ -70,8 +84,14 @@ final class ExperimentCommand implements Callable<Integer> {
           }
         }
       }
+      if (storeConfig != null) {
+        storeConfig = new StoreConfig(storeConfig.enabled() && !noStore, store == null ? storeConfig.url() : store);
+      }
     } catch (ConfigException | CliException e) {
       Main.error(err, e.getMessage());
+      return Main.USAGE;
+    } catch (IllegalArgumentException e) {
+      Main.error(err, (store != null ? "--store: " : "") + e.getMessage());
       return Main.USAGE;
     }
     Files.createDirectories(output);
@@ -81,17 +101,29 @@ final class ExperimentCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "run %d/%d  %s  %s  seed %s%n", i + 1, specs.size(), l[0], l[1], l[2]);
       out.flush();
       SimulationResult r;
+      Path dir = output.resolve(safe(l[0])).resolve(safe(l[1])).resolve("seed-" + l[2]);
+      SimulationSpec sim = specs.get(i);
+      RunRecorder recorder = null;
       try {
-        r = main.simulator.prepare(specs.get(i)).run(List.of());
-      } catch (IllegalArgumentException e) {
+        Simulator.Prepared prepared = main.simulator.prepare(sim);
+        recorder = RunRecorder.start(storeConfig, RunRecorder.describe(sim.name() + " " + l[0] + "/" + l[1] + "/seed-" + l[2],
+            "experiment", sim.rounds(), ConfigLoader.toYaml(sim), sim.threads(), dir), err);
+        r = prepared.run(recorder == null ? List.of() : List.of(recorder));
+        Files.createDirectories(dir);
+        HistoryCsv.write(r.run().history(), dir.resolve("history.csv"));
+        if (recorder != null) recorder.finished(sim.privacy().any() ? r.privacy().epsilon() : Double.NaN, List.of(dir.resolve("history.csv")));
+      } catch (IllegalArgumentException | CliException e) {
+        if (recorder != null) recorder.failed(e);
         Main.error(err, l[0] + " / " + l[1] + ": " + e.getMessage());
         return Main.USAGE;
+      } catch (IOException | RuntimeException | InterruptedException e) {
+        if (recorder != null) recorder.failed(e);
+        throw e;
+      } finally {
+        if (recorder != null) recorder.close();
       }
       ExperimentResults.Run run = new ExperimentResults.Run(l[0], l[1], Long.parseLong(l[2]), r.run().history());
       results.add(run);
-      Path dir = output.resolve(safe(l[0])).resolve(safe(l[1])).resolve("seed-" + l[2]);
-      Files.createDirectories(dir);
-      HistoryCsv.write(r.run().history(), dir.resolve("history.csv"));
       out.printf(Locale.ROOT, "    final test accuracy %.2f%%%n", 100 * run.finalAccuracy());
     }
     Files.writeString(output.resolve("results.md"), results.markdown());

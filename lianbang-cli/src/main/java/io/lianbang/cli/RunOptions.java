@@ -13,4 +13,7 @@ final class RunOptions {
 
   @Option(names = "--no-chart", order = 42, description = "Do not write chart.png.")
   boolean noChart;
+
+  @Option(names = "--no-store", order = 43, description = "Do not record the run in the run store (store.enabled false).")
+  boolean noStore;
 }

@@ -23,6 +23,8 @@ import io.lianbang.core.tensor.Parameters;
 import io.lianbang.engine.client.EngineClient;
 import io.lianbang.engine.client.FederatedStandardization;
 import io.lianbang.engine.nn.ModelSpec;
+import io.lianbang.cli.run.RunRecorder;
+import io.lianbang.core.federation.RoundListener;
 import io.lianbang.export.ExportedModel;
 import io.lianbang.engine.nn.Models;
 import io.lianbang.grpc.server.ConnectionLimits;
@@ -42,6 +44,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +88,8 @@ final class ServerCommand implements Callable<Integer> {
       ConfigFlags.flag("--rounds", "rounds", Integer.class, "N", "Number of rounds."),
       ConfigFlags.flag("--seed", "seed", Long.class, "N", "Run seed."),
       ConfigFlags.flag("--metrics", "metrics.port", Integer.class, "PORT",
-          "Serve /metrics (Prometheus), /healthz and /readyz over HTTP on this port (0 picks a free one).")),
+          "Serve /metrics (Prometheus), /healthz and /readyz over HTTP on this port (0 picks a free one)."),
+      ConfigFlags.flag("--store", "store.url", String.class, "URL", "JDBC URL of the run store the run is recorded in.")),
       ConfigKeys::server, "strategy.quorum=0.8");
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The server's YAML configuration.")
@@ -107,6 +111,20 @@ final class ServerCommand implements Callable<Integer> {
     Setup s = setup(c);
     PrintWriter out = spec.commandLine().getOut();
     prepareFiles(s, out);
+    RunRecorder recorder = RunRecorder.start(c.store(), RunRecorder.describe(c.name(), "server", c.rounds(),
+        ConfigLoader.toYaml(recordedConfig(c)), s.threads, s.output), spec.commandLine().getErr());
+    try {
+      return serve(c, s, out, recorder);
+    } catch (Exception | Error e) {
+      if (recorder != null) recorder.failed(e);
+      throw e;
+    } finally {
+      if (recorder != null) recorder.close();
+    }
+  }
+
+  /** Starts the server and runs the federation, recording it with {@code recorder} (or null). */
+  private int serve(ServerSpec c, Setup s, PrintWriter out, RunRecorder recorder) throws Exception {
     PrometheusServerMetrics metrics = c.metrics().port() == null ? null : new PrometheusServerMetrics();
     if (metrics != null) s.server.metrics(metrics);
     FederationServer started;
@@ -137,8 +155,10 @@ final class ServerCommand implements Callable<Integer> {
       RunResult result;
       try (KeyHolderLink keyHolder = s.privacy.paillier().enabled() ? KeyHolderLink.open(c.keyHolder(), s.privacy.paillier()) : null) {
         if (keyHolder != null) strategy = keyHolder.wrap(strategy, server, s.federation.roundTimeout());
-        result = new Federation(strategy, server.clients(), s.federation,
-            listeners(new RoundPrinter(out, null, s.strategy.minAvailableClients()), meters), s.checkpoint, s.run).run(s.initial);
+        List<RoundListener> listeners = new ArrayList<>(List.of(new RoundPrinter(out, null, s.strategy.minAvailableClients())));
+        if (meters != null) listeners.add(meters);
+        if (recorder != null) listeners.add(recorder);
+        result = new Federation(strategy, server.clients(), s.federation, listeners, s.checkpoint, s.run).run(s.initial);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       server.finish("the run is complete", Duration.ofSeconds(10));
@@ -163,6 +183,17 @@ final class ServerCommand implements Callable<Integer> {
         }
         out.println("model in " + s.output + "/ (" + ModelFiles.SAFETENSORS + ", " + ModelFiles.ONNX + ")");
       }
+      if (recorder != null) {
+        List<Path> files = new ArrayList<>();
+        if (s.output != null) {
+          for (String name : List.of(RunOutputs.CSV, RunOutputs.JSON, io.lianbang.cli.run.ScalerFile.NAME, ModelFiles.SAFETENSORS, ModelFiles.ONNX)) {
+            if (Files.isRegularFile(s.output.resolve(name))) files.add(s.output.resolve(name));
+          }
+        }
+        if (s.checkpoint != null) files.add(s.checkpoint.path());
+        recorder.finished(RunRecorder.dpEpsilon(result.history()), files);
+        out.println("store: run " + recorder.id() + " in " + c.store().url());
+      }
       out.flush();
       if (FailureSummary.neverUpdated(result.history())) {
         Main.error(spec.commandLine().getErr(), "no round updated the model: every round missed its quorum or its aggregation"
@@ -171,11 +202,6 @@ final class ServerCommand implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  /** {@code printer}, and {@code metrics} unless null. */
-  private static List<RoundListener> listeners(RoundPrinter printer, PrometheusServerMetrics metrics) {
-    return metrics == null ? List.of(printer) : List.of(printer, metrics);
   }
 
   /**
@@ -304,5 +330,13 @@ final class ServerCommand implements Callable<Integer> {
       String key = m.group(1).replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
       throw new CliException(section + key + e.getMessage().substring(m.end(1)));
     }
+  }
+
+  /** The configuration the store keeps of a server run: without secrets, the output directory and the store. */
+  private static com.fasterxml.jackson.databind.node.ObjectNode recordedConfig(ServerSpec c) {
+    com.fasterxml.jackson.databind.node.ObjectNode tree = ConfigLoader.jsonMapper().valueToTree(c);
+    tree.remove("output");
+    tree.remove("store");
+    return tree;
   }
 }

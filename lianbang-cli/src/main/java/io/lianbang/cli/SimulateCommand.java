@@ -40,7 +40,8 @@ final class SimulateCommand extends SimulationCommand {
       ConfigFlags.flag("--lr", "training.learning_rate", Double.class, "X", "Local learning rate."),
       ConfigFlags.flag("--momentum", "training.momentum", Double.class, "X", "Local SGD momentum."),
       ConfigFlags.flag("--weight-decay", "training.weight_decay", Double.class, "X", "Local L2 penalty."),
-      ConfigFlags.flag("--data-dir", "dataset.dir", String.class, "DIR", "The directory holding the Fashion-MNIST IDX files.")),
+      ConfigFlags.flag("--data-dir", "dataset.dir", String.class, "DIR", "The directory holding the Fashion-MNIST IDX files."),
+      ConfigFlags.flag("--store", "store.url", String.class, "URL", "JDBC URL of the run store the run is recorded in.")),
       ConfigKeys::simulate, "partition.alpha=0.1");
 
   SimulateCommand() {

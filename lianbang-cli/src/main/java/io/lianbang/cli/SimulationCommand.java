@@ -2,6 +2,7 @@ package io.lianbang.cli;
 
 import io.lianbang.cli.config.ConfigException;
 import io.lianbang.cli.config.RunConfig;
+import io.lianbang.cli.config.StoreConfig;
 import io.lianbang.cli.run.RunOutputs;
 import io.lianbang.cli.run.RunSession;
 import io.lianbang.cli.run.Terminal;
@@ -51,7 +52,8 @@ abstract class SimulationCommand implements Callable<Integer> {
       checkData(sim.dataset());
       Path dir = outputDirectory(config, sim);
       boolean progress = !runOptions.noProgress && Terminal.interactive();
-      new RunSession(sim, dir, out, err, progress, !runOptions.noChart).run(main.simulator);
+      StoreConfig store = runOptions.noStore ? new StoreConfig(false, config.store().url()) : config.store();
+      new RunSession(sim, dir, out, err, progress, !runOptions.noChart, store, spec.name()).run(main.simulator);
       return 0;
     } catch (ConfigException | CliException e) {
       out.flush();

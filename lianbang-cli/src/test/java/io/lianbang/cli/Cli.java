@@ -51,9 +51,7 @@ final class Cli {
    * -1.
    */
   static Cli process(long seconds, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    cmd.addAll(List.of(args));
+    List<String> cmd = command(args);
     Path out = Files.createTempFile("lianbang-out", ".txt");
     Path err = Files.createTempFile("lianbang-err", ".txt");
     try {
@@ -68,6 +66,14 @@ final class Cli {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }
+  }
+
+  /** The command line of a {@code lianbang} process of its own running {@code args} (this JVM's java and class path). */
+  static List<String> command(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(List.of(args));
+    return cmd;
   }
 
   /** Asserts that the command refused bad input: exit status 2 and {@code message} in its error output. */

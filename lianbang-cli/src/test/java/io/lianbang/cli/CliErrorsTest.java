@@ -45,7 +45,7 @@ class CliErrorsTest {
   @Test
   void unknownTopLevelKey() throws Exception {
     assertUsageError(simulate("rounds: 3\nround: 5\n"), "unknown key 'round' at top level (valid: attack, compression, dataset, "
-        + "evaluate_every, model, name, output, partition, privacy, rounds, seed, strategy, threads, training)");
+        + "evaluate_every, model, name, output, partition, privacy, rounds, seed, store, strategy, threads, training)");
   }
 
   @Test

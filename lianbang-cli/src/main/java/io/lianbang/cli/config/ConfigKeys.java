@@ -32,6 +32,7 @@ public final class ConfigKeys {
     ObjectNode demo = ConfigLoader.toJsonTree(io.lianbang.sim.spec.SimulationSpec.demo());
     List<Key> keys = list(io.lianbang.sim.spec.SimulationSpec.class, demo);
     collect(OutputConfig.class, "output.", null, keys);
+    collect(StoreConfig.class, "store.", ConfigLoader.jsonMapper().valueToTree(StoreConfig.defaults()), keys);
     return keys;
   }
 

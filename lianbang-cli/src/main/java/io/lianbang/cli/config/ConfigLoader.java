@@ -58,6 +58,8 @@ import java.util.TreeSet;
 public final class ConfigLoader {
   /** The top-level key of the output section, read beside the simulation. */
   private static final String OUTPUT = "output";
+  /** The top-level key of the store section, read beside the simulation. */
+  private static final String STORE = "store";
 
   /** Paths as plain text; relative paths resolve against the current directory, {@code ~/} is the home directory. */
   private static final SimpleModule PATHS = new SimpleModule("paths")
@@ -130,6 +132,15 @@ public final class ConfigLoader {
   public static String toYaml(SimulationSpec spec) {
     try {
       return YAML.writeValueAsString(toJsonTree(spec));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write configuration as YAML", e);
+    }
+  }
+
+  /** {@code tree} (a configuration as a tree, e.g. a server's) as YAML. */
+  public static String toYaml(ObjectNode tree) {
+    try {
+      return YAML.writeValueAsString(tree);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write configuration as YAML", e);
     }
@@ -234,14 +245,18 @@ public final class ConfigLoader {
   static RunConfig map(ObjectNode tree) {
     ObjectNode merged = merge(toJsonTree(SimulationSpec.demo()), tree);
     JsonNode output = merged.remove(OUTPUT);
-    SimulationSpec spec = mapAs(merged, SimulationSpec.class, OUTPUT);
+    JsonNode store = merged.remove(STORE);
+    SimulationSpec spec = mapAs(merged, SimulationSpec.class, List.of(OUTPUT, STORE));
     ObjectNode section = JsonNodeFactory.instance.objectNode();
     if (output != null && !output.isNull()) section.set(OUTPUT, output);
-    return new RunConfig(spec, mapAs(section, OutputSection.class, null).output());
+    ObjectNode storeDefaults = JSON.valueToTree(StoreConfig.defaults());
+    section.set(STORE, store == null || store.isNull() ? storeDefaults : store.isObject() ? merge(storeDefaults, (ObjectNode) store) : store);
+    Sections sections = mapAs(section, Sections.class, List.of());
+    return new RunConfig(spec, sections.output(), sections.store());
   }
 
-  /** The top level of a file as far as its {@code output} section goes. */
-  private record OutputSection(OutputConfig output) {}
+  /** The top level of a file as far as its {@code output} and {@code store} sections go. */
+  private record Sections(OutputConfig output, StoreConfig store) {}
 
   /**
    * {@code over} merged onto {@code base} (which it changes): sections merge key by key, a null
@@ -302,14 +317,14 @@ public final class ConfigLoader {
   private static <T> T bind(ObjectNode defaults, Path file, List<String> assignments, Class<T> type) {
     ObjectNode tree = file == null ? JsonNodeFactory.instance.objectNode() : readTree(file);
     for (String a : assignments) set(tree, a);
-    return mapAs(merge(defaults, tree), type, null);
+    return mapAs(merge(defaults, tree), type, List.of());
   }
 
   /**
-   * {@code tree} bound onto {@code type}; {@code alsoValid} (or null) is a top-level key read
-   * elsewhere, named among the valid keys.
+   * {@code tree} bound onto {@code type}; {@code alsoValid} are top-level keys read elsewhere,
+   * named among the valid keys.
    */
-  private static <T> T mapAs(ObjectNode tree, Class<T> type, String alsoValid) {
+  private static <T> T mapAs(ObjectNode tree, Class<T> type, List<String> alsoValid) {
     requireKnownKeys(tree, type, "", alsoValid);
     try {
       return YAML.treeToValue(tree, type);
@@ -338,20 +353,20 @@ public final class ConfigLoader {
    * Fails on the first key of {@code tree} that {@code type} (a record) does not have, before
    * anything is bound: a constructor that validates a combination of keys must not speak first.
    */
-  private static void requireKnownKeys(JsonNode tree, Class<?> type, String section, String alsoValid) {
+  private static void requireKnownKeys(JsonNode tree, Class<?> type, String section, List<String> alsoValid) {
     if (!type.isRecord() || !tree.isObject()) return;
     Map<String, Class<?>> components = new TreeMap<>();
     for (RecordComponent c : type.getRecordComponents()) components.put(ConfigKeys.key(c), c.getType());
     tree.fields().forEachRemaining(e -> {
       Class<?> t = components.get(e.getKey());
       if (t == null) {
-        if (section.isEmpty() && e.getKey().equals(alsoValid)) return;
+        if (section.isEmpty() && alsoValid.contains(e.getKey())) return;
         TreeSet<String> valid = new TreeSet<>(components.keySet());
-        if (section.isEmpty() && alsoValid != null) valid.add(alsoValid);
+        if (section.isEmpty()) valid.addAll(alsoValid);
         throw new ConfigException("unknown key '" + Abbreviation.abbreviate(e.getKey()) + "' "
             + (section.isEmpty() ? "at top level" : "in " + section) + " (valid: " + String.join(", ", valid) + ")");
       }
-      requireKnownKeys(e.getValue(), t, section.isEmpty() ? e.getKey() : section + "." + e.getKey(), null);
+      requireKnownKeys(e.getValue(), t, section.isEmpty() ? e.getKey() : section + "." + e.getKey(), List.of());
     });
   }
 

@@ -103,6 +103,7 @@ public final class RunOutputs {
       double seconds) throws IOException {
     ObjectNode tree = ConfigLoader.jsonMapper().valueToTree(config);
     tree.remove("output");
+    tree.remove("store");
     Files.createDirectories(dir);
     return writeHistory(dir, tree, environment, history, seconds);
   }

@@ -2,6 +2,8 @@ package io.lianbang.cli.run;
 
 import io.lianbang.cli.CliException;
 import io.lianbang.cli.VersionProvider;
+import io.lianbang.cli.config.ConfigLoader;
+import io.lianbang.cli.config.StoreConfig;
 import io.lianbang.cli.output.RoundValues;
 import io.lianbang.core.federation.History;
 import io.lianbang.core.federation.RoundListener;
@@ -11,6 +13,7 @@ import io.lianbang.engine.nn.ModelSpec;
 import io.lianbang.export.ExportedModel;
 import io.lianbang.sim.SimulationResult;
 import io.lianbang.sim.spec.SimulationSpec;
+import io.lianbang.store.RunStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -27,7 +30,8 @@ import java.util.stream.Collectors;
  * the output directory and checks that it can be written (so a bad directory fails before any
  * training), prints a header, runs every round printing a line per round (and a progress bar on a
  * terminal), writes {@code config.yaml} and the results and prints a footer. A run that fails
- * writes nothing, and removes the output directory again if it created it.
+ * writes nothing, and removes the output directory again if it created it. Unless the store is
+ * turned off, the run is recorded in the run store as it goes ({@link RunRecorder}).
  */
 public final class RunSession {
   private static final String INDENT = " ".repeat(11);
@@ -38,6 +42,8 @@ public final class RunSession {
   private final PrintWriter err;
   private final boolean progress;
   private final boolean chart;
+  private final StoreConfig store;
+  private final String kind;
 
   /**
    * @param spec what to run
@@ -48,12 +54,25 @@ public final class RunSession {
    * @param chart whether to write {@code chart.png}
    */
   public RunSession(SimulationSpec spec, Path outputDir, PrintWriter out, PrintWriter err, boolean progress, boolean chart) {
+    this(spec, outputDir, out, err, progress, chart, new StoreConfig(false, RunStore.DEFAULT_URL), null);
+  }
+
+  /**
+   * A session that records the run in the run store.
+   *
+   * @param store whether and where the run is recorded
+   * @param kind what started the run, as the store shows it: {@code simulate} or {@code demo}
+   */
+  public RunSession(SimulationSpec spec, Path outputDir, PrintWriter out, PrintWriter err, boolean progress, boolean chart,
+      StoreConfig store, String kind) {
     this.spec = spec;
     this.outputDir = outputDir;
     this.out = out;
     this.err = err;
     this.progress = progress;
     this.chart = chart;
+    this.store = store;
+    this.kind = kind;
   }
 
   /**
@@ -77,11 +96,18 @@ public final class RunSession {
     boolean existed = Files.isDirectory(outputDir);
     RunOutputs.requireWritableDirectory(outputDir, "output");
     boolean done = false;
+    RunRecorder recorder = null;
     try {
-      SimulationResult result = runAndWrite(prepared);
+      recorder = RunRecorder.start(store, RunRecorder.describe(spec.name(), kind, spec.rounds(), ConfigLoader.toYaml(spec),
+          spec.threads(), outputDir), err);
+      SimulationResult result = runAndWrite(prepared, recorder);
       done = true;
       return result;
+    } catch (RuntimeException | InterruptedException | Error e) {
+      if (recorder != null) recorder.failed(e);
+      throw e;
     } finally {
+      if (recorder != null) recorder.close();
       if (!done && !existed) {
         try {
           for (String name : List.of(RunOutputs.CONFIG, RunOutputs.CSV, RunOutputs.JSON, RunOutputs.CHART, RunOutputs.PRIVACY,
@@ -96,7 +122,7 @@ public final class RunSession {
     }
   }
 
-  private SimulationResult runAndWrite(Simulator.Prepared prepared) throws InterruptedException {
+  private SimulationResult runAndWrite(Simulator.Prepared prepared, RunRecorder recorder) throws InterruptedException {
     row("partition", partition(spec));
     String summary = prepared.partitionSummary();
     if (summary != null && !summary.isBlank()) {
@@ -129,6 +155,7 @@ public final class RunSession {
     try {
       List<RoundListener> listeners = new ArrayList<>();
       listeners.add(new RoundPrinter(out, bar, spec.strategy().clientsPerRound()));
+      if (recorder != null) listeners.add(recorder);
       result = prepared.run(listeners);
     } finally {
       if (bar != null) bar.close();
@@ -149,7 +176,14 @@ public final class RunSession {
     } catch (IOException e) {
       throw new CliException("cannot write results to " + outputDir + ": " + RunOutputs.describe(e));
     }
+    if (recorder != null) {
+      List<Path> files = new ArrayList<>(written);
+      files.add(outputDir.resolve(RunOutputs.CONFIG));
+      files.addAll(models);
+      recorder.finished(spec.privacy().any() ? result.privacy().epsilon() : Double.NaN, files);
+    }
     footer(history, result, written, models);
+    if (recorder != null) row("store", "run " + recorder.id() + " in " + store.url() + " (lianbang runs show " + recorder.id() + ")");
     return result;
   }
 

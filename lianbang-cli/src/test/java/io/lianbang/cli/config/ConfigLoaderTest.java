@@ -105,7 +105,7 @@ class ConfigLoaderTest {
   void unknownTopLevelKeyIsNamedWithTheValidKeys() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("round: 5\n"));
     assertEquals("unknown key 'round' at top level (valid: attack, compression, dataset, evaluate_every, model, name, output, partition, "
-        + "privacy, rounds, seed, strategy, threads, training)", e.getMessage());
+        + "privacy, rounds, seed, store, strategy, threads, training)", e.getMessage());
   }
 
   @Test
