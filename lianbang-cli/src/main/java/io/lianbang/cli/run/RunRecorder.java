@@ -16,14 +16,11 @@ import io.lianbang.store.RoundRow;
 import io.lianbang.store.RunStatus;
 import io.lianbang.store.RunStore;
 import io.lianbang.store.StoreException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 
 /**
@@ -79,7 +76,7 @@ public final class RunRecorder implements RoundListener, AutoCloseable {
   public static NewRun describe(String name, String kind, int rounds, String yaml, int threads, Path outputDir) {
     String kernels = RunEnvironment.kernels();
     Map<String, Object> environment = RunEnvironment.describe(kernels, threads);
-    String commit = commit();
+    String commit = VersionProvider.commit().equals("unknown") ? null : VersionProvider.commit();
     if (commit != null) environment.put("git_commit", commit);
     String json;
     try {
@@ -173,18 +170,5 @@ public final class RunRecorder implements RoundListener, AutoCloseable {
   private void warn(StoreException e) {
     err.println("lianbang: warning: " + e.getMessage() + "; the run goes on without the store");
     err.flush();
-  }
-
-  /** The git commit of the build if {@code version.properties} carries one, else null. */
-  private static String commit() {
-    try (InputStream in = VersionProvider.class.getResourceAsStream("version.properties")) {
-      if (in == null) return null;
-      Properties p = new Properties();
-      p.load(in);
-      String c = p.getProperty("commit", "");
-      return c.matches("[0-9a-f]{7,40}") ? c : null;
-    } catch (IOException e) {
-      return null;
-    }
   }
 }
