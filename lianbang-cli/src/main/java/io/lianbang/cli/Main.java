@@ -27,7 +27,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     subcommands = {DemoCommand.class, SimulateCommand.class, ExperimentCommand.class, ServerCommand.class, ClientCommand.class,
-        KeyHolderCommand.class, CertsCommand.class, PredictCommand.class, ExportCommand.class, RunsCommand.class, CommandLine.HelpCommand.class},
+        KeyHolderCommand.class, CertsCommand.class, PredictCommand.class, ExportCommand.class, RunsCommand.class, DashboardCommand.class,
+        CommandLine.HelpCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     description = {
       "Lianbang: federated learning on the JVM. Simulates a federation of many virtual clients in one JVM, "

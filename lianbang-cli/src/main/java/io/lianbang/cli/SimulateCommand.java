@@ -23,6 +23,10 @@ final class SimulateCommand extends SimulationCommand {
   @Option(names = {"-c", "--config"}, order = 1, paramLabel = "FILE", required = true, description = "The YAML configuration.")
   Path config;
 
+  @Option(names = "--dashboard", order = 44, paramLabel = "PORT",
+      description = "Serve the live dashboard of this run on 127.0.0.1:PORT while it goes (0 picks a free one).")
+  Integer dashboard;
+
   /** The flags, each the assignment of one key of {@link io.lianbang.sim.spec.SimulationSpec}. */
   static final ConfigFlags FLAGS = new ConfigFlags(List.of(
       ConfigFlags.flag("--name", "name", String.class, "NAME", "Run name, used in the default output directory."),
@@ -46,6 +50,11 @@ final class SimulateCommand extends SimulationCommand {
 
   SimulateCommand() {
     super(FLAGS);
+  }
+
+  @Override
+  Integer dashboardPort() {
+    return dashboard;
   }
 
   @Override

@@ -3,6 +3,8 @@ package io.lianbang.cli;
 import io.lianbang.cli.config.ConfigException;
 import io.lianbang.cli.config.RunConfig;
 import io.lianbang.cli.config.StoreConfig;
+import io.lianbang.cli.dashboard.DashboardServer;
+import io.lianbang.cli.dashboard.LiveRun;
 import io.lianbang.cli.run.RunOutputs;
 import io.lianbang.cli.run.RunSession;
 import io.lianbang.cli.run.Terminal;
@@ -20,10 +22,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * What {@code demo} and {@code simulate} share: from a configuration to a validated spec, checks
- * of the data paths, the output directory, and the run. Configuration errors become {@code
+ * of the data paths, the output directory, and the run (with a live dashboard if the command asks
+ * for one). Configuration errors become {@code
  * lianbang: error: <message>} and exit code 2.
  */
 abstract class SimulationCommand implements Callable<Integer> {
+  private static final String LOOPBACK = "127.0.0.1";
+
   @Spec
   CommandSpec spec;
 
@@ -53,12 +58,43 @@ abstract class SimulationCommand implements Callable<Integer> {
       Path dir = outputDirectory(config, sim);
       boolean progress = !runOptions.noProgress && Terminal.interactive();
       StoreConfig store = runOptions.noStore ? new StoreConfig(false, config.store().url()) : config.store();
-      new RunSession(sim, dir, out, err, progress, !runOptions.noChart, store, spec.name()).run(main.simulator);
+      RunSession session = new RunSession(sim, dir, out, err, progress, !runOptions.noChart, store, spec.name());
+      Integer port = dashboardPort();
+      if (port == null) {
+        session.run(main.simulator);
+        return 0;
+      }
+      LiveRun live = new LiveRun(sim.name(), spec.name(), sim.rounds());
+      try (DashboardServer dashboard = startDashboard(port, live)) {
+        out.println("dashboard  " + dashboard.url(LOOPBACK) + " (while the run goes; lianbang dashboard shows the store)");
+        out.flush();
+        boolean ok = false;
+        try {
+          session.listen(live).run(main.simulator);
+          ok = true;
+        } finally {
+          live.ended(ok);
+        }
+      }
       return 0;
     } catch (ConfigException | CliException e) {
       out.flush();
       Main.error(err, e.getMessage());
       return Main.USAGE;
+    }
+  }
+
+  /** The port of the live run's dashboard ({@code --dashboard}), or null for none. */
+  Integer dashboardPort() {
+    return null;
+  }
+
+  private static DashboardServer startDashboard(int port, LiveRun live) {
+    if (port < 0 || port > 65535) throw new CliException("--dashboard " + port + " is not a port: 0 (any free one) to 65535");
+    try {
+      return DashboardServer.start(LOOPBACK, port, null, live);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--dashboard: " + e.getMessage());
     }
   }
 

@@ -41,7 +41,16 @@ public final class MetricsEndpoint implements AutoCloseable {
   public static final int REQUEST_SECONDS = 10;
 
   static {
-    // read once, when the JDK's server first starts: set before any is created
+    requestDeadlines();
+  }
+
+  /**
+   * Sets the JDK server's deadlines ({@value #REQUEST_SECONDS} s to read a request, as many to
+   * answer it) unless the JVM properties say otherwise. They are read once, when the JDK's first
+   * server starts: every HTTP server of the process (the dashboard's too) calls this before it
+   * creates one.
+   */
+  public static void requestDeadlines() {
     if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
       System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_SECONDS));
     }

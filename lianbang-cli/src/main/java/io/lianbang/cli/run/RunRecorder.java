@@ -151,7 +151,7 @@ public final class RunRecorder implements RoundListener, AutoCloseable {
   }
 
   /** A round as stored: the columns of {@code history.csv}. */
-  static RoundRow row(RoundRecord r) {
+  public static RoundRow row(RoundRecord r) {
     return new RoundRow(r.round(), r.sampled(), r.succeeded(), r.failures().size(), r.updated(), RoundValues.trainLoss(r),
         RoundValues.testLoss(r), RoundValues.testAccuracy(r), RoundValues.fedLoss(r), RoundValues.fedAccuracy(r), r.seconds(),
         r.traffic().uplinkBytes(), r.traffic().downlinkBytes(), r.totalTraffic().uplinkBytes(), r.totalTraffic().downlinkBytes());

@@ -44,6 +44,7 @@ public final class RunSession {
   private final boolean chart;
   private final StoreConfig store;
   private final String kind;
+  private final List<RoundListener> listeners = new ArrayList<>();
 
   /**
    * @param spec what to run
@@ -73,6 +74,12 @@ public final class RunSession {
     this.chart = chart;
     this.store = store;
     this.kind = kind;
+  }
+
+  /** Adds {@code listener}, told of the run's progress after the round lines and the store. */
+  public RunSession listen(RoundListener listener) {
+    listeners.add(listener);
+    return this;
   }
 
   /**
@@ -156,6 +163,7 @@ public final class RunSession {
       List<RoundListener> listeners = new ArrayList<>();
       listeners.add(new RoundPrinter(out, bar, spec.strategy().clientsPerRound()));
       if (recorder != null) listeners.add(recorder);
+      listeners.addAll(this.listeners);
       result = prepared.run(listeners);
     } finally {
       if (bar != null) bar.close();
