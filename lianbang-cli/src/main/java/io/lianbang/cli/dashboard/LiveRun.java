@@ -3,20 +3,18 @@ package io.lianbang.cli.dashboard;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lianbang.cli.run.RoundParticipants;
 import io.lianbang.cli.run.RoundPrinter;
 import io.lianbang.cli.run.RunRecorder;
 import io.lianbang.core.federation.RoundListener;
 import io.lianbang.core.federation.RoundRecord;
-import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.store.Participant;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The run of this process, as the dashboard shows it: fed by the round loop as rounds complete,
@@ -33,7 +31,7 @@ public final class LiveRun implements RoundListener, DashboardData {
   private final String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
   private final List<ObjectNode> rounds = new ArrayList<>();
   private final ClientTable clients = new ClientTable();
-  private final Map<String, Boolean> finished = new TreeMap<>();
+  private final RoundParticipants participants = new RoundParticipants();
   private String status = "running";
 
   /**
@@ -49,23 +47,18 @@ public final class LiveRun implements RoundListener, DashboardData {
 
   @Override
   public synchronized void roundStarted(int round, int rounds, int sampled) {
-    finished.clear();
+    participants.start();
   }
 
   @Override
   public synchronized void clientFinished(int round, String clientId, boolean succeeded) {
-    finished.put(clientId, succeeded);
+    participants.finished(clientId, succeeded);
   }
 
   @Override
   public synchronized void roundCompleted(RoundRecord record, int rounds) {
-    Map<String, Participant> participants = new TreeMap<>();
-    finished.forEach((client, ok) -> participants.put(client, new Participant(record.round(), client, ok, null)));
-    for (ClientFailure f : record.failures()) {
-      participants.put(f.clientId(), new Participant(record.round(), f.clientId(), false, f.kind() + ": " + f.message()));
-    }
-    finished.clear();
-    participants.values().forEach(clients::add);
+    List<Participant> round = participants.complete(record);
+    round.forEach(clients::add);
     double epsilon = record.fitMetrics().get(RoundPrinter.DP_EPSILON).orElse(Double.NaN);
     this.rounds.add(DashboardJson.round(RunRecorder.row(record), epsilon));
     notifyAll();

@@ -9,7 +9,6 @@ import io.lianbang.cli.output.RoundValues;
 import io.lianbang.core.federation.History;
 import io.lianbang.core.federation.RoundListener;
 import io.lianbang.core.federation.RoundRecord;
-import io.lianbang.core.strategy.ClientFailure;
 import io.lianbang.store.NewRun;
 import io.lianbang.store.Participant;
 import io.lianbang.store.RoundRow;
@@ -18,10 +17,8 @@ import io.lianbang.store.RunStore;
 import io.lianbang.store.StoreException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Records a run in the run store as it goes: its row when it starts, each round with the clients
@@ -33,7 +30,7 @@ public final class RunRecorder implements RoundListener, AutoCloseable {
   private final RunStore store;
   private final long id;
   private final PrintWriter err;
-  private final Map<String, Boolean> finished = new TreeMap<>();
+  private final RoundParticipants participants = new RoundParticipants();
   private boolean broken;
   private boolean ended;
 
@@ -95,23 +92,18 @@ public final class RunRecorder implements RoundListener, AutoCloseable {
 
   @Override
   public synchronized void roundStarted(int round, int rounds, int sampled) {
-    finished.clear();
+    participants.start();
   }
 
   @Override
   public synchronized void clientFinished(int round, String clientId, boolean succeeded) {
-    finished.put(clientId, succeeded);
+    participants.finished(clientId, succeeded);
   }
 
   @Override
   public synchronized void roundCompleted(RoundRecord record, int rounds) {
-    Map<String, Participant> participants = new TreeMap<>();
-    finished.forEach((client, ok) -> participants.put(client, new Participant(record.round(), client, ok, null)));
-    for (ClientFailure f : record.failures()) {
-      participants.put(f.clientId(), new Participant(record.round(), f.clientId(), false, f.kind() + ": " + f.message()));
-    }
-    finished.clear();
-    write(() -> store.recordRound(id, row(record), new ArrayList<>(participants.values())));
+    List<Participant> round = participants.complete(record);
+    write(() -> store.recordRound(id, row(record), round));
   }
 
   /** Records that the run ended after its last round, with ε ({@code NaN} for none) and the files it wrote. */

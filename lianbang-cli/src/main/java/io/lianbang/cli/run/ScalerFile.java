@@ -7,11 +7,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lianbang.cli.config.ConfigLoader;
 import io.lianbang.engine.data.Standardizer;
+import io.lianbang.export.AtomicFile;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A feature scaler saved as JSON, {@code {"features": 30, "mean": [...], "std": [...]}}, the
@@ -40,19 +39,7 @@ public final class ScalerFile {
     for (float v : mean) m.add(v);
     ArrayNode s = doc.putArray("std");
     for (float v : std) s.add(v);
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-    try {
-      mapper.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), doc);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("the file system of " + dir + " cannot rename atomically", e);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFile.write(file, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
   }
 
   /**
