@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
-import io.lianbang.devcerts.DevCertificates;
 import io.lianbang.grpc.client.ClientChannels;
 import io.lianbang.grpc.client.ClientSettings;
 import io.lianbang.grpc.client.FederationClient;
@@ -35,7 +34,7 @@ class MutualTlsRefusalTest {
 
   @Test
   void clientWithoutACertificateStopsAtOnce() throws Exception {
-    DevCertificates.generate(dir, List.of("localhost"), List.of("alice"), Duration.ofDays(1));
+    TestCertificates.generate(dir, List.of("alice"));
     ServerTls tls = new ServerTls(dir.resolve("server.pem"), dir.resolve("server-key.pem"), dir.resolve("ca.pem"));
     try (FederationServer server = FederationServer.builder().bind("127.0.0.1", 0).tls(tls)
         .settings(ServerSettings.defaults("mtls-refusal")).start()) {

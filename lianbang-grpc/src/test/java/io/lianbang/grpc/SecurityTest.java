@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.lianbang.devcerts.DevCertificates;
 import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.core.federation.RunResult;
@@ -25,21 +24,9 @@ import io.lianbang.grpc.server.ServerSettings;
 import io.lianbang.grpc.tls.ClientTls;
 import io.lianbang.grpc.tls.ServerTls;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,14 +35,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +49,7 @@ class SecurityTest {
   @BeforeEach
   void generateOnce() {
     if (!certs.resolve("ca.pem").toFile().exists()) {
-      DevCertificates.generate(certs, List.of("localhost"), List.of("alice", "bob", "mallory"), Duration.ofDays(1));
+      TestCertificates.generate(certs, List.of("alice", "bob", "mallory"));
     }
   }
 
@@ -162,8 +141,6 @@ class SecurityTest {
     IllegalArgumentException c = assertThrows(IllegalArgumentException.class,
         () -> ClientChannels.open("localhost:1", null, null, false));
     assertTrue(c.getMessage().contains("insecure"), c.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> DevCertificates.generate(certs, List.of("x"), List.of("alice"), Duration.ofDays(1)), "refuses to overwrite");
   }
 
   @Test
@@ -210,30 +187,8 @@ class SecurityTest {
   }
 
   /** A client certificate for {@code subject}, signed by the development CA, written as {@code NAME.pem} and {@code NAME-key.pem}. */
-  private ClientTls clientCertificate(String subject, String name) throws Exception {
-    PrivateKey caKey = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pemBody(certs.resolve("ca-key.pem"))));
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
-    KeyPair keys = g.generateKeyPair();
-    Instant now = Instant.now();
-    X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name("CN=Lianbang development CA"), BigInteger.valueOf(now.toEpochMilli()),
-        Date.from(now.minusSeconds(300)), Date.from(now.plusSeconds(3600)), new X500Name(subject), keys.getPublic());
-    b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-    b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-    byte[] der = b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey)).getEncoded();
-    Path cert = certs.resolve(name + ".pem");
-    Path key = certs.resolve(name + "-key.pem");
-    Files.writeString(cert, pem("CERTIFICATE", der));
-    Files.writeString(key, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
-    return new ClientTls(certs.resolve("ca.pem"), cert, key);
-  }
-
-  private static byte[] pemBody(Path p) throws java.io.IOException {
-    return Base64.getMimeDecoder().decode(Files.readString(p).replaceAll("-----[A-Z ]+-----", ""));
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+  private ClientTls clientCertificate(String subject, String name) {
+    TestCertificates.signClient(certs, subject, name);
+    return new ClientTls(certs.resolve("ca.pem"), certs.resolve(name + ".pem"), certs.resolve(name + "-key.pem"));
   }
 }

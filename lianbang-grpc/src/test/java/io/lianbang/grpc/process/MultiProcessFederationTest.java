@@ -3,7 +3,7 @@ package io.lianbang.grpc.process;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lianbang.devcerts.DevCertificates;
+import io.lianbang.grpc.TestCertificates;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,7 @@ class MultiProcessFederationTest {
   void fiveClientProcessesOverMutualTlsSurviveAKilledClient() throws Exception {
     Path certs = dir.resolve("certs");
     List<String> names = List.of("p1", "p2", "p3", "p4", "p5");
-    DevCertificates.generate(certs, List.of("localhost"), names, Duration.ofDays(1));
+    TestCertificates.generate(certs, names);
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
