@@ -4,6 +4,8 @@ import io.lianbang.cli.config.ConfigException;
 import io.lianbang.cli.config.ConfigLoader;
 import io.lianbang.cli.config.ConfigKeys;
 import io.lianbang.cli.config.ServerSpec;
+import io.lianbang.cli.dashboard.DashboardServer;
+import io.lianbang.cli.dashboard.LiveRun;
 import io.lianbang.cli.metrics.MetricsEndpoint;
 import io.lianbang.cli.metrics.PrometheusServerMetrics;
 import io.lianbang.cli.run.FailureSummary;
@@ -81,6 +83,9 @@ final class ServerCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  /** Where the live dashboard listens: it has no token, so loopback only. */
+  private static final String DASHBOARD_ADDRESS = "127.0.0.1";
+
   /** The flags, each the assignment of one key of {@link ServerSpec}. */
   static final ConfigFlags FLAGS = new ConfigFlags(List.of(
       ConfigFlags.flag("--listen", "listen", String.class, "HOST:PORT", "Where to listen."),
@@ -89,7 +94,9 @@ final class ServerCommand implements Callable<Integer> {
       ConfigFlags.flag("--seed", "seed", Long.class, "N", "Run seed."),
       ConfigFlags.flag("--metrics", "metrics.port", Integer.class, "PORT",
           "Serve /metrics (Prometheus), /healthz and /readyz over HTTP on this port (0 picks a free one)."),
-      ConfigFlags.flag("--store", "store.url", String.class, "URL", "JDBC URL of the run store the run is recorded in.")),
+      ConfigFlags.flag("--store", "store.url", String.class, "URL", "JDBC URL of the run store the run is recorded in."),
+      ConfigFlags.flag("--dashboard", "dashboard.port", Integer.class, "PORT",
+          "Serve the live dashboard of this run on 127.0.0.1:PORT while it goes (0 picks a free one).")),
       ConfigKeys::server, "strategy.quorum=0.8");
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The server's YAML configuration.")
@@ -134,8 +141,10 @@ final class ServerCommand implements Callable<Integer> {
       if (metrics != null) metrics.close();
       throw new CliException(e.getMessage());
     }
+    LiveRun live = c.dashboard().port() == null ? null : new LiveRun(c.name(), "server", c.rounds(), started::clientSnapshot);
     try (FederationServer server = started; PrometheusServerMetrics meters = metrics;
-        MetricsEndpoint endpoint = meters == null ? null : serveMetrics(c.metrics(), meters, server)) {
+        MetricsEndpoint endpoint = meters == null ? null : serveMetrics(c.metrics(), meters, server);
+        DashboardServer dashboard = live == null ? null : serveDashboard(c.dashboard().port(), live)) {
       server.expectLayout(s.initial);
       out.println("listening on " + c.listen() + " (port " + server.port() + "), waiting for " + s.strategy.minAvailableClients() + " clients");
       if (endpoint != null) {
@@ -143,6 +152,7 @@ final class ServerCommand implements Callable<Integer> {
             ? "[" + c.metrics().address() + "]" : c.metrics().address();
         out.println("metrics on http://" + host + ":" + endpoint.port() + "/metrics (and /healthz, /readyz)");
       }
+      if (dashboard != null) out.println("dashboard  " + dashboard.url(DASHBOARD_ADDRESS) + " (while the run goes)");
       out.flush();
       ServerScaling scaling = ServerScaling.prepare(s, server, out);
       Strategy scaled = scaling.decorate(s.strategy);
@@ -158,8 +168,15 @@ final class ServerCommand implements Callable<Integer> {
         List<RoundListener> listeners = new ArrayList<>(List.of(new RoundPrinter(out, null, s.strategy.minAvailableClients())));
         if (meters != null) listeners.add(meters);
         if (recorder != null) listeners.add(recorder);
-        result = new Federation(strategy, server.clients(), s.federation, listeners, s.checkpoint, s.run).run(s.initial);
+        if (live != null) listeners.add(live);
+        try {
+          result = new Federation(strategy, server.clients(), s.federation, listeners, s.checkpoint, s.run).run(s.initial);
+        } catch (Exception | Error e) {
+          if (live != null) live.ended(false);
+          throw e;
+        }
       }
+      if (live != null) live.ended(true);
       double seconds = (System.nanoTime() - start) / 1e9;
       server.finish("the run is complete", Duration.ofSeconds(10));
       out.println("done: " + result.history().last().round() + " rounds"
@@ -214,6 +231,15 @@ final class ServerCommand implements Callable<Integer> {
       return MetricsEndpoint.start(spec.address(), spec.port(), metrics::scrape, server::running);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
+    }
+  }
+
+  /** Serves the live dashboard of {@code live} on {@value #DASHBOARD_ADDRESS}:{@code port}. */
+  private static DashboardServer serveDashboard(int port, LiveRun live) {
+    try {
+      return DashboardServer.start(DASHBOARD_ADDRESS, port, null, live);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("dashboard.port " + port + ": " + e.getMessage());
     }
   }
 

@@ -68,16 +68,17 @@ import java.util.TreeMap;
  * @param keyHolder the key holder the server dials when {@code privacy.paillier.enabled}
  * @param metrics the HTTP endpoint of Prometheus metrics and health checks
  * @param store whether and where the run is recorded; null means {@link StoreConfig#defaults()}
+ * @param dashboard the live dashboard of the run; null means none
  */
 @JsonPropertyOrder({"name", "seed", "rounds", "model", "normalize", "strategy", "training", "privacy", "compression", "evaluate_every", "listen", "insecure", "tls",
     "clients", "tokens", "allow_anonymous", "wait_for_clients_seconds", "heartbeat_seconds", "checkpoint", "output", "limits",
-    "key_holder", "metrics", "store"})
+    "key_holder", "metrics", "store", "dashboard"})
 public record ServerSpec(
     String name, long seed, int rounds, String model, String normalize,
     StrategySpec strategy, TrainingSpec training, PrivacySpec privacy, CompressionSpec compression, int evaluateEvery,
     String listen, boolean insecure, Tls tls, List<String> clients, @Secret Map<String, String> tokens, boolean allowAnonymous,
     double waitForClientsSeconds, double heartbeatSeconds, Path checkpoint, Path output, Limits limits, KeyHolder keyHolder,
-    Metrics metrics, StoreConfig store) {
+    Metrics metrics, StoreConfig store, Dashboard dashboard) {
 
   /** The clients a server counts on each round unless {@code strategy.clients_per_round} says otherwise. */
   public static final int DEFAULT_CLIENTS_PER_ROUND = 2;
@@ -102,6 +103,7 @@ public record ServerSpec(
     Objects.requireNonNull(keyHolder, "key_holder");
     Objects.requireNonNull(metrics, "metrics");
     store = store == null ? StoreConfig.defaults() : store;
+    dashboard = dashboard == null ? Dashboard.defaults() : dashboard;
     if (allowAnonymous && (!tokens.isEmpty() || (tls != null && tls.clientCa() != null))) {
       throw new IllegalArgumentException("allow_anonymous: true cannot be combined with " + (tokens.isEmpty() ? "tls.client_ca" : "tokens")
           + ": an anonymous client could register under an authenticated client's name and take over its session");
@@ -152,7 +154,7 @@ public record ServerSpec(
     ServerSpec d = new ServerSpec("federation", 42, 10, "logistic:1", "federated",
         new StrategySpec(s.name(), DEFAULT_CLIENTS_PER_ROUND, DEFAULT_CLIENTS_PER_ROUND, s.quorum(), s.roundTimeoutSeconds(), s.params()),
         SimulationSpec.demo().training(), PrivacySpec.none(), CompressionSpec.none(), 1, "127.0.0.1:7443", false, null, List.of(), Map.of(), true, 600, 5, null, null,
-        Limits.defaults(), KeyHolder.defaults(), Metrics.defaults(), StoreConfig.defaults());
+        Limits.defaults(), KeyHolder.defaults(), Metrics.defaults(), StoreConfig.defaults(), Dashboard.defaults());
     ObjectNode tree = ConfigLoader.jsonMapper().valueToTree(d);
     tree.remove("model");
     tree.put("allow_anonymous", false);
@@ -277,6 +279,22 @@ public record ServerSpec(
 
     static Metrics defaults() {
       return new Metrics("127.0.0.1", null);
+    }
+  }
+
+  /**
+   * The {@code dashboard} section: the live dashboard of the run, served on 127.0.0.1 (it has no
+   * token).
+   *
+   * @param port the port (0 picks a free one); null serves no dashboard
+   */
+  public record Dashboard(Integer port) {
+    public Dashboard {
+      if (port != null) Require.inRange("dashboard.port", port, 0, 65535);
+    }
+
+    static Dashboard defaults() {
+      return new Dashboard(null);
     }
   }
 

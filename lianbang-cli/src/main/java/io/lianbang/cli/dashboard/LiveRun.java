@@ -8,6 +8,7 @@ import io.lianbang.cli.run.RoundPrinter;
 import io.lianbang.cli.run.RunRecorder;
 import io.lianbang.core.federation.RoundListener;
 import io.lianbang.core.federation.RoundRecord;
+import io.lianbang.grpc.server.ClientSnapshot;
 import io.lianbang.store.Participant;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The run of this process, as the dashboard shows it: fed by the round loop as rounds complete,
@@ -32,6 +34,7 @@ public final class LiveRun implements RoundListener, DashboardData {
   private final List<ObjectNode> rounds = new ArrayList<>();
   private final ClientTable clients = new ClientTable();
   private final RoundParticipants participants = new RoundParticipants();
+  private final Supplier<List<ClientSnapshot>> connections;
   private String status = "running";
 
   /**
@@ -40,9 +43,21 @@ public final class LiveRun implements RoundListener, DashboardData {
    * @param roundsPlanned the rounds it is to run
    */
   public LiveRun(String name, String kind, int roundsPlanned) {
+    this(name, kind, roundsPlanned, null);
+  }
+
+  /**
+   * A run of remote clients: its clients table also shows, per client, whether it is connected,
+   * when it was last heard from and the bytes of its task calls, as {@code connections} says when
+   * the page asks ({@link io.lianbang.grpc.server.FederationServer#clientSnapshot}).
+   *
+   * @param connections the server's clients now, or null for a run without remote clients
+   */
+  public LiveRun(String name, String kind, int roundsPlanned, Supplier<List<ClientSnapshot>> connections) {
     this.name = name;
     this.kind = kind;
     this.roundsPlanned = roundsPlanned;
+    this.connections = connections;
   }
 
   @Override
@@ -78,13 +93,20 @@ public final class LiveRun implements RoundListener, DashboardData {
   }
 
   @Override
-  public synchronized Optional<ObjectNode> run(long id) {
+  public Optional<ObjectNode> run(long id) {
     if (id != ID) return Optional.empty();
+    List<ClientSnapshot> connected = connections == null ? null : connections.get();
+    synchronized (this) {
+      return Optional.of(document(connected));
+    }
+  }
+
+  private ObjectNode document(List<ClientSnapshot> connected) {
     ObjectNode doc = JsonNodeFactory.instance.objectNode();
     doc.set("run", summary());
     doc.set("rounds", JsonNodeFactory.instance.arrayNode().addAll(rounds.stream().map(ObjectNode::deepCopy).toList()));
-    doc.set("clients", clients.json());
-    return Optional.of(doc);
+    doc.set("clients", connected == null ? clients.json() : clients.json(connected));
+    return doc;
   }
 
   @Override

@@ -94,12 +94,19 @@ function update(run) {
   else for (const c of charts) c.plot.setData(data(c.s));
 }
 
+// A deployed run's clients also say whether they are connected, when they were last heard from and their bytes.
+const LIVE_COLUMNS = ["connected", "last heartbeat", "bytes up", "bytes down"];
 function showClients(clients) {
+  const live = clients.some((c) => "connected" in c);
+  const head = $("clients").tHead.rows[0];
+  while (head.cells.length > 5) head.deleteCell(-1);
+  if (live) for (const name of LIVE_COLUMNS) { const th = document.createElement("th"); th.textContent = name; head.appendChild(th); }
   const body = $("clients").tBodies[0];
   body.replaceChildren();
   for (const c of clients) {
     const tr = document.createElement("tr");
     [c.client_id, c.rounds, c.last_round, c.failures, c.last_failure].forEach((v) => cell(tr, v));
+    if (live) [c.connected ? "yes" : "no", c.last_heartbeat, bytes(c.uplink_bytes), bytes(c.downlink_bytes)].forEach((v) => cell(tr, v));
     body.appendChild(tr);
   }
 }

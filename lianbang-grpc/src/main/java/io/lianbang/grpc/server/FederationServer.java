@@ -70,7 +70,7 @@ public final class FederationServer implements AutoCloseable {
         .addService(ServerInterceptors.intercept(ParseGuard.guard(ServerInterceptors.intercept(service, auth)), new FailureLogger(),
             new RefusalMetering(metrics)))
         .maxInboundMessageSize(settings.maxChunkBytes() + (64 << 10))
-        .addStreamTracerFactory(new TransportTraffic(pool.trafficMeter().orElseThrow(), metrics))
+        .addStreamTracerFactory(new TransportTraffic(pool.trafficMeter().orElseThrow(), metrics, pool.clientTraffic()))
         .build();
   }
 
@@ -157,6 +157,15 @@ public final class FederationServer implements AutoCloseable {
   /** The clients registered now (each with a live session). */
   public int connectedClients() {
     return pool.available().size();
+  }
+
+  /**
+   * Every client identity that registered during this run (up to the most recent 65536), by id:
+   * whether it is connected, when it was last heard from, and the bytes of its task calls. Cheap:
+   * copies a few fields per client under the pool's lock.
+   */
+  public List<ClientSnapshot> clientSnapshot() {
+    return pool.snapshot();
   }
 
   /** Result uploads under way now: their header named an open task and they have not ended. */

@@ -192,7 +192,7 @@ final class FederationService extends FederationGrpc.FederationImplBase {
       throw reject(RefusalReason.STALE_ROUND, rpc, client.id, "stale round: task '" + task.id + "' belongs to round "
           + task.round + ", the request names round " + ref.getRound());
     }
-    TransportTraffic.attribute(task.round);
+    TransportTraffic.attribute(task.round, client.id);
     return task;
   }
 

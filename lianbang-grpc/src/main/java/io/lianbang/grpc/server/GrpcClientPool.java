@@ -49,6 +49,16 @@ public final class GrpcClientPool implements ClientPool {
   private volatile String finishReason = "the run is complete";
   private volatile Parameters expectedModel;
   private final TrafficMeter traffic = new TrafficMeter();
+  private final ClientTraffic clientTraffic = new ClientTraffic();
+  /** Per identity, its latest session, live or not (guarded by this); the most recent {@link #STARTS_REMEMBERED}. */
+  private final Map<String, RemoteClient> latest = new LinkedHashMap<>(16, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, RemoteClient> eldest) {
+      return size() > STARTS_REMEMBERED;
+    }
+  };
 
   GrpcClientPool(String runId, Duration heartbeatInterval, ScheduledExecutorService timer) {
     this.runId = runId;
@@ -66,6 +76,21 @@ public final class GrpcClientPool implements ClientPool {
   @Override
   public Optional<TrafficMeter> trafficMeter() {
     return Optional.of(traffic);
+  }
+
+  /** The bytes of task calls per client. */
+  ClientTraffic clientTraffic() {
+    return clientTraffic;
+  }
+
+  /** Every identity of {@link #latest}, by id, as {@link FederationServer#clientSnapshot} describes. */
+  synchronized List<ClientSnapshot> snapshot() {
+    List<ClientSnapshot> all = new ArrayList<>(latest.size());
+    for (RemoteClient c : latest.values()) {
+      all.add(new ClientSnapshot(c.id, byId.get(c.id) == c, c.lastSeen(), clientTraffic.uplink(c.id), clientTraffic.downlink(c.id)));
+    }
+    all.sort(java.util.Comparator.comparing(ClientSnapshot::id));
+    return all;
   }
 
   ScheduledExecutorService timer() {
@@ -129,6 +154,7 @@ public final class GrpcClientPool implements ClientPool {
     RemoteClient previous;
     synchronized (this) {
       previous = byId.put(clientId, fresh);
+      latest.put(clientId, fresh);
       bySession.put(fresh.sessionId, fresh);
       if (previous != null) bySession.remove(previous.sessionId);
       notifyAll();

@@ -96,6 +96,11 @@ final class RemoteClient {
     return System.nanoTime() - lastSeenNanos;
   }
 
+  /** When the client last sent anything in this session, on the wall clock. */
+  java.time.Instant lastSeen() {
+    return java.time.Instant.now().minusNanos(silentNanos());
+  }
+
   /** Adds a task; it is delivered at the next poll (at once if a poll is parked). */
   synchronized void enqueue(PendingTask task, String runId) {
     if (gone != null) {

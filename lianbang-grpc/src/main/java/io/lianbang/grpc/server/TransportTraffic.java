@@ -20,7 +20,8 @@ import java.util.Set;
  * <p>A call's round is known once the service has resolved the task it names
  * ({@link #attribute}); bytes received before that (the call's first message) are held and
  * reported then. A call that names no open task is never attributed and counts nothing.
- * Attributed bytes also go to the server's {@link ServerMetrics}, whatever their round.
+ * Attributed bytes also go to the server's {@link ServerMetrics}, whatever their round, and to
+ * the task's client in {@link ClientTraffic}.
  */
 final class TransportTraffic extends ServerStreamTracer.Factory {
   private static final Context.Key<CallTracer> CALL = Context.key("lianbang-call-traffic");
@@ -32,21 +33,26 @@ final class TransportTraffic extends ServerStreamTracer.Factory {
 
   private final TrafficMeter meter;
   private final ServerMetrics metrics;
+  private final ClientTraffic clients;
 
-  TransportTraffic(TrafficMeter meter, ServerMetrics metrics) {
+  TransportTraffic(TrafficMeter meter, ServerMetrics metrics, ClientTraffic clients) {
     this.meter = meter;
     this.metrics = metrics;
+    this.clients = clients;
   }
 
   @Override
   public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
-    return TASK_CALLS.contains(fullMethodName) ? new CallTracer(meter, metrics, fullMethodName.equals(DOWNLOAD)) : NOOP;
+    return TASK_CALLS.contains(fullMethodName) ? new CallTracer(meter, metrics, clients, fullMethodName.equals(DOWNLOAD)) : NOOP;
   }
 
-  /** Attributes the current call's bytes, past and future, to {@code round}; no-op outside a traced call. */
-  static void attribute(int round) {
+  /**
+   * Attributes the current call's bytes, past and future, to {@code round} and {@code clientId};
+   * no-op outside a traced call.
+   */
+  static void attribute(int round, String clientId) {
     CallTracer t = CALL.get();
-    if (t != null) t.attribute(round);
+    if (t != null) t.attribute(round, clientId);
   }
 
   private static final ServerStreamTracer NOOP = new ServerStreamTracer() {};
@@ -55,15 +61,18 @@ final class TransportTraffic extends ServerStreamTracer.Factory {
   private static final class CallTracer extends ServerStreamTracer {
     private final TrafficMeter meter;
     private final ServerMetrics metrics;
+    private final ClientTraffic clients;
     private final boolean countOutbound;
     private boolean attributed;
     private int round;
+    private String clientId;
     private long pendingIn;
     private long pendingOut;
 
-    CallTracer(TrafficMeter meter, ServerMetrics metrics, boolean countOutbound) {
+    CallTracer(TrafficMeter meter, ServerMetrics metrics, ClientTraffic clients, boolean countOutbound) {
       this.meter = meter;
       this.metrics = metrics;
+      this.clients = clients;
       this.countOutbound = countOutbound;
     }
 
@@ -72,21 +81,24 @@ final class TransportTraffic extends ServerStreamTracer.Factory {
       return context.withValue(CALL, this);
     }
 
-    synchronized void attribute(int round) {
+    synchronized void attribute(int round, String clientId) {
       if (attributed) return;
       attributed = true;
       this.round = round;
+      this.clientId = clientId;
       uplink(pendingIn);
       downlink(pendingOut);
     }
 
     private void uplink(long bytes) {
       meter.uplink(round, bytes);
+      clients.uplink(clientId, bytes);
       if (bytes > 0) metrics.received(bytes);
     }
 
     private void downlink(long bytes) {
       meter.downlink(round, bytes);
+      clients.downlink(clientId, bytes);
       if (bytes > 0) metrics.sent(bytes);
     }
 
