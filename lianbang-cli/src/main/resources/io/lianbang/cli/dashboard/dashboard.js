@@ -95,7 +95,7 @@ function update(run) {
 }
 
 // A deployed run's clients also say whether they are connected, when they were last heard from and their bytes.
-const LIVE_COLUMNS = ["connected", "last heartbeat", "bytes up", "bytes down"];
+const LIVE_COLUMNS = ["connected", "last heard from", "bytes up", "bytes down"];
 function showClients(clients) {
   const live = clients.some((c) => "connected" in c);
   const head = $("clients").tHead.rows[0];
