@@ -1,2 +1,2 @@
-/** The files a run writes: history as CSV and JSON, and a chart of accuracy and loss per round. */
+/** The files a run writes: history as CSV and JSON, and charts of accuracy and loss per round (JFreeChart). */
 package io.lianbang.cli.output;

@@ -41,19 +41,6 @@ class HistoryChartTest {
     assertTrue(colors(HistoryChart.render(one, "one", null, 400, 300)).size() > 2);
   }
 
-  @Test
-  void niceScaleCoversTheRangeWithRoundSteps() {
-    NiceScale s = NiceScale.of(0.27, 2.31, 6);
-    assertTrue(s.min() <= 0.27 && s.max() >= 2.31);
-    assertEquals(0.5, s.step(), 1e-12);
-    assertEquals("0.5", s.label(0.5));
-    NiceScale r = NiceScale.ofIntegers(0, 50, 8);
-    assertEquals(10, r.step());
-    assertEquals("50", r.label(50));
-    NiceScale flat = NiceScale.of(3, 3, 5);
-    assertTrue(flat.min() < 3 && flat.max() > 3);
-  }
-
   private static Set<Integer> colors(BufferedImage img) {
     Set<Integer> c = new HashSet<>();
     for (int y = 0; y < img.getHeight(); y += 2) {
