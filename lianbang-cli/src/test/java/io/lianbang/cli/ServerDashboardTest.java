@@ -10,12 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.lianbang.cli.run.Simulator;
-import io.lianbang.core.client.Client;
-import io.lianbang.core.task.EvalResult;
-import io.lianbang.core.task.EvalTask;
-import io.lianbang.core.task.FitResult;
-import io.lianbang.core.task.FitTask;
-import io.lianbang.core.task.Metrics;
 import io.lianbang.grpc.client.ClientSettings;
 import io.lianbang.grpc.client.FederationClient;
 import java.net.URI;
@@ -54,28 +48,6 @@ class ServerDashboardTest {
     return JSON.readTree(response.body());
   }
 
-  /** A client that returns the model it was sent, and blocks in its fit of round 3 until {@code release}. */
-  private static Client holdingRoundThree(CountDownLatch release) {
-    return new Client() {
-      @Override
-      public FitResult fit(FitTask task) {
-        if (task.round() == 3) {
-          try {
-            release.await(60, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-        return new FitResult(task.parameters(), 10, Metrics.empty());
-      }
-
-      @Override
-      public EvalResult evaluate(EvalTask task) {
-        return new EvalResult(0.5, 10, Metrics.empty());
-      }
-    };
-  }
-
   @Test
   void theDashboardShowsTheDeployedRunsClientsAsItGoes() throws Exception {
     int port = freePort();
@@ -90,7 +62,7 @@ class ServerDashboardTest {
       Future<Cli> server = threads.submit(() -> Cli.run(Simulator.standard(), "server", "--config", config.toString(),
           "--dashboard", String.valueOf(dashboardPort)));
       for (int i = 0; i < 2; i++) {
-        FederationClient c = new FederationClient(channels.get(i), holdingRoundThree(release),
+        FederationClient c = new FederationClient(channels.get(i), HoldingClient.inRoundThree(release),
             ClientSettings.defaults("site-" + i).withGiveUpAfter(Duration.ofSeconds(60)));
         threads.submit(c::run);
       }

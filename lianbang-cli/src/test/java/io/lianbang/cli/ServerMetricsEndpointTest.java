@@ -10,12 +10,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.lianbang.cli.run.Simulator;
-import io.lianbang.core.client.Client;
-import io.lianbang.core.task.EvalResult;
-import io.lianbang.core.task.EvalTask;
-import io.lianbang.core.task.FitResult;
-import io.lianbang.core.task.FitTask;
-import io.lianbang.core.task.Metrics;
 import io.lianbang.grpc.client.ClientSettings;
 import io.lianbang.grpc.client.FederationClient;
 import io.lianbang.grpc.proto.v1.FederationGrpc;
@@ -68,28 +62,6 @@ class ServerMetricsEndpointTest {
     return samples;
   }
 
-  /** A client that returns the model it was sent, and blocks in its fit of round 3 until {@code release}. */
-  private static Client holdingRoundThree(CountDownLatch release) {
-    return new Client() {
-      @Override
-      public FitResult fit(FitTask task) {
-        if (task.round() == 3) {
-          try {
-            release.await(60, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-        return new FitResult(task.parameters(), 10, Metrics.empty());
-      }
-
-      @Override
-      public EvalResult evaluate(EvalTask task) {
-        return new EvalResult(0.5, 10, Metrics.empty());
-      }
-    };
-  }
-
   @Test
   void theMetricsEndpointShowsTheRunAsItGoes() throws Exception {
     int port = freePort();
@@ -104,7 +76,7 @@ class ServerMetricsEndpointTest {
       Future<Cli> server = threads.submit(() -> Cli.run(Simulator.standard(), "server", "--config", config.toString(),
           "--metrics", String.valueOf(metricsPort)));
       for (int i = 0; i < 2; i++) {
-        FederationClient c = new FederationClient(channels.get(i), holdingRoundThree(release),
+        FederationClient c = new FederationClient(channels.get(i), HoldingClient.inRoundThree(release),
             ClientSettings.defaults("site-" + i).withGiveUpAfter(Duration.ofSeconds(60)));
         threads.submit(c::run);
       }
