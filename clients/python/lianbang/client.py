@@ -284,8 +284,7 @@ def _examples(where: str, n: Any) -> int:
 
 
 def _error(e: BaseException) -> pb.TaskError:
-    text = f"{type(e).__name__}: {e}"
-    return pb.TaskError(message=text if len(text) <= MAX_ERROR_LENGTH else text[:MAX_ERROR_LENGTH - 3] + "...")
+    return _error_text(f"{type(e).__name__}: {e}")
 
 
 class _Heartbeats:
@@ -542,8 +541,19 @@ class _Runner:
             raise
 
 
+def _utf16_length(text: str) -> int:
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+
+
 def _error_text(message: str) -> pb.TaskError:
-    return pb.TaskError(message=message if len(message) <= MAX_ERROR_LENGTH else message[:MAX_ERROR_LENGTH - 3] + "...")
+    """A TaskError with ``message`` cut to ``MAX_ERROR_LENGTH`` characters as the server counts
+    them (UTF-16 code units, as Java strings)."""
+    if _utf16_length(message) > MAX_ERROR_LENGTH:
+        message = message[:MAX_ERROR_LENGTH - 3]
+        while _utf16_length(message) > MAX_ERROR_LENGTH - 3:
+            message = message[:-1]
+        message += "..."
+    return pb.TaskError(message=message)
 
 
 def _result_parts(header: pb.ResultHeader, trained: Optional[List[np.ndarray]], max_chunk_bytes: int):

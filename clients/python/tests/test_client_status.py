@@ -30,6 +30,16 @@ def status_details(reason, domain=b"lianbang.io", code=9, message=b"refused"):
     return bytes([0x08, code]) + field(2, message) + field(3, other) + field(3, any_info)
 
 
+class TargetTest(unittest.TestCase):
+    def test_splits_host_and_port(self):
+        from lianbang._tlsprobe import split_target
+        self.assertEqual(("127.0.0.1", 7443), split_target("127.0.0.1:7443"))
+        self.assertEqual(("::1", 7443), split_target("[::1]:7443"))
+        self.assertEqual(("server.example", 1), split_target("dns:///server.example:1"))
+        self.assertIsNone(split_target("unix:/tmp/socket"))
+        self.assertIsNone(split_target("host:70000"))
+
+
 class DecodingTest(unittest.TestCase):
     def test_reads_domain_and_reason(self):
         self.assertEqual(("lianbang.io", "LAYOUT_MISMATCH"), error_info(status_details(b"LAYOUT_MISMATCH")))
@@ -58,8 +68,11 @@ class FakeServer:
     """A scripted Federation service: ``tasks`` are answered to GetTask in order (a callable is
     called with the context, e.g. to abort); downloads stream the current task's start model."""
 
-    def __init__(self, tasks, register=None, max_chunk_bytes=8):
+    def __init__(self, tasks, register=None, max_chunk_bytes=8, heartbeat_interval_ms=1000):
         self.tasks = list(tasks)
+        self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.heartbeats = []
+        self.three_heartbeats = threading.Event()
         self.register_hook = register
         self.max_chunk_bytes = max_chunk_bytes
         self.registrations = 0
@@ -72,7 +85,7 @@ class FakeServer:
             "Register": grpc.unary_unary_rpc_method_handler(self.Register, pb.RegisterRequest.FromString,
                                                             pb.RegisterResponse.SerializeToString),
             "GetTask": grpc.unary_unary_rpc_method_handler(self.GetTask, pb.GetTaskRequest.FromString, pb.Task.SerializeToString),
-            "Heartbeat": grpc.unary_unary_rpc_method_handler(lambda r, c: pb.HeartbeatResponse(), pb.HeartbeatRequest.FromString,
+            "Heartbeat": grpc.unary_unary_rpc_method_handler(self.Heartbeat, pb.HeartbeatRequest.FromString,
                                                              pb.HeartbeatResponse.SerializeToString),
             "DownloadParameters": grpc.unary_stream_rpc_method_handler(self.Download, pb.DownloadRequest.FromString,
                                                                        pb.TensorChunk.SerializeToString),
@@ -92,7 +105,15 @@ class FakeServer:
         if self.register_hook:
             self.register_hook(request, context)
         return pb.RegisterResponse(session_id=f"s{self.registrations}", run_id="run", client_id=request.client_name,
-                                   heartbeat_interval_ms=1000, max_chunk_bytes=self.max_chunk_bytes)
+                                   heartbeat_interval_ms=self.heartbeat_interval_ms,
+                                   max_chunk_bytes=self.max_chunk_bytes)
+
+    def Heartbeat(self, request, context):
+        with self.lock:
+            self.heartbeats.append(request.session_id)
+            if len(self.heartbeats) >= 3:
+                self.three_heartbeats.set()
+        return pb.HeartbeatResponse()
 
     def GetTask(self, request, context):
         with self.lock:
@@ -188,6 +209,22 @@ class LoopTest(unittest.TestCase):
         values = np.frombuffer(b"".join(c.data for c in data), dtype="<f4")
         np.testing.assert_array_equal(np.array([1, 2, 3, 4, 5, 6, 1.5], dtype=np.float32), values)
 
+    def test_heartbeats_continue_while_the_client_trains(self):
+        server = FakeServer([fit_task([(2, 3), (1,)])], heartbeat_interval_ms=50)
+
+        class Slow(PlusOne):
+            def fit(self, parameters, config):
+                self.seen = server.three_heartbeats.wait(30)  # bounded; returns once 3 heartbeats arrived
+                return super().fit(parameters, config)
+
+        client = Slow()
+        try:
+            self.run_client(server, client)
+        finally:
+            server.stop()
+        self.assertTrue(client.seen, "heartbeats arrived while fit was running")
+        self.assertEqual({"s1"}, set(server.heartbeats))
+
     def test_a_model_beyond_the_limits_is_refused_before_downloading(self):
         server = FakeServer([fit_task([(2, 3), (1,)])])
         try:
@@ -212,6 +249,13 @@ class LoopTest(unittest.TestCase):
         message = server.results[0][0].header.error.message
         self.assertTrue(message.startswith("RuntimeError: xxx"), message[:50])
         self.assertEqual(1024, len(message))
+
+    def test_error_messages_are_bounded_in_utf16_units_as_the_server_counts(self):
+        from lianbang.client import _error_text
+        message = _error_text("\U0001F600" * 600).message  # each is 2 UTF-16 units
+        self.assertLessEqual(len(message.encode("utf-16-le")) // 2, 1024)
+        self.assertTrue(message.endswith("..."))
+        self.assertEqual("short", _error_text("short").message)
 
     def test_encodings_and_secagg_stages_are_refused_with_a_task_error(self):
         encoded = fit_task([(2, 3), (1,)], download_encoding=pb.Encoding(codec="int8"))
