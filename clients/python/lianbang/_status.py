@@ -7,7 +7,6 @@ protobuf wire decoder, so the library needs no googleapis-common-protos.
 from __future__ import annotations
 
 import enum
-import re
 from typing import Iterator, Optional, Sequence, Tuple
 
 import grpc
