@@ -47,64 +47,13 @@ __all__ = [
     "EncryptedShares", "ShareDelivery", "MaskedInput", "UnmaskRequest", "UnmaskShares", "encode", "decode",
 ]
 
-# ---------------------------------------------------------------------------------------------
-# SplitMix64 and seeds (io.lianbang.core.random, java.util.SplittableRandom)
-
-_M64 = (1 << 64) - 1
-GOLDEN_GAMMA = 0x9E3779B97F4A7C15
-
-
-def mix64(z: int) -> int:
-    """The SplitMix64 output function on a 64-bit value (given signed or unsigned); unsigned result."""
-    z &= _M64
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
-    return z ^ (z >> 31)
-
-
-def _signed(v: int) -> int:
-    v &= _M64
-    return v - (1 << 64) if v >= 1 << 63 else v
-
-
-def derive_seed(run_seed: int, label: str, *path: int) -> int:
-    """Java's ``Seeds.derive(runSeed, label, path...)`` as a signed 64-bit int."""
-    h = mix64(run_seed ^ GOLDEN_GAMMA)
-    for b in label.encode("utf-8"):
-        h = mix64(h ^ b)
-    for p in path:
-        h = mix64(h + GOLDEN_GAMMA + p)
-    return _signed(h)
+from lianbang import _bits
+from lianbang._splitmix import GOLDEN_GAMMA, derive_seed, doubles as split_mix_doubles, longs as split_mix_longs, mix64
 
 
 def rounding_seed(task_seed: int) -> int:
     """The stochastic-rounding seed of a fit task: ``Seeds.derive(task_seed, "secagg-rounding")``."""
     return derive_seed(task_seed, "secagg-rounding")
-
-
-def mix64_array(z: np.ndarray) -> np.ndarray:
-    """:func:`mix64` of each uint64 of ``z`` (arithmetic modulo 2^64)."""
-    z = z.astype(np.uint64, copy=True)
-    with np.errstate(over="ignore"):
-        z ^= z >> np.uint64(30)
-        z *= np.uint64(0xBF58476D1CE4E5B9)
-        z ^= z >> np.uint64(27)
-        z *= np.uint64(0x94D049BB133111EB)
-        z ^= z >> np.uint64(31)
-    return z
-
-
-def split_mix_longs(seed: int, start: int, count: int) -> np.ndarray:
-    """Outputs ``start + 1 .. start + count`` (1-based) of a SplitMix64 generator with state ``seed``, as uint64."""
-    with np.errstate(over="ignore"):
-        k = np.arange(start + 1, start + count + 1, dtype=np.uint64)
-        states = np.uint64(seed & _M64) + k * np.uint64(GOLDEN_GAMMA)
-    return mix64_array(states)
-
-
-def split_mix_doubles(seed: int, count: int) -> np.ndarray:
-    """The first ``count`` ``nextDouble()`` of a generator with state ``seed``: ``(nextLong() >>> 11) * 2^-53``."""
-    return (split_mix_longs(seed, 0, count) >> np.uint64(11)).astype(np.float64) * 2.0 ** -53
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,21 +275,18 @@ _MAX_CIPHERTEXT = 1 << 16
 
 
 def pack_bits(values: np.ndarray, bits: int) -> bytes:
-    """Entries of ``bits`` bits, LSB first: entry i occupies stream bits i·b … i·b + b − 1."""
+    """Entries of ``bits`` bits, LSB first (see :mod:`lianbang._bits`); refuses an entry that does not fit."""
     v = np.asarray(values, dtype=np.uint64)
     if v.size and int(v.max()) >> bits:
         raise ValueError(f"an entry does not fit {bits} bits")
-    stream = ((v[:, None] >> np.arange(bits, dtype=np.uint64)) & np.uint64(1)).astype(np.uint8).reshape(-1)
-    return np.packbits(stream, bitorder="little").tobytes()
+    return _bits.pack(v, bits)
 
 
 def unpack_bits(packed: bytes, n: int, bits: int) -> np.ndarray:
     """The inverse of :func:`pack_bits`; refuses nonzero padding bits."""
-    stream = np.unpackbits(np.frombuffer(packed, dtype=np.uint8), bitorder="little")
-    if stream[n * bits:].any():
+    if _bits.padding_set(packed, n, bits):
         raise ValueError("padding bits of the masked vector are not zero")
-    weights = np.uint64(1) << np.arange(bits, dtype=np.uint64)
-    return (stream[:n * bits].reshape(n, bits).astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64) if n else np.zeros(0, np.uint64)
+    return _bits.unpack(packed, n, bits)
 
 
 def _share_bytes(y: int) -> bytes:
