@@ -14,6 +14,9 @@ its tokens, or ``error KIND message``. Requests:
 * ``encrypt SECRETHEX ROUND FROM TO NONCEHEX`` + plaintext, ``decrypt SECRETHEX ROUND FROM TO`` + ciphertext;
 * ``encode NAME PARAMS SEED`` + float32 little-endian values, ``decode NAME PARAMS N`` + bytes
   (PARAMS: ``k=v,k=v`` or ``-``) — a codec's bytes or values (float32 little-endian);
+* ``uplink NAME PARAMS N0,N1,... SEED1,SEED2,...`` + float32 little-endian trained tensors of each
+  task in turn (the start is zeros) — one :class:`UpdateEncoder` with error feedback encodes them
+  task by task; the body is every task's tensors' bytes, in order;
 * ``rounding SEED`` — reply ``ok rounding_seed(SEED)``;
 * ``exit``.
 """
@@ -95,6 +98,19 @@ def serve(inp, out) -> None:
                 from lianbang import codecs
                 c = codecs.create(t[1], params(t[2]))
                 write(out, "ok", c.encode(np.frombuffer(body, dtype="<f4"), int(t[3])))
+            elif op == "uplink":
+                from lianbang import codecs
+                encoder = codecs.UpdateEncoder(codecs.create(t[1], params(t[2])), True)
+                sizes = [int(x) for x in t[3].split(",")]
+                values = np.frombuffer(body, dtype="<f4")
+                pieces, at = [], 0
+                for seed in (int(x) for x in t[4].split(",")):
+                    trained = []
+                    for n in sizes:
+                        trained.append(values[at:at + n])
+                        at += n
+                    pieces += encoder.encode([np.zeros(n, np.float32) for n in sizes], trained, seed)
+                write(out, "ok", b"".join(pieces))
             elif op == "decode":
                 from lianbang import codecs
                 c = codecs.create(t[1], params(t[2]))

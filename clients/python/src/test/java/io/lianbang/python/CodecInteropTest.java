@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lianbang.core.compress.Codec;
 import io.lianbang.core.compress.Codecs;
+import io.lianbang.core.compress.UpdateEncoder;
+import io.lianbang.core.tensor.Parameters;
+import io.lianbang.core.tensor.Tensor;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -190,6 +194,31 @@ class CodecInteropTest {
         bound = 0;
       }
       assertTrue(err <= bound, c.wire() + ": value " + i + " = " + v[i] + " decoded as " + d[i] + ", beyond the bound " + bound);
+    }
+  }
+
+  @Test
+  void anUpdateEncoderWithErrorFeedbackWritesJavasBytesTaskAfterTask() throws Exception {
+    int[] sizes = {300, 7};
+    long[] seeds = {5, -6, 7};
+    for (Config c : List.of(new Config("topk", Map.of("count", 20.0)), new Config("int4", Map.of("block", 64.0)),
+        new Config("randomk+qsgd", Map.of("count", 50.0, "levels", 7.0)))) {
+      UpdateEncoder java = new UpdateEncoder(c.codec(), true);
+      ByteArrayOutputStream expected = new ByteArrayOutputStream();
+      ByteArrayOutputStream trainedAll = new ByteArrayOutputStream();
+      for (long seed : seeds) {
+        Tensor[] start = new Tensor[sizes.length];
+        Tensor[] trained = new Tensor[sizes.length];
+        for (int t = 0; t < sizes.length; t++) {
+          float[] v = values(sizes[t], seed * 31 + t);
+          start[t] = Tensor.of(new int[] {sizes[t]}, new float[sizes[t]]);
+          trained[t] = Tensor.of(new int[] {sizes[t]}, v);
+          trainedAll.write(floats(v));
+        }
+        for (byte[] b : java.encode(Parameters.of(start), Parameters.of(trained), seed).tensors()) expected.write(b);
+      }
+      byte[] python = peer.call("uplink " + c.wire() + " 300,7 5,-6,7", trainedAll.toByteArray()).body();
+      assertArrayEquals(expected.toByteArray(), python, c.wire() + ": Python's uplink differs from Java's");
     }
   }
 
