@@ -23,7 +23,7 @@ How a client uses it with a fit task (what Java's ``SecAggClient`` does):
   ``SecAggReply.message``, a :class:`SecAggError` becomes the reply's ``TaskError`` with
   ``kind = error.kind``.
 
-Only grpc-free standard pieces are used: ``cryptography`` (X25519, HKDF, AES), ``numpy``.
+It needs ``cryptography`` (X25519, HKDF, AES) and ``numpy``, not grpc.
 """
 
 from __future__ import annotations
