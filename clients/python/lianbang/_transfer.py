@@ -1,6 +1,7 @@
 """Parameter transfers: a task's declared layout checked against the client's limits, downloads
 assembled from chunks with every check of ``docs/protocol.md`` ("Chunks"), and uploads cut into
-chunks lazily (as the Java client's ``ParameterTransfer``, ``ChunkAssembler`` and ``ChunkEncoder``)."""
+chunks lazily (as the Java client's ``ParameterTransfer``, ``ChunkAssembler`` and ``ChunkEncoder``,
+and for encoded tensors ``EncodedChunkAssembler`` and ``EncodedChunkEncoder``)."""
 
 from __future__ import annotations
 
@@ -138,6 +139,79 @@ def chunks(arrays: Sequence[np.ndarray], max_chunk_bytes: int) -> Iterator[pb.Te
         for start in range(0, flat.size, per_chunk):
             yield pb.TensorChunk(tensor_index=index, byte_offset=4 * start,
                                  data=flat[start:start + per_chunk].tobytes())
+
+
+class EncodedAssembler:
+    """Collects the encoded bytes of tensors of a known layout from chunks received in protocol
+    order, checking each chunk as it arrives: the expected tensor and byte offset, 1 to
+    ``max_chunk_bytes`` bytes, nothing beyond the tensor's encoded size (exactly
+    ``codec.encoded_bytes(values)``). A tensor's buffer is allocated when its first chunk arrives."""
+
+    def __init__(self, codec, shapes: Sequence[Shape], max_chunk_bytes: int) -> None:
+        self._codec = codec
+        self._sizes = [codec.encoded_bytes(math.prod(s)) for s in shapes]
+        self._max = max_chunk_bytes
+        self._done: List[bytes] = []
+        self._current: bytearray | None = None
+        self._filled = 0
+        self._skip_empty()
+
+    def _skip_empty(self) -> None:
+        while len(self._done) < len(self._sizes) and self._sizes[len(self._done)] == 0:
+            self._done.append(b"")
+
+    def accept(self, chunk: pb.TensorChunk) -> None:
+        """Adds the next chunk.
+
+        Raises:
+            MalformedParameters: naming the problem if the chunk is not the one expected.
+        """
+        index = len(self._done)
+        if index >= len(self._sizes):
+            raise MalformedParameters(f"chunk for tensor[{chunk.tensor_index}] arrived after all "
+                                      f"{len(self._sizes)} tensors were complete")
+        if chunk.tensor_index != index or chunk.byte_offset != self._filled:
+            raise MalformedParameters(f"chunk out of order: expected tensor[{index}] at byte {self._filled} but got "
+                                      f"tensor[{chunk.tensor_index}] at byte {chunk.byte_offset}")
+        size = len(chunk.data)
+        if size == 0:
+            raise MalformedParameters(f"chunk for tensor[{index}] at byte {self._filled} is empty")
+        if size > self._max:
+            raise MalformedParameters(f"chunk for tensor[{index}] has {size} bytes, more than the limit of {self._max}")
+        if self._filled + size > self._sizes[index]:
+            raise MalformedParameters(f"chunk for tensor[{index}] runs past its end: {self._filled + size} bytes of "
+                                      f"{self._codec.name}, which encodes the tensor in exactly {self._sizes[index]}")
+        if self._current is None:
+            self._current = bytearray(self._sizes[index])
+        self._current[self._filled:self._filled + size] = chunk.data
+        self._filled += size
+        if self._filled == self._sizes[index]:
+            self._done.append(bytes(self._current))
+            self._current = None
+            self._filled = 0
+            self._skip_empty()
+
+    def finish(self) -> List[bytes]:
+        """The encoded bytes of each tensor.
+
+        Raises:
+            MalformedParameters: naming the first incomplete tensor if chunks are missing.
+        """
+        index = len(self._done)
+        if index < len(self._sizes):
+            raise MalformedParameters(f"the parameters are truncated: tensor[{index}] has {self._filled} of "
+                                      f"{self._sizes[index]} bytes of {self._codec.name}, and "
+                                      f"{len(self._sizes) - index - 1} later tensors are missing")
+        return self._done
+
+
+def encoded_chunks(tensors: Sequence[bytes], max_chunk_bytes: int) -> Iterator[pb.TensorChunk]:
+    """The chunks of encoded tensors in protocol order: each tensor's bytes from offset 0 to their
+    end in slices of 1 to ``max_chunk_bytes`` bytes; a tensor of no bytes has no chunks."""
+    step = max(1, max_chunk_bytes)
+    for index, data in enumerate(tensors):
+        for start in range(0, len(data), step):
+            yield pb.TensorChunk(tensor_index=index, byte_offset=start, data=data[start:start + step])
 
 
 def spec_of(shapes: Iterable[Sequence[int]]) -> pb.ParametersSpec:

@@ -39,8 +39,11 @@ import numpy as np
 
 from . import _status, _tlsprobe
 from ._backoff import Backoff
+from ._compression import CompressionState
 from ._status import Remedy
-from ._transfer import MalformedParameters, Shape, accepted_layout, assemble, chunks, spec_of
+from ._transfer import (EncodedAssembler, MalformedParameters, Shape, accepted_layout, assemble, chunks, encoded_chunks,
+                        spec_of)
+from .codecs import SUPPORTED as _SUPPORTED_CODECS, Codec, create as _create_codec
 from .errors import RefusedError, SessionReplacedError, TlsCertificateError
 from .v1 import federation_pb2 as pb
 
@@ -142,12 +145,16 @@ class _Settings:
     metadata: Tuple[Tuple[str, str], ...]
     #: For diagnosing a refused TLS handshake: (target, ca, cert, key, server_name), or None for plaintext.
     tls: Optional[Tuple[str, Optional[str], Optional[str], Optional[str], Optional[str]]] = None
+    #: The codec names declared at registration; none for float32 both ways.
+    codecs: Tuple[str, ...] = ()
+    #: Whether the update leaves only masked, through secure aggregation.
+    secagg: bool = False
 
 
 def start_client(server: str, client: Client, *, name: Optional[str] = None, ca: Optional[str] = None,
                  cert: Optional[str] = None, key: Optional[str] = None, token: Optional[str] = None,
                  insecure: bool = False, model_layout: Optional[Sequence[Sequence[int]]] = None,
-                 codecs: Sequence[str] = (), poll_wait: float = 20.0, rpc_timeout: float = 30.0,
+                 codecs: Sequence[str] = _SUPPORTED_CODECS, secagg: bool = False, poll_wait: float = 20.0, rpc_timeout: float = 30.0,
                  give_up_after: float = 300.0, initial_backoff: float = 0.2, max_backoff: float = 10.0,
                  max_model_bytes: int = DEFAULT_MAX_MODEL_BYTES, max_model_tensors: int = DEFAULT_MAX_MODEL_TENSORS,
                  server_name: Optional[str] = None) -> Summary:
@@ -162,8 +169,15 @@ def start_client(server: str, client: Client, *, name: Optional[str] = None, ca:
         insecure: connect without TLS (only then is plaintext used; a token is then sent in clear).
         model_layout: the shapes of the model this client trains, sent at registration so that a
             server with another model refuses at once (``lianbang.layouts.layout(spec)`` gives them).
-        codecs: codec names to declare for compressed transfers; this version declares none and
-            refuses any (the server then sends and asks for float32 only).
+        codecs: the codec names (``lianbang.codecs.SUPPORTED``: dense codecs and sparse selectors) this
+            client declares for compressed transfers; default all, as the Java client. The server then
+            may send the start model encoded (or its difference to the start of the client's last fit
+            round) and ask for the update encoded, with error feedback; ``()`` declares none: float32
+            both ways.
+        secagg: send the update only masked, through secure aggregation (SecAgg+, as the Java client's
+            ``--secagg``): refuse a fit task without the config ``secagg: true`` before training, answer
+            it with a receipt (the start parameters, one example, no metrics) and answer the
+            secure-aggregation stages. Needs ``cryptography``.
         poll_wait: seconds the server may hold a task poll.
         rpc_timeout: deadline in seconds of every short call (register, heartbeat), added to polls;
             transfers use the task's deadline (at least this).
@@ -206,8 +220,17 @@ def start_client(server: str, client: Client, *, name: Optional[str] = None, ca:
             raise ValueError(f"{option}: expected a positive integer, got {value!r}")
     if isinstance(codecs, str):
         raise ValueError(f"codecs: expected a sequence of codec names, got the string {codecs!r}")
-    if list(codecs):
-        raise ValueError(f"codecs: this version of the library sends and receives float32 only, got {_abbreviate(repr(list(codecs)))}")
+    declared = tuple(codecs)
+    for c in declared:
+        if c not in _SUPPORTED_CODECS:
+            raise ValueError(f"codecs: unknown codec name {_abbreviate(repr(c))} (valid: {', '.join(_SUPPORTED_CODECS)})")
+    if not isinstance(secagg, bool):
+        raise ValueError(f"secagg: expected True or False, got {_abbreviate(repr(secagg))}")
+    if secagg:
+        try:
+            from . import secagg as _secagg  # noqa: F401 (fails now rather than in the first round)
+        except ImportError as e:
+            raise ImportError(f"secagg=True needs the package cryptography (python3-cryptography): {e}") from e
     layout = None if model_layout is None else _shapes("model_layout", model_layout)
     if (cert is None) != (key is None):
         raise ValueError(f"cert and key: give both or neither, got cert={cert!r}, key={key!r}")
@@ -217,7 +240,7 @@ def start_client(server: str, client: Client, *, name: Optional[str] = None, ca:
     settings = _Settings(name, float(poll_wait), float(rpc_timeout), float(give_up_after), float(initial_backoff),
                          float(max_backoff), max_model_bytes, max_model_tensors, layout,
                          (("authorization", f"Bearer {token}"),) if token is not None else (),
-                         None if plaintext else (server, ca, cert, key, server_name))
+                         None if plaintext else (server, ca, cert, key, server_name), declared, secagg)
     options: List[Tuple[str, Any]] = [("grpc.max_receive_message_length", _MAX_INBOUND_BYTES)]
     if plaintext:
         channel = grpc.insecure_channel(server, options=options)
@@ -335,8 +358,10 @@ class _Runner:
         self._submit_encrypted = channel.unary_unary(_SERVICE + "SubmitEncrypted",
                                                      request_serializer=pb.EncryptedPart.SerializeToString,
                                                      response_deserializer=pb.EncryptedAck.FromString)
-        # The round whose fit start this client holds; a client without codecs never uses a delta download.
-        self._held_round = 0
+        # The held start and the error-feedback residuals, kept across sessions of one run.
+        self._compression = CompressionState()
+        # With secagg: the participant of the round this client last trained for (a new one per fit task).
+        self._participant: Any = None
 
     def run(self) -> Summary:
         s = self._s
@@ -355,7 +380,8 @@ class _Runner:
                         beats = _Heartbeats(self._heartbeat, session.session_id,
                                             max(50, session.heartbeat_interval_ms) / 1000, self._md, s.name)
                     task = self._get_task(pb.GetTaskRequest(session_id=session.session_id,
-                                                            max_wait_ms=int(s.poll_wait * 1000), held_round=self._held_round),
+                                                            max_wait_ms=int(s.poll_wait * 1000),
+                                                            held_round=self._compression.held_round),
                                           timeout=s.poll_wait + s.rpc_timeout, metadata=self._md)
                     backoff.reachable()
                     probed = False
@@ -417,7 +443,10 @@ class _Runner:
         request = pb.RegisterRequest(protocol_version=pb.PROTOCOL_VERSION_1, client_name=s.name)
         if s.model_layout is not None:
             request.model_layout.CopyFrom(spec_of(s.model_layout))
+        request.codecs.extend(s.codecs)
         response = self._register(request, timeout=s.rpc_timeout, metadata=self._md)
+        if self._compression.enter(response.run_id):
+            self._participant = None
         log.info("%s: registered as %s in run %s", s.name, response.client_id, response.run_id)
         return response
 
@@ -438,30 +467,57 @@ class _Runner:
         timeout = self._timeout(task)
         header = pb.ResultHeader(task=ref)
         trained: Optional[List[np.ndarray]] = None
+        update: Optional[List[bytes]] = None
+        download: Optional[Codec] = None
+        base: Optional[List[np.ndarray]] = None
+        upload: Optional[Codec] = None
         try:
             shapes: Optional[List[Shape]] = accepted_layout(instruction.parameters, s.max_model_bytes, s.max_model_tensors)
-            if fit:
-                self._check_encodings(task.fit)
+            if fit and task.fit.HasField("download_encoding"):
+                download = self._codec("download_encoding", task.fit.download_encoding)
+                base_round = task.fit.download_base_round
+                base = None if base_round == 0 else self._compression.start(base_round)
+                if base_round != 0 and base is None:
+                    held = self._compression.held_round
+                    raise ValueError(f"download_base_round is {base_round} but this client holds "
+                                     + ("no fit round's start" if held == 0 else f"the start of round {held}"))
+                if base is not None and [tuple(a.shape) for a in base] != shapes:
+                    raise ValueError(f"download_base_round is {base_round} but the held start's layout differs from the task's")
+            if fit and task.fit.HasField("upload_encoding"):
+                upload = self._codec("upload_encoding", task.fit.upload_encoding)
         except ValueError as e:
             shapes = None
             log.warning("%s: refusing the %s task of round %d: %s", s.name, "fit" if fit else "evaluate", task.round, e)
             header.error.CopyFrom(_error_text(f"refused: {e}"))
         if shapes is not None:
-            parameters = self._fetch(ref, shapes, timeout, session.max_chunk_bytes)
+            if download is None:
+                parameters = self._fetch(ref, shapes, timeout, session.max_chunk_bytes)
+            else:
+                parameters = self._fetch_encoded(ref, download, shapes, base, timeout, session.max_chunk_bytes)
+            if fit and s.codecs:  # only a client that can decode a delta uses it
+                self._compression.hold(task.round, parameters)
             self._client.task = TaskInfo(task.run_id, task.round, task.task_id, task.fit.seed if fit else 0, task.deadline_unix_ms)
             try:
                 config = _config(instruction.config)
                 if fit:
-                    trained, n, metrics = self._fit(parameters, config, shapes)
-                    header.fit.CopyFrom(pb.FitOutput(parameters=spec_of(shapes), num_examples=n, metrics=metrics))
+                    if s.secagg:
+                        trained, n, metrics = self._fit_masked(task, parameters, config, shapes)
+                    else:
+                        trained, n, metrics = self._fit(parameters, config, shapes)
+                    output = pb.FitOutput(parameters=spec_of(shapes), num_examples=n, metrics=metrics)
+                    if upload is not None:
+                        update = self._compression.encoder(upload, task.fit.error_feedback).encode(parameters, trained, task.fit.seed)
+                        trained = None
+                        output.encoding.CopyFrom(task.fit.upload_encoding)
+                    header.fit.CopyFrom(output)
                 else:
                     loss, n, metrics = self._evaluate(parameters, config)
                     header.evaluate.CopyFrom(pb.EvaluateOutput(loss=loss, num_examples=n, metrics=metrics))
             except Exception as e:  # the client's failure is reported, not fatal
-                trained = None
+                trained = update = None
                 log.warning("%s: %s of round %d failed: %r", s.name, "fit" if fit else "evaluate", task.round, e)
                 header.error.CopyFrom(_error(e))
-        parts = _result_parts(header, trained, session.max_chunk_bytes)
+        parts = _result_parts(header, trained, update, session.max_chunk_bytes)
         try:
             response = self._submit(parts, timeout=timeout, metadata=self._md)
         except grpc.RpcError as e:
@@ -474,12 +530,19 @@ class _Runner:
                  "accepted" if response.accepted else "reported as failed")
         return response.accepted or header.HasField("error")
 
-    def _check_encodings(self, fit: pb.FitInstruction) -> None:
-        """Refuses a compressed transfer: this client declared no codecs, so the server may not ask for one."""
-        for field in ("download_encoding", "upload_encoding"):
-            if fit.HasField(field):
-                encoding = getattr(fit, field)
-                raise ValueError(f"{field} {_abbreviate(repr(encoding.codec))} is unusable: this client declared no codecs")
+    def _codec(self, field: str, encoding: pb.Encoding) -> Codec:
+        """The codec of an encoding the server sent; ValueError naming ``field`` if it is unusable:
+        unknown, with parameters ``lianbang.codecs.create`` refuses, or not declared by this client."""
+        described = _describe(encoding)
+        if not self._s.codecs:
+            raise ValueError(f"{field} {described} is unusable: this client declared no codecs")
+        undeclared = [part for part in encoding.codec.split("+") if part not in self._s.codecs]
+        if undeclared:
+            raise ValueError(f"{field} {described} is unusable: this client did not declare {_abbreviate(undeclared[0], 40)!r}")
+        try:
+            return _create_codec(encoding.codec, dict(encoding.parameters))
+        except ValueError as e:
+            raise ValueError(f"{field} {described} is unusable: {e}") from None
 
     def _fetch(self, ref: pb.TaskRef, shapes: List[Shape], timeout: float, max_chunk_bytes: int) -> List[np.ndarray]:
         call = self._download(pb.DownloadRequest(task=ref), timeout=timeout, metadata=self._md)
@@ -487,6 +550,43 @@ class _Runner:
             return assemble(call, shapes, max(max_chunk_bytes, 4))
         finally:
             call.cancel()  # no-op once the stream has ended; ends it early after a malformed chunk
+
+    def _fetch_encoded(self, ref: pb.TaskRef, codec: Codec, shapes: List[Shape], base: Optional[List[np.ndarray]],
+                       timeout: float, max_chunk_bytes: int) -> List[np.ndarray]:
+        """The start model of an encoded download: its decoding or, with ``base``, ``base`` plus the
+        decoded difference (float32, tensor by tensor)."""
+        call = self._download(pb.DownloadRequest(task=ref), timeout=timeout, metadata=self._md)
+        try:
+            assembler = EncodedAssembler(codec, shapes, max(max_chunk_bytes, 1))
+            for chunk in call:
+                assembler.accept(chunk)
+            encoded = assembler.finish()
+        finally:
+            call.cancel()
+        out = []
+        for t, (data, shape) in enumerate(zip(encoded, shapes)):
+            try:
+                values = codec.decode(data, math.prod(shape)).reshape(shape)
+            except ValueError as e:
+                raise MalformedParameters(f"the server sent encoded parameters that do not decode: tensor {t}: {e}") from None
+            out.append(values if base is None else (base[t] + values).astype(np.float32))
+        return out
+
+    def _fit_masked(self, task: pb.Task, parameters: List[np.ndarray], config: Dict[str, ConfigValue],
+                    shapes: List[Shape]) -> FitReturn:
+        """Trains for a secure-aggregation round, as Java's ``SecAggClient``: the update
+        (trained − start, float32) and its weight go to a new participant for this round; the
+        result is a receipt, the start parameters unchanged with one example and no metrics."""
+        from .secagg import SecAggParticipant, rounding_seed
+        if config.get("secagg") is not True:
+            raise RuntimeError(f"round {task.round}: the server did not ask for secure aggregation (fit config 'secagg' is "
+                               "not true), and this client sends its update only masked")
+        self._participant = None  # the previous round's secrets are not used again
+        trained, n, _ = self._fit(parameters, config, shapes)
+        participant = SecAggParticipant()
+        participant.set_input(task.round, [w - p for w, p in zip(trained, parameters)], n, rounding_seed(task.fit.seed))
+        self._participant = participant
+        return list(parameters), 1, {}
 
     def _fit(self, parameters: List[np.ndarray], config: Dict[str, ConfigValue], shapes: List[Shape]) -> FitReturn:
         result = self._client.fit(parameters, config)
@@ -515,11 +615,25 @@ class _Runner:
         return loss, _examples("evaluate", n), _metrics("evaluate", metrics)
 
     def _answer_secagg(self, session: pb.RegisterResponse, task: pb.Task) -> bool:
-        """Answers a secure-aggregation stage; this client takes part in none, so it reports an
-        error and the server counts it as dropped from the stage."""
-        reply = pb.SecAggReply(task=self._ref(session, task),
-                               error=_error_text(f"client {self._s.name} does not take part in secure aggregation"))
-        log.warning("%s: refusing the secure-aggregation stage of round %d", self._s.name, task.round)
+        """Answers a secure-aggregation stage with the participant of the round this client trained
+        for; a stage it cannot answer (or a client without ``secagg``) gets a ``TaskError``, with
+        the fault's ``kind`` for a :class:`~lianbang.secagg.SecAggError`, and the server counts
+        the client as dropped from the stage."""
+        reply = pb.SecAggReply(task=self._ref(session, task))
+        if not self._s.secagg:
+            reply.error.CopyFrom(_error_text(f"client {self._s.name} does not take part in secure aggregation"))
+            log.warning("%s: refusing the secure-aggregation stage of round %d", self._s.name, task.round)
+        else:
+            from .secagg import SecAggError, SecAggParticipant
+            if self._participant is None:  # no fit task in this run yet: the stage fails as Java's would
+                self._participant = SecAggParticipant()
+            try:
+                reply.message = self._participant.handle(task.secagg.message)
+            except Exception as e:  # a refused stage is reported, not fatal
+                log.warning("%s: secure-aggregation stage of round %d failed: %s", self._s.name, task.round, e)
+                reply.error.CopyFrom(_error_text(str(e)))
+                if isinstance(e, SecAggError):
+                    reply.error.kind = e.kind
         return self._unary_answer(self._submit_secagg, reply, task, "secure-aggregation reply")
 
     def _answer_paillier(self, session: pb.RegisterResponse, task: pb.Task) -> bool:
@@ -556,10 +670,23 @@ def _error_text(message: str) -> pb.TaskError:
     return pb.TaskError(message=message)
 
 
-def _result_parts(header: pb.ResultHeader, trained: Optional[List[np.ndarray]], max_chunk_bytes: int):
-    """The upload: the header, then the trained tensors' chunks, made one at a time as gRPC takes
-    them (so flow control holds back a slow upload instead of buffering the model)."""
+def _describe(encoding: pb.Encoding) -> str:
+    """A short description of an encoding the server sent, e.g. ``'int8'{block=1024.0}``, bounded in length."""
+    params = sorted(encoding.parameters.items())
+    shown = ", ".join(f"{_abbreviate(k, 40)}={v!r}" for k, v in params[:4])
+    if len(params) > 4:
+        shown += f", ... ({len(params)} parameters)"
+    return _abbreviate(repr(encoding.codec), 60) + ("{" + shown + "}" if params else "")
+
+
+def _result_parts(header: pb.ResultHeader, trained: Optional[List[np.ndarray]], update: Optional[List[bytes]],
+                  max_chunk_bytes: int):
+    """The upload: the header, then the trained tensors' chunks (or the encoded update's), made one
+    at a time as gRPC takes them (so flow control holds back a slow upload instead of buffering the model)."""
     yield pb.ResultPart(header=header)
     if trained is not None:
         for chunk in chunks(trained, max(max_chunk_bytes, 4)):
+            yield pb.ResultPart(chunk=chunk)
+    if update is not None:
+        for chunk in encoded_chunks(update, max(max_chunk_bytes, 1)):
             yield pb.ResultPart(chunk=chunk)

@@ -263,7 +263,7 @@ class LoopTest(unittest.TestCase):
                         secagg=pb.SecAggInstruction(message=b"\x01"))
         server = FakeServer([encoded, stage])
         try:
-            summary = self.run_client(server)
+            summary = self.run_client(server, codecs=())
         finally:
             server.stop()
         self.assertEqual(0, server.downloads)
