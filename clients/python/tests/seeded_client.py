@@ -8,11 +8,15 @@ reports ``num_examples`` = --examples and the metric ``train_loss`` = 1 / exampl
 reports the loss |first value| and --examples examples.
 
 Prints ``FINISH <reason> fits=<n> evaluations=<n>`` and exits 0 when the server ends the run, or
-``STOPPED <code> <reason>: <description>`` and exits 3 on a FederationError.
+``STOPPED <code> <reason>: <description>`` and exits 3 on a FederationError. With ``--secagg`` it
+takes part in secure aggregation; with ``--drop-after-shares R`` it vanishes (prints ``DROPPED R``
+and exits 4 at once) when the ShareDelivery of round R arrives, after it has sent its encrypted
+shares. ``--codecs`` lists the codecs to declare (``none`` for float32 only; default all).
 """
 
 import argparse
 import logging
+import os
 import sys
 import time
 from typing import List
@@ -60,6 +64,25 @@ class SeededClient(Client):
         return abs(float(parameters[0].reshape(-1)[0])), self.examples, {"accuracy": 0.5}
 
 
+def drop_after_shares(round_: int) -> None:
+    """Makes the process vanish when the ShareDelivery of ``round_`` arrives (its shares were sent)."""
+    from lianbang import secagg
+
+    handle = secagg.SecAggParticipant.handle
+
+    def dropping(self, message: bytes) -> bytes:
+        try:
+            request = secagg.decode(message)
+        except ValueError:
+            request = None
+        if isinstance(request, secagg.ShareDelivery) and request.round == round_:
+            print(f"DROPPED {round_}", flush=True)
+            os._exit(4)
+        return handle(self, message)
+
+    secagg.SecAggParticipant.handle = dropping
+
+
 def main() -> int:
     a = argparse.ArgumentParser()
     a.add_argument("--server", required=True)
@@ -72,15 +95,24 @@ def main() -> int:
     a.add_argument("--layout", help="shapes such as 2x3,2")
     a.add_argument("--give-up-after", type=float, default=300.0)
     a.add_argument("--sleep-ms", type=int, default=0, help="added to every fit")
+    a.add_argument("--secagg", action="store_true")
+    a.add_argument("--drop-after-shares", type=int, default=0, metavar="ROUND")
+    a.add_argument("--codecs", help="comma-separated codec names, or none")
     args = a.parse_args()
     logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(name)s %(levelname)s %(message)s")
     layout = None
     if args.layout is not None:
         layout = [tuple(int(d) for d in s.split("x")) for s in args.layout.split(",")]
+    options = {}
+    if args.codecs is not None:
+        options["codecs"] = () if args.codecs == "none" else tuple(args.codecs.split(","))
+    if args.drop_after_shares:
+        drop_after_shares(args.drop_after_shares)
     try:
         summary = start_client(args.server, SeededClient(args.examples, args.sleep_ms), name=args.name, ca=args.ca, cert=args.cert,
                                key=args.key, insecure=args.insecure, model_layout=layout,
-                               give_up_after=args.give_up_after, initial_backoff=0.1, max_backoff=1.0)
+                               give_up_after=args.give_up_after, initial_backoff=0.1, max_backoff=1.0, secagg=args.secagg,
+                               **options)
     except FederationError as e:
         print(f"STOPPED {e.code} {e.reason}: {e.description}", flush=True)
         return 3
