@@ -200,6 +200,23 @@ class SecAggRoundTest(unittest.TestCase):
         self.assertEqual("PROTOCOL", server.secagg[0].error.kind)
         self.assertTrue(server.secagg[0].error.message.startswith("malformed SecAgg message:"), server.secagg[0].error.message)
 
+    def test_a_refused_stage_reply_is_dropped_and_the_run_goes_on(self):
+        class Refusing(ScriptedServer):
+            def SubmitSecAgg(self, reply, context):
+                self.secagg.append(reply)
+                refuse(grpc.StatusCode.FAILED_PRECONDITION, "SECAGG_WRONG_STAGE")(context)
+
+        stage = pb.Task(run_id="run", round=1, task_id="s", deadline_unix_ms=(1 << 62),
+                        secagg=pb.SecAggInstruction(message=b"\x01"))
+        server = Refusing([stage, fit_task(SHAPES, 2)])
+        try:
+            summary = run(server, secagg=True)
+        finally:
+            server.stop()
+        self.assertEqual(1, summary.rejected_results)
+        self.assertEqual("over", summary.finish_reason)
+        self.assertEqual(1, len(server.secagg))
+
     @staticmethod
     def start_model():
         return [np.arange(6, dtype=np.float32).reshape(2, 3), np.array([0.5], dtype=np.float32)]
