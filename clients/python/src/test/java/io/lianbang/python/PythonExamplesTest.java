@@ -62,7 +62,8 @@ class PythonExamplesTest {
             + ", client_ca: " + dir.resolve("ca.pem") + "}",
         "clients: [" + String.join(", ", clients) + "]",
         "strategy: {name: fedavg, clients_per_round: 2, evaluate_clients_per_round: 2, round_timeout_seconds: 120}",
-        "wait_for_clients_seconds: 120", "heartbeat_seconds: 1", "output: " + dir.resolve("run")));
+        "wait_for_clients_seconds: 120", "heartbeat_seconds: 1", "output: " + dir.resolve("run"),
+        "store: {url: 'jdbc:sqlite:" + dir.resolve("lianbang.db") + "'}"));
     all.addAll(List.of(lines));
     Path config = dir.resolve("server.yaml");
     Files.writeString(config, String.join("\n", all) + "\n");
