@@ -94,7 +94,7 @@ class PythonDataTest {
   @Test
   void loadedPartsHoldTheRowsOfTheJavaClient() throws Exception {
     String py = "import sys\nfrom lianbang import data\n"
-        + "for spec, name in (('breast-cancer:1/3', 'bc'), ('fashion-mnist:2/5', 'fm')):\n"
+        + "for spec, name in (('breast-cancer', 'all'), ('breast-cancer:1/3', 'bc'), ('fashion-mnist:2/5', 'fm')):\n"
         + "    d = data.load(spec)\n"
         + "    open(sys.argv[1] + '/' + name + '.x', 'wb').write(d.x.astype('<f4').tobytes())\n"
         + "    open(sys.argv[1] + '/' + name + '.y', 'wb').write(d.y.astype('<i4').tobytes())\n";
@@ -102,6 +102,7 @@ class PythonDataTest {
     assertEquals(0, r.exitCode(), r.output());
 
     Dataset bc = BreastCancer.load();
+    assertPart(bc, "all");
     assertPart(new IidPartitioner(3).partition(bc, 42).subset(bc, 1), "bc");
     Dataset fm = FashionMnist.loadTrain(null);
     assertPart(new IidPartitioner(5).partition(fm, 42).subset(fm, 2), "fm");
