@@ -37,7 +37,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 import grpc
 import numpy as np
 
-from . import _status, _tlsprobe
+from . import _status, _tlsprobe, layouts
 from ._backoff import Backoff
 from ._compression import CompressionState
 from ._status import Remedy
@@ -153,7 +153,7 @@ class _Settings:
 
 def start_client(server: str, client: Client, *, name: Optional[str] = None, ca: Optional[str] = None,
                  cert: Optional[str] = None, key: Optional[str] = None, token: Optional[str] = None,
-                 insecure: bool = False, model_layout: Optional[Sequence[Sequence[int]]] = None,
+                 insecure: bool = False, model_layout: Union[None, str, Sequence[Sequence[int]]] = None,
                  codecs: Sequence[str] = _SUPPORTED_CODECS, secagg: bool = False, poll_wait: float = 20.0, rpc_timeout: float = 30.0,
                  give_up_after: float = 300.0, initial_backoff: float = 0.2, max_backoff: float = 10.0,
                  max_model_bytes: int = DEFAULT_MAX_MODEL_BYTES, max_model_tensors: int = DEFAULT_MAX_MODEL_TENSORS,
@@ -168,7 +168,8 @@ def start_client(server: str, client: Client, *, name: Optional[str] = None, ca:
         token: a bearer token, sent as ``authorization: Bearer <token>`` on every call.
         insecure: connect without TLS (only then is plaintext used; a token is then sent in clear).
         model_layout: the shapes of the model this client trains, sent at registration so that a
-            server with another model refuses at once (``lianbang.layouts.layout(spec)`` gives them).
+            server with another model refuses at once; or an engine model spec such as
+            ``"mlp:784-128-10"``, whose shapes :func:`lianbang.layouts.layout` gives.
         codecs: the codec names (``lianbang.codecs.SUPPORTED``: dense codecs and sparse selectors) this
             client declares for compressed transfers; default all, as the Java client. The server then
             may send the start model encoded (or its difference to the start of the client's last fit
@@ -231,6 +232,11 @@ def start_client(server: str, client: Client, *, name: Optional[str] = None, ca:
             from . import secagg as _secagg  # noqa: F401 (fails now rather than in the first round)
         except ImportError as e:
             raise ImportError(f"secagg=True needs the package cryptography (python3-cryptography): {e}") from e
+    if isinstance(model_layout, str):
+        try:
+            model_layout = layouts.layout(model_layout)
+        except ValueError as e:
+            raise ValueError(f"model_layout: {e}") from None
     layout = None if model_layout is None else _shapes("model_layout", model_layout)
     if (cert is None) != (key is None):
         raise ValueError(f"cert and key: give both or neither, got cert={cert!r}, key={key!r}")

@@ -179,6 +179,20 @@ class LoopTest(unittest.TestCase):
         finally:
             server.stop()
 
+    def test_a_model_spec_registers_its_layout(self):
+        registered = []
+        server = FakeServer([], register=lambda r, c: registered.append(r.model_layout))
+        try:
+            self.run_client(server, model_layout="mlp:3-2-1")
+        finally:
+            server.stop()
+        self.assertEqual([spec_of([(2, 3), (2,), (1, 2), (1,)])], registered)
+
+    def test_a_malformed_model_spec_is_refused_naming_the_option(self):
+        with self.assertRaises(ValueError) as e:
+            start_client("127.0.0.1:1", PlusOne(), name="py", insecure=True, model_layout="mlp:3")
+        self.assertIn('model_layout: model spec "mlp:3"', str(e.exception))
+
     def test_session_replaced_stops(self):
         server = FakeServer([refuse(grpc.StatusCode.ABORTED, "SESSION_REPLACED")])
         try:

@@ -10,6 +10,7 @@ import io.lianbang.engine.client.StandardizingClient;
 import io.lianbang.engine.data.BreastCancer;
 import io.lianbang.engine.data.CsvReader;
 import io.lianbang.engine.data.Dataset;
+import io.lianbang.engine.data.FashionMnist;
 import io.lianbang.engine.data.IidPartitioner;
 import io.lianbang.engine.data.Splits;
 import io.lianbang.engine.data.TrainTest;
@@ -49,7 +50,7 @@ import picocli.CommandLine.Spec;
       ""
     })
 final class ClientCommand implements Callable<Integer> {
-  private static final Pattern BUNDLED = Pattern.compile("breast-cancer(?::(\\d+)/(\\d+))?");
+  private static final Pattern BUNDLED = Pattern.compile("(breast-cancer|fashion-mnist)(?::(\\d+)/(\\d+))?");
   /** The seed of the validation split, fixed so a client holds out the same examples every run. */
   static final long VALIDATION_SEED = 42;
 
@@ -57,7 +58,8 @@ final class ClientCommand implements Callable<Integer> {
   static final ConfigFlags FLAGS = new ConfigFlags(List.of(
       ConfigFlags.flag("--server", "server", String.class, "HOST:PORT", "The server to dial."),
       ConfigFlags.flag("--data", "data", String.class, "CSV", "Local training data: a CSV file with a header (see --label-column), "
-          + "or the bundled 'breast-cancer', or 'breast-cancer:I/N' for part I (from 0) of an IID split into N parts."),
+          + "or the bundled 'breast-cancer', or 'breast-cancer:I/N' for part I (from 0) of an IID split into N parts; likewise "
+          + "'fashion-mnist' and 'fashion-mnist:I/N', the 60,000 Fashion-MNIST training images (found as 'lianbang demo' finds them)."),
       ConfigFlags.flag("--label-column", "label_column", String.class, "NAME", "The CSV column holding the class label (default: the last)."),
       ConfigFlags.flag("--model", "model", String.class, "SPEC", "The engine model, as on the server, e.g. logistic:30."),
       ConfigFlags.flag("--name", "name", String.class, "NAME", "This client's name; its identity only on servers without certificates or tokens."),
@@ -163,20 +165,28 @@ final class ClientCommand implements Callable<Integer> {
     Matcher m = BUNDLED.matcher(data);
     Dataset raw;
     if (m.matches()) {
-      raw = BreastCancer.load();
-      if (m.group(1) != null) {
-        int parts = boundedInt(m.group(2), raw.size());
+      if (m.group(1).equals("breast-cancer")) {
+        raw = BreastCancer.load();
+      } else {
+        try {
+          raw = FashionMnist.loadTrain(null);
+        } catch (IOException e) {
+          throw new CliException("data " + data + ": " + e.getMessage());
+        }
+      }
+      if (m.group(2) != null) {
+        int parts = boundedInt(m.group(3), raw.size());
         if (parts < 1 || parts > raw.size()) {
           throw new CliException("data " + Abbreviation.abbreviate(data) + ": the number of parts must be in [1, " + raw.size() + "], got "
-              + Abbreviation.abbreviate(m.group(2)));
+              + Abbreviation.abbreviate(m.group(3)));
         }
-        int part = boundedInt(m.group(1), parts);
-        if (part >= parts) throw new CliException("data " + Abbreviation.abbreviate(data) + ": part must be in [0, " + parts + "), got " + Abbreviation.abbreviate(m.group(1)));
+        int part = boundedInt(m.group(2), parts);
+        if (part >= parts) throw new CliException("data " + Abbreviation.abbreviate(data) + ": part must be in [0, " + parts + "), got " + Abbreviation.abbreviate(m.group(2)));
         raw = new IidPartitioner(parts).partition(raw, 42).subset(raw, part);
       }
     } else {
       Path file = Path.of(data);
-      if (!Files.isRegularFile(file)) throw new CliException("data " + data + " is not a file (nor 'breast-cancer')");
+      if (!Files.isRegularFile(file)) throw new CliException("data " + data + " is not a file (nor 'breast-cancer' or 'fashion-mnist')");
       try {
         CsvReader.Builder b = CsvReader.builder();
         if (c.labelColumn() != null) b.labelColumn(c.labelColumn());

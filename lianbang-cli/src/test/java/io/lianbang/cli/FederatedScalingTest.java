@@ -207,4 +207,20 @@ class FederatedScalingTest {
         "--name", "a");
     c.assertBadInput("part must be in [0, 2), got 99999999999");
   }
+
+  @Test
+  void fashionMnistPartsAreTheIidSplitOfTheTrainingImages() throws Exception {
+    Cli c = run("client", "--server", "127.0.0.1:1", "--insecure", "--data", "fashion-mnist:0/99999999999", "--model", "mlp:784-8-10",
+        "--name", "a");
+    c.assertBadInput("data fashion-mnist:0/99999999999: the number of parts must be in [1, 60000], got 99999999999");
+    c = run("client", "--server", "127.0.0.1:1", "--insecure", "--data", "fashion-mnist:5/5", "--model", "mlp:784-8-10", "--name", "a");
+    c.assertBadInput("part must be in [0, 5), got 5");
+    c = run("client", "--server", "127.0.0.1:1", "--insecure", "--data", "fashion-mnist", "--model", "mlp:784-8-10", "--name", "a",
+        "--give-up-after", "0.5");
+    assertTrue(c.out.contains("a: 60000 local examples, 48000 for training and 12000 held out for evaluation"), c.toString());
+    c = run("client", "--server", "127.0.0.1:1", "--insecure", "--data", "fashion-mnist:3/7", "--model", "mlp:784-8-10", "--name", "a",
+        "--give-up-after", "0.5");
+    // 60000 = 7 * 8571 + 3: parts 0 to 2 hold 8572 examples, the others 8571
+    assertTrue(c.out.contains("a: 8571 local examples, 6857 for training and 1714 held out for evaluation"), c.toString());
+  }
 }

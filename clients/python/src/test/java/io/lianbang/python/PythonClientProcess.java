@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The test client {@code tests/seeded_client.py} in its own Python process ({@link Python#start});
+ * The test client {@code tests/seeded_client.py}, or another Python script, in its own Python process ({@link Python#start});
  * its output is collected line by line. Closing it kills the process.
  */
 final class PythonClientProcess implements AutoCloseable {
@@ -41,6 +41,11 @@ final class PythonClientProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add("tests/seeded_client.py");
     command.addAll(args);
+    return script(command);
+  }
+
+  /** Starts {@code python command...}, e.g. an example script and its flags. */
+  static PythonClientProcess script(List<String> command) throws IOException {
     return new PythonClientProcess(Python.start(command, Map.of()));
   }
 

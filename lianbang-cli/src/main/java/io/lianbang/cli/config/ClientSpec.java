@@ -14,7 +14,8 @@ import java.util.Objects;
  *
  * @param server the server's host:port
  * @param data local training data: a CSV file with a header, the bundled {@code breast-cancer},
- *     or {@code breast-cancer:I/N} for part I (from 0) of an IID split into N parts
+ *     or {@code breast-cancer:I/N} for part I (from 0) of an IID split into N parts; likewise
+ *     {@code fashion-mnist} and {@code fashion-mnist:I/N}, the Fashion-MNIST training images
  * @param labelColumn the CSV column holding the class label; null for the last
  * @param model the engine model, as on the server, e.g. {@code logistic:30}
  * @param name this client's name; its identity only on servers without certificates or tokens
