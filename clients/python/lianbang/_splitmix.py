@@ -4,6 +4,8 @@ modulo 2^64; scalar results are unsigned unless said otherwise."""
 
 from __future__ import annotations
 
+from typing import List
+
 import numpy as np
 
 M64 = (1 << 64) - 1
@@ -77,3 +79,9 @@ class SplitMix64:
             val = bits % bound
             if bits - val + (bound - 1) < 1 << 31:
                 return val
+
+    def shuffle(self, a: List[int]) -> None:
+        """Fisher-Yates shuffle of ``a`` in place, as Java's ``SplitMix64.shuffle``."""
+        for i in range(len(a) - 1, 0, -1):
+            j = self.next_int(i + 1)
+            a[i], a[j] = a[j], a[i]

@@ -22,6 +22,8 @@ from typing import List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 
+from ._splitmix import SplitMix64
+
 __all__ = ["SplitMix64", "Data", "iid_parts", "validation_split", "breast_cancer", "fashion_mnist", "load",
            "PARTITION_SEED", "VALIDATION_SEED", "DATASETS"]
 
@@ -32,8 +34,6 @@ VALIDATION_SEED = 42
 #: The names ``load`` knows.
 DATASETS = ("breast-cancer", "fashion-mnist")
 
-_MASK = (1 << 64) - 1
-_GOLDEN_GAMMA = 0x9E3779B97F4A7C15
 _SPEC = re.compile(r"(breast-cancer|fashion-mnist)(?::(\d+)/(\d+))?")
 _ABBREVIATE = 80
 
@@ -44,38 +44,6 @@ _FASHION_FILES = {
     "t10k-labels-idx1-ubyte.gz": "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
 }
 _BREAST_CANCER = Path("lianbang-engine/src/main/resources/io/lianbang/engine/data/breast_cancer.csv")
-
-
-class SplitMix64:
-    """The generator of ``io.lianbang.core.random.SplitMix64``, bit for bit: the same seed gives the
-    same draws and the same shuffles as in Java."""
-
-    def __init__(self, seed: int):
-        self._state = seed & _MASK
-
-    def next_long(self) -> int:
-        """The next 64 random bits, as an unsigned integer."""
-        self._state = (self._state + _GOLDEN_GAMMA) & _MASK
-        z = self._state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-        return z ^ (z >> 31)
-
-    def next_int(self, bound: int) -> int:
-        """Uniform in ``[0, bound)``, by Java's rejection rule (``java.util.Random#nextInt(int)``)."""
-        if bound <= 0:
-            raise ValueError(f"bound must be positive, got {bound}")
-        while True:
-            bits = self.next_long() >> 33
-            val = bits % bound
-            if bits - val + (bound - 1) < 1 << 31:  # Java: no int overflow
-                return val
-
-    def shuffle(self, a: List[int]) -> None:
-        """Fisher-Yates shuffle of ``a`` in place, as ``SplitMix64.shuffle``."""
-        for i in range(len(a) - 1, 0, -1):
-            j = self.next_int(i + 1)
-            a[i], a[j] = a[j], a[i]
 
 
 class Data(NamedTuple):
