@@ -19,6 +19,7 @@ import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
+import io.lianbang.grpc.proto.v1.EncryptedPart;
 import io.lianbang.grpc.proto.v1.EvaluateOutput;
 import io.lianbang.grpc.proto.v1.FederationGrpc;
 import io.lianbang.grpc.proto.v1.FitOutput;
@@ -27,6 +28,7 @@ import io.lianbang.grpc.proto.v1.HeartbeatRequest;
 import io.lianbang.grpc.proto.v1.RegisterResponse;
 import io.lianbang.grpc.proto.v1.ResultHeader;
 import io.lianbang.grpc.proto.v1.ResultPart;
+import io.lianbang.grpc.proto.v1.SecAggReply;
 import io.lianbang.grpc.proto.v1.SubmitResponse;
 import io.lianbang.grpc.proto.v1.Task;
 import io.lianbang.grpc.proto.v1.TaskError;
@@ -50,7 +52,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Refusals of docs/protocol.md that a client relies on, each with its status code and reason: a
  * second upload for a task while one is in progress, a session used by another identity, an
  * evaluation result that is not finite or weighs nothing or carries tensors, a message larger than
- * {@code max_chunk_bytes} plus 64 KiB; and a {@code TaskError}, which fails the task at once.
+ * {@code max_chunk_bytes} plus 64 KiB, a secure-aggregation or Paillier answer for a fit task; and a
+ * {@code TaskError}, which fails the task at once.
  */
 class ResultRefusalsTest {
   private static final int MAX_CHUNK = 4096;
@@ -233,6 +236,33 @@ class ResultRefusalsTest {
       assertTrue(RefusalReason.of(e).isEmpty(), "the transport's refusal carries no Lianbang reason: " + e);
       // A message within the limit gets the server's own answer.
       assertEquals("a", TestChannels.register(ch, "a").getClientId());
+    }
+  }
+
+  @Test
+  void aSecAggReplyOrAnEncryptedPartForAFitTaskIsRefusedAndClosesIt() throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    try (FederationServer server = inProcess(name, ServerSettings.defaults("kinds").withAllowAnonymous(true))) {
+      ManagedChannel ch = net.inProcess(name);
+      RegisterResponse session = TestChannels.register(ch, "a");
+      FederationGrpc.FederationBlockingStub stub = FederationGrpc.newBlockingStub(ch);
+      for (String kind : List.of("secagg", "paillier")) {
+        CompletableFuture<FitResult> fit = server.clients().get("a").orElseThrow()
+            .fit(new FitTask(1, TestClients.initial(), Config.empty(), 7), Instant.now().plusSeconds(60));
+        TaskRef ref = poll(ch, session);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> {
+          if (kind.equals("secagg")) {
+            stub.withDeadlineAfter(5, TimeUnit.SECONDS).submitSecAgg(SecAggReply.newBuilder().setTask(ref)
+                .setMessage(ByteString.copyFrom(new byte[9])).build());
+          } else {
+            stub.withDeadlineAfter(5, TimeUnit.SECONDS).submitEncrypted(EncryptedPart.newBuilder().setTask(ref)
+                .addCiphertexts(ByteString.copyFrom(new byte[] {2})).build());
+          }
+        });
+        expect(e, Status.Code.INVALID_ARGUMENT, RefusalReason.WRONG_TASK_KIND, "task '" + ref.getTaskId() + "' is fit, not a "
+            + (kind.equals("secagg") ? "secure-aggregation stage" : "Paillier task"));
+        assertThrows(ExecutionException.class, () -> fit.get(20, TimeUnit.SECONDS), "the fit task closed as invalid");
+      }
     }
   }
 }

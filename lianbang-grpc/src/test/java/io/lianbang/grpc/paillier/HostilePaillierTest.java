@@ -129,6 +129,12 @@ class HostilePaillierTest {
   }
 
   @Test
+  void anOverlongErrorIsRefused() throws Exception {
+    refused(t -> part(t, 0).setError(io.lianbang.grpc.proto.v1.TaskError.newBuilder().setMessage("e".repeat(5000))),
+        "TaskError.message is 5000 characters, more than the limit of 1024");
+  }
+
+  @Test
   void theKeyHolderRefusesOversizedOrOutOfRangeAggregates() throws Exception {
     String name = InProcessServerBuilder.generateName();
     io.grpc.Server holder = InProcessServerBuilder.forName(name).addService(new KeyHolderService(HOLDER, LENGTH)).build().start();
