@@ -265,4 +265,51 @@ class ResultRefusalsTest {
       }
     }
   }
+
+  @Test
+  void anEmptyMetricNameOrOneWithASpaceIsRefused() throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    try (FederationServer server = inProcess(name, ServerSettings.defaults("metrics").withAllowAnonymous(true))) {
+      ManagedChannel ch = net.inProcess(name);
+      RegisterResponse session = TestChannels.register(ch, "a");
+      for (String metric : List.of("", "train loss")) {
+        CompletableFuture<EvalResult> eval = server.clients().get("a").orElseThrow()
+            .evaluate(new EvalTask(1, TestClients.initial(), Config.empty()), Instant.now().plusSeconds(60));
+        TaskRef ref = poll(ch, session);
+        expect(new Upload(ch).send(header(ResultHeader.newBuilder().setTask(ref).setEvaluate(EvaluateOutput.newBuilder()
+            .setLoss(0.5).setNumExamples(3).putMetrics(metric, 1.0)))).refused(), Status.Code.INVALID_ARGUMENT,
+            RefusalReason.INVALID_RESULT, metric.isEmpty() ? "a metric name is empty" : "metric name 'train loss' has character U+0020 at index 5");
+        assertThrows(ExecutionException.class, () -> eval.get(20, TimeUnit.SECONDS), "the task failed as invalid");
+      }
+    }
+  }
+
+  @Test
+  void anUploadThatBreaksOffLeavesTheTaskOpenForAnotherTry() throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    try (FederationServer server = inProcess(name, ServerSettings.defaults("retry").withAllowAnonymous(true).withMaxChunkBytes(MAX_CHUNK))) {
+      ManagedChannel ch = net.inProcess(name);
+      RegisterResponse session = TestChannels.register(ch, "a");
+      CompletableFuture<FitResult> fit = server.clients().get("a").orElseThrow()
+          .fit(new FitTask(1, TestClients.initial(), Config.empty(), 7), Instant.now().plusSeconds(60));
+      TaskRef ref = poll(ch, session);
+      Upload broken = new Upload(ch).send(fitHeader(ref));
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (server.uploadsInFlight() == 0) { // until the server has taken the header
+        assertTrue(System.nanoTime() < end, "the upload never started");
+        Thread.sleep(10);
+      }
+      broken.parts.onError(Status.CANCELLED.withDescription("the client's connection broke").asRuntimeException());
+      while (server.uploadsInFlight() > 0) { // until the server has seen the upload end
+        assertTrue(System.nanoTime() < end, "the broken upload never ended");
+        Thread.sleep(10);
+      }
+      assertFalse(fit.isDone(), "the task stays open");
+      Upload retry = new Upload(ch).send(fitHeader(ref));
+      new io.lianbang.grpc.wire.ChunkEncoder(TestClients.initial(), MAX_CHUNK).forEachRemaining(c -> retry.send(ResultPart.newBuilder().setChunk(c).build()));
+      retry.parts.onCompleted();
+      assertTrue(retry.outcome.get(20, TimeUnit.SECONDS).getAccepted());
+      assertEquals(3, fit.get(20, TimeUnit.SECONDS).numExamples());
+    }
+  }
 }
