@@ -137,4 +137,33 @@ class HostileServerLayoutTest {
       executor.shutdownNow();
     }
   }
+
+  /**
+   * A delta download against a round the client does not hold: the client reports a
+   * {@code TaskError} naming the base round and what it holds, and downloads nothing.
+   */
+  @Test
+  void aDeltaAgainstARoundTheClientDoesNotHoldIsRefused() throws Exception {
+    Task delta = Task.newBuilder().setRunId("hostile").setRound(6).setTaskId("delta").setDeadlineUnixMs(System.currentTimeMillis() + 60_000)
+        .setFit(FitInstruction.newBuilder().setParameters(io.lianbang.grpc.wire.TensorSpecs.of(TestClients.initial()))
+            .setDownloadEncoding(io.lianbang.grpc.proto.v1.Encoding.newBuilder().setCodec("int8")).setDownloadBaseRound(5)).build();
+    HostileServer hostile = new HostileServer(List.of(delta));
+    String name = InProcessServerBuilder.generateName();
+    ExecutorService executor = Executors.newFixedThreadPool(2);
+    Server server = InProcessServerBuilder.forName(name).executor(executor).addService(hostile).build().start();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+    try {
+      FederationClient.Summary s = new FederationClient(channel, TestClients.pulling(0, 0), ClientSettings.defaults("victim")
+          .withGiveUpAfter(Duration.ofSeconds(20)).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200))).run();
+      assertEquals("done", s.finishReason());
+      assertEquals(0, hostile.downloads.get(), "nothing was downloaded");
+      assertEquals(List.of("delta"), hostile.results.stream().map(h -> h.getTask().getTaskId()).toList());
+      String error = hostile.results.get(0).getError().getMessage();
+      assertTrue(error.contains("download_base_round is 5 but this client holds no fit round's start"), error);
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      executor.shutdownNow();
+    }
+  }
 }
