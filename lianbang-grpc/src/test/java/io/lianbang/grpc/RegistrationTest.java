@@ -93,4 +93,31 @@ class RegistrationTest {
       assertEquals("newer", RegisterResponse.parseFrom(o.responses().get(0)).getClientId());
     }
   }
+
+  @Test
+  void aCompositeCodecIsUsedOnlyWithBothItsPartsDeclared() throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    try (FederationServer server = FederationServer.start(InProcessServerBuilder.forName(name),
+        ServerSettings.defaults("codecs").withAllowAnonymous(true))) {
+      ManagedChannel ch = net.inProcess(name);
+      io.lianbang.core.compress.Transfer topkInt8 = new io.lianbang.core.compress.Transfer(
+          io.lianbang.core.compress.Codecs.create("topk+int8", java.util.Map.of("count", 2.0)), false, null);
+      List<List<String>> declarations = List.of(List.of("topk"), List.of("int8"), List.of("topk+int8"), List.of("int8", "topk"));
+      List<Boolean> asked = new java.util.ArrayList<>();
+      for (List<String> codecs : declarations) {
+        RegisterResponse r = FederationGrpc.newBlockingStub(ch).withDeadlineAfter(5, TimeUnit.SECONDS).register(RegisterRequest.newBuilder()
+            .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setClientName("c").addAllCodecs(codecs).build());
+        var fit = server.clients().get("c").orElseThrow()
+            .fit(new FitTask(1, TestClients.initial(), Config.empty(), 7, topkInt8), Instant.now().plusSeconds(60));
+        Task t = FederationGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
+            .getTask(GetTaskRequest.newBuilder().setSessionId(r.getSessionId()).setMaxWaitMs(5000).build());
+        assertTrue(t.hasFit(), t.getKindCase().toString());
+        asked.add(t.getFit().hasUploadEncoding());
+        if (t.getFit().hasUploadEncoding()) assertEquals("topk+int8", t.getFit().getUploadEncoding().getCodec());
+        fit.cancel(false);
+      }
+      // "topk+int8" itself is not a name a client declares: it declares the parts
+      assertEquals(List.of(false, false, false, true), asked);
+    }
+  }
 }
