@@ -85,8 +85,8 @@ import org.slf4j.LoggerFactory;
 public final class FederationClient {
   private static final Logger log = LoggerFactory.getLogger(FederationClient.class);
 
-  /** The largest Paillier modulus a client accepts from a server: 16384 bits. */
-  static final int MAX_PAILLIER_MODULUS_BYTES = 2048;
+  /** The largest Paillier modulus a client accepts from a server, in bits. */
+  static final int MAX_PAILLIER_MODULUS_BITS = 16384;
 
   private final FederationGrpc.FederationBlockingStub blocking;
   private final ParameterTransfer transfer;
@@ -391,11 +391,12 @@ public final class FederationClient {
     List<EncryptedPart> parts = new ArrayList<>();
     try {
       if (paillier == null) throw new IllegalStateException("client " + settings.name() + " does not take part in Paillier aggregation");
-      ByteString modulus = task.getPaillier().getModulus();
-      if (modulus.size() > MAX_PAILLIER_MODULUS_BYTES) {
-        throw new IllegalArgumentException("paillier modulus of " + modulus.size() + " bytes exceeds " + MAX_PAILLIER_MODULUS_BYTES);
+      // The bytes are bounded by the channel's inbound message limit; their leading zeros (a sign byte) do not count.
+      BigInteger n = new BigInteger(1, task.getPaillier().getModulus().toByteArray());
+      if (n.bitLength() > MAX_PAILLIER_MODULUS_BITS) {
+        throw new IllegalArgumentException("paillier modulus of " + n.bitLength() + " bits exceeds " + MAX_PAILLIER_MODULUS_BITS);
       }
-      PaillierPublicKey key = new PaillierPublicKey(new BigInteger(1, modulus.toByteArray()));
+      PaillierPublicKey key = new PaillierPublicKey(n);
       EncryptedVector c = paillier.take(task.getRound(), key, task.getPaillier().getLength());
       int bytesEach = (key.nSquared().bitLength() + 7) / 8 + 4; // value and protobuf framing
       int perPart = Math.max(1, (session.info.getMaxChunkBytes() - 256) / bytesEach);
