@@ -85,6 +85,14 @@ import org.slf4j.LoggerFactory;
 public final class FederationClient {
   private static final Logger log = LoggerFactory.getLogger(FederationClient.class);
 
+  /** The longest a client waits before polling again, whatever a WAIT task asks. */
+  static final long MAX_RETRY_AFTER_MS = 60_000;
+
+  /** How long to wait before polling again after {@code wait}: its {@code retry_after_ms} (unsigned), at most {@link #MAX_RETRY_AFTER_MS}. */
+  static long retryAfterMillis(io.lianbang.grpc.proto.v1.WaitInstruction wait) {
+    return Math.min(Integer.toUnsignedLong(wait.getRetryAfterMs()), MAX_RETRY_AFTER_MS);
+  }
+
   /** The largest Paillier modulus a client accepts from a server, in bits. */
   static final int MAX_PAILLIER_MODULUS_BITS = 16384;
 
@@ -179,7 +187,8 @@ public final class FederationClient {
             return new Summary(fits, evals, rejected, task.getFinish().getReason(), stages);
           }
           case WAIT -> {
-            if (task.getWait().getRetryAfterMs() > 0) Thread.sleep(Math.min(task.getWait().getRetryAfterMs(), 60_000));
+            long after = retryAfterMillis(task.getWait());
+            if (after > 0) Thread.sleep(after);
           }
           case FIT -> {
             if (perform(session, task)) fits++;
