@@ -81,4 +81,45 @@ class ConnectionLimitsTest {
       for (Socket s : idle) s.close();
     }
   }
+
+  @Test
+  void connectionsBeyondTheTotalAreClosedFromAnyAddress() throws Exception {
+    ConnectionLimits limits = ConnectionLimits.defaults().withMaxConnections(4, 3).withHandshakeTimeout(Duration.ofSeconds(60));
+    List<Socket> sockets = new ArrayList<>();
+    try (FederationServer server = FederationServer.builder().bind("127.0.0.1", 0).connectionLimits(limits)
+        .settings(ServerSettings.defaults("total").withAllowAnonymous(true)).start()) {
+      for (String from : List.of("127.0.0.2", "127.0.0.2", "127.0.0.3", "127.0.0.3", "127.0.0.4")) {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+        s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+        sockets.add(s);
+      }
+      // the fifth comes from an address with no other connection: only the total refuses it
+      assertTrue(closedByServer(sockets.get(4), 5000), "a connection beyond the total is closed at once");
+      for (Socket s : sockets.subList(0, 4)) assertTrue(!closedByServer(s, 200), "connections within the limits stay open");
+    } finally {
+      for (Socket s : sockets) s.close();
+    }
+  }
+
+  @Test
+  void aConnectionWithoutACallForTheIdleTimeoutIsClosed() throws Exception {
+    ConnectionLimits limits = ConnectionLimits.defaults().withIdleTimeout(Duration.ofSeconds(1));
+    try (FederationServer server = FederationServer.builder().bind("127.0.0.1", 0).connectionLimits(limits)
+        .settings(ServerSettings.defaults("idle").withAllowAnonymous(true)).start()) {
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+      try {
+        FederationGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+            .register(RegisterRequest.newBuilder().setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setClientName("quiet").build());
+        assertEquals(io.grpc.ConnectivityState.READY, channel.getState(false));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (channel.getState(false) == io.grpc.ConnectivityState.READY) { // until the server's GOAWAY closes the connection
+          assertTrue(System.nanoTime() < end, "the idle connection is still open after 30 s");
+          Thread.sleep(50);
+        }
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
 }
