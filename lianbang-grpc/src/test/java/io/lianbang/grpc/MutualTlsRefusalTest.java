@@ -50,4 +50,25 @@ class MutualTlsRefusalTest {
           refusal.getMessage());
     }
   }
+
+  /** A client that cannot verify the server's certificate (another CA signed it) stops at once too. */
+  @Test
+  void aServerCertificateTheClientCannotVerifyStopsItAtOnce() throws Exception {
+    Path server = dir.resolve("server-ca");
+    Path other = dir.resolve("other-ca");
+    TestCertificates.generate(server, List.of("alice"));
+    TestCertificates.generate(other, List.of("alice"));
+    ServerTls tls = new ServerTls(server.resolve("server.pem"), server.resolve("server-key.pem"), null);
+    try (FederationServer s = FederationServer.builder().bind("127.0.0.1", 0).tls(tls)
+        .settings(ServerSettings.defaults("unverifiable").withTokens(java.util.Map.of("alice-token-0123456789", "alice"))).start()) {
+      ManagedChannel channel = net.keep(ClientChannels.open("localhost:" + s.port(), new ClientTls(other.resolve("ca.pem"), null, null),
+          "alice-token-0123456789", false));
+      FederationClient client = new FederationClient(channel, TestClients.pulling(0, 0), ClientSettings.defaults("alice")
+          .withBackoff(Duration.ofMillis(100), Duration.ofMillis(500)));
+      Future<FederationClient.Summary> run = net.submit(client::run);
+      ExecutionException e = assertThrows(ExecutionException.class, () -> run.get(30, TimeUnit.SECONDS));
+      FederationClientException refusal = assertInstanceOf(FederationClientException.class, e.getCause());
+      assertTrue(refusal.getMessage().contains("TLS handshake"), refusal.getMessage());
+    }
+  }
 }
