@@ -122,4 +122,40 @@ class ConnectionLimitsTest {
       }
     }
   }
+
+  /** The type of each HTTP/2 frame the server sends on {@code s} within {@code millis}, until a PING (type 6) arrives. */
+  private static List<Integer> framesUntilPing(Socket s, int millis) throws IOException {
+    List<Integer> types = new ArrayList<>();
+    java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+    s.setSoTimeout(millis);
+    try {
+      while (types.size() < 100) {
+        int length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
+        int type = in.readUnsignedByte();
+        in.skipNBytes(5 + length); // flags, stream id, payload
+        types.add(type);
+        if (type == 6) break;
+      }
+    } catch (SocketTimeoutException | java.io.EOFException e) {
+      // no ping in time, or the server closed the connection
+    }
+    return types;
+  }
+
+  /** A connection silent for the keep-alive time gets a PING (gRPC pings no sooner than every 10 s, whatever the setting). */
+  @Test
+  void aSilentConnectionIsPinged() throws Exception {
+    ConnectionLimits limits = new ConnectionLimits(100, 10, Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofSeconds(1),
+        Duration.ofSeconds(20));
+    try (FederationServer server = FederationServer.builder().bind("127.0.0.1", 0).connectionLimits(limits)
+        .settings(ServerSettings.defaults("ping").withAllowAnonymous(true)).start();
+        Socket s = new Socket("127.0.0.1", server.port())) {
+      // the HTTP/2 connection preface and an empty SETTINGS frame; then silence
+      s.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getOutputStream().write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+      s.getOutputStream().flush();
+      List<Integer> types = framesUntilPing(s, 40_000);
+      assertTrue(!types.isEmpty() && types.get(types.size() - 1) == 6, "frame types received: " + types + ", no PING");
+    }
+  }
 }
