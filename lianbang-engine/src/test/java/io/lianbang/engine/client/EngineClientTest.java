@@ -50,7 +50,7 @@ class EngineClientTest {
   }
 
   @Test
-  void aTaskWithoutConfigurationTakesTheDocumentedDefaults() {
+  void aTaskWithoutConfigurationTakesTheDocumentedDefaultsAndUnknownKeysAreIgnored() {
     // docs/protocol.md: local_epochs 1, batch_size 32, optimizer sgd, lr 0.01, momentum 0, weight_decay 0
     FitResult bare = new EngineClient(SPEC, data(), data(), 1).fit(new FitTask(1, initial(), Config.empty(), 5));
     FitResult explicit = new EngineClient(SPEC, data(), data(), 1)
@@ -58,6 +58,10 @@ class EngineClientTest {
     assertEquals(4.0, bare.metrics().get("local_steps").orElseThrow(), "one epoch of ceil(100/32) = 4 batches");
     assertEquals(explicit.parameters(), bare.parameters());
     assertEquals(explicit.metrics(), bare.metrics());
+    // keys the client does not know are ignored
+    FitResult future = new EngineClient(SPEC, data(), data(), 1)
+        .fit(new FitTask(1, initial(), Config.empty().with("a_key_of_a_later_server", "x").with("another", 2L), 5));
+    assertEquals(explicit.parameters(), future.parameters());
   }
 
   @Test
