@@ -81,4 +81,81 @@ class ConnectionLimitsTest {
       for (Socket s : idle) s.close();
     }
   }
+
+  @Test
+  void connectionsBeyondTheTotalAreClosedFromAnyAddress() throws Exception {
+    ConnectionLimits limits = ConnectionLimits.defaults().withMaxConnections(4, 3).withHandshakeTimeout(Duration.ofSeconds(60));
+    List<Socket> sockets = new ArrayList<>();
+    try (FederationServer server = FederationServer.builder().bind("127.0.0.1", 0).connectionLimits(limits)
+        .settings(ServerSettings.defaults("total").withAllowAnonymous(true)).start()) {
+      for (String from : List.of("127.0.0.2", "127.0.0.2", "127.0.0.3", "127.0.0.3", "127.0.0.4")) {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+        s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+        sockets.add(s);
+      }
+      // the fifth comes from an address with no other connection: only the total refuses it
+      assertTrue(closedByServer(sockets.get(4), 5000), "a connection beyond the total is closed at once");
+      for (Socket s : sockets.subList(0, 4)) assertTrue(!closedByServer(s, 200), "connections within the limits stay open");
+    } finally {
+      for (Socket s : sockets) s.close();
+    }
+  }
+
+  @Test
+  void aConnectionWithoutACallForTheIdleTimeoutIsClosed() throws Exception {
+    ConnectionLimits limits = ConnectionLimits.defaults().withIdleTimeout(Duration.ofSeconds(1));
+    try (FederationServer server = FederationServer.builder().bind("127.0.0.1", 0).connectionLimits(limits)
+        .settings(ServerSettings.defaults("idle").withAllowAnonymous(true)).start()) {
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+      try {
+        FederationGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+            .register(RegisterRequest.newBuilder().setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1).setClientName("quiet").build());
+        assertEquals(io.grpc.ConnectivityState.READY, channel.getState(false));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (channel.getState(false) == io.grpc.ConnectivityState.READY) { // until the server's GOAWAY closes the connection
+          assertTrue(System.nanoTime() < end, "the idle connection is still open after 30 s");
+          Thread.sleep(50);
+        }
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** The type of each HTTP/2 frame the server sends on {@code s} within {@code millis}, until a PING (type 6) arrives. */
+  private static List<Integer> framesUntilPing(Socket s, int millis) throws IOException {
+    List<Integer> types = new ArrayList<>();
+    java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+    s.setSoTimeout(millis);
+    try {
+      while (types.size() < 100) {
+        int length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
+        int type = in.readUnsignedByte();
+        in.skipNBytes(5 + length); // flags, stream id, payload
+        types.add(type);
+        if (type == 6) break;
+      }
+    } catch (SocketTimeoutException | java.io.EOFException e) {
+      // no ping in time, or the server closed the connection
+    }
+    return types;
+  }
+
+  /** A connection silent for the keep-alive time gets a PING (gRPC pings no sooner than every 10 s, whatever the setting). */
+  @Test
+  void aSilentConnectionIsPinged() throws Exception {
+    ConnectionLimits limits = new ConnectionLimits(100, 10, Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofSeconds(1),
+        Duration.ofSeconds(20));
+    try (FederationServer server = FederationServer.builder().bind("127.0.0.1", 0).connectionLimits(limits)
+        .settings(ServerSettings.defaults("ping").withAllowAnonymous(true)).start();
+        Socket s = new Socket("127.0.0.1", server.port())) {
+      // the HTTP/2 connection preface and an empty SETTINGS frame; then silence
+      s.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getOutputStream().write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+      s.getOutputStream().flush();
+      List<Integer> types = framesUntilPing(s, 40_000);
+      assertTrue(!types.isEmpty() && types.get(types.size() - 1) == 6, "frame types received: " + types + ", no PING");
+    }
+  }
 }

@@ -95,6 +95,16 @@ class HostileServerLayoutTest {
       };
     }
 
+    final List<io.lianbang.grpc.proto.v1.EncryptedPart> encrypted = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void submitEncrypted(io.lianbang.grpc.proto.v1.EncryptedPart part,
+        StreamObserver<io.lianbang.grpc.proto.v1.EncryptedAck> response) {
+      encrypted.add(part);
+      response.onNext(io.lianbang.grpc.proto.v1.EncryptedAck.newBuilder().setAccepted(false).build());
+      response.onCompleted();
+    }
+
     @Override
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
       response.onNext(HeartbeatResponse.getDefaultInstance());
@@ -131,6 +141,71 @@ class HostileServerLayoutTest {
       assertTrue(bytes.contains("4800000000 bytes") && bytes.contains("maxModelBytes = 1073741824"), bytes);
       String count = hostile.results.get(1).getError().getMessage();
       assertTrue(count.contains("150000 tensors") && count.contains("maxModelTensors = 100000"), count);
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      executor.shutdownNow();
+    }
+  }
+
+  /**
+   * A delta download against a round the client does not hold: the client reports a
+   * {@code TaskError} naming the base round and what it holds, and downloads nothing.
+   */
+  @Test
+  void aDeltaAgainstARoundTheClientDoesNotHoldIsRefused() throws Exception {
+    Task delta = Task.newBuilder().setRunId("hostile").setRound(6).setTaskId("delta").setDeadlineUnixMs(System.currentTimeMillis() + 60_000)
+        .setFit(FitInstruction.newBuilder().setParameters(io.lianbang.grpc.wire.TensorSpecs.of(TestClients.initial()))
+            .setDownloadEncoding(io.lianbang.grpc.proto.v1.Encoding.newBuilder().setCodec("int8")).setDownloadBaseRound(5)).build();
+    HostileServer hostile = new HostileServer(List.of(delta));
+    String name = InProcessServerBuilder.generateName();
+    ExecutorService executor = Executors.newFixedThreadPool(2);
+    Server server = InProcessServerBuilder.forName(name).executor(executor).addService(hostile).build().start();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+    try {
+      FederationClient.Summary s = new FederationClient(channel, TestClients.pulling(0, 0), ClientSettings.defaults("victim")
+          .withGiveUpAfter(Duration.ofSeconds(20)).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200))).run();
+      assertEquals("done", s.finishReason());
+      assertEquals(0, hostile.downloads.get(), "nothing was downloaded");
+      assertEquals(List.of("delta"), hostile.results.stream().map(h -> h.getTask().getTaskId()).toList());
+      String error = hostile.results.get(0).getError().getMessage();
+      assertTrue(error.contains("download_base_round is 5 but this client holds no fit round's start"), error);
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      executor.shutdownNow();
+    }
+  }
+
+  private static Task paillier(String id, java.math.BigInteger modulus) {
+    return Task.newBuilder().setRunId("hostile").setRound(1).setTaskId(id).setDeadlineUnixMs(System.currentTimeMillis() + 60_000)
+        .setPaillier(io.lianbang.grpc.proto.v1.PaillierInstruction.newBuilder()
+            .setModulus(com.google.protobuf.ByteString.copyFrom(modulus.toByteArray())).setLength(5)).build();
+  }
+
+  /**
+   * A Paillier modulus of 16384 bits, sent as a server sends it (two's complement, with a leading
+   * zero byte), is accepted; one of 16385 bits is refused: the client answers with an error
+   * instead of encrypting.
+   */
+  @Test
+  void aPaillierModulusBeyond16384BitsIsRefused() throws Exception {
+    java.math.BigInteger largest = java.math.BigInteger.ONE.shiftLeft(16384).subtract(java.math.BigInteger.ONE);
+    HostileServer hostile = new HostileServer(List.of(paillier("largest", largest), paillier("beyond", largest.add(java.math.BigInteger.TWO))));
+    String name = InProcessServerBuilder.generateName();
+    ExecutorService executor = Executors.newFixedThreadPool(2);
+    Server server = InProcessServerBuilder.forName(name).executor(executor).addService(hostile).build().start();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+    try {
+      io.lianbang.privacy.paillier.PaillierClient client = new io.lianbang.privacy.paillier.PaillierClient(TestClients.pulling(0, 0),
+          new java.security.SecureRandom());
+      FederationClient.Summary s = new FederationClient(channel, client, ClientSettings.defaults("victim")
+          .withGiveUpAfter(Duration.ofSeconds(20)).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200))).run();
+      assertEquals("done", s.finishReason());
+      assertEquals(List.of("largest", "beyond"), hostile.encrypted.stream().map(p -> p.getTask().getTaskId()).toList());
+      // the key is taken; this client trained nothing in round 1, so it has nothing to encrypt
+      assertEquals("no encrypted contribution for round 1", hostile.encrypted.get(0).getError().getMessage());
+      assertEquals("paillier modulus of 16385 bits exceeds 16384", hostile.encrypted.get(1).getError().getMessage());
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

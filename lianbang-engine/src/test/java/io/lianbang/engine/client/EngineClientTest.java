@@ -50,10 +50,26 @@ class EngineClientTest {
   }
 
   @Test
+  void aTaskWithoutConfigurationTakesTheDocumentedDefaultsAndUnknownKeysAreIgnored() {
+    // docs/protocol.md: local_epochs 1, batch_size 32, optimizer sgd, lr 0.01, momentum 0, weight_decay 0
+    FitResult bare = new EngineClient(SPEC, data(), data(), 1).fit(new FitTask(1, initial(), Config.empty(), 5));
+    FitResult explicit = new EngineClient(SPEC, data(), data(), 1)
+        .fit(new FitTask(1, initial(), EngineClient.fitConfig(1, 32, OptimizerType.SGD, 0.01, 0, 0), 5));
+    assertEquals(4.0, bare.metrics().get("local_steps").orElseThrow(), "one epoch of ceil(100/32) = 4 batches");
+    assertEquals(explicit.parameters(), bare.parameters());
+    assertEquals(explicit.metrics(), bare.metrics());
+    // keys the client does not know are ignored
+    FitResult future = new EngineClient(SPEC, data(), data(), 1)
+        .fit(new FitTask(1, initial(), Config.empty().with("a_key_of_a_later_server", "x").with("another", 2L), 5));
+    assertEquals(explicit.parameters(), future.parameters());
+  }
+
+  @Test
   void reportsLocalStepsAndTheLossBeforeTraining() {
     EngineClient c = new EngineClient(SPEC, data(), data(), 1);
     FitResult r = c.fit(new FitTask(1, initial(), config().with(EngineClient.INITIAL_LOSS, true), 5));
     assertEquals(2.0 * 4, r.metrics().get("local_steps").orElseThrow(), "2 epochs of ceil(100/32) = 4 batches");
+    assertEquals(100, r.numExamples(), "the training data's size, not examples times epochs");
     double before = r.metrics().get("initial_loss").orElseThrow();
     assertTrue(before > r.metrics().get("train_loss").orElseThrow(), "training lowers the loss");
   }

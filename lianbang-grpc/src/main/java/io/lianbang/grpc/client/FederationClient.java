@@ -85,8 +85,16 @@ import org.slf4j.LoggerFactory;
 public final class FederationClient {
   private static final Logger log = LoggerFactory.getLogger(FederationClient.class);
 
-  /** The largest Paillier modulus a client accepts from a server: 16384 bits. */
-  static final int MAX_PAILLIER_MODULUS_BYTES = 2048;
+  /** The longest a client waits before polling again, whatever a WAIT task asks. */
+  static final long MAX_RETRY_AFTER_MS = 60_000;
+
+  /** How long to wait before polling again after {@code wait}: its {@code retry_after_ms} (unsigned), at most {@link #MAX_RETRY_AFTER_MS}. */
+  static long retryAfterMillis(io.lianbang.grpc.proto.v1.WaitInstruction wait) {
+    return Math.min(Integer.toUnsignedLong(wait.getRetryAfterMs()), MAX_RETRY_AFTER_MS);
+  }
+
+  /** The largest Paillier modulus a client accepts from a server, in bits. */
+  static final int MAX_PAILLIER_MODULUS_BITS = 16384;
 
   private final FederationGrpc.FederationBlockingStub blocking;
   private final ParameterTransfer transfer;
@@ -179,7 +187,8 @@ public final class FederationClient {
             return new Summary(fits, evals, rejected, task.getFinish().getReason(), stages);
           }
           case WAIT -> {
-            if (task.getWait().getRetryAfterMs() > 0) Thread.sleep(Math.min(task.getWait().getRetryAfterMs(), 60_000));
+            long after = retryAfterMillis(task.getWait());
+            if (after > 0) Thread.sleep(after);
           }
           case FIT -> {
             if (perform(session, task)) fits++;
@@ -391,11 +400,12 @@ public final class FederationClient {
     List<EncryptedPart> parts = new ArrayList<>();
     try {
       if (paillier == null) throw new IllegalStateException("client " + settings.name() + " does not take part in Paillier aggregation");
-      ByteString modulus = task.getPaillier().getModulus();
-      if (modulus.size() > MAX_PAILLIER_MODULUS_BYTES) {
-        throw new IllegalArgumentException("paillier modulus of " + modulus.size() + " bytes exceeds " + MAX_PAILLIER_MODULUS_BYTES);
+      // The bytes are bounded by the channel's inbound message limit; their leading zeros (a sign byte) do not count.
+      BigInteger n = new BigInteger(1, task.getPaillier().getModulus().toByteArray());
+      if (n.bitLength() > MAX_PAILLIER_MODULUS_BITS) {
+        throw new IllegalArgumentException("paillier modulus of " + n.bitLength() + " bits exceeds " + MAX_PAILLIER_MODULUS_BITS);
       }
-      PaillierPublicKey key = new PaillierPublicKey(new BigInteger(1, modulus.toByteArray()));
+      PaillierPublicKey key = new PaillierPublicKey(n);
       EncryptedVector c = paillier.take(task.getRound(), key, task.getPaillier().getLength());
       int bytesEach = (key.nSquared().bitLength() + 7) / 8 + 4; // value and protobuf framing
       int perPart = Math.max(1, (session.info.getMaxChunkBytes() - 256) / bytesEach);

@@ -19,12 +19,17 @@ final class TlsRefusal {
 
   private TlsRefusal() {}
 
-  /** The TLS error in {@code e}'s causes that names a certificate problem, or null if there is none. */
+  /**
+   * The TLS error in {@code e}'s causes that names a certificate problem, or null if there is none:
+   * an {@link SSLException}, or one of its causes (the engine may word the handshake failure
+   * generally and keep the certificate's problem, such as a failed PKIX validation, in a cause).
+   */
   static String describe(Throwable e) {
     int depth = 0;
+    boolean tls = false;
     for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
-      if (t instanceof SSLException && t.getMessage() != null
-          && CERTIFICATE_PROBLEM.matcher(t.getMessage().toLowerCase(Locale.ROOT)).find()) {
+      tls |= t instanceof SSLException;
+      if (tls && t.getMessage() != null && CERTIFICATE_PROBLEM.matcher(t.getMessage().toLowerCase(Locale.ROOT)).find()) {
         String m = t.getMessage();
         return m.length() <= 200 ? m : m.substring(0, 200) + "...";
       }

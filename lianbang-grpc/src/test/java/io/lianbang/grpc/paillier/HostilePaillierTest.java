@@ -129,6 +129,22 @@ class HostilePaillierTest {
   }
 
   @Test
+  void aPartWithAnErrorLeavesTheClientOutAtOnce() throws Exception {
+    Task[] t = new Task[1];
+    CompletableFuture<EncryptedVector> f = collect(t);
+    assertTrue(!rogue.stub.withDeadlineAfter(5, TimeUnit.SECONDS).submitEncrypted(part(t[0], 0)
+        .setError(io.lianbang.grpc.proto.v1.TaskError.newBuilder().setMessage("no key")).build()).getAccepted());
+    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+    assertTrue(e.getCause().getMessage().contains("client reported an error: no key"), e.getCause().getMessage());
+  }
+
+  @Test
+  void anOverlongErrorIsRefused() throws Exception {
+    refused(t -> part(t, 0).setError(io.lianbang.grpc.proto.v1.TaskError.newBuilder().setMessage("e".repeat(5000))),
+        "TaskError.message is 5000 characters, more than the limit of 1024");
+  }
+
+  @Test
   void theKeyHolderRefusesOversizedOrOutOfRangeAggregates() throws Exception {
     String name = InProcessServerBuilder.generateName();
     io.grpc.Server holder = InProcessServerBuilder.forName(name).addService(new KeyHolderService(HOLDER, LENGTH)).build().start();
