@@ -1,9 +1,12 @@
 package io.lianbang.python;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +47,15 @@ final class PythonClientProcess implements AutoCloseable {
     return script(command);
   }
 
+  /**
+   * The flags {@code --ca}, {@code --cert} and {@code --key} of the client {@code name} with the files {@code TestCertificates}
+   * wrote to {@code certificates}: the test client's and the examples' mutual-TLS flags.
+   */
+  static List<String> tlsFlags(Path certificates, String name) {
+    return List.of("--ca", certificates.resolve("ca.pem").toString(), "--cert", certificates.resolve("client-" + name + ".pem").toString(),
+        "--key", certificates.resolve("client-" + name + "-key.pem").toString());
+  }
+
   /** Starts {@code python command...}, e.g. an example script and its flags. */
   static PythonClientProcess script(List<String> command) throws IOException {
     return new PythonClientProcess(Python.start(command, Map.of()));
@@ -57,6 +69,14 @@ final class PythonClientProcess implements AutoCloseable {
     }
     pump.join(10_000);
     return process.exitValue();
+  }
+
+  /** Waits as {@link #waitFor} and checks the exit code is {@code expected}; returns the output. */
+  String awaitExit(int expected, Duration timeout) throws InterruptedException {
+    int exit = waitFor(timeout);
+    String output = output();
+    assertEquals(expected, exit, output);
+    return output;
   }
 
   /** The output so far, one line per line. */

@@ -1,10 +1,7 @@
 package io.lianbang.python;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
 import io.lianbang.core.compress.Codec;
 import io.lianbang.core.compress.Codecs;
 import io.lianbang.core.compress.Compression;
@@ -15,13 +12,11 @@ import io.lianbang.core.federation.RunResult;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.grpc.TestCertificates;
 import io.lianbang.grpc.TestClients;
-import io.lianbang.grpc.client.ClientChannels;
 import io.lianbang.grpc.client.ClientSettings;
 import io.lianbang.grpc.client.FederationClient;
 import io.lianbang.grpc.server.ClientSnapshot;
 import io.lianbang.grpc.server.FederationServer;
 import io.lianbang.grpc.server.ServerSettings;
-import io.lianbang.grpc.tls.ClientTls;
 import io.lianbang.grpc.tls.ServerTls;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,10 +25,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,13 +104,7 @@ class PythonCompressionTest {
 
   private static void assertSame(Outcome java, Outcome mixed) {
     assertTrue(mixed.output().contains("FINISH the run is complete fits=" + ROUNDS + " evaluations=" + ROUNDS), mixed.output());
-    assertEquals(ROUNDS, java.aggregates().size());
-    assertEquals(java.aggregates().keySet(), mixed.aggregates().keySet());
-    for (int round : java.aggregates().keySet()) {
-      assertArrayEquals(java.aggregates().get(round), mixed.aggregates().get(round), "the aggregate of round " + round);
-    }
-    assertArrayEquals(java.result().parameters().flatten(), mixed.result().parameters().flatten(), "the final model");
-    assertEquals(java.result().history().withoutTiming(), mixed.result().history().withoutTiming());
+    SameRun.assertSameRun(ROUNDS, java.result(), java.aggregates(), mixed.result(), mixed.aggregates());
   }
 
   /** Measured bytes differ from the encoded size only by the messages' framing: under 5% here. */
@@ -130,51 +115,38 @@ class PythonCompressionTest {
   /** The federation of Java alice and bob (Python if {@code python}, declaring {@code pythonCodecs} if not null). */
   private Outcome federate(FederationConfig config, Parameters initial, boolean python, String pythonCodecs) throws Exception {
     ServerTls tls = new ServerTls(dir.resolve("server.pem"), dir.resolve("server-key.pem"), dir.resolve("ca.pem"));
-    ExecutorService threads = Executors.newCachedThreadPool();
-    List<ManagedChannel> channels = new ArrayList<>();
     PythonClientProcess bob = null;
-    try (FederationServer server = FederationServer.builder().bind("127.0.0.1", 0).tls(tls)
-        .settings(ServerSettings.defaults("compression-interop")).start()) {
+    try (JavaClients javaClients = new JavaClients(dir);
+         FederationServer server = FederationServer.builder().bind("127.0.0.1", 0).tls(tls)
+             .settings(ServerSettings.defaults("compression-interop")).start()) {
       server.expectLayout(initial);
       SeededClient alice = new SeededClient(7);
-      List<Future<FederationClient.Summary>> javaClients = new ArrayList<>();
-      javaClients.add(threads.submit(javaClient(server.port(), "alice", alice, channels)));
+      javaClient(javaClients, server.port(), "alice", alice);
       if (python) {
-        List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + server.port(), "--name", "bob", "--examples", "13",
-            "--ca", dir.resolve("ca.pem").toString(), "--cert", dir.resolve("client-bob.pem").toString(),
-            "--key", dir.resolve("client-bob-key.pem").toString(), "--give-up-after", "60"));
+        List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + server.port(), "--name", "bob", "--examples", "13"));
+        args.addAll(PythonClientProcess.tlsFlags(dir, "bob"));
+        args.addAll(List.of("--give-up-after", "60"));
         if (pythonCodecs != null) args.addAll(List.of("--codecs", pythonCodecs));
         bob = PythonClientProcess.start(args);
       } else {
-        javaClients.add(threads.submit(javaClient(server.port(), "bob", new SeededClient(13), channels)));
+        javaClient(javaClients, server.port(), "bob", new SeededClient(13));
       }
       assertTrue(server.clients().awaitAvailable(2, Instant.now().plusSeconds(60)), "both clients registered");
       RunResult result = new Federation(TestClients.strategy(2), server.clients(), config, List.of()).run(initial);
       Map<String, ClientSnapshot> traffic = new HashMap<>();
       for (ClientSnapshot s : server.clientSnapshot()) traffic.put(s.id(), s);
       server.finish("the run is complete", Duration.ofSeconds(5));
-      for (Future<FederationClient.Summary> c : javaClients) assertEquals(ROUNDS, c.get(60, TimeUnit.SECONDS).fitTasks());
-      String output = "";
-      if (bob != null) {
-        int exit = bob.waitFor(Duration.ofSeconds(60));
-        output = bob.output();
-        assertEquals(0, exit, output);
-      }
+      javaClients.assertFitTasks(ROUNDS);
+      String output = bob == null ? "" : bob.awaitExit(0, Duration.ofSeconds(60));
       return new Outcome(result, alice.evaluated, traffic, output);
     } finally {
       if (bob != null) bob.close();
-      channels.forEach(ManagedChannel::shutdownNow);
-      threads.shutdownNow();
     }
   }
 
   /** A Java client declaring every codec (the default). */
-  private java.util.concurrent.Callable<FederationClient.Summary> javaClient(int port, String name, SeededClient client,
-      List<ManagedChannel> channels) {
-    ManagedChannel channel = ClientChannels.open("localhost:" + port, new ClientTls(dir.resolve("ca.pem"),
-        dir.resolve("client-" + name + ".pem"), dir.resolve("client-" + name + "-key.pem")), null, false);
-    channels.add(channel);
+  private static void javaClient(JavaClients clients, int port, String name, SeededClient client) {
     ClientSettings settings = ClientSettings.defaults(name).withGiveUpAfter(Duration.ofSeconds(60));
-    return () -> new FederationClient(channel, client, settings).run();
+    clients.start(new FederationClient(clients.channel(port, name), client, settings), true);
   }
 }

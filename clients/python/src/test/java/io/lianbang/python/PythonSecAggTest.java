@@ -1,6 +1,5 @@
 package io.lianbang.python;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,12 +11,10 @@ import io.lianbang.core.strategy.FedAvg;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.grpc.TestCertificates;
 import io.lianbang.grpc.TestClients;
-import io.lianbang.grpc.client.ClientChannels;
 import io.lianbang.grpc.client.ClientSettings;
 import io.lianbang.grpc.client.FederationClient;
 import io.lianbang.grpc.server.FederationServer;
 import io.lianbang.grpc.server.ServerSettings;
-import io.lianbang.grpc.tls.ClientTls;
 import io.lianbang.grpc.tls.ServerTls;
 import io.lianbang.privacy.secagg.SecAggClient;
 import io.lianbang.privacy.secagg.SecAggMessage;
@@ -32,10 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,13 +67,7 @@ class PythonSecAggTest {
       assertTrue(o.secagg().get(DROP_ROUND - 1).dropped().get("dave").startsWith("masked input"), o.secagg().toString());
       assertEquals(List.of("alice", "bob", "carol", "dave"), o.secagg().get(0).survivors());
     }
-    assertEquals(ROUNDS, java.aggregates().size());
-    assertEquals(java.aggregates().keySet(), mixed.aggregates().keySet());
-    for (int round : java.aggregates().keySet()) {
-      assertArrayEquals(java.aggregates().get(round), mixed.aggregates().get(round), "the aggregate of round " + round);
-    }
-    assertArrayEquals(java.result().parameters().flatten(), mixed.result().parameters().flatten(), "the final model");
-    assertEquals(java.result().history().withoutTiming(), mixed.result().history().withoutTiming());
+    SameRun.assertSameRun(ROUNDS, java.result(), java.aggregates(), mixed.result(), mixed.aggregates());
   }
 
   private static FedAvg strategy() {
@@ -90,22 +77,20 @@ class PythonSecAggTest {
   private Outcome federate(boolean python) throws Exception {
     Parameters initial = TestClients.model(10, 12); // 123 values
     ServerTls tls = new ServerTls(dir.resolve("server.pem"), dir.resolve("server-key.pem"), dir.resolve("ca.pem"));
-    ExecutorService threads = Executors.newCachedThreadPool();
-    List<ManagedChannel> channels = new ArrayList<>();
     List<PythonClientProcess> processes = new ArrayList<>();
-    try (FederationServer server = FederationServer.builder().bind("127.0.0.1", 0).tls(tls)
-        .settings(ServerSettings.defaults("secagg-interop").withHeartbeatInterval(Duration.ofMillis(200))).start()) {
+    try (JavaClients javaClients = new JavaClients(dir);
+         FederationServer server = FederationServer.builder().bind("127.0.0.1", 0).tls(tls)
+             .settings(ServerSettings.defaults("secagg-interop").withHeartbeatInterval(Duration.ofMillis(200))).start()) {
       server.expectLayout(initial);
       SeededClient alice = new SeededClient(EXAMPLES.get("alice"));
-      List<Future<FederationClient.Summary>> survivors = new ArrayList<>();
-      survivors.add(threads.submit(javaClient(server.port(), "alice", alice, channels)));
-      survivors.add(threads.submit(javaClient(server.port(), "carol", new SeededClient(EXAMPLES.get("carol")), channels)));
+      javaClient(javaClients, server.port(), "alice", alice);
+      javaClient(javaClients, server.port(), "carol", new SeededClient(EXAMPLES.get("carol")));
       if (python) {
         processes.add(pythonClient(server.port(), "bob", List.of()));
         processes.add(pythonClient(server.port(), "dave", List.of("--drop-after-shares", String.valueOf(DROP_ROUND))));
       } else {
-        survivors.add(threads.submit(javaClient(server.port(), "bob", new SeededClient(EXAMPLES.get("bob")), channels)));
-        threads.submit(javaClient(server.port(), "dave", new SeededClient(EXAMPLES.get("dave")), channels));
+        javaClient(javaClients, server.port(), "bob", new SeededClient(EXAMPLES.get("bob")));
+        javaClient(javaClients, server.port(), "dave", new SeededClient(EXAMPLES.get("dave")));
       }
       assertTrue(server.clients().awaitAvailable(4, Instant.now().plusSeconds(60)), "all four clients registered");
       List<SecAggResult> results = new CopyOnWriteArrayList<>();
@@ -114,36 +99,31 @@ class PythonSecAggTest {
       RunResult result = new Federation(secure, server.clients(),
           FederationConfig.of(ROUNDS, SEED).withRoundTimeout(Duration.ofSeconds(90)), List.of()).run(initial);
       server.finish("the run is complete", Duration.ofSeconds(5));
-      for (Future<FederationClient.Summary> c : survivors) assertEquals(ROUNDS, c.get(60, TimeUnit.SECONDS).fitTasks());
+      javaClients.assertFitTasks(ROUNDS);
       String[] output = {"", ""};
-      for (int i = 0; i < processes.size(); i++) {
-        int exit = processes.get(i).waitFor(Duration.ofSeconds(60));
-        output[i] = processes.get(i).output();
-        assertEquals(i == 0 ? 0 : 4, exit, output[i]);
-      }
+      for (int i = 0; i < processes.size(); i++) output[i] = processes.get(i).awaitExit(i == 0 ? 0 : 4, Duration.ofSeconds(60));
       return new Outcome(result, alice.evaluated, results, output[0], output[1]);
     } finally {
       for (PythonClientProcess p : processes) p.close();
-      channels.forEach(ManagedChannel::shutdownNow);
-      threads.shutdownNow();
     }
   }
 
   private PythonClientProcess pythonClient(int port, String name, List<String> extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + port, "--name", name,
-        "--examples", String.valueOf(EXAMPLES.get(name)), "--secagg", "--ca", dir.resolve("ca.pem").toString(),
-        "--cert", dir.resolve("client-" + name + ".pem").toString(), "--key", dir.resolve("client-" + name + "-key.pem").toString(),
-        "--give-up-after", "60"));
+        "--examples", String.valueOf(EXAMPLES.get(name)), "--secagg"));
+    args.addAll(PythonClientProcess.tlsFlags(dir, name));
+    args.add("--give-up-after");
+    args.add("60");
     args.addAll(extra);
     return PythonClientProcess.start(args);
   }
 
-  /** A Java SecAgg client; "dave" vanishes (closes its channel) when the ShareDelivery of {@link #DROP_ROUND} arrives. */
-  private java.util.concurrent.Callable<FederationClient.Summary> javaClient(int port, String name, SeededClient client,
-      List<ManagedChannel> channels) {
-    ManagedChannel channel = ClientChannels.open("localhost:" + port, new ClientTls(dir.resolve("ca.pem"),
-        dir.resolve("client-" + name + ".pem"), dir.resolve("client-" + name + "-key.pem")), null, false);
-    channels.add(channel);
+  /**
+   * Starts a Java SecAgg client; "dave" vanishes (closes its channel) when the ShareDelivery of {@link #DROP_ROUND} arrives,
+   * and is not awaited.
+   */
+  private static void javaClient(JavaClients clients, int port, String name, SeededClient client) {
+    ManagedChannel channel = clients.channel(port, name);
     SecAggClient secure = new SecAggClient(client, new SecAggParticipant());
     UnaryOperator<SecAggMessage> respond = secure.participant()::respond;
     if (name.equals("dave")) {
@@ -157,7 +137,6 @@ class PythonSecAggTest {
     }
     ClientSettings settings = ClientSettings.defaults(name).withGiveUpAfter(Duration.ofSeconds(60))
         .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
-    FederationClient federationClient = new FederationClient(channel, secure, settings, respond);
-    return federationClient::run;
+    clients.start(new FederationClient(channel, secure, settings, respond), !name.equals("dave"));
   }
 }
