@@ -70,24 +70,29 @@ class PythonExamplesTest {
     return config;
   }
 
-  private List<String> tls(String name) {
-    return List.of("--ca", dir.resolve("ca.pem").toString(), "--cert", dir.resolve("client-" + name + ".pem").toString(),
-        "--key", dir.resolve("client-" + name + "-key.pem").toString());
-  }
-
   /**
-   * Runs the server and the Java client in-process and {@code python example} in its own process;
-   * returns the server's, the Java client's and the example's output once all have exited 0.
+   * Runs a server of {@code rounds} rounds of {@code model} with the server lines {@code lines} and the Java client
+   * "java-site" (the flags {@code javaFlags}) in-process, and {@code python example} (the script and its flags) as the
+   * client {@code exampleSite} in its own process, all under mutual TLS; returns the server's, the Java client's and the
+   * example's output once all have exited 0.
    */
-  private List<String> federate(Path config, int port, List<String> javaClient, List<String> example) throws Exception {
+  private List<String> federate(String model, int rounds, List<String> lines, List<String> javaFlags, String exampleSite,
+      List<String> example) throws Exception {
+    TestCertificates.generate(dir, List.of("java-site", exampleSite));
+    int port = freePort();
+    Path config = serverConfig(port, model, rounds, List.of("java-site", exampleSite), lines.toArray(String[]::new));
     ExecutorService threads = Executors.newCachedThreadPool();
     PythonClientProcess python = null;
     try {
       Future<Cli> server = threads.submit(() -> lianbang("server", "--config", config.toString()));
-      List<String> java = new ArrayList<>(List.of("client", "--server", "127.0.0.1:" + port, "--give-up-after", "60"));
-      java.addAll(javaClient);
+      List<String> java = new ArrayList<>(List.of("client", "--server", "127.0.0.1:" + port, "--give-up-after", "60",
+          "--name", "java-site"));
+      java.addAll(javaFlags);
+      java.addAll(PythonClientProcess.tlsFlags(dir, "java-site"));
       Future<Cli> client = threads.submit(() -> lianbang(java.toArray(String[]::new)));
       List<String> args = new ArrayList<>(example);
+      args.addAll(List.of("--name", exampleSite));
+      args.addAll(PythonClientProcess.tlsFlags(dir, exampleSite));
       args.addAll(List.of("--server", "127.0.0.1:" + port, "--give-up-after", "60"));
       python = PythonClientProcess.script(args);
       Cli s = server.get(600, TimeUnit.SECONDS);
@@ -105,15 +110,10 @@ class PythonExamplesTest {
 
   @Test
   void numpyExampleFederatesBreastCancerWithAJavaClient() throws Exception {
-    TestCertificates.generate(dir, List.of("java-site", "numpy-site"));
-    int port = freePort();
-    Path config = serverConfig(port, "logistic:30", 3, List.of("java-site", "numpy-site"), "normalize: federated",
-        "training: {local_epochs: 1, batch_size: 16, optimizer: sgd, learning_rate: 0.1, momentum: 0.0, weight_decay: 0.0}");
-    List<String> java = new ArrayList<>(List.of("--name", "java-site", "--model", "logistic:30", "--data", "breast-cancer:0/2"));
-    java.addAll(tls("java-site"));
-    List<String> numpy = new ArrayList<>(List.of("examples/numpy_breast_cancer.py", "--name", "numpy-site", "--data", "breast-cancer:1/2"));
-    numpy.addAll(tls("numpy-site"));
-    List<String> out = federate(config, port, java, numpy);
+    List<String> out = federate("logistic:30", 3, List.of("normalize: federated",
+            "training: {local_epochs: 1, batch_size: 16, optimizer: sgd, learning_rate: 0.1, momentum: 0.0, weight_decay: 0.0}"),
+        List.of("--model", "logistic:30", "--data", "breast-cancer:0/2"),
+        "numpy-site", List.of("examples/numpy_breast_cancer.py", "--data", "breast-cancer:1/2"));
 
     String server = out.get(0);
     assertTrue(server.contains("statistics of 2 clients") && server.contains("round  3/3"), server);
@@ -130,16 +130,11 @@ class PythonExamplesTest {
   void pytorchExampleTrainsOnItsPartOfFashionMnist() throws Exception {
     Python.Result torch = Python.run(List.of("-c", "import torch"), Map.of(), 120);
     assertEquals(0, torch.exitCode(), "the PyTorch example needs torch: apt-get install python3-torch\n" + torch.output());
-    TestCertificates.generate(dir, List.of("java-site", "torch-site"));
-    int port = freePort();
-    Path config = serverConfig(port, "mlp:784-16-10", 2, List.of("java-site", "torch-site"), "normalize: none",
-        "training: {local_epochs: 1, batch_size: 32, optimizer: sgd, learning_rate: 0.1, momentum: 0.5, weight_decay: 0.0001}");
-    List<String> java = new ArrayList<>(List.of("--name", "java-site", "--model", "mlp:784-16-10", "--data", "fashion-mnist:1/50"));
-    java.addAll(tls("java-site"));
-    List<String> example = new ArrayList<>(List.of("examples/pytorch_fashion_mnist.py", "--name", "torch-site", "--model", "mlp:784-16-10",
-        "--data", "fashion-mnist:0/50", "--threads", "1"));
-    example.addAll(tls("torch-site"));
-    List<String> out = federate(config, port, java, example);
+    List<String> out = federate("mlp:784-16-10", 2, List.of("normalize: none",
+            "training: {local_epochs: 1, batch_size: 32, optimizer: sgd, learning_rate: 0.1, momentum: 0.5, weight_decay: 0.0001}"),
+        List.of("--model", "mlp:784-16-10", "--data", "fashion-mnist:1/50"),
+        "torch-site", List.of("examples/pytorch_fashion_mnist.py", "--model", "mlp:784-16-10", "--data", "fashion-mnist:0/50",
+            "--threads", "1"));
 
     String torchOut = out.get(2);
     assertTrue(torchOut.contains("torch-site: 1200 local examples, 960 for training and 240 held out for evaluation"), torchOut);
