@@ -18,9 +18,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.StringJoiner;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Python codecs ({@code lianbang.codecs}) against Java's: Java's bytes decode in Python to
@@ -29,17 +28,7 @@ import org.junit.jupiter.api.Test;
  * refuse the hostile bytes Java's refuse.
  */
 class CodecInteropTest {
-  private static PythonPeer peer;
-
-  @BeforeAll
-  static void start() throws Exception {
-    peer = new PythonPeer();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (peer != null) peer.close();
-  }
+  @RegisterExtension static final PythonPeer peer = new PythonPeer();
 
   private record Config(String name, Map<String, Double> parameters) {
     Codec codec() {

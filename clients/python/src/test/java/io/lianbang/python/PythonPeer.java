@@ -12,14 +12,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The Python process of {@code tests/interop_peer.py}, answering requests one at a time: a header of
  * space-separated tokens and a binary body each way, every frame a 4-byte big-endian length and its
  * bytes (the script's docstring lists the requests). Every call has a deadline; closing stops the
- * process.
+ * process. Registered with {@code @RegisterExtension} on a test class's static field, the process
+ * starts before the class's first test and stops after its last.
  */
-final class PythonPeer implements AutoCloseable {
+final class PythonPeer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
   /** A reply: its header tokens after {@code ok}, and its body. */
   record Reply(String header, byte[] body) {}
 
@@ -36,19 +40,25 @@ final class PythonPeer implements AutoCloseable {
 
   private static final long TIMEOUT_SECONDS = 120;
 
-  private final Process process;
-  private final DataOutputStream in;
-  private final DataInputStream out;
+  private Process process;
+  private DataOutputStream in;
+  private DataInputStream out;
   private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "python-peer");
     t.setDaemon(true);
     return t;
   });
 
-  PythonPeer() throws IOException {
+  @Override
+  public synchronized void beforeAll(ExtensionContext context) throws IOException {
     process = Python.start(List.of("tests/interop_peer.py"), Map.of());
     in = new DataOutputStream(process.getOutputStream());
     out = new DataInputStream(process.getInputStream());
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    close();
   }
 
   /** Sends {@code header} and {@code body}; the reply, or a {@link PeerError} with its kind and message. */
@@ -96,6 +106,10 @@ final class PythonPeer implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (process == null) {
+      reader.shutdownNow();
+      return;
+    }
     try {
       synchronized (this) {
         in.writeInt(4);

@@ -31,9 +31,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Python SecAgg+ participant ({@code lianbang.secagg}) against the Java implementation: the
@@ -43,17 +42,7 @@ import org.junit.jupiter.api.Test;
  */
 class SecAggInteropTest {
   private static final HexFormat HEX = HexFormat.of();
-  private static PythonPeer peer;
-
-  @BeforeAll
-  static void start() throws Exception {
-    peer = new PythonPeer();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (peer != null) peer.close();
-  }
+  @RegisterExtension static final PythonPeer peer = new PythonPeer();
 
   /** A package-private static or instance method of {@code io.lianbang.privacy.secagg}, made callable. */
   private static Method method(String cls, String name, Class<?>... types) throws Exception {
