@@ -53,6 +53,27 @@ def accepted_layout(spec: pb.ParametersSpec, max_model_bytes: int, max_model_ten
     return shapes
 
 
+def _check_chunk(chunk: pb.TensorChunk, index: int, tensors: int, offset: int, max_chunk_bytes: int) -> int:
+    """The size of ``chunk`` once it is the chunk expected next, checked as both assemblers need: for
+    tensor ``index`` of ``tensors`` at byte ``offset``, 1 to ``max_chunk_bytes`` bytes.
+
+    Raises:
+        MalformedParameters: naming the problem if the chunk is not the one expected.
+    """
+    if index >= tensors:
+        raise MalformedParameters(f"chunk for tensor[{chunk.tensor_index}] arrived after all "
+                                  f"{tensors} tensors were complete")
+    if chunk.tensor_index != index or chunk.byte_offset != offset:
+        raise MalformedParameters(f"chunk out of order: expected tensor[{index}] at byte {offset} but got "
+                                  f"tensor[{chunk.tensor_index}] at byte {chunk.byte_offset}")
+    size = len(chunk.data)
+    if size == 0:
+        raise MalformedParameters(f"chunk for tensor[{index}] at byte {offset} is empty")
+    if size > max_chunk_bytes:
+        raise MalformedParameters(f"chunk for tensor[{index}] has {size} bytes, more than the limit of {max_chunk_bytes}")
+    return size
+
+
 class Assembler:
     """Rebuilds float32 arrays of a known layout from chunks received in protocol order, checking
     each chunk as it arrives: the expected tensor and byte offset, at least one and a whole number
@@ -78,18 +99,7 @@ class Assembler:
             MalformedParameters: naming the problem if the chunk is not the one expected.
         """
         index = len(self._done)
-        if index >= len(self._shapes):
-            raise MalformedParameters(f"chunk for tensor[{chunk.tensor_index}] arrived after all "
-                                      f"{len(self._shapes)} tensors were complete")
-        expected = 4 * self._filled
-        if chunk.tensor_index != index or chunk.byte_offset != expected:
-            raise MalformedParameters(f"chunk out of order: expected tensor[{index}] at byte {expected} but got "
-                                      f"tensor[{chunk.tensor_index}] at byte {chunk.byte_offset}")
-        size = len(chunk.data)
-        if size == 0:
-            raise MalformedParameters(f"chunk for tensor[{index}] at byte {expected} is empty")
-        if size > self._max:
-            raise MalformedParameters(f"chunk for tensor[{index}] has {size} bytes, more than the limit of {self._max}")
+        size = _check_chunk(chunk, index, len(self._shapes), 4 * self._filled, self._max)
         if size % 4:
             raise MalformedParameters(f"chunk for tensor[{index}] has {size} bytes, not a whole number of float32 values")
         shape = self._shapes[index]
@@ -167,17 +177,7 @@ class EncodedAssembler:
             MalformedParameters: naming the problem if the chunk is not the one expected.
         """
         index = len(self._done)
-        if index >= len(self._sizes):
-            raise MalformedParameters(f"chunk for tensor[{chunk.tensor_index}] arrived after all "
-                                      f"{len(self._sizes)} tensors were complete")
-        if chunk.tensor_index != index or chunk.byte_offset != self._filled:
-            raise MalformedParameters(f"chunk out of order: expected tensor[{index}] at byte {self._filled} but got "
-                                      f"tensor[{chunk.tensor_index}] at byte {chunk.byte_offset}")
-        size = len(chunk.data)
-        if size == 0:
-            raise MalformedParameters(f"chunk for tensor[{index}] at byte {self._filled} is empty")
-        if size > self._max:
-            raise MalformedParameters(f"chunk for tensor[{index}] has {size} bytes, more than the limit of {self._max}")
+        size = _check_chunk(chunk, index, len(self._sizes), self._filled, self._max)
         if self._filled + size > self._sizes[index]:
             raise MalformedParameters(f"chunk for tensor[{index}] runs past its end: {self._filled + size} bytes of "
                                       f"{self._codec.name}, which encodes the tensor in exactly {self._sizes[index]}")
