@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import decimal
 import math
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -231,6 +231,13 @@ def _sortable(bits: np.ndarray) -> np.ndarray:
     return bits ^ ((bits >> 31) & 0x7FFFFFFF)
 
 
+def _blocked_bytes(n: int, block: int, block_bytes: Callable[[int], int]) -> int:
+    """The encoded size of ``n`` values cut into blocks of ``block`` (the last one shorter), where a
+    block of m values takes ``block_bytes(m)`` bytes."""
+    full, last = divmod(n, block)
+    return full * block_bytes(block) + (block_bytes(last) if last else 0)
+
+
 class BlockQuantizer(Codec):
     """int8 / int4: per block min and scale (float32), then stochastically rounded codes (docs/protocol.md, "int8 and int4")."""
 
@@ -247,8 +254,7 @@ class BlockQuantizer(Codec):
         return 8 + (m * self.bits + 7) // 8
 
     def encoded_bytes(self, n: int) -> int:
-        full, last = divmod(n, self.block)
-        return full * self._block_bytes(self.block) + (self._block_bytes(last) if last else 0)
+        return _blocked_bytes(n, self.block, self._block_bytes)
 
     def encode(self, values, seed: int) -> bytes:
         v = _float32(values)
@@ -325,8 +331,7 @@ class Qsgd(Codec):
         return 4 + (m * self.width + 7) // 8
 
     def encoded_bytes(self, n: int) -> int:
-        full, last = divmod(n, self.block)
-        return full * self._bucket_bytes(self.block) + (self._bucket_bytes(last) if last else 0)
+        return _blocked_bytes(n, self.block, self._bucket_bytes)
 
     def encode(self, values, seed: int) -> bytes:
         v = _float32(values)
