@@ -341,6 +341,14 @@ class _Heartbeats:
         self._stop.set()
 
 
+def _method(channel: grpc.Channel, kind: str, name: str, request: Any, response: Any) -> Any:
+    """The callable of the Federation service's method ``name``: ``kind`` is the channel's factory for its
+    cardinality (``unary_unary``, ``unary_stream`` or ``stream_unary``), ``request`` and ``response`` its
+    message classes."""
+    return getattr(channel, kind)(_SERVICE + name, request_serializer=request.SerializeToString,
+                                  response_deserializer=response.FromString)
+
+
 class _Runner:
     """One run of a client: the task loop of ``docs/protocol.md``, "Message flow"."""
 
@@ -348,22 +356,13 @@ class _Runner:
         self._client = client
         self._s = settings
         self._md = settings.metadata
-        self._register = channel.unary_unary(_SERVICE + "Register", request_serializer=pb.RegisterRequest.SerializeToString,
-                                             response_deserializer=pb.RegisterResponse.FromString)
-        self._get_task = channel.unary_unary(_SERVICE + "GetTask", request_serializer=pb.GetTaskRequest.SerializeToString,
-                                             response_deserializer=pb.Task.FromString)
-        self._download = channel.unary_stream(_SERVICE + "DownloadParameters",
-                                              request_serializer=pb.DownloadRequest.SerializeToString,
-                                              response_deserializer=pb.TensorChunk.FromString)
-        self._submit = channel.stream_unary(_SERVICE + "SubmitResult", request_serializer=pb.ResultPart.SerializeToString,
-                                            response_deserializer=pb.SubmitResponse.FromString)
-        self._heartbeat = channel.unary_unary(_SERVICE + "Heartbeat", request_serializer=pb.HeartbeatRequest.SerializeToString,
-                                              response_deserializer=pb.HeartbeatResponse.FromString)
-        self._submit_secagg = channel.unary_unary(_SERVICE + "SubmitSecAgg", request_serializer=pb.SecAggReply.SerializeToString,
-                                                  response_deserializer=pb.SecAggAck.FromString)
-        self._submit_encrypted = channel.unary_unary(_SERVICE + "SubmitEncrypted",
-                                                     request_serializer=pb.EncryptedPart.SerializeToString,
-                                                     response_deserializer=pb.EncryptedAck.FromString)
+        self._register = _method(channel, "unary_unary", "Register", pb.RegisterRequest, pb.RegisterResponse)
+        self._get_task = _method(channel, "unary_unary", "GetTask", pb.GetTaskRequest, pb.Task)
+        self._download = _method(channel, "unary_stream", "DownloadParameters", pb.DownloadRequest, pb.TensorChunk)
+        self._submit = _method(channel, "stream_unary", "SubmitResult", pb.ResultPart, pb.SubmitResponse)
+        self._heartbeat = _method(channel, "unary_unary", "Heartbeat", pb.HeartbeatRequest, pb.HeartbeatResponse)
+        self._submit_secagg = _method(channel, "unary_unary", "SubmitSecAgg", pb.SecAggReply, pb.SecAggAck)
+        self._submit_encrypted = _method(channel, "unary_unary", "SubmitEncrypted", pb.EncryptedPart, pb.EncryptedAck)
         # The held start and the error-feedback residuals, kept across sessions of one run.
         self._compression = CompressionState()
         # With secagg: the participant of the round this client last trained for (a new one per fit task).
