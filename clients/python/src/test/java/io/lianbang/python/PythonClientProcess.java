@@ -48,11 +48,27 @@ final class PythonClientProcess implements AutoCloseable {
   }
 
   /**
+   * Starts {@code tests/seeded_client.py} as the client {@code name} of {@code examples} examples, under mutual TLS with the
+   * files {@code TestCertificates} wrote to {@code certificates}, for the server on {@code 127.0.0.1:port}, giving up after
+   * 60 s; {@code extra} flags follow.
+   */
+  static PythonClientProcess seeded(Path certificates, int port, String name, int examples, List<String> extra)
+      throws IOException {
+    List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + port, "--name", name,
+        "--examples", String.valueOf(examples)));
+    args.addAll(tlsFlags(certificates, name));
+    args.addAll(List.of("--give-up-after", "60"));
+    args.addAll(extra);
+    return start(args);
+  }
+
+  /**
    * The flags {@code --ca}, {@code --cert} and {@code --key} of the client {@code name} with the files {@code TestCertificates}
    * wrote to {@code certificates}: the test client's and the examples' mutual-TLS flags.
    */
   static List<String> tlsFlags(Path certificates, String name) {
-    return List.of("--ca", certificates.resolve("ca.pem").toString(), "--cert", certificates.resolve("client-" + name + ".pem").toString(),
+    return List.of("--ca", certificates.resolve("ca.pem").toString(),
+        "--cert", certificates.resolve("client-" + name + ".pem").toString(),
         "--key", certificates.resolve("client-" + name + "-key.pem").toString());
   }
 

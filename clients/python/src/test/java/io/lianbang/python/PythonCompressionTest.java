@@ -21,7 +21,6 @@ import io.lianbang.grpc.tls.ServerTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,11 +122,8 @@ class PythonCompressionTest {
       SeededClient alice = new SeededClient(7);
       javaClient(javaClients, server.port(), "alice", alice);
       if (python) {
-        List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + server.port(), "--name", "bob", "--examples", "13"));
-        args.addAll(PythonClientProcess.tlsFlags(dir, "bob"));
-        args.addAll(List.of("--give-up-after", "60"));
-        if (pythonCodecs != null) args.addAll(List.of("--codecs", pythonCodecs));
-        bob = PythonClientProcess.start(args);
+        List<String> codecs = pythonCodecs == null ? List.of() : List.of("--codecs", pythonCodecs);
+        bob = PythonClientProcess.seeded(dir, server.port(), "bob", 13, codecs);
       } else {
         javaClient(javaClients, server.port(), "bob", new SeededClient(13));
       }

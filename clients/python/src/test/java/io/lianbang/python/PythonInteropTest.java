@@ -16,7 +16,6 @@ import io.lianbang.grpc.tls.ServerTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -60,10 +59,7 @@ class PythonInteropTest {
       SeededClient alice = new SeededClient(7);
       javaClient(javaClients, server.port(), "alice", alice);
       if (pythonBob) {
-        List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + server.port(), "--name", "bob", "--examples", "13"));
-        args.addAll(PythonClientProcess.tlsFlags(dir, "bob"));
-        args.addAll(List.of("--give-up-after", "60"));
-        python = PythonClientProcess.start(args);
+        python = PythonClientProcess.seeded(dir, server.port(), "bob", 13, List.of());
       } else {
         javaClient(javaClients, server.port(), "bob", new SeededClient(13));
       }

@@ -109,13 +109,9 @@ class PythonSecAggTest {
   }
 
   private PythonClientProcess pythonClient(int port, String name, List<String> extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + port, "--name", name,
-        "--examples", String.valueOf(EXAMPLES.get(name)), "--secagg"));
-    args.addAll(PythonClientProcess.tlsFlags(dir, name));
-    args.add("--give-up-after");
-    args.add("60");
-    args.addAll(extra);
-    return PythonClientProcess.start(args);
+    List<String> flags = new ArrayList<>(List.of("--secagg"));
+    flags.addAll(extra);
+    return PythonClientProcess.seeded(dir, port, name, EXAMPLES.get(name), flags);
   }
 
   /**
