@@ -552,13 +552,15 @@ def tensor_seed(seed: int, t: int) -> int:
 class UpdateEncoder:
     """A client's compressed uplink, as Java's ``UpdateEncoder``: encodes ``trained − start`` (float32)
     per tensor with one codec; tensor t draws from ``tensor_seed(Seeds.derive(task_seed, "uplink"), t)``.
-    With error feedback it keeps, per tensor, what the codec did not send (``input − decoded``, in
-    float32) and adds it to the next update before encoding. Not thread-safe."""
+    With error feedback it keeps, per tensor, what the codec did not send as two float32 arrays
+    ``hi + lo`` (TwoSum of ``input`` and ``−decoded``: ``input − decoded = hi + lo`` exactly) and
+    encodes ``(update + hi) + lo`` (float32) next time, as docs/protocol.md ("Error feedback")
+    specifies. Not thread-safe."""
 
     def __init__(self, codec: Codec, error_feedback: bool) -> None:
         self.codec = codec
         self.error_feedback = error_feedback
-        self._residuals: Dict[int, np.ndarray] = {}
+        self._residuals: Dict[int, Tuple[np.ndarray, np.ndarray]] = {}
 
     def matches(self, codec: Codec, error_feedback: bool) -> bool:
         """Whether this encoder encodes as ``codec`` (same name and parameters) with error feedback as asked."""
@@ -588,18 +590,35 @@ class UpdateEncoder:
         for t, u in enumerate(updates):
             if self.error_feedback:
                 r = residuals.get(t)
-                if r is not None and len(r) != len(u):
-                    raise ValueError(f"tensor {t} has {len(u)} values, its residual {len(r)}")
+                if r is not None and len(r[0]) != len(u):
+                    raise ValueError(f"tensor {t} has {len(u)} values, its residual {len(r[0])}")
                 if r is not None:
-                    u = u + r
+                    u = (u + r[0]) + r[1]
             data = self.codec.encode(u, tensor_seed(seed, t))
             if self.error_feedback:
-                residuals[t] = u - self.codec.decode(data, len(u))
+                residuals[t] = _two_sum(u, -np.asarray(self.codec.decode(data, len(u)), dtype=np.float32))
             out.append(data)
         self._residuals = residuals
         return out
 
     def residual(self, t: int, length: int) -> np.ndarray:
-        """The residual error feedback holds for tensor ``t`` (zeros without error feedback or before the first update)."""
+        """The high part ``hi`` of the residual error feedback holds for tensor ``t`` (its float32
+        rounding; zeros without error feedback or before the first update)."""
         r = self._residuals.get(t)
-        return np.zeros(length, dtype=np.float32) if r is None else r.copy()
+        return np.zeros(length, dtype=np.float32) if r is None else r[0].copy()
+
+    def residual_low(self, t: int, length: int) -> np.ndarray:
+        """The low part ``lo`` of that residual, the rounding error of ``hi`` (zeros if there is none)."""
+        r = self._residuals.get(t)
+        return np.zeros(length, dtype=np.float32) if r is None else r[1].copy()
+
+
+def _two_sum(a: np.ndarray, b: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """Knuth's TwoSum (TAOCP vol. 2, §4.2.2; Møller 1965) of float32 arrays, element-wise, without
+    branches: ``(s, e)`` with ``s = f32(a + b)`` and ``a + b = s + e`` exactly (round to nearest,
+    subnormals included) wherever ``s`` is finite."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        s = a + b
+        v = s - a
+        u = s - v
+        return s, (a - u) + (b - v)

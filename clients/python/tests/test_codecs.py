@@ -2,6 +2,7 @@
 
 import struct
 import unittest
+from fractions import Fraction
 
 import numpy as np
 
@@ -125,6 +126,47 @@ class UpdateEncoderTest(unittest.TestCase):
         second = enc.encode(start, [f32(0.0, 0.25)], 8)
         np.testing.assert_array_equal(f32(0.0, 0.75), enc.codec.decode(second[0], 2))
         np.testing.assert_array_equal(f32(0.0, 0.0), enc.residual(0, 2))
+
+    def test_sent_plus_residual_is_the_input_exactly_for_every_codec(self):
+        # magnitudes from 2^-149 to 2^100 side by side, subnormals, signed zeros, ties, mixed signs
+        rng = np.random.default_rng(5)
+        n = 400
+        configs = [("float32", {}), ("fp16", {}), ("bf16", {}), ("int8", {"block": 64}), ("int4", {"block": 64}),
+                   ("qsgd", {"block": 64}), ("qsgd", {"levels": 1, "block": 64}), ("topk", {"fraction": 0.1}),
+                   ("randomk", {"fraction": 0.1}), ("topk+int8", {"fraction": 0.2, "block": 16}),
+                   ("topk+int4", {"fraction": 0.2}), ("topk+fp16", {"fraction": 0.2}), ("randomk+qsgd", {"fraction": 0.2})]
+        for name, params in configs:
+            codec = codecs.create(name, params)
+            enc = codecs.UpdateEncoder(codec, True)
+            top = 14 if "fp16" in name else 100  # fp16 sends 65520 and more as infinity
+            for task in range(4):
+                kind = rng.integers(0, 6, n)
+                sign = np.where(rng.integers(0, 2, n) == 0, -1.0, 1.0)
+                u = np.ldexp(1 + rng.integers(0, 1 << 23, n) / float(1 << 23), rng.integers(-126, top + 1, n)) * sign
+                u = np.where(kind == 0, sign * rng.integers(1, 1 << 23, n).astype(np.uint32).view(np.float32), u)
+                u = np.where(kind == 1, sign * np.ldexp(1.0, -149), u)
+                u = np.where(kind == 2, sign * 0.0, u)
+                u = np.where(kind == 3, sign * np.ldexp(1.0, top), u)
+                u = np.where(kind == 4, sign * 0.75, u).astype(np.float32)
+                hi, lo = enc.residual(0, n), enc.residual_low(0, n)
+                x = u if task == 0 else (u + hi) + lo
+                data = enc.encode([np.zeros(n, np.float32)], [u], task)[0]
+                self.assertEqual(codec.encode(x, codecs.tensor_seed(codecs.derive_seed(task, "uplink"), 0)), data,
+                                 f"{name} task {task}: input = (update + hi) + lo")
+                sent = codec.decode(data, n)
+                hi, lo = enc.residual(0, n), enc.residual_low(0, n)
+                for i in range(n):
+                    self.assertEqual(Fraction(float(x[i])), Fraction(float(sent[i])) + Fraction(float(hi[i])) + Fraction(float(lo[i])),
+                                     f"{name} task {task} value {i}: {x[i]} sent as {sent[i]}, residual {hi[i]} + {lo[i]}")
+                self.assertTrue(np.array_equal((x - sent).view(np.uint32), hi.view(np.uint32)), f"{name}: hi = f32(input - sent)")
+
+    def test_a_tiny_value_in_a_block_of_large_ones_is_kept_in_the_low_part(self):
+        enc = codecs.UpdateEncoder(codecs.create("int8", {}), True)
+        data = enc.encode([np.zeros(4, np.float32)], [f32(1e-30, 1e-3, -1e-3, 0.5e-3)], 3)[0]
+        sent = enc.codec.decode(data, 4)
+        self.assertNotEqual(0.0, sent[0])
+        self.assertEqual(-sent[0], enc.residual(0, 4)[0])
+        self.assertEqual(np.float32(1e-30), enc.residual_low(0, 4)[0])
 
     def test_tensor_seeds_follow_the_documented_derivation(self):
         enc = codecs.UpdateEncoder(codecs.create("int8", {"block": 1}), False)

@@ -110,17 +110,17 @@ public final class Simulation {
   }
 
   /**
-   * Error feedback keeps a residual of the whole model per client that has trained: refuses a
-   * simulation whose residuals could take more than half the heap.
+   * Error feedback keeps a residual of the whole model per client that has trained, two float32
+   * values (8 bytes) per value: refuses a simulation whose residuals could take more than half the heap.
    */
   private static void requireResidualsFit(SimulationSpec spec, long modelValues) {
     if (!spec.compression().uplink().errorFeedback()) return;
     int clients = spec.partition().numClients();
-    long bytes = 4L * modelValues * clients;
+    long bytes = 8L * modelValues * clients;
     long budget = Runtime.getRuntime().maxMemory() / 2;
     if (bytes > budget) {
       throw new IllegalArgumentException("compression.uplink.error_feedback keeps a residual of the model (" + modelValues
-          + " values) for each of partition.num_clients " + clients + ": up to " + (bytes >> 20) + " MiB, more than half the heap ("
+          + " values, 8 bytes each) for each of partition.num_clients " + clients + ": up to " + (bytes >> 20) + " MiB, more than half the heap ("
           + (budget >> 20) + " MiB); use fewer clients, a larger heap (-Xmx) or no error feedback");
     }
   }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -209,6 +210,31 @@ class CodecInteropTest {
       byte[] python = peer.call("uplink " + c.wire() + " 300,7 5,-6,7", trainedAll.toByteArray()).body();
       assertArrayEquals(expected.toByteArray(), python, c.wire() + ": Python's uplink differs from Java's");
     }
+  }
+
+  @Test
+  void errorFeedbackCarriesTheLowPartOfTheResidualAsJavaDoes() throws Exception {
+    // int8: tiny values beside large ones leave residuals whose float32 rounding hi loses them; the
+    // second update is -hi, so the next input is exactly the low part lo, which Python must send too
+    Config c = new Config("int8", Map.of("block", 8.0));
+    int n = 64;
+    UpdateEncoder java = new UpdateEncoder(c.codec(), true);
+    Tensor[] zeros = {Tensor.of(new int[] {n}, new float[n])};
+    float[] first = new float[n];
+    for (int i = 0; i < n; i++) first[i] = i % 2 == 1 ? 1e-30f * i : i % 4 == 0 ? 1 + i / 64f : -1 - i / 64f;
+    float[] third = values(n, 8);
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    ByteArrayOutputStream trainedAll = new ByteArrayOutputStream();
+    expected.write(java.encode(Parameters.of(zeros), Parameters.of(Tensor.of(new int[] {n}, first)), 3).tensors().get(0));
+    float[] second = java.residual(0, n);
+    float[] low = java.residualLow(0, n);
+    assertTrue(IntStream.range(0, n).anyMatch(i -> low[i] != 0), "the residuals have a low part");
+    for (int i = 0; i < n; i++) second[i] = -second[i];
+    expected.write(java.encode(Parameters.of(zeros), Parameters.of(Tensor.of(new int[] {n}, second)), 4).tensors().get(0));
+    expected.write(java.encode(Parameters.of(zeros), Parameters.of(Tensor.of(new int[] {n}, third)), 5).tensors().get(0));
+    for (float[] v : List.of(first, second, third)) trainedAll.write(floats(v));
+    byte[] python = peer.call("uplink " + c.wire() + " " + n + " 3,4,5", trainedAll.toByteArray()).body();
+    assertArrayEquals(expected.toByteArray(), python, "Python's uplink differs from Java's");
   }
 
   private static void assertBothRefuse(Config c, byte[] bytes, int n, String fragment) throws Exception {

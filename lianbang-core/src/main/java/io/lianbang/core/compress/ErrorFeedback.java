@@ -11,20 +11,26 @@ import java.util.Map;
  * Stich &amp; Jaggi, <i>Error feedback fixes SignSGD and other gradient compression schemes</i>, ICML
  * 2019). With it, biased codecs such as top-k converge like uncompressed SGD.
  *
- * <p>{@link #compress} computes in float32 {@code input = update + residual}, encodes it, decodes
- * what was sent (chunk by chunk, O(chunk) extra memory) and keeps {@code residual = input - sent}.
- * Mass is conserved exactly ({@code sent + residual == input} bit for bit) wherever that subtraction
- * is exact: always for the sparse codecs with float32 values (sent is the input or zero) and for
- * round-to-nearest codecs (fp16, bf16) within their finite range (Sterbenz's lemma: sent is within a
- * factor 2 of the input, or zero); for the stochastic quantisers (int8, int4, qsgd) the subtraction
- * can round, by at most half an ulp of the residual. Not thread-safe: one instance per client.
+ * <p>A residual is an unevaluated sum of two float32 values per entry, {@code hi + lo} (8 bytes per
+ * value). {@link #compress} computes {@code input = f32(f32(update + hi) + lo)} (the first time, with
+ * no residual yet, {@code input = update}), encodes it, decodes what was sent (chunk by chunk,
+ * O(chunk) extra memory besides the input) and keeps the new residual from the error-free
+ * transformation TwoSum (Knuth, <i>TAOCP</i> vol. 2, §4.2.2; Møller 1965) of {@code input} and
+ * {@code -sent}, six float32 operations without branches: {@code hi = f32(input - sent)}, {@code v =
+ * hi - input}, {@code u = hi - v}, {@code lo = (input - u) + (-sent - v)}. Then {@code input - sent
+ * == hi + lo} exactly, for every codec and every finite input whose decoded value and difference are
+ * finite (fp16 decodes magnitudes of 65520 and more as infinity): mass is conserved, {@code sent + hi
+ * + lo == input} in real arithmetic. Not thread-safe: one instance per client.
  */
 public final class ErrorFeedback {
   private static final int CHUNK = 4096;
 
   private final Codec codec;
-  private final Map<Integer, float[]> residuals = new HashMap<>();
+  private final Map<Integer, Residual> residuals = new HashMap<>();
   private final float[] sent = new float[CHUNK];
+
+  /** A tensor's residual {@code hi + lo}. */
+  private record Residual(float[] hi, float[] lo) {}
 
   /** Error feedback around {@code codec}; every residual starts at zero. */
   public ErrorFeedback(Codec codec) {
@@ -44,29 +50,50 @@ public final class ErrorFeedback {
    *     codec's {@code encode}; then the residual is unchanged
    */
   public void compress(int tensor, float[] update, ByteBuffer out, long seed) {
-    float[] r = residuals.get(tensor);
-    if (r != null && r.length != update.length) {
+    Residual r = residuals.get(tensor);
+    if (r != null && r.hi.length != update.length) {
       throw new IllegalArgumentException(
-          "tensor " + tensor + " has " + update.length + " values, its residual " + r.length);
+          "tensor " + tensor + " has " + update.length + " values, its residual " + r.hi.length);
     }
     float[] input = new float[update.length];
     if (r == null) System.arraycopy(update, 0, input, 0, update.length);
-    else for (int i = 0; i < input.length; i++) input[i] = update[i] + r[i];
+    else for (int i = 0; i < input.length; i++) input[i] = (update[i] + r.hi[i]) + r.lo[i];
     int start = out.position();
     codec.encode(input, 0, input.length, out, seed);
+    float[] lo = new float[input.length];
     ChunkDecoder d = codec.decoder(out.duplicate().position(start), input.length);
     for (int off = 0; off < input.length; off += CHUNK) {
       int m = Math.min(CHUNK, input.length - off);
       d.next(sent, 0, m);
-      for (int i = 0; i < m; i++) input[off + i] -= sent[i];
+      for (int i = 0; i < m; i++) {
+        float a = input[off + i];
+        float b = -sent[i];
+        float s = a + b;
+        float v = s - a;
+        float u = s - v;
+        lo[off + i] = (a - u) + (b - v);
+        input[off + i] = s;
+      }
     }
-    residuals.put(tensor, input);
+    residuals.put(tensor, new Residual(input, lo));
   }
 
-  /** A copy of tensor {@code tensor}'s residual, or zeros of {@code length} if it has none yet. */
+  /**
+   * A copy of the high part {@code hi} of tensor {@code tensor}'s residual (its float32 rounding),
+   * or zeros of {@code length} if it has none yet.
+   */
   public float[] residual(int tensor, int length) {
-    float[] r = residuals.get(tensor);
-    return r == null ? new float[length] : r.clone();
+    Residual r = residuals.get(tensor);
+    return r == null ? new float[length] : r.hi.clone();
+  }
+
+  /**
+   * A copy of the low part {@code lo} of tensor {@code tensor}'s residual (the rounding error of
+   * {@code hi}), or zeros of {@code length} if it has none yet.
+   */
+  public float[] residualLow(int tensor, int length) {
+    Residual r = residuals.get(tensor);
+    return r == null ? new float[length] : r.lo.clone();
   }
 
   /** Forgets every residual. */

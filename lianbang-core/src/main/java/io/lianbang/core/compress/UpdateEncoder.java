@@ -62,8 +62,13 @@ public final class UpdateEncoder {
     return new EncodedTensors(codec, out);
   }
 
-  /** The residual error feedback holds for tensor {@code t} of {@code length} values (zeros without error feedback). */
+  /** The residual error feedback holds for tensor {@code t} of {@code length} values, its high part ({@link ErrorFeedback#residual}; zeros without error feedback). */
   public float[] residual(int t, int length) {
     return feedback == null ? new float[length] : feedback.residual(t, length);
+  }
+
+  /** The low part of that residual ({@link ErrorFeedback#residualLow}; zeros without error feedback). */
+  public float[] residualLow(int t, int length) {
+    return feedback == null ? new float[length] : feedback.residualLow(t, length);
   }
 }
