@@ -241,6 +241,51 @@ class RoundTest(unittest.TestCase):
         self.assertEqual("AUTHENTICATION", e.exception.kind)
         self.assertIn("share from client 1", str(e.exception))
 
+    @staticmethod
+    def _keys_shared(n, t):
+        """n participants of a complete graph with threshold t that have advertised and shared keys."""
+        ps = [SecAggParticipant() for _ in range(n)]
+        keys = {}
+        for u, p in enumerate(ps):
+            p.set_input(1, [np.zeros(3, np.float32)], 5, 0)
+            pk = secagg.decode(p.handle(secagg.encode(setup(u, n, [v for v in range(n) if v != u], t))))
+            keys[u] = (pk.cipher_key, pk.mask_key)
+        shares = {u: secagg.decode(p.handle(secagg.encode(KeyDirectory(1, {v: keys[v] for v in range(n) if v != u})))).ciphertexts
+                  for u, p in enumerate(ps)}
+        return ps, keys, shares
+
+    def test_too_few_holders_ciphertexts_or_survivors_and_inconsistent_lists_are_refused(self):
+        # stage 1: fewer than t holders of the shares (itself included) is UNSAFE
+        a, b = SecAggParticipant(), SecAggParticipant()
+        a.handle(secagg.encode(setup(0, 4, [1, 2, 3], 3)))
+        other = secagg.decode(b.handle(secagg.encode(setup(1, 4, [0, 2, 3], 3))))
+        with self.assertRaises(SecAggError) as e:
+            a.handle(secagg.encode(KeyDirectory(1, {1: (other.cipher_key, other.mask_key)})))
+        self.assertEqual("UNSAFE", e.exception.kind)
+        self.assertIn("only 1 neighbours advertised keys, the threshold is 3", str(e.exception))
+        # stage 2: fewer than t - 1 ciphertexts is UNSAFE
+        ps, _, _ = self._keys_shared(3, 3)
+        with self.assertRaises(SecAggError) as e:
+            ps[0].handle(secagg.encode(ShareDelivery(1, {})))
+        self.assertEqual("UNSAFE", e.exception.kind)
+        self.assertIn("only 0 neighbours shared keys, the threshold is 3", str(e.exception))
+        # stage 3
+        for survivors, dropped, kind, says in [([0, 1, 2], [1], "PROTOCOL", "client 1 is listed as both survivor and dropped"),
+                                               ([1, 2], [0], "PROTOCOL", "this client is not listed among the survivors"),
+                                               ([0], [1, 2], "UNSAFE", "only 1 of this client's neighbours survived, the threshold is 2")]:
+            ps, _, shares = self._keys_shared(3, 2)
+            ps[0].handle(secagg.encode(ShareDelivery(1, {v: shares[v][0] for v in (1, 2)})))
+            with self.assertRaises(SecAggError) as e:
+                ps[0].handle(secagg.encode(UnmaskRequest(1, survivors, dropped)))
+            self.assertEqual(kind, e.exception.kind)
+            self.assertIn(says, str(e.exception))
+        # an answer: seed shares of the survivors (its own included), key shares of the dropped, never its own
+        ps, _, shares = self._keys_shared(3, 2)
+        ps[0].handle(secagg.encode(ShareDelivery(1, {v: shares[v][0] for v in (1, 2)})))
+        reply = secagg.decode(ps[0].handle(secagg.encode(UnmaskRequest(1, [0, 1], [2]))))
+        self.assertEqual([0, 1], sorted(reply.seed_shares))
+        self.assertEqual([2], sorted(reply.key_shares))
+
     def test_set_input_refuses_non_finite_values_and_non_positive_weights(self):
         p = SecAggParticipant()
         with self.assertRaises(ValueError) as e:

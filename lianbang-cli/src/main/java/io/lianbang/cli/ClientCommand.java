@@ -5,6 +5,7 @@ import io.lianbang.cli.config.ClientSpec;
 import io.lianbang.cli.config.ConfigException;
 import io.lianbang.cli.config.ConfigKeys;
 import io.lianbang.cli.config.ConfigLoader;
+import io.lianbang.core.client.Client;
 import io.lianbang.core.text.Abbreviation;
 import io.lianbang.engine.client.StandardizingClient;
 import io.lianbang.engine.data.BreastCancer;
@@ -141,9 +142,9 @@ final class ClientCommand implements Callable<Integer> {
             out.println(name + ": " + how);
             out.flush();
           });
-      DpTaskClient dp = new DpTaskClient(engine, name, c.allowSeededDpNoise());
-      FederationClient.Summary s = new FederationClient(channel, c.secagg() ? new SecAggClient(dp, new SecAggParticipant())
-          : c.paillier() ? new PaillierClient(dp, new SecureRandom()) : dp,
+      Chain chain = chain(engine, name, c.allowSeededDpNoise(), c.secagg(), c.paillier());
+      DpTaskClient dp = chain.dp();
+      FederationClient.Summary s = new FederationClient(channel, chain.outer(),
           ClientSettings.defaults(name).withGiveUpAfter(Seconds.of("give_up_after_seconds", c.giveUpAfterSeconds()))
               .withModelLimits(c.maxModelMb() << 20, ClientSettings.DEFAULT_MAX_MODEL_TENSORS)
               .withModelLayout(Models.create(modelSpec, Init.PYTORCH_DEFAULT, 0).parameters())).run();
@@ -158,6 +159,23 @@ final class ClientCommand implements Callable<Integer> {
       channel.shutdownNow();
     }
     return 0;
+  }
+
+  /**
+   * The clients that answer the server's tasks: {@code outer} answers them, {@code dp} is the
+   * differential-privacy layer inside it (for the ε it spent).
+   */
+  record Chain(Client outer, DpTaskClient dp) {}
+
+  /**
+   * The chain of clients {@code lianbang client} answers tasks with, in the order protocol.md
+   * states: secure ({@code secagg}) or Paillier ({@code paillier}) aggregation, if chosen, around
+   * differential privacy as each task asks around feature scaling around training ({@code engine}).
+   */
+  static Chain chain(StandardizingClient engine, String name, boolean allowSeededDpNoise, boolean secagg, boolean paillier) {
+    DpTaskClient dp = new DpTaskClient(engine, name, allowSeededDpNoise);
+    Client outer = secagg ? new SecAggClient(dp, new SecAggParticipant()) : paillier ? new PaillierClient(dp, new SecureRandom()) : dp;
+    return new Chain(outer, dp);
   }
 
   private Dataset load() {

@@ -147,6 +147,7 @@ class SecAggOverGrpcTest {
         assertEquals(1, late.rejectedResults(), "the late masked input is refused as closed");
       }
       assertEquals(n - 1.0, secure.history().last().fitMetrics().get("secagg_clients").orElseThrow());
+      assertEquals(1.0, secure.history().last().fitMetrics().get("secagg_dropped").orElseThrow());
 
       // Quantisation bound: each of the m surviving inputs moves a coordinate of the weighted sum
       // by less than one step, and the total weight by less than one weight step (step / 2c).

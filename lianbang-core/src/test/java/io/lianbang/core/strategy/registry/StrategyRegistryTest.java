@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.lianbang.core.strategy.ClientInstruction;
 import io.lianbang.core.strategy.FedAvg;
+import io.lianbang.core.strategy.QFedAvg;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.strategy.robust.NormBounded;
+import io.lianbang.core.tensor.Parameters;
+import io.lianbang.core.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class StrategyRegistryTest {
@@ -47,6 +52,23 @@ class StrategyRegistryTest {
         StrategyRegistry.create("fedyogi", Map.of(), context(10)).toString());
     assertEquals("Krum(f=2, m=1, weighted=false)", StrategyRegistry.create("krum", Map.of("f", 2.0), context(7)).toString());
     assertInstanceOf(NormBounded.class, StrategyRegistry.create("median", Map.of("norm_bound", 3.0), context(5)));
+  }
+
+  /** docs/protocol.md: FedNova's ρ is training.momentum, q-FedAvg's L is 1 / training.learning_rate; neither is sent. */
+  @Test
+  void fedNovaAndQFedAvgTakeTheirParametersFromTheTrainingSettingsAndSendNothingForThem() {
+    Strategy nova = StrategyRegistry.create("fednova", Map.of(), context(3));
+    Strategy q = StrategyRegistry.create("qfedavg", Map.of("q", 2.0), context(3));
+    assertEquals("FedNova(local_momentum=0.9)", nova.toString());
+    assertEquals("QFedAvg(q=2.0, L=" + (1 / 0.05) + ")", q.toString());
+    Parameters global = Parameters.of(Tensor.vector(new float[] {1, 2}));
+    List<String> clients = List.of("a", "b", "c");
+    for (ClientInstruction i : nova.configureFit(1, global, clients, new SplittableRandom(1))) {
+      assertEquals(Map.of(), i.config().asMap(), "fednova sends no key of its own");
+    }
+    for (ClientInstruction i : q.configureFit(1, global, clients, new SplittableRandom(1))) {
+      assertEquals(Map.of(QFedAvg.INITIAL_LOSS, true), i.config().asMap(), "qfedavg asks only for the initial loss");
+    }
   }
 
   @Test
