@@ -1,0 +1,2 @@
+/** Tagged, bounded, deadline-bound messages between the parties of a vertical run. */
+package io.lianbang.vertical.link;
