@@ -45,18 +45,48 @@ public final class PaillierPublicKey {
   }
 
   /**
-   * Encrypts {@code m} with fresh randomness.
+   * Encrypts {@code m} with fresh randomness: {@link #encrypt(BigInteger, BigInteger)} with the
+   * obfuscator {@link #obfuscator(SecureRandom)}.
    *
    * @throws IllegalArgumentException if m is not in [0, n)
    */
   public BigInteger encrypt(BigInteger m, SecureRandom random) {
-    if (m.signum() < 0 || m.compareTo(n) >= 0) throw new IllegalArgumentException("Paillier plaintext must be in [0, n)");
+    checkPlaintext(m);
+    return encrypt(m, obfuscator(random));
+  }
+
+  /**
+   * Encrypts {@code m} with a precomputed obfuscator r^n mod n² (from {@link #obfuscator}, an
+   * {@link ObfuscatorSource} or an {@link ObfuscatorPool}): E(m) = (1 + m·n) · r^n mod n², two
+   * multiplications instead of an exponentiation. Since g = n + 1, g^m = 1 + m·n mod n² by the
+   * binomial theorem (the shortcut of python-paillier and FATE), so only r^n needs a modular
+   * exponentiation, and that one does not depend on m. Each obfuscator must be used for one
+   * encryption only: two ciphertexts sharing r^n reveal the difference of their plaintexts.
+   *
+   * @throws IllegalArgumentException if m is not in [0, n) or the obfuscator not in (0, n²)
+   */
+  public BigInteger encrypt(BigInteger m, BigInteger obfuscator) {
+    checkPlaintext(m);
+    if (obfuscator.signum() <= 0 || obfuscator.compareTo(nSquared) >= 0) throw new IllegalArgumentException("Paillier obfuscator must be in (0, n²)");
+    // m < n, so 1 + m·n < n² needs no reduction.
+    return BigInteger.ONE.add(m.multiply(n)).multiply(obfuscator).mod(nSquared);
+  }
+
+  /**
+   * A fresh obfuscator r^n mod n² with r uniform in Z*_n (rejection sampling from {@code random}):
+   * the costly part of an encryption, which does not depend on the plaintext and can therefore be
+   * computed ahead ({@link ObfuscatorPool}).
+   */
+  public BigInteger obfuscator(SecureRandom random) {
     BigInteger r;
     do {
       r = new BigInteger(n.bitLength(), random);
     } while (r.signum() == 0 || r.compareTo(n) >= 0 || !r.gcd(n).equals(BigInteger.ONE));
-    BigInteger gm = BigInteger.ONE.add(m.multiply(n)).mod(nSquared);
-    return gm.multiply(r.modPow(n, nSquared)).mod(nSquared);
+    return r.modPow(n, nSquared);
+  }
+
+  private void checkPlaintext(BigInteger m) {
+    if (m.signum() < 0 || m.compareTo(n) >= 0) throw new IllegalArgumentException("Paillier plaintext must be in [0, n)");
   }
 
   /** E(a + b) from E(a) and E(b). */
