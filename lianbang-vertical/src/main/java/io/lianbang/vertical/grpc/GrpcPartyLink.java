@@ -221,8 +221,9 @@ public final class GrpcPartyLink implements PartyLink {
         }
         String why = to + " at " + peer.address + " failed " + tag + ": " + code + " " + e.getStatus().getDescription();
         if (code == Status.Code.DEADLINE_EXCEEDED || reason == TransportRefusal.STALE_INCARNATION
-            || reason == TransportRefusal.PEER_RESTARTED || reason == TransportRefusal.PEER_LOST || reason == TransportRefusal.CLOSING) {
-          throw lose(peer, why);
+            || reason == TransportRefusal.PEER_RESTARTED || reason == TransportRefusal.PEER_LOST || reason == TransportRefusal.CLOSING
+            || reason == TransportRefusal.WRONG_RUN || reason == TransportRefusal.NOT_A_PEER || reason == TransportRefusal.UNAUTHENTICATED) {
+          throw lose(peer, why); // no retry can cure these
         }
         throw new LinkException(LinkException.Reason.REFUSED, why, e);
       }

@@ -9,6 +9,7 @@ import io.lianbang.vertical.proto.MessageHeader;
 import io.lianbang.vertical.proto.PingReply;
 import io.lianbang.vertical.proto.PingRequest;
 import io.lianbang.vertical.proto.VerticalTransportGrpc;
+import java.util.Arrays;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -49,7 +50,8 @@ final class TransportService extends VerticalTransportGrpc.VerticalTransportImpl
     private final StreamObserver<DeliverAck> ack;
     private final ScheduledFuture<?> timer;
     private MessageHeader header;
-    private byte[] payload;
+    private int total;
+    private byte[] payload; // grows with what arrives, up to total: memory follows the bytes sent, not the announcement
     private int received;
     private boolean done;
 
@@ -100,7 +102,8 @@ final class TransportService extends VerticalTransportGrpc.VerticalTransportImpl
             + " exceeds maxMessageBytes " + max + " of " + link.self(), "total_bytes", Long.toString(h.getTotalBytes()));
       }
       header = h;
-      payload = new byte[(int) h.getTotalBytes()];
+      total = (int) h.getTotalBytes();
+      payload = new byte[Math.min(total, GrpcLinkSettings.MAX_CHUNK_BYTES)];
     }
 
     private void chunk(int size, DeliverPart part) {
@@ -109,9 +112,12 @@ final class TransportService extends VerticalTransportGrpc.VerticalTransportImpl
         throw TransportRefusal.PROTOCOL_VIOLATION.refusal("a chunk of " + size + " bytes, more than " + GrpcLinkSettings.MAX_CHUNK_BYTES,
             "chunk", Integer.toString(size));
       }
-      if ((long) received + size > payload.length) {
+      if ((long) received + size > total) {
         throw TransportRefusal.PROTOCOL_VIOLATION.refusal("chunks of " + ((long) received + size) + " bytes or more, more than total_bytes "
-            + payload.length, "total_bytes", Integer.toString(payload.length));
+            + total, "total_bytes", Integer.toString(total));
+      }
+      if (received + size > payload.length) {
+        payload = Arrays.copyOf(payload, (int) Math.min(total, Math.max(2L * payload.length, received + size)));
       }
       part.getChunk().copyTo(payload, received);
       received += size;
@@ -127,9 +133,9 @@ final class TransportService extends VerticalTransportGrpc.VerticalTransportImpl
       if (done) return;
       try {
         if (header == null) throw TransportRefusal.PROTOCOL_VIOLATION.refusal("a delivery without a header", "header", "missing");
-        if (received != payload.length) {
-          throw TransportRefusal.PROTOCOL_VIOLATION.refusal("chunks of " + received + " bytes, fewer than total_bytes " + payload.length,
-              "total_bytes", Integer.toString(payload.length));
+        if (received != total) {
+          throw TransportRefusal.PROTOCOL_VIOLATION.refusal("chunks of " + received + " bytes, fewer than total_bytes " + total,
+              "total_bytes", Integer.toString(total));
         }
         String lost = link.peer(from).lost();
         if (lost != null) throw TransportRefusal.PEER_LOST.refusal(link.self() + " already lost " + from + ": " + lost);
