@@ -10,6 +10,7 @@ import io.lianbang.vertical.proto.PingReply;
 import io.lianbang.vertical.proto.PingRequest;
 import io.lianbang.vertical.proto.VerticalTransportGrpc;
 import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -59,9 +60,17 @@ final class TransportService extends VerticalTransportGrpc.VerticalTransportImpl
       this.from = from;
       this.ack = ack;
       long millis = link.settings().sendDeadline().toMillis();
-      this.timer = link.scheduler().schedule(() -> fail(TransportRefusal.TOO_SLOW.refusal(
-          "the delivery from " + from + " did not finish within " + millis + " ms (sendDeadline of " + link.self() + ")")),
-          millis, TimeUnit.MILLISECONDS);
+      ScheduledFuture<?> t;
+      try {
+        t = link.scheduler().schedule(() -> fail(TransportRefusal.TOO_SLOW.refusal(
+            "the delivery from " + from + " did not finish within " + millis + " ms (sendDeadline of " + link.self() + ")")),
+            millis, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) { // the link is closing
+        t = null;
+        done = true;
+        refuse(from, "Deliver", TransportRefusal.CLOSING.refusal(link.self() + " is closing"), ack);
+      }
+      this.timer = t;
     }
 
     @Override
@@ -163,7 +172,7 @@ final class TransportService extends VerticalTransportGrpc.VerticalTransportImpl
     private void end() {
       done = true;
       payload = null;
-      timer.cancel(false);
+      if (timer != null) timer.cancel(false);
     }
   }
 

@@ -196,8 +196,48 @@ class TransportRefusalTest {
           TransportRefusal.INVALID_HEADER, "tag", "tag must have 1 to 32 characters, got 33");
       assertRefusal(deliverFails(c, List.of(header("run-7", "a/4", -1, inc))), Status.Code.INVALID_ARGUMENT,
           TransportRefusal.INVALID_HEADER, "total_bytes", "total_bytes must be >= 0, got -1");
+      assertRefusal(deliverFails(c, List.of(header("run-7", "a/5", 10, inc), chunk((1 << 20) + 1))), Status.Code.INVALID_ARGUMENT,
+          TransportRefusal.PROTOCOL_VIOLATION, "chunk", "a chunk of 1048577 bytes, more than 1048576");
     } finally {
       c.shutdownNow();
+    }
+  }
+
+  @Test
+  void aDeliveryThatStallsIsEndedAtTheReceiversSendDeadline() throws Exception {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put("host", TestParties.freePort());
+    ports.put("guest", TestParties.freePort());
+    try (GrpcPartyLink strict = TestParties.start(certs, "host", ports, "run-9", TestParties.FAST.withSendDeadline(Duration.ofMillis(500)))) {
+      ManagedChannel c = Grpc.newChannelBuilderForAddress("127.0.0.1", strict.port(), new ClientTls(certs.resolve("ca.pem"),
+          certs.resolve("client-guest.pem"), certs.resolve("client-guest-key.pem")).credentials()).build();
+      try {
+        CompletableFuture<DeliverAck> result = new CompletableFuture<>();
+        StreamObserver<DeliverPart> requests = VerticalTransportGrpc.newStub(c).withDeadlineAfter(30, TimeUnit.SECONDS)
+            .deliver(new StreamObserver<>() {
+              @Override
+              public void onNext(DeliverAck value) {
+                result.complete(value);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                result.completeExceptionally(t);
+              }
+
+              @Override
+              public void onCompleted() {}
+            });
+        requests.onNext(DeliverPart.newBuilder().setHeader(MessageHeader.newBuilder().setRunId("run-9").setTag("slow/0").setTotalBytes(100)
+            .setSenderIncarnation("g-1").setReceiverIncarnation(strict.incarnation())).build());
+        requests.onNext(chunk(10)); // then nothing: 90 bytes never come, and the caller's own deadline is 30 s
+        ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(10, TimeUnit.SECONDS));
+        assertRefusal((StatusRuntimeException) e.getCause(), Status.Code.DEADLINE_EXCEEDED, TransportRefusal.TOO_SLOW, null,
+            "did not finish within 500 ms");
+        requests.onError(new RuntimeException("done"));
+      } finally {
+        c.shutdownNow();
+      }
     }
   }
 
