@@ -361,7 +361,8 @@ public final class GrpcPartyLink implements PartyLink {
     try {
       requests.onNext(DeliverPart.newBuilder().setHeader(MessageHeader.newBuilder().setRunId(runId).setTag(tag)
           .setTotalBytes(payload.length).setSenderIncarnation(incarnation).setReceiverIncarnation(receiverIncarnation)).build());
-      for (int at = 0; at < payload.length && !result.isDone(); ) {
+      int at = 0;
+      while (at < payload.length && !result.isDone()) {
         synchronized (ready) {
           while (!requests.isReady() && !result.isDone()) {
             long left = end - System.nanoTime();
@@ -373,6 +374,11 @@ public final class GrpcPartyLink implements PartyLink {
         int n = Math.min(settings.chunkBytes(), payload.length - at);
         requests.onNext(DeliverPart.newBuilder().setChunk(ByteString.copyFrom(payload, at, n)).build());
         at += n;
+      }
+      if (at < payload.length && !result.isDone()) { // the deadline passed mid-message: never end it short
+        requests.cancel("the send deadline passed", null);
+        throw Status.DEADLINE_EXCEEDED.withDescription("the send deadline passed after " + at + " of " + payload.length + " bytes")
+            .asRuntimeException();
       }
       if (!result.isDone()) requests.onCompleted();
       DeliverAck ack = result.get(Math.max(1, end - System.nanoTime()) + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
