@@ -9,18 +9,13 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
 import io.lianbang.grpc.RefusalReason;
+import io.lianbang.grpc.tls.CertificateNames;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.naming.NamingException;
-import javax.naming.directory.Attribute;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
@@ -115,20 +110,7 @@ final class Authenticator implements ServerInterceptor {
    *     would be the identity is ambiguous), or cannot be parsed
    */
   static String commonName(X509Certificate cert) {
-    List<String> names = new ArrayList<>();
-    try {
-      for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
-        Attribute cn = rdn.toAttributes().get("CN"); // also finds a CN inside a multi-valued RDN
-        for (int i = 0; cn != null && i < cn.size(); i++) names.add(String.valueOf(cn.get(i)));
-      }
-    } catch (NamingException e) {
-      throw new IllegalStateException("the client certificate's subject cannot be parsed: " + e.getMessage());
-    }
-    if (names.isEmpty()) throw new IllegalStateException("the client certificate has no common name (CN)");
-    if (names.size() > 1) {
-      throw new IllegalStateException("the client certificate's subject has " + names.size() + " common names (CN), "
-          + FederationService.abbreviate(String.join(", ", names)) + ": exactly one is required");
-    }
-    return names.get(0);
+    return CertificateNames.commonName(cert);
   }
+
 }
