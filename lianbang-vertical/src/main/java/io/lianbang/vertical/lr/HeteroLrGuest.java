@@ -210,7 +210,11 @@ public final class HeteroLrGuest {
   }
 
   static boolean readConverged(Channel ch, String arbiter, int t) {
-    String tag = tag("lr.converged", t);
+    return readConverged(ch, arbiter, t, "lr.converged");
+  }
+
+  static boolean readConverged(Channel ch, String arbiter, int t, String kind) {
+    String tag = tag(kind, t);
     PayloadReader r = ch.receive(arbiter, tag);
     int v = r.getInt("converged");
     r.end();

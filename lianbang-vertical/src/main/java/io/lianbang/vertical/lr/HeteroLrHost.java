@@ -72,7 +72,7 @@ public final class HeteroLrHost {
     while (t < params.maxIter() && !converged) {
       double[] total = new double[d];
       for (int b = 0; b < batchCount; b++) {
-        int[] rows = readBatch(ch, tag("lr.batch", t, b), n);
+        int[] rows = readBatch(ch, guest, tag("lr.batch", t, b), n);
         int m = rows.length;
         BigInteger[] forward = new BigInteger[m];
         double square = 0;
@@ -122,7 +122,8 @@ public final class HeteroLrHost {
     return new HeteroLrHostModel(table.featureNames(), w, t, converged);
   }
 
-  private int[] readBatch(Channel ch, String tag, int n) {
+  /** The row indices of a batch from {@code guest}: at most {@code n}, distinct, in [0, n). */
+  static int[] readBatch(Channel ch, String guest, String tag, int n) {
     PayloadReader r = ch.receive(guest, tag);
     int[] rows = r.getInts("rows", n);
     r.end();

@@ -42,6 +42,24 @@ public final class HeteroLrProtocol {
       "arbiter", "the party sizes, the batch loss (one host) or the parties' update norms (WEIGHT_DIFF), the convergence decision;"
           + " masked sums uniform in Z_n, so no gradient and no weight");
 
+  /** The two-party variant ({@link HeteroLrTwoPartyGuest}, {@link HeteroLrTwoPartyHost}): kind → content and form. */
+  public static final Map<String, String> TWO_PARTY_MESSAGES = Map.of(
+      "lr2.key", "guest → host: the guest's Paillier public key n, in the clear",
+      "lr2.hello", "host → guest: its row and feature counts, in the clear",
+      "lr2.plan", "guest → host: batches per iteration, in the clear",
+      "lr2.batch", "guest → host: the row indices of the batch, in the clear",
+      "lr2.forward", "host → guest: 0.25·w_h·x_h of each batch row and α/2·‖w_h‖², in the clear",
+      "lr2.residual", "guest → host: the residuals d of the batch rows, encrypted under the guest's key",
+      "lr2.masked_gradient", "host → guest: Σ d·x per host feature plus a uniform mask in Z_n, encrypted under the guest's key",
+      "lr2.masked_plain", "guest → host: the decrypted masked sums, uniform in Z_n",
+      "lr2.delta_norm", "host → guest: ‖Δ‖² of the host's weights over the iteration, in the clear (WEIGHT_DIFF only)",
+      "lr2.converged", "guest → host: whether training stops, in the clear");
+
+  /** The two-party variant: party → what it learns beyond its own data and model share. */
+  public static final Map<String, String> TWO_PARTY_LEARNS = Map.of(
+      "guest", "the host's row and feature counts, its partial scores w_h·x_h of every batch row in every iteration and α/2·‖w_h‖²",
+      "host", "the row indices of each batch and the convergence decision; nothing about labels or the guest's weights");
+
   private HeteroLrProtocol() {}
 
   /** The tag of kind {@code kind} in iteration {@code t}, batch {@code b}. */
