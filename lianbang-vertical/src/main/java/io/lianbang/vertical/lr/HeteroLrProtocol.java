@@ -36,8 +36,8 @@ public final class HeteroLrProtocol {
 
   /** Party → what it learns beyond its own data and model share. */
   public static final Map<String, String> LEARNS = Map.of(
-      "guest", "the row count and feature count of each host; per iteration the loss is not revealed to it; in prediction, each host's"
-          + " w_h·x_h per scored row (as in FATE)",
+      "guest", "the row and feature counts of each host; during training only ciphertexts under the arbiter's key and its own"
+          + " gradient, nothing of the hosts' features or weights; in prediction, each host's w_h·x_h per scored row (as in FATE)",
       "host", "the row indices of each batch and the batch count; nothing about labels, residuals or other parties' weights",
       "arbiter", "the party sizes, the batch loss (one host) or the parties' update norms (WEIGHT_DIFF), the convergence decision;"
           + " masked sums uniform in Z_n, so no gradient and no weight");

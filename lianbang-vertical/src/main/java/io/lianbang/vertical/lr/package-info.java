@@ -37,6 +37,11 @@
  * optimizer, which gives the same weights. The model never exists in one place: the guest holds
  * w_g and b, each host its w_h.
  *
+ * <p>Without a third party, {@link io.lianbang.vertical.lr.HeteroLrTwoPartyGuest} holds the key and
+ * {@link io.lianbang.vertical.lr.HeteroLrTwoPartyHost} learns its gradient from the guest behind the same
+ * masks; the guest then sees the host's partial scores w_h·x_h (see
+ * {@link io.lianbang.vertical.lr.HeteroLrProtocol#TWO_PARTY_LEARNS}).
+ *
  * <p>Randomness: keys, encryption and masks from {@link java.security.SecureRandom}, never seeded;
  * mini-batch shuffles from {@link io.lianbang.vertical.lr.HeteroLrParams#seed()}.
  */
