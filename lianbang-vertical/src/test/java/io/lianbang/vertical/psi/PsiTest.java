@@ -72,6 +72,9 @@ class PsiTest {
     assertEquals(expected, r[0].intersection());
     assertEquals(569, r[0].size());
     assertEquals(569, r[1].peerIds());
+    // every kind of message sent is described in the protocol's table
+    for (PsiResult x : r) assertTrue(x.phases().size() >= 3, x.phases().toString());
+    assertEquals(Set.of("psi.hello", "psi.sender", "psi.ack", "psi.query", "psi.reply", "psi.size", "psi.result"), PsiProtocol.MESSAGES.keySet());
     // the guest's table can be aligned on the result
     assertEquals(569, guest.select(r[1].intersection()).rows());
   }
