@@ -36,6 +36,17 @@ class SecureBoostTest {
     pool.shutdownNow();
   }
 
+  /** For {@link SecureBoostExperiment}: the key and threads that {@link #federated} uses outside JUnit. */
+  static void keysForExperiment(PaillierKeyPair k) {
+    keys = k;
+    pool = Executors.newCachedThreadPool();
+  }
+
+  /** For {@link SecureBoostExperiment}: stops the threads. */
+  static void stopPool() {
+    pool.shutdownNow();
+  }
+
   record Run(BoostModel model, List<HostLookupTable> lookups, double[] trainPred, double[] testPred, InMemoryLinks links, long millis) {}
 
   /** Trains guest and hosts in threads, then predicts the test rows through the hosts. */
