@@ -25,8 +25,9 @@ import java.util.stream.IntStream;
  *       subtracting m·B from each slot.
  * </ul>
  *
- * With f = {@link Logistic#FRACTION_BITS} = 40, |g| ≤ 1 and up to 30,000 rows a slot is 57 bits,
- * so a 1024-bit key packs 8 bins (16 slots) per ciphertext and a 2048-bit key 17.
+ * With f = {@link Logistic#FRACTION_BITS} = 40, |g| ≤ 1 and up to 30,000 rows a slot is
+ * bitLength(2·2^40·30000) = 56 bits, so a 1024-bit key packs 9 bins (18 slots) per ciphertext and a
+ * 2048-bit key 18.
  */
 final class GhPacking {
   private final PaillierPublicKey key;
