@@ -109,6 +109,54 @@ class SecureBoostHostileTest {
     assertTrue(e2.getCause().getMessage().contains("rows must be this host's 40, got 41"), e2.getCause().getMessage());
   }
 
+  /** A host link that flips one row of every non-empty split assignment it sends. */
+  private static PartyLink tampering(PartyLink inner) {
+    return new PartyLink() {
+      @Override
+      public String self() {
+        return inner.self();
+      }
+
+      @Override
+      public void send(String to, String tag, byte[] payload) {
+        if (tag.startsWith(SecureBoostProtocol.ASSIGN) && payload.length > 4) {
+          payload = payload.clone();
+          payload[payload.length - 1] ^= 1;
+        }
+        inner.send(to, tag, payload);
+      }
+
+      @Override
+      public byte[] receive(String from, String tag, Duration timeout) {
+        return inner.receive(from, tag, timeout);
+      }
+
+      @Override
+      public io.lianbang.vertical.link.LinkStats stats() {
+        return inner.stats();
+      }
+
+      @Override
+      public void close() {
+        inner.close();
+      }
+    };
+  }
+
+  @Test
+  void guestRefusesLeftRowsThatDisagreeWithTheHistogram() {
+    int[] rows = IntStream.range(0, 120).toArray();
+    VerticalTable g = BoostFixtures.rows(TestData.breastGuest(), rows);
+    VerticalTable h = BoostFixtures.rows(TestData.breastHost(), rows);
+    InMemoryLinks links = InMemoryLinks.connect("guest", "host-1");
+    BoostParams p = params(3, WAIT);
+    pool.submit(new SecureBoostHost(tampering(links.link("host-1")), "guest", h, p)::run);
+    SecureBoostGuest guestRole = new SecureBoostGuest(links.link("guest"), List.of("host-1"), g, p, keys);
+    SecureBoostException e = assertThrows(SecureBoostException.class, guestRole::run);
+    assertTrue(e.getMessage().contains("from host-1") && e.getMessage().contains("disagrees with the histogram"), e.getMessage());
+    links.kill("host-1");
+  }
+
   @Test
   void predictionHostRefusesAnUnknownRecord() throws Exception {
     InMemoryLinks links = InMemoryLinks.connect("guest", "host-1");
