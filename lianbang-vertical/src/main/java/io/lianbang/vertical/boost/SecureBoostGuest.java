@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The guest (active party, holder of the labels) of SecureBoost training (Cheng et al. 2019,
@@ -32,6 +34,7 @@ import java.util.stream.IntStream;
  * The resulting model equals {@link GbdtReference} on the joined binned data.
  */
 public final class SecureBoostGuest {
+  private static final Logger log = LoggerFactory.getLogger(SecureBoostGuest.class);
   /** The default Paillier key size. */
   public static final int DEFAULT_KEY_BITS = 2048;
   /** The most features a host may declare. */
@@ -235,6 +238,7 @@ public final class SecureBoostGuest {
         frontierIds = nextIds;
       }
       trees.add(new BoostTree(nodes));
+      log.info("SecureBoost tree {} of {}: {} nodes", t + 1, params.trees(), nodes.size());
     }
     return new BoostModel(init, trees);
   }
