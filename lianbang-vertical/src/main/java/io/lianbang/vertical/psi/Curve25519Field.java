@@ -42,9 +42,24 @@ final class Curve25519Field {
     return a.signum() == 0 ? BigInteger.ZERO : a.modInverse(P);
   }
 
+  /** 2^((p+3)/8): the factor from a^((p+3)/8) to (2a)^((p+3)/8). */
+  static final BigInteger TWO_TO_SQRT_EXPONENT = BigInteger.TWO.modPow(SQRT_EXPONENT, P);
+
   /** A square root of {@code a}, or null if {@code a} is not a square. */
   static BigInteger sqrt(BigInteger a) {
-    BigInteger c = a.modPow(SQRT_EXPONENT, P);
+    return fixSqrt(a.modPow(SQRT_EXPONENT, P), a);
+  }
+
+  /** a^((p+3)/8), the candidate root of RFC 9380's sqrt for p = 5 (mod 8). */
+  static BigInteger sqrtCandidate(BigInteger a) {
+    return a.modPow(SQRT_EXPONENT, P);
+  }
+
+  /**
+   * The square root of {@code a} from a candidate c with c^2 = a or c^2 = -a (as a^((p+3)/8) is for a
+   * square a), or null if c^2 is neither.
+   */
+  static BigInteger fixSqrt(BigInteger c, BigInteger a) {
     BigInteger c2 = mul(c, c);
     if (c2.equals(a)) return c;
     if (c2.equals(neg(a))) return mul(c, SQRT_MINUS_ONE);

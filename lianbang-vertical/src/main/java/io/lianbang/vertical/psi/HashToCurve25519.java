@@ -108,16 +108,24 @@ public final class HashToCurve25519 {
     return out;
   }
 
-  /** RFC 9380 map_to_curve_elligator2 for curve25519 (J = 486662, K = 1, Z = 2): the point (x, y). */
+  /**
+   * RFC 9380 map_to_curve_elligator2 for curve25519 (J = 486662, K = 1, Z = 2): the point (x, y).
+   * One exponentiation: with x2 = 2u^2 x1 and g(x2) = 2u^2 g(x1), when g(x1) is not a square the
+   * root of g(x2) is u (2 g(x1))^((p+3)/8) = u 2^((p+3)/8) g(x1)^((p+3)/8), up to a factor sqrt(-1).
+   */
   static BigInteger[] mapToCurve(BigInteger u) {
     BigInteger x1 = mul(neg(A), inv0(add(BigInteger.ONE, mul(TWO, mul(u, u)))));
     if (x1.signum() == 0) x1 = neg(A);
-    BigInteger y1 = Curve25519Field.sqrt(rhs(x1));
+    BigInteger gx1 = rhs(x1);
+    BigInteger c = Curve25519Field.sqrtCandidate(gx1);
+    BigInteger y1 = Curve25519Field.fixSqrt(c, gx1);
     if (y1 != null) {
       return new BigInteger[] {x1, Curve25519Field.sgn0(y1) == 1 ? y1 : neg(y1)};
     }
     BigInteger x2 = sub(neg(x1), A);
-    BigInteger y2 = Curve25519Field.sqrt(rhs(x2));
+    BigInteger gx2 = rhs(x2);
+    BigInteger y2 = Curve25519Field.fixSqrt(mul(u, mul(Curve25519Field.TWO_TO_SQRT_EXPONENT, c)), gx2);
+    if (y2 == null) y2 = Curve25519Field.sqrt(gx2);
     if (y2 == null) throw new IllegalStateException("Elligator 2: neither candidate is on the curve for u = " + u);
     return new BigInteger[] {x2, Curve25519Field.sgn0(y2) == 0 ? y2 : neg(y2)};
   }

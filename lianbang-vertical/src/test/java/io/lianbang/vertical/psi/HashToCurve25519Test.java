@@ -3,6 +3,7 @@ package io.lianbang.vertical.psi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,29 @@ class HashToCurve25519Test {
     }
     assertNotEquals(H.hashToU("id-1"), H.hashToU("id-2"));
     assertEquals(H.hashToU("id-1"), H.hashToU("id-1".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void elligatorMatchesAPlainReferenceOnRandomInputs() {
+    // the map's definition (RFC 9380, section 6.7.1) with Euler's criterion and a plain square root
+    BigInteger p = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
+    BigInteger a = BigInteger.valueOf(486662);
+    java.util.Random random = new java.util.Random(9);
+    int[] branches = new int[2];
+    for (int i = 0; i < 200; i++) {
+      BigInteger u = new BigInteger(255, random).mod(p);
+      BigInteger x1 = a.negate().multiply(BigInteger.ONE.add(BigInteger.TWO.multiply(u).multiply(u)).modInverse(p)).mod(p);
+      BigInteger g1 = x1.pow(3).add(a.multiply(x1.pow(2))).add(x1).mod(p);
+      boolean square = g1.modPow(p.subtract(BigInteger.ONE).shiftRight(1), p).compareTo(BigInteger.ONE) <= 0;
+      BigInteger x = square ? x1 : x1.negate().subtract(a).mod(p);
+      BigInteger g = x.pow(3).add(a.multiply(x.pow(2))).add(x).mod(p);
+      BigInteger[] point = HashToCurve25519.mapToCurve(u);
+      assertEquals(x, point[0]);
+      assertEquals(g, point[1].multiply(point[1]).mod(p));
+      assertEquals(square ? 1 : 0, point[1].testBit(0) ? 1 : 0, "sgn0(y)");
+      branches[square ? 1 : 0]++;
+    }
+    assertTrue(branches[0] > 50 && branches[1] > 50, "both branches: " + branches[0] + ", " + branches[1]);
   }
 
   @Test
