@@ -108,7 +108,12 @@ final class VerticalPartyOptions {
     } catch (RuntimeException e) {
       LinkException cause = PartyFailure.linkCause(e);
       if (cause == null) throw e;
-      err.println(PartyFailure.line(party, run.step(), cause));
+      Map<String, String> lost = new LinkedHashMap<>();
+      for (String peer : link.peers()) {
+        String why = link.lostReason(peer);
+        if (why != null) lost.put(peer, why);
+      }
+      err.println(PartyFailure.line(party, run.step(), cause, lost));
       if (Main.verbose()) e.printStackTrace(err);
       err.flush();
       return PartyFailure.exitCode(cause);

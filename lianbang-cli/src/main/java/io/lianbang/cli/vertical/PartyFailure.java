@@ -31,11 +31,16 @@ public final class PartyFailure {
   /**
    * The line printed for {@code e} at {@code step}, e.g. {@code error: guest, training (hetero_lr):
    * lost host while waiting for lr.forward/3: stopped answering; run every party again with the
-   * same command to restart the run}.
+   * same command to restart the run}; {@code alsoLost} (peer → why) are the other peers lost by
+   * then, e.g. the crashed host when an arbiter waited for the guest.
    */
-  public static String line(String party, String step, LinkException e) {
+  public static String line(String party, String step, LinkException e, java.util.Map<String, String> alsoLost) {
+    StringBuilder also = new StringBuilder();
+    alsoLost.forEach((peer, why) -> {
+      if (!e.getMessage().contains("lost " + peer + " ")) also.append(also.length() == 0 ? "; also lost " : ", ").append(peer).append(" (").append(why).append(')');
+    });
     String hint = exitCode(e) == PEER_LOST ? "; run every party again with the same command to restart the run"
         : "; the peer broke the protocol (a different version or configuration?)";
-    return "error: " + party + ", " + step + ": " + e.getMessage() + hint;
+    return "error: " + party + ", " + step + ": " + e.getMessage() + also + hint;
   }
 }
