@@ -16,18 +16,24 @@ import java.util.Set;
  * The one message of a run's alignment beyond PSI: with two or more hosts the guest, which ran PSI
  * with each host, keeps the ids every host shares with it and tells each host which of its PSI
  * intersection these are (tag {@code vfl.align}; docs/protocol.md, "Running a vertical job").
- * With one host the PSI intersection is the run's row set and nothing is sent.
+ * With one host the PSI intersection is the run's row set and nothing is sent. An arbiter, which
+ * takes no part in PSI, waits for the guest's {@code vfl.ready} before its protocol's own
+ * deadlines start.
  */
 public final class AlignProtocol {
-  /** The message kind and tag. */
+  /** The message kind and tag of the positions a host keeps. */
   public static final String ALIGN = "vfl.align";
+  /** The message kind and tag that tells the arbiter the rows are aligned. */
+  public static final String READY = "vfl.ready";
 
   /** Message kind → content and form; role → what it learns. */
   public static final ProtocolDescription DESCRIPTION = new ProtocolDescription("alignment", Map.of(ALIGN,
       "guest → host (two or more hosts only): ascending positions, in the host's PSI intersection, of the ids that every host shares "
-          + "with the guest (plaintext int list)"),
+          + "with the guest (plaintext int list)",
+      READY, "guest → arbiter (hetero_lr): the number of aligned rows, in the clear, once PSI and alignment are done"),
       Map.of("guest", "the intersection with each host (from PSI) and so the ids every host shares with it",
-          "host", "which ids of its own intersection with the guest every other host also holds"));
+          "host", "which ids of its own intersection with the guest every other host also holds",
+          "arbiter", "the number of aligned rows"));
 
   private AlignProtocol() {}
 
@@ -52,6 +58,25 @@ public final class AlignProtocol {
       }
     }
     return out;
+  }
+
+  /** The guest tells {@code arbiter} that {@code rows} rows are aligned. */
+  public static void ready(PartyLink link, String arbiter, int rows) {
+    link.send(arbiter, READY, new PayloadWriter().putInt(rows).toByteArray());
+  }
+
+  /**
+   * The arbiter waits at most {@code timeout} for the guest's {@link #ready}; returns the row count.
+   *
+   * @throws LinkException REFUSED if the count is negative
+   */
+  public static int awaitReady(PartyLink link, String guest, Duration timeout) {
+    String what = READY + " from " + guest;
+    PayloadReader r = new PayloadReader(what, link.receive(guest, READY, timeout));
+    int rows = r.getInt("rows");
+    r.end();
+    if (rows < 0) throw new LinkException(LinkException.Reason.REFUSED, what + ": rows must be >= 0, got " + rows);
+    return rows;
   }
 
   /**

@@ -109,10 +109,8 @@ public final class VerticalRun {
         byHost.put(h, r.intersection());
       }
       parts.add(new PrivacyReport.Part(ProtocolDescription.PSI, guestReceives ? "receiver" : "sender"));
-      if (byHost.size() > 1) {
-        step = "alignment";
-        parts.add(new PrivacyReport.Part(AlignProtocol.DESCRIPTION, "guest"));
-      }
+      step = "alignment";
+      parts.add(new PrivacyReport.Part(AlignProtocol.DESCRIPTION, "guest"));
       return AlignProtocol.guest(link, byHost);
     }
     step = "PSI with " + spec.guest();
@@ -127,6 +125,14 @@ public final class VerticalRun {
       parts.add(new PrivacyReport.Part(AlignProtocol.DESCRIPTION, "host"));
     }
     return AlignProtocol.host(link, spec.guest(), spec.hosts().size(), r.intersection(), psi.settings().timeout());
+  }
+
+  /**
+   * How long the arbiter waits for the guest's {@code vfl.ready}: the startup window plus twice the
+   * PSI deadline per host.
+   */
+  static java.time.Duration arbiterWait(VerticalSpec spec) {
+    return spec.link().settings().startupWindow().plus(spec.psi().settings().timeout().multipliedBy(2L * spec.hosts().size()));
   }
 
   /**
@@ -151,12 +157,19 @@ public final class VerticalRun {
     long start = System.nanoTime();
     Map<String, String> files = new LinkedHashMap<>();
     Split split = null;
-    if (role != Role.ARBITER) {
+    if (role == Role.ARBITER) {
+      step = "waiting for the guest and hosts to align their rows (PSI)";
+      parts.add(new PrivacyReport.Part(AlignProtocol.DESCRIPTION, "arbiter"));
+      print("the guest and hosts aligned " + AlignProtocol.awaitReady(link, spec.guest(), arbiterWait(spec)) + " rows");
+    } else {
       List<String> ids = intersect(link, table);
       if (ids == null) throw new IllegalStateException("this party did not learn the intersection (psi.reveal must be intersection)");
       if (ids.size() < 2) throw new IllegalStateException("the parties share " + ids.size() + " ids; training needs at least 2");
       files.put("intersection.txt", ids.isEmpty() ? "" : String.join("\n", ids) + "\n");
       split = split(ids, spec.validation());
+      if (role == Role.GUEST && spec.algorithm() == VerticalSpec.Algorithm.HETERO_LR) {
+        AlignProtocol.ready(link, spec.named(Role.ARBITER).get(0), ids.size());
+      }
       print("aligned " + ids.size() + " rows: " + split.train().size() + " to train, " + split.validation().size() + " to validate (seed "
           + spec.validation().seed() + ")");
     }
