@@ -11,9 +11,6 @@ import io.lianbang.vertical.boost.BoostParams;
 import io.lianbang.vertical.boost.GbdtReference;
 import io.lianbang.vertical.data.VerticalTable;
 import io.lianbang.vertical.lr.Auc;
-import io.lianbang.vertical.lr.HeteroLrParams;
-import io.lianbang.vertical.lr.HeteroLrReference;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,70 +27,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code lianbang vertical train} with each party in a process of its own over loopback mutual
- * TLS, on FATE's breast data (the host's file holding every 4th row for hetero LR, every other row
- * for SecureBoost, to keep the Paillier work short): hetero LR with an arbiter
- * equals the plaintext reference fitted on the intersection, SecureBoost's validation AUC equals
- * the plaintext reference's, and the privacy reports agree between senders and receivers.
+ * {@code lianbang vertical train} with SecureBoost, guest and host each in a process of its own
+ * over loopback mutual TLS, on FATE's breast data (the host's file holding every other row): the
+ * guest's validation AUC equals the plaintext reference's, the host alone holds its split points,
+ * and the privacy reports agree between sender and receiver. Hetero LR with three processes:
+ * {@link VerticalLrProcessesTest}.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class VerticalTrainTest {
   @TempDir Path dir;
-
-  @Test
-  void heteroLrThreeProcessesEqualTheReferenceOnTheIntersection() throws Exception {
-    Path certs = VerticalFixture.certificates(dir.resolve("certs"), List.of("guest", "host", "arbiter"));
-    Path hostFile = VerticalFixture.hostRows(dir, r -> r % 4 == 0);
-    Map<String, String> parties = new LinkedHashMap<>();
-    parties.put("guest", "guest:" + VerticalFixture.BREAST_GUEST);
-    parties.put("host", "host:" + hostFile);
-    parties.put("arbiter", "arbiter");
-    Path config = VerticalFixture.config(dir, certs, "hetero_lr", parties, "hetero_lr: {max_iter: 2, key_bits: 1024}\nvalidation: {fraction: 0}\n");
-    Map<String, JavaProcess> ps = new LinkedHashMap<>();
-    try {
-      for (String role : List.of("arbiter", "host", "guest")) {
-        ps.put(role, VerticalFixture.start(dir.resolve(role + ".log"), "train", "--role", role, "-c", config.toString()));
-      }
-      for (Map.Entry<String, JavaProcess> e : ps.entrySet()) {
-        assertEquals(0, e.getValue().waitFor(Duration.ofSeconds(180)), e.getKey() + ":\n" + String.join("\n", e.getValue().output()));
-      }
-    } finally {
-      ps.values().forEach(JavaProcess::close);
-    }
-    List<String> ids = VerticalFixture.common(VerticalFixture.BREAST_GUEST, hostFile);
-    assertEquals(143, ids.size());
-    Path out = dir.resolve("out");
-    assertEquals(ids, Files.readAllLines(out.resolve("guest/intersection.txt")));
-    assertEquals(ids, Files.readAllLines(out.resolve("host/intersection.txt")));
-
-    VerticalTable guest = VerticalFixture.read(VerticalFixture.BREAST_GUEST, ids);
-    VerticalTable host = VerticalFixture.read(hostFile, ids);
-    HeteroLrReference.Model ref = HeteroLrReference.fit(guest, List.of(host), HeteroLrParams.builder().maxIter(2).keyBits(1024).build());
-    JsonNode g = VerticalFixture.json(out.resolve("guest/model.json")).get("model");
-    JsonNode h = VerticalFixture.json(out.resolve("host/model.json")).get("model");
-    assertClose(ref.guestWeights(), VerticalFixture.doubles(g.get("weights")), "guest weights");
-    assertEquals(ref.intercept(), g.get("intercept").asDouble(), 1e-6, "intercept");
-    assertClose(ref.hostWeights().get(0), VerticalFixture.doubles(h.get("weights")), "host weights");
-    assertFalse(h.has("intercept"), "the host's share has no intercept");
-    assertEquals(host.featureNames().size(), h.get("feature_names").size());
-    JsonNode a = VerticalFixture.json(out.resolve("arbiter/model.json"));
-    assertFalse(a.has("model"), "the arbiter holds no weights");
-
-    double auc = Auc.of(ref.probabilities(guest, List.of(host)), guest.labels());
-    String printed = ps.get("guest").output().stream().filter(l -> l.contains("train AUC")).findFirst().orElseThrow();
-    assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "train AUC %.4f", auc)), printed + " vs reference " + auc);
-    assertTrue(auc > 0.9, "AUC " + auc);
-
-    Map<String, JsonNode> reports = new LinkedHashMap<>();
-    for (String p : List.of("guest", "host", "arbiter")) reports.put(p, VerticalFixture.json(out.resolve(p + "/report.json")));
-    checkReports(reports);
-    assertTrue(form(reports.get("guest"), "sent", "host", "lr.residual").contains("encrypted under the arbiter's key"));
-    assertTrue(form(reports.get("guest"), "sent", "arbiter", "lr.masked_gradient").contains("mask"));
-    assertTrue(form(reports.get("guest"), "sent", "host", "psi.query").contains("blinded"));
-    assertTrue(form(reports.get("host"), "sent", "guest", "psi.sender").contains("blinded"));
-    assertTrue(Files.readString(out.resolve("guest/report.md")).contains("| host | `lr.residual` |"));
-    assertEquals(1, Files.readAllLines(out.resolve("guest/summary.txt")).size());
-  }
 
   @Test
   void secureBoostTwoProcessesValidateAsTheReference() throws Exception {
@@ -159,12 +101,7 @@ class VerticalTrainTest {
     return out;
   }
 
-  private static void assertClose(double[] expected, double[] actual, String what) {
-    assertEquals(expected.length, actual.length, what);
-    for (int i = 0; i < expected.length; i++) assertEquals(expected[i], actual[i], 1e-6, what + "[" + i + "]");
-  }
-
-  private static String form(JsonNode report, String direction, String peer, String kind) {
+  static String form(JsonNode report, String direction, String peer, String kind) {
     for (JsonNode m : report.get("messages")) {
       if (m.get("direction").asText().equals(direction) && m.get("peer").asText().equals(peer) && m.get("kind").asText().equals(kind)) {
         return m.get("form").asText();
@@ -174,7 +111,7 @@ class VerticalTrainTest {
   }
 
   /** No undocumented kind; each kind a party sent to a peer is received by it in as many messages and bytes. */
-  private static void checkReports(Map<String, JsonNode> reports) {
+  static void checkReports(Map<String, JsonNode> reports) {
     reports.forEach((party, r) -> {
       assertEquals(0, r.get("undocumented").size(), party + ": " + r.get("undocumented"));
       long sent = 0;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lianbang.grpc.process.JavaProcess;
 import io.lianbang.vertical.data.VerticalTable;
+import io.lianbang.vertical.lr.Auc;
 import io.lianbang.vertical.lr.HeteroLrParams;
 import io.lianbang.vertical.lr.HeteroLrReference;
 import java.nio.file.Files;
@@ -21,14 +22,18 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The host of a three-process hetero LR run killed (SIGKILL) mid-training: the guest and the
+ * {@code lianbang vertical train} with hetero LR, guest, host and arbiter each in a process of its
+ * own over loopback mutual TLS, on FATE's breast data (the host's file holding every 4th row, to
+ * keep the Paillier work short). The host is killed (SIGKILL) mid-training: the guest and the
  * arbiter each print one line naming the host and the step, exit with {@link PartyFailure#PEER_LOST}
- * within a bounded time and write nothing; the same three commands run again complete the run
- * with the model of an uninterrupted run (the plaintext reference's, as the uninterrupted run in
- * {@link VerticalTrainTest}).
+ * within a bounded time and write nothing. The same three commands run again complete the run:
+ * the model shares equal the plaintext reference fitted on the intersection (what an uninterrupted
+ * run computes), the guest prints the reference's train AUC, and the privacy reports list each kind
+ * with its form and agree between senders and receivers. (One test, so the suite runs the
+ * three-process training once.)
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class VerticalCrashTest {
+class VerticalLrProcessesTest {
   @TempDir Path dir;
 
   @Test
@@ -76,6 +81,10 @@ class VerticalCrashTest {
       ps.values().forEach(JavaProcess::close);
     }
     List<String> ids = VerticalFixture.common(VerticalFixture.BREAST_GUEST, hostFile);
+    assertEquals(143, ids.size());
+    Path out = dir.resolve("out");
+    assertEquals(ids, Files.readAllLines(out.resolve("guest/intersection.txt")));
+    assertEquals(ids, Files.readAllLines(out.resolve("host/intersection.txt")));
     VerticalTable guest = VerticalFixture.read(VerticalFixture.BREAST_GUEST, ids);
     VerticalTable host = VerticalFixture.read(hostFile, ids);
     HeteroLrReference.Model ref = HeteroLrReference.fit(guest, List.of(host), HeteroLrParams.builder().maxIter(2).keyBits(1024).build());
@@ -85,6 +94,26 @@ class VerticalCrashTest {
     double[] hw = VerticalFixture.doubles(h.get("weights"));
     for (int i = 0; i < gw.length; i++) assertEquals(ref.guestWeights()[i], gw[i], 1e-6, "guest weight " + i);
     for (int i = 0; i < hw.length; i++) assertEquals(ref.hostWeights().get(0)[i], hw[i], 1e-6, "host weight " + i);
+    assertEquals(ref.guestWeights().length, gw.length);
+    assertEquals(ref.hostWeights().get(0).length, hw.length);
     assertEquals(ref.intercept(), g.get("intercept").asDouble(), 1e-6);
+    assertFalse(h.has("intercept"), "the host's share has no intercept");
+    assertFalse(VerticalFixture.json(out.resolve("arbiter/model.json")).has("model"), "the arbiter holds no weights");
+
+    double auc = Auc.of(ref.probabilities(guest, List.of(host)), guest.labels());
+    String printed = ps.get("guest").output().stream().filter(l -> l.contains("train AUC")).findFirst().orElseThrow();
+    assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "train AUC %.4f", auc)), printed + " vs reference " + auc);
+    assertTrue(auc > 0.9, "AUC " + auc);
+
+    Map<String, JsonNode> reports = new LinkedHashMap<>();
+    for (String p : List.of("guest", "host", "arbiter")) reports.put(p, VerticalFixture.json(out.resolve(p + "/report.json")));
+    VerticalTrainTest.checkReports(reports);
+    assertTrue(VerticalTrainTest.form(reports.get("guest"), "sent", "host", "lr.residual").contains("encrypted under the arbiter's key"));
+    assertTrue(VerticalTrainTest.form(reports.get("guest"), "sent", "arbiter", "lr.masked_gradient").contains("mask"));
+    assertTrue(VerticalTrainTest.form(reports.get("guest"), "sent", "host", "psi.query").contains("blinded"));
+    assertTrue(VerticalTrainTest.form(reports.get("host"), "sent", "guest", "psi.sender").contains("blinded"));
+    assertTrue(VerticalTrainTest.form(reports.get("guest"), "sent", "arbiter", "vfl.ready").contains("aligned rows"));
+    assertTrue(Files.readString(out.resolve("guest/report.md")).contains("| host | `lr.residual` |"));
+    assertEquals(1, Files.readAllLines(out.resolve("guest/summary.txt")).size());
   }
 }
