@@ -71,7 +71,7 @@ final class VerticalFixture {
 
   /**
    * A configuration file in {@code dir}: {@code parties} (name → "role" or "role:data"), free
-   * ports, TLS files from {@code certs}, outputs in {@code dir/out}, liveness within about 2 s,
+   * ports, TLS files from {@code certs}, outputs in {@code dir/out}, liveness within about 5 s,
    * followed by {@code extra} YAML.
    */
   static Path config(Path dir, Path certs, String algorithm, Map<String, String> parties, String extra) throws IOException {
@@ -85,7 +85,7 @@ final class VerticalFixture {
     y.append("tls:\n  ca: ").append(certs.resolve("ca.pem")).append("\n  certificate: ").append(certs.resolve("client-{party}.pem"))
         .append("\n  private_key: ").append(certs.resolve("client-{party}-key.pem")).append("\n  server_certificate: ")
         .append(certs.resolve("server.pem")).append("\n  server_key: ").append(certs.resolve("server-key.pem")).append('\n');
-    y.append("link: {startup_window_seconds: 60, ping_interval_seconds: 0.2, ping_misses: 5, ping_deadline_seconds: 1}\n");
+    y.append("link: {startup_window_seconds: 60, ping_interval_seconds: 0.5, ping_misses: 6, ping_deadline_seconds: 2}\n");
     y.append("output: {directory: ").append(dir.resolve("out")).append("}\n");
     y.append(extra);
     Path f = dir.resolve(algorithm + ".yaml");
