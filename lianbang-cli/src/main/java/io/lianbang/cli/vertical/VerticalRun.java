@@ -26,7 +26,6 @@ import io.lianbang.vertical.lr.HeteroLrPredictGuest;
 import io.lianbang.vertical.lr.HeteroLrPredictHost;
 import io.lianbang.vertical.psi.PsiReceiver;
 import io.lianbang.vertical.psi.PsiResult;
-import io.lianbang.vertical.psi.PsiReveal;
 import io.lianbang.vertical.psi.PsiSender;
 import io.lianbang.vertical.report.PrivacyReport;
 import io.lianbang.vertical.report.ProtocolDescription;
@@ -287,10 +286,5 @@ public final class VerticalRun {
 
   static String seconds(long nanos) {
     return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
-  }
-
-  /** Whether PSI under {@code spec} lets every party learn the intersection, as training needs. */
-  static boolean revealsIntersection(VerticalSpec spec) {
-    return spec.psi().settings().reveal() == PsiReveal.INTERSECTION;
   }
 }
