@@ -27,7 +27,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     subcommands = {DemoCommand.class, SimulateCommand.class, ExperimentCommand.class, ServerCommand.class, ClientCommand.class,
-        KeyHolderCommand.class, CertsCommand.class, PredictCommand.class, ExportCommand.class, RunsCommand.class, DashboardCommand.class,
+        KeyHolderCommand.class, CertsCommand.class, VerticalCommand.class, PredictCommand.class, ExportCommand.class, RunsCommand.class, DashboardCommand.class,
         CommandLine.HelpCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     description = {
@@ -119,6 +119,9 @@ public final class Main implements Callable<Integer> {
     Map.of("demo", DemoCommand.FLAGS, "simulate", SimulateCommand.FLAGS, "server", ServerCommand.FLAGS, "client", ClientCommand.FLAGS,
         "keyholder", KeyHolderCommand.FLAGS)
         .forEach((name, flags) -> flags.install(cmd.getSubcommands().get(name).getCommandSpec()));
+    for (String name : List.of("psi", "train")) {
+      VerticalCommand.FLAGS.install(cmd.getSubcommands().get("vertical").getSubcommands().get(name).getCommandSpec());
+    }
     // picocli's completion script generator, listed in the help: lianbang completion > lianbang.bash
     cmd.addSubcommand("completion", new AutoComplete.GenerateCompletion());
     cmd.getSubcommands().get("completion").getCommandSpec().usageMessage().hidden(false);

@@ -37,6 +37,7 @@ class ConfigReferenceTest {
     check("server", ConfigKeys.server(), List.of(), rows(section(doc, "## `server`")), ServerCommand.FLAGS, doc);
     check("client", ConfigKeys.client(), List.of(), rows(section(doc, "## `client`")), ClientCommand.FLAGS, doc);
     check("keyholder", ConfigKeys.keyHolder(), List.of(), rows(section(doc, "## `keyholder`")), KeyHolderCommand.FLAGS, doc);
+    check("vertical", ConfigKeys.vertical(), List.of(), rows(section(doc, "## `vertical`")), VerticalCommand.FLAGS, doc);
     for (ConfigFlags.Flag f : DemoCommand.FLAGS.flags()) assertTrue(section(doc, "## `simulate`").contains("`" + f.name() + "`"), f.name());
   }
 
@@ -51,6 +52,12 @@ class ConfigReferenceTest {
       String listed = help.out.substring(help.out.indexOf("Configuration keys (YAML path = default;"));
       assertEquals(ConfigKeys.lines(keys), listed.lines().skip(1).toList(), command);
     });
+    for (String sub : List.of("psi", "train")) {
+      Cli help = Cli.run(io.lianbang.cli.run.Simulator.standard(), "vertical", sub, "--help");
+      assertEquals(0, help.exit, help.toString());
+      String listed = help.out.substring(help.out.indexOf("Configuration keys (YAML path = default;"));
+      assertEquals(ConfigKeys.lines(ConfigKeys.vertical()), listed.lines().skip(1).toList(), "vertical " + sub);
+    }
   }
 
   private static void check(String command, List<ConfigKeys.Key> keys, List<Row> shared, List<Row> own, ConfigFlags flags, String doc) {

@@ -51,6 +51,11 @@ public final class ConfigKeys {
     return list(KeyHolderSpec.class, KeyHolderSpec.defaults());
   }
 
+  /** The keys of {@code vertical psi} and {@code vertical train}. */
+  public static List<Key> vertical() {
+    return list(VerticalSpec.class, VerticalSpec.defaults());
+  }
+
   /** The keys of {@code type}, a record, with the defaults in {@code defaults}. */
   static List<Key> list(Class<?> type, ObjectNode defaults) {
     List<Key> keys = new ArrayList<>();

@@ -314,6 +314,16 @@ public final class ConfigLoader {
     return bind(KeyHolderSpec.defaults(), file, assignments, KeyHolderSpec.class);
   }
 
+  /**
+   * The vertical run's configuration in {@code file} with {@code assignments} applied, merged over
+   * {@link VerticalSpec}'s defaults.
+   *
+   * @throws ConfigException naming the key and the value
+   */
+  public static VerticalSpec loadVertical(Path file, List<String> assignments) {
+    return bind(VerticalSpec.defaults(), Objects.requireNonNull(file, "file"), assignments, VerticalSpec.class);
+  }
+
   private static <T> T bind(ObjectNode defaults, Path file, List<String> assignments, Class<T> type) {
     ObjectNode tree = file == null ? JsonNodeFactory.instance.objectNode() : readTree(file);
     for (String a : assignments) set(tree, a);

@@ -188,6 +188,12 @@ public final class GrpcPartyLink implements PartyLink {
     return peers.keySet().stream().sorted().toList();
   }
 
+  /** Why {@code peer} was lost (crashed, silent, restarted), or null if it was not or is no peer of this party. */
+  public String lostReason(String peer) {
+    PeerState p = peers.get(peer);
+    return p == null ? null : p.lost();
+  }
+
   @Override
   public void send(String to, String tag, byte[] payload) {
     Objects.requireNonNull(payload, "payload");
