@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.lianbang.devcerts.DevCertificates;
 import io.lianbang.grpc.tls.ClientTls;
+import io.lianbang.vertical.link.LinkException;
 import io.lianbang.vertical.link.LinkLimits;
 import io.lianbang.vertical.proto.DeliverAck;
 import io.lianbang.vertical.proto.DeliverPart;
@@ -248,6 +251,137 @@ class TransportRefusalTest {
       StatusRuntimeException e = deliverFails(c, List.of(header("run-7", "s/0", 1, "0123456789abcdef"), chunk(1)));
       assertRefusal(e, Status.Code.FAILED_PRECONDITION, TransportRefusal.STALE_INCARNATION, "receiver_incarnation",
           "incarnation '0123456789abcdef' of host");
+    } finally {
+      c.shutdownNow();
+    }
+  }
+  @Test
+  void aSenderIncarnationOutOfBoundsIsRefused() throws Exception {
+    ManagedChannel c = as("guest");
+    try {
+      String inc = host.incarnation();
+      for (String bad : List.of("", "i".repeat(65))) {
+        DeliverPart h = DeliverPart.newBuilder().setHeader(MessageHeader.newBuilder().setRunId("run-7").setTag("inc/0").setTotalBytes(1)
+            .setSenderIncarnation(bad).setReceiverIncarnation(inc)).build();
+        assertRefusal(deliverFails(c, List.of(h, chunk(1))), Status.Code.INVALID_ARGUMENT, TransportRefusal.INVALID_HEADER, "incarnation",
+            "the incarnation must have 1 to 64 characters, got " + bad.length());
+        StatusRuntimeException p = assertThrows(StatusRuntimeException.class, () -> ping(c, "run-7", bad));
+        assertRefusal(p, Status.Code.INVALID_ARGUMENT, TransportRefusal.INVALID_HEADER, "incarnation", "1 to 64 characters");
+      }
+    } finally {
+      c.shutdownNow();
+    }
+  }
+
+  /** A link for "host" of run {@code runId} on a fresh port, whose only peer "guest" is never started. */
+  private static GrpcPartyLink freshHost(String runId, LinkLimits limits) {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put("host", TestParties.freePort());
+    ports.put("guest", TestParties.freePort());
+    return TestParties.start(certs, "host", ports, runId, TestParties.FAST.withLimits(limits));
+  }
+
+  private static ManagedChannel asGuest(GrpcPartyLink to) {
+    return Grpc.newChannelBuilderForAddress("127.0.0.1", to.port(), new ClientTls(certs.resolve("ca.pem"), certs.resolve("client-guest.pem"),
+        certs.resolve("client-guest-key.pem")).credentials()).build();
+  }
+
+  private static DeliverPart header(String runId, String tag, long total, String senderIncarnation, String receiverIncarnation) {
+    return DeliverPart.newBuilder().setHeader(MessageHeader.newBuilder().setRunId(runId).setTag(tag).setTotalBytes(total)
+        .setSenderIncarnation(senderIncarnation).setReceiverIncarnation(receiverIncarnation)).build();
+  }
+
+  /** Sends {@code parts} in one Deliver call and returns the acknowledgement. */
+  private static DeliverAck delivered(ManagedChannel c, List<DeliverPart> parts) throws Exception {
+    CompletableFuture<DeliverAck> result = new CompletableFuture<>();
+    StreamObserver<DeliverPart> requests = VerticalTransportGrpc.newStub(c).withDeadlineAfter(5, TimeUnit.SECONDS)
+        .deliver(new StreamObserver<>() {
+          @Override
+          public void onNext(DeliverAck value) {
+            result.complete(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            result.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
+    for (DeliverPart p : parts) requests.onNext(p);
+    requests.onCompleted();
+    return result.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void theMailboxRefusesARepeatedTagAndTooManyQueuedMessages() throws Exception {
+    try (GrpcPartyLink fresh = freshHost("run-10", new LinkLimits(4096, 2, 32))) {
+      ManagedChannel c = asGuest(fresh);
+      try {
+        String inc = fresh.incarnation();
+        assertEquals(3, delivered(c, List.of(header("run-10", "t/0", 3, "g-1", inc), chunk(3))).getReceivedBytes());
+        assertRefusal(deliverFails(c, List.of(header("run-10", "t/0", 3, "g-1", inc), chunk(3))), Status.Code.FAILED_PRECONDITION,
+            TransportRefusal.MAILBOX_REFUSED, "tag", "tag t/0 from guest was already sent");
+        assertEquals(0, delivered(c, List.of(header("run-10", "t/1", 0, "g-1", inc))).getReceivedBytes());
+        assertRefusal(deliverFails(c, List.of(header("run-10", "t/2", 1, "g-1", inc), chunk(1))), Status.Code.FAILED_PRECONDITION,
+            TransportRefusal.MAILBOX_REFUSED, "tag", "2 messages queued");
+        assertEquals(3, fresh.receive("guest", "t/0", Duration.ofSeconds(5)).length);
+        assertEquals(1, delivered(c, List.of(header("run-10", "t/2", 1, "g-1", inc), chunk(1))).getReceivedBytes());
+      } finally {
+        c.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void aNewIncarnationIsAdoptedBeforeAnyMessageAndRefusedAsARestartAfterOne() throws Exception {
+    try (GrpcPartyLink fresh = freshHost("run-11", LinkLimits.DEFAULTS)) {
+      ManagedChannel c = asGuest(fresh);
+      try {
+        String inc = fresh.incarnation();
+        ping(c, "run-11", "guest-a");
+        ping(c, "run-11", "guest-b"); // no message exchanged yet: the new incarnation is adopted
+        assertEquals(1, delivered(c, List.of(header("run-11", "m/0", 1, "guest-b", inc), chunk(1))).getReceivedBytes());
+        StatusRuntimeException restarted = assertThrows(StatusRuntimeException.class, () -> ping(c, "run-11", "guest-c"));
+        assertRefusal(restarted, Status.Code.FAILED_PRECONDITION, TransportRefusal.PEER_RESTARTED, "incarnation",
+            "restarted in the middle of the run");
+        // the callee lost the caller: even its earlier incarnation is refused now, and a receive from it fails at once
+        assertRefusal(deliverFails(c, List.of(header("run-11", "m/1", 1, "guest-b", inc), chunk(1))), Status.Code.FAILED_PRECONDITION,
+            TransportRefusal.PEER_LOST, null, "already lost guest");
+        LinkException e = assertThrows(LinkException.class, () -> fresh.receive("guest", "m/1", Duration.ofSeconds(30)));
+        assertEquals(LinkException.Reason.PEER_LOST, e.reason());
+        assertTrue(e.getMessage().contains("restart every party with the same command"), e.getMessage());
+        // what arrived before the loss can still be received
+        assertEquals(1, fresh.receive("guest", "m/0", Duration.ofSeconds(5)).length);
+      } finally {
+        c.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void grpcItselfRefusesAnOversizedMessageAndOversizedMetadata() throws Exception {
+    ManagedChannel c = as("guest");
+    try {
+      String inc = host.incarnation();
+      StatusRuntimeException big = deliverFails(c, List.of(header("run-7", "g/0", 10, inc), chunk((1 << 20) + (64 << 10) + 1)));
+      assertEquals(Status.Code.RESOURCE_EXHAUSTED, big.getStatus().getCode(), big.toString());
+      assertTrue(TransportRefusal.of(big).isEmpty(), "refused by gRPC, before the service: " + big);
+
+      Metadata.Key<String> key = Metadata.Key.of("x-padding", Metadata.ASCII_STRING_MARSHALLER);
+      Metadata small = new Metadata();
+      small.put(key, "p".repeat(1 << 10));
+      PingReply ok = VerticalTransportGrpc.newBlockingStub(c).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(small))
+          .withDeadlineAfter(5, TimeUnit.SECONDS).ping(PingRequest.newBuilder().setRunId("run-7").setIncarnation("guest-incarnation-1").build());
+      assertEquals("host", ok.getParty());
+      Metadata large = new Metadata();
+      large.put(key, "p".repeat(17 << 10));
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> VerticalTransportGrpc.newBlockingStub(c)
+          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(large)).withDeadlineAfter(5, TimeUnit.SECONDS)
+          .ping(PingRequest.newBuilder().setRunId("run-7").setIncarnation("guest-incarnation-1").build()));
+      assertTrue(e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED, "refused, not left waiting: " + e);
+      assertTrue(TransportRefusal.of(e).isEmpty(), "refused by gRPC, before the service: " + e);
     } finally {
       c.shutdownNow();
     }
