@@ -5,9 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.lianbang.devcerts.DevCertificates;
+import io.lianbang.grpc.tls.ServerTls;
 import io.lianbang.vertical.link.LinkException;
 import io.lianbang.vertical.link.LinkLimits;
+import com.google.protobuf.Descriptors;
+import io.lianbang.vertical.proto.DeliverAck;
+import io.lianbang.vertical.proto.DeliverPart;
+import io.lianbang.vertical.proto.MessageHeader;
+import io.lianbang.vertical.proto.PingReply;
+import io.lianbang.vertical.proto.PingRequest;
+import io.lianbang.vertical.proto.VerticalTransportGrpc;
 import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,5 +133,171 @@ class GrpcLinkRulesTest {
     Thread.sleep(1600);
     log.warn("guest WRONG_RUN", "refused guest 5");
     assertEquals("refused guest 5 (4 similar lines left out)", lines.get(2));
+  }
+  private static Set<String> fields(Descriptors.Descriptor d) {
+    return d.getFields().stream().map(Descriptors.FieldDescriptor::getName).collect(Collectors.toSet());
+  }
+
+  @Test
+  void theServiceAndItsMessagesHaveTheDocumentedFields() {
+    assertEquals("lianbang.vertical.v1.VerticalTransport", VerticalTransportGrpc.SERVICE_NAME);
+    assertEquals(Set.of("run_id", "incarnation"), fields(PingRequest.getDescriptor()));
+    assertEquals(Set.of("party", "run_id", "incarnation"), fields(PingReply.getDescriptor()));
+    assertEquals(Set.of("run_id", "tag", "total_bytes", "sender_incarnation", "receiver_incarnation"), fields(MessageHeader.getDescriptor()),
+        "no field names the sender");
+    assertEquals(Set.of("header", "chunk"), fields(DeliverPart.getDescriptor()));
+    assertEquals(1, DeliverPart.getDescriptor().getOneofs().size(), "a part is a header or a chunk");
+    assertEquals(Set.of("received_bytes"), fields(DeliverAck.getDescriptor()));
+  }
+
+  /** guest and host on 127.0.0.2 (loopback), both with the certificates in {@code dir}; true if the guest reaches the host. */
+  private static boolean reachedAt127002(Path dir) {
+    int hostPort = TestParties.freePort();
+    int guestPort = TestParties.freePort();
+    GrpcLinkSettings s = TestParties.FAST.withStartupWindow(Duration.ofMillis(1500));
+    try (GrpcPartyLink host = GrpcPartyLink.builder().self("host").listen("127.0.0.2:" + hostPort).peer("guest", "127.0.0.1:" + guestPort)
+            .runId("names").tls(TestParties.tls(dir, "host")).settings(s).start();
+         GrpcPartyLink guest = GrpcPartyLink.builder().self("guest").listen("127.0.0.1:" + guestPort).peer("host", "127.0.0.2:" + hostPort)
+            .runId("names").tls(TestParties.tls(dir, "guest")).settings(s).start()) {
+      try {
+        guest.send("host", "n/0", new byte[] {1});
+        return host.receive("guest", "n/0", Duration.ofSeconds(5)).length == 1;
+      } catch (LinkException e) {
+        assertEquals(LinkException.Reason.PEER_LOST, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("within the startup window"), e.getMessage());
+        return false;
+      }
+    }
+  }
+
+  @Test
+  void aServerCertificateMustBeValidForTheAddressPeersDial() {
+    Path valid = DevCertificates.generate(dir.resolve("for-127.0.0.2"), List.of("127.0.0.2"), List.of("guest", "host"), Duration.ofDays(1))
+        .caCertificate().getParent();
+    assertTrue(reachedAt127002(valid), "a server certificate naming 127.0.0.2");
+    assertTrue(!reachedAt127002(certs), "a server certificate for localhost and 127.0.0.1 only is refused at 127.0.0.2");
+  }
+
+  @Test
+  void aCalleeThatDoesNotServeTheCallerIsLost() {
+    Map<String, Integer> hostPorts = new LinkedHashMap<>();
+    hostPorts.put("host", TestParties.freePort());
+    hostPorts.put("guest", TestParties.freePort());
+    Map<String, Integer> arbiterPorts = new LinkedHashMap<>();
+    arbiterPorts.put("arbiter", TestParties.freePort());
+    arbiterPorts.put("host", hostPorts.get("host"));
+    try (GrpcPartyLink host = TestParties.start(certs, "host", hostPorts, "peers", TestParties.FAST);
+         GrpcPartyLink arbiter = TestParties.start(certs, "arbiter", arbiterPorts, "peers", TestParties.FAST)) {
+      LinkException e = assertThrows(LinkException.class, () -> arbiter.receive("host", "x/0", Duration.ofSeconds(30)));
+      assertEquals(LinkException.Reason.PEER_LOST, e.reason());
+      assertTrue(e.getMessage().contains("NOT_A_PEER"), e.getMessage());
+      assertTrue(host.self().equals("host"));
+    }
+  }
+
+  @Test
+  void refusalsOfTheCalleesLimitsAreRefusedAndTheLinkGoesOn() {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put("guest", TestParties.freePort());
+    ports.put("host", TestParties.freePort());
+    try (GrpcPartyLink guest = TestParties.start(certs, "guest", ports, "limits", TestParties.FAST);
+         GrpcPartyLink host = TestParties.start(certs, "host", ports, "limits", TestParties.FAST.withLimits(new LinkLimits(1000, 16, 8)))) {
+      LinkException tag = assertThrows(LinkException.class, () -> guest.send("host", "a-long-tag/0", new byte[1]));
+      assertEquals(LinkException.Reason.REFUSED, tag.reason(), tag.getMessage());
+      assertTrue(tag.getMessage().contains("INVALID_ARGUMENT") && tag.getMessage().contains("tag must have 1 to 8 characters"), tag.getMessage());
+      LinkException big = assertThrows(LinkException.class, () -> guest.send("host", "b/0", new byte[2000]));
+      assertEquals(LinkException.Reason.REFUSED, big.reason(), big.getMessage());
+      assertTrue(big.getMessage().contains("RESOURCE_EXHAUSTED") && big.getMessage().contains("exceeds maxMessageBytes 1000"), big.getMessage());
+      guest.send("host", "c/0", new byte[10]);
+      assertEquals(10, host.receive("guest", "c/0", Duration.ofSeconds(5)).length);
+    }
+  }
+
+  @Test
+  void aMessageForARestartedPeerIsRefusedAsStaleAndTheSenderLosesIt() {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put("guest", TestParties.freePort());
+    ports.put("host", TestParties.freePort());
+    GrpcLinkSettings slow = TestParties.FAST.withLiveness(Duration.ofSeconds(5), 3, Duration.ofSeconds(1));
+    try (GrpcPartyLink guest = TestParties.start(certs, "guest", ports, "stale", slow)) {
+      GrpcPartyLink host = TestParties.start(certs, "host", ports, "stale", slow);
+      guest.send("host", "m/0", new byte[1]);
+      host.receive("guest", "m/0", Duration.ofSeconds(5));
+      host.abort();
+      // the restarted host is told a wrong guest address, so that its pings do not reach the guest first
+      Map<String, Integer> elsewhere = new LinkedHashMap<>(ports);
+      elsewhere.put("guest", TestParties.freePort());
+      try (GrpcPartyLink restarted = TestParties.start(certs, "host", elsewhere, "stale", slow)) {
+        LinkException e = assertThrows(LinkException.class, () -> guest.send("host", "m/1", new byte[1]));
+        assertEquals(LinkException.Reason.PEER_LOST, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("STALE_INCARNATION") || e.getMessage().contains("which is now incarnation"), e.getMessage());
+        assertEquals(LinkException.Reason.PEER_LOST,
+            assertThrows(LinkException.class, () -> guest.receive("host", "m/1", Duration.ofSeconds(30))).reason());
+        assertTrue(restarted.self().equals("host"));
+      }
+    }
+  }
+
+  /** A server with the host's certificate that answers the first {@code answeredPings} pings and never acknowledges a delivery. */
+  private static Server silentHost(int port, int answeredPings) throws Exception {
+    AtomicInteger pings = new AtomicInteger();
+    return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port),
+            new ServerTls(certs.resolve("server.pem"), certs.resolve("server-key.pem"), certs.resolve("ca.pem")).credentials())
+        .addService(new VerticalTransportGrpc.VerticalTransportImplBase() {
+          @Override
+          public void ping(PingRequest request, StreamObserver<PingReply> reply) {
+            if (pings.incrementAndGet() > answeredPings) return; // never answers
+            reply.onNext(PingReply.newBuilder().setParty("host").setRunId(request.getRunId()).setIncarnation("silent-1").build());
+            reply.onCompleted();
+          }
+
+          @Override
+          public StreamObserver<DeliverPart> deliver(StreamObserver<DeliverAck> ack) {
+            return new StreamObserver<>() {
+              @Override
+              public void onNext(DeliverPart value) {}
+
+              @Override
+              public void onError(Throwable t) {}
+
+              @Override
+              public void onCompleted() {} // and no acknowledgement
+            };
+          }
+        }).build().start();
+  }
+
+  @Test
+  void aDeliveryNotAcknowledgedWithinTheSendDeadlineLosesThePeer() throws Exception {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put("guest", TestParties.freePort());
+    ports.put("host", TestParties.freePort());
+    Server fake = silentHost(ports.get("host"), Integer.MAX_VALUE);
+    GrpcLinkSettings s = TestParties.FAST.withSendDeadline(Duration.ofMillis(1000));
+    try (GrpcPartyLink guest = TestParties.start(certs, "guest", ports, "silent", s)) {
+      LinkException e = assertThrows(LinkException.class, () -> guest.send("host", "x/0", new byte[100]));
+      assertEquals(LinkException.Reason.PEER_LOST, e.reason(), e.getMessage());
+      assertTrue(e.getMessage().contains("DEADLINE_EXCEEDED"), e.getMessage());
+      LinkException after = assertThrows(LinkException.class, () -> guest.receive("host", "y/0", Duration.ofSeconds(30)));
+      assertEquals(LinkException.Reason.PEER_LOST, after.reason());
+    } finally {
+      fake.shutdownNow();
+    }
+  }
+
+  @Test
+  void pingsThatOutlastThePingDeadlineCountAsMissed() throws Exception {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put("guest", TestParties.freePort());
+    ports.put("host", TestParties.freePort());
+    Server fake = silentHost(ports.get("host"), 1); // answers once, then holds every ping open
+    try (GrpcPartyLink guest = TestParties.start(certs, "guest", ports, "hung", TestParties.FAST)) {
+      LinkException e = assertThrows(LinkException.class, () -> guest.receive("host", "x/0", Duration.ofSeconds(45)));
+      assertEquals(LinkException.Reason.PEER_LOST, e.reason(), e.getMessage());
+      assertTrue(e.getMessage().contains("stopped answering: 3 pings in a row failed") && e.getMessage().contains("DEADLINE_EXCEEDED"),
+          e.getMessage());
+    } finally {
+      fake.shutdownNow();
+    }
   }
 }

@@ -13,6 +13,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.lianbang.devcerts.DevCertificates;
+import io.lianbang.grpc.TestCertificates;
 import io.lianbang.grpc.tls.ClientTls;
 import io.lianbang.vertical.link.LinkException;
 import io.lianbang.vertical.link.LinkLimits;
@@ -24,6 +25,7 @@ import io.lianbang.vertical.proto.PingRequest;
 import io.lianbang.vertical.proto.VerticalTransportGrpc;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -384,6 +386,107 @@ class TransportRefusalTest {
       assertTrue(TransportRefusal.of(e).isEmpty(), "refused by gRPC, before the service: " + e);
     } finally {
       c.shutdownNow();
+    }
+  }
+  @Test
+  void theChecksComeInTheDocumentedOrder() throws Exception {
+    ManagedChannel c = as("guest");
+    try {
+      String inc = host.incarnation();
+      String longTag = "x".repeat(33);
+      // run_id before receiver_incarnation before sender_incarnation before tag before total_bytes
+      assertRefusal(deliverFails(c, List.of(header("run-8", longTag, -1, "", "stale"))), Status.Code.FAILED_PRECONDITION,
+          TransportRefusal.WRONG_RUN, "run_id", "run_id 'run-8'");
+      assertRefusal(deliverFails(c, List.of(header("run-7", longTag, -1, "", "stale"))), Status.Code.FAILED_PRECONDITION,
+          TransportRefusal.STALE_INCARNATION, "receiver_incarnation", "incarnation 'stale'");
+      assertRefusal(deliverFails(c, List.of(header("run-7", longTag, -1, "", inc))), Status.Code.INVALID_ARGUMENT,
+          TransportRefusal.INVALID_HEADER, "incarnation", "the incarnation must have 1 to 64 characters");
+      assertRefusal(deliverFails(c, List.of(header("run-7", longTag, MAX_BYTES + 1L, "guest-incarnation-1", inc))),
+          Status.Code.INVALID_ARGUMENT, TransportRefusal.INVALID_HEADER, "tag", "tag must have 1 to 32 characters");
+      assertRefusal(deliverFails(c, List.of(header("run-7", "o/0", MAX_BYTES + 1L, "guest-incarnation-1", inc), chunk(MAX_BYTES + 1))),
+          Status.Code.RESOURCE_EXHAUSTED, TransportRefusal.TOO_LARGE, "total_bytes", "exceeds maxMessageBytes");
+    } finally {
+      c.shutdownNow();
+    }
+  }
+
+  @Test
+  void aClosingCalleeRefusesDeliveries() throws Exception {
+    try (GrpcPartyLink fresh = freshHost("run-12", LinkLimits.DEFAULTS)) {
+      ManagedChannel c = asGuest(fresh);
+      try {
+        fresh.mailbox().close(); // the first step of close(): nothing more is taken in
+        assertRefusal(deliverFails(c, List.of(header("run-12", "c/0", 1, "g-1", fresh.incarnation()), chunk(1))), Status.Code.UNAVAILABLE,
+            TransportRefusal.CLOSING, "tag", "closed");
+      } finally {
+        c.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void aCertificateWithSeveralCommonNamesIsUnauthenticated() {
+    for (String subject : List.of("CN=guest,CN=mallory", "CN=mallory+CN=guest")) {
+      String name = subject.contains("+") ? "multi" : "two";
+      TestCertificates.signClient(certs, subject, name);
+      ManagedChannel c = channel(certs.resolve("ca.pem"), certs.resolve(name + ".pem"), certs.resolve(name + "-key.pem"));
+      try {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ping(c, "run-7", "g-1"), subject);
+        assertRefusal(e, Status.Code.UNAUTHENTICATED, TransportRefusal.UNAUTHENTICATED, null, "2 common names");
+      } finally {
+        c.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void aClientWithoutACertificateFailsTheHandshake() throws Exception {
+    ManagedChannel c = Grpc.newChannelBuilderForAddress("127.0.0.1", host.port(),
+        io.grpc.TlsChannelCredentials.newBuilder().trustManager(certs.resolve("ca.pem").toFile()).build()).build();
+    try {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ping(c, "run-7", "g-1"));
+      assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.toString());
+      assertTrue(TransportRefusal.of(e).isEmpty(), "refused by TLS, before any handler: " + e);
+    } finally {
+      c.shutdownNow();
+    }
+  }
+
+  @Test
+  void aConnectionCarriesAtMostSixteenConcurrentCalls() throws Exception {
+    try (GrpcPartyLink fresh = freshHost("run-13", LinkLimits.DEFAULTS)) {
+      ManagedChannel c = asGuest(fresh);
+      List<StreamObserver<DeliverPart>> open = new ArrayList<>();
+      try {
+        ping(c, "run-13", "g-1"); // the connection is up and its settings are known
+        for (int i = 0; i < 16; i++) {
+          StreamObserver<DeliverPart> requests = VerticalTransportGrpc.newStub(c).withDeadlineAfter(30, TimeUnit.SECONDS)
+              .deliver(new StreamObserver<>() {
+                @Override
+                public void onNext(DeliverAck value) {}
+
+                @Override
+                public void onError(Throwable t) {}
+
+                @Override
+                public void onCompleted() {}
+              });
+          requests.onNext(header("run-13", "open/" + i, 10, "g-1", fresh.incarnation()));
+          open.add(requests);
+        }
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> VerticalTransportGrpc.newBlockingStub(c)
+            .withDeadlineAfter(1500, TimeUnit.MILLISECONDS).ping(PingRequest.newBuilder().setRunId("run-13").setIncarnation("g-1").build()));
+        assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode(), "a 17th call waits for a free slot: " + e);
+        ManagedChannel other = asGuest(fresh); // the limit is per connection: another one is served at once
+        try {
+          assertEquals("host", ping(other, "run-13", "g-1").getParty());
+        } finally {
+          other.shutdownNow();
+        }
+      } finally {
+        for (StreamObserver<DeliverPart> o : open) o.onError(new RuntimeException("cancelled by the test"));
+        c.shutdownNow();
+      }
     }
   }
 }
