@@ -160,4 +160,18 @@ class SecureBoostConformanceTest {
     assertEquals(Duration.ofMinutes(5), BoostParams.DEFAULTS.receiveTimeout());
     assertEquals(40, Logistic.FRACTION_BITS);
   }
+  @Test
+  void zeroNodesEndTheTree() throws Exception {
+    BoostParams p = BoostParams.builder().trees(1).maxDepth(3).receiveTimeout(WAIT).build();
+    InMemoryLinks links = InMemoryLinks.connect("guest", "host-1");
+    Future<HostLookupTable> real = pool.submit(new SecureBoostHost(links.link("host-1"), "guest", host, p)::run);
+    PartyLink g = links.link("guest");
+    g.send("host-1", SecureBoostProtocol.SETUP, setup(10, 1, 3));
+    g.receive("host-1", SecureBoostProtocol.BINS, WAIT);
+    GhPacking packing = new GhPacking(keys.publicKey(), 10, 1);
+    g.send("host-1", SecureBoostProtocol.GH + "/0", new PayloadWriter().putBigIntegers(packing.encryptRows(new long[10], new long[10], new SecureRandom())).toByteArray());
+    g.send("host-1", SecureBoostProtocol.NODES + "/0.0", new PayloadWriter().putInt(0).toByteArray());
+    HostLookupTable lookup = real.get(30, TimeUnit.SECONDS); // the only tree ended at depth 0: the host is done
+    assertEquals(0, lookup.records().size());
+  }
 }

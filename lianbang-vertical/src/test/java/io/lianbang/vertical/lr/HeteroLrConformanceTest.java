@@ -178,6 +178,25 @@ class HeteroLrConformanceTest {
       c.end();
     }
 
+    // iteration 1, against the plaintext reference's weights after iteration 0 (federated = reference within 1e-6)
+    HeteroLrReference.Model after0 = HeteroLrReference.fit(g, List.of(h), p.toBuilder().maxIter(1).build());
+    double[] wh = after0.hostWeights().get(0);
+    double[] wg = after0.guestWeights();
+    BigInteger[] forward1 = ciphertexts(hostLink.sent.get("guest lr.forward/1.0"), rows);
+    BigInteger[] residual1 = ciphertexts(guestLink.sent.get("host-1 lr.residual/1.0"), rows);
+    double square = 0;
+    for (int i = 0; i < rows; i++) {
+      double hx = dot(wh, h.features()[i]);
+      double wx = dot(wg, g.features()[i]) + after0.intercept() + hx;
+      double y = g.labels()[i] == 1 ? 1 : -1;
+      square += hx * hx;
+      assertEquals(0.25 * hx, decrypt(forward1[i], f), 1e-5, "forward of row " + i);
+      assertEquals(0.25 * wx - 0.5 * y, decrypt(residual1[i], f), 1e-5, "residual of row " + i);
+    }
+    BigInteger[] part = ciphertexts(hostLink.sent.get("guest lr.loss_part/1.0"), 2);
+    assertEquals(square, decrypt(part[0], f), 1e-5, "Σ (w_h·x_h)²");
+    assertEquals(0.5 * p.alpha() * dot(wh, wh), decrypt(part[1], f), 1e-7, "α/2·‖w_h‖²");
+
     // every kind sent is described; the arbiter receives only plans, hellos, masked sums and the loss
     Set<String> kinds = new HashSet<>();
     for (String party : List.of("guest", "host-1", "arbiter")) {
@@ -281,5 +300,56 @@ class HeteroLrConformanceTest {
     // one bit more is not safe: 2^(bits(n)−1) − 2^(2f) exceeds n/2 for any n below 2^bits(n) − 2^(2f+1)
     BigInteger oneBitMore = BigInteger.ONE.shiftLeft(n.bitLength() - 1).subtract(BigInteger.ONE.shiftLeft(2 * f));
     assertNotEquals(oneBitMore, LrCrypto.signed(oneBitMore.mod(n), n));
+  }
+  private static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int j = 0; j < a.length; j++) s += a[j] * b[j];
+    return s;
+  }
+
+  private static double decrypt(BigInteger c, int f) {
+    return LrCrypto.decode(LrCrypto.signed(keys.privateKey().decrypt(c), keys.publicKey().n()), f);
+  }
+
+  @Test
+  void aSilentPeerEndsTheRoleAtItsDeadlineNamingTheStep() {
+    VerticalTable g = LrRun.slice(guest, 6, 0, 2);
+    InMemoryLinks net = InMemoryLinks.connect("guest", "host-1", "arbiter");
+    HeteroLrParams p = HeteroLrParams.builder().timeout(Duration.ofMillis(200)).build();
+    LinkException e = assertThrows(LinkException.class, () -> new HeteroLrGuest(p, g, "arbiter", List.of("host-1")).run(net.link("guest")));
+    assertEquals(LinkException.Reason.TIMEOUT, e.reason());
+    assertTrue(e.getMessage().startsWith("guest failed waiting for lr.key/0 from arbiter (TIMEOUT): "), e.getMessage());
+  }
+
+  @Test
+  void theTwoPartyMessagesCarryTheDocumentedForms() throws Exception {
+    int rows = 10;
+    VerticalTable g = LrRun.slice(guest, rows, 0, 3);
+    VerticalTable h = LrRun.slice(host, rows, 0, 2);
+    HeteroLrParams p = HeteroLrParams.builder().maxIter(2).keyBits(1024).timeout(WAIT).build();
+    InMemoryLinks net = InMemoryLinks.connect("guest", "host");
+    Recording hostLink = new Recording(net.link("host"));
+    Recording guestLink = new Recording(net.link("guest"));
+    CompletableFuture<HeteroLrHostModel> hf = CompletableFuture.supplyAsync(() -> new HeteroLrTwoPartyHost(p, h, "guest").run(hostLink));
+    new HeteroLrTwoPartyGuest(p, g, "host").run(guestLink);
+    hf.get(60, TimeUnit.SECONDS);
+    PayloadReader key = new PayloadReader("key", guestLink.sent.get("host lr2.key/0"));
+    assertEquals(1024, key.getBigInteger("n", 1024).bitLength());
+    key.end();
+    PayloadReader hello = new PayloadReader("hello", hostLink.sent.get("guest lr2.hello/0"));
+    assertArrayEquals(new int[] {rows, 2}, new int[] {hello.getInt("rows"), hello.getInt("features")});
+    hello.end();
+    // lr2.forward/1.0: the host's 0.25·w_h·x_h per row and α/2·‖w_h‖², in the clear
+    double[] wh = HeteroLrReference.fit(g, List.of(h), p.toBuilder().maxIter(1).build()).hostWeights().get(0);
+    PayloadReader forward = new PayloadReader("forward", hostLink.sent.get("guest lr2.forward/1.0"));
+    double[] scores = forward.getDoubles("forward", rows);
+    double regular = forward.getDouble("regular");
+    forward.end();
+    for (int i = 0; i < rows; i++) assertEquals(0.25 * dot(wh, h.features()[i]), scores[i], 1e-6, "row " + i);
+    assertEquals(0.5 * p.alpha() * dot(wh, wh), regular, 1e-8);
+    Set<String> kinds = new HashSet<>();
+    for (String party : List.of("guest", "host")) net.link(party).stats().snapshot().keySet().forEach(k -> kinds.add(k.kind()));
+    assertTrue(HeteroLrProtocol.TWO_PARTY_MESSAGES.keySet().containsAll(kinds), kinds.toString());
+    assertEquals(Set.of("guest", "host"), HeteroLrProtocol.TWO_PARTY_LEARNS.keySet());
   }
 }

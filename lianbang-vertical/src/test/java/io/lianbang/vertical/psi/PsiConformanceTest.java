@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lianbang.vertical.link.InMemoryLinks;
+import io.lianbang.vertical.link.LinkStats;
 import io.lianbang.vertical.link.LinkException;
 import io.lianbang.vertical.link.PartyLink;
+import io.lianbang.vertical.link.PayloadReader;
 import io.lianbang.vertical.link.PayloadWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -149,5 +153,64 @@ class PsiConformanceTest {
     assertEquals(Set.of("psi.hello", "psi.sender", "psi.ack", "psi.query", "psi.reply", "psi.size", "psi.result"),
         PsiProtocol.MESSAGES.keySet());
     assertEquals(Set.of("sender", "receiver"), PsiProtocol.LEARNS.keySet());
+  }
+  /** A link that passes everything on and keeps the {@code psi.result} payloads it sends. */
+  private static PartyLink keepingResults(PartyLink inner, List<int[]> results) {
+    return new PartyLink() {
+      @Override
+      public String self() {
+        return inner.self();
+      }
+
+      @Override
+      public void send(String to, String tag, byte[] payload) {
+        if (tag.startsWith("psi.result/")) {
+          PayloadReader r = new PayloadReader(tag, payload);
+          results.add(r.getInts("positions", 1 << 20));
+          r.end();
+        }
+        inner.send(to, tag, payload);
+      }
+
+      @Override
+      public byte[] receive(String from, String tag, Duration timeout) {
+        return inner.receive(from, tag, timeout);
+      }
+
+      @Override
+      public LinkStats stats() {
+        return inner.stats();
+      }
+
+      @Override
+      public void close() {
+        inner.close();
+      }
+    };
+  }
+
+  @Test
+  void theSenderPointsComeInAFreshlyShuffledOrder() throws Exception {
+    PsiSettings s = PsiSettings.DEFAULTS.withThreads(1).withBatchSize(64).withTimeout(WAIT);
+    List<String> senderIds = new ArrayList<>();
+    for (int i = 0; i < 200; i++) senderIds.add("id-" + i);
+    List<String> receiverIds = senderIds.subList(0, 20); // the first 20 of the sender's list
+    List<int[]> positions = new ArrayList<>();
+    for (int run = 0; run < 2; run++) {
+      InMemoryLinks links = InMemoryLinks.connect("host", "guest");
+      List<int[]> results = new ArrayList<>();
+      Future<PsiResult> sender = THREADS.submit(() -> new PsiSender(s).run(links.link("host"), "guest", senderIds));
+      PsiResult r = new PsiReceiver(s).run(keepingResults(links.link("guest"), results), "host", receiverIds);
+      assertEquals(20, sender.get(30, TimeUnit.SECONDS).intersection().size());
+      assertEquals(20, r.intersection().size());
+      int[] p = results.stream().flatMapToInt(Arrays::stream).toArray();
+      assertEquals(20, p.length);
+      positions.add(p);
+    }
+    // in list order the common ids would sit at positions 0..19; shuffled, that has probability 1/C(200, 20)
+    int[] listOrder = java.util.stream.IntStream.range(0, 20).toArray();
+    assertTrue(!Arrays.equals(listOrder, positions.get(0)), Arrays.toString(positions.get(0)));
+    // each run draws its own permutation (SecureRandom, never seeded)
+    assertTrue(!Arrays.equals(positions.get(0), positions.get(1)), Arrays.toString(positions.get(1)));
   }
 }
