@@ -300,4 +300,10 @@ class GrpcLinkRulesTest {
       fake.shutdownNow();
     }
   }
+  @Test
+  void aLinkWithoutTlsDoesNotStart() {
+    GrpcPartyLink.Builder b = GrpcPartyLink.builder().self("guest").listen("127.0.0.1:0").peer("host", "127.0.0.1:1").runId("plain");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::start);
+    assertTrue(e.getMessage().contains("tls (ca, certificate and key files) is required"), e.getMessage());
+  }
 }

@@ -489,4 +489,29 @@ class TransportRefusalTest {
       }
     }
   }
+  @Test
+  void aRefusalCarriesItsReasonFieldAndValueInLianbangsDomain() {
+    ManagedChannel c = as("guest");
+    try {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ping(c, "run-8", "guest-incarnation-1"));
+      com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(e);
+      List<com.google.rpc.ErrorInfo> infos = new ArrayList<>();
+      for (com.google.protobuf.Any detail : status.getDetailsList()) {
+        if (detail.is(com.google.rpc.ErrorInfo.class)) {
+          try {
+            infos.add(detail.unpack(com.google.rpc.ErrorInfo.class));
+          } catch (com.google.protobuf.InvalidProtocolBufferException x) {
+            throw new AssertionError(x);
+          }
+        }
+      }
+      assertEquals(1, infos.size(), status.toString());
+      assertEquals("lianbang.io", infos.get(0).getDomain());
+      assertEquals("WRONG_RUN", infos.get(0).getReason());
+      assertEquals(Map.of("field", "run_id", "value", "run-8"), infos.get(0).getMetadataMap());
+      assertTrue(e.getStatus().getDescription().contains("run_id 'run-8'"), e.getStatus().getDescription());
+    } finally {
+      c.shutdownNow();
+    }
+  }
 }
