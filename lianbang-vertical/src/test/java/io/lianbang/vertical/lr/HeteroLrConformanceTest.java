@@ -297,6 +297,10 @@ class HeteroLrConformanceTest {
     for (BigInteger s : List.of(bound, bound.negate(), BigInteger.ZERO, BigInteger.ONE.negate())) {
       assertEquals(s, LrCrypto.signed(s.mod(n), n));
     }
+    // residues are read in (−n/2, n/2]
+    BigInteger half = n.shiftRight(1);
+    assertEquals(half, LrCrypto.signed(half, n));
+    assertEquals(half.add(BigInteger.ONE).subtract(n), LrCrypto.signed(half.add(BigInteger.ONE), n));
     // one bit more is not safe: 2^(bits(n)−1) − 2^(2f) exceeds n/2 for any n below 2^bits(n) − 2^(2f+1)
     BigInteger oneBitMore = BigInteger.ONE.shiftLeft(n.bitLength() - 1).subtract(BigInteger.ONE.shiftLeft(2 * f));
     assertNotEquals(oneBitMore, LrCrypto.signed(oneBitMore.mod(n), n));
