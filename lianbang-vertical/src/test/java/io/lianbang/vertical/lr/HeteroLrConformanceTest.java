@@ -356,4 +356,18 @@ class HeteroLrConformanceTest {
     assertTrue(HeteroLrProtocol.TWO_PARTY_MESSAGES.keySet().containsAll(kinds), kinds.toString());
     assertEquals(Set.of("guest", "host"), HeteroLrProtocol.TWO_PARTY_LEARNS.keySet());
   }
+  @Test
+  void masksAreSpreadUniformlyOverZn() {
+    // 400 masks in four quarters of Z_n: 100 expected in each (sd 8.7); a mask confined to fewer bits, or biased, fails
+    BigInteger n = keys.publicKey().n();
+    int[] quarters = new int[4];
+    Set<BigInteger> seen = new HashSet<>();
+    for (int i = 0; i < 400; i++) {
+      BigInteger r = LrCrypto.mask(keys.publicKey(), RANDOM);
+      assertTrue(r.signum() >= 0 && r.compareTo(n) < 0, "mask outside [0, n)");
+      assertTrue(seen.add(r), "a repeated mask");
+      quarters[r.shiftLeft(2).divide(n).intValueExact()]++;
+    }
+    for (int q = 0; q < 4; q++) assertTrue(quarters[q] >= 50 && quarters[q] <= 150, java.util.Arrays.toString(quarters));
+  }
 }
