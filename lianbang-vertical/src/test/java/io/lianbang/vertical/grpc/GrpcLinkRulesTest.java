@@ -306,4 +306,39 @@ class GrpcLinkRulesTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::start);
     assertTrue(e.getMessage().contains("tls (ca, certificate and key files) is required"), e.getMessage());
   }
+  @Test
+  void retriesBackOffDoublingFromFiftyMillisecondsToOneSecond() throws Exception {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put("guest", TestParties.freePort());
+    ports.put("host", TestParties.freePort());
+    List<Long> pings = Collections.synchronizedList(new ArrayList<>());
+    Server busy = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", ports.get("host")),
+            new ServerTls(certs.resolve("server.pem"), certs.resolve("server-key.pem"), certs.resolve("ca.pem")).credentials())
+        .addService(new VerticalTransportGrpc.VerticalTransportImplBase() {
+          @Override
+          public void ping(PingRequest request, StreamObserver<PingReply> reply) {
+            pings.add(System.nanoTime());
+            reply.onError(io.grpc.Status.UNAVAILABLE.withDescription("busy").asRuntimeException()); // no reason: retried
+          }
+        }).build().start();
+    // pings on the liveness timer only once an hour: what the busy host sees are the sender's retries
+    GrpcLinkSettings s = TestParties.FAST.withStartupWindow(Duration.ofSeconds(8)).withLiveness(Duration.ofHours(1), 3, Duration.ofMillis(500));
+    try (GrpcPartyLink guest = TestParties.start(certs, "guest", ports, "busy", s)) {
+      LinkException e = assertThrows(LinkException.class, () -> guest.send("host", "x/0", new byte[1]));
+      assertEquals(LinkException.Reason.PEER_LOST, e.reason(), e.getMessage());
+      assertTrue(e.getMessage().contains("could not be reached to send x/0 within the startup window"), e.getMessage());
+    } finally {
+      busy.shutdownNow();
+    }
+    List<Long> t = new ArrayList<>(pings);
+    List<Long> gaps = new ArrayList<>();
+    for (int i = 1; i < t.size(); i++) gaps.add((t.get(i) - t.get(i - 1)) / 1_000_000);
+    String seen = t.size() + " pings, gaps " + gaps + " ms";
+    // sleeps of 25-50, 50-100, 100-200, 200-400, 400-800, then 500-1000 ms, within the 8 s window less the link's start:
+    // about 8 to 16 pings (a fixed 50 ms would give over 100, a fixed 1 s at most 11 whose first three waits take 1.5 s or more)
+    assertTrue(t.size() >= 6 && t.size() <= 24, seen);
+    assertTrue(gaps.get(0) + gaps.get(1) + gaps.get(2) < 1500, "the first three waits are short: " + seen);
+    long longest = gaps.stream().mapToLong(Long::longValue).max().orElse(0);
+    assertTrue(longest >= 400 && longest <= 2000, "the waits grow to about 1 s and no further: " + seen);
+  }
 }
