@@ -341,4 +341,70 @@ class GrpcLinkRulesTest {
     long longest = gaps.stream().mapToLong(Long::longValue).max().orElse(0);
     assertTrue(longest >= 400 && longest <= 2000, "the waits grow to about 1 s and no further: " + seen);
   }
+  @Test
+  void eachRefusalOfADeliveryLeavesTheSenderAsTheStatusTableSays() throws Exception {
+    Map<TransportRefusal, io.grpc.Status.Code> codes = Map.ofEntries(Map.entry(TransportRefusal.UNAUTHENTICATED, io.grpc.Status.Code.UNAUTHENTICATED),
+        Map.entry(TransportRefusal.NOT_A_PEER, io.grpc.Status.Code.PERMISSION_DENIED),
+        Map.entry(TransportRefusal.WRONG_RUN, io.grpc.Status.Code.FAILED_PRECONDITION),
+        Map.entry(TransportRefusal.PEER_RESTARTED, io.grpc.Status.Code.FAILED_PRECONDITION),
+        Map.entry(TransportRefusal.STALE_INCARNATION, io.grpc.Status.Code.FAILED_PRECONDITION),
+        Map.entry(TransportRefusal.PEER_LOST, io.grpc.Status.Code.FAILED_PRECONDITION),
+        Map.entry(TransportRefusal.MAILBOX_REFUSED, io.grpc.Status.Code.FAILED_PRECONDITION),
+        Map.entry(TransportRefusal.INVALID_HEADER, io.grpc.Status.Code.INVALID_ARGUMENT),
+        Map.entry(TransportRefusal.PROTOCOL_VIOLATION, io.grpc.Status.Code.INVALID_ARGUMENT),
+        Map.entry(TransportRefusal.TOO_LARGE, io.grpc.Status.Code.RESOURCE_EXHAUSTED),
+        Map.entry(TransportRefusal.TOO_SLOW, io.grpc.Status.Code.DEADLINE_EXCEEDED),
+        Map.entry(TransportRefusal.CLOSING, io.grpc.Status.Code.UNAVAILABLE));
+    Set<TransportRefusal> refusedOnly = Set.of(TransportRefusal.MAILBOX_REFUSED, TransportRefusal.INVALID_HEADER,
+        TransportRefusal.PROTOCOL_VIOLATION, TransportRefusal.TOO_LARGE);
+    assertEquals(Set.of(TransportRefusal.values()), codes.keySet(), "every reason is in the table");
+    int hostPort = TestParties.freePort();
+    java.util.concurrent.atomic.AtomicReference<TransportRefusal> next = new java.util.concurrent.atomic.AtomicReference<>();
+    Server fake = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", hostPort),
+            new ServerTls(certs.resolve("server.pem"), certs.resolve("server-key.pem"), certs.resolve("ca.pem")).credentials())
+        .addService(new VerticalTransportGrpc.VerticalTransportImplBase() {
+          @Override
+          public void ping(PingRequest request, StreamObserver<PingReply> reply) {
+            reply.onNext(PingReply.newBuilder().setParty("host").setRunId(request.getRunId()).setIncarnation("refusing-1").build());
+            reply.onCompleted();
+          }
+
+          @Override
+          public StreamObserver<DeliverPart> deliver(StreamObserver<DeliverAck> ack) {
+            return new StreamObserver<>() {
+              private boolean answered;
+
+              @Override
+              public void onNext(DeliverPart value) {
+                if (answered) return;
+                answered = true;
+                ack.onError(next.get().refusal("refused by the test"));
+              }
+
+              @Override
+              public void onError(Throwable t) {}
+
+              @Override
+              public void onCompleted() {}
+            };
+          }
+        }).build().start();
+    try {
+      for (TransportRefusal r : TransportRefusal.values()) {
+        assertEquals(codes.get(r), r.code(), r.name());
+        next.set(r);
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("guest", TestParties.freePort());
+        ports.put("host", hostPort);
+        try (GrpcPartyLink guest = TestParties.start(certs, "guest", ports, "refusals", TestParties.FAST)) {
+          LinkException e = assertThrows(LinkException.class, () -> guest.send("host", "r/0", new byte[3]), r.name());
+          LinkException.Reason expected = refusedOnly.contains(r) ? LinkException.Reason.REFUSED : LinkException.Reason.PEER_LOST;
+          assertEquals(expected, e.reason(), r + ": " + e.getMessage());
+          assertTrue(e.getMessage().contains("refused by the test"), e.getMessage());
+        }
+      }
+    } finally {
+      fake.shutdownNow();
+    }
+  }
 }
