@@ -106,8 +106,8 @@ class GrpcLinkRulesTest {
     Map<String, Integer> ports = new LinkedHashMap<>();
     ports.put("guest", TestParties.freePort());
     ports.put("host", TestParties.freePort());
+    GrpcPartyLink host = TestParties.start(certs, "host", ports, "queued", TestParties.FAST); // up before the guest dials it
     try (GrpcPartyLink guest = TestParties.start(certs, "guest", ports, "queued", TestParties.FAST)) {
-      GrpcPartyLink host = TestParties.start(certs, "host", ports, "queued", TestParties.FAST);
       guest.send("host", "hello/0", new byte[] {1}); // the guest reaches the host: from now on it is watched by pings
       host.receive("guest", "hello/0", Duration.ofSeconds(5));
       host.send("guest", "early/0", new byte[] {4, 2});
