@@ -18,9 +18,9 @@ import java.security.SecureRandom;
  * is internal to its package and caps f at 60, while products need 2f bits.
  *
  * <p>No wrap. A decrypted sum S is read as the signed residue in (−n/2, n/2], so it is exact when
- * |S| &lt; n/2, i.e. when Σ_i |d_i|·|x_ij| &lt; 2^(bits(n) − 1 − 2f). For 1024-bit keys and f = 40
- * that bound is 2^943: it never binds for finite doubles below 2^400 in magnitude, which
- * {@link #encode} enforces.
+ * |S| &lt; n/2, which Σ_i |d_i|·|x_ij| &lt; 2^(bits(n) − 2 − 2f) guarantees (n ≥ 2^(bits(n) − 1)).
+ * For 1024-bit keys and f = 40 that bound is 2^942: it never binds for finite doubles below
+ * 2^400 in magnitude, which {@link #encode} enforces.
  *
  * <p>Masks. A mask is uniform in Z_n, so a masked value (S + r) mod n is uniform in Z_n and tells
  * the arbiter nothing; unmasking is (v − r) mod n, exact whatever the sum, since everything is
