@@ -97,7 +97,7 @@ final class VerticalFixture {
   static JavaProcess start(Path log, String... args) throws IOException {
     List<String> all = new ArrayList<>(List.of("vertical"));
     all.addAll(List.of(args));
-    return JavaProcess.start(Main.class, all, log);
+    return JavaProcess.start(Main.class, all, log, true);
   }
 
   /** A JSON file. */
