@@ -84,6 +84,7 @@ public final class HeteroLrGuest {
    *
    * @return the guest's weights and intercept
    * @throws LinkException naming the peer and step if a peer is lost, times out or sends a malformed message
+   * @throws IllegalStateException if this party's own encryptions or sums miss the deadline
    */
   public HeteroLrGuestModel run(PartyLink link) {
     try (CryptoWorkers workers = CryptoWorkers.start(threads, params.timeout())) {

@@ -67,6 +67,7 @@ public final class HeteroLrHost {
    *
    * @return the host's weights
    * @throws LinkException naming the peer and step if a peer is lost, times out or sends a malformed message
+   * @throws IllegalStateException if this party's own encryptions or sums miss the deadline
    */
   public HeteroLrHostModel run(PartyLink link) {
     try (CryptoWorkers workers = CryptoWorkers.start(threads, params.timeout())) {

@@ -84,6 +84,7 @@ public final class HeteroLrTwoPartyGuest {
    * one batch); all threads stop when the run ends, also on failure.
    *
    * @throws LinkException naming the peer and step if the host is lost, times out or sends a malformed message
+   * @throws IllegalStateException if this party's own encryptions or sums miss the deadline
    */
   public Result run(PartyLink link) {
     try (CryptoWorkers workers = CryptoWorkers.start(threads, params.timeout())) {

@@ -59,6 +59,7 @@ public final class HeteroLrTwoPartyHost {
    * the threads stop when the run ends, also on failure.
    *
    * @throws LinkException naming the peer and step if the guest is lost, times out or sends a malformed message
+   * @throws IllegalStateException if this party's own encryptions or sums miss the deadline
    */
   public HeteroLrHostModel run(PartyLink link) {
     try (CryptoWorkers workers = CryptoWorkers.start(threads, params.timeout())) {
