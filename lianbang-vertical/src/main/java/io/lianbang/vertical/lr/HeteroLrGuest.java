@@ -80,7 +80,8 @@ public final class HeteroLrGuest {
    * {@link HeteroLrParams#timeout()}; background threads compute the randomness of the next batch's
    * encryptions while the party waits for its peers (an {@link
    * io.lianbang.privacy.paillier.ObfuscatorPool} of at most one batch's encryptions, stopped after
-   * the last possible batch). All threads stop when the run ends, also on failure.
+   * the last large encryption of the last possible iteration; an early stop leaves at most one
+   * batch's values unused). All threads stop when the run ends, also on failure.
    *
    * @return the guest's weights and intercept
    * @throws LinkException naming the peer and step if a peer is lost, times out or sends a malformed message
@@ -141,6 +142,12 @@ public final class HeteroLrGuest {
           guestResidual[i] = 0.25 * wx[i] - 0.5 * y[rows[i]];
         }
         BigInteger[] residual = LrCrypto.encryptAll(workers, obfuscators, guestResidual, f);
+        ObfuscatorSource few = obfuscators;
+        if (t == params.maxIter() - 1 && b == batches.length - 1) {
+          // the run's last large encryption: stop the pool, which would compute values nobody uses
+          obfuscators.close();
+          few = ObfuscatorSource.inline(key, random);
+        }
         BigInteger[] forward0 = null;
         for (String h : hosts) {
           BigInteger[] forward = readCiphertexts(ch, h, tag("lr.forward", t, b), "forward", m, key);
@@ -150,11 +157,10 @@ public final class HeteroLrGuest {
         for (String h : hosts) ch.send(h, tag("lr.residual", t, b), new PayloadWriter().putBigIntegers(residual).toByteArray());
 
         BigInteger[] sums = LrCrypto.columnSums(workers, key, residual, x, rows, d + 1, f);
-        BigInteger[] masks = LrCrypto.addMasks(workers, obfuscators, sums, random);
+        BigInteger[] masks = LrCrypto.addMasks(workers, few, sums, random);
         ch.send(arbiter, tag("lr.masked_gradient", t, b), new PayloadWriter().putBigIntegers(sums).toByteArray());
 
-        if (withLoss) sendLoss(ch, workers, obfuscators, t, b, rows, wx, y, w, forward0);
-        if (t == params.maxIter() - 1 && b == batches.length - 1) obfuscators.close();
+        if (withLoss) sendLoss(ch, workers, few, t, b, rows, wx, y, w, forward0);
 
         String plainTag = tag("lr.masked_plain", t, b);
         PayloadReader r = ch.receive(arbiter, plainTag);

@@ -5,6 +5,7 @@ import static io.lianbang.vertical.lr.HeteroLrArbiter.refused;
 import static io.lianbang.vertical.lr.HeteroLrProtocol.tag;
 
 import io.lianbang.privacy.paillier.ObfuscatorPool;
+import io.lianbang.privacy.paillier.ObfuscatorSource;
 import io.lianbang.privacy.paillier.PaillierPublicKey;
 import io.lianbang.vertical.data.VerticalTable;
 import io.lianbang.vertical.link.LinkException;
@@ -63,7 +64,8 @@ public final class HeteroLrHost {
    * {@link HeteroLrParams#timeout()}; background threads compute the randomness of the next batch's
    * encryptions while the party waits for its peers (an {@link
    * io.lianbang.privacy.paillier.ObfuscatorPool} of at most one batch's encryptions, stopped after
-   * the last possible batch). All threads stop when the run ends, also on failure.
+   * the last large encryption of the last possible iteration; an early stop leaves at most one
+   * batch's values unused). All threads stop when the run ends, also on failure.
    *
    * @return the host's weights
    * @throws LinkException naming the peer and step if a peer is lost, times out or sends a malformed message
@@ -111,16 +113,21 @@ public final class HeteroLrHost {
           square += wx * wx;
         }
         BigInteger[] forward = LrCrypto.encryptAll(workers, obfuscators, quarter, f);
+        ObfuscatorSource few = obfuscators;
+        if (t == params.maxIter() - 1 && b == batchCount - 1) {
+          // the run's last large encryption: stop the pool, which would compute values nobody uses
+          obfuscators.close();
+          few = ObfuscatorSource.inline(key, random);
+        }
         ch.send(guest, tag("lr.forward", t, b), new PayloadWriter().putBigIntegers(forward).toByteArray());
         if (withLoss == 1) {
           double regular = params.penalty() == HeteroLrParams.Penalty.L2 ? 0.5 * params.alpha() * HeteroLrGuest.dot(w, w) : 0;
-          BigInteger[] part = LrCrypto.encryptAll(workers, obfuscators, new double[] {square, regular}, f);
+          BigInteger[] part = LrCrypto.encryptAll(workers, few, new double[] {square, regular}, f);
           ch.send(guest, tag("lr.loss_part", t, b), new PayloadWriter().putBigIntegers(part).toByteArray());
         }
         BigInteger[] residual = HeteroLrGuest.readCiphertexts(ch, guest, tag("lr.residual", t, b), "residual", m, key);
         BigInteger[] sums = LrCrypto.columnSums(workers, key, residual, x, rows, d, f);
-        BigInteger[] masks = LrCrypto.addMasks(workers, obfuscators, sums, random);
-        if (t == params.maxIter() - 1 && b == batchCount - 1) obfuscators.close();
+        BigInteger[] masks = LrCrypto.addMasks(workers, few, sums, random);
         ch.send(arbiter, tag("lr.masked_gradient", t, b), new PayloadWriter().putBigIntegers(sums).toByteArray());
         String plainTag = tag("lr.masked_plain", t, b);
         PayloadReader r = ch.receive(arbiter, plainTag);
