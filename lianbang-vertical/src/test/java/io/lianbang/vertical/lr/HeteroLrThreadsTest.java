@@ -100,11 +100,11 @@ class HeteroLrThreadsTest {
   void columnSumsEqualPlainSumsAndTheSameCiphertextsOnAnyThreadCount() {
     PaillierPublicKey key = keys.publicKey();
     Random data = new Random(14);
-    int n = 700;
+    int n = 600;
     int f = 20;
     double[][] x = new double[n][3];
     for (double[] r : x) for (int j = 0; j < 3; j++) r[j] = data.nextGaussian() * 3; // negative entries too
-    int[] rows = new int[600]; // 600 of the rows, out of order: two slices of 300 rows for one column on 3 threads
+    int[] rows = new int[520]; // 520 of the rows, out of order: two slices of 260 rows for one column on 3 threads
     for (int i = 0; i < rows.length; i++) rows[i] = (i * 7 + 3) % n;
     BigInteger[] a = new BigInteger[rows.length];
     BigInteger[] cts = new BigInteger[rows.length];
