@@ -1,10 +1,11 @@
 package io.lianbang.vertical.boost;
 
+import io.lianbang.privacy.paillier.ObfuscatorSource;
 import io.lianbang.privacy.paillier.PackedEncoding;
 import io.lianbang.privacy.paillier.PaillierPublicKey;
+import io.lianbang.privacy.paillier.ParallelPaillier;
 import java.math.BigInteger;
 import java.security.SecureRandom;
-import java.util.stream.IntStream;
 
 /**
  * The packed Paillier form of SecureBoost's gradients and histograms (FATE's "GH packing" and
@@ -74,16 +75,29 @@ final class GhPacking {
   }
 
   /**
-   * Encrypts each row's pair (g, h), given in fixed point. The only place where SecureBoost encrypts;
-   * rows are encrypted in parallel.
+   * Encrypts each row's pair (g, h), given in fixed point, in the calling thread with fresh
+   * randomness from {@code random}.
    */
   BigInteger[] encryptRows(long[] g, long[] h, SecureRandom random) {
-    BigInteger[] out = new BigInteger[g.length];
-    IntStream.range(0, g.length).parallel().forEach(r -> {
-      BigInteger m = rowEncoding.pack(new double[] {Logistic.fromFixed(g[r]), Logistic.fromFixed(h[r])})[0];
-      out[r] = key.encrypt(m, random);
-    });
-    return out;
+    try (ParallelPaillier one = ParallelPaillier.withThreads(1)) {
+      return encryptRows(g, h, one, ObfuscatorSource.inline(key, random));
+    }
+  }
+
+  /**
+   * Encrypts each row's pair (g, h), given in fixed point: the only place where SecureBoost
+   * encrypts. The rows are packed here and encrypted on {@code paillier}'s threads with obfuscators
+   * from {@code obfuscators} (an {@link io.lianbang.privacy.paillier.ObfuscatorPool} filled while
+   * the guest waited); entry r of the result encrypts row r whatever the thread count.
+   *
+   * @throws IllegalStateException if the encryptions do not finish within {@code paillier}'s deadline
+   */
+  BigInteger[] encryptRows(long[] g, long[] h, ParallelPaillier paillier, ObfuscatorSource obfuscators) {
+    BigInteger[] plain = new BigInteger[g.length];
+    for (int r = 0; r < g.length; r++) {
+      plain[r] = rowEncoding.pack(new double[] {Logistic.fromFixed(g[r]), Logistic.fromFixed(h[r])})[0];
+    }
+    return paillier.encrypt(plain, obfuscators);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.lianbang.vertical.boost;
 
+import io.lianbang.privacy.paillier.ObfuscatorPool;
 import io.lianbang.privacy.paillier.PaillierKeyPair;
 import io.lianbang.privacy.paillier.PaillierPrivateKey;
 import io.lianbang.privacy.paillier.PaillierPublicKey;
@@ -7,6 +8,7 @@ import io.lianbang.vertical.data.VerticalTable;
 import io.lianbang.vertical.link.PartyLink;
 import io.lianbang.vertical.link.PayloadReader;
 import io.lianbang.vertical.link.PayloadWriter;
+import io.lianbang.vertical.parallel.CryptoWorkers;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -46,7 +48,7 @@ public final class SecureBoostGuest {
   private final BoostParams params;
   private final PaillierKeyPair keys;
   private final Wire wire;
-  private final SecureRandom random = new SecureRandom();
+  private int threads = CryptoWorkers.defaultThreads();
 
   /**
    * A guest with its own fresh key of {@link #DEFAULT_KEY_BITS} bits.
@@ -80,11 +82,35 @@ public final class SecureBoostGuest {
   private record Open(int id, int[] rows, double g, double h) {}
 
   /**
-   * Trains the model, blocking until every tree is built.
+   * Sets the number of threads for encryptions and decryptions (default {@link
+   * CryptoWorkers#defaultThreads()}); the model is the same for any count. Call before {@link #run}.
+   *
+   * @return this guest
+   * @throws IllegalArgumentException if threads is outside [1, {@value CryptoWorkers#MAX_THREADS}]
+   */
+  public SecureBoostGuest threads(int threads) {
+    this.threads = CryptoWorkers.checkThreads(threads);
+    return this;
+  }
+
+  /**
+   * Trains the model, blocking until every tree is built. Encryptions and decryptions run on
+   * {@link #threads} threads, each batch within {@link BoostParams#receiveTimeout()}; while the
+   * hosts build histograms, background threads compute the randomness of the next tree's
+   * encryptions (an {@link io.lianbang.privacy.paillier.ObfuscatorPool} of at most one tree's rows
+   * and {@value CryptoWorkers#MAX_POOL_CAPACITY} values, stopped after the last tree's
+   * encryptions). All threads stop when the run ends, also on failure.
    *
    * @throws SecureBoostException if a host is lost, times out or sends a malformed message
+   * @throws IllegalStateException if the guest's own encryptions or decryptions miss the deadline
    */
   public BoostModel run() {
+    try (CryptoWorkers workers = CryptoWorkers.start(threads, params.receiveTimeout())) {
+      return train(workers);
+    }
+  }
+
+  private BoostModel train(CryptoWorkers workers) {
     int n = table.rows();
     double[] y = table.labels();
     double init = Logistic.initScore(y);
@@ -114,10 +140,13 @@ public final class SecureBoostGuest {
     int[] all = IntStream.range(0, n).toArray();
     List<BoostTree> trees = new ArrayList<>();
     int maxBits = 2 * pk.bits();
+    ObfuscatorPool obfuscators = workers.obfuscators(pk, n);
 
     for (int t = 0; t < params.trees(); t++) {
       long[][] q = Logistic.fixedPointGradients(scores, y);
-      byte[] gh = new PayloadWriter().putBigIntegers(packing.encryptRows(q[0], q[1], random)).toByteArray();
+      BigInteger[] encrypted = packing.encryptRows(q[0], q[1], workers.paillier(), obfuscators);
+      if (t == params.trees() - 1) obfuscators.close();
+      byte[] gh = new PayloadWriter().putBigIntegers(encrypted).toByteArray();
       for (String h : hosts) wire.send(h, SecureBoostProtocol.GH + "/" + t, gh);
       List<TreeNode> nodes = new ArrayList<>();
       nodes.add(null);
@@ -152,7 +181,7 @@ public final class SecureBoostGuest {
           String tag = SecureBoostProtocol.HIST + "/" + step;
           int[] hb = hostBins[k];
           BigInteger[][][] cts = wire.parse(host, tag, in -> readHistograms(in, open, hb, packing, maxBits));
-          BigInteger[][][] plain = decrypt(sk, cts, host, tag);
+          BigInteger[][][] plain = decrypt(workers, sk, cts, host, tag);
           for (int i = 0; i < open.size(); i++) {
             Open o = open.get(i);
             for (int f = 0; f < hb.length; f++) {
@@ -268,7 +297,7 @@ public final class SecureBoostGuest {
     return out;
   }
 
-  private static BigInteger[][][] decrypt(PaillierPrivateKey sk, BigInteger[][][] cts, String host, String tag) {
+  private static BigInteger[][][] decrypt(CryptoWorkers workers, PaillierPrivateKey sk, BigInteger[][][] cts, String host, String tag) {
     BigInteger[][][] out = new BigInteger[cts.length][][];
     List<int[]> cells = new ArrayList<>();
     for (int i = 0; i < cts.length; i++) {
@@ -278,7 +307,8 @@ public final class SecureBoostGuest {
         for (int c = 0; c < cts[i][f].length; c++) cells.add(new int[] {i, f, c});
       }
     }
-    cells.parallelStream().forEach(x -> {
+    workers.forEach("decrypting " + tag + " from " + host, cells.size(), k -> {
+      int[] x = cells.get(k);
       try {
         out[x[0]][x[1]][x[2]] = sk.decrypt(cts[x[0]][x[1]][x[2]]);
       } catch (IllegalArgumentException e) {

@@ -4,6 +4,7 @@ import io.lianbang.privacy.paillier.PaillierPublicKey;
 import io.lianbang.vertical.data.VerticalTable;
 import io.lianbang.vertical.link.PartyLink;
 import io.lianbang.vertical.link.PayloadWriter;
+import io.lianbang.vertical.parallel.CryptoWorkers;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,6 +38,7 @@ public final class SecureBoostHost {
   private final VerticalTable table;
   private final BoostParams params;
   private final Wire wire;
+  private int threads = CryptoWorkers.defaultThreads();
 
   /**
    * A host answering {@code guest}.
@@ -58,12 +60,34 @@ public final class SecureBoostHost {
   private record Node(int id, int[] rows) {}
 
   /**
-   * Serves the guest until every tree is built.
+   * Sets the number of threads that build the encrypted histograms (default {@link
+   * CryptoWorkers#defaultThreads()}); the histograms are the same for any count. Call before
+   * {@link #run}.
+   *
+   * @return this host
+   * @throws IllegalArgumentException if threads is outside [1, {@value CryptoWorkers#MAX_THREADS}]
+   */
+  public SecureBoostHost threads(int threads) {
+    this.threads = CryptoWorkers.checkThreads(threads);
+    return this;
+  }
+
+  /**
+   * Serves the guest until every tree is built. The histograms of a level (one per open node and
+   * feature) are built on {@link #threads} threads within {@link BoostParams#receiveTimeout()};
+   * the threads stop when the run ends, also on failure.
    *
    * @return this host's lookup table: the split points of the guest's model's records
    * @throws SecureBoostException if the guest is lost, times out or sends a malformed message
+   * @throws IllegalStateException if a level's histograms miss the deadline
    */
   public HostLookupTable run() {
+    try (CryptoWorkers workers = CryptoWorkers.start(threads, params.receiveTimeout())) {
+      return serve(workers);
+    }
+  }
+
+  private HostLookupTable serve(CryptoWorkers workers) {
     int n = table.rows();
     Setup setup = wire.parse(guest, SecureBoostProtocol.SETUP, in -> {
       BigInteger modulus = in.getBigInteger("n", MAX_KEY_BITS);
@@ -122,12 +146,17 @@ public final class SecureBoostHost {
           return out;
         });
         if (open.isEmpty()) break;
+        int features = bins.features();
+        BigInteger[][][] perNode = new BigInteger[open.size()][features][];
+        workers.forEach("building the histograms of step " + step, Math.multiplyExact(open.size(), features), k -> {
+          int i = k / features;
+          int f = k % features;
+          perNode[i][f] = histogram(setup, gh, open.get(i).rows, binned[f], bins.bins(f));
+        });
         PayloadWriter hist = new PayloadWriter().putInt(open.size());
-        for (Node node : open) {
-          BigInteger[][] perFeature = new BigInteger[bins.features()][];
-          IntStream.range(0, bins.features()).parallel().forEach(f -> perFeature[f] = histogram(setup, gh, node.rows, binned[f], bins.bins(f)));
-          hist.putInt(node.id);
-          for (BigInteger[] c : perFeature) hist.putBigIntegers(c);
+        for (int i = 0; i < open.size(); i++) {
+          hist.putInt(open.get(i).id);
+          for (BigInteger[] c : perNode[i]) hist.putBigIntegers(c);
         }
         wire.send(guest, SecureBoostProtocol.HIST + "/" + step, hist.toByteArray());
         PayloadWriter assign = new PayloadWriter();

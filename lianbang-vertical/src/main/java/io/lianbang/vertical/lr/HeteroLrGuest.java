@@ -5,12 +5,15 @@ import static io.lianbang.vertical.lr.HeteroLrArbiter.refused;
 import static io.lianbang.vertical.lr.HeteroLrProtocol.MAX_FEATURES;
 import static io.lianbang.vertical.lr.HeteroLrProtocol.tag;
 
+import io.lianbang.privacy.paillier.ObfuscatorPool;
+import io.lianbang.privacy.paillier.ObfuscatorSource;
 import io.lianbang.privacy.paillier.PaillierPublicKey;
 import io.lianbang.vertical.data.VerticalTable;
 import io.lianbang.vertical.link.LinkException;
 import io.lianbang.vertical.link.PartyLink;
 import io.lianbang.vertical.link.PayloadReader;
 import io.lianbang.vertical.link.PayloadWriter;
+import io.lianbang.vertical.parallel.CryptoWorkers;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.HashSet;
@@ -28,6 +31,7 @@ public final class HeteroLrGuest {
   private final VerticalTable table;
   private final String arbiter;
   private final List<String> hosts;
+  private int threads = CryptoWorkers.defaultThreads();
 
   /**
    * A guest training on {@code table} (rows aligned with the hosts', e.g. by PSI) with the arbiter
@@ -58,12 +62,38 @@ public final class HeteroLrGuest {
   }
 
   /**
+   * Sets the number of threads for this party's encryptions and homomorphic sums (default {@link
+   * CryptoWorkers#defaultThreads()}); the model is the same for any count. Call before {@code run}.
+   *
+   * @return this guest
+   * @throws IllegalArgumentException if threads is outside [1, {@value CryptoWorkers#MAX_THREADS}]
+   */
+  public HeteroLrGuest threads(int threads) {
+    this.threads = CryptoWorkers.checkThreads(threads);
+    return this;
+  }
+
+  /**
    * Trains until the arbiter declares convergence or {@code maxIter} iterations ran.
+   *
+   * <p>Encryptions and homomorphic sums run on {@link #threads} threads, each batch of them within
+   * {@link HeteroLrParams#timeout()}; background threads compute the randomness of the next batch's
+   * encryptions while the party waits for its peers (an {@link
+   * io.lianbang.privacy.paillier.ObfuscatorPool} of at most one batch's encryptions, stopped after
+   * the last large encryption of the last possible iteration; an early stop leaves at most one
+   * batch's values unused). All threads stop when the run ends, also on failure.
    *
    * @return the guest's weights and intercept
    * @throws LinkException naming the peer and step if a peer is lost, times out or sends a malformed message
+   * @throws IllegalStateException if this party's own encryptions or sums miss the deadline
    */
   public HeteroLrGuestModel run(PartyLink link) {
+    try (CryptoWorkers workers = CryptoWorkers.start(threads, params.timeout())) {
+      return train(link, workers);
+    }
+  }
+
+  private HeteroLrGuestModel train(PartyLink link, CryptoWorkers workers) {
     Channel ch = new Channel(link, params.timeout());
     SecureRandom random = new SecureRandom();
     int f = params.fractionBits();
@@ -78,6 +108,8 @@ public final class HeteroLrGuest {
     }
 
     PaillierPublicKey key = readKey(ch, arbiter, params.keyBits());
+    int batchCount = MiniBatches.count(n, params);
+    ObfuscatorPool obfuscators = workers.obfuscators(key, (n + batchCount - 1) / batchCount + d + 2);
     for (String h : hosts) {
       PayloadReader hello = ch.receive(h, "lr.hello/0");
       int rows = hello.getInt("rows");
@@ -86,7 +118,6 @@ public final class HeteroLrGuest {
       if (rows != n) throw refused("lr.hello/0 from " + h, "rows must be " + n + " (the guest's rows), got " + rows);
       check("lr.hello/0 from " + h, "features", features, 1, MAX_FEATURES);
     }
-    int batchCount = MiniBatches.count(n, params);
     boolean withLoss = hosts.size() == 1;
     ch.send(arbiter, "lr.plan/0", new PayloadWriter().putInt(n).putInt(d + 1).putInt(batchCount).toByteArray());
     byte[] hostPlan = new PayloadWriter().putInt(batchCount).putInt(withLoss ? 1 : 0).toByteArray();
@@ -105,10 +136,17 @@ public final class HeteroLrGuest {
         byte[] batchMsg = new PayloadWriter().putInts(rows).toByteArray();
         for (String h : hosts) ch.send(h, tag("lr.batch", t, b), batchMsg);
         double[] wx = new double[m];
-        BigInteger[] residual = new BigInteger[m];
+        double[] guestResidual = new double[m];
         for (int i = 0; i < m; i++) {
           wx[i] = dot(w, x[rows[i]]);
-          residual[i] = LrCrypto.encrypt(key, 0.25 * wx[i] - 0.5 * y[rows[i]], f, random);
+          guestResidual[i] = 0.25 * wx[i] - 0.5 * y[rows[i]];
+        }
+        BigInteger[] residual = LrCrypto.encryptAll(workers, obfuscators, guestResidual, f);
+        ObfuscatorSource few = obfuscators;
+        if (t == params.maxIter() - 1 && b == batches.length - 1) {
+          // the run's last large encryption: stop the pool, which would compute values nobody uses
+          obfuscators.close();
+          few = ObfuscatorSource.inline(key, random);
         }
         BigInteger[] forward0 = null;
         for (String h : hosts) {
@@ -118,15 +156,11 @@ public final class HeteroLrGuest {
         }
         for (String h : hosts) ch.send(h, tag("lr.residual", t, b), new PayloadWriter().putBigIntegers(residual).toByteArray());
 
-        BigInteger[] sums = LrCrypto.columnSums(key, residual, x, rows, d + 1, f);
-        BigInteger[] masks = new BigInteger[d + 1];
-        for (int j = 0; j <= d; j++) {
-          masks[j] = LrCrypto.mask(key, random);
-          sums[j] = key.add(sums[j], key.encrypt(masks[j], random));
-        }
+        BigInteger[] sums = LrCrypto.columnSums(workers, key, residual, x, rows, d + 1, f);
+        BigInteger[] masks = LrCrypto.addMasks(workers, few, sums, random);
         ch.send(arbiter, tag("lr.masked_gradient", t, b), new PayloadWriter().putBigIntegers(sums).toByteArray());
 
-        if (withLoss) sendLoss(ch, key, random, t, b, rows, wx, y, w, forward0);
+        if (withLoss) sendLoss(ch, workers, few, t, b, rows, wx, y, w, forward0);
 
         String plainTag = tag("lr.masked_plain", t, b);
         PayloadReader r = ch.receive(arbiter, plainTag);
@@ -162,8 +196,9 @@ public final class HeteroLrGuest {
    * plus ⅛·E(Σ wx_h²) plus m·E(α/2·‖w_h‖²), all at scale 2^(2f) with integer or power-of-two
    * factors only, so the arbiter's division by m is the only rounding beyond the encodings.
    */
-  private void sendLoss(Channel ch, PaillierPublicKey key, SecureRandom random, int t, int b, int[] rows, double[] wx, double[] y,
+  private void sendLoss(Channel ch, CryptoWorkers workers, ObfuscatorSource obfuscators, int t, int b, int[] rows, double[] wx, double[] y,
       double[] w, BigInteger[] q) {
+    PaillierPublicKey key = obfuscators.key();
     int f = params.fractionBits();
     int m = rows.length;
     String host = hosts.get(0);
@@ -182,8 +217,8 @@ public final class HeteroLrGuest {
       for (int j = 0; j < w.length - 1; j++) norm += w[j] * w[j];
       plain += m * 0.5 * params.alpha() * norm;
     }
-    BigInteger loss = key.encrypt(LrCrypto.encode(plain, 2 * f).mod(key.n()), random);
-    loss = key.add(loss, LrCrypto.columnSums(key, q, coef, all, 1, f)[0]);
+    BigInteger loss = obfuscators.encrypt(LrCrypto.encode(plain, 2 * f).mod(key.n()));
+    loss = key.add(loss, LrCrypto.columnSums(workers, key, q, coef, all, 1, f)[0]);
     loss = key.add(loss, key.multiply(part[0], BigInteger.ONE.shiftLeft(f - 3)));
     loss = key.add(loss, key.multiply(part[1], BigInteger.valueOf(m).shiftLeft(f)));
     ch.send(arbiter, tag("lr.loss", t, b), new PayloadWriter().putInt(m).putBigIntegers(new BigInteger[] {loss}).toByteArray());

@@ -4,12 +4,15 @@ import static io.lianbang.vertical.lr.HeteroLrArbiter.check;
 import static io.lianbang.vertical.lr.HeteroLrArbiter.refused;
 import static io.lianbang.vertical.lr.HeteroLrProtocol.tag;
 
+import io.lianbang.privacy.paillier.ObfuscatorPool;
+import io.lianbang.privacy.paillier.ObfuscatorSource;
 import io.lianbang.privacy.paillier.PaillierPublicKey;
 import io.lianbang.vertical.data.VerticalTable;
 import io.lianbang.vertical.link.LinkException;
 import io.lianbang.vertical.link.PartyLink;
 import io.lianbang.vertical.link.PayloadReader;
 import io.lianbang.vertical.link.PayloadWriter;
+import io.lianbang.vertical.parallel.CryptoWorkers;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.Objects;
@@ -24,6 +27,7 @@ public final class HeteroLrHost {
   private final VerticalTable table;
   private final String guest;
   private final String arbiter;
+  private int threads = CryptoWorkers.defaultThreads();
 
   /**
    * A host training on {@code table} (rows aligned with the guest's) with {@code guest} and {@code arbiter}.
@@ -42,12 +46,38 @@ public final class HeteroLrHost {
   }
 
   /**
+   * Sets the number of threads for this party's encryptions and homomorphic sums (default {@link
+   * CryptoWorkers#defaultThreads()}); the model is the same for any count. Call before {@code run}.
+   *
+   * @return this host
+   * @throws IllegalArgumentException if threads is outside [1, {@value CryptoWorkers#MAX_THREADS}]
+   */
+  public HeteroLrHost threads(int threads) {
+    this.threads = CryptoWorkers.checkThreads(threads);
+    return this;
+  }
+
+  /**
    * Trains until the arbiter declares convergence or {@code maxIter} iterations ran.
+   *
+   * <p>Encryptions and homomorphic sums run on {@link #threads} threads, each batch of them within
+   * {@link HeteroLrParams#timeout()}; background threads compute the randomness of the next batch's
+   * encryptions while the party waits for its peers (an {@link
+   * io.lianbang.privacy.paillier.ObfuscatorPool} of at most one batch's encryptions, stopped after
+   * the last large encryption of the last possible iteration; an early stop leaves at most one
+   * batch's values unused). All threads stop when the run ends, also on failure.
    *
    * @return the host's weights
    * @throws LinkException naming the peer and step if a peer is lost, times out or sends a malformed message
+   * @throws IllegalStateException if this party's own encryptions or sums miss the deadline
    */
   public HeteroLrHostModel run(PartyLink link) {
+    try (CryptoWorkers workers = CryptoWorkers.start(threads, params.timeout())) {
+      return train(link, workers);
+    }
+  }
+
+  private HeteroLrHostModel train(PartyLink link, CryptoWorkers workers) {
     Channel ch = new Channel(link, params.timeout());
     SecureRandom random = new SecureRandom();
     int f = params.fractionBits();
@@ -64,6 +94,7 @@ public final class HeteroLrHost {
     plan.end();
     check("lr.plan/0 from " + guest, "batches", batchCount, 1, n);
     check("lr.plan/0 from " + guest, "withLoss", withLoss, 0, 1);
+    ObfuscatorPool obfuscators = workers.obfuscators(key, (n + batchCount - 1) / batchCount + d + 2);
 
     double[] w = new double[d];
     LrOptimizer optimizer = new LrOptimizer(params, d);
@@ -74,26 +105,29 @@ public final class HeteroLrHost {
       for (int b = 0; b < batchCount; b++) {
         int[] rows = readBatch(ch, guest, tag("lr.batch", t, b), n);
         int m = rows.length;
-        BigInteger[] forward = new BigInteger[m];
+        double[] quarter = new double[m];
         double square = 0;
         for (int i = 0; i < m; i++) {
           double wx = HeteroLrGuest.dot(w, x[rows[i]]);
-          forward[i] = LrCrypto.encrypt(key, 0.25 * wx, f, random);
+          quarter[i] = 0.25 * wx;
           square += wx * wx;
+        }
+        BigInteger[] forward = LrCrypto.encryptAll(workers, obfuscators, quarter, f);
+        ObfuscatorSource few = obfuscators;
+        if (t == params.maxIter() - 1 && b == batchCount - 1) {
+          // the run's last large encryption: stop the pool, which would compute values nobody uses
+          obfuscators.close();
+          few = ObfuscatorSource.inline(key, random);
         }
         ch.send(guest, tag("lr.forward", t, b), new PayloadWriter().putBigIntegers(forward).toByteArray());
         if (withLoss == 1) {
           double regular = params.penalty() == HeteroLrParams.Penalty.L2 ? 0.5 * params.alpha() * HeteroLrGuest.dot(w, w) : 0;
-          BigInteger[] part = {LrCrypto.encrypt(key, square, f, random), LrCrypto.encrypt(key, regular, f, random)};
+          BigInteger[] part = LrCrypto.encryptAll(workers, few, new double[] {square, regular}, f);
           ch.send(guest, tag("lr.loss_part", t, b), new PayloadWriter().putBigIntegers(part).toByteArray());
         }
         BigInteger[] residual = HeteroLrGuest.readCiphertexts(ch, guest, tag("lr.residual", t, b), "residual", m, key);
-        BigInteger[] sums = LrCrypto.columnSums(key, residual, x, rows, d, f);
-        BigInteger[] masks = new BigInteger[d];
-        for (int j = 0; j < d; j++) {
-          masks[j] = LrCrypto.mask(key, random);
-          sums[j] = key.add(sums[j], key.encrypt(masks[j], random));
-        }
+        BigInteger[] sums = LrCrypto.columnSums(workers, key, residual, x, rows, d, f);
+        BigInteger[] masks = LrCrypto.addMasks(workers, few, sums, random);
         ch.send(arbiter, tag("lr.masked_gradient", t, b), new PayloadWriter().putBigIntegers(sums).toByteArray());
         String plainTag = tag("lr.masked_plain", t, b);
         PayloadReader r = ch.receive(arbiter, plainTag);

@@ -5,12 +5,14 @@ import static io.lianbang.vertical.lr.HeteroLrArbiter.refused;
 import static io.lianbang.vertical.lr.HeteroLrProtocol.MAX_FEATURES;
 import static io.lianbang.vertical.lr.HeteroLrProtocol.tag;
 
+import io.lianbang.privacy.paillier.ObfuscatorPool;
 import io.lianbang.privacy.paillier.PaillierKeyPair;
 import io.lianbang.vertical.data.VerticalTable;
 import io.lianbang.vertical.link.LinkException;
 import io.lianbang.vertical.link.PartyLink;
 import io.lianbang.vertical.link.PayloadReader;
 import io.lianbang.vertical.link.PayloadWriter;
+import io.lianbang.vertical.parallel.CryptoWorkers;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -35,6 +37,7 @@ public final class HeteroLrTwoPartyGuest {
   private final HeteroLrParams params;
   private final VerticalTable table;
   private final String host;
+  private int threads = CryptoWorkers.defaultThreads();
 
   /**
    * A guest training on {@code table} with the single host {@code host}.
@@ -63,11 +66,33 @@ public final class HeteroLrTwoPartyGuest {
   }
 
   /**
-   * Trains until convergence or {@code maxIter} iterations.
+   * Sets the number of threads for this party's encryptions and decryptions (default {@link
+   * CryptoWorkers#defaultThreads()}); the model is the same for any count. Call before {@code run}.
+   *
+   * @return this guest
+   * @throws IllegalArgumentException if threads is outside [1, {@value CryptoWorkers#MAX_THREADS}]
+   */
+  public HeteroLrTwoPartyGuest threads(int threads) {
+    this.threads = CryptoWorkers.checkThreads(threads);
+    return this;
+  }
+
+  /**
+   * Trains until convergence or {@code maxIter} iterations. Encryptions and decryptions run on
+   * {@link #threads} threads within {@link HeteroLrParams#timeout()}, with randomness computed
+   * ahead while the host works (an {@link io.lianbang.privacy.paillier.ObfuscatorPool} of at most
+   * one batch); all threads stop when the run ends, also on failure.
    *
    * @throws LinkException naming the peer and step if the host is lost, times out or sends a malformed message
+   * @throws IllegalStateException if this party's own encryptions or sums miss the deadline
    */
   public Result run(PartyLink link) {
+    try (CryptoWorkers workers = CryptoWorkers.start(threads, params.timeout())) {
+      return train(link, workers);
+    }
+  }
+
+  private Result train(PartyLink link, CryptoWorkers workers) {
     Channel ch = new Channel(link, params.timeout());
     SecureRandom random = new SecureRandom();
     PaillierKeyPair keys = PaillierKeyPair.generate(params.keyBits(), random);
@@ -88,6 +113,7 @@ public final class HeteroLrTwoPartyGuest {
     check("lr2.hello/0 from " + host, "features", hostFeatures, 1, MAX_FEATURES);
     int batchCount = MiniBatches.count(n, params);
     ch.send(host, "lr2.plan/0", new PayloadWriter().putInt(batchCount).toByteArray());
+    ObfuscatorPool obfuscators = workers.obfuscators(keys.publicKey(), (n + batchCount - 1) / batchCount);
 
     double[] w = new double[d];
     double[] b = new double[1];
@@ -111,7 +137,6 @@ public final class HeteroLrTwoPartyGuest {
         if (q.length != m) throw refused(tag("lr2.forward", t, bi) + " from " + host, "forward count must be " + m + ", got " + q.length);
         if (hostRegular < 0) throw refused(tag("lr2.forward", t, bi) + " from " + host, "regular must be >= 0, got " + hostRegular);
         double[] residual = new double[m];
-        BigInteger[] encrypted = new BigInteger[m];
         double[] g = new double[d + 1];
         double loss = 0;
         for (int i = 0; i < m; i++) {
@@ -119,11 +144,12 @@ public final class HeteroLrTwoPartyGuest {
           double wxg = b[0] + HeteroLrGuest.dot(w, x[r]);
           double wx = wxg + 4 * q[i];
           residual[i] = 0.25 * wxg - 0.5 * y[r] + q[i];
-          encrypted[i] = LrCrypto.encrypt(keys.publicKey(), residual[i], f, random);
           for (int j = 0; j < d; j++) g[j] += residual[i] * x[r][j];
           g[d] += residual[i];
           loss += Math.log(2) - 0.5 * y[r] * wx + 0.125 * wx * wx;
         }
+        BigInteger[] encrypted = LrCrypto.encryptAll(workers, obfuscators, residual, f);
+        if (t == params.maxIter() - 1 && bi == batches.length - 1) obfuscators.close();
         ch.send(host, tag("lr2.residual", t, bi), new PayloadWriter().putBigIntegers(encrypted).toByteArray());
         lossSum += loss / m + 0.5 * alpha * HeteroLrGuest.dot(w, w) + hostRegular;
 
@@ -133,8 +159,7 @@ public final class HeteroLrTwoPartyGuest {
         gr.end();
         if (c.length != hostFeatures) throw refused(gt + " from " + host, "maskedGradient count must be " + hostFeatures + ", got " + c.length);
         LrCrypto.checkCiphertexts(gt + " from " + host, "maskedGradient", c, keys.publicKey());
-        BigInteger[] plain = new BigInteger[c.length];
-        for (int j = 0; j < c.length; j++) plain[j] = keys.privateKey().decrypt(c[j]);
+        BigInteger[] plain = workers.paillier().decrypt(keys.privateKey(), c);
         ch.send(host, tag("lr2.masked_plain", t, bi), new PayloadWriter().putBigIntegers(plain).toByteArray());
 
         for (int j = 0; j <= d; j++) {

@@ -4,12 +4,14 @@ import static io.lianbang.vertical.lr.HeteroLrArbiter.check;
 import static io.lianbang.vertical.lr.HeteroLrArbiter.refused;
 import static io.lianbang.vertical.lr.HeteroLrProtocol.tag;
 
+import io.lianbang.privacy.paillier.ObfuscatorSource;
 import io.lianbang.privacy.paillier.PaillierPublicKey;
 import io.lianbang.vertical.data.VerticalTable;
 import io.lianbang.vertical.link.LinkException;
 import io.lianbang.vertical.link.PartyLink;
 import io.lianbang.vertical.link.PayloadReader;
 import io.lianbang.vertical.link.PayloadWriter;
+import io.lianbang.vertical.parallel.CryptoWorkers;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.Objects;
@@ -23,6 +25,7 @@ public final class HeteroLrTwoPartyHost {
   private final HeteroLrParams params;
   private final VerticalTable table;
   private final String guest;
+  private int threads = CryptoWorkers.defaultThreads();
 
   /**
    * A host training on {@code table} with {@code guest}.
@@ -39,11 +42,32 @@ public final class HeteroLrTwoPartyHost {
   }
 
   /**
-   * Trains until the guest declares convergence or {@code maxIter} iterations ran.
+   * Sets the number of threads for this party's homomorphic sums and mask encryptions (default {@link
+   * CryptoWorkers#defaultThreads()}); the model is the same for any count. Call before {@code run}.
+   *
+   * @return this host
+   * @throws IllegalArgumentException if threads is outside [1, {@value CryptoWorkers#MAX_THREADS}]
+   */
+  public HeteroLrTwoPartyHost threads(int threads) {
+    this.threads = CryptoWorkers.checkThreads(threads);
+    return this;
+  }
+
+  /**
+   * Trains until the guest declares convergence or {@code maxIter} iterations ran. Homomorphic sums
+   * and mask encryptions run on {@link #threads} threads within {@link HeteroLrParams#timeout()};
+   * the threads stop when the run ends, also on failure.
    *
    * @throws LinkException naming the peer and step if the guest is lost, times out or sends a malformed message
+   * @throws IllegalStateException if this party's own encryptions or sums miss the deadline
    */
   public HeteroLrHostModel run(PartyLink link) {
+    try (CryptoWorkers workers = CryptoWorkers.start(threads, params.timeout())) {
+      return train(link, workers);
+    }
+  }
+
+  private HeteroLrHostModel train(PartyLink link, CryptoWorkers workers) {
     Channel ch = new Channel(link, params.timeout());
     SecureRandom random = new SecureRandom();
     int f = params.fractionBits();
@@ -77,12 +101,8 @@ public final class HeteroLrTwoPartyHost {
         for (int i = 0; i < m; i++) q[i] = 0.25 * HeteroLrGuest.dot(w, x[rows[i]]);
         ch.send(guest, tag("lr2.forward", t, b), new PayloadWriter().putDoubles(q).putDouble(0.5 * alpha * HeteroLrGuest.dot(w, w)).toByteArray());
         BigInteger[] residual = HeteroLrGuest.readCiphertexts(ch, guest, tag("lr2.residual", t, b), "residual", m, key);
-        BigInteger[] sums = LrCrypto.columnSums(key, residual, x, rows, d, f);
-        BigInteger[] masks = new BigInteger[d];
-        for (int j = 0; j < d; j++) {
-          masks[j] = LrCrypto.mask(key, random);
-          sums[j] = key.add(sums[j], key.encrypt(masks[j], random));
-        }
+        BigInteger[] sums = LrCrypto.columnSums(workers, key, residual, x, rows, d, f);
+        BigInteger[] masks = LrCrypto.addMasks(workers, ObfuscatorSource.inline(key, random), sums, random);
         ch.send(guest, tag("lr2.masked_gradient", t, b), new PayloadWriter().putBigIntegers(sums).toByteArray());
         String pt = tag("lr2.masked_plain", t, b);
         PayloadReader pr = ch.receive(guest, pt);

@@ -1,7 +1,9 @@
 package io.lianbang.vertical.lr;
 
+import io.lianbang.privacy.paillier.ObfuscatorSource;
 import io.lianbang.privacy.paillier.PaillierPublicKey;
 import io.lianbang.vertical.link.LinkException;
+import io.lianbang.vertical.parallel.CryptoWorkers;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -29,6 +31,8 @@ import java.security.SecureRandom;
 final class LrCrypto {
   /** |x| must stay below 2^400 so that sums of products never wrap modulo n (see the class javadoc). */
   static final double MAX_ABS = 0x1p400;
+  /** The fewest rows of a slice that {@link #columnSums} sums on a thread of its own. */
+  static final int MIN_SLICE_ROWS = 256;
 
   private LrCrypto() {}
 
@@ -48,9 +52,34 @@ final class LrCrypto {
     return m.compareTo(n.shiftRight(1)) > 0 ? m.subtract(n) : m;
   }
 
-  /** E(round(x·2^bits)) with fresh randomness. */
-  static BigInteger encrypt(PaillierPublicKey key, double x, int bits, SecureRandom random) {
-    return key.encrypt(encode(x, bits).mod(key.n()), random);
+  /**
+   * E(round(x_i·2^bits)) for every i, encrypted on the workers' threads with obfuscators from
+   * {@code obfuscators} (entry i of the result encrypts x_i).
+   *
+   * @throws IllegalArgumentException if a value cannot be encoded
+   * @throws IllegalStateException if the encryptions miss the workers' deadline
+   */
+  static BigInteger[] encryptAll(CryptoWorkers workers, ObfuscatorSource obfuscators, double[] x, int bits) {
+    BigInteger n = obfuscators.key().n();
+    BigInteger[] m = new BigInteger[x.length];
+    for (int i = 0; i < x.length; i++) m[i] = encode(x[i], bits).mod(n);
+    return workers.paillier().encrypt(m, obfuscators);
+  }
+
+  /**
+   * Adds to each of {@code sums} (in place) the encryption of a fresh mask uniform in Z_n, the
+   * masks drawn from {@code random} and encrypted on the workers' threads.
+   *
+   * @return the masks, entry j added to {@code sums[j]}
+   * @throws IllegalStateException if the encryptions miss the workers' deadline
+   */
+  static BigInteger[] addMasks(CryptoWorkers workers, ObfuscatorSource obfuscators, BigInteger[] sums, SecureRandom random) {
+    PaillierPublicKey key = obfuscators.key();
+    BigInteger[] masks = new BigInteger[sums.length];
+    for (int j = 0; j < sums.length; j++) masks[j] = mask(key, random);
+    BigInteger[] encrypted = workers.paillier().encrypt(masks, obfuscators);
+    for (int j = 0; j < sums.length; j++) sums[j] = key.add(sums[j], encrypted[j]);
+    return masks;
   }
 
   /** A mask uniform in Z_n. */
@@ -101,30 +130,65 @@ final class LrCrypto {
    * by running products, so a column costs about (bits(e)/c)·(rows + 2^(c+1)) multiplications
    * modulo n² instead of one modular exponentiation per entry. Negative exponents use the inverse
    * ciphertext.
+   *
+   * <p>The columns (and, when there are fewer columns than threads, slices of at least {@value
+   * #MIN_SLICE_ROWS} rows) are summed on the workers' threads; the result is the same for any
+   * thread count.
+   *
+   * @throws IllegalStateException if the sums miss the workers' deadline
    */
-  static BigInteger[] columnSums(PaillierPublicKey key, BigInteger[] cts, double[][] x, int[] rows, int columns, int bits) {
+  static BigInteger[] columnSums(CryptoWorkers workers, PaillierPublicKey key, BigInteger[] cts, double[][] x, int[] rows, int columns, int bits) {
     BigInteger nsq = key.nSquared();
     int m = rows.length;
+    // The inverse ciphertexts of rows with a negative entry, in slices of rows on the threads.
     BigInteger[] inverse = new BigInteger[m];
-    BigInteger[] out = new BigInteger[columns];
-    BigInteger[] exps = new BigInteger[m];
-    boolean[] negative = new boolean[m];
-    for (int j = 0; j < columns; j++) {
+    int inverseSlices = (m + MIN_SLICE_ROWS - 1) / MIN_SLICE_ROWS;
+    workers.forEach("inverting ciphertexts", inverseSlices, s -> {
+      for (int i = s * MIN_SLICE_ROWS; i < Math.min(m, (s + 1) * MIN_SLICE_ROWS); i++) {
+        for (int j = 0; j < columns; j++) {
+          if (x[rows[i]][j] < 0) {
+            inverse[i] = cts[i].modInverse(nsq);
+            break;
+          }
+        }
+      }
+    });
+    // One task per (column, slice of rows); more slices than one only when there are fewer
+    // columns than threads. A column's sum is the product of its slices' multi-exponentiations,
+    // the same number modulo n² however the rows are cut.
+    int slices = Math.max(1, Math.min((workers.threads() + columns - 1) / columns, m / MIN_SLICE_ROWS));
+    int sliceRows = (m + slices - 1) / slices;
+    BigInteger[][] partial = new BigInteger[columns][slices];
+    workers.forEach("summing encrypted gradients", Math.multiplyExact(columns, slices), k -> {
+      int j = k / slices;
+      int from = (k % slices) * sliceRows;
+      int to = Math.min(m, from + sliceRows);
+      int count = Math.max(0, to - from);
+      BigInteger[] exps = new BigInteger[count];
+      boolean[] negative = new boolean[count];
       int maxBits = 0;
-      for (int i = 0; i < m; i++) {
-        BigInteger e = encode(x[rows[i]][j], bits);
+      for (int i = 0; i < count; i++) {
+        BigInteger e = encode(x[rows[from + i]][j], bits);
         negative[i] = e.signum() < 0;
         exps[i] = e.abs();
         maxBits = Math.max(maxBits, exps[i].bitLength());
-        if (negative[i] && inverse[i] == null) inverse[i] = cts[i].modInverse(nsq);
       }
-      out[j] = multiExp(nsq, cts, inverse, exps, negative, maxBits);
+      partial[j][k % slices] = multiExp(nsq, cts, inverse, from, exps, negative, maxBits);
+    });
+    BigInteger[] out = new BigInteger[columns];
+    for (int j = 0; j < columns; j++) {
+      BigInteger acc = partial[j][0];
+      for (int c = 1; c < slices; c++) acc = acc.multiply(partial[j][c]).mod(nsq);
+      out[j] = acc;
     }
     return out;
   }
 
-  /** Π_i b_i^{e_i} mod n² by the bucket method, b_i the inverse where {@code negative[i]}. */
-  private static BigInteger multiExp(BigInteger nsq, BigInteger[] bases, BigInteger[] inverse, BigInteger[] exps, boolean[] negative,
+  /**
+   * Π_i b_{from+i}^{e_i} mod n² over the entries of {@code exps} by the bucket method, b the
+   * inverse where {@code negative[i]}.
+   */
+  private static BigInteger multiExp(BigInteger nsq, BigInteger[] bases, BigInteger[] inverse, int from, BigInteger[] exps, boolean[] negative,
       int maxBits) {
     if (maxBits == 0) return BigInteger.ONE;
     int c = exps.length >= 256 ? 6 : exps.length >= 32 ? 4 : 2;
@@ -140,7 +204,7 @@ final class LrCrypto {
         int digit = 0;
         for (int b = c - 1; b >= 0; b--) digit = (digit << 1) | (exps[i].testBit(w * c + b) ? 1 : 0);
         if (digit == 0) continue;
-        BigInteger base = negative[i] ? inverse[i] : bases[i];
+        BigInteger base = negative[i] ? inverse[from + i] : bases[from + i];
         buckets[digit] = buckets[digit] == null ? base : buckets[digit].multiply(base).mod(nsq);
       }
       BigInteger running = null;
