@@ -111,7 +111,7 @@ public final class ParallelPaillier implements AutoCloseable {
       if (m.signum() < 0 || m.compareTo(key.n()) >= 0) throw new IllegalArgumentException("plaintext " + i + " is not in [0, n)");
     }
     BigInteger[] out = new BigInteger[plaintexts.length];
-    run("encrypting", plaintexts.length, i -> out[i] = key.encrypt(plaintexts[i], obfuscators.next()));
+    forEach("encrypting " + plaintexts.length + " values", plaintexts.length, i -> out[i] = key.encrypt(plaintexts[i], obfuscators.next()));
     return out;
   }
 
@@ -138,7 +138,7 @@ public final class ParallelPaillier implements AutoCloseable {
       if (c.signum() <= 0 || c.compareTo(nSquared) >= 0) throw new IllegalArgumentException("ciphertext " + i + " is not in (0, n²)");
     }
     BigInteger[] out = new BigInteger[ciphertexts.length];
-    run("decrypting", ciphertexts.length, i -> out[i] = privateKey.decrypt(ciphertexts[i]));
+    forEach("decrypting " + ciphertexts.length + " values", ciphertexts.length, i -> out[i] = privateKey.decrypt(ciphertexts[i]));
     return out;
   }
 
@@ -153,7 +153,16 @@ public final class ParallelPaillier implements AutoCloseable {
     return encoding.unpack(decrypt(privateKey, ciphertexts), count, additions);
   }
 
-  private void run(String what, int count, IntConsumer op) {
+  /**
+   * Runs {@code op} for every index in [0, count) on this object's threads, each taking the next
+   * index from a shared counter, and returns when all are done. {@code op} must only write state of
+   * its own index.
+   *
+   * @param what what the loop does, for the error message (e.g. "encrypting 200 values")
+   * @throws IllegalStateException naming {@code what} if the deadline passes first
+   * @throws RuntimeException the first exception an iteration threw, as it was
+   */
+  public void forEach(String what, int count, IntConsumer op) {
     long deadline = System.nanoTime() + timeout.toNanos();
     AtomicInteger nextIndex = new AtomicInteger();
     AtomicInteger done = new AtomicInteger();
@@ -183,7 +192,7 @@ public final class ParallelPaillier implements AutoCloseable {
       throw new IllegalStateException(what + " failed", e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while " + what + " " + count + " values", e);
+      throw new IllegalStateException("interrupted while " + what, e);
     } finally {
       stop.set(true);
       for (Future<?> f : futures) f.cancel(false);
@@ -192,7 +201,7 @@ public final class ParallelPaillier implements AutoCloseable {
   }
 
   private IllegalStateException timedOut(String what, int done, int count) {
-    return new IllegalStateException(what + " " + count + " values did not finish within " + timeout + " (" + done + " done, "
+    return new IllegalStateException(what + " did not finish within " + timeout + " (" + done + " of " + count + " done on "
         + parallelism + " threads)");
   }
 

@@ -7,13 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -157,45 +152,7 @@ public final class CryptoWorkers implements AutoCloseable {
    * @throws RuntimeException the first exception an iteration threw, as it was
    */
   public void forEach(String what, int count, IntConsumer op) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger done = new AtomicInteger();
-    AtomicBoolean stop = new AtomicBoolean();
-    Runnable worker = () -> {
-      for (int i; !stop.get() && (i = next.getAndIncrement()) < count; ) {
-        if (System.nanoTime() - deadline > 0) return;
-        op.accept(i);
-        done.incrementAndGet();
-      }
-    };
-    if (executor == null || count <= 1) {
-      worker.run();
-      if (done.get() < count) throw timedOut(what, done.get(), count);
-      return;
-    }
-    int tasks = Math.min(threads, count);
-    List<Future<?>> futures = new ArrayList<>(tasks);
-    try {
-      for (int t = 0; t < tasks; t++) futures.add(executor.submit(worker));
-      for (Future<?> f : futures) f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      throw timedOut(what, done.get(), count);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) throw re;
-      if (e.getCause() instanceof Error err) throw err;
-      throw new IllegalStateException(what + " failed", e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while " + what, e);
-    } finally {
-      stop.set(true);
-      for (Future<?> f : futures) f.cancel(false);
-    }
-    if (done.get() < count) throw timedOut(what, done.get(), count);
-  }
-
-  private IllegalStateException timedOut(String what, int done, int count) {
-    return new IllegalStateException(what + " did not finish within " + timeout + " (" + done + " of " + count + " done on " + threads + " threads)");
+    paillier.forEach(what, count, op);
   }
 
   /** Stops the obfuscator pools and the threads. Idempotent. */
