@@ -3,6 +3,7 @@ package io.lianbang.core.aggregate;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -107,6 +108,76 @@ public final class ExactWeightedSum {
     long carry = Long.compareUnsigned(sum, lo[i]) < 0 ? 1 : 0;
     lo[i] = sum;
     hi[i] += tHi + carry;
+  }
+
+  /**
+   * Adds every term of {@code other}: the result is bit for bit the sum that adding all of
+   * {@code other}'s vectors here would give, because integer addition is associative. This is what
+   * lets partial sums computed elsewhere (an edge aggregator, a Spark partition) combine into the
+   * flat sum. {@code other} is not changed.
+   *
+   * @throws IllegalArgumentException if the layouts differ
+   */
+  public void addAll(ExactWeightedSum other) {
+    requireSameLayout(other.shapes, "merged sum");
+    for (int i = 0; i < hi.length; i++) {
+      long sum = lo[i] + other.lo[i];
+      long carry = Long.compareUnsigned(sum, lo[i]) < 0 ? 1 : 0;
+      lo[i] = sum;
+      hi[i] += other.hi[i] + carry;
+    }
+    totalWeight += other.totalWeight;
+    terms += other.terms;
+  }
+
+  /**
+   * The exact state of this sum, to send or store a partial sum: per model value the 128-bit
+   * fixed-point total as its high and low 64 bits, plus the total weight and the number of terms.
+   * The arrays are copies.
+   */
+  public State state() {
+    return new State(hi.clone(), lo.clone(), totalWeight, terms);
+  }
+
+  /**
+   * A sum for parameters laid out like {@code layout} holding {@code state}, as {@link #state()}
+   * returned it (possibly in another process).
+   *
+   * @throws IllegalArgumentException if the state's length differs from the layout's value count,
+   *     the weight is negative or not finite, or the term count is negative
+   */
+  public static ExactWeightedSum of(Parameters layout, State state) {
+    ExactWeightedSum sum = new ExactWeightedSum(layout);
+    if (state.hi().length != sum.hi.length || state.lo().length != sum.lo.length) {
+      throw new IllegalArgumentException("exact sum state has " + state.hi().length + " high and " + state.lo().length
+          + " low words, the model has " + sum.hi.length + " values");
+    }
+    if (!(state.totalWeight() >= 0) || !Double.isFinite(state.totalWeight())) {
+      throw new IllegalArgumentException("exact sum state total weight must be finite and >= 0, got " + state.totalWeight());
+    }
+    if (state.terms() < 0) throw new IllegalArgumentException("exact sum state terms must be >= 0, got " + state.terms());
+    System.arraycopy(state.hi(), 0, sum.hi, 0, sum.hi.length);
+    System.arraycopy(state.lo(), 0, sum.lo, 0, sum.lo.length);
+    sum.totalWeight = state.totalWeight();
+    sum.terms = state.terms();
+    return sum;
+  }
+
+  /**
+   * The exact state of an {@link ExactWeightedSum}: value i is {@code hi[i]·2^64 + lo[i]}
+   * (unsigned low word) in units of 2<sup>-64</sup>.
+   *
+   * @param hi the high words, one per model value
+   * @param lo the low words, one per model value
+   * @param totalWeight the sum of the weights added
+   * @param terms the number of vectors added
+   */
+  public record State(long[] hi, long[] lo, double totalWeight, int terms) {}
+
+  private void requireSameLayout(List<int[]> other, String what) {
+    boolean same = other.size() == shapes.size();
+    for (int i = 0; same && i < shapes.size(); i++) same = Arrays.equals(other.get(i), shapes.get(i));
+    if (!same) throw new IllegalArgumentException(what + " does not match the model layout");
   }
 
   private static int sizeOf(int[] shape) {

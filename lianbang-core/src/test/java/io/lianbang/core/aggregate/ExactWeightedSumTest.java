@@ -82,4 +82,47 @@ class ExactWeightedSumTest {
     s.add(params(-1e-12f, -3e9f, 2.5e-6f), 2);
     assertArrayEquals(new float[] {0f, 0f, -2.5e-6f}, s.mean().flatten());
   }
+  @Test
+  void partialSumsMergeToTheFlatSumBitForBit() {
+    Random rnd = new Random(11);
+    int n = 301;
+    List<float[]> vectors = new ArrayList<>();
+    for (int c = 0; c < 12; c++) {
+      float[] v = new float[n];
+      for (int i = 0; i < n; i++) v[i] = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(9) - 4));
+      vectors.add(v);
+    }
+    ExactWeightedSum flat = new ExactWeightedSum(params(new float[n]));
+    for (int c = 0; c < vectors.size(); c++) flat.add(params(vectors.get(c)), 1 + c * 37);
+    // three uneven partial sums, one of them passed through its state as another process would
+    ExactWeightedSum a = new ExactWeightedSum(params(new float[n]));
+    ExactWeightedSum b = new ExactWeightedSum(params(new float[n]));
+    ExactWeightedSum c = new ExactWeightedSum(params(new float[n]));
+    for (int k = 0; k < vectors.size(); k++) (k < 2 ? a : k < 9 ? b : c).add(params(vectors.get(k)), 1 + k * 37);
+    ExactWeightedSum merged = ExactWeightedSum.of(params(new float[n]), c.state());
+    merged.addAll(a);
+    merged.addAll(ExactWeightedSum.of(params(new float[n]), b.state()));
+    assertArrayEquals(flat.mean().flatten(), merged.mean().flatten());
+    assertArrayEquals(flat.state().hi(), merged.state().hi());
+    assertArrayEquals(flat.state().lo(), merged.state().lo());
+    assertEquals(flat.totalWeight(), merged.totalWeight());
+    assertEquals(12, merged.terms());
+  }
+
+  @Test
+  void refusesForeignLayoutsAndStates() {
+    ExactWeightedSum s = new ExactWeightedSum(params(0, 0));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> s.addAll(new ExactWeightedSum(params(0, 0, 0))));
+    assertTrue(e.getMessage().contains("layout"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> ExactWeightedSum.of(params(0, 0), new ExactWeightedSum.State(new long[3], new long[3], 1, 1)));
+    assertTrue(e.getMessage().contains("3 high"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> ExactWeightedSum.of(params(0, 0), new ExactWeightedSum.State(new long[2], new long[2], Double.NaN, 1)));
+    assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> ExactWeightedSum.of(params(0, 0), new ExactWeightedSum.State(new long[2], new long[2], 1, -2)));
+    assertTrue(e.getMessage().contains("-2"), e.getMessage());
+  }
 }
