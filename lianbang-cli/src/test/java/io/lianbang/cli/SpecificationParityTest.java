@@ -74,7 +74,7 @@ class SpecificationParityTest {
     Path serverConfig = dir.resolve("server.yaml");
     Files.writeString(serverConfig, String.join("\n", "name: parity", "seed: 42", "rounds: 1", "model: logistic:30",
         "listen: 127.0.0.1:" + port, "allow_anonymous: true", "normalize: local", "key_holder: {address: 127.0.0.1:1}",
-        "wait_for_clients_seconds: 60", "heartbeat_seconds: 1", sections) + "\n");
+        "wait_for_clients_seconds: 60", "heartbeat_seconds: 3", sections) + "\n");
     if (refusal != null) {
       Cli server = Cli.run(Simulator.standard(), "server", "--config", serverConfig.toString());
       assertEquals(2, sim.exit, sim.toString());
