@@ -82,7 +82,8 @@ public final class EdgeAggregator implements Client {
   /**
    * Trains all connected clients and returns their exact partial sum.
    *
-   * @throws IllegalStateException if the task's seed was not derived from {@link
+   * @throws IllegalStateException if the parent runs secure or Paillier aggregation (the task's
+   *     configuration says {@code secagg} or {@code paillier}), the task's seed was not derived from {@link
    *     EdgeSettings#runSeed()} and {@link EdgeSettings#edgeId()} (the edge would give its clients
    *     other seeds than the flat run), too few clients connected, or none returned a valid result
    */
@@ -93,6 +94,12 @@ public final class EdgeAggregator implements Client {
     if (task.seed() != expected) {
       throw new IllegalStateException("edge " + settings.edgeId() + ": the parent's task seed does not derive from the configured run seed "
           + settings.runSeed() + " and edge id; set the edge's seed to the parent's and its id to the identity the parent authenticates");
+    }
+    for (String key : List.of("secagg", "paillier")) {
+      if (task.config().getBoolean(key, false)) {
+        throw new IllegalStateException("edge " + settings.edgeId() + ": the parent runs " + key
+            + " aggregation, which an edge aggregator does not take part in (its answer is a plain exact sum)");
+      }
     }
     List<String> ids = awaitClients(round);
     Instant deadline = Instant.now().plus(settings.roundTimeout());
