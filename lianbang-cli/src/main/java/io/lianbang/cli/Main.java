@@ -26,7 +26,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "lianbang",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {DemoCommand.class, SimulateCommand.class, ExperimentCommand.class, ServerCommand.class, ClientCommand.class,
+    subcommands = {DemoCommand.class, SimulateCommand.class, ExperimentCommand.class, ServerCommand.class, ClientCommand.class, EdgeCommand.class,
         KeyHolderCommand.class, CertsCommand.class, VerticalCommand.class, PredictCommand.class, ExportCommand.class, RunsCommand.class, DashboardCommand.class,
         CommandLine.HelpCommand.class},
     synopsisSubcommandLabel = "COMMAND",

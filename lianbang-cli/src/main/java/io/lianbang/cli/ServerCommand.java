@@ -30,6 +30,7 @@ import io.lianbang.core.federation.RoundListener;
 import io.lianbang.export.ExportedModel;
 import io.lianbang.engine.nn.Models;
 import io.lianbang.grpc.server.ConnectionLimits;
+import io.lianbang.grpc.server.EdgePolicy;
 import io.lianbang.grpc.server.FederationServer;
 import io.lianbang.grpc.server.PeerLimits;
 import io.lianbang.grpc.server.ServerSettings;
@@ -315,7 +316,8 @@ final class ServerCommand implements Callable<Integer> {
           .withTokens(invert(c.tokens()))
           .withAllowAnonymous(c.allowAnonymous())
           .withLimits(limited("limits.", () -> new PeerLimits(l.maxMetrics(), l.maxMetricNameLength(), l.maxErrorLength(),
-              l.maxConcurrentUploads(), l.maxDownloadsPerSession())));
+              l.maxConcurrentUploads(), l.maxDownloadsPerSession())))
+          .withEdges(new EdgePolicy(Set.copyOf(c.edges().clients()), c.edges().maxTerms()));
       ConnectionLimits connections = limited("limits.", () -> ConnectionLimits.defaults()
           .withMaxConnections(l.maxConnections(), l.maxConnectionsPerAddress())
           .withHandshakeTimeout(Seconds.of("limits.handshake_timeout_seconds", l.handshakeTimeoutSeconds()))

@@ -22,7 +22,7 @@ public enum RefusalReason {
   INVALID_CLIENT_NAME(Status.Code.INVALID_ARGUMENT),
   /** No acceptable credentials: no or unknown bearer token, an ambiguous client certificate. */
   UNAUTHENTICATED(Status.Code.UNAUTHENTICATED),
-  /** The identity is not in the server's allow-list. */
+  /** The identity is not in the server's allow-list, or sends an exact partial sum without being configured as an edge. */
   NOT_ALLOWED(Status.Code.PERMISSION_DENIED),
   /** The model layout the client declared at registration is not the server's. */
   LAYOUT_MISMATCH(Status.Code.FAILED_PRECONDITION),

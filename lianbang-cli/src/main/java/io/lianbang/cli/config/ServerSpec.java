@@ -69,16 +69,18 @@ import java.util.TreeMap;
  * @param metrics the HTTP endpoint of Prometheus metrics and health checks
  * @param store whether and where the run is recorded; null means {@link StoreConfig#defaults()}
  * @param dashboard the live dashboard of the run; null means none
+ * @param edges the clients accepted as edge aggregators (hierarchical aggregation); null means
+ *     none
  */
 @JsonPropertyOrder({"name", "seed", "rounds", "model", "normalize", "strategy", "training", "privacy", "compression", "evaluate_every", "listen", "insecure", "tls",
     "clients", "tokens", "allow_anonymous", "wait_for_clients_seconds", "heartbeat_seconds", "checkpoint", "output", "limits",
-    "key_holder", "metrics", "store", "dashboard"})
+    "key_holder", "metrics", "store", "dashboard", "edges"})
 public record ServerSpec(
     String name, long seed, int rounds, String model, String normalize,
     StrategySpec strategy, TrainingSpec training, PrivacySpec privacy, CompressionSpec compression, int evaluateEvery,
     String listen, boolean insecure, Tls tls, List<String> clients, @Secret Map<String, String> tokens, boolean allowAnonymous,
     double waitForClientsSeconds, double heartbeatSeconds, Path checkpoint, Path output, Limits limits, KeyHolder keyHolder,
-    Metrics metrics, StoreConfig store, Dashboard dashboard) {
+    Metrics metrics, StoreConfig store, Dashboard dashboard, Edges edges) {
 
   /** The clients a server counts on each round unless {@code strategy.clients_per_round} says otherwise. */
   public static final int DEFAULT_CLIENTS_PER_ROUND = 2;
@@ -104,6 +106,7 @@ public record ServerSpec(
     Objects.requireNonNull(metrics, "metrics");
     store = store == null ? StoreConfig.defaults() : store;
     dashboard = dashboard == null ? Dashboard.defaults() : dashboard;
+    edges = edges == null ? Edges.defaults() : edges;
     if (allowAnonymous && (!tokens.isEmpty() || (tls != null && tls.clientCa() != null))) {
       throw new IllegalArgumentException("allow_anonymous: true cannot be combined with " + (tokens.isEmpty() ? "tls.client_ca" : "tokens")
           + ": an anonymous client could register under an authenticated client's name and take over its session");
@@ -154,7 +157,8 @@ public record ServerSpec(
     ServerSpec d = new ServerSpec("federation", 42, 10, "logistic:1", "federated",
         new StrategySpec(s.name(), DEFAULT_CLIENTS_PER_ROUND, DEFAULT_CLIENTS_PER_ROUND, s.quorum(), s.roundTimeoutSeconds(), s.params()),
         SimulationSpec.demo().training(), PrivacySpec.none(), CompressionSpec.none(), 1, "127.0.0.1:7443", false, null, List.of(), Map.of(), true, 600, 5, null, null,
-        Limits.defaults(), KeyHolder.defaults(), Metrics.defaults(), StoreConfig.defaults(), Dashboard.defaults());
+        Limits.defaults(), KeyHolder.defaults(), Metrics.defaults(), StoreConfig.defaults(), Dashboard.defaults(),
+        Edges.defaults());
     ObjectNode tree = ConfigLoader.jsonMapper().valueToTree(d);
     tree.remove("model");
     tree.put("allow_anonymous", false);
@@ -295,6 +299,26 @@ public record ServerSpec(
 
     static Dashboard defaults() {
       return new Dashboard(null);
+    }
+  }
+
+  /**
+   * The {@code edges} section: which clients may answer with an edge aggregator's exact partial
+   * sum (hierarchical aggregation; docs/protocol.md).
+   *
+   * @param clients identities (certificate CN or token owner) accepted as edges; empty refuses
+   *     every partial sum
+   * @param maxTerms the most client models one partial sum may claim, in [1, 2^20]
+   */
+  @JsonPropertyOrder({"clients", "max_terms"})
+  public record Edges(List<String> clients, int maxTerms) {
+    public Edges {
+      clients = clients == null ? List.of() : List.copyOf(clients);
+      Require.inRange("edges.max_terms", maxTerms, 1, io.lianbang.grpc.server.EdgePolicy.MAX_TERMS_LIMIT);
+    }
+
+    static Edges defaults() {
+      return new Edges(List.of(), io.lianbang.grpc.server.EdgePolicy.DEFAULT_MAX_TERMS);
     }
   }
 

@@ -238,6 +238,11 @@ public final class Federation {
           if (countEncoded) traffic.uplink(round, compression.uplink() == null ? EncodedSize.float32(result.parameters())
               : EncodedSize.encoded(compression.uplink(), result.parameters()));
           validate(in, result);
+          if (result.isPartialSum()) {
+            checkPartialSum(result, exact != null);
+            aggregation.accept(in.clientId(), result);
+            return;
+          }
           if (exact != null && in.parameters() == global) {
             result = new FitResult(ParameterMath.zip(result.parameters(), download.start(), (i, w, s) -> exact[i] + (w - s)),
                 result.numExamples(), result.metrics());
@@ -313,6 +318,27 @@ public final class Federation {
     clipped[0]++;
     failureLog.clipped(round, clientId, claimed, config.maxExamples());
     return config.maxExamples();
+  }
+
+  /**
+   * Checks an edge aggregator's partial sum (hierarchical aggregation): only a weighted-mean
+   * strategy can fold it in, only without a compressed downlink (the edge's clients would have
+   * trained from the broadcast, not the exact model), and its weight is bounded like its clients'
+   * example counts: at most {@link FederationConfig#maxExamples()} per term.
+   */
+  private void checkPartialSum(FitResult result, boolean broadcastDownlink) {
+    if (!strategy.aggregatesWeightedMean()) {
+      throw new IllegalArgumentException("strategy " + strategy + " cannot fold in an edge aggregator's partial sum:"
+          + " it needs every individual update");
+    }
+    if (broadcastDownlink) {
+      throw new IllegalArgumentException("a partial sum cannot be folded in when the downlink is compressed");
+    }
+    double limit = (double) result.partialSum().terms() * config.maxExamples();
+    if (!(result.partialSum().totalWeight() <= limit)) {
+      throw new IllegalArgumentException("partial sum total weight " + result.partialSum().totalWeight() + " exceeds "
+          + result.partialSum().terms() + " terms x maxExamples " + config.maxExamples());
+    }
   }
 
   private static void validate(ClientInstruction in, FitResult result) {

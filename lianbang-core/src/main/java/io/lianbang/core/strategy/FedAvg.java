@@ -24,6 +24,10 @@ import java.util.function.IntFunction;
  * <p>Aggregation streams: each result is folded into an {@link ExactWeightedSum} as it arrives
  * and then dropped, so server memory is O(model size), and the aggregate is bit-identical for
  * any arrival order. Evaluation losses are averaged weighted by examples as well.
+ *
+ * <p>Hierarchical aggregation: a result that carries an edge aggregator's exact partial sum
+ * ({@link FitResult#partialSum()}) is merged with {@link ExactWeightedSum#addAll}, so a tree of
+ * edges gives the same global model, bit for bit, as the flat run over the same clients.
  */
 public class FedAvg implements Strategy {
   private final ClientSampler fitSampler;
@@ -91,16 +95,20 @@ public class FedAvg implements Strategy {
 
   /** Folds results into an exact weighted sum; the outcome is their example-weighted mean. */
   static final class WeightedMeanAggregation implements FitAggregation {
+    private final Parameters layout;
     private final ExactWeightedSum sum;
     private final WeightedMetrics metrics = new WeightedMetrics();
 
     WeightedMeanAggregation(Parameters layout) {
+      this.layout = layout;
       this.sum = new ExactWeightedSum(layout);
     }
 
+    /** Adds a client's model, or folds in an edge aggregator's exact partial sum (bit for bit the flat sum). */
     @Override
     public void accept(String clientId, FitResult result) {
-      sum.add(result.parameters(), result.numExamples());
+      if (result.isPartialSum()) sum.addAll(ExactWeightedSum.of(layout, result.partialSum()));
+      else sum.add(result.parameters(), result.numExamples());
       metrics.add(clientId, result.metrics(), result.numExamples());
     }
 

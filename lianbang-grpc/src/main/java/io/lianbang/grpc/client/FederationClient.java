@@ -17,6 +17,7 @@ import io.lianbang.grpc.proto.v1.Encoding;
 import io.lianbang.grpc.proto.v1.EncryptedAck;
 import io.lianbang.grpc.proto.v1.EncryptedPart;
 import io.lianbang.grpc.proto.v1.EvaluateOutput;
+import io.lianbang.grpc.proto.v1.ExactSum;
 import io.lianbang.grpc.proto.v1.FederationGrpc;
 import io.lianbang.grpc.proto.v1.FitInstruction;
 import io.lianbang.grpc.proto.v1.FitOutput;
@@ -34,6 +35,7 @@ import io.lianbang.grpc.proto.v1.Task;
 import io.lianbang.grpc.proto.v1.TaskError;
 import io.lianbang.grpc.proto.v1.TaskRef;
 import io.lianbang.grpc.wire.Encodings;
+import io.lianbang.grpc.wire.ExactSums;
 import io.lianbang.grpc.wire.TensorSpecs;
 import io.lianbang.grpc.wire.Values;
 import io.lianbang.privacy.paillier.EncryptedVector;
@@ -265,6 +267,7 @@ public final class FederationClient {
     ResultHeader.Builder header = ResultHeader.newBuilder().setTask(ref);
     Parameters out = null;
     EncodedTensors update = null;
+    List<byte[]> sum = null;
     List<int[]> layout = null;
     FitInstruction instruction = task.getFit();
     Codec downloadCodec = null;
@@ -296,7 +299,11 @@ public final class FederationClient {
           FitResult r = client.fit(new FitTask(task.getRound(), parameters, Values.fromProto(instruction.getConfigMap()), instruction.getSeed()));
           FitOutput.Builder output = FitOutput.newBuilder().setParameters(TensorSpecs.of(r.parameters())).setNumExamples(r.numExamples())
               .putAllMetrics(r.metrics().asMap());
-          if (uploadCodec == null) {
+          if (r.isPartialSum()) { // an edge aggregator: its clients' exact sum, never their models
+            if (uploadCodec != null) throw new IllegalStateException("an edge aggregator's exact sum cannot be sent with an upload encoding");
+            output.setExactSum(ExactSum.newBuilder().setTotalWeight(r.partialSum().totalWeight()).setTerms(r.partialSum().terms()));
+            sum = ExactSums.encode(r.partialSum(), r.parameters().shapes());
+          } else if (uploadCodec == null) {
             out = r.parameters();
           } else {
             update = compression.encoder(uploadCodec, instruction.getErrorFeedback()).encode(parameters, r.parameters(), instruction.getSeed());
@@ -313,7 +320,9 @@ public final class FederationClient {
       }
     }
     try {
-      SubmitResponse response = update == null ? transfer.upload(header.build(), out, deadline, session.info().getMaxChunkBytes())
+      if (header.hasError()) sum = null;
+      SubmitResponse response = sum != null ? transfer.upload(header.build(), sum, deadline, session.info().getMaxChunkBytes())
+          : update == null ? transfer.upload(header.build(), out, deadline, session.info().getMaxChunkBytes())
           : transfer.upload(header.build(), update, deadline, session.info().getMaxChunkBytes());
       log.info("{}: {} of round {} {}", settings.name(), fit ? "fit" : "evaluate", task.getRound(),
           response.getAccepted() ? "accepted" : "reported as failed");

@@ -110,6 +110,12 @@ final class ParameterTransfer {
     return upload(header, new EncodedChunkEncoder(update, maxChunkBytes), deadline);
   }
 
+  /** Uploads a result whose tensors are given as bytes (an edge's exact partial sum), in chunks of at most {@code maxChunkBytes}. */
+  SubmitResponse upload(ResultHeader header, java.util.List<byte[]> tensors, Deadline deadline, int maxChunkBytes)
+      throws InterruptedException {
+    return upload(header, new EncodedChunkEncoder(tensors, maxChunkBytes), deadline);
+  }
+
   private SubmitResponse upload(ResultHeader header, Iterator<TensorChunk> chunks, Deadline deadline) throws InterruptedException {
     Object ready = new Object();
     CompletableFuture<SubmitResponse> done = new CompletableFuture<>();

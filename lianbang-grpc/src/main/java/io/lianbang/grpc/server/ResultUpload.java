@@ -3,6 +3,7 @@ package io.lianbang.grpc.server;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.lianbang.core.aggregate.ExactWeightedSum;
 import io.lianbang.core.client.InvalidResultException;
 import io.lianbang.core.compress.Codec;
 import io.lianbang.core.task.EvalResult;
@@ -18,6 +19,7 @@ import io.lianbang.grpc.proto.v1.SubmitResponse;
 import io.lianbang.grpc.wire.ChunkAssembler;
 import io.lianbang.grpc.wire.EncodedChunkAssembler;
 import io.lianbang.grpc.wire.Encodings;
+import io.lianbang.grpc.wire.ExactSums;
 import io.lianbang.grpc.wire.TensorSpecs;
 import io.lianbang.grpc.wire.Values;
 
@@ -25,7 +27,8 @@ import io.lianbang.grpc.wire.Values;
  * One {@code SubmitResult} call: a header naming the task, then the result's tensor chunks, each
  * validated as it arrives (gRPC delivers the next message only after this one was handled, so
  * memory is the result itself plus one chunk). A fit result's chunks are read only once the
- * server's {@link UploadGate} has admitted the upload, so at most
+ * server's {@link UploadGate} has admitted the upload (an edge aggregator's exact partial sum,
+ * from a client the {@link EdgePolicy} names, likewise), so at most
  * {@link PeerLimits#maxConcurrentUploads()} results are assembled at a time; the result is
  * folded into the round's aggregate before the upload gives its place to the next.
  *
@@ -55,6 +58,8 @@ final class ResultUpload implements StreamObserver<ResultPart> {
   private ChunkAssembler chunks;
   /** Instead of {@link #chunks}, for an encoded update: its bytes. */
   private EncodedChunkAssembler encodedChunks;
+  /** Instead of {@link #chunks}, for an edge aggregator's exact partial sum: its words. */
+  private EncodedChunkAssembler sumChunks;
   private boolean closed;
   private Admission admission = Admission.NONE;
   /** Whether this upload is counted in the service's uploads in flight, since {@link #startNanos}. */
@@ -102,7 +107,8 @@ final class ResultUpload implements StreamObserver<ResultPart> {
           if (!carriesTensors()) throw invalid(RefusalReason.PROTOCOL_VIOLATION, "a " + header.getOutcomeCase().name().toLowerCase(java.util.Locale.ROOT) + " result carries no tensor chunks");
           if (task.result.isDone()) throw refuse(RefusalReason.TASK_CLOSED, "task '" + task.id + "' closed during the upload (its deadline passed)");
           try {
-            if (encodedChunks != null) encodedChunks.accept(part.getChunk());
+            if (sumChunks != null) sumChunks.accept(part.getChunk());
+            else if (encodedChunks != null) encodedChunks.accept(part.getChunk());
             else chunks.accept(part.getChunk());
           } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
@@ -139,7 +145,9 @@ final class ResultUpload implements StreamObserver<ResultPart> {
         if (fit.getNumExamples() <= 0) throw invalid("num_examples must be > 0, got " + fit.getNumExamples());
         metrics(fit.getMetricsMap());
         Codec asked = fitTask.upload();
-        if (fit.hasEncoding()) {
+        if (fit.hasExactSum()) {
+          exactSum(fit, fitTask, asked);
+        } else if (fit.hasEncoding()) {
           if (asked == null || !Encodings.names(fit.getEncoding(), asked)) {
             throw invalid("fit.encoding is " + Encodings.describe(fit.getEncoding()) + " but task '" + task.id + "' asked for "
                 + (asked == null ? "none (the trained model as float32)" : Encodings.describe(Encodings.of(asked))));
@@ -180,8 +188,34 @@ final class ResultUpload implements StreamObserver<ResultPart> {
     }
   }
 
+  /**
+   * Checks the header of an edge aggregator's partial sum: the sender is a configured edge, the
+   * task asked for no encoding, the term count and weight are in range; its chunks are then the
+   * sum's 16 bytes per value.
+   */
+  private void exactSum(FitOutput fit, PendingTask.Fit fitTask, Codec asked) {
+    if (!settings.edges().isEdge(client.id)) {
+      throw invalid(RefusalReason.NOT_ALLOWED, "fit.exact_sum: client " + client.id + " is not configured as an edge aggregator");
+    }
+    if (fit.hasEncoding() || asked != null) throw invalid("fit.exact_sum cannot be combined with an upload encoding");
+    int terms = fit.getExactSum().getTerms();
+    if (terms < 1 || terms > settings.edges().maxTerms()) {
+      throw invalid(RefusalReason.LIMIT_EXCEEDED, "fit.exact_sum.terms must be in [1, " + settings.edges().maxTerms() + "], got "
+          + Integer.toUnsignedString(terms));
+    }
+    double weight = fit.getExactSum().getTotalWeight();
+    if (!(weight > 0) || !Double.isFinite(weight) || weight != fit.getNumExamples()) {
+      throw invalid("fit.exact_sum.total_weight must be finite, > 0 and equal to num_examples " + fit.getNumExamples() + ", got " + weight);
+    }
+    try {
+      sumChunks = new EncodedChunkAssembler("exact sum", ExactSums.sizes(fitTask.parameters.shapes()), settings.maxChunkBytes());
+    } catch (IllegalArgumentException e) {
+      throw invalid("fit.exact_sum: " + e.getMessage());
+    }
+  }
+
   private boolean carriesTensors() {
-    return chunks != null || encodedChunks != null;
+    return chunks != null || encodedChunks != null || sumChunks != null;
   }
 
   /**
@@ -231,6 +265,10 @@ final class ResultUpload implements StreamObserver<ResultPart> {
         case FIT -> {
           try {
             FitOutput f = header.getFit();
+            if (sumChunks != null) {
+              ExactWeightedSum.State state = ExactSums.decode(sumChunks.bytes(), f.getExactSum().getTotalWeight(), f.getExactSum().getTerms());
+              yield FitResult.ofPartialSum(ExactWeightedSum.of(((PendingTask.Fit) task).parameters, state), metrics(f.getMetricsMap()));
+            }
             Parameters trained = encodedChunks != null ? decode((PendingTask.Fit) task) : chunks.finish();
             yield new FitResult(trained, f.getNumExamples(), metrics(f.getMetricsMap()));
           } catch (IllegalArgumentException e) {
@@ -251,6 +289,8 @@ final class ResultUpload implements StreamObserver<ResultPart> {
       closed = true;
       chunks = null;
       encodedChunks = null;
+    sumChunks = null;
+      sumChunks = null;
       releaseAdmission(); // the result is folded in (or refused) by now: the next upload may start
       ended(result != null);
       response.onNext(SubmitResponse.newBuilder().setAccepted(result != null).build());
@@ -266,6 +306,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
     closed = true;
     chunks = null;
     encodedChunks = null;
+    sumChunks = null;
     releaseAdmission();
     if (task != null) task.uploading.set(false);
     ended(false);
@@ -299,6 +340,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
     closed = true;
     chunks = null;
     encodedChunks = null;
+    sumChunks = null;
     releaseAdmission();
     if (task != null) task.uploading.set(false);
     ended(false);

@@ -19,10 +19,12 @@ import java.util.Set;
  *     not together with {@code tokens} (nor with mutual TLS), since an anonymous client could then
  *     claim the name of an authenticated one
  * @param limits bounds on what a client may send
+ * @param edges the clients accepted as edge aggregators (hierarchical aggregation); default none
  */
 public record ServerSettings(
     String runId, Duration heartbeatInterval, Duration maxPoll, int maxChunkBytes,
-    Set<String> allowedClients, Map<String, String> tokens, boolean allowAnonymous, PeerLimits limits) {
+    Set<String> allowedClients, Map<String, String> tokens, boolean allowAnonymous, PeerLimits limits,
+    EdgePolicy edges) {
 
   /** @throws IllegalArgumentException naming the setting and value if one is out of range */
   public ServerSettings {
@@ -45,6 +47,13 @@ public record ServerSettings(
           + "under a token holder's name and take over its session; give every client a token instead");
     }
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(edges, "edges");
+  }
+
+  /** Settings without edge aggregators. */
+  public ServerSettings(String runId, Duration heartbeatInterval, Duration maxPoll, int maxChunkBytes,
+      Set<String> allowedClients, Map<String, String> tokens, boolean allowAnonymous, PeerLimits limits) {
+    this(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous, limits, EdgePolicy.NONE);
   }
 
   /** Settings with {@link PeerLimits#defaults()}. */
@@ -68,31 +77,36 @@ public record ServerSettings(
   }
 
   public ServerSettings withHeartbeatInterval(Duration d) {
-    return new ServerSettings(runId, d, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous, limits);
+    return new ServerSettings(runId, d, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous, limits, edges);
   }
 
   public ServerSettings withMaxPoll(Duration d) {
-    return new ServerSettings(runId, heartbeatInterval, d, maxChunkBytes, allowedClients, tokens, allowAnonymous, limits);
+    return new ServerSettings(runId, heartbeatInterval, d, maxChunkBytes, allowedClients, tokens, allowAnonymous, limits, edges);
   }
 
   public ServerSettings withMaxChunkBytes(int n) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, n, allowedClients, tokens, allowAnonymous, limits);
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, n, allowedClients, tokens, allowAnonymous, limits, edges);
   }
 
   public ServerSettings withAllowedClients(Set<String> ids) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, ids, tokens, allowAnonymous, limits);
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, ids, tokens, allowAnonymous, limits, edges);
   }
 
   public ServerSettings withTokens(Map<String, String> tokenToClient) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokenToClient, allowAnonymous, limits);
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokenToClient, allowAnonymous, limits, edges);
   }
 
   public ServerSettings withAllowAnonymous(boolean v) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, v, limits);
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, v, limits, edges);
+  }
+
+  /** A copy that accepts partial sums from the edge aggregators {@code e}. */
+  public ServerSettings withEdges(EdgePolicy e) {
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous, limits, e);
   }
 
   /** A copy with {@code l} as the bounds on what a client may send. */
   public ServerSettings withLimits(PeerLimits l) {
-    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous, l);
+    return new ServerSettings(runId, heartbeatInterval, maxPoll, maxChunkBytes, allowedClients, tokens, allowAnonymous, l, edges);
   }
 }

@@ -15,6 +15,8 @@ import java.util.List;
  */
 public final class EncodedChunkAssembler {
   private final Codec codec;
+  /** What the bytes are, for messages: the codec's name or another format's. */
+  private final String format;
   private final long[] sizes;
   private final int maxChunkBytes;
   private final List<byte[]> done = new ArrayList<>();
@@ -29,6 +31,7 @@ public final class EncodedChunkAssembler {
    */
   public EncodedChunkAssembler(Codec codec, List<int[]> shapes, int maxChunkBytes) {
     this.codec = codec;
+    this.format = codec.name();
     this.maxChunkBytes = maxChunkBytes;
     this.sizes = new long[shapes.size()];
     for (int t = 0; t < sizes.length; t++) {
@@ -37,6 +40,26 @@ public final class EncodedChunkAssembler {
       if (sizes[t] > TensorSpecs.MAX_TENSOR_VALUES) {
         throw new IllegalArgumentException("tensor[" + t + "] of " + values + " values encodes to more than "
             + TensorSpecs.MAX_TENSOR_VALUES + " bytes of " + codec.name());
+      }
+    }
+    advancePastEmpty();
+  }
+
+  /**
+   * An assembler of tensors of exactly {@code sizes[t]} bytes each in {@code format}, which is
+   * named in messages (e.g. an exact sum's 16 bytes per value); {@link #bytes()} gives them.
+   *
+   * @throws IllegalArgumentException naming the tensor if a size exceeds one array
+   */
+  public EncodedChunkAssembler(String format, long[] sizes, int maxChunkBytes) {
+    this.codec = null;
+    this.format = format;
+    this.maxChunkBytes = maxChunkBytes;
+    this.sizes = sizes.clone();
+    for (int t = 0; t < this.sizes.length; t++) {
+      if (this.sizes[t] < 0 || this.sizes[t] > TensorSpecs.MAX_TENSOR_VALUES) {
+        throw new IllegalArgumentException("tensor[" + t + "] takes " + this.sizes[t] + " bytes of " + format + ", more than "
+            + TensorSpecs.MAX_TENSOR_VALUES);
       }
     }
     advancePastEmpty();
@@ -68,7 +91,7 @@ public final class EncodedChunkAssembler {
     }
     if (filled + (long) bytes > sizes[index]) {
       throw new IllegalArgumentException("chunk for tensor[" + index + "] runs past its end: " + (filled + (long) bytes)
-          + " bytes of " + codec.name() + ", which encodes the tensor in exactly " + sizes[index]);
+          + " bytes of " + format + ", which encodes the tensor in exactly " + sizes[index]);
     }
     if (current == null) current = new byte[(int) sizes[index]];
     chunk.getData().copyTo(current, filled);
@@ -87,11 +110,20 @@ public final class EncodedChunkAssembler {
    * @throws IllegalArgumentException naming the first incomplete tensor if chunks are missing
    */
   public EncodedTensors finish() {
+    return new EncodedTensors(codec, bytes());
+  }
+
+  /**
+   * Every tensor's bytes.
+   *
+   * @throws IllegalArgumentException naming the first incomplete tensor if chunks are missing
+   */
+  public List<byte[]> bytes() {
     if (done.size() < sizes.length) {
       int index = done.size();
       throw new IllegalArgumentException("transfer is truncated: tensor[" + index + "] has " + filled + " of " + sizes[index]
-          + " bytes of " + codec.name() + ", and " + (sizes.length - index - 1) + " later tensors are missing");
+          + " bytes of " + format + ", and " + (sizes.length - index - 1) + " later tensors are missing");
     }
-    return new EncodedTensors(codec, done);
+    return done;
   }
 }

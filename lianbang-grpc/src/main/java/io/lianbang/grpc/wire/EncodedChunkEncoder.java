@@ -12,7 +12,7 @@ import java.util.NoSuchElementException;
  * Memory is one chunk. Not thread-safe.
  */
 public final class EncodedChunkEncoder implements Iterator<TensorChunk> {
-  private final EncodedTensors encoded;
+  private final java.util.List<byte[]> tensors;
   private final int maxChunkBytes;
   private int tensor;
   private int position; // in bytes within the current tensor
@@ -22,14 +22,23 @@ public final class EncodedChunkEncoder implements Iterator<TensorChunk> {
    * @throws IllegalArgumentException if {@code maxChunkBytes} is below 1
    */
   public EncodedChunkEncoder(EncodedTensors encoded, int maxChunkBytes) {
+    this(encoded.tensors(), maxChunkBytes);
+  }
+
+  /**
+   * The chunks of tensors given as their bytes (e.g. an exact sum's 16 bytes per value).
+   *
+   * @throws IllegalArgumentException if {@code maxChunkBytes} is below 1
+   */
+  public EncodedChunkEncoder(java.util.List<byte[]> tensors, int maxChunkBytes) {
     if (maxChunkBytes < 1) throw new IllegalArgumentException("maxChunkBytes must be >= 1, got " + maxChunkBytes);
-    this.encoded = encoded;
+    this.tensors = tensors;
     this.maxChunkBytes = maxChunkBytes;
     skipEmpty();
   }
 
   private void skipEmpty() {
-    while (tensor < encoded.tensors().size() && position >= encoded.tensors().get(tensor).length) {
+    while (tensor < tensors.size() && position >= tensors.get(tensor).length) {
       tensor++;
       position = 0;
     }
@@ -37,13 +46,13 @@ public final class EncodedChunkEncoder implements Iterator<TensorChunk> {
 
   @Override
   public boolean hasNext() {
-    return tensor < encoded.tensors().size();
+    return tensor < tensors.size();
   }
 
   @Override
   public TensorChunk next() {
     if (!hasNext()) throw new NoSuchElementException();
-    byte[] bytes = encoded.tensors().get(tensor);
+    byte[] bytes = tensors.get(tensor);
     int n = Math.min(maxChunkBytes, bytes.length - position);
     TensorChunk chunk = TensorChunk.newBuilder()
         .setTensorIndex(tensor)
