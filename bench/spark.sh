@@ -24,6 +24,9 @@ while [[ $# -gt 0 ]]; do
 done
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# Spark 4.0's Hadoop client needs Subject.getSubject, which Java 24 and newer refuse.
+feature="$("$JAVA" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)"
+[[ -n "$feature" && "$feature" -ge 17 && "$feature" -le 21 ]] || die "$JAVA is Java ${feature:-?}; Spark 4.0 needs 17 to 21 (set JAVA_HOME)"
 LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/lianbang-spark.XXXXXX")"
 classpath_file="$LOG_DIR/classpath"
 offline=()
@@ -46,7 +49,7 @@ trap 'rm -f "$lock"' EXIT
 # The JDK internals Spark opens on Java 17 (the list of Spark's JavaModuleOptions).
 OPENS=()
 for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
-    java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do
+    java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs sun.util.calendar; do
   OPENS+=("--add-opens=java.base/$p=ALL-UNNAMED")
 done
 

@@ -6,7 +6,12 @@ import io.lianbang.sim.SimulationResult;
 import io.lianbang.sim.backend.SimulationBackend;
 import io.lianbang.sim.spec.DpMode;
 import io.lianbang.sim.spec.SimulationSpec;
+import io.lianbang.core.aggregate.ExactWeightedSum;
+import io.lianbang.engine.client.EngineClient;
+import java.security.CodeSource;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -52,6 +57,22 @@ public final class SparkBackend implements SimulationBackend {
     }
   }
 
+  /**
+   * The jars holding the classes executors run (this module, the simulation, the engine, the
+   * core), comma-separated, for {@code spark.jars} on a cluster; empty when they are class
+   * directories (a build tree), which the cluster must then get otherwise.
+   */
+  static String lianbangJars() {
+    Set<String> jars = new LinkedHashSet<>();
+    for (Class<?> c : List.of(SparkBackend.class, Simulation.class, EngineClient.class, ExactWeightedSum.class)) {
+      CodeSource source = c.getProtectionDomain().getCodeSource();
+      if (source == null || source.getLocation() == null) continue;
+      String path = source.getLocation().getPath();
+      if (path.endsWith(".jar")) jars.add(path);
+    }
+    return String.join(",", jars);
+  }
+
   private static IllegalArgumentException unsupported(String what) {
     return new IllegalArgumentException("backend spark does not support " + what);
   }
@@ -60,7 +81,8 @@ public final class SparkBackend implements SimulationBackend {
    * Starts a Spark context for {@code settings}' master ({@link SparkSettings#MASTER}), runs
    * {@code simulation} on it and stops it. A master already set in the environment
    * ({@code spark-submit}) is used when the settings name none; without either, {@code local[*]}.
-   * The Spark UI is off unless {@code spark.ui.enabled} is set.
+   * The Spark UI is off unless {@code spark.ui.enabled} is set. On a cluster, the jars holding
+   * Lianbang's classes go to {@code spark.jars} unless it is set.
    */
   @Override
   public SimulationResult run(Simulation simulation, Map<String, String> settings, List<RoundListener> listeners)
@@ -74,6 +96,9 @@ public final class SparkBackend implements SimulationBackend {
     if (conf.get("spark.master").startsWith("local")) {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+    } else {
+      String jars = lianbangJars();
+      if (!jars.isEmpty()) conf.setIfMissing("spark.jars", jars);
     }
     try (JavaSparkContext sc = new JavaSparkContext(conf); SparkRounds rounds = new SparkRounds(sc, simulation, s)) {
       return simulation.run(listeners, rounds);
