@@ -2,11 +2,22 @@ package io.lianbang.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lianbang.core.federation.RoundRecord;
+import io.lianbang.core.random.Seeds;
+import io.lianbang.core.strategy.ClientFailure;
+import io.lianbang.engine.nn.Init;
+import io.lianbang.engine.nn.ModelSpec;
+import io.lianbang.engine.nn.Models;
+import io.lianbang.engine.nn.OptimizerType;
+import io.lianbang.sim.spec.DatasetSpec;
+import io.lianbang.sim.spec.PartitionKind;
+import io.lianbang.sim.spec.PartitionSpec;
+import io.lianbang.sim.spec.TrainingSpec;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.sim.Simulation;
 import io.lianbang.sim.SimulationResult;
@@ -51,6 +62,38 @@ class SparkBackendTest {
     }
     assertEquals(local.run().history().withoutTiming(), spark.run().history().withoutTiming());
     assertArrayEquals(bits(local.run().parameters()), bits(spark.run().parameters()));
+  }
+
+  /** Breast cancer (bundled), logistic regression, 10 clients, 4 per round. */
+  private static SimulationSpec breastCancer(String strategy, Map<String, Double> params, double roundTimeout) {
+    return new SimulationSpec("bc", 3, 3, 1, "logistic:30", new DatasetSpec("breast-cancer", null, null, "target", 0.25, "standard"),
+        new PartitionSpec(PartitionKind.IID, 10, 1.0, 2, 0), new StrategySpec(strategy, 4, 0, 0.5, roundTimeout, params),
+        new TrainingSpec(2, 8, OptimizerType.SGD, 0.1, 0.0, 0.0), 1);
+  }
+
+  @Test
+  void fedProxOnSparkLocal1IsBitIdenticalToTheInJvmBackend() throws InterruptedException {
+    Simulation sim = Simulation.prepare(breastCancer("fedprox", Map.of("mu", 0.1), 600));
+    SimulationResult local = sim.run(List.of());
+    SimulationResult spark = new SparkBackend().run(sim, Map.of(SparkSettings.MASTER, "local[1]"), List.of());
+    assertEquals(local.run().history().withoutTiming(), spark.run().history().withoutTiming());
+    assertArrayEquals(bits(local.run().parameters()), bits(spark.run().parameters()));
+  }
+
+  @Test
+  void aRoundWhoseJobMissesTheDeadlineTimesOutAndKeepsTheModel() throws InterruptedException {
+    Simulation sim = Simulation.prepare(breastCancer("fedavg", Map.of(), 0.001));
+    SimulationResult spark = new SparkBackend().run(sim, Map.of(SparkSettings.MASTER, "local[1]"), List.of());
+    List<RoundRecord> rounds = spark.run().history().rounds();
+    assertEquals(4, rounds.size());
+    for (RoundRecord r : rounds.subList(1, 4)) {
+      assertEquals(0, r.succeeded(), "round " + r.round());
+      assertFalse(r.updated(), "round " + r.round());
+      assertEquals(4, r.failures().size(), "round " + r.round());
+      r.failures().forEach(f -> assertEquals(ClientFailure.Kind.TIMEOUT, f.kind(), f.toString()));
+    }
+    Parameters initial = Models.create(ModelSpec.parse("logistic:30"), Init.PYTORCH_DEFAULT, Seeds.derive(3, "init")).parameters();
+    assertArrayEquals(bits(initial), bits(spark.run().parameters()));
   }
 
   @Test
