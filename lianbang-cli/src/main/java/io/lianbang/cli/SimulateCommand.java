@@ -3,6 +3,9 @@ package io.lianbang.cli;
 import io.lianbang.cli.config.ConfigKeys;
 import io.lianbang.cli.config.ConfigLoader;
 import java.util.List;
+import java.util.Map;
+import io.lianbang.cli.run.Simulator;
+import io.lianbang.sim.backend.SimulationBackend;
 import io.lianbang.cli.config.RunConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -26,6 +29,16 @@ final class SimulateCommand extends SimulationCommand {
   @Option(names = "--dashboard", order = 44, paramLabel = "PORT",
       description = "Serve the live dashboard of this run on 127.0.0.1:PORT while it goes (0 picks a free one).")
   Integer dashboard;
+
+  @Option(names = "--backend", order = 45, paramLabel = "NAME",
+      description = "Where the clients train: local (the default: threads of this JVM) or spark (one Spark job per round; "
+          + "needs the lianbang-spark module on the classpath, which the lianbang launcher adds for this flag).")
+  String backend;
+
+  @Option(names = "--master", order = 46, paramLabel = "URL",
+      description = "With --backend spark: the Spark master, e.g. local[2] or spark://host:7077 (default: the one spark-submit "
+          + "sets, else local[*]).")
+  String master;
 
   /** The flags, each the assignment of one key of {@link io.lianbang.sim.spec.SimulationSpec}. */
   static final ConfigFlags FLAGS = new ConfigFlags(List.of(
@@ -55,6 +68,21 @@ final class SimulateCommand extends SimulationCommand {
   @Override
   Integer dashboardPort() {
     return dashboard;
+  }
+
+  @Override
+  Simulator simulator() {
+    if (backend == null || backend.equals(SimulationBackend.DEFAULT)) {
+      if (master != null) throw new CliException("--master needs --backend spark");
+      return super.simulator();
+    }
+    SimulationBackend b;
+    try {
+      b = SimulationBackend.named(backend);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--backend: " + e.getMessage());
+    }
+    return Simulator.on(b, master == null ? Map.of() : Map.of("spark.master", master));
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.lianbang.cli.dashboard.DashboardServer;
 import io.lianbang.cli.dashboard.LiveRun;
 import io.lianbang.cli.run.RunOutputs;
 import io.lianbang.cli.run.RunSession;
+import io.lianbang.cli.run.Simulator;
 import io.lianbang.cli.run.Terminal;
 import io.lianbang.sim.spec.DatasetSpec;
 import io.lianbang.sim.spec.SimulationSpec;
@@ -61,7 +62,7 @@ abstract class SimulationCommand implements Callable<Integer> {
       RunSession session = new RunSession(sim, dir, out, err, progress, !runOptions.noChart, store, spec.name());
       Integer port = dashboardPort();
       if (port == null) {
-        session.run(main.simulator);
+        session.run(simulator());
         return 0;
       }
       LiveRun live = new LiveRun(sim.name(), spec.name(), sim.rounds());
@@ -70,7 +71,7 @@ abstract class SimulationCommand implements Callable<Integer> {
         out.flush();
         boolean ok = false;
         try {
-          session.listen(live).run(main.simulator);
+          session.listen(live).run(simulator());
           ok = true;
         } finally {
           live.ended(ok);
@@ -82,6 +83,11 @@ abstract class SimulationCommand implements Callable<Integer> {
       Main.error(err, e.getMessage());
       return Main.USAGE;
     }
+  }
+
+  /** What runs the simulation: the command's simulator unless a subclass picks a backend. */
+  Simulator simulator() {
+    return main.simulator;
   }
 
   /** The port of the live run's dashboard ({@code --dashboard}), or null for none. */

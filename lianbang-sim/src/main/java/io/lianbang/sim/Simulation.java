@@ -5,6 +5,7 @@ import io.lianbang.core.client.ClientProxy;
 import io.lianbang.core.client.LocalClientProxy;
 import io.lianbang.core.compress.CompressingClientProxy;
 import io.lianbang.core.compress.Compression;
+import io.lianbang.core.federation.ClientPool;
 import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.core.federation.RoundListener;
@@ -30,6 +31,7 @@ import io.lianbang.engine.nn.Models;
 import io.lianbang.sim.attack.Attackers;
 import io.lianbang.sim.attack.LabelFlip;
 import io.lianbang.sim.attack.ModelPoisoningClient;
+import io.lianbang.sim.backend.RemoteTraining;
 import io.lianbang.sim.spec.AttackKind;
 import io.lianbang.sim.spec.AttackSpec;
 import io.lianbang.sim.spec.Seconds;
@@ -161,20 +163,28 @@ public final class Simulation {
 
   /** Runs every round, reporting progress to {@code listeners}. */
   public SimulationResult run(List<RoundListener> listeners) throws InterruptedException {
+    return run(listeners, null);
+  }
+
+  /**
+   * Runs every round with the clients trained by {@code remote} (a backend outside this JVM's
+   * worker threads), or on this JVM's worker threads if it is null.
+   */
+  public SimulationResult run(List<RoundListener> listeners, RemoteTraining remote) throws InterruptedException {
     long start = System.nanoTime();
     ExecutorService workers = Executors.newFixedThreadPool(spec.threads(), daemonThreads());
     try {
       List<ClientProxy> proxies = new ArrayList<>();
+      List<String> ids = clientIds();
       PrivacyWiring privacy = new PrivacyWiring(spec.privacy(), spec.seed(),
           CompressionWiring.secAggModulusBits(spec.compression(), spec.privacy(), spec.strategy().clientsPerRound()));
       Compression compression = CompressionWiring.compression(spec.compression(), spec.privacy());
-      int digits = String.valueOf(partition.numClients() - 1).length();
       AttackSpec attack = spec.attack();
       BitSet malicious = attack.active() ? Attackers.choose(partition.numClients(), attack.fraction(), spec.seed()) : new BitSet();
       TrainingSpec t = spec.training();
-      for (int c = 0; c < partition.numClients(); c++) {
+      for (int c = 0; remote == null && c < partition.numClients(); c++) {
         Dataset local = partition.subset(data.train(), c);
-        String id = String.format("client-%0" + digits + "d", c);
+        String id = ids.get(c);
         boolean bad = malicious.get(c);
         Client client = new EngineClient(model, bad && attack.kind() == AttackKind.LABEL_FLIP ? LabelFlip.flip(local) : local, local, 1);
         if (t.heterogeneous()) client = new VariableLocalWork(client, t.localEpochs(), t.localEpochsMax());
@@ -187,11 +197,21 @@ public final class Simulation {
       FederationConfig config = new FederationConfig(spec.rounds(), spec.seed(), roundTimeout, roundTimeout, Duration.ofMinutes(1),
           spec.strategy().quorum(), spec.evaluateEvery()).withCompression(compression);
       Strategy strategy = privacy.strategy(strategy(), workers);
-      RunResult run = new Federation(strategy, new StaticClientPool(proxies), config, listeners).run(initial.parameters());
+      ClientPool pool = remote == null ? new StaticClientPool(proxies) : remote.clients(ids);
+      if (remote != null) strategy = remote.strategy(strategy);
+      RunResult run = new Federation(strategy, pool, config, listeners).run(initial.parameters());
       return new SimulationResult(spec, run, kernels(), (System.nanoTime() - start) / 1e9, privacy.report());
     } finally {
       workers.shutdownNow();
     }
+  }
+
+  /** The clients' ids: client {@code i} of the {@link #partition()} has id {@code clientIds().get(i)}. */
+  public List<String> clientIds() {
+    int digits = String.valueOf(partition.numClients() - 1).length();
+    List<String> ids = new ArrayList<>(partition.numClients());
+    for (int c = 0; c < partition.numClients(); c++) ids.add(String.format("client-%0" + digits + "d", c));
+    return ids;
   }
 
   private static Client poisoned(Client honest, AttackSpec a) {

@@ -4,8 +4,11 @@ import io.lianbang.core.federation.RoundListener;
 import io.lianbang.engine.data.Standardizer;
 import io.lianbang.sim.Simulation;
 import io.lianbang.sim.SimulationResult;
+import io.lianbang.sim.backend.LocalBackend;
+import io.lianbang.sim.backend.SimulationBackend;
 import io.lianbang.sim.spec.SimulationSpec;
 import java.util.List;
+import java.util.Map;
 
 /** Prepares simulations for the CLI; a seam so that the commands can be tested without training. */
 @FunctionalInterface
@@ -31,9 +34,20 @@ public interface Simulator {
     }
   }
 
-  /** The real thing: {@link Simulation}. */
+  /** The real thing: {@link Simulation}, its clients training on this JVM's threads. */
   static Simulator standard() {
+    return on(new LocalBackend(), Map.of());
+  }
+
+  /**
+   * {@link Simulation}s whose clients train on {@code backend}, configured with {@code settings}
+   * (e.g. {@code spark.master}); {@link #prepare} refuses, naming the key, what the backend does
+   * not support.
+   */
+  static Simulator on(SimulationBackend backend, Map<String, String> settings) {
+    Map<String, String> copy = Map.copyOf(settings);
     return spec -> {
+      backend.requireSupported(spec);
       Simulation sim = Simulation.prepare(spec);
       return new Prepared() {
         @Override
@@ -43,7 +57,7 @@ public interface Simulator {
 
         @Override
         public SimulationResult run(List<RoundListener> listeners) throws InterruptedException {
-          return sim.run(listeners);
+          return backend.run(sim, copy, listeners);
         }
 
         @Override
