@@ -27,9 +27,12 @@ import io.lianbang.engine.nn.Init;
 import io.lianbang.engine.nn.Model;
 import io.lianbang.engine.nn.ModelSpec;
 import io.lianbang.engine.nn.Models;
+import io.lianbang.sim.async.AsyncSimulation;
 import io.lianbang.sim.attack.Attackers;
 import io.lianbang.sim.attack.LabelFlip;
 import io.lianbang.sim.attack.ModelPoisoningClient;
+import io.lianbang.sim.latency.LatencyModel;
+import io.lianbang.sim.latency.RoundClock;
 import io.lianbang.sim.spec.AttackKind;
 import io.lianbang.sim.spec.AttackSpec;
 import io.lianbang.sim.spec.Seconds;
@@ -159,8 +162,15 @@ public final class Simulation {
     return Kernels.get().name();
   }
 
-  /** Runs every round, reporting progress to {@code listeners}. */
+  /**
+   * Runs every round, reporting progress to {@code listeners}; with {@code async.enabled}, runs
+   * FedBuff instead ({@link AsyncSimulation}). With a {@code latency} model, each round's record
+   * carries its simulated end time ({@link RoundClock}).
+   */
   public SimulationResult run(List<RoundListener> listeners) throws InterruptedException {
+    if (spec.async().enabled()) return new AsyncSimulation(this).run(listeners);
+    RoundClock clock = spec.latency().active() ? new RoundClock(new LatencyModel(spec.latency(), spec.seed())) : null;
+    if (clock != null) listeners = List.of(clock.listener(listeners));
     long start = System.nanoTime();
     ExecutorService workers = Executors.newFixedThreadPool(spec.threads(), daemonThreads());
     try {
@@ -177,6 +187,7 @@ public final class Simulation {
         String id = String.format("client-%0" + digits + "d", c);
         boolean bad = malicious.get(c);
         Client client = new EngineClient(model, bad && attack.kind() == AttackKind.LABEL_FLIP ? LabelFlip.flip(local) : local, local, 1);
+        if (clock != null) client = clock.timed(client, c);
         if (t.heterogeneous()) client = new VariableLocalWork(client, t.localEpochs(), t.localEpochsMax());
         if (bad) client = poisoned(client, attack);
         ClientProxy proxy = new LocalClientProxy(id, privacy.client(id, c, client), workers);
@@ -188,6 +199,7 @@ public final class Simulation {
           spec.strategy().quorum(), spec.evaluateEvery()).withCompression(compression);
       Strategy strategy = privacy.strategy(strategy(), workers);
       RunResult run = new Federation(strategy, new StaticClientPool(proxies), config, listeners).run(initial.parameters());
+      if (clock != null) run = new RunResult(run.parameters(), clock.annotate(run.history()));
       return new SimulationResult(spec, run, kernels(), (System.nanoTime() - start) / 1e9, privacy.report());
     } finally {
       workers.shutdownNow();
