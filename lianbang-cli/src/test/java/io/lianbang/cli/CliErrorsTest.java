@@ -44,8 +44,8 @@ class CliErrorsTest {
 
   @Test
   void unknownTopLevelKey() throws Exception {
-    assertUsageError(simulate("rounds: 3\nround: 5\n"), "unknown key 'round' at top level (valid: attack, compression, dataset, "
-        + "evaluate_every, model, name, output, partition, privacy, rounds, seed, store, strategy, threads, training)");
+    assertUsageError(simulate("rounds: 3\nround: 5\n"), "unknown key 'round' at top level (valid: async, attack, compression, dataset, "
+        + "evaluate_every, latency, model, name, output, partition, privacy, rounds, seed, store, strategy, threads, training)");
   }
 
   @Test

@@ -28,10 +28,13 @@ import io.lianbang.engine.nn.Init;
 import io.lianbang.engine.nn.Model;
 import io.lianbang.engine.nn.ModelSpec;
 import io.lianbang.engine.nn.Models;
+import io.lianbang.sim.async.AsyncSimulation;
 import io.lianbang.sim.attack.Attackers;
 import io.lianbang.sim.attack.LabelFlip;
 import io.lianbang.sim.attack.ModelPoisoningClient;
 import io.lianbang.sim.backend.RemoteTraining;
+import io.lianbang.sim.latency.LatencyModel;
+import io.lianbang.sim.latency.RoundClock;
 import io.lianbang.sim.spec.AttackKind;
 import io.lianbang.sim.spec.AttackSpec;
 import io.lianbang.sim.spec.Seconds;
@@ -161,16 +164,27 @@ public final class Simulation {
     return Kernels.get().name();
   }
 
-  /** Runs every round, reporting progress to {@code listeners}. */
+  /**
+   * Runs every round, reporting progress to {@code listeners}; with {@code async.enabled}, runs
+   * FedBuff instead ({@link AsyncSimulation}). With a {@code latency} model, each round's record
+   * carries its simulated end time ({@link RoundClock}).
+   */
   public SimulationResult run(List<RoundListener> listeners) throws InterruptedException {
     return run(listeners, null);
   }
 
   /**
    * Runs every round with the clients trained by {@code remote} (a backend outside this JVM's
-   * worker threads), or on this JVM's worker threads if it is null.
+   * worker threads), or on this JVM's worker threads if it is null. A remote backend supports
+   * neither {@code async} nor {@code latency}.
    */
   public SimulationResult run(List<RoundListener> listeners, RemoteTraining remote) throws InterruptedException {
+    if (remote != null && (spec.async().enabled() || spec.latency().active())) {
+      throw new IllegalArgumentException("async.enabled and latency.kind need the local backend");
+    }
+    if (spec.async().enabled()) return new AsyncSimulation(this).run(listeners);
+    RoundClock clock = spec.latency().active() ? new RoundClock(new LatencyModel(spec.latency(), spec.seed())) : null;
+    if (clock != null) listeners = List.of(clock.listener(listeners));
     long start = System.nanoTime();
     ExecutorService workers = Executors.newFixedThreadPool(spec.threads(), daemonThreads());
     try {
@@ -187,6 +201,7 @@ public final class Simulation {
         String id = ids.get(c);
         boolean bad = malicious.get(c);
         Client client = new EngineClient(model, bad && attack.kind() == AttackKind.LABEL_FLIP ? LabelFlip.flip(local) : local, local, 1);
+        if (clock != null) client = clock.timed(client, c);
         if (t.heterogeneous()) client = new VariableLocalWork(client, t.localEpochs(), t.localEpochsMax());
         if (bad) client = poisoned(client, attack);
         ClientProxy proxy = new LocalClientProxy(id, privacy.client(id, c, client), workers);
@@ -200,6 +215,7 @@ public final class Simulation {
       ClientPool pool = remote == null ? new StaticClientPool(proxies) : remote.clients(ids);
       if (remote != null) strategy = remote.strategy(strategy);
       RunResult run = new Federation(strategy, pool, config, listeners).run(initial.parameters());
+      if (clock != null) run = new RunResult(run.parameters(), clock.annotate(run.history()));
       return new SimulationResult(spec, run, kernels(), (System.nanoTime() - start) / 1e9, privacy.report());
     } finally {
       workers.shutdownNow();

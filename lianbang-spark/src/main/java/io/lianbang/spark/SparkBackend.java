@@ -55,6 +55,8 @@ public final class SparkBackend implements SimulationBackend {
     if (spec.training().heterogeneous()) {
       throw unsupported("training.local_epochs_max " + spec.training().localEpochsMax() + " (heterogeneous local work)");
     }
+    if (spec.async().enabled()) throw unsupported("async.enabled true");
+    if (spec.latency().active()) throw unsupported("latency.kind " + spec.latency().kind());
   }
 
   /**

@@ -104,8 +104,8 @@ class ConfigLoaderTest {
   @Test
   void unknownTopLevelKeyIsNamedWithTheValidKeys() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("round: 5\n"));
-    assertEquals("unknown key 'round' at top level (valid: attack, compression, dataset, evaluate_every, model, name, output, partition, "
-        + "privacy, rounds, seed, store, strategy, threads, training)", e.getMessage());
+    assertEquals("unknown key 'round' at top level (valid: async, attack, compression, dataset, evaluate_every, latency, model, name, output, "
+        + "partition, privacy, rounds, seed, store, strategy, threads, training)", e.getMessage());
   }
 
   @Test
@@ -349,6 +349,6 @@ class ConfigLoaderTest {
     String yaml = ConfigLoader.toYaml(SimulationSpec.demo().withPrivacy(io.lianbang.sim.spec.PrivacySpec.none()));
     List<String> keys = yaml.lines().filter(l -> !l.startsWith(" ") && !l.startsWith("#")).map(l -> l.substring(0, l.indexOf(':'))).toList();
     assertEquals(List.of("name", "seed", "rounds", "threads", "model", "evaluate_every", "dataset", "partition", "strategy", "training",
-        "privacy", "attack", "compression"), keys);
+        "privacy", "attack", "compression", "async", "latency"), keys);
   }
 }

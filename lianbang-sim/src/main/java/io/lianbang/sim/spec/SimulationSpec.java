@@ -25,11 +25,13 @@ import java.util.Objects;
  * @param privacy secure aggregation and differential privacy
  * @param attack malicious clients, {@link AttackSpec#none()} for none
  * @param compression how models and updates travel, {@link CompressionSpec#none()} for float32
+ * @param async asynchronous FedBuff instead of synchronous rounds, {@link AsyncSpec#off()} for rounds
+ * @param latency the simulated straggler model, {@link LatencySpec#none()} for none
  */
 public record SimulationSpec(
     String name, long seed, int rounds, int threads, String model,
     DatasetSpec dataset, PartitionSpec partition, StrategySpec strategy, TrainingSpec training, int evaluateEvery,
-    PrivacySpec privacy, AttackSpec attack, CompressionSpec compression) {
+    PrivacySpec privacy, AttackSpec attack, CompressionSpec compression, AsyncSpec async, LatencySpec latency) {
 
   public SimulationSpec {
     Objects.requireNonNull(name, "name");
@@ -48,6 +50,9 @@ public record SimulationSpec(
     Objects.requireNonNull(attack, "attack");
     Objects.requireNonNull(compression, "compression");
     io.lianbang.sim.CompressionWiring.requireCompatible(compression, privacy);
+    async = async == null ? AsyncSpec.off() : async;
+    latency = latency == null ? LatencySpec.none() : latency;
+    if (async.enabled()) requireAsyncCompatible(async, latency, partition, privacy, attack, compression, training);
     if (strategy.clientsPerRound() > partition.numClients()) {
       throw new IllegalArgumentException("strategy.clients_per_round must not exceed partition.num_clients ("
           + partition.numClients() + "), got " + strategy.clientsPerRound());
@@ -55,6 +60,36 @@ public record SimulationSpec(
     if (strategy.evaluateClientsPerRound() > partition.numClients()) {
       throw new IllegalArgumentException("strategy.evaluate_clients_per_round must not exceed partition.num_clients ("
           + partition.numClients() + "), got " + strategy.evaluateClientsPerRound());
+    }
+  }
+
+  /** A synchronous simulation without a latency model. */
+  public SimulationSpec(
+      String name, long seed, int rounds, int threads, String model,
+      DatasetSpec dataset, PartitionSpec partition, StrategySpec strategy, TrainingSpec training, int evaluateEvery,
+      PrivacySpec privacy, AttackSpec attack, CompressionSpec compression) {
+    this(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, privacy, attack, compression,
+        AsyncSpec.off(), LatencySpec.none());
+  }
+
+  /** FedBuff runs plain local training: the mechanisms that assume synchronous rounds are refused. */
+  private static void requireAsyncCompatible(AsyncSpec async, LatencySpec latency, PartitionSpec partition, PrivacySpec privacy,
+      AttackSpec attack, CompressionSpec compression, TrainingSpec training) {
+    if (async.concurrency() > partition.numClients()) {
+      throw new IllegalArgumentException("async.concurrency must not exceed partition.num_clients (" + partition.numClients()
+          + "), got " + async.concurrency());
+    }
+    if (!latency.active()) throw new IllegalArgumentException("async.enabled needs a latency model, got latency.kind none");
+    if (privacy.any()) {
+      throw new IllegalArgumentException("async.enabled does not support privacy mechanisms yet (privacy.secagg, privacy.paillier, privacy.dp)");
+    }
+    if (attack.active()) throw new IllegalArgumentException("async.enabled does not support attack.kind " + attack.kind() + " yet");
+    if (compression.active()) {
+      throw new IllegalArgumentException("async.enabled does not support compression yet (compression.uplink.codec "
+          + compression.uplink().codec() + ", compression.downlink.codec " + compression.downlink().codec() + ")");
+    }
+    if (training.heterogeneous()) {
+      throw new IllegalArgumentException("async.enabled does not support training.local_epochs_max " + training.localEpochsMax() + " yet");
     }
   }
 
@@ -87,19 +122,31 @@ public record SimulationSpec(
   /** The same simulation with {@code privacy}. */
   public SimulationSpec withPrivacy(PrivacySpec privacy) {
     return new SimulationSpec(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, privacy, attack,
-        compression);
+        compression, async, latency);
   }
 
   /** The same simulation with {@code attack}. */
   public SimulationSpec withAttack(AttackSpec attack) {
     return new SimulationSpec(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, privacy, attack,
-        compression);
+        compression, async, latency);
   }
 
   /** The same simulation with {@code compression}. */
   public SimulationSpec withCompression(CompressionSpec compression) {
     return new SimulationSpec(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, privacy, attack,
-        compression);
+        compression, async, latency);
+  }
+
+  /** The same simulation with {@code async}. */
+  public SimulationSpec withAsync(AsyncSpec async) {
+    return new SimulationSpec(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, privacy, attack,
+        compression, async, latency);
+  }
+
+  /** The same simulation with {@code latency}. */
+  public SimulationSpec withLatency(LatencySpec latency) {
+    return new SimulationSpec(name, seed, rounds, threads, model, dataset, partition, strategy, training, evaluateEvery, privacy, attack,
+        compression, async, latency);
   }
 
   /**

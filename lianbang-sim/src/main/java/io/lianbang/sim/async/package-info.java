@@ -1,0 +1,2 @@
+/** Asynchronous simulations: FedBuff on a simulated clock. */
+package io.lianbang.sim.async;
