@@ -46,6 +46,12 @@ public final class WithTaskConfig extends ForwardingStrategy {
     return inner.aggregatesWeightedMean();
   }
 
+  /** Forwarded: this decorator adds config entries and leaves aggregation to {@code inner}. */
+  @Override
+  public boolean foldsPartialSums() {
+    return inner.foldsPartialSums();
+  }
+
   private List<ClientInstruction> withEntries(List<ClientInstruction> instructions) {
     List<ClientInstruction> out = new ArrayList<>(instructions.size());
     for (ClientInstruction i : instructions) {

@@ -321,15 +321,15 @@ public final class Federation {
   }
 
   /**
-   * Checks an edge aggregator's partial sum (hierarchical aggregation): only a weighted-mean
-   * strategy can fold it in, only without a compressed downlink (the edge's clients would have
+   * Checks an edge aggregator's partial sum (hierarchical aggregation): only a strategy that
+   * {@linkplain Strategy#foldsPartialSums() folds partial sums} exactly takes it, only without a compressed downlink (the edge's clients would have
    * trained from the broadcast, not the exact model), and its weight is bounded like its clients'
    * example counts: at most {@link FederationConfig#maxExamples()} per term.
    */
   private void checkPartialSum(FitResult result, boolean broadcastDownlink) {
-    if (!strategy.aggregatesWeightedMean()) {
-      throw new IllegalArgumentException("strategy " + strategy + " cannot fold in an edge aggregator's partial sum:"
-          + " it needs every individual update");
+    if (!strategy.foldsPartialSums()) {
+      throw new IllegalArgumentException("strategy " + strategy + " cannot fold in an edge aggregator's partial sum exactly"
+          + " (FedAvg, FedAvgM, FedOpt and FedProx can, without differential privacy or norm bounding)");
     }
     if (broadcastDownlink) {
       throw new IllegalArgumentException("a partial sum cannot be folded in when the downlink is compressed");

@@ -158,6 +158,16 @@ public class FedAvg implements Strategy {
     return weightedMean;
   }
 
+  /**
+   * True when {@link #beginFit} is FedAvg's exact weighted-mean aggregation, which merges partial
+   * sums with {@link ExactWeightedSum#addAll}: FedAvg and the strategies that build on it (FedAvgM,
+   * FedOpt, FedProx).
+   */
+  @Override
+  public boolean foldsPartialSums() {
+    return aggregatesWeightedMean();
+  }
+
   @Override
   public String toString() {
     return getClass().getSimpleName();

@@ -66,6 +66,17 @@ public interface Strategy {
   }
 
   /**
+   * Whether the aggregation {@link #beginFit} returns folds an edge aggregator's exact partial sum
+   * ({@link io.lianbang.core.task.FitResult#partialSum()}) in exactly, so that hierarchical
+   * aggregation gives the flat run's model bit for bit. The federation refuses partial sums from
+   * edges otherwise. False by default, and decorators do not forward it: one that aggregates on
+   * its own (differential privacy, norm bounding) would treat an edge's sum as one client.
+   */
+  default boolean foldsPartialSums() {
+    return false;
+  }
+
+  /**
    * The state the strategy keeps across rounds, for a checkpoint written after every completed
    * round; empty for a stateless strategy (the default). See {@link StatefulStrategy}.
    */

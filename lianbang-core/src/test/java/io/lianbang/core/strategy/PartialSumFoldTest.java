@@ -1,9 +1,13 @@
 package io.lianbang.core.strategy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lianbang.core.aggregate.ExactWeightedSum;
+import io.lianbang.core.strategy.robust.FedMedian;
+import io.lianbang.core.strategy.robust.NormBounded;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.Parameters;
@@ -51,6 +55,16 @@ class PartialSumFoldTest {
     ExactWeightedSum s = new ExactWeightedSum(p);
     s.add(p, 3);
     assertThrows(IllegalArgumentException.class, () -> new FitResult(p, 4, Metrics.empty(), s.state()));
+  }
+
+  @Test
+  void onlyFedAvgsExactAggregationTakesPartialSums() {
+    assertTrue(FedAvg.builder().build().foldsPartialSums());
+    assertTrue(FedAvgM.builder().build().foldsPartialSums());
+    assertTrue(FedProx.builder().build().foldsPartialSums());
+    // a decorator aggregates on its own and would count an edge as one client
+    assertFalse(new NormBounded(FedAvg.builder().build(), 1.0).foldsPartialSums());
+    assertFalse(FedMedian.builder().build().foldsPartialSums());
   }
 
   private static RoundContext context(Parameters global) {
