@@ -2,6 +2,7 @@ package io.lianbang.bench.load;
 
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.engine.nn.Models;
+import io.lianbang.grpc.server.ConnectionLimits;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -59,9 +60,11 @@ public final class ConnectedDevices {
     if (channels > devices) fail("--channels must be at most --devices (" + devices + "), got " + channels);
     if (values < 2) fail("--model-values must be >= 2, got " + values);
     if (!o.get("server-heap").matches("[1-9][0-9]*[mMgG]")) fail("--server-heap must be like 512m or 2g, got " + o.get("server-heap"));
-    // Every device dials from 127.0.0.1: the server's documented connection limits are raised to fit.
-    int maxConnections = Math.max(1000, channels + 64);
-    int perAddress = Math.max(32, channels + 64);
+    // Every device dials from 127.0.0.1: beyond the default 32 connections per address, the server's
+    // documented connection limits are raised to fit, with room for connections being replaced.
+    ConnectionLimits defaults = ConnectionLimits.defaults();
+    int perAddress = channels <= defaults.maxConnectionsPerAddress() ? defaults.maxConnectionsPerAddress() : channels + 64;
+    int maxConnections = Math.max(defaults.maxConnections(), perAddress);
 
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "-Xmx" + o.get("server-heap"), "-cp", System.getProperty("java.class.path"),
