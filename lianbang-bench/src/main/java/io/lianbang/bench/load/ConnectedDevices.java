@@ -70,6 +70,7 @@ public final class ConnectedDevices {
     List<String> command = new ArrayList<>(List.of(java, "-Xmx" + o.get("server-heap"), "-cp", System.getProperty("java.class.path"),
         LoadServer.class.getName(), "" + devices, "" + rounds, "" + values, "" + seed, o.get("heartbeat-seconds"),
         "" + maxConnections, "" + perAddress, "" + uploads));
+    StallMonitor stalls = StallMonitor.start("stall-monitor");
     Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     long pid = server.pid();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -149,12 +150,16 @@ public final class ConnectedDevices {
         double[] wall = perRound.stream().mapToDouble(r -> r[4]).sorted().toArray();
         double[] cpu = perRound.stream().mapToDouble(r -> r[5]).sorted().toArray();
         System.out.printf(Locale.ROOT, "| devices | connections | connect all s | round wall s (median) | server CPU s per round (median) "
-            + "| failed results | failed devices | server VmHWM MiB | server heap after GC MiB |%n");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.2f | %.2f | %d | %d | %.0f | %.0f |%n", devices, channels, connectSeconds,
+            + "| failed results | failed devices | re-registrations | server VmHWM MiB | server heap after GC MiB |%n");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        // A device registers again only when the server dropped its session (silent for three heartbeat intervals).
+        long reRegistrations = fleet.calls().getOrDefault("Register", 0L) - devices;
+        System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.2f | %.2f | %d | %d | %d | %.0f | %.0f |%n", devices, channels, connectSeconds,
             median(wall), median(cpu), serverFailures + fleet.rejectedResults(), fleet.failed() + (allEnded ? 0 : devices - fleet.finished() - fleet.failed()),
-            Long.parseLong(done[4]) / 1024.0, Long.parseLong(done[8]) / 1024.0);
+            reRegistrations, Long.parseLong(done[4]) / 1024.0, Long.parseLong(done[8]) / 1024.0);
         if (!fleet.failures().isEmpty()) System.out.println("device failures (first): " + fleet.failures().entrySet().iterator().next());
+        System.out.println("longest stall (a thread woke up late by): server JVM " + done[12] + " ms, devices' JVM " + stalls.maxMillis()
+            + " ms; the server drops a device it has not heard from for 3 heartbeat intervals");
         System.out.println("fit tasks served: " + fleet.fitTasks() + " of " + (long) devices * rounds + "; all device runs ended: " + allEnded);
       }
     } finally {

@@ -29,7 +29,8 @@ import java.util.Locale;
  * Talks to the orchestrator through standard streams: prints {@code READY port}, then
  * {@code CONNECTED millis} once every device has registered; waits for {@code go} on standard
  * input; prints a {@code ROUND} line per round (its wall time and this process's CPU time,
- * utime + stime) and a {@code DONE} line with its peak resident set (VmHWM).
+ * utime + stime) and a {@code DONE} line with its peak resident set (VmHWM) and its longest stall
+ * ({@link StallMonitor}).
  *
  * <pre>
  * LoadServer DEVICES ROUNDS MODEL_VALUES SEED HEARTBEAT_SECONDS MAX_CONNECTIONS MAX_CONNECTIONS_PER_ADDRESS MAX_CONCURRENT_UPLOADS
@@ -54,6 +55,7 @@ public final class LoadServer {
     ConnectionLimits connections = ConnectionLimits.defaults().withMaxConnections(Integer.parseInt(args[5]), Integer.parseInt(args[6]));
     PeerLimits limits = PeerLimits.defaults().withMaxConcurrentUploads(Integer.parseInt(args[7]));
     PrintStream out = System.out;
+    StallMonitor stalls = StallMonitor.start("stall-monitor");
 
     Parameters initial = Models.create(model(values), seed).parameters();
     ServerSettings settings = ServerSettings.defaults("load-" + seed).withTokens(DeviceFleet.tokens(seed, devices))
@@ -101,9 +103,9 @@ public final class LoadServer {
       server.finish("the load test is complete", Duration.ofSeconds(30));
       System.gc();
       Runtime rt = Runtime.getRuntime();
-      out.printf(Locale.ROOT, "DONE rounds %d vmhwm_kib %d vmrss_kib %d heap_after_gc_kib %d threads %d%n",
+      out.printf(Locale.ROOT, "DONE rounds %d vmhwm_kib %d vmrss_kib %d heap_after_gc_kib %d threads %d max_stall_ms %d%n",
           result.history().rounds().stream().filter(r -> r.round() > 0).count(), status("VmHWM"), status("VmRSS"),
-          (rt.totalMemory() - rt.freeMemory()) >> 10, Thread.activeCount());
+          (rt.totalMemory() - rt.freeMemory()) >> 10, Thread.activeCount(), stalls.maxMillis());
       out.flush();
     }
   }
