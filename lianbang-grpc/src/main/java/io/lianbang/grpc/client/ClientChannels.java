@@ -1,11 +1,17 @@
 package io.lianbang.grpc.client;
 
 import io.grpc.CallCredentials;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
 import io.grpc.CompositeChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.lianbang.grpc.tls.ClientTls;
 
 /** Channels to a federation server. */
@@ -33,5 +39,24 @@ public final class ClientChannels {
       creds = CompositeChannelCredentials.create(creds, call);
     }
     return Grpc.newChannelBuilder(target, creds).maxInboundMessageSize(MAX_INBOUND_BYTES).build();
+  }
+
+  /**
+   * {@code channel} with every call authenticated by the bearer {@code token}, for clients of
+   * different identities that share one connection (HTTP/2 multiplexes their calls): each
+   * {@link FederationClient} gets its own view of the shared channel. The caller still owns
+   * {@code channel}.
+   *
+   * @param allowPlaintext sends the token over a plaintext connection too (loopback, trusted
+   *     networks); otherwise such calls fail with {@code UNAUTHENTICATED} before anything is sent
+   */
+  public static Channel withToken(Channel channel, String token, boolean allowPlaintext) {
+    CallCredentials credentials = new BearerToken(java.util.Objects.requireNonNull(token, "token"), allowPlaintext);
+    return ClientInterceptors.intercept(channel, new ClientInterceptor() {
+      @Override
+      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        return next.newCall(method, options.withCallCredentials(credentials));
+      }
+    });
   }
 }
