@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -53,7 +54,7 @@ public final class DeviceFleet implements AutoCloseable {
 
   /** The identity of device {@code index}: {@code device-00042}. */
   public static String identity(int index) {
-    return String.format(java.util.Locale.ROOT, "device-%05d", index);
+    return String.format(Locale.ROOT, "device-%05d", index);
   }
 
   /** The bearer token of device {@code index} in the run with this seed (30 characters). */

@@ -12,8 +12,11 @@ import io.lianbang.grpc.RefusalReason;
 import io.lianbang.grpc.tls.CertificateNames;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -47,7 +50,7 @@ final class Authenticator implements ServerInterceptor {
    */
   Authenticator(Set<String> allowed, Map<String, String> tokens, boolean allowAnonymous) {
     this.allowed = Set.copyOf(allowed);
-    Map<String, String> byDigest = new java.util.HashMap<>();
+    Map<String, String> byDigest = new HashMap<>();
     for (Map.Entry<String, String> t : tokens.entrySet()) byDigest.put(digest(t.getKey().getBytes(StandardCharsets.UTF_8)), t.getValue());
     this.ownerByDigest = Map.copyOf(byDigest);
     this.allowAnonymous = allowAnonymous;
@@ -115,8 +118,8 @@ final class Authenticator implements ServerInterceptor {
 
   private static String digest(byte[] token) {
     try {
-      return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token));
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token));
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available", e); // every Java platform must provide it
     }
   }
