@@ -171,7 +171,7 @@ class ConfigLoaderTest {
   @Test
   void unknownNestedKeyIsNamedWithItsSection() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("partition:\n  alpah: 0.5\n"));
-    assertEquals("unknown key 'alpah' in partition (valid: alpha, kind, min_size, num_clients, shards_per_client)",
+    assertEquals("unknown key 'alpah' in partition (valid: alpha, examples_per_client, kind, min_size, num_clients, shards_per_client)",
         e.getMessage());
   }
 
@@ -234,7 +234,7 @@ class ConfigLoaderTest {
 
   @Test
   void setRejectsUnknownKeysAndMalformedAssignments() {
-    assertEquals("unknown key 'alpah' in partition (valid: alpha, kind, min_size, num_clients, shards_per_client)",
+    assertEquals("unknown key 'alpah' in partition (valid: alpha, examples_per_client, kind, min_size, num_clients, shards_per_client)",
         assertThrows(ConfigException.class, () -> ConfigLoader.defaults(List.of("partition.alpah=1"))).getMessage());
     assertEquals("--set expects key.path=value, got 'rounds'",
         assertThrows(ConfigException.class, () -> ConfigLoader.defaults(List.of("rounds"))).getMessage());
