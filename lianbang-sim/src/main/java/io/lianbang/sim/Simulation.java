@@ -207,7 +207,7 @@ public final class Simulation {
       if (remote != null) {
         pool = remote.clients(clientIds());
       } else if (lazy && lazyClients(compression)) {
-        pool = new LazyClientPool(ids, c -> new LocalClientProxy(ids.get(c), clients.apply(c), workers));
+        pool = new LazyClientPool(ids, c -> new LocalClientProxy(ids.get(c), new DeferredClient(() -> clients.apply(c)), workers));
       } else {
         List<ClientProxy> proxies = new ArrayList<>();
         for (int c = 0; c < partition.numClients(); c++) {
