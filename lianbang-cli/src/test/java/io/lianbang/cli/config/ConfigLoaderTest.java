@@ -305,10 +305,10 @@ class ConfigLoaderTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "partition:\\n  kind: labels      | partition.kind must be one of iid, dirichlet, shards, quantity, got labels",
-      "partition:\\n  kind: IID         | partition.kind must be one of iid, dirichlet, shards, quantity, got IID",
-      "partition:\\n  kind: 0           | partition.kind must be one of iid, dirichlet, shards, quantity, got 0",
-      "partition:\\n  kind: null        | partition.kind must be one of iid, dirichlet, shards, quantity, got null",
+      "partition:\\n  kind: labels      | partition.kind must be one of iid, dirichlet, shards, quantity, sampled, got labels",
+      "partition:\\n  kind: IID         | partition.kind must be one of iid, dirichlet, shards, quantity, sampled, got IID",
+      "partition:\\n  kind: 0           | partition.kind must be one of iid, dirichlet, shards, quantity, sampled, got 0",
+      "partition:\\n  kind: null        | partition.kind must be one of iid, dirichlet, shards, quantity, sampled, got null",
       "attack:\\n  kind: flip         | attack.kind must be one of none, sign_flip, gaussian_noise, scaling, label_flip, got flip",
       "attack:\\n  kind: \"\"         | attack.kind must be one of none, sign_flip, gaussian_noise, scaling, label_flip, got ",
       "training:\\n  optimizer: rmsprop | training.optimizer must be one of sgd, adam, got rmsprop",
