@@ -8,7 +8,7 @@
 # while timing. A full run (the defaults) takes about 2 minutes on 2 idle cores, plus the build.
 #
 # Usage: bench/cross-device.sh [--clients N] [--per-round "100 300 1000"] [--rounds R] [--threads T]
-#                              [--heap 1g] [--data DIR] [--skip-build (offline)]
+#                              [--heap 512m] [--data DIR] [--skip-build (offline)]
 # Environment: LIANBANG_JAVA_OPTS extra JVM options
 set -euo pipefail
 
@@ -18,7 +18,7 @@ CLIENTS=100000
 PER_ROUND="100 300 1000"
 ROUNDS=6
 THREADS=$(nproc)
-HEAP=1g
+HEAP=512m
 DATA_DIR=""
 
 while [[ $# -gt 0 ]]; do
