@@ -48,7 +48,7 @@ final class SimulateCommand extends SimulationCommand {
       ConfigFlags.flag("--threads", "threads", Integer.class, "N", "Worker threads training clients in parallel."),
       ConfigFlags.flag("--model", "model", String.class, "MODEL", "Model, e.g. mlp:784-200-200-10, lenet, logistic:30."),
       ConfigFlags.flag("--num-clients", "partition.num_clients", Integer.class, "N", "Number of clients."),
-      ConfigFlags.flag("--partition", "partition.kind", String.class, "KIND", "iid, dirichlet, shards or quantity."),
+      ConfigFlags.flag("--partition", "partition.kind", String.class, "KIND", "iid, dirichlet, shards, quantity or sampled."),
       ConfigFlags.flag("--alpha", "partition.alpha", Double.class, "X", "Dirichlet concentration."),
       ConfigFlags.flag("--clients-per-round", "strategy.clients_per_round", Integer.class, "N", "Clients sampled each round."),
       ConfigFlags.flag("--local-epochs", "training.local_epochs", Integer.class, "N", "Local epochs."),

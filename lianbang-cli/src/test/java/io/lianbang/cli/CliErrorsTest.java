@@ -51,7 +51,7 @@ class CliErrorsTest {
   @Test
   void unknownNestedKey() throws Exception {
     assertUsageError(simulate("partition:\n  alpah: 0.5\n"),
-        "unknown key 'alpah' in partition (valid: alpha, kind, min_size, num_clients, shards_per_client)");
+        "unknown key 'alpah' in partition (valid: alpha, examples_per_client, kind, min_size, num_clients, shards_per_client)");
   }
 
   @Test
@@ -143,7 +143,7 @@ class CliErrorsTest {
   @Test
   void errorsAreReportedOnAPlainCommandLineToo() throws Exception {
     Cli r = Cli.runPlain(sim, "simulate", "--config", config("partition:\n  alpah: 1\n").toString());
-    assertUsageError(r, "unknown key 'alpah' in partition (valid: alpha, kind, min_size, num_clients, shards_per_client)");
+    assertUsageError(r, "unknown key 'alpah' in partition (valid: alpha, examples_per_client, kind, min_size, num_clients, shards_per_client)");
   }
 
   @Test

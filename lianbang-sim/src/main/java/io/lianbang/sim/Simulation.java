@@ -12,6 +12,7 @@ import io.lianbang.core.federation.RoundListener;
 import io.lianbang.core.federation.RunResult;
 import io.lianbang.core.federation.StaticClientPool;
 import io.lianbang.core.random.Seeds;
+import io.lianbang.core.strategy.Scaffold;
 import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.task.EvalResult;
@@ -37,6 +38,7 @@ import io.lianbang.sim.latency.LatencyModel;
 import io.lianbang.sim.latency.RoundClock;
 import io.lianbang.sim.spec.AttackKind;
 import io.lianbang.sim.spec.AttackSpec;
+import io.lianbang.sim.spec.PartitionKind;
 import io.lianbang.sim.spec.Seconds;
 import io.lianbang.sim.spec.SimulationSpec;
 import io.lianbang.sim.spec.TrainingSpec;
@@ -48,6 +50,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * A federation of many virtual clients in one JVM, built from a {@link SimulationSpec}: the
@@ -101,7 +104,7 @@ public final class Simulation {
           + " (" + data.train() + "): " + e.getMessage(), e);
     }
     requireResidualsFit(spec, Models.create(model, Init.PYTORCH_DEFAULT, 0).parameters().elementCount());
-    if (spec.partition().numClients() > data.train().size()) {
+    if (spec.partition().kind() != PartitionKind.SAMPLED && spec.partition().numClients() > data.train().size()) {
       throw new IllegalArgumentException("partition.num_clients must not exceed the " + data.train().size()
           + " training examples, got " + spec.partition().numClients());
     }
@@ -179,6 +182,11 @@ public final class Simulation {
    * neither {@code async} nor {@code latency}.
    */
   public SimulationResult run(List<RoundListener> listeners, RemoteTraining remote) throws InterruptedException {
+    return run(listeners, remote, true);
+  }
+
+  /** As {@link #run(List, RemoteTraining)}; {@code lazy} false builds every client up front (for tests). */
+  SimulationResult run(List<RoundListener> listeners, RemoteTraining remote, boolean lazy) throws InterruptedException {
     if (remote != null && (spec.async().enabled() || spec.latency().active())) {
       throw new IllegalArgumentException("async.enabled and latency.kind need the local backend");
     }
@@ -188,31 +196,32 @@ public final class Simulation {
     long start = System.nanoTime();
     ExecutorService workers = Executors.newFixedThreadPool(spec.threads(), daemonThreads());
     try {
-      List<ClientProxy> proxies = new ArrayList<>();
-      List<String> ids = clientIds();
+      ClientIds ids = new ClientIds(partition.numClients());
       PrivacyWiring privacy = new PrivacyWiring(spec.privacy(), spec.seed(),
           CompressionWiring.secAggModulusBits(spec.compression(), spec.privacy(), spec.strategy().clientsPerRound()));
       Compression compression = CompressionWiring.compression(spec.compression(), spec.privacy());
       AttackSpec attack = spec.attack();
       BitSet malicious = attack.active() ? Attackers.choose(partition.numClients(), attack.fraction(), spec.seed()) : new BitSet();
-      TrainingSpec t = spec.training();
-      for (int c = 0; remote == null && c < partition.numClients(); c++) {
-        Dataset local = partition.subset(data.train(), c);
-        String id = ids.get(c);
-        boolean bad = malicious.get(c);
-        Client client = new EngineClient(model, bad && attack.kind() == AttackKind.LABEL_FLIP ? LabelFlip.flip(local) : local, local, 1);
-        if (clock != null) client = clock.timed(client, c);
-        if (t.heterogeneous()) client = new VariableLocalWork(client, t.localEpochs(), t.localEpochsMax());
-        if (bad) client = poisoned(client, attack);
-        ClientProxy proxy = new LocalClientProxy(id, privacy.client(id, c, client), workers);
-        proxies.add(compression.uplink() == null ? proxy : new CompressingClientProxy(proxy));
+      IntFunction<Client> clients = c -> client(c, malicious.get(c), clock);
+      ClientPool pool;
+      if (remote != null) {
+        pool = remote.clients(clientIds());
+      } else if (lazy && lazyClients(compression)) {
+        pool = new LazyClientPool(ids, c -> new LocalClientProxy(ids.get(c), new DeferredClient(() -> clients.apply(c)), workers));
+      } else {
+        List<ClientProxy> proxies = new ArrayList<>();
+        for (int c = 0; c < partition.numClients(); c++) {
+          String id = ids.get(c);
+          ClientProxy proxy = new LocalClientProxy(id, privacy.client(id, c, clients.apply(c)), workers);
+          proxies.add(compression.uplink() == null ? proxy : new CompressingClientProxy(proxy));
+        }
+        pool = new StaticClientPool(proxies);
       }
       Model initial = Models.create(model, Init.PYTORCH_DEFAULT, Seeds.derive(spec.seed(), "init"));
       Duration roundTimeout = Seconds.of("strategy.round_timeout_seconds", spec.strategy().roundTimeoutSeconds());
       FederationConfig config = new FederationConfig(spec.rounds(), spec.seed(), roundTimeout, roundTimeout, Duration.ofMinutes(1),
           spec.strategy().quorum(), spec.evaluateEvery()).withCompression(compression);
       Strategy strategy = privacy.strategy(strategy(), workers);
-      ClientPool pool = remote == null ? new StaticClientPool(proxies) : remote.clients(ids);
       if (remote != null) strategy = remote.strategy(strategy);
       RunResult run = new Federation(strategy, pool, config, listeners).run(initial.parameters());
       if (clock != null) run = new RunResult(run.parameters(), clock.annotate(run.history()));
@@ -222,12 +231,35 @@ public final class Simulation {
     }
   }
 
-  /** The clients' ids: client {@code i} of the {@link #partition()} has id {@code clientIds().get(i)}. */
+  /**
+   * The clients' ids: client {@code i} of the {@link #partition()} has id {@code clientIds().get(i)}
+   * ({@code client-i}, zero-padded to one width).
+   */
   public List<String> clientIds() {
-    int digits = String.valueOf(partition.numClients() - 1).length();
-    List<String> ids = new ArrayList<>(partition.numClients());
-    for (int c = 0; c < partition.numClients(); c++) ids.add(String.format("client-%0" + digits + "d", c));
-    return ids;
+    return List.copyOf(new ClientIds(partition.numClients()));
+  }
+
+  /**
+   * Whether clients can be built when sampled and dropped after their task (a
+   * {@link LazyClientPool}) instead of all up front: only if no client keeps state across rounds,
+   * that is without privacy mechanisms (their wiring keeps per-client protocol state and
+   * counters), without uplink compression (error-feedback residuals) and without SCAFFOLD (client
+   * control variates).
+   */
+  private boolean lazyClients(Compression compression) {
+    return !spec.privacy().any() && compression.uplink() == null && !spec.strategy().name().equals(Scaffold.CONFIG_KEY);
+  }
+
+  /** Client {@code c} before privacy wiring: its engine client with its data, attack and latency. */
+  private Client client(int c, boolean bad, RoundClock clock) {
+    Dataset local = partition.subset(data.train(), c);
+    AttackSpec attack = spec.attack();
+    TrainingSpec t = spec.training();
+    Client client = new EngineClient(model, bad && attack.kind() == AttackKind.LABEL_FLIP ? LabelFlip.flip(local) : local, local, 1);
+    if (clock != null) client = clock.timed(client, c);
+    if (t.heterogeneous()) client = new VariableLocalWork(client, t.localEpochs(), t.localEpochsMax());
+    if (bad) client = poisoned(client, attack);
+    return client;
   }
 
   private static Client poisoned(Client honest, AttackSpec a) {

@@ -10,6 +10,7 @@ import io.lianbang.engine.data.IidPartitioner;
 import io.lianbang.engine.data.MinMaxScaler;
 import io.lianbang.engine.data.Partitioner;
 import io.lianbang.engine.data.QuantitySkewPartitioner;
+import io.lianbang.engine.data.SampledPartitioner;
 import io.lianbang.engine.data.ShardPartitioner;
 import io.lianbang.engine.data.Splits;
 import io.lianbang.engine.data.Standardizer;
@@ -83,6 +84,7 @@ final class SimulationData {
       case DIRICHLET -> new DirichletPartitioner(p.numClients(), p.alpha(), p.minSize(), 1000);
       case SHARDS -> new ShardPartitioner(p.numClients(), p.shardsPerClient());
       case QUANTITY -> new QuantitySkewPartitioner(p.numClients(), p.alpha(), p.minSize(), 1000);
+      case SAMPLED -> new SampledPartitioner(p.numClients(), p.examplesPerClient());
     };
   }
 }

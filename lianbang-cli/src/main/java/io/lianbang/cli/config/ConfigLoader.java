@@ -52,8 +52,8 @@ import java.util.TreeSet;
  * key.path=value} assignments are applied, every key is checked against the records, and the
  * result is bound onto the records, whose constructors validate.
  * Every failure is a {@link ConfigException} whose message names the key, where it is, and the
- * offending value, for example {@code unknown key 'alpah' in partition (valid: alpha, kind,
- * min_size, num_clients, shards_per_client)}.
+ * offending value, for example {@code unknown key 'alpah' in partition (valid: alpha,
+ * examples_per_client, kind, min_size, num_clients, shards_per_client)}.
  */
 public final class ConfigLoader {
   /** The top-level key of the output section, read beside the simulation. */

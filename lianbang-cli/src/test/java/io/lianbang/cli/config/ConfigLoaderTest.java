@@ -171,7 +171,7 @@ class ConfigLoaderTest {
   @Test
   void unknownNestedKeyIsNamedWithItsSection() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("partition:\n  alpah: 0.5\n"));
-    assertEquals("unknown key 'alpah' in partition (valid: alpha, kind, min_size, num_clients, shards_per_client)",
+    assertEquals("unknown key 'alpah' in partition (valid: alpha, examples_per_client, kind, min_size, num_clients, shards_per_client)",
         e.getMessage());
   }
 
@@ -234,7 +234,7 @@ class ConfigLoaderTest {
 
   @Test
   void setRejectsUnknownKeysAndMalformedAssignments() {
-    assertEquals("unknown key 'alpah' in partition (valid: alpha, kind, min_size, num_clients, shards_per_client)",
+    assertEquals("unknown key 'alpah' in partition (valid: alpha, examples_per_client, kind, min_size, num_clients, shards_per_client)",
         assertThrows(ConfigException.class, () -> ConfigLoader.defaults(List.of("partition.alpah=1"))).getMessage());
     assertEquals("--set expects key.path=value, got 'rounds'",
         assertThrows(ConfigException.class, () -> ConfigLoader.defaults(List.of("rounds"))).getMessage());
@@ -305,10 +305,10 @@ class ConfigLoaderTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "partition:\\n  kind: labels      | partition.kind must be one of iid, dirichlet, shards, quantity, got labels",
-      "partition:\\n  kind: IID         | partition.kind must be one of iid, dirichlet, shards, quantity, got IID",
-      "partition:\\n  kind: 0           | partition.kind must be one of iid, dirichlet, shards, quantity, got 0",
-      "partition:\\n  kind: null        | partition.kind must be one of iid, dirichlet, shards, quantity, got null",
+      "partition:\\n  kind: labels      | partition.kind must be one of iid, dirichlet, shards, quantity, sampled, got labels",
+      "partition:\\n  kind: IID         | partition.kind must be one of iid, dirichlet, shards, quantity, sampled, got IID",
+      "partition:\\n  kind: 0           | partition.kind must be one of iid, dirichlet, shards, quantity, sampled, got 0",
+      "partition:\\n  kind: null        | partition.kind must be one of iid, dirichlet, shards, quantity, sampled, got null",
       "attack:\\n  kind: flip         | attack.kind must be one of none, sign_flip, gaussian_noise, scaling, label_flip, got flip",
       "attack:\\n  kind: \"\"         | attack.kind must be one of none, sign_flip, gaussian_noise, scaling, label_flip, got ",
       "training:\\n  optimizer: rmsprop | training.optimizer must be one of sgd, adam, got rmsprop",

@@ -26,6 +26,7 @@ import java.util.List;
 public final class ExactWeightedSum {
   private static final double TWO_POW_MINUS_64 = 0x1p-64;
   private static final double LIMIT = 0x1p62;
+  private static final double TWO_POW_32 = 0x1p32;
 
   private final List<int[]> shapes;
   private final long[] hi;
@@ -54,16 +55,24 @@ public final class ExactWeightedSum {
     if (!(weight > 0) || !Double.isFinite(weight)) {
       throw new IllegalArgumentException("aggregation weight must be positive and finite, got " + weight);
     }
+    // An integer weight below 2^29 times a float's 24-bit significand is exact in 53 bits, so the
+    // term's fixed-point value is that product shifted, computed here with integer operations only.
+    // Every other term (another weight, or a term too small or too large for a plain shift) takes
+    // the general path, which gives the same bits for the terms the fast path handles.
+    long integerWeight = weight <= 0x1p29 && weight == Math.rint(weight) ? (long) weight : 0;
     int offset = 0;
     int ti = 0;
     for (Tensor t : values.tensors()) {
-      if (ti >= shapes.size() || t.size() != sizeOf(shapes.get(ti))) {
+      int n = t.size();
+      if (ti >= shapes.size() || n != sizeOf(shapes.get(ti))) {
         throw new IllegalArgumentException("aggregation input tensor[" + ti + "] does not match the model layout");
       }
-      for (int j = 0; j < t.size(); j++) {
-        addTerm(offset + j, weight * t.get(j), ti, j);
+      if (integerWeight > 0) {
+        addIntegerWeighted(t, offset, integerWeight, ti);
+      } else {
+        for (int j = 0; j < n; j++) addTerm(offset + j, weight * t.get(j), ti, j);
       }
-      offset += t.size();
+      offset += n;
       ti++;
     }
     if (ti != shapes.size()) {
@@ -73,41 +82,56 @@ public final class ExactWeightedSum {
     terms++;
   }
 
+  /** Adds {@code weight * t} at {@code offset} for an integer weight in [1, 2^29]. */
+  private void addIntegerWeighted(Tensor t, int offset, long weight, int tensor) {
+    long[] hi = this.hi;
+    long[] lo = this.lo;
+    int n = t.size();
+    for (int j = 0; j < n; j++) {
+      int bits = Float.floatToRawIntBits(t.get(j));
+      int exp = (bits >>> 23) & 0xff;
+      if (exp == 0) continue; // zero or subnormal: the term is below the fixed-point resolution
+      // value = weight * significand * 2^(exp - 150); times 2^64: product << (exp - 86)
+      int shift = exp - 86;
+      if (shift < 0 || shift >= 64) { // tiny (truncated), huge (range check) or not finite: general path
+        addTerm(offset + j, weight * (double) t.get(j), tensor, j);
+        continue;
+      }
+      long product = weight * ((bits & 0x7fffff) | 0x800000);
+      long tLo = product << shift;
+      long tHi = (product >>> 1) >>> (63 - shift);
+      long sign = bits >> 31; // all ones if negative: two's complement negation of the 128-bit value
+      tLo = (tLo ^ sign) - sign;
+      tHi = (tHi ^ sign) + (sign & (~(tLo | -tLo) >>> 63));
+      int i = offset + j;
+      long l = lo[i];
+      long sum = l + tLo;
+      lo[i] = sum;
+      hi[i] += tHi + (((l & tLo) | ((l | tLo) & ~sum)) >>> 63); // plus the carry out of the low word
+    }
+  }
+
+  /** Adds one term at index {@code i}, value {@code index} of tensor {@code tensor}. */
   private void addTerm(int i, double term, int tensor, int index) {
-    if (!(Math.abs(term) < LIMIT)) {
+    double a = Math.abs(term);
+    if (!(a < LIMIT)) {
       throw new IllegalArgumentException(
           "aggregation term tensor[" + tensor + "][" + index + "] = " + term + " is not finite or exceeds 2^62");
     }
-    long bits = Double.doubleToRawLongBits(term);
-    int exp = (int) ((bits >>> 52) & 0x7ff);
-    if (exp == 0) return; // zero or subnormal: below the fixed-point resolution
-    long mant = (bits & 0xfffffffffffffL) | (1L << 52);
-    int shift = exp - 1075 + 64; // value * 2^64 = mant * 2^shift
-    long tHi;
-    long tLo;
-    if (shift >= 64) {
-      tHi = mant << (shift - 64);
-      tLo = 0;
-    } else if (shift > 0) {
-      tHi = mant >>> (64 - shift);
-      tLo = mant << shift;
-    } else if (shift == 0) {
-      tHi = 0;
-      tLo = mant;
-    } else if (shift > -64) {
-      tHi = 0;
-      tLo = mant >>> -shift;
-    } else {
-      return;
-    }
-    if (bits < 0) { // two's complement negation of the 128-bit value
-      tLo = ~tLo + 1;
-      tHi = ~tHi + (tLo == 0 ? 1 : 0);
-    }
-    long sum = lo[i] + tLo;
-    long carry = Long.compareUnsigned(sum, lo[i]) < 0 ? 1 : 0;
+    // |term| * 2^64 truncated toward zero, as a 128-bit integer: the integer part is exact in a
+    // long (|term| < 2^62), the fraction a - tHi is exact in a double, and scaling it by 2^32
+    // twice is exact; each cast truncates, so what lies below 2^-64 is dropped.
+    long tHi = (long) a;
+    double f = (a - tHi) * TWO_POW_32;
+    long upper = (long) f;
+    long tLo = (upper << 32) | (long) ((f - upper) * TWO_POW_32);
+    long sign = Double.doubleToRawLongBits(term) >> 63; // all ones if negative: two's complement negation
+    tLo = (tLo ^ sign) - sign;
+    tHi = (tHi ^ sign) + (sign & (~(tLo | -tLo) >>> 63));
+    long l = lo[i];
+    long sum = l + tLo;
     lo[i] = sum;
-    hi[i] += tHi + carry;
+    hi[i] += tHi + (((l & tLo) | ((l | tLo) & ~sum)) >>> 63);
   }
 
   /**

@@ -1,7 +1,8 @@
 package io.lianbang.core.strategy;
 
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -36,14 +37,18 @@ public final class ClientSampler {
 
   /** Samples from {@code available}, which must be sorted; the result is in sampling order. */
   public List<String> sample(List<String> available, SplittableRandom rng) {
-    int k = sampleSize(available.size());
-    List<String> pool = new ArrayList<>(available);
+    int n = available.size();
+    int k = sampleSize(n);
+    // The first k steps of a Fisher-Yates shuffle of the positions 0..n-1, keeping only the
+    // positions that were swapped: O(k) time and memory however many clients are available.
+    Map<Integer, Integer> moved = new HashMap<>();
+    String[] out = new String[k];
     for (int i = 0; i < k; i++) {
-      int j = i + rng.nextInt(pool.size() - i);
-      String t = pool.get(i);
-      pool.set(i, pool.get(j));
-      pool.set(j, t);
+      int j = i + rng.nextInt(n - i);
+      int atJ = moved.getOrDefault(j, j);
+      moved.put(j, moved.getOrDefault(i, i));
+      out[i] = available.get(atJ);
     }
-    return List.copyOf(pool.subList(0, k));
+    return List.of(out);
   }
 }

@@ -93,8 +93,23 @@ public final class EngineClient implements Client {
         LEARNING_RATE, lr, MOMENTUM, momentum, WEIGHT_DECAY, weightDecay));
   }
 
+  /**
+   * One model per thread, reused by every client that trains or evaluates on that thread: in a
+   * cross-device simulation, building a model (and initialising the weights that {@link
+   * Model#load} then overwrites) costs more than a client's training. Loading replaces every
+   * parameter and training starts a fresh optimizer, so a reused model computes exactly what a new
+   * one would.
+   */
+  private static final ThreadLocal<Model> REUSED = new ThreadLocal<>();
+
+  /** This thread's model of {@link #spec}, holding {@code parameters}. Valid until the next call on this thread. */
   private Model model(Parameters parameters, long seed) {
-    Model m = Models.create(spec, Init.PYTORCH_DEFAULT, seed).threads(threads);
+    Model m = REUSED.get();
+    if (m == null || !m.name().equals(spec.toString())) {
+      m = Models.create(spec, Init.PYTORCH_DEFAULT, seed);
+      REUSED.set(m);
+    }
+    m.threads(threads);
     m.load(parameters);
     return m;
   }

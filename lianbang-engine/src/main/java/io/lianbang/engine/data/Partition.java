@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The result of a {@link Partitioner}: for each client, the indices of its examples in the
- * partitioned dataset. Clients are disjoint; every index is below {@link #datasetSize()}.
+ * partitioned dataset. Every index is below {@link #datasetSize()}; clients are disjoint except in
+ * a {@link SampledPartitioner sampled} partition, where clients may share examples.
  * Immutable: index arrays are copied on the way in and out.
  */
 public final class Partition {
@@ -14,13 +15,18 @@ public final class Partition {
   private final int datasetSize;
 
   private Partition(int[][] clients, int datasetSize) {
+    this(clients, datasetSize, true);
+  }
+
+  private Partition(int[][] clients, int datasetSize, boolean disjoint) {
     if (clients.length == 0) throw new IllegalArgumentException("partition must have at least one client");
-    boolean[] used = new boolean[datasetSize];
+    boolean[] used = disjoint ? new boolean[datasetSize] : null;
     for (int c = 0; c < clients.length; c++) {
       for (int i : clients[c]) {
         if (i < 0 || i >= datasetSize) {
           throw new IllegalArgumentException("partition client " + c + " has index " + i + " outside [0, " + datasetSize + ")");
         }
+        if (used == null) continue;
         if (used[i]) throw new IllegalArgumentException("partition index " + i + " is given to more than one client (again to client " + c + ")");
         used[i] = true;
       }
@@ -46,6 +52,11 @@ public final class Partition {
     return new Partition(clients, datasetSize);
   }
 
+  /** Takes ownership of {@code clients}, which may share examples; indices still validated. */
+  static Partition adoptOverlapping(int[][] clients, int datasetSize) {
+    return new Partition(clients, datasetSize, false);
+  }
+
   /** Number of clients. */
   public int numClients() {
     return clients.length;
@@ -56,7 +67,7 @@ public final class Partition {
     return datasetSize;
   }
 
-  /** Number of examples assigned to some client (equal to {@link #datasetSize()} for the built-in partitioners). */
+  /** Number of examples assigned to some client (equal to {@link #datasetSize()} for the built-in partitioners except {@link SampledPartitioner}, which counts shared examples once per client). */
   public int assignedCount() {
     int n = 0;
     for (int[] c : clients) n += c.length;

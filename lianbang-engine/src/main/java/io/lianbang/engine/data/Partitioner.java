@@ -9,7 +9,8 @@ import io.lianbang.core.random.SplitMix64;
  * thread-safe.
  *
  * <p>Available: {@link IidPartitioner}, {@link DirichletPartitioner} (label skew),
- * {@link ShardPartitioner} (McMahan et al. shards), {@link QuantitySkewPartitioner}.
+ * {@link ShardPartitioner} (McMahan et al. shards), {@link QuantitySkewPartitioner},
+ * {@link SampledPartitioner} (cross-device: clients may share examples).
  */
 public interface Partitioner {
   /**

@@ -14,7 +14,12 @@ public enum PartitionKind {
   /** McMahan et al.: examples sorted by label, cut into shards, shards dealt to clients. */
   SHARDS,
   /** Size skew: client sizes in Dirichlet(alpha) proportions, labels IID. */
-  QUANTITY;
+  QUANTITY,
+  /**
+   * Cross-device: each client draws {@code partition.examples_per_client} examples at random;
+   * clients may share examples, so there may be more clients than examples.
+   */
+  SAMPLED;
 
   /** The configuration word, e.g. {@code dirichlet}. */
   @Override
