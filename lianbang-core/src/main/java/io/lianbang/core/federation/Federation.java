@@ -342,13 +342,7 @@ public final class Federation {
   }
 
   private static void validate(ClientInstruction in, FitResult result) {
-    if (result.numExamples() <= 0) {
-      throw new IllegalArgumentException("numExamples must be > 0, got " + result.numExamples());
-    }
-    String mismatch = in.parameters().layoutMismatch(result.parameters());
-    if (mismatch != null) throw new IllegalArgumentException("parameters: " + mismatch);
-    String nonFinite = result.parameters().firstNonFinite();
-    if (nonFinite != null) throw new IllegalArgumentException("parameters contain a non-finite value: " + nonFinite);
+    FitValidation.check(in.parameters(), result);
   }
 
   /**
