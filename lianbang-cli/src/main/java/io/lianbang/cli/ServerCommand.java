@@ -15,6 +15,8 @@ import io.lianbang.cli.run.RunEnvironment;
 import io.lianbang.cli.run.RunOutputs;
 import io.lianbang.cli.run.WithTaskConfig;
 import io.lianbang.core.federation.CheckpointFile;
+import io.lianbang.core.async.AsyncFederation;
+import io.lianbang.core.async.AsyncFederationConfig;
 import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.FederationConfig;
 import io.lianbang.core.federation.RoundListener;
@@ -147,7 +149,8 @@ final class ServerCommand implements Callable<Integer> {
         MetricsEndpoint endpoint = meters == null ? null : serveMetrics(c.metrics(), meters, server);
         DashboardServer dashboard = live == null ? null : serveDashboard(c.dashboard().port(), live)) {
       server.expectLayout(s.initial);
-      out.println("listening on " + c.listen() + " (port " + server.port() + "), waiting for " + s.strategy.minAvailableClients() + " clients");
+      int waitFor = c.async().enabled() ? c.async().concurrency() : s.strategy.minAvailableClients();
+      out.println("listening on " + c.listen() + " (port " + server.port() + "), waiting for " + waitFor + " clients");
       if (endpoint != null) {
         String host = c.metrics().address().contains(":") && !c.metrics().address().startsWith("[")
             ? "[" + c.metrics().address() + "]" : c.metrics().address();
@@ -166,16 +169,22 @@ final class ServerCommand implements Callable<Integer> {
       RunResult result;
       try (KeyHolderLink keyHolder = s.privacy.paillier().enabled() ? KeyHolderLink.open(c.keyHolder(), s.privacy.paillier()) : null) {
         if (keyHolder != null) strategy = keyHolder.wrap(strategy, server, s.federation.roundTimeout());
-        List<RoundListener> listeners = new ArrayList<>(List.of(new RoundPrinter(out, null, s.strategy.minAvailableClients())));
+        List<RoundListener> listeners = new ArrayList<>(List.of(new RoundPrinter(out, null, waitFor)));
         if (meters != null) listeners.add(meters);
         if (recorder != null) listeners.add(recorder);
         if (live != null) listeners.add(live);
         try {
-          result = new Federation(strategy, server.clients(), s.federation, listeners, s.checkpoint, s.run).run(s.initial);
+          result = c.async().enabled()
+              ? new AsyncFederation(server.clients(), asyncConfig(c, s, scaling), null, listeners).run(s.initial)
+              : new Federation(strategy, server.clients(), s.federation, listeners, s.checkpoint, s.run).run(s.initial);
         } catch (Exception | Error e) {
           if (live != null) live.ended(false);
           throw e;
         }
+      }
+      if (result.history().rounds().isEmpty()) {
+        if (live != null) live.ended(false);
+        throw new CliException("no server update was applied before the run's deadline (rounds x strategy.round_timeout_seconds)");
       }
       if (live != null) live.ended(true);
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -220,6 +229,22 @@ final class ServerCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * FedBuff's settings for {@code async.enabled}: the {@code async} keys; {@code rounds} server
+   * updates; each task has {@code strategy.round_timeout_seconds} and carries the training settings
+   * and the scaling; the run's deadline is {@code rounds} times that; it waits
+   * {@code wait_for_clients_seconds} for {@code async.concurrency} clients; example claims are
+   * bounded by {@code limits.max_examples}.
+   */
+  private static AsyncFederationConfig asyncConfig(ServerSpec c, Setup s, ServerScaling scaling) {
+    Config fit = s.fit();
+    for (Map.Entry<String, Object> e : scaling.taskConfig().asMap().entrySet()) fit = fit.with(e.getKey(), e.getValue());
+    return AsyncFederationConfig.builder().fedBuff(c.async().fedBuff()).concurrency(c.async().concurrency()).serverUpdates(c.rounds())
+        .seed(c.seed()).fitConfig(fit).taskTimeout(s.federation.roundTimeout())
+        .runTimeout(s.federation.roundTimeout().multipliedBy(c.rounds())).waitForClients(s.federation.waitForClients())
+        .maxExamples(c.limits().maxExamples()).build();
   }
 
   /**
@@ -282,7 +307,7 @@ final class ServerCommand implements Callable<Integer> {
    */
   record Setup(FederationServer.Builder server, Strategy strategy, FederationConfig federation,
       Parameters initial, CheckpointFile checkpoint, Path output, int threads, SortedMap<String, String> run,
-      FederatedStandardization.Mode normalize, int features, PrivacySpec privacy, int modulusBits) {
+      FederatedStandardization.Mode normalize, int features, PrivacySpec privacy, int modulusBits, Config fit) {
 
     /** The secure-aggregation settings, or null unless secure aggregation is enabled. */
     PrivacySpec.SecAgg secagg() {
@@ -328,7 +353,7 @@ final class ServerCommand implements Callable<Integer> {
       if (c.insecure()) b.insecure();
       CheckpointFile checkpoint = c.checkpoint() == null ? null : new CheckpointFile(c.checkpoint());
       return new Setup(b, strategy, federation, initial, checkpoint, c.output(), threads, c.runDescription(), normalize, features,
-          privacy, CompressionWiring.secAggModulusBits(c.compression(), privacy, c.strategy().clientsPerRound()));
+          privacy, CompressionWiring.secAggModulusBits(c.compression(), privacy, c.strategy().clientsPerRound()), fit);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }

@@ -94,9 +94,13 @@ final class ServerScaling {
 
   /** {@code strategy} with the scaling in every task's configuration. */
   Strategy decorate(Strategy strategy) {
-    Config entries = scaler == null ? Config.empty().with(FederatedStandardization.MODE, mode.text())
+    return new WithTaskConfig(strategy, taskConfig());
+  }
+
+  /** The entries every task carries: the mode, and the scaler if it is federated. */
+  Config taskConfig() {
+    return scaler == null ? Config.empty().with(FederatedStandardization.MODE, mode.text())
         : FederatedStandardization.withScaler(Config.empty(), scaler);
-    return new WithTaskConfig(strategy, entries);
   }
 
   /** Writes the federated scaler to {@code dir}/{@value ScalerFile#NAME}; returns its name, or null if the run has none. */

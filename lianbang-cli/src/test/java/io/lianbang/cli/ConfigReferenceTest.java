@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConfigReferenceTest {
   private static final Pattern CODE = Pattern.compile("`([^`]+)`");
-  private static final Set<String> SHARED = Set.of("strategy", "training", "privacy", "compression");
+  private static final Set<String> SHARED = Set.of("strategy", "training", "privacy", "compression", "async");
 
   /** One row of a table: its keys, the defaults its default column shows (null: none), and its flags. */
   private record Row(List<String> keys, List<String> defaults, List<String> flags) {}

@@ -288,10 +288,16 @@ public final class ConfigLoader {
    * The server configuration in {@code file} (or null for none) with {@code assignments} applied,
    * merged over {@link ServerSpec}'s defaults.
    *
-   * @throws ConfigException naming the key and the value
+   * @throws ConfigException naming the key and the value; for a {@code latency} section, saying that
+   *     it is simulation-only (a server's clients take the time they take)
    */
   public static ServerSpec loadServer(Path file, List<String> assignments) {
-    return bind(ServerSpec.defaults(), file, assignments, ServerSpec.class);
+    ObjectNode tree = read(file, assignments);
+    if (tree.has("latency")) {
+      throw new ConfigException("latency is a simulation-only section (simulated client training times): a server's clients "
+          + "take the time they really take; remove it (async needs no latency model on a server)");
+    }
+    return mapAs(merge(ServerSpec.defaults(), tree), ServerSpec.class, List.of());
   }
 
   /**
@@ -325,9 +331,14 @@ public final class ConfigLoader {
   }
 
   private static <T> T bind(ObjectNode defaults, Path file, List<String> assignments, Class<T> type) {
+    return mapAs(merge(defaults, read(file, assignments)), type, List.of());
+  }
+
+  /** The tree in {@code file} (or an empty one for null) with {@code assignments} applied. */
+  private static ObjectNode read(Path file, List<String> assignments) {
     ObjectNode tree = file == null ? JsonNodeFactory.instance.objectNode() : readTree(file);
     for (String a : assignments) set(tree, a);
-    return mapAs(merge(defaults, tree), type, List.of());
+    return tree;
   }
 
   /**

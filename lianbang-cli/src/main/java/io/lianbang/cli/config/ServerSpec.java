@@ -10,6 +10,7 @@ import io.lianbang.engine.nn.ModelSpec;
 import io.lianbang.grpc.server.ConnectionLimits;
 import io.lianbang.grpc.server.PeerLimits;
 import io.lianbang.sim.CompressionWiring;
+import io.lianbang.sim.spec.AsyncSpec;
 import io.lianbang.sim.spec.CompressionSpec;
 import io.lianbang.sim.spec.DpMode;
 import io.lianbang.sim.spec.PrivacySpec;
@@ -29,7 +30,7 @@ import java.util.TreeMap;
 /**
  * The YAML configuration of {@code lianbang server}. Its {@code strategy}, {@code training} and
  * {@code privacy} sections are those of {@code simulate} ({@link StrategySpec},
- * {@link TrainingSpec}, {@link PrivacySpec}), with the same keys, defaults (except that a server
+ * {@link TrainingSpec}, {@link PrivacySpec}), and so is {@code async} ({@link AsyncSpec}), with the same keys, defaults (except that a server
  * samples 2 clients a round to train and 2 to evaluate, not 10 and 0) and messages; the other keys are what only a server has:
  * where it listens, TLS, who may join, deadlines, limits, files and the key holder. Every value is
  * checked on construction and errors name the key by its YAML path.
@@ -47,6 +48,9 @@ import java.util.TreeMap;
  * @param training the local training sent to the clients with every task
  * @param privacy secure aggregation, Paillier aggregation and differential privacy
  * @param compression how models and updates travel, as in {@code simulate}
+ * @param async FedBuff instead of synchronous rounds, as in {@code simulate} ({@code rounds} then
+ *     counts server updates); without {@code privacy}, {@code compression}, {@code checkpoint},
+ *     {@code edges.clients} or {@code training.local_epochs_max}; null means {@link AsyncSpec#off()}
  * @param evaluateEvery federated evaluation every this many rounds (the last round always), at
  *     least 1, as {@code simulate}'s key of the same name
  * @param listen host:port to listen on
@@ -72,12 +76,12 @@ import java.util.TreeMap;
  * @param edges the clients accepted as edge aggregators (hierarchical aggregation); null means
  *     none
  */
-@JsonPropertyOrder({"name", "seed", "rounds", "model", "normalize", "strategy", "training", "privacy", "compression", "evaluate_every", "listen", "insecure", "tls",
+@JsonPropertyOrder({"name", "seed", "rounds", "model", "normalize", "strategy", "training", "privacy", "compression", "async", "evaluate_every", "listen", "insecure", "tls",
     "clients", "tokens", "allow_anonymous", "wait_for_clients_seconds", "heartbeat_seconds", "checkpoint", "output", "limits",
     "key_holder", "metrics", "store", "dashboard", "edges"})
 public record ServerSpec(
     String name, long seed, int rounds, String model, String normalize,
-    StrategySpec strategy, TrainingSpec training, PrivacySpec privacy, CompressionSpec compression, int evaluateEvery,
+    StrategySpec strategy, TrainingSpec training, PrivacySpec privacy, CompressionSpec compression, AsyncSpec async, int evaluateEvery,
     String listen, boolean insecure, Tls tls, List<String> clients, @Secret Map<String, String> tokens, boolean allowAnonymous,
     double waitForClientsSeconds, double heartbeatSeconds, Path checkpoint, Path output, Limits limits, KeyHolder keyHolder,
     Metrics metrics, StoreConfig store, Dashboard dashboard, Edges edges) {
@@ -95,6 +99,7 @@ public record ServerSpec(
     Objects.requireNonNull(privacy, "privacy");
     Objects.requireNonNull(compression, "compression");
     CompressionWiring.requireCompatible(compression, privacy);
+    async = async == null ? AsyncSpec.off() : async;
     Require.atLeast("evaluate_every", evaluateEvery, 1);
     Objects.requireNonNull(listen, "listen");
     clients = clients == null ? List.of() : List.copyOf(clients);
@@ -125,10 +130,34 @@ public record ServerSpec(
             + "local or none");
       }
     }
+    if (async.enabled()) requireAsyncCompatible(privacy, compression, training, checkpoint, edges);
     DpMode dp = privacy.dp().mode();
     if ((dp == DpMode.SERVER || dp == DpMode.CLIENT) && checkpoint != null) {
       throw new IllegalArgumentException("privacy.dp.mode " + dp + " cannot be combined with checkpoint " + checkpoint
           + ": a resumed DP-FedAvg run would restart the privacy accountant and under-report epsilon; remove the checkpoint key");
+    }
+  }
+
+  /** Refuses, naming the key, what a FedBuff server cannot do yet (the messages are {@code simulate}'s where it refuses the same). */
+  private static void requireAsyncCompatible(PrivacySpec privacy, CompressionSpec compression, TrainingSpec training, Path checkpoint,
+      Edges edges) {
+    if (privacy.any()) {
+      throw new IllegalArgumentException("async.enabled does not support privacy mechanisms yet (privacy.secagg, privacy.paillier, privacy.dp)");
+    }
+    if (compression.active()) {
+      throw new IllegalArgumentException("async.enabled does not support compression yet (compression.uplink.codec "
+          + compression.uplink().codec() + ", compression.downlink.codec " + compression.downlink().codec() + ")");
+    }
+    if (training.heterogeneous()) {
+      throw new IllegalArgumentException("async.enabled does not support training.local_epochs_max " + training.localEpochsMax() + " yet");
+    }
+    if (checkpoint != null) {
+      throw new IllegalArgumentException("async.enabled cannot be combined with checkpoint " + checkpoint + ": a FedBuff run is not "
+          + "checkpointed yet; remove the checkpoint key");
+    }
+    if (!edges.clients().isEmpty()) {
+      throw new IllegalArgumentException("async.enabled cannot be combined with edges.clients " + edges.clients()
+          + ": FedBuff needs each client's own update, not an edge aggregator's partial sum");
     }
   }
 
@@ -156,7 +185,7 @@ public record ServerSpec(
     StrategySpec s = SimulationSpec.demo().strategy();
     ServerSpec d = new ServerSpec("federation", 42, 10, "logistic:1", "federated",
         new StrategySpec(s.name(), DEFAULT_CLIENTS_PER_ROUND, DEFAULT_CLIENTS_PER_ROUND, s.quorum(), s.roundTimeoutSeconds(), s.params()),
-        SimulationSpec.demo().training(), PrivacySpec.none(), CompressionSpec.none(), 1, "127.0.0.1:7443", false, null, List.of(), Map.of(), true, 600, 5, null, null,
+        SimulationSpec.demo().training(), PrivacySpec.none(), CompressionSpec.none(), AsyncSpec.off(), 1, "127.0.0.1:7443", false, null, List.of(), Map.of(), true, 600, 5, null, null,
         Limits.defaults(), KeyHolder.defaults(), Metrics.defaults(), StoreConfig.defaults(), Dashboard.defaults(),
         Edges.defaults());
     ObjectNode tree = ConfigLoader.jsonMapper().valueToTree(d);

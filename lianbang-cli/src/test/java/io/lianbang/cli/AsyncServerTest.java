@@ -1,0 +1,66 @@
+package io.lianbang.cli;
+
+import static io.lianbang.cli.ServerConfigs.freePort;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lianbang.cli.run.Simulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code lianbang server} with {@code async.enabled}: FedBuff over three {@code lianbang client}s on
+ * loopback, with the simulation's {@code async} keys; what FedBuff cannot serve yet is refused
+ * before the server starts, naming the key.
+ */
+class AsyncServerTest {
+  @TempDir Path dir;
+
+  @Test
+  void threeClientsRunFedBuffServerUpdates() throws Exception {
+    int port = freePort();
+    Path history = dir.resolve("history");
+    Path config = ServerConfigs.write(dir, "fedbuff", port, 4, history, "allow_anonymous: true",
+        "strategy: {clients_per_round: 3, round_timeout_seconds: 60}",
+        "async: {enabled: true, buffer_size: 2, concurrency: 3, max_staleness: 4}");
+    List<Cli> runs = ThreeSites.deploy(config, port, 90);
+    Cli s = runs.get(0);
+    assertEquals(0, s.exit, s.toString());
+    assertTrue(s.out.contains("done: 4 rounds"), s.toString());
+    for (Cli c : runs.subList(1, runs.size())) assertEquals(0, c.exit, c.toString());
+    JsonNode rounds = new ObjectMapper().readTree(history.resolve("history.json").toFile()).get("rounds");
+    assertTrue(rounds.isArray(), rounds.toString());
+    assertEquals(4, rounds.size(), "one record per server update: " + rounds);
+    for (int v = 0; v < 4; v++) {
+      assertEquals(v + 1, rounds.get(v).get("round").asInt(), rounds.toString());
+      assertTrue(rounds.get(v).toString().contains("\"mean_staleness\""), "FedBuff's metrics in " + rounds.get(v));
+      assertTrue(rounds.get(v).toString().contains("\"train_loss\""), "the buffered updates' training loss in " + rounds.get(v));
+    }
+  }
+
+  private Cli refused(String... lines) throws Exception {
+    Path config = ServerConfigs.write(dir, "refused", freePort(), 2, dir.resolve("out"), lines);
+    Cli c = Cli.run(Simulator.standard(), "server", "--config", config.toString());
+    assertNotEquals(0, c.exit, c.toString());
+    return c;
+  }
+
+  @Test
+  void latencyIsSimulationOnlyAndFedBuffRefusesWhatItCannotServe() throws Exception {
+    Cli latency = refused("allow_anonymous: true", "async: {enabled: true}", "latency: {kind: constant}");
+    assertTrue(latency.err.contains("latency is a simulation-only section"), latency.toString());
+    Cli secagg = refused("allow_anonymous: true", "async: {enabled: true}", "privacy: {secagg: {enabled: true}}");
+    assertTrue(secagg.err.contains("async.enabled does not support privacy mechanisms yet"), secagg.toString());
+    Cli checkpoint = refused("allow_anonymous: true", "async: {enabled: true}", "checkpoint: " + dir.resolve("x.ckpt"));
+    assertTrue(checkpoint.err.contains("async.enabled cannot be combined with checkpoint"), checkpoint.toString());
+    Cli k = refused("allow_anonymous: true", "async: {enabled: true, buffer_size: 0}");
+    assertTrue(k.err.contains("async.buffer_size must be >= 1, got 0"), k.toString());
+    assertTrue(!Files.exists(dir.resolve("out").resolve("history.json")));
+  }
+}
