@@ -204,6 +204,8 @@ class AsyncFederationTest {
         fastArrivals++;
       }
     }
+    System.out.printf("slow client %s: %d arrivals, max staleness %d; fast clients: %d arrivals; dropped %d; sum of mean_staleness %.2f%n",
+        slow.get(), slowArrivals, slowStaleness, fastArrivals, dropped, staleness);
     assertEquals(6, replay.version());
     assertArrayEquals(replay.global().flatten(), run.parameters().flatten(), "the run is FedBuff of the arrivals in their order");
     assertEquals(replay.droppedStale(), dropped, "dropped_stale counts the dropped updates");

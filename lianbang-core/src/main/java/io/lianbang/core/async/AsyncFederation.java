@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * models, held by reference only while a task started from them is in flight and at most
  * {@code maxStaleness} versions old (an older task's result will be dropped anyway): memory is one
  * model per distinct start version in flight, at most {@code min(concurrency, maxStaleness + 1)}
- * besides the current one.
+ * models, the current one included.
  *
  * <p>Failures never end the run: a task that errs, misses its deadline or returns an invalid
  * result is recorded as a {@link ClientFailure} of the next server update, its slot is reused, and
