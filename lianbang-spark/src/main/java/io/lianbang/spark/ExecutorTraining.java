@@ -1,6 +1,7 @@
 package io.lianbang.spark;
 
 import io.lianbang.core.aggregate.ExactWeightedSum;
+import io.lianbang.core.federation.FitValidation;
 import io.lianbang.core.task.Config;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
@@ -59,17 +60,17 @@ final class ExecutorTraining implements FlatMapFunction<Iterator<ClientShard>, P
         outcomes.put(shard.id(), new PartialRound.ClientOutcome(0, new TreeMap<>(), e.toString()));
       }
     }
-    PartialRound.ExactWeightedSumState state = sum == null || sum.terms() == 0 ? null : PartialRound.ExactWeightedSumState.of(sum);
+    ExactWeightedSum.State state = sum == null || sum.terms() == 0 ? null : sum.state();
     return List.of(new PartialRound(state, outcomes)).iterator();
   }
 
   /** Why the federation would reject {@code r} as an update of {@code global}, or null if it accepts it. */
   static String rejection(Parameters global, FitResult r) {
-    if (r.numExamples() <= 0) return "numExamples must be > 0, got " + r.numExamples();
-    String mismatch = global.layoutMismatch(r.parameters());
-    if (mismatch != null) return "parameters: " + mismatch;
-    String nonFinite = r.parameters().firstNonFinite();
-    if (nonFinite != null) return "parameters contain a non-finite value: " + nonFinite;
-    return null;
+    try {
+      FitValidation.check(global, r);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
   }
 }

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  *     null if no update was accepted
  * @param outcomes every client of the partition that trained, by id
  */
-record PartialRound(ExactWeightedSumState sum, TreeMap<String, ClientOutcome> outcomes) implements Serializable {
+record PartialRound(ExactWeightedSum.State sum, TreeMap<String, ClientOutcome> outcomes) implements Serializable {
   /**
    * One client's outcome: the example count and metrics of an accepted update, or why it was
    * rejected.
@@ -28,21 +28,9 @@ record PartialRound(ExactWeightedSumState sum, TreeMap<String, ClientOutcome> ou
    */
   record ClientOutcome(long examples, TreeMap<String, Double> metrics, String error) implements Serializable {}
 
-  /** {@link ExactWeightedSum.State} as a serializable value. */
-  record ExactWeightedSumState(long[] hi, long[] lo, double totalWeight, int terms) implements Serializable {
-    static ExactWeightedSumState of(ExactWeightedSum sum) {
-      ExactWeightedSum.State s = sum.state();
-      return new ExactWeightedSumState(s.hi(), s.lo(), s.totalWeight(), s.terms());
-    }
-
-    ExactWeightedSum toSum(Parameters layout) {
-      return ExactWeightedSum.of(layout, new ExactWeightedSum.State(hi, lo, totalWeight, terms));
-    }
-  }
-
   /** The sum, or null if no update was accepted. */
   ExactWeightedSum toSum(Parameters layout) {
-    return sum == null ? null : sum.toSum(layout);
+    return sum == null ? null : ExactWeightedSum.of(layout, sum);
   }
 
   /**
@@ -58,8 +46,8 @@ record PartialRound(ExactWeightedSumState sum, TreeMap<String, ClientOutcome> ou
     if (other.sum == null) return new PartialRound(sum, all);
     if (sum == null) return new PartialRound(other.sum, all);
     Parameters layout = Parameters.unflatten(shapes, new float[sum.hi().length]);
-    ExactWeightedSum merged = sum.toSum(layout);
-    merged.addAll(other.sum.toSum(layout));
-    return new PartialRound(ExactWeightedSumState.of(merged), all);
+    ExactWeightedSum merged = ExactWeightedSum.of(layout, sum);
+    merged.addAll(ExactWeightedSum.of(layout, other.sum));
+    return new PartialRound(merged.state(), all);
   }
 }

@@ -2,6 +2,7 @@ package io.lianbang.core.aggregate;
 
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -189,14 +190,15 @@ public final class ExactWeightedSum {
 
   /**
    * The exact state of an {@link ExactWeightedSum}: value i is {@code hi[i]·2^64 + lo[i]}
-   * (unsigned low word) in units of 2<sup>-64</sup>.
+   * (unsigned low word) in units of 2<sup>-64</sup>. Serializable, so that a partial sum can cross
+   * a JVM boundary as it is (a Spark partition's sum).
    *
    * @param hi the high words, one per model value
    * @param lo the low words, one per model value
    * @param totalWeight the sum of the weights added
    * @param terms the number of vectors added
    */
-  public record State(long[] hi, long[] lo, double totalWeight, int terms) {}
+  public record State(long[] hi, long[] lo, double totalWeight, int terms) implements Serializable {}
 
   private void requireSameLayout(List<int[]> other, String what) {
     boolean same = other.size() == shapes.size();

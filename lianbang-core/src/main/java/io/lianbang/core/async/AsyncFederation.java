@@ -240,7 +240,7 @@ public final class AsyncFederation {
         }
         int number = tasksOf.merge(id, 1, Integer::sum);
         Parameters start = server.global();
-        FitTask fit = new FitTask(server.version() + 1, start, config.fitConfig(), Seeds.derive(config.seed(), "fit:" + id, number));
+        FitTask fit = new FitTask(server.version() + 1, start, config.fitConfig(), FitTask.seedFor(config.seed(), id, number));
         Instant deadline = Instant.now().plus(config.taskTimeout());
         CompletableFuture<FitResult> future;
         try {

@@ -231,7 +231,7 @@ public final class Federation {
           Transfer transfer = new Transfer(compression.uplink(), compression.errorFeedback(), in.parameters() == global ? download : null);
           Parameters start = transfer.download() == null ? in.parameters() : transfer.download().start();
           if (countEncoded) traffic.downlink(round, downlinkBytes(round, in.clientId(), start, transfer));
-          return proxy.fit(new FitTask(round, start, in.config(), Seeds.derive(config.seed(), "fit:" + in.clientId(), round), transfer),
+          return proxy.fit(new FitTask(round, start, in.config(), FitTask.seedFor(config.seed(), in.clientId(), round), transfer),
               Instant.now().plus(config.roundTimeout()));
         },
         (in, result) -> {

@@ -1,6 +1,7 @@
 package io.lianbang.core.task;
 
 import io.lianbang.core.compress.Transfer;
+import io.lianbang.core.random.Seeds;
 import io.lianbang.core.tensor.Parameters;
 import java.util.Objects;
 
@@ -22,6 +23,17 @@ public record FitTask(int round, Parameters parameters, Config config, long seed
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(transfer, "transfer");
     if (round < 1) throw new IllegalArgumentException("fit task round must be >= 1, got " + round);
+  }
+
+  /**
+   * The seed of client {@code clientId}'s fit task number {@code number} in the run seeded
+   * {@code runSeed}: {@code Seeds.derive(runSeed, "fit:" + clientId, number)}, where the number is
+   * the round in a synchronous run and the client's task count in an asynchronous one. Every
+   * loop that hands out fit tasks (the round loop, FedBuff, an edge aggregator) derives it here, so
+   * a client gets the same seed whichever topology or backend runs it.
+   */
+  public static long seedFor(long runSeed, String clientId, long number) {
+    return Seeds.derive(runSeed, "fit:" + clientId, number);
   }
 
   /** A task whose parameters and result travel as float32. */

@@ -7,7 +7,7 @@ import io.lianbang.core.client.Client;
 import io.lianbang.core.client.ClientProxy;
 import io.lianbang.core.client.Deadlines;
 import io.lianbang.core.federation.ClientPool;
-import io.lianbang.core.random.Seeds;
+import io.lianbang.core.federation.FitValidation;
 import io.lianbang.core.task.EvalResult;
 import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * the same clients bit for bit. Evaluation tasks likewise: the edge answers with its clients'
  * example-weighted mean loss and their example count, which the parent weights by that count.
  *
- * <p>Faithfulness to the flat run: each client's fit seed is {@code Seeds.derive(runSeed,
- * "fit:" + clientId, round)}, as the flat server derives it; results are validated and their
+ * <p>Faithfulness to the flat run: each client's fit seed is {@link FitTask#seedFor}(runSeed, clientId,
+ * round), as the flat server derives it; results are validated and their
  * example counts clipped as the flat federation does. Sampling: the edge asks <em>all</em> its
  * connected clients every round (the parent samples edges, not clients); a flat run with FedAvg's
  * default {@code fractionFit = 1} asks the same clients.
@@ -90,7 +90,7 @@ public final class EdgeAggregator implements Client {
   @Override
   public FitResult fit(FitTask task) {
     int round = task.round();
-    long expected = Seeds.derive(settings.runSeed(), "fit:" + settings.edgeId(), round);
+    long expected = FitTask.seedFor(settings.runSeed(), settings.edgeId(), round);
     if (task.seed() != expected) {
       throw new IllegalStateException("edge " + settings.edgeId() + ": the parent's task seed does not derive from the configured run seed "
           + settings.runSeed() + " and edge id; set the edge's seed to the parent's and its id to the identity the parent authenticates");
@@ -106,7 +106,7 @@ public final class EdgeAggregator implements Client {
     Map<String, CompletableFuture<FitResult>> pending = new TreeMap<>();
     for (String id : ids) {
       clients.get(id).ifPresent(p -> pending.put(id, send(p, new FitTask(round, task.parameters(), task.config(),
-          Seeds.derive(settings.runSeed(), "fit:" + id, round)), deadline)));
+          FitTask.seedFor(settings.runSeed(), id, round)), deadline)));
     }
     ExactWeightedSum sum = new ExactWeightedSum(task.parameters());
     WeightedMetrics metrics = new WeightedMetrics();
@@ -115,11 +115,7 @@ public final class EdgeAggregator implements Client {
       try {
         FitResult r = await(e.getValue(), deadline);
         if (r.isPartialSum()) throw new IllegalArgumentException("a client of an edge cannot send a partial sum");
-        if (r.numExamples() <= 0) throw new IllegalArgumentException("numExamples must be > 0, got " + r.numExamples());
-        String mismatch = task.parameters().layoutMismatch(r.parameters());
-        if (mismatch != null) throw new IllegalArgumentException("parameters: " + mismatch);
-        String nonFinite = r.parameters().firstNonFinite();
-        if (nonFinite != null) throw new IllegalArgumentException("parameters contain a non-finite value: " + nonFinite);
+        FitValidation.check(task.parameters(), r);
         long examples = Math.min(r.numExamples(), settings.maxExamples());
         sum.add(r.parameters(), examples);
         metrics.add(e.getKey(), r.metrics(), examples);

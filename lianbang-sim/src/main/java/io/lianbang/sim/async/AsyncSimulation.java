@@ -1,6 +1,7 @@
 package io.lianbang.sim.async;
 
 import io.lianbang.core.aggregate.WeightedMetrics;
+import io.lianbang.core.async.AsyncFederation;
 import io.lianbang.core.async.FedBuff;
 import io.lianbang.core.federation.History;
 import io.lianbang.core.federation.RoundListener;
@@ -125,7 +126,7 @@ public final class AsyncSimulation {
       List<Integer> idle = new ArrayList<>();
       for (int c = 0; c < n; c++) idle.add(c);
       int[] tasksOf = new int[n];
-      SplitMix64 pick = new SplitMix64(Seeds.derive(spec.seed(), "async-dispatch"));
+      SplitMix64 pick = new SplitMix64(Seeds.derive(spec.seed(), AsyncFederation.DISPATCH_LABEL));
       double now = 0;
       int arrived = 0;
       long droppedBefore = 0;
@@ -193,7 +194,7 @@ public final class AsyncSimulation {
       int c = idle.remove(d.pick().nextInt(idle.size()));
       int number = ++d.tasksOf()[c];
       Parameters start = d.server().global();
-      FitTask task = new FitTask(d.server().version() + 1, start, d.fit(), Seeds.derive(d.seed(), "fit:" + d.ids()[c], number));
+      FitTask task = new FitTask(d.server().version() + 1, start, d.fit(), FitTask.seedFor(d.seed(), d.ids()[c], number));
       EngineClient client = d.clients()[c];
       Future<FitResult> result = d.workers().submit(() -> client.fit(task));
       running.add(new Task(c, number, d.server().version(), start, now + d.latency().taskSeconds(c, number), result));
