@@ -2,6 +2,7 @@ package io.lianbang.bench;
 
 import io.lianbang.core.federation.RoundRecord;
 import io.lianbang.core.random.Seeds;
+import io.lianbang.core.tensor.Parameters;
 import io.lianbang.engine.data.Dataset;
 import io.lianbang.engine.nn.Init;
 import io.lianbang.engine.nn.LocalTraining;
@@ -91,7 +92,7 @@ public final class CrossDevice {
    */
   private static double trainingOnly(Simulation sim, int perRound, int threads, int repeats) throws Exception {
     ModelSpec spec = ModelSpec.parse(MODEL);
-    Model start = Models.create(spec, Init.PYTORCH_DEFAULT, 1);
+    Parameters start = Models.create(spec, Init.PYTORCH_DEFAULT, 1).parameters();
     List<Dataset> data = new ArrayList<>();
     for (int c = 0; c < perRound; c++) data.add(sim.partition().subset(sim.data().train(), c));
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -105,7 +106,7 @@ public final class CrossDevice {
           parts.add(pool.submit(() -> {
             Model m = Models.create(spec, Init.PYTORCH_DEFAULT, 1);
             for (int c = worker; c < perRound; c += threads) {
-              m.load(start.parameters());
+              m.load(start);
               LocalTraining.train(m, data.get(c), new TrainConfig(1, 10, OptimizerConfig.sgd(0.05), Seeds.derive(1, "fit", c)));
               m.parameters();
             }

@@ -3,6 +3,7 @@ package io.lianbang.core.aggregate;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
 import java.io.Serializable;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,15 +29,26 @@ public final class ExactWeightedSum {
   private static final double TWO_POW_MINUS_64 = 0x1p-64;
   private static final double LIMIT = 0x1p62;
   private static final double TWO_POW_32 = 0x1p32;
+  /** Values per chunk a tensor is copied in for the kernel: small enough to stay in cache. */
+  private static final int CHUNK = 4096;
 
   private final List<int[]> shapes;
   private final long[] hi;
   private final long[] lo;
+  private final FixedPointKernel kernel;
+  /** Where {@link #apply} copies a chunk of a tensor for the kernel. */
+  private final float[] scratch = new float[CHUNK];
   private double totalWeight;
   private int terms;
 
   /** An empty sum for parameters laid out like {@code layout}. */
   public ExactWeightedSum(Parameters layout) {
+    this(layout, FixedPointKernel.get());
+  }
+
+  /** An empty sum for parameters laid out like {@code layout} that adds with {@code kernel}. */
+  ExactWeightedSum(Parameters layout, FixedPointKernel kernel) {
+    this.kernel = kernel;
     long n = layout.elementCount();
     if (n > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("model has " + n + " values, more than one accumulator holds");
@@ -47,7 +59,7 @@ public final class ExactWeightedSum {
   }
 
   /**
-   * Adds {@code weight * values}. The weight is usually a client's example count.
+   * Adds {@code weight * values}, all or nothing: if it throws, the sum is as it was.
    *
    * @throws IllegalArgumentException if the layout differs from the sum's, a value is not finite,
    *     the weight is not positive and finite, or a term is too large for the fixed-point range
@@ -56,69 +68,71 @@ public final class ExactWeightedSum {
     if (!(weight > 0) || !Double.isFinite(weight)) {
       throw new IllegalArgumentException("aggregation weight must be positive and finite, got " + weight);
     }
-    // An integer weight below 2^29 times a float's 24-bit significand is exact in 53 bits, so the
-    // term's fixed-point value is that product shifted, computed here with integer operations only.
-    // Every other term (another weight, or a term too small or too large for a plain shift) takes
-    // the general path, which gives the same bits for the terms the fast path handles.
-    long integerWeight = weight <= 0x1p29 && weight == Math.rint(weight) ? (long) weight : 0;
-    int offset = 0;
-    int ti = 0;
-    for (Tensor t : values.tensors()) {
-      int n = t.size();
-      if (ti >= shapes.size() || n != sizeOf(shapes.get(ti))) {
+    List<Tensor> tensors = values.tensors();
+    if (tensors.size() != shapes.size()) {
+      throw new IllegalArgumentException("aggregation input has " + tensors.size() + " tensors, the model has " + shapes.size());
+    }
+    for (int ti = 0; ti < tensors.size(); ti++) {
+      if (tensors.get(ti).size() != sizeOf(shapes.get(ti))) {
         throw new IllegalArgumentException("aggregation input tensor[" + ti + "] does not match the model layout");
       }
-      if (integerWeight > 0) {
-        addIntegerWeighted(t, offset, integerWeight, ti);
-      } else {
-        for (int j = 0; j < n; j++) addTerm(offset + j, weight * t.get(j), ti, j);
-      }
-      offset += n;
-      ti++;
     }
-    if (ti != shapes.size()) {
-      throw new IllegalArgumentException("aggregation input has " + ti + " tensors, the model has " + shapes.size());
+    long bad = apply(tensors, weight, false, Long.MAX_VALUE);
+    if (bad >= 0) {
+      apply(tensors, weight, true, bad); // takes back exactly what was added: integer addition mod 2^128
+      int ti = 0;
+      long index = bad;
+      while (index >= tensors.get(ti).size()) index -= tensors.get(ti++).size();
+      double term = weight * tensors.get(ti).get((int) index);
+      throw new IllegalArgumentException(
+          "aggregation term tensor[" + ti + "][" + index + "] = " + term + " is not finite or exceeds 2^62");
     }
     totalWeight += weight;
     terms++;
   }
 
-  /** Adds {@code weight * t} at {@code offset} for an integer weight in [1, 2^29]. */
-  private void addIntegerWeighted(Tensor t, int offset, long weight, int tensor) {
-    long[] hi = this.hi;
-    long[] lo = this.lo;
-    int n = t.size();
-    for (int j = 0; j < n; j++) {
-      int bits = Float.floatToRawIntBits(t.get(j));
-      int exp = (bits >>> 23) & 0xff;
-      if (exp == 0) continue; // zero or subnormal: the term is below the fixed-point resolution
-      // value = weight * significand * 2^(exp - 150); times 2^64: product << (exp - 86)
-      int shift = exp - 86;
-      if (shift < 0 || shift >= 64) { // tiny (truncated), huge (range check) or not finite: general path
-        addTerm(offset + j, weight * (double) t.get(j), tensor, j);
-        continue;
+  /**
+   * Adds (or, if {@code subtract}, subtracts) the terms of {@code tensors} before the flat index
+   * {@code stop}, chunk by chunk: the {@link FixedPointKernel} takes every term an integer weight
+   * makes a plain shift, {@link #addTerm} the others. The kernel takes each chunk it touches whole,
+   * so a subtraction up to the index where an addition stopped takes back exactly what it added.
+   *
+   * @return when adding, the flat index of the first term out of range (the terms after it were
+   *     not added, but for the kernel's terms of its chunk), or -1
+   */
+  private long apply(List<Tensor> tensors, double weight, boolean subtract, long stop) {
+    // An integer weight below 2^29 times a float's 24-bit significand is exact in 53 bits, so the
+    // kernel computes the term's fixed-point value with integer operations only; the general path
+    // gives the same bits for the terms the kernel handles.
+    long integerWeight = weight <= 0x1p29 && weight == Math.rint(weight) ? (long) weight : 0;
+    FloatBuffer chunk = FloatBuffer.wrap(scratch);
+    long flat = 0;
+    for (Tensor t : tensors) {
+      int n = t.size();
+      for (int from = 0; from < n && flat + from < stop; from += CHUNK) {
+        int m = Math.min(CHUNK, n - from);
+        int at = (int) flat + from;
+        chunk.clear();
+        t.writeTo(chunk, from, m);
+        int special = integerWeight > 0 ? kernel.add(scratch, m, integerWeight, subtract, hi, lo, at) : m;
+        int last = (int) Math.min(m, stop - at);
+        for (int j = 0; special > 0 && j < last; j++) {
+          float x = scratch[j];
+          if (integerWeight > 0 && !FixedPointKernel.special(x)) continue;
+          special--;
+          double term = weight * x;
+          if (!(Math.abs(term) < LIMIT)) return at + j; // only when adding: a subtraction stops before
+          addTerm(at + j, subtract ? -term : term);
+        }
       }
-      long product = weight * ((bits & 0x7fffff) | 0x800000);
-      long tLo = product << shift;
-      long tHi = (product >>> 1) >>> (63 - shift);
-      long sign = bits >> 31; // all ones if negative: two's complement negation of the 128-bit value
-      tLo = (tLo ^ sign) - sign;
-      tHi = (tHi ^ sign) + (sign & (~(tLo | -tLo) >>> 63));
-      int i = offset + j;
-      long l = lo[i];
-      long sum = l + tLo;
-      lo[i] = sum;
-      hi[i] += tHi + (((l & tLo) | ((l | tLo) & ~sum)) >>> 63); // plus the carry out of the low word
+      flat += n;
     }
+    return -1;
   }
 
-  /** Adds one term at index {@code i}, value {@code index} of tensor {@code tensor}. */
-  private void addTerm(int i, double term, int tensor, int index) {
+  /** Adds {@code term}, of magnitude below 2^62, at index {@code i}. */
+  private void addTerm(int i, double term) {
     double a = Math.abs(term);
-    if (!(a < LIMIT)) {
-      throw new IllegalArgumentException(
-          "aggregation term tensor[" + tensor + "][" + index + "] = " + term + " is not finite or exceeds 2^62");
-    }
     // |term| * 2^64 truncated toward zero, as a 128-bit integer: the integer part is exact in a
     // long (|term| < 2^62), the fraction a - tHi is exact in a double, and scaling it by 2^32
     // twice is exact; each cast truncates, so what lies below 2^-64 is dropped.

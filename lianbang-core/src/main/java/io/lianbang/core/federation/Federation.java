@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
@@ -221,7 +222,7 @@ public final class Federation {
     Parameters global = context.global();
     List<ClientInstruction> fit = context.instructions();
     FitAggregation aggregation = strategy.beginFit(context);
-    int[] clipped = new int[1];
+    AtomicInteger clipped = new AtomicInteger();
     Compression compression = config.compression();
     Download download = broadcast == null ? null : broadcast.prepare(round, global);
     // The server keeps the exact global model: an update computed from the decoded broadcast is
@@ -251,7 +252,7 @@ public final class Federation {
           aggregation.accept(in.clientId(), examples == result.numExamples() ? result
               : new FitResult(result.parameters(), examples, result.metrics()));
         },
-        Instant.now().plus(config.roundTimeout()), true);
+        Instant.now().plus(config.roundTimeout()), aggregation.concurrent(), true);
     List<ClientFailure> failures = phase.failures();
     int needed = Math.max(1, (int) Math.ceil(config.quorum() * fit.size()));
     Parameters next = global;
@@ -272,7 +273,7 @@ public final class Federation {
         }
       }
     }
-    if (clipped[0] > 0) metrics = metrics.with(CLIPPED_METRIC, clipped[0]);
+    if (clipped.get() > 0) metrics = metrics.with(CLIPPED_METRIC, clipped.get());
     return new FitStep(next, phase.accepted(), failures, next != global, metrics);
   }
 
@@ -288,7 +289,7 @@ public final class Federation {
     List<ClientInstruction> eval = strategy.configureEvaluate(round, global, clients.available(), Seeds.random(config.seed(), "sample-evaluate", round));
     if (eval.isEmpty()) return Optional.empty();
     List<ClientResult<EvalResult>> results = new ArrayList<>();
-    int[] clipped = new int[1];
+    AtomicInteger clipped = new AtomicInteger();
     RoundPhase<EvalResult> phase = collect(round, eval, (proxy, in) -> {
           if (countEncoded) traffic.downlink(round, EncodedSize.float32(in.parameters()));
           return proxy.evaluate(new EvalTask(round, in.parameters(), in.config()), Instant.now().plus(config.evaluateTimeout()));
@@ -301,11 +302,11 @@ public final class Federation {
           results.add(new ClientResult<>(in.clientId(), examples == result.numExamples() ? result
               : new EvalResult(result.loss(), examples, result.metrics())));
         },
-        Instant.now().plus(config.evaluateTimeout()), false);
+        Instant.now().plus(config.evaluateTimeout()), false, false);
     results.sort(Comparator.comparing(ClientResult::clientId));
     Optional<EvalResult> aggregate = strategy.aggregateEvaluate(round, results, phase.failures());
-    return clipped[0] == 0 ? aggregate
-        : aggregate.map(e -> new EvalResult(e.loss(), e.numExamples(), e.metrics().with(CLIPPED_METRIC, clipped[0])));
+    return clipped.get() == 0 ? aggregate
+        : aggregate.map(e -> new EvalResult(e.loss(), e.numExamples(), e.metrics().with(CLIPPED_METRIC, clipped.get())));
   }
 
   /**
@@ -313,9 +314,9 @@ public final class Federation {
    * if it claims more (counted in {@code clipped}; the first clip of each client is logged as a
    * warning).
    */
-  private long clip(int round, String clientId, long claimed, int[] clipped) {
+  private long clip(int round, String clientId, long claimed, AtomicInteger clipped) {
     if (claimed <= config.maxExamples()) return claimed;
-    clipped[0]++;
+    clipped.incrementAndGet();
     failureLog.clipped(round, clientId, claimed, config.maxExamples());
     return config.maxExamples();
   }
@@ -365,11 +366,12 @@ public final class Federation {
   private <R> RoundPhase<R> collect(
       int round, List<ClientInstruction> instructions,
       BiFunction<ClientProxy, ClientInstruction, CompletableFuture<R>> send,
-      BiConsumer<ClientInstruction, R> accept, Instant deadline, boolean notify) throws InterruptedException {
+      BiConsumer<ClientInstruction, R> accept, Instant deadline, boolean concurrent, boolean notify)
+      throws InterruptedException {
     if (instructions.stream().map(ClientInstruction::clientId).distinct().count() != instructions.size()) {
       throw new IllegalStateException("strategy " + strategy + " gave round " + round + " two instructions for one client");
     }
-    RoundPhase<R> phase = new RoundPhase<>(round, accept, notify ? listeners : List.of(), failureLog);
+    RoundPhase<R> phase = new RoundPhase<>(round, accept, concurrent, notify ? listeners : List.of(), failureLog);
     for (ClientInstruction in : instructions) {
       Optional<ClientProxy> proxy = clients.get(in.clientId());
       if (proxy.isEmpty()) {

@@ -25,12 +25,16 @@ import java.util.function.BiConsumer;
  * listeners need (who finished, and whether it succeeded) waits for the round's thread. At the
  * deadline the phase closes: later results are ignored and their calls cancelled.
  *
+ * <p>A phase whose {@code accept} is {@code concurrent} folds results in outside its lock instead,
+ * several at once; the phase then closes only once every result it let in is folded in.
+ *
  * <p>{@code accept} refuses a result by throwing {@link IllegalArgumentException} (the client's
  * failure); any other exception is a fault of the strategy and ends the run.
  */
 final class RoundPhase<R> {
   private final int round;
   private final BiConsumer<ClientInstruction, R> accept;
+  private final boolean concurrent;
   private final List<RoundListener> listeners;
   private final FailureLog failureLog;
   private final List<ClientFailure> failures = new ArrayList<>();
@@ -38,17 +42,25 @@ final class RoundPhase<R> {
   private final LinkedBlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
   private int tracked;
   private int accepted;
+  /** Results being folded in outside the lock (a concurrent phase). */
+  private int folding;
   private boolean closed;
   private RuntimeException fault;
+
+  /** How long closing waits for results already being folded in. */
+  private static final long FOLD_BOUND_NANOS = TimeUnit.MINUTES.toNanos(10);
 
   private record Finished(String clientId, boolean succeeded) {}
 
   /**
+   * @param concurrent true if {@code accept} may run on several threads at once
    * @param listeners told of every client that finishes (empty for none)
    */
-  RoundPhase(int round, BiConsumer<ClientInstruction, R> accept, List<RoundListener> listeners, FailureLog failureLog) {
+  RoundPhase(int round, BiConsumer<ClientInstruction, R> accept, boolean concurrent, List<RoundListener> listeners,
+      FailureLog failureLog) {
     this.round = round;
     this.accept = accept;
+    this.concurrent = concurrent;
     this.listeners = listeners;
     this.failureLog = failureLog;
   }
@@ -67,30 +79,56 @@ final class RoundPhase<R> {
     f.whenComplete((result, error) -> arrived(in, result, error));
   }
 
-  private synchronized void arrived(ClientInstruction in, R result, Throwable error) {
-    if (closed || outstanding.remove(in) == null) return;
+  private void arrived(ClientInstruction in, R result, Throwable error) {
+    synchronized (this) {
+      if (closed || outstanding.remove(in) == null) return;
+      if (error != null) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        ClientFailure.Kind kind = cause instanceof TimeoutException ? ClientFailure.Kind.TIMEOUT
+            : cause instanceof InvalidResultException ? ClientFailure.Kind.INVALID : ClientFailure.Kind.ERROR;
+        String message = kind == ClientFailure.Kind.TIMEOUT ? "no result before the deadline"
+            : kind == ClientFailure.Kind.INVALID ? cause.getMessage() : describe(cause);
+        failed(in.clientId(), kind, message, "client " + in.clientId() + " failed: " + message);
+        finished.add(new Finished(in.clientId(), false));
+        return;
+      }
+      if (!concurrent) {
+        fold(in, result);
+        return;
+      }
+      folding++;
+    }
+    try {
+      fold(in, result);
+    } finally {
+      synchronized (this) {
+        folding--;
+        notifyAll();
+      }
+    }
+  }
+
+  /** Folds {@code result} in: under the lock, or outside it in a concurrent phase. */
+  private void fold(ClientInstruction in, R result) {
     String id = in.clientId();
-    boolean ok = false;
-    if (error != null) {
-      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      ClientFailure.Kind kind = cause instanceof TimeoutException ? ClientFailure.Kind.TIMEOUT
-          : cause instanceof InvalidResultException ? ClientFailure.Kind.INVALID : ClientFailure.Kind.ERROR;
-      String message = kind == ClientFailure.Kind.TIMEOUT ? "no result before the deadline"
-          : kind == ClientFailure.Kind.INVALID ? cause.getMessage() : describe(cause);
-      failed(id, kind, message, "client " + id + " failed: " + message);
-    } else {
-      try {
-        accept.accept(in, result);
+    try {
+      accept.accept(in, result);
+      synchronized (this) {
         accepted++;
-        ok = true;
-      } catch (IllegalArgumentException e) {
+      }
+      finished.add(new Finished(id, true));
+    } catch (IllegalArgumentException e) {
+      synchronized (this) {
         failed(id, ClientFailure.Kind.INVALID, e.getMessage(), "rejected the result of client " + id + ": " + e.getMessage());
-      } catch (RuntimeException e) { // a fault of the strategy, not of the client: the run ends
+      }
+      finished.add(new Finished(id, false));
+    } catch (RuntimeException e) { // a fault of the strategy, not of the client: the run ends
+      synchronized (this) {
         fault = e;
         closed = true;
       }
+      finished.add(new Finished(id, false));
     }
-    finished.add(new Finished(id, ok));
   }
 
   private void failed(String clientId, ClientFailure.Kind kind, String message, String logText) {
@@ -118,6 +156,7 @@ final class RoundPhase<R> {
     List<CompletableFuture<R>> late;
     synchronized (this) {
       closed = true;
+      awaitFolded();
       if (fault != null) throw fault;
       late = new ArrayList<>(outstanding.values());
       for (ClientInstruction in : outstanding.keySet()) {
@@ -127,6 +166,22 @@ final class RoundPhase<R> {
       failureLog.phaseEnded(round, failures.size());
     }
     late.forEach(f -> f.cancel(true));
+  }
+
+  /**
+   * Waits, holding the lock, until no result is being folded in. Folding is computation, not
+   * communication, so it ends; the bound is there only so that no wait is unbounded.
+   */
+  private void awaitFolded() throws InterruptedException {
+    long deadline = System.nanoTime() + FOLD_BOUND_NANOS;
+    while (folding > 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new IllegalStateException("round " + round + ": " + folding + " results were still being folded in after "
+            + TimeUnit.NANOSECONDS.toSeconds(FOLD_BOUND_NANOS) + " s");
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
   }
 
   /** Results folded in. */

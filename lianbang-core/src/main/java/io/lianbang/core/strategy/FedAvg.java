@@ -1,5 +1,6 @@
 package io.lianbang.core.strategy;
 
+import io.lianbang.core.aggregate.ConcurrentExactSum;
 import io.lianbang.core.aggregate.ExactWeightedSum;
 import io.lianbang.core.aggregate.WeightedMetrics;
 import io.lianbang.core.task.Config;
@@ -93,15 +94,20 @@ public class FedAvg implements Strategy {
     return new WeightedMeanAggregation(context.global());
   }
 
-  /** Folds results into an exact weighted sum; the outcome is their example-weighted mean. */
+  /**
+   * Folds results into an exact weighted sum, on as many threads as deliver them (up to
+   * {@link #STRIPES} partial sums); the outcome is their example-weighted mean.
+   */
   static final class WeightedMeanAggregation implements FitAggregation {
+    /** The most partial sums a round's results are added to in parallel. */
+    static final int STRIPES = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     private final Parameters layout;
-    private final ExactWeightedSum sum;
+    private final ConcurrentExactSum sum;
     private final WeightedMetrics metrics = new WeightedMetrics();
 
     WeightedMeanAggregation(Parameters layout) {
       this.layout = layout;
-      this.sum = new ExactWeightedSum(layout);
+      this.sum = new ConcurrentExactSum(layout, STRIPES);
     }
 
     /** Adds a client's model, or folds in an edge aggregator's exact partial sum (bit for bit the flat sum). */
@@ -109,13 +115,21 @@ public class FedAvg implements Strategy {
     public void accept(String clientId, FitResult result) {
       if (result.isPartialSum()) sum.addAll(ExactWeightedSum.of(layout, result.partialSum()));
       else sum.add(result.parameters(), result.numExamples());
-      metrics.add(clientId, result.metrics(), result.numExamples());
+      synchronized (metrics) {
+        metrics.add(clientId, result.metrics(), result.numExamples());
+      }
+    }
+
+    @Override
+    public boolean concurrent() {
+      return true;
     }
 
     @Override
     public FitOutcome complete(List<ClientFailure> failures) {
-      if (sum.terms() == 0) return new FitOutcome(Optional.empty(), metrics.mean());
-      return new FitOutcome(Optional.of(sum.mean()), metrics.mean());
+      ExactWeightedSum total = sum.merged();
+      if (total.terms() == 0) return new FitOutcome(Optional.empty(), metrics.mean());
+      return new FitOutcome(Optional.of(total.mean()), metrics.mean());
     }
   }
 

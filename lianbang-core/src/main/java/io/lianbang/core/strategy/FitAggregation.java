@@ -8,8 +8,9 @@ import java.util.List;
  * allows it (a weighted sum) holds O(model size) memory however many clients report.
  *
  * <p>Lifecycle: the federation calls {@link #accept} once per valid result, in arrival order and
- * one call at a time (on the thread that delivered the result, never two concurrently), then
- * {@link #complete} exactly once, from the round's thread, with the failures of the round. The
+ * one call at a time (on the thread that delivered the result, never two concurrently, unless
+ * {@link #concurrent()}), then {@link #complete} exactly once, from the round's thread, with the
+ * failures of the round, after every {@code accept} has returned. The
  * federation keeps no reference to a result once {@code accept} returns, so an aggregation that
  * folds it in and lets go holds O(model) memory. A strategy must give the same outcome for the
  * same set of results in any arrival order.
@@ -20,6 +21,15 @@ public interface FitAggregation {
 
   /** Finishes the round: the new global model (or empty to keep the old one) and metrics. */
   FitOutcome complete(List<ClientFailure> failures);
+
+  /**
+   * True if {@link #accept} may run on several threads at once (the aggregation guards its own
+   * state): results delivered on different threads are then folded in in parallel. False by
+   * default.
+   */
+  default boolean concurrent() {
+    return false;
+  }
 
   /**
    * The fit metric {@code name} that {@code strategy} needs from every client.

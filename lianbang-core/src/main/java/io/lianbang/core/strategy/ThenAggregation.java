@@ -24,6 +24,11 @@ final class ThenAggregation implements FitAggregation {
   }
 
   @Override
+  public boolean concurrent() {
+    return inner.concurrent();
+  }
+
+  @Override
   public FitOutcome complete(List<ClientFailure> failures) {
     FitOutcome o = inner.complete(failures);
     return new FitOutcome(o.parameters().map(then), o.metrics());

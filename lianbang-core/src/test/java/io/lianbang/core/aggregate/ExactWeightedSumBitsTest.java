@@ -3,6 +3,7 @@ package io.lianbang.core.aggregate;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.lianbang.core.simd.VectorApi;
 import io.lianbang.core.tensor.Parameters;
 import io.lianbang.core.tensor.Tensor;
 import java.math.BigDecimal;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * Every term's fixed-point value, checked bit for bit against exact arithmetic: the 128-bit state
  * after adding {@code w * x} must be {@code w * x} (rounded to double, as the sum specifies) times
  * 2^64, truncated toward zero, for integer weights (the integer fast path) and fractional ones
- * (the general path), over floats of every magnitude the fixed-point range holds.
+ * (the general path), over floats of every magnitude the fixed-point range holds, with the
+ * scalar and (where the module is present) the Vector API kernel.
  */
 class ExactWeightedSumBitsTest {
   private static final BigDecimal TWO_POW_64 = new BigDecimal(BigInteger.ONE.shiftLeft(64));
@@ -39,16 +41,23 @@ class ExactWeightedSumBitsTest {
           default -> rng.nextBoolean() ? -v : v;
         };
       }
-      ExactWeightedSum sum = new ExactWeightedSum(Parameters.of(List.of(Tensor.vector(x))));
-      sum.add(Parameters.of(List.of(Tensor.vector(x))), w);
-      ExactWeightedSum.State s = sum.state();
-      for (int i = 0; i < n; i++) {
-        double term = w * x[i];
-        BigInteger expected = new BigDecimal(term).multiply(TWO_POW_64).setScale(0, RoundingMode.DOWN).toBigInteger();
-        BigInteger actual = BigInteger.valueOf(s.hi()[i]).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(s.lo()[i])));
-        assertEquals(expected, actual, "weight " + w + ", x[" + i + "] = " + x[i]);
+      for (FixedPointKernel kernel : kernels()) {
+        ExactWeightedSum sum = new ExactWeightedSum(Parameters.of(List.of(Tensor.vector(x))), kernel);
+        sum.add(Parameters.of(List.of(Tensor.vector(x))), w);
+        ExactWeightedSum.State s = sum.state();
+        for (int i = 0; i < n; i++) {
+          double term = w * x[i];
+          BigInteger expected = new BigDecimal(term).multiply(TWO_POW_64).setScale(0, RoundingMode.DOWN).toBigInteger();
+          BigInteger actual = BigInteger.valueOf(s.hi()[i]).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(s.lo()[i])));
+          assertEquals(expected, actual, kernel.getClass().getSimpleName() + ", weight " + w + ", x[" + i + "] = " + x[i]);
+        }
       }
     }
+  }
+
+  private static List<FixedPointKernel> kernels() {
+    return VectorApi.modulePresent() ? List.of(new ScalarFixedPointKernel(), new VectorFixedPointKernel())
+        : List.of(new ScalarFixedPointKernel());
   }
 
   @Test

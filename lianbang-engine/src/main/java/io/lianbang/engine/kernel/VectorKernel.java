@@ -6,6 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -35,6 +36,76 @@ final class VectorKernel extends AbstractKernel {
   static final int KC = 128;
   /** Read-only zeros used as the start of {@link GemmInit#ZERO} products; grows on demand. */
   private static volatile float[] zeros = new float[1024];
+
+  /** Eight floats: the blocks {@link #transpose} turns in registers are 8×8. */
+  private static final VectorSpecies<Float> T8 = FloatVector.SPECIES_256;
+  /** Two-vector shuffles (an index of 8 or more takes the second vector's lane) of the three stages of an 8×8 transpose. */
+  private static final VectorShuffle<Float> EVEN1 = VectorShuffle.fromValues(T8, 0, 8, 2, 10, 4, 12, 6, 14);
+  private static final VectorShuffle<Float> ODD1 = VectorShuffle.fromValues(T8, 1, 9, 3, 11, 5, 13, 7, 15);
+  private static final VectorShuffle<Float> LOW2 = VectorShuffle.fromValues(T8, 0, 1, 8, 9, 4, 5, 12, 13);
+  private static final VectorShuffle<Float> HIGH2 = VectorShuffle.fromValues(T8, 2, 3, 10, 11, 6, 7, 14, 15);
+  private static final VectorShuffle<Float> LOW4 = VectorShuffle.fromValues(T8, 0, 1, 2, 3, 8, 9, 10, 11);
+  private static final VectorShuffle<Float> HIGH4 = VectorShuffle.fromValues(T8, 4, 5, 6, 7, 12, 13, 14, 15);
+
+  /**
+   * The transpose in 8×8 blocks, each loaded as eight rows, turned with three stages of two-vector
+   * shuffles and stored as eight columns; the blocks are walked in 32×32 tiles, and the edges that
+   * do not fill a block are copied one value at a time. A copy, so the same bits as the default.
+   */
+  @Override
+  public void transpose(int m, int n, float[] src, int srcOffset, float[] dst, int dstOffset) {
+    int m8 = m & ~7;
+    int n8 = n & ~7;
+    for (int i0 = 0; i0 < m8; i0 += 32) {
+      for (int j0 = 0; j0 < n8; j0 += 32) {
+        for (int i = i0, i1 = Math.min(m8, i0 + 32); i < i1; i += 8) {
+          for (int j = j0, j1 = Math.min(n8, j0 + 32); j < j1; j += 8) {
+            transpose8(src, srcOffset + i * n + j, n, dst, dstOffset + j * m + i, m);
+          }
+        }
+      }
+    }
+    for (int i = 0; i < m; i++) {
+      for (int j = i < m8 ? n8 : 0; j < n; j++) dst[dstOffset + j * m + i] = src[srcOffset + i * n + j];
+    }
+  }
+
+  /** Transposes the 8×8 block at {@code s} (row stride {@code ls}) of {@code src} to {@code d} (row stride {@code ld}) of {@code dst}. */
+  private static void transpose8(float[] src, int s, int ls, float[] dst, int d, int ld) {
+    FloatVector r0 = FloatVector.fromArray(T8, src, s);
+    FloatVector r1 = FloatVector.fromArray(T8, src, s + ls);
+    FloatVector r2 = FloatVector.fromArray(T8, src, s + 2 * ls);
+    FloatVector r3 = FloatVector.fromArray(T8, src, s + 3 * ls);
+    FloatVector r4 = FloatVector.fromArray(T8, src, s + 4 * ls);
+    FloatVector r5 = FloatVector.fromArray(T8, src, s + 5 * ls);
+    FloatVector r6 = FloatVector.fromArray(T8, src, s + 6 * ls);
+    FloatVector r7 = FloatVector.fromArray(T8, src, s + 7 * ls);
+    // pairs of rows interleaved by single lanes, then by pairs of lanes, then by halves
+    FloatVector a0 = r0.rearrange(EVEN1, r1);
+    FloatVector a1 = r0.rearrange(ODD1, r1);
+    FloatVector a2 = r2.rearrange(EVEN1, r3);
+    FloatVector a3 = r2.rearrange(ODD1, r3);
+    FloatVector a4 = r4.rearrange(EVEN1, r5);
+    FloatVector a5 = r4.rearrange(ODD1, r5);
+    FloatVector a6 = r6.rearrange(EVEN1, r7);
+    FloatVector a7 = r6.rearrange(ODD1, r7);
+    FloatVector b0 = a0.rearrange(LOW2, a2);
+    FloatVector b1 = a1.rearrange(LOW2, a3);
+    FloatVector b2 = a0.rearrange(HIGH2, a2);
+    FloatVector b3 = a1.rearrange(HIGH2, a3);
+    FloatVector b4 = a4.rearrange(LOW2, a6);
+    FloatVector b5 = a5.rearrange(LOW2, a7);
+    FloatVector b6 = a4.rearrange(HIGH2, a6);
+    FloatVector b7 = a5.rearrange(HIGH2, a7);
+    b0.rearrange(LOW4, b4).intoArray(dst, d);
+    b1.rearrange(LOW4, b5).intoArray(dst, d + ld);
+    b2.rearrange(LOW4, b6).intoArray(dst, d + 2 * ld);
+    b3.rearrange(LOW4, b7).intoArray(dst, d + 3 * ld);
+    b0.rearrange(HIGH4, b4).intoArray(dst, d + 4 * ld);
+    b1.rearrange(HIGH4, b5).intoArray(dst, d + 5 * ld);
+    b2.rearrange(HIGH4, b6).intoArray(dst, d + 6 * ld);
+    b3.rearrange(HIGH4, b7).intoArray(dst, d + 7 * ld);
+  }
 
   @Override
   public String name() {

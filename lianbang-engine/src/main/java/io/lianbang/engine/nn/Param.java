@@ -1,6 +1,7 @@
 package io.lianbang.engine.nn;
 
 import io.lianbang.core.tensor.Tensor;
+import io.lianbang.engine.kernel.Kernels;
 import java.util.Arrays;
 
 /**
@@ -24,6 +25,13 @@ public final class Param {
    * then never stored whole, and {@link #grad} is stale); the optimizer skips it and clears it.
    */
   boolean updatedInBackward;
+  /**
+   * The tensor last loaded into a transposed param, and its values in storage layout: a simulated
+   * round loads one global model into the same model for client after client, and a tensor is
+   * immutable, so loading the same instance again is a plain copy instead of a transpose.
+   */
+  private Tensor loadedFrom;
+  private float[] loadedStorage;
 
   Param(String name, int[] shape, boolean storedTransposed) {
     this.name = name;
@@ -65,11 +73,7 @@ public final class Param {
   public Tensor toTensor() {
     float[] out = new float[value.length];
     if (storedTransposed) {
-      int rows = shape[0];
-      int cols = shape[1];
-      for (int r = 0; r < rows; r++) {
-        for (int c = 0; c < cols; c++) out[r * cols + c] = value[c * rows + r];
-      }
+      Kernels.get().transpose(shape[1], shape[0], value, 0, out, 0);
     } else {
       System.arraycopy(value, 0, out, 0, value.length);
     }
@@ -88,11 +92,7 @@ public final class Param {
     }
     float[] out = new float[value.length];
     if (storedTransposed) {
-      int rows = shape[0];
-      int cols = shape[1];
-      for (int r = 0; r < rows; r++) {
-        for (int c = 0; c < cols; c++) out[c * rows + r] = t.get(r * cols + c);
-      }
+      Kernels.get().transpose(shape[0], shape[1], t.toArray(), 0, out, 0);
     } else {
       t.copyTo(out, 0);
     }
@@ -109,14 +109,14 @@ public final class Param {
       throw new IllegalArgumentException("param " + name + " expects shape " + Arrays.toString(shape)
           + " but got " + Arrays.toString(t.shape()));
     }
-    if (storedTransposed) {
-      int rows = shape[0];
-      int cols = shape[1];
-      for (int r = 0; r < rows; r++) {
-        for (int c = 0; c < cols; c++) value[c * rows + r] = t.get(r * cols + c);
-      }
-    } else {
+    if (!storedTransposed) {
       t.copyTo(value, 0);
+    } else if (t == loadedFrom) {
+      System.arraycopy(loadedStorage, 0, value, 0, value.length);
+    } else {
+      Kernels.get().transpose(shape[0], shape[1], t.toArray(), 0, value, 0);
+      loadedFrom = t;
+      loadedStorage = value.clone();
     }
     version++;
   }

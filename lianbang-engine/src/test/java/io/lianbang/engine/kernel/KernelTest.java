@@ -127,6 +127,25 @@ class KernelTest {
   }
 
   @Test
+  void transposeMovesEveryValueForEveryKernelShapeAndOffset() {
+    for (int[] mn : new int[][] {{1, 1}, {7, 9}, {8, 8}, {16, 24}, {33, 17}, {784, 200}, {200, 784}, {203, 13}}) {
+      int m = mn[0];
+      int n = mn[1];
+      float[] src = new float[3 + m * n];
+      for (int i = 0; i < src.length; i++) src[i] = i * 0.5f - 7;
+      float[] want = new float[5 + m * n];
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) want[5 + j * m + i] = src[3 + i * n + j];
+      }
+      for (Kernel kernel : kernels()) {
+        float[] dst = new float[5 + m * n];
+        kernel.transpose(m, n, src, 3, dst, 5);
+        assertArrayEquals(want, dst, kernel + " transpose " + m + "x" + n);
+      }
+    }
+  }
+
+  @Test
   void reluGradientMasksByOutput() {
     float[] y = new float[37];
     float[] dy = new float[37];
