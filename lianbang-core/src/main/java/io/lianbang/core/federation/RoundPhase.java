@@ -41,6 +41,8 @@ final class RoundPhase<R> {
   private final Map<ClientInstruction, CompletableFuture<R>> outstanding = new IdentityHashMap<>();
   private final LinkedBlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
   private int tracked;
+  /** Clients finished, counted when there are no listeners to tell. */
+  private int finishedCount;
   private int accepted;
   /** Results being folded in outside the lock (a concurrent phase). */
   private int folding;
@@ -89,7 +91,7 @@ final class RoundPhase<R> {
         String message = kind == ClientFailure.Kind.TIMEOUT ? "no result before the deadline"
             : kind == ClientFailure.Kind.INVALID ? cause.getMessage() : describe(cause);
         failed(in.clientId(), kind, message, "client " + in.clientId() + " failed: " + message);
-        finished.add(new Finished(in.clientId(), false));
+        finish(in.clientId(), false);
         return;
       }
       if (!concurrent) {
@@ -116,18 +118,35 @@ final class RoundPhase<R> {
       synchronized (this) {
         accepted++;
       }
-      finished.add(new Finished(id, true));
+      finish(id, true);
     } catch (IllegalArgumentException e) {
       synchronized (this) {
         failed(id, ClientFailure.Kind.INVALID, e.getMessage(), "rejected the result of client " + id + ": " + e.getMessage());
       }
-      finished.add(new Finished(id, false));
+      finish(id, false);
     } catch (RuntimeException e) { // a fault of the strategy, not of the client: the run ends
       synchronized (this) {
         fault = e;
         closed = true;
+        notifyAll();
       }
-      finished.add(new Finished(id, false));
+      finish(id, false);
+    }
+  }
+
+  /**
+   * Records that {@code clientId} finished. With listeners, the round's thread hears of each
+   * client; without, it is woken only when the last one finishes (or a fault ends the phase),
+   * not once per client.
+   */
+  private void finish(String clientId, boolean succeeded) {
+    if (!listeners.isEmpty()) {
+      finished.add(new Finished(clientId, succeeded));
+      return;
+    }
+    synchronized (this) {
+      finishedCount++;
+      if (finishedCount >= tracked || fault != null) notifyAll();
     }
   }
 
@@ -147,7 +166,14 @@ final class RoundPhase<R> {
    * @throws RuntimeException the strategy's fault, if folding a result in failed
    */
   void await(Instant deadline) throws InterruptedException {
-    for (int seen = 0; seen < tracked; seen++) {
+    if (listeners.isEmpty()) {
+      synchronized (this) {
+        for (long left; finishedCount < tracked && fault == null && (left = Deadlines.nanosLeft(deadline)) > 0; ) {
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+      }
+    }
+    for (int seen = 0; !listeners.isEmpty() && seen < tracked; seen++) {
       long wait = Deadlines.nanosLeft(deadline);
       Finished f = wait > 0 ? finished.poll(wait, TimeUnit.NANOSECONDS) : finished.poll();
       if (f == null || faulted()) break;

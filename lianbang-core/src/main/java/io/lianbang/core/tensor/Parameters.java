@@ -132,6 +132,7 @@ public record Parameters(List<Tensor> tensors) {
   public String firstNonFinite() {
     for (int i = 0; i < tensors.size(); i++) {
       Tensor t = tensors.get(i);
+      if (t.allFinite()) continue;
       for (int j = 0; j < t.size(); j++) {
         float v = t.get(j);
         if (!Float.isFinite(v)) return "tensor[" + i + "][" + j + "] = " + v;

@@ -100,6 +100,13 @@ public final class Tensor {
     return values[i];
   }
 
+  /** True if no value is NaN or infinite. */
+  public boolean allFinite() {
+    float most = 0; // the largest magnitude, NaN once a NaN is seen: a reduction the JIT vectorises
+    for (float v : values) most = Math.max(most, Math.abs(v));
+    return most <= Float.MAX_VALUE;
+  }
+
   /** A copy of the values. */
   public float[] toArray() {
     return values.clone();

@@ -31,4 +31,20 @@ class ParametersTest {
         () -> Parameters.of(Arrays.asList(Tensor.vector(1f), null)));
     assertEquals("parameters tensor[1] is null", e.getMessage());
   }
+
+  @Test
+  void firstNonFiniteNamesTheFirstNanOrInfinityAndNothingElse() {
+    float[] big = new float[1000];
+    for (int i = 0; i < big.length; i++) big[i] = (i % 2 == 0 ? 1 : -1) * Float.MAX_VALUE / (i + 1);
+    assertEquals(null, Parameters.of(List.of(Tensor.vector(big), Tensor.vector(-0f, Float.MIN_VALUE))).firstNonFinite());
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+      float[] v = big.clone();
+      v[997] = bad;
+      v[999] = Float.NaN;
+      Tensor t = Tensor.vector(v);
+      assertEquals(false, t.allFinite());
+      assertEquals("tensor[1][997] = " + bad, Parameters.of(List.of(Tensor.vector(1f), t)).firstNonFinite());
+    }
+    assertEquals(true, Tensor.zeros(0).allFinite());
+  }
 }
