@@ -3,6 +3,7 @@ package io.lianbang.cli.vertical;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lianbang.grpc.process.JavaProcess;
@@ -75,7 +76,12 @@ class VerticalLrProcessesTest {
         ps.put(role, VerticalFixture.start(dir.resolve(role + "-2.log"), "train", "--role", role, "-c", config.toString()));
       }
       for (Map.Entry<String, JavaProcess> e : ps.entrySet()) {
-        assertEquals(0, e.getValue().waitFor(Duration.ofSeconds(180)), e.getKey() + ":\n" + String.join("\n", e.getValue().output()));
+        int exit = e.getValue().waitFor(Duration.ofSeconds(180));
+        if (exit != 0) { // every party's output: the cause is often another party's
+          StringBuilder all = new StringBuilder(e.getKey() + " exited with " + exit);
+          ps.forEach((role, p) -> all.append("\n").append(role).append(":\n").append(String.join("\n", p.output())));
+          fail(all.toString());
+        }
       }
     } finally {
       ps.values().forEach(JavaProcess::close);
