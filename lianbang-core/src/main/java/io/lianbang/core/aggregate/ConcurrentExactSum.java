@@ -74,14 +74,35 @@ public final class ConcurrentExactSum {
   }
 
   /**
-   * The total of every partial sum, as one new sum. Call once every {@code add} has returned.
+   * The total of every partial sum, added into the first: valid until {@link #clear()}. Call once
+   * every {@code add} has returned.
    */
   public ExactWeightedSum merged() {
-    ExactWeightedSum total = new ExactWeightedSum(layout);
-    for (int i = 0; i < sums.length(); i++) {
+    ExactWeightedSum total = sums.get(0);
+    for (int i = 1; i < sums.length(); i++) {
       ExactWeightedSum s = sums.get(i);
-      if (s != null) total.addAll(s);
+      if (s != null) {
+        total.addAll(s);
+        s.clear();
+      }
     }
     return total;
+  }
+
+  /**
+   * Empties every partial sum, keeping their memory: a sum reused round after round is allocated
+   * once, instead of a model-sized set of accumulators per round that the collector would copy
+   * while the round lasts.
+   */
+  public void clear() {
+    for (int i = 0; i < sums.length(); i++) {
+      ExactWeightedSum s = sums.get(i);
+      if (s != null) s.clear();
+    }
+  }
+
+  /** True if {@code values} are laid out like this sum's model. */
+  public boolean fits(Parameters values) {
+    return sums.get(0).fits(values);
   }
 }

@@ -226,6 +226,22 @@ public final class ExactWeightedSum {
     return n;
   }
 
+  /** Empties the sum: no terms, as if new (and without allocating, for a sum reused round after round). */
+  public void clear() {
+    Arrays.fill(hi, 0);
+    Arrays.fill(lo, 0);
+    totalWeight = 0;
+    terms = 0;
+  }
+
+  /** True if {@code values} are laid out like this sum's model (the same tensor shapes). */
+  public boolean fits(Parameters values) {
+    List<int[]> other = values.shapes();
+    boolean same = other.size() == shapes.size();
+    for (int i = 0; same && i < shapes.size(); i++) same = Arrays.equals(other.get(i), shapes.get(i));
+    return same;
+  }
+
   /** Number of vectors added. */
   public int terms() {
     return terms;

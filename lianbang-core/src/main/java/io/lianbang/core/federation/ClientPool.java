@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /** The clients a federation can currently reach. Implementations are thread-safe. */
 public interface ClientPool {
-  /** The ids of the clients available now, sorted. */
+  /** The ids of the clients available now, sorted: a list that does not change once returned. */
   List<String> available();
 
   /** The proxy for {@code id}, if that client is still available. */

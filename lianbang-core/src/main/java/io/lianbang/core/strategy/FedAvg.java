@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
@@ -38,6 +39,8 @@ public class FedAvg implements Strategy {
   private final IntFunction<Config> evaluateConfig;
   private final CentralEvaluator centralEvaluator;
   private final boolean weightedMean;
+  /** The last round's accumulators, emptied and reused by the next round's aggregation. */
+  private ConcurrentExactSum spare;
 
   /**
    * The constructor of a subclass: it inherits sampling and configuration, but not the
@@ -91,7 +94,22 @@ public class FedAvg implements Strategy {
 
   @Override
   public FitAggregation beginFit(RoundContext context) {
-    return new WeightedMeanAggregation(context.global());
+    ConcurrentExactSum sum;
+    synchronized (this) {
+      sum = spare;
+      spare = null;
+    }
+    if (sum == null || !sum.fits(context.global())) {
+      sum = new ConcurrentExactSum(context.global(), WeightedMeanAggregation.STRIPES);
+    } else {
+      sum.clear();
+    }
+    return new WeightedMeanAggregation(context.global(), sum, this::giveBack);
+  }
+
+  /** Keeps {@code sum} for the next round's aggregation. */
+  private synchronized void giveBack(ConcurrentExactSum sum) {
+    spare = sum;
   }
 
   /**
@@ -103,11 +121,14 @@ public class FedAvg implements Strategy {
     static final int STRIPES = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     private final Parameters layout;
     private final ConcurrentExactSum sum;
+    private final Consumer<ConcurrentExactSum> done;
     private final WeightedMetrics metrics = new WeightedMetrics();
 
-    WeightedMeanAggregation(Parameters layout) {
+    /** @param done takes {@code sum} back once the outcome no longer needs it */
+    WeightedMeanAggregation(Parameters layout, ConcurrentExactSum sum, Consumer<ConcurrentExactSum> done) {
       this.layout = layout;
-      this.sum = new ConcurrentExactSum(layout, STRIPES);
+      this.sum = sum;
+      this.done = done;
     }
 
     /** Adds a client's model, or folds in an edge aggregator's exact partial sum (bit for bit the flat sum). */
@@ -128,8 +149,9 @@ public class FedAvg implements Strategy {
     @Override
     public FitOutcome complete(List<ClientFailure> failures) {
       ExactWeightedSum total = sum.merged();
-      if (total.terms() == 0) return new FitOutcome(Optional.empty(), metrics.mean());
-      return new FitOutcome(Optional.of(total.mean()), metrics.mean());
+      Optional<Parameters> mean = total.terms() == 0 ? Optional.empty() : Optional.of(total.mean());
+      done.accept(sum);
+      return new FitOutcome(mean, metrics.mean());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.lianbang.core.strategy;
 
 import io.lianbang.core.tensor.Parameters;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -19,7 +20,10 @@ import java.util.SplittableRandom;
  *
  * @param round the round, from 1
  * @param global the global model the round's clients start from
- * @param available the ids of the connected clients the round was configured with, sorted
+ * @param available the ids of the connected clients the round was configured with, sorted; held
+ *     as given, not copied (a simulation's may be 100,000 ids computed on demand), so the caller
+ *     passes a list that does not change, as {@link io.lianbang.core.federation.ClientPool#available()}
+ *     returns
  * @param instructions what {@link Strategy#configureFit} returned for the round: the clients asked
  *     to train and what each was sent (empty if the strategy sampled nobody)
  * @param random the round's own random source
@@ -32,7 +36,7 @@ public record RoundContext(int round, Parameters global, List<String> available,
   public RoundContext {
     Objects.requireNonNull(global, "global");
     Objects.requireNonNull(random, "random");
-    available = List.copyOf(available);
+    available = Collections.unmodifiableList(Objects.requireNonNull(available, "available"));
     instructions = List.copyOf(instructions);
   }
 }

@@ -116,7 +116,8 @@ public final class Param {
     } else {
       Kernels.get().transpose(shape[0], shape[1], t.toArray(), 0, value, 0);
       loadedFrom = t;
-      loadedStorage = value.clone();
+      if (loadedStorage == null) loadedStorage = new float[value.length];
+      System.arraycopy(value, 0, loadedStorage, 0, value.length);
     }
     version++;
   }
