@@ -20,7 +20,7 @@ set -euo pipefail
 MAIN_CLASS=io.lianbang.bench.CrossDevice
 CLIENTS=100000
 PER_ROUND="100 300 1000"
-ROUNDS=6
+ROUNDS=12
 THREADS=$(nproc)
 HEAP=512m
 YOUNG=200m
