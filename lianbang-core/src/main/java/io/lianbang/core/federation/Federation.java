@@ -35,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -232,8 +233,8 @@ public final class Federation {
           Transfer transfer = new Transfer(compression.uplink(), compression.errorFeedback(), in.parameters() == global ? download : null);
           Parameters start = transfer.download() == null ? in.parameters() : transfer.download().start();
           if (countEncoded) traffic.downlink(round, downlinkBytes(round, in.clientId(), start, transfer));
-          return proxy.fit(new FitTask(round, start, in.config(), FitTask.seedFor(config.seed(), in.clientId(), round), transfer),
-              Instant.now().plus(config.roundTimeout()));
+          FitTask task = new FitTask(round, start, in.config(), FitTask.seedFor(config.seed(), in.clientId(), round), transfer);
+          return () -> proxy.fit(task, Instant.now().plus(config.roundTimeout()));
         },
         (in, result) -> {
           if (countEncoded) traffic.uplink(round, compression.uplink() == null ? EncodedSize.float32(result.parameters())
@@ -292,7 +293,8 @@ public final class Federation {
     AtomicInteger clipped = new AtomicInteger();
     RoundPhase<EvalResult> phase = collect(round, eval, (proxy, in) -> {
           if (countEncoded) traffic.downlink(round, EncodedSize.float32(in.parameters()));
-          return proxy.evaluate(new EvalTask(round, in.parameters(), in.config()), Instant.now().plus(config.evaluateTimeout()));
+          EvalTask task = new EvalTask(round, in.parameters(), in.config());
+          return () -> proxy.evaluate(task, Instant.now().plus(config.evaluateTimeout()));
         },
         (in, result) -> {
           if (result.numExamples() < 0 || !Double.isFinite(result.loss())) {
@@ -362,30 +364,45 @@ public final class Federation {
    * Sends every instruction, then waits until all results have arrived or the deadline passes
    * (see {@link RoundPhase}: each result is folded in on the thread that delivers it and then
    * dropped). Listeners hear of each finished client if {@code notify}.
+   *
+   * <p>Every call is prepared first ({@code prepare}: the proxy, the task, its seed), and the
+   * calls then start in a tight loop, each tracked as it starts. A call that finishes before it is
+   * tracked is folded in by this thread when it is tracked, so preparing between starts would let
+   * finished results (whole models) pile up while the clients started earlier keep the cores busy.
    */
   private <R> RoundPhase<R> collect(
       int round, List<ClientInstruction> instructions,
-      BiFunction<ClientProxy, ClientInstruction, CompletableFuture<R>> send,
+      BiFunction<ClientProxy, ClientInstruction, Supplier<CompletableFuture<R>>> prepare,
       BiConsumer<ClientInstruction, R> accept, Instant deadline, boolean concurrent, boolean notify)
       throws InterruptedException {
     if (instructions.stream().map(ClientInstruction::clientId).distinct().count() != instructions.size()) {
       throw new IllegalStateException("strategy " + strategy + " gave round " + round + " two instructions for one client");
     }
     RoundPhase<R> phase = new RoundPhase<>(round, accept, concurrent, notify ? listeners : List.of(), failureLog);
+    List<ClientInstruction> prepared = new ArrayList<>(instructions.size());
+    List<Supplier<CompletableFuture<R>>> calls = new ArrayList<>(instructions.size());
     for (ClientInstruction in : instructions) {
       Optional<ClientProxy> proxy = clients.get(in.clientId());
       if (proxy.isEmpty()) {
         phase.fail(in.clientId(), ClientFailure.Kind.ERROR, "client is no longer connected");
         continue;
       }
-      CompletableFuture<R> f;
       try {
-        f = send.apply(proxy.get(), in);
+        calls.add(prepare.apply(proxy.get(), in));
+        prepared.add(in);
       } catch (RuntimeException e) {
         phase.fail(in.clientId(), ClientFailure.Kind.ERROR, RoundPhase.describe(e));
+      }
+    }
+    for (int i = 0; i < calls.size(); i++) {
+      CompletableFuture<R> f;
+      try {
+        f = calls.get(i).get();
+      } catch (RuntimeException e) {
+        phase.fail(prepared.get(i).clientId(), ClientFailure.Kind.ERROR, RoundPhase.describe(e));
         continue;
       }
-      phase.track(in, f);
+      phase.track(prepared.get(i), f);
     }
     phase.await(deadline);
     return phase;
