@@ -20,8 +20,8 @@ import java.util.List;
  * in any order. Terms smaller in magnitude than 2<sup>-64</sup> contribute nothing; a term of
  * magnitude 2<sup>62</sup> or more is rejected.
  *
- * <p>Memory is 16 bytes per model value plus one long, independent of the number of terms: this
- * is what lets the server aggregate any number of clients in O(model size).
+ * <p>Memory is 16 bytes per model value plus a 16 KB buffer, independent of the number of terms:
+ * this is what lets the server aggregate any number of clients in O(model size).
  *
  * <p>Not thread-safe; callers serialise {@link #add} calls.
  */
@@ -215,9 +215,13 @@ public final class ExactWeightedSum {
   public record State(long[] hi, long[] lo, double totalWeight, int terms) implements Serializable {}
 
   private void requireSameLayout(List<int[]> other, String what) {
+    if (!sameShapes(other)) throw new IllegalArgumentException(what + " does not match the model layout");
+  }
+
+  private boolean sameShapes(List<int[]> other) {
     boolean same = other.size() == shapes.size();
     for (int i = 0; same && i < shapes.size(); i++) same = Arrays.equals(other.get(i), shapes.get(i));
-    if (!same) throw new IllegalArgumentException(what + " does not match the model layout");
+    return same;
   }
 
   private static int sizeOf(int[] shape) {
@@ -236,10 +240,7 @@ public final class ExactWeightedSum {
 
   /** True if {@code values} are laid out like this sum's model (the same tensor shapes). */
   public boolean fits(Parameters values) {
-    List<int[]> other = values.shapes();
-    boolean same = other.size() == shapes.size();
-    for (int i = 0; same && i < shapes.size(); i++) same = Arrays.equals(other.get(i), shapes.get(i));
-    return same;
+    return sameShapes(values.shapes());
   }
 
   /** Number of vectors added. */
