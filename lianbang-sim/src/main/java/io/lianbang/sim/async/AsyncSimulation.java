@@ -42,6 +42,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 
 /**
  * Asynchronous federated learning with buffered aggregation, FedBuff (Nguyen et al., "Federated
@@ -75,10 +77,19 @@ public final class AsyncSimulation {
   private final Simulation sim;
   private final SimulationSpec spec;
 
+  /** Told the index of each client built, for tests. */
+  private final IntConsumer built;
+
   /** A FedBuff run of the prepared {@code sim}, whose spec has {@code async.enabled}. */
   public AsyncSimulation(Simulation sim) {
+    this(sim, c -> {});
+  }
+
+  /** As {@link #AsyncSimulation(Simulation)}, telling {@code built} of every client it builds. */
+  AsyncSimulation(Simulation sim, IntConsumer built) {
     this.sim = sim;
     this.spec = sim.spec();
+    this.built = built;
     if (!spec.async().enabled()) throw new IllegalArgumentException("async.enabled is false");
   }
 
@@ -92,12 +103,16 @@ public final class AsyncSimulation {
     int n = sim.partition().numClients();
     String[] ids = new String[n];
     int digits = String.valueOf(n - 1).length();
-    EngineClient[] clients = new EngineClient[n];
-    for (int c = 0; c < n; c++) {
-      ids[c] = String.format("client-%0" + digits + "d", c);
+    for (int c = 0; c < n; c++) ids[c] = String.format("client-%0" + digits + "d", c);
+    // A client is built when one of its tasks runs, on the worker that runs it, and dropped after:
+    // memory holds the clients in flight, not every client's data. The fit configuration never
+    // asks for SCAFFOLD, so an engine client keeps nothing across tasks and a fresh one computes
+    // what a kept one would.
+    IntFunction<EngineClient> clients = c -> {
+      built.accept(c);
       Dataset local = sim.partition().subset(sim.data().train(), c);
-      clients[c] = new EngineClient(model, local, local, 1);
-    }
+      return new EngineClient(model, local, local, 1);
+    };
     TrainingSpec t = spec.training();
     Config fit = EngineClient.fitConfig(t.localEpochs(), t.batchSize(), t.optimizer(), t.learningRate(), t.momentum(), t.weightDecay());
     Duration deadline = Seconds.of("strategy.round_timeout_seconds", spec.strategy().roundTimeoutSeconds());
@@ -181,7 +196,7 @@ public final class AsyncSimulation {
   }
 
   /** What {@link #fill} needs to start a task. */
-  private record Dispatch(String[] ids, EngineClient[] clients, int[] tasksOf, SplitMix64 pick, FedBuff server, Config fit,
+  private record Dispatch(String[] ids, IntFunction<EngineClient> clients, int[] tasksOf, SplitMix64 pick, FedBuff server, Config fit,
                           LatencyModel latency, long seed, int concurrency, ExecutorService workers) {}
 
   /**
@@ -195,8 +210,8 @@ public final class AsyncSimulation {
       int number = ++d.tasksOf()[c];
       Parameters start = d.server().global();
       FitTask task = new FitTask(d.server().version() + 1, start, d.fit(), FitTask.seedFor(d.seed(), d.ids()[c], number));
-      EngineClient client = d.clients()[c];
-      Future<FitResult> result = d.workers().submit(() -> client.fit(task));
+      IntFunction<EngineClient> clients = d.clients();
+      Future<FitResult> result = d.workers().submit(() -> clients.apply(c).fit(task));
       running.add(new Task(c, number, d.server().version(), start, now + d.latency().taskSeconds(c, number), result));
     }
   }

@@ -60,6 +60,23 @@ class AsyncSimulationTest {
   }
 
   @Test
+  void clientsAreBuiltWhenTheyStartATaskNotUpFront() throws Exception {
+    int clients = 200;
+    AsyncSpec async = new AsyncSpec(true, 2, 4, 1000, 1.0, 0.5);
+    SimulationSpec s = spec(clients, 6, 2, 5, async, STRAGGLERS);
+    java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
+    SimulationResult lazy = new AsyncSimulation(Simulation.prepare(s), c -> built.incrementAndGet()).run(List.of());
+    int started = 0;
+    for (RoundRecord r : lazy.run().history().rounds()) started += r.sampled();
+    assertTrue(built.get() <= started + async.concurrency(),
+        built.get() + " clients built for " + started + " tasks that arrived and at most " + async.concurrency() + " in flight");
+    assertTrue(built.get() < clients / 4, built.get() + " of " + clients + " clients built");
+    SimulationResult plain = run(s); // the public constructor: the same run bit for bit
+    assertArrayEquals(plain.run().parameters().flatten(), lazy.run().parameters().flatten());
+    assertEquals(plain.run().history().withoutTiming(), lazy.run().history().withoutTiming());
+  }
+
+  @Test
   void serverUpdatesFollowTheSimulatedCompletionTimes() throws Exception {
     // every client trains at once and K = 1: client c's k-th update lands at the sum of its first k task times
     int clients = 6;
