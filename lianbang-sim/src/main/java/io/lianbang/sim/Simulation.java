@@ -286,7 +286,7 @@ public final class Simulation {
       Evaluation e = evaluator.evaluate(test);
       Metrics m = test.isClassification() ? Metrics.of("accuracy", e.accuracy()) : Metrics.empty();
       return new EvalResult(e.meanLoss(), e.count(), m);
-    }, spec.threads());
+    }, spec.threads(), spec.threads());
   }
 
   private static ThreadFactory daemonThreads() {

@@ -33,8 +33,18 @@ public final class StrategyFactory {
    *     hyper-parameter is unknown for the strategy or out of range
    */
   public static Strategy create(StrategySpec s, TrainingSpec training, Config fit, CentralEvaluator evaluator, int threads) {
-    return StrategyRegistry.create(s.name(), s.params(), new StrategyContext(() -> configure(FedAvg.builder(), s, fit, evaluator),
-        s.clientsPerRound(), training.momentum(), training.learningRate(), threads));
+    return create(s, training, fit, evaluator, threads, 1);
+  }
+
+  /**
+   * As {@link #create(StrategySpec, TrainingSpec, Config, CentralEvaluator, int)}, with FedAvg's
+   * {@link FedAvg.Builder#parallelFolds} (and that of the strategies built on it).
+   */
+  public static Strategy create(StrategySpec s, TrainingSpec training, Config fit, CentralEvaluator evaluator, int threads,
+      int parallelFolds) {
+    return StrategyRegistry.create(s.name(), s.params(),
+        new StrategyContext(() -> configure(FedAvg.builder(), s, fit, evaluator).parallelFolds(parallelFolds),
+            s.clientsPerRound(), training.momentum(), training.learningRate(), threads));
   }
 
   /**

@@ -39,6 +39,7 @@ public class FedAvg implements Strategy {
   private final IntFunction<Config> evaluateConfig;
   private final CentralEvaluator centralEvaluator;
   private final boolean weightedMean;
+  private final int parallelFolds;
   /** The last round's accumulators, emptied and reused by the next round's aggregation. */
   private ConcurrentExactSum spare;
 
@@ -62,6 +63,7 @@ public class FedAvg implements Strategy {
     this.fitConfig = b.fitConfig;
     this.evaluateConfig = b.evaluateConfig;
     this.centralEvaluator = b.centralEvaluator;
+    this.parallelFolds = b.parallelFolds;
   }
 
   /** A builder with Flower-compatible defaults: all clients train, none evaluate, at least 2. */
@@ -100,7 +102,7 @@ public class FedAvg implements Strategy {
       spare = null;
     }
     if (sum == null || !sum.fits(context.global())) {
-      sum = new ConcurrentExactSum(context.global(), WeightedMeanAggregation.STRIPES);
+      sum = new ConcurrentExactSum(context.global(), parallelFolds);
     } else {
       sum.clear();
     }
@@ -113,12 +115,10 @@ public class FedAvg implements Strategy {
   }
 
   /**
-   * Folds results into an exact weighted sum, on as many threads as deliver them (up to
-   * {@link #STRIPES} partial sums); the outcome is their example-weighted mean.
+   * Folds results into an exact weighted sum on the threads that deliver them, up to
+   * {@link Builder#parallelFolds} at once; the outcome is their example-weighted mean.
    */
   static final class WeightedMeanAggregation implements FitAggregation {
-    /** The most partial sums a round's results are added to in parallel. */
-    static final int STRIPES = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     private final Parameters layout;
     private final ConcurrentExactSum sum;
     private final Consumer<ConcurrentExactSum> done;
@@ -219,6 +219,7 @@ public class FedAvg implements Strategy {
     private IntFunction<Config> fitConfig = r -> Config.empty();
     private IntFunction<Config> evaluateConfig = r -> Config.empty();
     private CentralEvaluator centralEvaluator;
+    private int parallelFolds = 1;
 
     protected Builder() {}
 
@@ -235,6 +236,21 @@ public class FedAvg implements Strategy {
       this.fitConfig = shared.fitConfig;
       this.evaluateConfig = shared.evaluateConfig;
       this.centralEvaluator = shared.centralEvaluator;
+      this.parallelFolds = shared.parallelFolds;
+      return this;
+    }
+
+    /**
+     * The most results folded into the round's sum at the same time, each into a partial sum of
+     * its own (16 bytes per model value; they add up to the same bits). Default 1: one partial
+     * sum, so memory stays at one accumulator however many results arrive at once. A simulation
+     * sets its worker thread count, so that clients finishing together fold in together.
+     *
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public Builder parallelFolds(int n) {
+      if (n < 1) throw new IllegalArgumentException("parallelFolds must be >= 1, got " + n);
+      this.parallelFolds = n;
       return this;
     }
 

@@ -79,6 +79,7 @@ class StrategyBuildersTest {
   @Test
   void settersRefuseOutOfRangeValuesNamingTheProperty() {
     assertEquals("mu must be >= 0, got -1.0", error(() -> FedProx.builder().mu(-1)));
+    assertEquals("parallelFolds must be >= 1, got 0", error(() -> FedAvg.builder().parallelFolds(0)));
     assertEquals("serverLr must be > 0, got 0.0", error(() -> FedAvgM.builder().serverLr(0)));
     assertEquals("momentum must be in [0, 1), got 1.0", error(() -> FedAvgM.builder().momentum(1)));
     assertEquals("serverLr must be > 0, got Infinity", error(() -> Scaffold.builder().serverLr(Double.POSITIVE_INFINITY)));
