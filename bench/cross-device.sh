@@ -54,7 +54,7 @@ check_data "training and test files" train-images-idx3-ubyte.gz train-labels-idx
 APT_HINT="apt-get install dataset-fashion-mnist"
 report_missing
 
-JAVA="$(newest_java)"
+JAVA="$(launcher_java)"
 LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/lianbang-cross-device.XXXXXX")"
 bench_classpath
 machine_state

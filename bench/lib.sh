@@ -158,22 +158,13 @@ bench_classpath() {
   CP="${CP#:}:$(cat "$classpath_file")"
 }
 
-# newest_java: prints the java executable the ./lianbang launcher would choose: LIANBANG_JAVA if
-# set, else the newest of $JAVA_HOME, /usr/lib/jvm/* and `java` on the PATH (on JDK 21 and newer
-# the Vector API kernels run; JDK 17 gets the scalar ones).
-newest_java() {
-  if [[ -n "${LIANBANG_JAVA:-}" ]]; then
-    if [[ -d "$LIANBANG_JAVA" ]]; then echo "$LIANBANG_JAVA/bin/java"; else echo "$LIANBANG_JAVA"; fi
-    return
-  fi
-  local best="" best_feature=0 candidate f
-  for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} /usr/lib/jvm/*/bin/java "$(command -v java || true)"; do
-    [[ -x "$candidate" ]] || continue
-    f="$("$candidate" -version 2>&1 | sed -n 's/.*version "\(1\.\)\{0,1\}\([0-9]*\).*/\2/p' | head -n 1)"
-    [[ -n "$f" ]] && (( f > best_feature )) && { best="$candidate"; best_feature="$f"; }
-  done
-  [[ -n "$best" ]] || die "no java found: install a JDK 17 or newer, or set JAVA_HOME or LIANBANG_JAVA"
-  echo "$best"
+# launcher_java: prints the java executable the ./lianbang launcher would run on (LIANBANG_JAVA if
+# set, else the newest JDK found; the Vector API kernels run on 21 and newer, JDK 17 gets the
+# scalar ones), as the launcher chooses it.
+launcher_java() {
+  local choice
+  choice="$(LIANBANG_PRINT_JAVA=1 "$REPO_ROOT/lianbang")" || die "the launcher found no JDK to run on"
+  echo "${choice#* }"
 }
 
 free_port() {  # prints a TCP port on 127.0.0.1 that was free a moment ago
