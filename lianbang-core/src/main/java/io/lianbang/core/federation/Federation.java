@@ -360,6 +360,9 @@ public final class Federation {
         .map(e -> EncodedSize.encoded(e.codec(), start)).orElseGet(() -> EncodedSize.float32(start));
   }
 
+  /** A prepared call: the instruction and what starts it. */
+  private record Call<R>(ClientInstruction in, Supplier<CompletableFuture<R>> start) {}
+
   /**
    * Sends every instruction, then waits until all results have arrived or the deadline passes
    * (see {@link RoundPhase}: each result is folded in on the thread that delivers it and then
@@ -379,8 +382,7 @@ public final class Federation {
       throw new IllegalStateException("strategy " + strategy + " gave round " + round + " two instructions for one client");
     }
     RoundPhase<R> phase = new RoundPhase<>(round, accept, concurrent, notify ? listeners : List.of(), failureLog);
-    List<ClientInstruction> prepared = new ArrayList<>(instructions.size());
-    List<Supplier<CompletableFuture<R>>> calls = new ArrayList<>(instructions.size());
+    List<Call<R>> calls = new ArrayList<>(instructions.size());
     for (ClientInstruction in : instructions) {
       Optional<ClientProxy> proxy = clients.get(in.clientId());
       if (proxy.isEmpty()) {
@@ -388,21 +390,20 @@ public final class Federation {
         continue;
       }
       try {
-        calls.add(prepare.apply(proxy.get(), in));
-        prepared.add(in);
+        calls.add(new Call<>(in, prepare.apply(proxy.get(), in)));
       } catch (RuntimeException e) {
         phase.fail(in.clientId(), ClientFailure.Kind.ERROR, RoundPhase.describe(e));
       }
     }
-    for (int i = 0; i < calls.size(); i++) {
+    for (Call<R> call : calls) {
       CompletableFuture<R> f;
       try {
-        f = calls.get(i).get();
+        f = call.start().get();
       } catch (RuntimeException e) {
-        phase.fail(prepared.get(i).clientId(), ClientFailure.Kind.ERROR, RoundPhase.describe(e));
+        phase.fail(call.in().clientId(), ClientFailure.Kind.ERROR, RoundPhase.describe(e));
         continue;
       }
-      phase.track(prepared.get(i), f);
+      phase.track(call.in(), f);
     }
     phase.await(deadline);
     return phase;
