@@ -4,8 +4,10 @@
 # with 100, 300 and 1,000 clients per round, one JVM per setting. Prints seconds per round (median
 # of the rounds between the first and the last), the same clients' training alone in the same JVM
 # (the reference), the overhead per client ((round - training) / clients), the JVM's peak resident
-# set (VmHWM) and a hash of the final model. A benchmark, not a test. Holds /tmp/lianbang-bench.lock
-# while timing. A full run (the defaults) takes about 2 minutes on 2 idle cores, plus the build.
+# set (VmHWM) and a hash of the final model. 24 rounds by default: the rounds keep getting faster
+# for about the first ten (the JIT), and the median of 22 is the steady state. A benchmark, not a
+# test. Holds /tmp/lianbang-bench.lock while timing. A full run (the defaults) takes about 3 minutes
+# on 2 idle cores, plus the build. Each JVM's log (printed directory) lists every timed round.
 #
 # It runs on the JDK the ./lianbang launcher would choose (the newest; Vector API kernels on 21 and
 # newer), with a fixed young generation (-Xmn, no adaptive sizing): with adaptive sizing, the
@@ -20,7 +22,7 @@ set -euo pipefail
 MAIN_CLASS=io.lianbang.bench.CrossDevice
 CLIENTS=100000
 PER_ROUND="100 300 1000"
-ROUNDS=12
+ROUNDS=24
 THREADS=$(nproc)
 HEAP=512m
 YOUNG=200m

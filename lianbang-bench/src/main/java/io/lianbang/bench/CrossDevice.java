@@ -31,13 +31,14 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 
 /**
  * Cross-device scale in one JVM: a FedAvg simulation of many clients (Fashion-MNIST, the demo MLP
  * 784-200-200-10, the {@code sampled} partition with 10 examples per client, one local epoch of
  * SGD with batch 10, so one step per client), of which {@code PER_ROUND} train each round. Prints
- * the median seconds per round (the first round, JIT warm-up, and the last, which evaluates, are
- * left out), and, as the reference measured in the same JVM, the seconds the same number of
+ * each timed round's seconds ({@code round_seconds}), then the median seconds per round (the
+ * first round, JIT warm-up, and the last, which evaluates, are left out), and, as the reference measured in the same JVM, the seconds the same number of
  * clients' training alone takes (one reused model per thread, no federation around it); their
  * difference per client is the federation's per-client overhead. Then prints the JVM's peak
  * resident set (VmHWM), the final accuracy and a hash of the final model (equal hashes: the same
@@ -73,6 +74,8 @@ public final class CrossDevice {
     Simulation sim = Simulation.prepare(spec);
     SimulationResult result = sim.run(List.of());
     List<RoundRecord> timed = result.run().history().rounds().stream().filter(r -> r.round() > 1 && r.round() < rounds).toList();
+    System.out.println("round_seconds " + timed.stream().map(r -> String.format(Locale.ROOT, "%.3f", r.seconds()))
+        .collect(Collectors.joining(" ")));
     double[] seconds = timed.stream().mapToDouble(RoundRecord::seconds).sorted().toArray();
     double round = seconds[seconds.length / 2];
     double train = trainingOnly(sim, perRound, threads, 3);

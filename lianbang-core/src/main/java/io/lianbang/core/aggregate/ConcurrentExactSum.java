@@ -12,7 +12,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * alone uses one. {@link #merged()} adds the partial sums up. Integer addition is associative, so
  * the result is bit for bit what one sum fed the same terms in any order would hold.
  *
- * <p>Memory: 16 bytes per model value per partial sum in use, at most {@code stripes}.
+ * <p>Memory: 16 bytes per model value per partial sum in use, at most {@code stripes}. With more
+ * than one stripe the partial sums are {@linkplain ExactWeightedSum#buffered buffered}, 24 bytes
+ * per value each: several partial sums are for many threads adding many vectors (a simulation),
+ * one is for memory (a server).
  */
 public final class ConcurrentExactSum {
   private final Parameters layout;
@@ -31,7 +34,11 @@ public final class ConcurrentExactSum {
     this.sums = new AtomicReferenceArray<>(stripes);
     this.locks = new ReentrantLock[stripes];
     for (int i = 0; i < stripes; i++) locks[i] = new ReentrantLock();
-    sums.set(0, new ExactWeightedSum(layout));
+    sums.set(0, partial());
+  }
+
+  private ExactWeightedSum partial() {
+    return locks.length > 1 ? ExactWeightedSum.buffered(layout) : new ExactWeightedSum(layout);
   }
 
   /** As {@link ExactWeightedSum#add}: all or nothing. */
@@ -65,7 +72,7 @@ public final class ConcurrentExactSum {
     for (int k = 0; k < n; k++) {
       int i = (start + k) % n;
       if (sums.get(i) == null && locks[i].tryLock()) {
-        if (sums.get(i) == null) sums.set(i, new ExactWeightedSum(layout));
+        if (sums.get(i) == null) sums.set(i, partial());
         return i;
       }
     }

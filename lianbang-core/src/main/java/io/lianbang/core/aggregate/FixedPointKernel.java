@@ -42,6 +42,19 @@ interface FixedPointKernel {
    */
   int add(float[] x, int n, long weight, boolean subtract, long[] hi, long[] lo, int at);
 
+  /**
+   * As {@link #add}, but a term whose shift {@code s} lies in [{@code base}, {@code base + width}]
+   * is added to the 64-bit buffer {@code buffer[at + i]} instead, as
+   * {@code weight · significand(x) << (s − base)}: in units of 2<sup>base − 64</sup>, exactly.
+   * The buffer takes 16 bytes of memory traffic per term where the accumulator takes 32. The
+   * caller chooses {@code width} so that neither a term nor the buffer's sum reaches 2^63.
+   *
+   * @param base a shift in [0, 63]
+   * @param width at least 0, at most {@code 63 − base}
+   * @return the number of special terms left out
+   */
+  int add(float[] x, int n, long weight, boolean subtract, long[] buffer, int base, int width, long[] hi, long[] lo, int at);
+
   /** The kernel chosen once per JVM. */
   final class Holder {
     static final FixedPointKernel KERNEL = load();

@@ -242,7 +242,8 @@ public class FedAvg implements Strategy {
 
     /**
      * The most results folded into the round's sum at the same time, each into a partial sum of
-     * its own (16 bytes per model value; they add up to the same bits). Default 1: one partial
+     * its own (they add up to the same bits; 24 bytes per model value each when more than one, see
+     * {@link io.lianbang.core.aggregate.ConcurrentExactSum}). Default 1: one partial
      * sum, so memory stays at one accumulator however many results arrive at once. A simulation
      * sets its worker thread count, so that clients finishing together fold in together.
      *
