@@ -175,7 +175,7 @@ final class ServerCommand implements Callable<Integer> {
         if (live != null) listeners.add(live);
         try {
           result = c.async().enabled()
-              ? new AsyncFederation(server.clients(), asyncConfig(c, s, scaling), null, listeners).run(s.initial)
+              ? new AsyncFederation(server.clients(), asyncConfig(c, s, scaling), null, scaled, listeners).run(s.initial)
               : new Federation(strategy, server.clients(), s.federation, listeners, s.checkpoint, s.run).run(s.initial);
         } catch (Exception | Error e) {
           if (live != null) live.ended(false);
@@ -236,7 +236,8 @@ final class ServerCommand implements Callable<Integer> {
    * updates; each task has {@code strategy.round_timeout_seconds} and carries the training settings
    * and the scaling; the run's deadline is {@code rounds} times that; it waits
    * {@code wait_for_clients_seconds} for {@code async.concurrency} clients; example claims are
-   * bounded by {@code limits.max_examples}.
+   * bounded by {@code limits.max_examples}; federated evaluation (by the strategy's
+   * {@code evaluate_clients_per_round}) every {@code evaluate_every} server updates.
    */
   private static AsyncFederationConfig asyncConfig(ServerSpec c, Setup s, ServerScaling scaling) {
     Config fit = s.fit();
@@ -244,7 +245,7 @@ final class ServerCommand implements Callable<Integer> {
     return AsyncFederationConfig.builder().fedBuff(c.async().fedBuff()).concurrency(c.async().concurrency()).serverUpdates(c.rounds())
         .seed(c.seed()).fitConfig(fit).taskTimeout(s.federation.roundTimeout())
         .runTimeout(s.federation.roundTimeout().multipliedBy(c.rounds())).waitForClients(s.federation.waitForClients())
-        .maxExamples(c.limits().maxExamples()).build();
+        .maxExamples(c.limits().maxExamples()).evaluateEvery(c.evaluateEvery()).build();
   }
 
   /**

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code lianbang server} with {@code async.enabled}: FedBuff over three {@code lianbang client}s on
- * loopback, with the simulation's {@code async} keys; what FedBuff cannot serve yet is refused
- * before the server starts, naming the key.
+ * loopback, with the simulation's {@code async} keys and federated evaluation every
+ * {@code evaluate_every} updates; what FedBuff cannot serve yet is refused before the server
+ * starts, naming the key.
  */
 class AsyncServerTest {
   @TempDir Path dir;
@@ -27,7 +28,7 @@ class AsyncServerTest {
     int port = freePort();
     Path history = dir.resolve("history");
     Path config = ServerConfigs.write(dir, "fedbuff", port, 4, history, "allow_anonymous: true",
-        "strategy: {clients_per_round: 3, round_timeout_seconds: 60}",
+        "strategy: {clients_per_round: 3, evaluate_clients_per_round: 3, round_timeout_seconds: 60}", "evaluate_every: 2",
         "async: {enabled: true, buffer_size: 2, concurrency: 3, max_staleness: 4}");
     List<Cli> runs = ThreeSites.deploy(config, port, 90);
     Cli s = runs.get(0);
@@ -41,6 +42,14 @@ class AsyncServerTest {
       assertEquals(v + 1, rounds.get(v).get("round").asInt(), rounds.toString());
       assertTrue(rounds.get(v).toString().contains("\"mean_staleness\""), "FedBuff's metrics in " + rounds.get(v));
       assertTrue(rounds.get(v).toString().contains("\"train_loss\""), "the buffered updates' training loss in " + rounds.get(v));
+      JsonNode federated = rounds.get(v).get("federated");
+      if (v % 2 == 0) {
+        assertEquals(null, federated, "no evaluation at update " + (v + 1) + ": " + rounds.get(v));
+      } else {
+        // the clients with no fit task in flight evaluate the new model on their held-out data
+        assertTrue(federated != null && federated.get("num_examples").asLong() > 0, "evaluation at update " + (v + 1) + ": " + rounds.get(v));
+        assertTrue(federated.toString().contains("\"accuracy\""), federated.toString());
+      }
     }
   }
 

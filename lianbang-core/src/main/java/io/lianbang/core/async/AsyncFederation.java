@@ -14,7 +14,11 @@ import io.lianbang.core.random.Seeds;
 import io.lianbang.core.random.SplitMix64;
 import io.lianbang.core.strategy.CentralEvaluator;
 import io.lianbang.core.strategy.ClientFailure;
+import io.lianbang.core.strategy.ClientInstruction;
+import io.lianbang.core.strategy.ClientResult;
+import io.lianbang.core.strategy.Strategy;
 import io.lianbang.core.task.EvalResult;
+import io.lianbang.core.task.EvalTask;
 import io.lianbang.core.task.FitResult;
 import io.lianbang.core.task.FitTask;
 import io.lianbang.core.task.Metrics;
@@ -26,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -80,7 +85,14 @@ import org.slf4j.LoggerFactory;
  * {@value #DROPPED_STALE} (dropped since the previous update), {@value #MEAN_STALENESS} (of the
  * buffered updates) and their example-weighted client metrics such as {@code train_loss}. With an
  * evaluator, round 0 evaluates the initial model and evaluation runs every {@code evaluateEvery}
- * updates and after the last. Not thread-safe: one thread calls {@link #run}.
+ * updates and after the last. With an evaluation strategy, federated evaluation runs at the same
+ * updates (not round 0), as the synchronous loop's does: the strategy's
+ * {@link Strategy#configureEvaluate} samples from the clients with no fit task in flight (seeded
+ * by {@code Seeds.random(seed, "sample-evaluate", version)}), they evaluate the new global model
+ * within the task deadline while the fit tasks in flight go on, and
+ * {@link Strategy#aggregateEvaluate} gives the record's federated result. Slots freed meanwhile
+ * are refilled after it, so the dispatch draws do not depend on evaluation. Not thread-safe: one
+ * thread calls {@link #run}.
  */
 public final class AsyncFederation {
   private static final Logger log = LoggerFactory.getLogger(AsyncFederation.class);
@@ -98,15 +110,28 @@ public final class AsyncFederation {
   private final ClientPool clients;
   private final AsyncFederationConfig config;
   private final CentralEvaluator evaluator;
+  private final Strategy evaluation;
   private final List<RoundListener> listeners;
 
   /**
    * @param evaluator centralized evaluation of the global model, or null for none
    */
   public AsyncFederation(ClientPool clients, AsyncFederationConfig config, CentralEvaluator evaluator, List<RoundListener> listeners) {
+    this(clients, config, evaluator, null, listeners);
+  }
+
+  /**
+   * @param evaluator centralized evaluation of the global model, or null for none
+   * @param evaluation the strategy whose {@link Strategy#configureEvaluate} and
+   *     {@link Strategy#aggregateEvaluate} run federated evaluation (its fit methods are not used),
+   *     or null for none
+   */
+  public AsyncFederation(ClientPool clients, AsyncFederationConfig config, CentralEvaluator evaluator, Strategy evaluation,
+      List<RoundListener> listeners) {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.config = Objects.requireNonNull(config, "config");
     this.evaluator = evaluator;
+    this.evaluation = evaluation;
     this.listeners = List.copyOf(listeners);
   }
 
@@ -256,7 +281,7 @@ public final class AsyncFederation {
     }
 
     /** Folds one task's end into the server: a failure, a dropped update, or a buffered one. */
-    void handle(Done d) {
+    void handle(Done d) throws InterruptedException {
       Task task = d.task();
       if (inFlight.get(task.id) != task) return; // already ended
       inFlight.remove(task.id);
@@ -300,16 +325,17 @@ public final class AsyncFederation {
     }
 
     /** Records the server update just applied and releases start models too stale to count. */
-    void applied() {
+    void applied() throws InterruptedException {
       int v = server.version();
       Metrics m = trainMetrics.mean().with(DROPPED_STALE, server.droppedStale() - droppedBefore)
           .with(MEAN_STALENESS, stalenessSum / bufferSize);
       if (clipped > 0) m = m.with(Federation.CLIPPED_METRIC, clipped);
-      Optional<EvalResult> eval = evaluator != null && (v % config.evaluateEvery() == 0 || v == updates)
-          ? Optional.of(evaluator.evaluate(v, server.global())) : Optional.empty();
+      boolean evaluate = v % config.evaluateEvery() == 0 || v == updates;
+      Optional<EvalResult> eval = evaluator != null && evaluate ? Optional.of(evaluator.evaluate(v, server.global())) : Optional.empty();
+      Optional<EvalResult> federated = evaluation != null && evaluate ? evaluateFederated(v) : Optional.empty();
       long wall = System.nanoTime();
       failures.sort(Comparator.comparing(ClientFailure::clientId));
-      RoundRecord r = new RoundRecord(v, ended + failures.size(), bufferSize, failures, true, m, Optional.empty(), eval,
+      RoundRecord r = new RoundRecord(v, ended + failures.size(), bufferSize, failures, true, m, federated, eval,
           (wall - lastWall) / 1e9);
       records.add(r);
       listeners.forEach(l -> l.roundCompleted(r, updates));
@@ -323,6 +349,74 @@ public final class AsyncFederation {
       trainMetrics = new WeightedMetrics();
       int oldest = v - config.fedBuff().maxStaleness();
       for (Task t : inFlight.values()) if (t.startVersion < oldest) t.start = null;
+    }
+
+    /**
+     * Federated evaluation of version {@code v} on clients with no fit task in flight, each within
+     * the task deadline; results and failures go to the evaluation strategy, failures are logged
+     * (a client's first as a warning) and back no client off.
+     */
+    Optional<EvalResult> evaluateFederated(int v) throws InterruptedException {
+      List<String> idle = new ArrayList<>();
+      for (String id : clients.available()) if (!inFlight.containsKey(id)) idle.add(id);
+      idle.sort(null);
+      Parameters global = server.global();
+      List<ClientInstruction> sampled = evaluation.configureEvaluate(v, global, idle, Seeds.random(config.seed(), "sample-evaluate", v));
+      if (sampled.isEmpty()) return Optional.empty();
+      Instant deadline = Instant.now().plus(config.taskTimeout());
+      Map<String, CompletableFuture<EvalResult>> pending = new LinkedHashMap<>();
+      List<ClientFailure> failed = new ArrayList<>();
+      List<ClientResult<EvalResult>> results = new ArrayList<>();
+      int clippedEval = 0;
+      try {
+        for (ClientInstruction in : sampled) {
+          Optional<ClientProxy> proxy = clients.get(in.clientId());
+          try {
+            if (proxy.isEmpty()) throw new IllegalStateException("client is no longer connected");
+            pending.put(in.clientId(), proxy.get().evaluate(new EvalTask(v, in.parameters(), in.config()), deadline));
+          } catch (RuntimeException e) {
+            failed.add(new ClientFailure(in.clientId(), ClientFailure.Kind.ERROR, describe(e)));
+          }
+        }
+        for (Map.Entry<String, CompletableFuture<EvalResult>> e : pending.entrySet()) {
+          String id = e.getKey();
+          try {
+            EvalResult r = e.getValue().get(Math.max(1, Duration.between(Instant.now(), deadline.plus(GRACE)).toMillis()),
+                TimeUnit.MILLISECONDS);
+            if (r.numExamples() < 0 || !Double.isFinite(r.loss())) {
+              failed.add(new ClientFailure(id, ClientFailure.Kind.INVALID,
+                  "evaluation loss " + r.loss() + " over " + r.numExamples() + " examples is invalid"));
+              continue;
+            }
+            long examples = Math.min(r.numExamples(), config.maxExamples());
+            if (examples < r.numExamples()) clippedEval++;
+            results.add(new ClientResult<>(id, examples == r.numExamples() ? r : new EvalResult(r.loss(), examples, r.metrics())));
+          } catch (TimeoutException | CancellationException ex) {
+            failed.add(new ClientFailure(id, ClientFailure.Kind.TIMEOUT, "no evaluation result within the task deadline of " + config.taskTimeout()));
+          } catch (ExecutionException ex) {
+            Throwable cause = ex.getCause() == null ? ex : ex.getCause();
+            failed.add(cause instanceof TimeoutException
+                ? new ClientFailure(id, ClientFailure.Kind.TIMEOUT, "no evaluation result within the task deadline of " + config.taskTimeout())
+                : new ClientFailure(id, ClientFailure.Kind.ERROR, describe(cause)));
+          }
+        }
+      } finally {
+        for (CompletableFuture<EvalResult> f : pending.values()) f.cancel(true); // no effect on those done
+      }
+      for (ClientFailure f : failed) {
+        if (warned.add(f.clientId())) {
+          log.warn("server update {}: evaluation on client {} failed ({}): {} (further failures of it are logged at debug level)", v,
+              f.clientId(), f.kind(), f.message());
+        } else {
+          log.debug("server update {}: evaluation on client {} failed ({}): {}", v, f.clientId(), f.kind(), f.message());
+        }
+      }
+      results.sort(Comparator.comparing(ClientResult::clientId));
+      failed.sort(Comparator.comparing(ClientFailure::clientId));
+      Optional<EvalResult> aggregate = evaluation.aggregateEvaluate(v, results, failed);
+      int clippedCount = clippedEval;
+      return clippedCount == 0 ? aggregate
+          : aggregate.map(e -> new EvalResult(e.loss(), e.numExamples(), e.metrics().with(Federation.CLIPPED_METRIC, clippedCount)));
     }
 
     /** Records a failed task of {@code id} and backs the client off. */

@@ -154,4 +154,59 @@ class AsyncFederationTest {
     // every server update is the fast client's fresh +1
     assertArrayEquals(new float[] {4f, 4f, 4f}, run.parameters().flatten());
   }
+
+  /**
+   * Federated evaluation at every 2nd update and the last, on the clients with no fit task in
+   * flight: the records carry the weighted mean of their results on the new model, a client whose
+   * evaluation fails is left out without stopping the run, and the fits and the final model are
+   * those of the run without evaluation, bit for bit.
+   */
+  @Test
+  void federatedEvaluationRunsAtEvaluationPointsAndLeavesTheFitsAsTheyWere() throws Exception {
+    AsyncFederationConfig config = AsyncFederationConfig.builder().fedBuff(new FedBuffSettings(1, 10, 1.0, StalenessWeight.FEDBUFF))
+        .concurrency(1).serverUpdates(5).seed(9).evaluateEvery(2).taskTimeout(Duration.ofSeconds(20))
+        .runTimeout(Duration.ofSeconds(60)).build();
+    List<Integer> evaluated = new CopyOnWriteArrayList<>();
+    Function<String, List<ClientProxy>> clients = prefix -> {
+      List<ClientProxy> out = new java.util.ArrayList<>();
+      for (int i = 1; i <= 4; i++) {
+        long examples = i;
+        boolean broken = i == 4;
+        out.add(new LocalClientProxy("c" + i, new Client() {
+          @Override
+          public FitResult fit(FitTask task) {
+            return plusOne(task);
+          }
+
+          @Override
+          public EvalResult evaluate(EvalTask task) {
+            evaluated.add(task.round());
+            if (broken) throw new IllegalStateException("no test data");
+            // the model's first value as the loss: the server's version, each update adds 1
+            return new EvalResult(task.parameters().tensor(0).get(0) * examples, examples, Metrics.of("accuracy", examples));
+          }
+        }, pool));
+      }
+      return out;
+    };
+    io.lianbang.core.strategy.FedAvg all = io.lianbang.core.strategy.FedAvg.builder().fractionEvaluate(1.0).build();
+    RunResult with = new AsyncFederation(new StaticClientPool(clients.apply("a")), config, null, all, List.of()).run(zeros());
+    assertEquals(List.of(2, 2, 2, 2, 4, 4, 4, 4, 5, 5, 5, 5), evaluated.stream().sorted().toList(),
+        "the 4 idle clients evaluate versions 2, 4 and 5");
+    for (RoundRecord r : with.history().rounds()) {
+      boolean point = r.round() % 2 == 0 || r.round() == 5;
+      assertEquals(point, r.federated().isPresent(), "update " + r.round());
+      r.federated().ifPresent(e -> {
+        assertEquals(6, e.numExamples(), "clients 1 to 3; 4 failed");
+        assertEquals(r.round() * (1 + 4 + 9) / 6.0, e.loss(), 1e-12, "example-weighted loss of update " + r.round());
+        assertEquals((1 + 4 + 9) / 6.0, e.metrics().get("accuracy").orElseThrow(), 1e-12);
+      });
+      assertTrue(r.failures().isEmpty(), "evaluation failures are not fit failures: " + r.failures());
+    }
+    RunResult without = new AsyncFederation(new StaticClientPool(clients.apply("b")), config, null, List.of()).run(zeros());
+    assertArrayEquals(new float[] {5f, 5f, 5f}, with.parameters().flatten());
+    assertArrayEquals(without.parameters().flatten(), with.parameters().flatten());
+    assertEquals(without.history().rounds().stream().map(r -> r.withoutTiming().fitMetrics()).toList(),
+        with.history().rounds().stream().map(r -> r.withoutTiming().fitMetrics()).toList());
+  }
 }
