@@ -175,7 +175,8 @@ final class ServerCommand implements Callable<Integer> {
         if (live != null) listeners.add(live);
         try {
           result = c.async().enabled()
-              ? new AsyncFederation(server.clients(), asyncConfig(c, s, scaling), null, scaled, listeners).run(s.initial)
+              ? new AsyncFederation(server.clients(), asyncConfig(c, s, scaling), null, scaled, listeners, s.checkpoint, s.run)
+                  .run(s.initial)
               : new Federation(strategy, server.clients(), s.federation, listeners, s.checkpoint, s.run).run(s.initial);
         } catch (Exception | Error e) {
           if (live != null) live.ended(false);

@@ -53,6 +53,42 @@ class AsyncServerTest {
     }
   }
 
+  /**
+   * A FedBuff server checkpoints every server update: a run of 2 updates, started again with
+   * {@code rounds: 4}, continues from update 2 over new connections; a FedBuff setting changed
+   * since is refused, naming it.
+   */
+  @Test
+  void aCheckpointedRunContinuesFromItsLastServerUpdate() throws Exception {
+    Path checkpoint = dir.resolve("fedbuff.ckpt");
+    String[] lines = {"allow_anonymous: true", "strategy: {clients_per_round: 3, round_timeout_seconds: 60}",
+        "async: {enabled: true, buffer_size: 2, concurrency: 3, max_staleness: 4}", "checkpoint: " + checkpoint};
+    int firstPort = freePort();
+    List<Cli> first = ThreeSites.deploy(ServerConfigs.write(dir, "first", firstPort, 2, dir.resolve("out1"), lines), firstPort, 90);
+    assertEquals(0, first.get(0).exit, first.get(0).toString());
+    assertEquals(2, new io.lianbang.core.federation.CheckpointFile(checkpoint).read().orElseThrow().round());
+
+    int port = freePort();
+    List<Cli> second = ThreeSites.deploy(ServerConfigs.write(dir, "second", port, 4, dir.resolve("out2"), lines), port, 90);
+    Cli s = second.get(0);
+    assertEquals(0, s.exit, s.toString());
+    assertTrue(s.out.contains("done: 4 rounds"), s.toString());
+    JsonNode rounds = new ObjectMapper().readTree(dir.resolve("out2").resolve("history.json").toFile()).get("rounds");
+    assertEquals(4, rounds.size(), "the checkpoint's 2 updates and 2 more: " + rounds);
+    JsonNode before = new ObjectMapper().readTree(dir.resolve("out1").resolve("history.json").toFile()).get("rounds");
+    for (int v = 0; v < 2; v++) {
+      assertEquals(before.get(v).get("fit_metrics"), rounds.get(v).get("fit_metrics"), "update " + (v + 1) + " as recorded before");
+    }
+    assertEquals(4, new io.lianbang.core.federation.CheckpointFile(checkpoint).read().orElseThrow().round());
+
+    String[] changed = lines.clone();
+    changed[2] = "async: {enabled: true, buffer_size: 3, concurrency: 3, max_staleness: 4}";
+    Cli other = Cli.run(Simulator.standard(), "server", "--config",
+        ServerConfigs.write(dir, "third", freePort(), 6, dir.resolve("out3"), changed).toString());
+    assertNotEquals(0, other.exit, other.toString());
+    assertTrue(other.err.contains("async.buffer_size: 2 in the checkpoint, 3 now"), other.toString());
+  }
+
   private Cli refused(String... lines) throws Exception {
     Path config = ServerConfigs.write(dir, "refused", freePort(), 2, dir.resolve("out"), lines);
     Cli c = Cli.run(Simulator.standard(), "server", "--config", config.toString());
@@ -66,8 +102,6 @@ class AsyncServerTest {
     assertTrue(latency.err.contains("latency is a simulation-only section"), latency.toString());
     Cli secagg = refused("allow_anonymous: true", "async: {enabled: true}", "privacy: {secagg: {enabled: true}}");
     assertTrue(secagg.err.contains("async.enabled does not support privacy mechanisms yet"), secagg.toString());
-    Cli checkpoint = refused("allow_anonymous: true", "async: {enabled: true}", "checkpoint: " + dir.resolve("x.ckpt"));
-    assertTrue(checkpoint.err.contains("async.enabled cannot be combined with checkpoint"), checkpoint.toString());
     Cli k = refused("allow_anonymous: true", "async: {enabled: true, buffer_size: 0}");
     assertTrue(k.err.contains("async.buffer_size must be >= 1, got 0"), k.toString());
     assertTrue(!Files.exists(dir.resolve("out").resolve("history.json")));

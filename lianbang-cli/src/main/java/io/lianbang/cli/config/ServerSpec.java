@@ -49,7 +49,7 @@ import java.util.TreeMap;
  * @param privacy secure aggregation, Paillier aggregation and differential privacy
  * @param compression how models and updates travel, as in {@code simulate}
  * @param async FedBuff instead of synchronous rounds, as in {@code simulate} ({@code rounds} then
- *     counts server updates); without {@code privacy}, {@code compression}, {@code checkpoint},
+ *     counts server updates, each checkpointed); without {@code privacy}, {@code compression},
  *     {@code edges.clients} or {@code training.local_epochs_max}; null means {@link AsyncSpec#off()}
  * @param evaluateEvery federated evaluation every this many rounds (the last round always), at
  *     least 1, as {@code simulate}'s key of the same name
@@ -64,8 +64,8 @@ import java.util.TreeMap;
  *     (test networks only)
  * @param waitForClientsSeconds how long a round waits for {@code strategy.clients_per_round} clients
  * @param heartbeatSeconds how often clients report that they are alive
- * @param checkpoint the checkpoint file, written after every round; the run resumes from it after
- *     a crash; null for none
+ * @param checkpoint the checkpoint file, written after every round (server update with
+ *     {@code async}); the run resumes from it after a crash; null for none
  * @param output directory for {@code history.csv} and {@code history.json}, written when the run
  *     ends; null for none
  * @param limits bounds on what clients may claim, send and hold open
@@ -130,7 +130,7 @@ public record ServerSpec(
             + "local or none");
       }
     }
-    if (async.enabled()) requireAsyncCompatible(privacy, compression, training, checkpoint, edges);
+    if (async.enabled()) requireAsyncCompatible(privacy, compression, training, edges);
     DpMode dp = privacy.dp().mode();
     if ((dp == DpMode.SERVER || dp == DpMode.CLIENT) && checkpoint != null) {
       throw new IllegalArgumentException("privacy.dp.mode " + dp + " cannot be combined with checkpoint " + checkpoint
@@ -139,8 +139,7 @@ public record ServerSpec(
   }
 
   /** Refuses, naming the key, what a FedBuff server cannot do yet (the messages are {@code simulate}'s where it refuses the same). */
-  private static void requireAsyncCompatible(PrivacySpec privacy, CompressionSpec compression, TrainingSpec training, Path checkpoint,
-      Edges edges) {
+  private static void requireAsyncCompatible(PrivacySpec privacy, CompressionSpec compression, TrainingSpec training, Edges edges) {
     if (privacy.any()) {
       throw new IllegalArgumentException("async.enabled does not support privacy mechanisms yet (privacy.secagg, privacy.paillier, privacy.dp)");
     }
@@ -150,10 +149,6 @@ public record ServerSpec(
     }
     if (training.heterogeneous()) {
       throw new IllegalArgumentException("async.enabled does not support training.local_epochs_max " + training.localEpochsMax() + " yet");
-    }
-    if (checkpoint != null) {
-      throw new IllegalArgumentException("async.enabled cannot be combined with checkpoint " + checkpoint + ": a FedBuff run is not "
-          + "checkpointed yet; remove the checkpoint key");
     }
     if (!edges.clients().isEmpty()) {
       throw new IllegalArgumentException("async.enabled cannot be combined with edges.clients " + edges.clients()
@@ -228,6 +223,7 @@ public record ServerSpec(
     if (privacy.paillier().enabled()) flatten(d, "privacy.paillier", tree.get("privacy").get("paillier"));
     if (privacy.dp().mode() != DpMode.NONE) flatten(d, "privacy.dp", tree.get("privacy").get("dp"));
     if (compression.active()) flatten(d, "compression", tree.get("compression"));
+    if (async.enabled()) flatten(d, "async", tree.get("async"));
     return d;
   }
 

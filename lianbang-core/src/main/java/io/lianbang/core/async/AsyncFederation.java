@@ -2,6 +2,8 @@ package io.lianbang.core.async;
 
 import io.lianbang.core.aggregate.WeightedMetrics;
 import io.lianbang.core.client.ClientProxy;
+import io.lianbang.core.federation.Checkpoint;
+import io.lianbang.core.federation.CheckpointFile;
 import io.lianbang.core.federation.ClientPool;
 import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.FitValidation;
@@ -24,6 +26,12 @@ import io.lianbang.core.task.FitTask;
 import io.lianbang.core.task.Metrics;
 import io.lianbang.core.tensor.ParameterMath;
 import io.lianbang.core.tensor.Parameters;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +44,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -91,8 +101,15 @@ import org.slf4j.LoggerFactory;
  * by {@code Seeds.random(seed, "sample-evaluate", version)}), they evaluate the new global model
  * within the task deadline while the fit tasks in flight go on, and
  * {@link Strategy#aggregateEvaluate} gives the record's federated result. Slots freed meanwhile
- * are refilled after it, so the dispatch draws do not depend on evaluation. Not thread-safe: one
- * thread calls {@link #run}.
+ * are refilled after it, so the dispatch draws do not depend on evaluation.
+ *
+ * <p>With a {@link CheckpointFile}, the state after every server update is written (the buffer is
+ * empty then): the model and its version, the history, the updates dropped so far, the dispatch
+ * generator's state and every client's task count. A run started with a checkpoint of the same
+ * run (seed, number of updates and run description) continues after its last update; the tasks
+ * that were in flight are lost, as their clients' connections are. With {@code concurrency = 1}
+ * none is in flight at a checkpoint, so a resumed run ends with the uninterrupted run's model, bit
+ * for bit. Not thread-safe: one thread calls {@link #run}.
  */
 public final class AsyncFederation {
   private static final Logger log = LoggerFactory.getLogger(AsyncFederation.class);
@@ -112,6 +129,12 @@ public final class AsyncFederation {
   private final CentralEvaluator evaluator;
   private final Strategy evaluation;
   private final List<RoundListener> listeners;
+  private final CheckpointFile checkpoint;
+  private final SortedMap<String, String> run;
+  /** The format of the loop's state in a checkpoint's strategy state. */
+  private static final int STATE_FORMAT = 1;
+  /** The most clients a checkpoint's state may list. */
+  private static final int MAX_CHECKPOINT_CLIENTS = 10_000_000;
 
   /**
    * @param evaluator centralized evaluation of the global model, or null for none
@@ -128,11 +151,25 @@ public final class AsyncFederation {
    */
   public AsyncFederation(ClientPool clients, AsyncFederationConfig config, CentralEvaluator evaluator, Strategy evaluation,
       List<RoundListener> listeners) {
+    this(clients, config, evaluator, evaluation, listeners, null, new TreeMap<>());
+  }
+
+  /**
+   * A run that checkpoints to {@code checkpoint} after every server update and, if it holds a
+   * checkpoint of this run, resumes from it.
+   *
+   * @param checkpoint where to checkpoint, or null for none
+   * @param run the description of the run a resumed run must match (setting name to value)
+   */
+  public AsyncFederation(ClientPool clients, AsyncFederationConfig config, CentralEvaluator evaluator, Strategy evaluation,
+      List<RoundListener> listeners, CheckpointFile checkpoint, SortedMap<String, String> run) {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.config = Objects.requireNonNull(config, "config");
     this.evaluator = evaluator;
     this.evaluation = evaluation;
     this.listeners = List.copyOf(listeners);
+    this.checkpoint = checkpoint;
+    this.run = new TreeMap<>(Objects.requireNonNull(run, "run"));
   }
 
   /** One fit task in flight; {@code start} is released (null) once the task is too stale to count. */
@@ -156,24 +193,31 @@ public final class AsyncFederation {
   private record Done(Task task, FitResult result, Throwable error) {}
 
   /**
-   * Runs from {@code initial} until {@code serverUpdates} server updates or the run deadline.
+   * Runs from {@code initial} until {@code serverUpdates} server updates or the run deadline, or,
+   * if the checkpoint holds this run, from its last update (then {@code initial} is ignored).
    *
    * @throws NotEnoughClientsException if {@code minClients} clients are not available within
    *     {@code waitForClients}
+   * @throws IllegalStateException if the checkpoint belongs to another run, its run is complete or
+   *     its state is damaged
+   * @throws UncheckedIOException if the checkpoint cannot be read or written
    * @throws InterruptedException if the calling thread is interrupted (tasks in flight are cancelled)
    */
   public RunResult run(Parameters initial) throws InterruptedException {
     Objects.requireNonNull(initial, "initial");
+    Optional<Checkpoint> saved = checkpoint == null ? Optional.empty() : checkpoint.readResumable(config.seed(), config.serverUpdates(), run);
+    Loop loop = new Loop(initial);
+    if (saved.isPresent()) loop.resume(saved.get());
     if (!clients.awaitAvailable(config.minClients(), Instant.now().plus(config.waitForClients()))) {
       throw new NotEnoughClientsException("needed " + config.minClients() + " clients but only " + clients.available().size()
           + " were available after waiting " + config.waitForClients());
     }
-    return new Loop(initial).run();
+    return loop.run(saved.isPresent());
   }
 
   /** The state of one run. */
   private final class Loop {
-    final FedBuff server;
+    FedBuff server;
     final int updates = config.serverUpdates();
     final int bufferSize = config.fedBuff().bufferSize();
     final BlockingQueue<Done> done = new LinkedBlockingQueue<>();
@@ -181,7 +225,7 @@ public final class AsyncFederation {
     final Map<String, Integer> tasksOf = new HashMap<>();
     final Map<String, Instant> backoffUntil = new HashMap<>();
     final Set<String> warned = new HashSet<>();
-    final SplitMix64 pick = new SplitMix64(Seeds.derive(config.seed(), DISPATCH_LABEL));
+    SplitMix64 pick = new SplitMix64(Seeds.derive(config.seed(), DISPATCH_LABEL));
     final List<RoundRecord> records = new ArrayList<>();
     // since the previous server update
     int ended;
@@ -196,14 +240,61 @@ public final class AsyncFederation {
       server = new FedBuff(initial, config.fedBuff());
     }
 
-    RunResult run() throws InterruptedException {
-      if (evaluator != null) {
+    /** Continues after checkpoint {@code c}'s server update: its model, history and loop state. */
+    void resume(Checkpoint c) {
+      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(c.strategyState()))) {
+        int format = in.readInt();
+        if (format != STATE_FORMAT) throw new IllegalArgumentException("state format " + format + ", expected " + STATE_FORMAT);
+        long pickState = in.readLong();
+        long dropped = in.readLong();
+        int n = in.readInt();
+        if (n < 0 || n > MAX_CHECKPOINT_CLIENTS) throw new IllegalArgumentException("client count " + n);
+        for (int i = 0; i < n; i++) {
+          String id = in.readUTF();
+          int tasks = in.readInt();
+          if (tasks < 1) throw new IllegalArgumentException("task count " + tasks + " of client " + id);
+          tasksOf.put(id, tasks);
+        }
+        if (in.read() != -1) throw new IllegalArgumentException("bytes after the state");
+        server = new FedBuff(c.parameters(), c.round(), dropped, config.fedBuff());
+        pick = new SplitMix64(pickState);
+        droppedBefore = dropped;
+      } catch (IOException | IllegalArgumentException e) {
+        throw new IllegalStateException("checkpoint " + checkpoint.path() + " holds no FedBuff state of this run: " + e.getMessage(), e);
+      }
+      records.addAll(c.history().rounds());
+      log.info("resuming from checkpoint {} after server update {} of {}", checkpoint.path(), c.round(), updates);
+    }
+
+    /** Writes the state after the server update just applied, whose record is the last one. */
+    void save() {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        out.writeInt(STATE_FORMAT);
+        out.writeLong(pick.state());
+        out.writeLong(server.droppedStale());
+        Map<String, Integer> sorted = new TreeMap<>(tasksOf);
+        out.writeInt(sorted.size());
+        for (Map.Entry<String, Integer> e : sorted.entrySet()) {
+          out.writeUTF(e.getKey());
+          out.writeInt(e.getValue());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      checkpoint.write(new Checkpoint(config.seed(), updates, server.version(), server.global(), new History(records),
+          bytes.toByteArray(), run));
+    }
+
+    RunResult run(boolean resumed) throws InterruptedException {
+      if (evaluator != null && !resumed) {
         RoundRecord r0 = new RoundRecord(0, 0, 0, List.of(), false, Metrics.empty(), Optional.empty(),
             Optional.of(evaluator.evaluate(0, server.global())), 0);
         records.add(r0);
         listeners.forEach(l -> l.roundCompleted(r0, updates));
       }
-      listeners.forEach(l -> l.roundStarted(1, updates, bufferSize));
+      int first = server.version() + 1;
+      listeners.forEach(l -> l.roundStarted(first, updates, bufferSize));
       Instant runDeadline = Instant.now().plus(config.runTimeout());
       try {
         fill();
@@ -338,6 +429,7 @@ public final class AsyncFederation {
       RoundRecord r = new RoundRecord(v, ended + failures.size(), bufferSize, failures, true, m, federated, eval,
           (wall - lastWall) / 1e9);
       records.add(r);
+      if (checkpoint != null) save();
       listeners.forEach(l -> l.roundCompleted(r, updates));
       if (v < updates) listeners.forEach(l -> l.roundStarted(v + 1, updates, bufferSize));
       lastWall = wall;

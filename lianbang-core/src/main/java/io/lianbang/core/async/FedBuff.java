@@ -34,9 +34,23 @@ public final class FedBuff {
 
   /** A server at version 0 holding {@code initial}. */
   public FedBuff(Parameters initial, FedBuffSettings settings) {
-    this.global = Objects.requireNonNull(initial, "initial");
+    this(initial, 0, 0, settings);
+  }
+
+  /**
+   * A server resumed right after server update {@code version}, with an empty buffer (as every
+   * update leaves it), holding {@code global} and having dropped {@code droppedStale} updates.
+   *
+   * @throws IllegalArgumentException if {@code version} or {@code droppedStale} is negative
+   */
+  public FedBuff(Parameters global, int version, long droppedStale, FedBuffSettings settings) {
+    if (version < 0) throw new IllegalArgumentException("version must be >= 0, got " + version);
+    if (droppedStale < 0) throw new IllegalArgumentException("droppedStale must be >= 0, got " + droppedStale);
+    this.global = Objects.requireNonNull(global, "global");
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.buffer = new ExactWeightedSum(initial);
+    this.buffer = new ExactWeightedSum(global);
+    this.version = version;
+    this.dropped = droppedStale;
   }
 
   /** What became of one submitted update. */

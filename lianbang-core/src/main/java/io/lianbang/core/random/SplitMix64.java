@@ -24,6 +24,14 @@ public final class SplitMix64 {
     this.state = seed;
   }
 
+  /**
+   * The generator's state: {@code new SplitMix64(state())} continues this generator's sequence of
+   * longs (and of everything drawn from them but a pending Gaussian's spare), e.g. after a restart.
+   */
+  public long state() {
+    return state;
+  }
+
   /** The SplitMix64 output function (a variant of the MurmurHash3 64-bit finaliser). */
   public static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

@@ -209,4 +209,54 @@ class AsyncFederationTest {
     assertEquals(without.history().rounds().stream().map(r -> r.withoutTiming().fitMetrics()).toList(),
         with.history().rounds().stream().map(r -> r.withoutTiming().fitMetrics()).toList());
   }
+
+  /**
+   * A run that stops after server update 3 of 6 (here a listener throws) and is started again
+   * with its checkpoint continues from update 3: with one task in flight it ends with the
+   * uninterrupted run's model and history, bit for bit; a complete run and another seed are
+   * refused.
+   */
+  @Test
+  void aResumedRunEndsWithTheUninterruptedRunsModelBitForBit(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    // each update depends on the task's seed, so the resumed run must continue the dispatch draws and task counts
+    Function<FitTask, FitResult> seeded = t -> new FitResult(ParameterMath.zip(t.parameters(), t.parameters(),
+        (i, a, b) -> a + (float) Math.floorMod(t.seed() + i, 17) / 16f), 10, Metrics.of("train_loss", 1));
+    Function<AtomicInteger, StaticClientPool> pool4 = calls -> {
+      List<ClientProxy> proxies = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) proxies.add(new LocalClientProxy("c" + i, client(seeded, calls), pool));
+      return new StaticClientPool(proxies);
+    };
+    AsyncFederationConfig config = AsyncFederationConfig.builder().fedBuff(new FedBuffSettings(2, 10, 1.0, StalenessWeight.FEDBUFF))
+        .concurrency(1).serverUpdates(6).seed(5).taskTimeout(Duration.ofSeconds(20)).runTimeout(Duration.ofSeconds(60)).build();
+    java.util.SortedMap<String, String> description = new TreeMap<>(Map.of("model", "vector:3"));
+    RunResult uninterrupted = new AsyncFederation(pool4.apply(new AtomicInteger()), config, null, null, List.of()).run(zeros());
+
+    io.lianbang.core.federation.CheckpointFile file = new io.lianbang.core.federation.CheckpointFile(dir.resolve("fedbuff.ckpt"));
+    RoundListener crash = new RoundListener() {
+      @Override
+      public void roundCompleted(RoundRecord record, int rounds) {
+        if (record.round() == 3) throw new IllegalStateException("the server stops");
+      }
+    };
+    AtomicInteger before = new AtomicInteger();
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> new AsyncFederation(pool4.apply(before), config, null, null, List.of(crash), file, description).run(zeros()));
+    assertEquals(3, file.read().orElseThrow().round(), "the checkpoint of update 3 was written before the listeners heard of it");
+    AtomicInteger after = new AtomicInteger();
+    RunResult resumed = new AsyncFederation(pool4.apply(after), config, null, null, List.of(), file, description).run(zeros());
+
+    assertArrayEquals(uninterrupted.parameters().flatten(), resumed.parameters().flatten());
+    assertEquals(uninterrupted.history().rounds().stream().map(RoundRecord::withoutTiming).toList(),
+        resumed.history().rounds().stream().map(RoundRecord::withoutTiming).toList());
+    assertEquals(12, before.get() + after.get(), "6 updates of 2: the resumed run trained only what was left");
+    IllegalStateException complete = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> new AsyncFederation(pool4.apply(new AtomicInteger()), config, null, null, List.of(), file, description).run(zeros()));
+    assertTrue(complete.getMessage().contains("already complete"), complete.getMessage());
+    AsyncFederationConfig otherSeed = AsyncFederationConfig.builder().fedBuff(config.fedBuff()).concurrency(1).serverUpdates(8)
+        .seed(6).build();
+    IllegalStateException other = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> new AsyncFederation(pool4.apply(new AtomicInteger()), otherSeed, null, null, List.of(), file, description).run(zeros()));
+    assertTrue(other.getMessage().contains("seed: 5 in the checkpoint, 6 now"), other.getMessage());
+  }
 }
