@@ -30,7 +30,8 @@ record ConfigFlags(List<Flag> flags, Supplier<List<ConfigKeys.Key>> keys, String
    *
    * @param name the flag, e.g. {@code --seed}
    * @param path the YAML key it sets, e.g. {@code seed}
-   * @param type its value's type; {@code boolean.class} for a flag without value that sets true
+   * @param type its value's type; {@code boolean.class} for a flag without value that sets true,
+   *     {@code List.class} for a comma-separated list of strings
    * @param label the value's name in the help, e.g. {@code N}
    * @param description the help text
    */
@@ -55,6 +56,8 @@ record ConfigFlags(List<Flag> flags, Supplier<List<ConfigKeys.Key>> keys, String
       OptionSpec.Builder b = OptionSpec.builder(f.name()).description(f.description() + " (" + f.path() + ")");
       if (f.type() == boolean.class) {
         b.type(boolean.class).arity("0");
+      } else if (f.type() == List.class) {
+        b.type(List.class).auxiliaryTypes(String.class).splitRegex(",").paramLabel(f.label());
       } else {
         b.type(f.type()).paramLabel(f.label());
       }

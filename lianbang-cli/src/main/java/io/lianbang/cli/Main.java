@@ -117,7 +117,7 @@ public final class Main implements Callable<Integer> {
     cmd.setExecutionExceptionHandler(Main::executionError);
     for (String name : List.of("simulate", "server")) StrategyHelp.addTo(cmd.getSubcommands().get(name).getCommandSpec().usageMessage());
     Map.of("demo", DemoCommand.FLAGS, "simulate", SimulateCommand.FLAGS, "server", ServerCommand.FLAGS, "client", ClientCommand.FLAGS,
-        "keyholder", KeyHolderCommand.FLAGS)
+        "keyholder", KeyHolderCommand.FLAGS, "edge", EdgeCommand.FLAGS)
         .forEach((name, flags) -> flags.install(cmd.getSubcommands().get(name).getCommandSpec()));
     for (String name : List.of("psi", "train")) {
       VerticalCommand.FLAGS.install(cmd.getSubcommands().get("vertical").getSubcommands().get(name).getCommandSpec());

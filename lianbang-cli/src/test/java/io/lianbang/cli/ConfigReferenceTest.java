@@ -37,6 +37,7 @@ class ConfigReferenceTest {
     check("server", ConfigKeys.server(), List.of(), rows(section(doc, "## `server`")), ServerCommand.FLAGS, doc);
     check("client", ConfigKeys.client(), List.of(), rows(section(doc, "## `client`")), ClientCommand.FLAGS, doc);
     check("keyholder", ConfigKeys.keyHolder(), List.of(), rows(section(doc, "## `keyholder`")), KeyHolderCommand.FLAGS, doc);
+    check("edge", ConfigKeys.edge(), List.of(), rows(section(doc, "## `edge`")), EdgeCommand.FLAGS, doc);
     check("vertical", ConfigKeys.vertical(), List.of(), rows(section(doc, "## `vertical`")), VerticalCommand.FLAGS, doc);
     for (ConfigFlags.Flag f : DemoCommand.FLAGS.flags()) assertTrue(section(doc, "## `simulate`").contains("`" + f.name() + "`"), f.name());
   }
@@ -45,7 +46,7 @@ class ConfigReferenceTest {
   @Test
   void helpListsTheKeysOfTheSchema() {
     Map<String, List<ConfigKeys.Key>> byCommand = Map.of("demo", ConfigKeys.simulate(), "simulate", ConfigKeys.simulate(),
-        "server", ConfigKeys.server(), "client", ConfigKeys.client(), "keyholder", ConfigKeys.keyHolder());
+        "server", ConfigKeys.server(), "client", ConfigKeys.client(), "keyholder", ConfigKeys.keyHolder(), "edge", ConfigKeys.edge());
     byCommand.forEach((command, keys) -> {
       Cli help = Cli.run(io.lianbang.cli.run.Simulator.standard(), command, "--help");
       assertEquals(0, help.exit, help.toString());

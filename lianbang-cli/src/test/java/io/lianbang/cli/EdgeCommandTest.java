@@ -22,6 +22,8 @@ import io.lianbang.grpc.server.EdgePolicy;
 import io.lianbang.grpc.server.FederationServer;
 import io.lianbang.grpc.server.ServerSettings;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,14 +33,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code lianbang edge} in a process of its own on loopback: three clients dial it, it serves a
- * parent server for two rounds, and the parent's model equals the flat in-process run over the
- * same three clients bit for bit.
+ * {@code lianbang edge} in a process of its own on loopback, configured by a file and flags: three
+ * clients dial it, it serves a parent server for two rounds, and the parent's model equals the flat
+ * in-process run over the same three clients bit for bit.
  */
 class EdgeCommandTest {
   private static final long SEED = 11;
+  @TempDir Path dir;
 
   @Test
   void anEdgeProcessGivesTheParentTheFlatModel() throws Exception {
@@ -60,9 +64,12 @@ class EdgeCommandTest {
       ServerSettings settings = ServerSettings.defaults("parent").withAllowAnonymous(true).withHeartbeatInterval(Duration.ofMillis(500))
           .withEdges(EdgePolicy.of(Set.of("edge-1")));
       try (FederationServer parent = FederationServer.builder().bind("127.0.0.1", 0).insecure().settings(settings).start()) {
-        Future<Cli> edge = pool.submit(() -> Cli.process(120, "edge", "--parent", "127.0.0.1:" + parent.port(), "--name", "edge-1",
-            "--seed", String.valueOf(SEED), "--model", "logistic:2", "--listen", "127.0.0.1:" + edgePort, "--min-clients", "3",
-            "--wait-for-clients", "60", "--insecure"));
+        // the settings of the run in the edge's file, its addresses as flags (min_clients in both: the flag wins)
+        Path file = dir.resolve("edge.yaml");
+        Files.writeString(file, "name: edge-1\nseed: " + SEED + "\nmodel: logistic:2\nmin_clients: 1\nwait_for_clients_seconds: 60\n"
+            + "clients: [c0, c1, c2]\n");
+        Future<Cli> edge = pool.submit(() -> Cli.process(120, "edge", "--config", file.toString(), "--parent",
+            "127.0.0.1:" + parent.port(), "--listen", "127.0.0.1:" + edgePort, "--min-clients", "3", "--insecure"));
         List<Future<FederationClient.Summary>> clients = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
           ManagedChannel ch = ClientChannels.open("127.0.0.1:" + edgePort, null, null, true);

@@ -51,6 +51,11 @@ public final class ConfigKeys {
     return list(KeyHolderSpec.class, KeyHolderSpec.defaults());
   }
 
+  /** The keys of {@code edge}. */
+  public static List<Key> edge() {
+    return list(EdgeSpec.class, EdgeSpec.defaults());
+  }
+
   /** The keys of {@code vertical psi} and {@code vertical train}. */
   public static List<Key> vertical() {
     return list(VerticalSpec.class, VerticalSpec.defaults());

@@ -189,7 +189,8 @@ public final class ConfigLoader {
 
   /**
    * Applies one {@code key.path=value} assignment to {@code tree}; the value is read as a YAML
-   * scalar, so {@code 0.3} is a number and an empty value is null.
+   * scalar, so {@code 0.3} is a number and an empty value is null, or as a YAML flow sequence of
+   * scalars if it is one in brackets ({@code [a, b]}), for a list-valued key.
    */
   static void set(ObjectNode tree, String assignment) {
     int eq = assignment.indexOf('=');
@@ -224,6 +225,9 @@ public final class ConfigLoader {
   public static String assignment(String path, Object value) {
     if (value instanceof Number || value instanceof Boolean) return path + "=" + value;
     try {
+      if (value instanceof List<?> list) {
+        return path + "=" + JSON.writeValueAsString(list.stream().map(String::valueOf).toList()); // [a, b] as a sequence of strings
+      }
       return path + "=" + JSON.writeValueAsString(String.valueOf(value));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot quote a flag's value", e);
@@ -235,6 +239,10 @@ public final class ConfigLoader {
     try {
       JsonNode n = YAML.readTree(raw);
       if (n != null && n.isValueNode()) return n;
+      boolean bracketed = raw.startsWith("[") && raw.endsWith("]");
+      if (bracketed && n != null && n.isArray() && java.util.stream.StreamSupport.stream(n.spliterator(), false).allMatch(JsonNode::isValueNode)) {
+        return n;
+      }
     } catch (JsonProcessingException e) {
       // not a YAML scalar: keep the text
     }
@@ -318,6 +326,16 @@ public final class ConfigLoader {
    */
   public static KeyHolderSpec loadKeyHolder(Path file, List<String> assignments) {
     return bind(KeyHolderSpec.defaults(), file, assignments, KeyHolderSpec.class);
+  }
+
+  /**
+   * The edge aggregator's configuration in {@code file} (or null for none) with
+   * {@code assignments} applied, merged over {@link EdgeSpec}'s defaults.
+   *
+   * @throws ConfigException naming the key and the value
+   */
+  public static EdgeSpec loadEdge(Path file, List<String> assignments) {
+    return bind(EdgeSpec.defaults(), file, assignments, EdgeSpec.class);
   }
 
   /**

@@ -279,6 +279,33 @@ class ConfigLoaderTest {
     assertEquals(3, s.rounds());
   }
 
+  /**
+   * An edge's file and its flags merge (flags win), a list key takes a flow sequence from
+   * {@code --set} or a list flag's values, the required keys and TLS are named when missing, and
+   * a bracketed text that is not a list of scalars stays text.
+   */
+  @Test
+  void anEdgeConfigurationMergesItsFileAndFlagsAndNamesWhatIsMissing() throws Exception {
+    Path f = tmp.resolve("edge.yaml");
+    Files.writeString(f, "parent: national.example:7443\nname: region-north\nseed: 42\nmodel: logistic:30\nmin_clients: 3\n"
+        + "tls: {ca: ca.pem, certificate: edge.pem, private_key: edge.key, client_ca: clients-ca.pem}\n");
+    EdgeSpec e = ConfigLoader.loadEdge(f, List.of("clients=[h1, h2]", ConfigLoader.assignment("min_clients", 5)));
+    assertEquals("national.example:7443", e.parent());
+    assertEquals(42L, e.seed());
+    assertEquals(5, e.minClients(), "the flag wins over the file");
+    assertEquals(List.of("h1", "h2"), e.clients());
+    assertEquals(Path.of("clients-ca.pem"), e.tls().clientCa().getFileName());
+    assertEquals(600.0, e.roundTimeoutSeconds(), "a key the file leaves out keeps its default");
+    assertEquals(List.of("a", "b"), ConfigLoader.loadEdge(f, List.of(ConfigLoader.assignment("clients", List.of("a", "b")))).clients());
+    assertEquals("parent must be set, got nothing (null)",
+        assertThrows(ConfigException.class, () -> ConfigLoader.loadEdge(null, List.of("name=e", "seed=1", "model=logistic:2"))).getMessage());
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.loadEdge(null,
+        List.of("parent=p:1", "name=e", "seed=1", "model=logistic:2"))).getMessage().contains("or insecure (--insecure)"));
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.loadEdge(null,
+        List.of("parent=p:1", "name=e", "seed=1", "model=logistic:2", "tls.ca=ca.pem"))).getMessage().contains("go together"));
+    assertEquals("[::1]", ConfigLoader.loadEdge(f, List.of("listen=[::1]")).listen(), "not a list of scalars: text");
+  }
+
   @Test
   void aServerSectionKeepsTheDefaultsOfTheKeysItLeavesOut() throws Exception {
     Path f = tmp.resolve("server.yaml");
