@@ -21,7 +21,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * JMH benchmark of the codecs of {@code io.lianbang.core.compress}: encode, decode (into a reusable
@@ -105,28 +104,15 @@ public class CodecThroughput {
 
   /** Runs the benchmark and prints a table of GB/s of float32 input per codec and operation. */
   public static void main(String[] args) throws Exception {
-    Map<String, String> opt = new LinkedHashMap<>(Map.of("--codecs", DEFAULT_CODECS, "--n", "1048576",
+    Map<String, String> opt = JmhCommandLine.parse(args, Map.of("--codecs", DEFAULT_CODECS, "--n", "1048576",
         "--warmups", "3", "--iterations", "5", "--seconds", "1", "--forks", "1"));
-    for (int i = 0; i < args.length; i += 2) {
-      if (!opt.containsKey(args[i]) || i + 1 >= args.length) {
-        throw new IllegalArgumentException("unknown option or missing value: " + args[i] + " (options: " + opt.keySet() + ")");
-      }
-      opt.put(args[i], args[i + 1]);
-    }
     String[] codecs = opt.get("--codecs").split(",");
     for (String name : codecs) Codecs.create(name, Map.of()); // refuses unknown names before running
     int n = Integer.parseInt(opt.get("--n"));
-    TimeValue time = TimeValue.seconds(Long.parseLong(opt.get("--seconds")));
-    var options = new OptionsBuilder()
+    var options = JmhCommandLine.timing(new OptionsBuilder()
         .include(CodecThroughput.class.getName() + "\\.")
         .param("codec", codecs)
-        .param("n", Integer.toString(n))
-        .warmupIterations(Integer.parseInt(opt.get("--warmups")))
-        .warmupTime(time)
-        .measurementIterations(Integer.parseInt(opt.get("--iterations")))
-        .measurementTime(time)
-        .forks(Integer.parseInt(opt.get("--forks")))
-        .threads(1)
+        .param("n", Integer.toString(n)), opt)
         .jvmArgs("-Xmx1g", "--add-modules", "jdk.incubator.vector")
         .build();
     List<RunResult> results = new ArrayList<>(new Runner(options).run());

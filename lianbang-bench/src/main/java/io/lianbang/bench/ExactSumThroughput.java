@@ -22,7 +22,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * JMH benchmark of folding one client's result into FedAvg's exact sum, one thread: the model of
@@ -80,22 +79,8 @@ public class ExactSumThroughput {
 
   /** Runs both accumulators and prints nanoseconds per model value and buffered / plain. */
   public static void main(String[] args) throws Exception {
-    Map<String, String> opt = new LinkedHashMap<>(Map.of("--warmups", "3", "--iterations", "5", "--seconds", "1", "--forks", "1"));
-    for (int i = 0; i < args.length; i += 2) {
-      if (!opt.containsKey(args[i]) || i + 1 >= args.length) {
-        throw new IllegalArgumentException("unknown option or missing value: " + args[i] + " (options: " + opt.keySet() + ")");
-      }
-      opt.put(args[i], args[i + 1]);
-    }
-    TimeValue time = TimeValue.seconds(Long.parseLong(opt.get("--seconds")));
-    var options = new OptionsBuilder()
-        .include(ExactSumThroughput.class.getName() + "\\.")
-        .warmupIterations(Integer.parseInt(opt.get("--warmups")))
-        .warmupTime(time)
-        .measurementIterations(Integer.parseInt(opt.get("--iterations")))
-        .measurementTime(time)
-        .forks(Integer.parseInt(opt.get("--forks")))
-        .threads(1)
+    Map<String, String> opt = JmhCommandLine.parse(args, Map.of("--warmups", "3", "--iterations", "5", "--seconds", "1", "--forks", "1"));
+    var options = JmhCommandLine.timing(new OptionsBuilder().include(ExactSumThroughput.class.getName() + "\\."), opt)
         .jvmArgs("-Xmx1g", "--add-modules", "jdk.incubator.vector")
         .build();
     Map<String, double[]> us = new LinkedHashMap<>();

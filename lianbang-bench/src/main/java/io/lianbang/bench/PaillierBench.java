@@ -31,7 +31,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * JMH benchmark of Paillier at a given key size (default 2048 bits), run by
@@ -261,15 +260,10 @@ public class PaillierBench {
 
   /** Runs the benchmarks and prints the tables and ratios. */
   public static void main(String[] args) throws Exception {
-    Map<String, String> opt = new LinkedHashMap<>(Map.of("--bits", "2048", "--threads", "1,2", "--randomness", "inline,pool,precomputed",
-        "--samples", "1000", "--warmups", "3", "--iterations", "5", "--seconds", "3", "--forks", "1"));
-    opt.put("--only", "single,encrypt,histogram");
-    for (int i = 0; i < args.length; i += 2) {
-      if (!opt.containsKey(args[i]) || i + 1 >= args.length) {
-        throw new IllegalArgumentException("unknown option or missing value: " + args[i] + " (options: " + opt.keySet() + ")");
-      }
-      opt.put(args[i], args[i + 1]);
-    }
+    Map<String, String> defaults = new LinkedHashMap<>(Map.of("--bits", "2048", "--threads", "1,2", "--randomness",
+        "inline,pool,precomputed", "--samples", "1000", "--warmups", "3", "--iterations", "5", "--seconds", "3", "--forks", "1"));
+    defaults.put("--only", "single,encrypt,histogram");
+    Map<String, String> opt = JmhCommandLine.parse(args, defaults);
     int bits = Integer.parseInt(opt.get("--bits"));
     if (bits < 512 || bits % 2 != 0) throw new IllegalArgumentException("--bits must be even and >= 512, got " + bits);
     String[] threads = opt.get("--threads").split(",");
@@ -287,19 +281,12 @@ public class PaillierBench {
     for (String o : only) {
       if (!List.of("single", "encrypt", "histogram").contains(o)) throw new IllegalArgumentException("--only entries must be single, encrypt or histogram, got " + o);
     }
-    TimeValue time = TimeValue.milliseconds(Math.round(Double.parseDouble(opt.get("--seconds")) * 1000));
-    var options = new OptionsBuilder()
+    var options = JmhCommandLine.timing(new OptionsBuilder()
         .include(PaillierBench.class.getName() + "\\.(" + String.join("|", only).replace("single", "single.*") + ")$")
         .param("bits", Integer.toString(bits))
         .param("threads", threads)
         .param("randomness", randomness)
-        .param("samples", Integer.toString(samples))
-        .warmupIterations(Integer.parseInt(opt.get("--warmups")))
-        .warmupTime(time)
-        .measurementIterations(Integer.parseInt(opt.get("--iterations")))
-        .measurementTime(time)
-        .forks(Integer.parseInt(opt.get("--forks")))
-        .threads(1)
+        .param("samples", Integer.toString(samples)), opt)
         .jvmArgs("-Xmx1g")
         .build();
     List<RunResult> results = new ArrayList<>(new Runner(options).run());
