@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -96,7 +97,13 @@ class PythonExamplesTest {
       args.addAll(List.of("--server", "127.0.0.1:" + port, "--give-up-after", "60"));
       python = PythonClientProcess.script(args);
       Cli s = server.get(600, TimeUnit.SECONDS);
-      Cli c = client.get(60, TimeUnit.SECONDS);
+      Cli c;
+      try {
+        c = client.get(60, TimeUnit.SECONDS);
+      } catch (TimeoutException e) { // say what the others saw: the Java client's output is not known until it ends
+        throw new AssertionError("the Java client did not end within 60 s of the server (exit " + s.exit() + "); server:\n" + s.out()
+            + "\nexample " + exampleSite + ":\n" + python.output(), e);
+      }
       int exit = python.waitFor(Duration.ofSeconds(60));
       assertEquals(0, s.exit(), s.out());
       assertEquals(0, c.exit(), c.out());
