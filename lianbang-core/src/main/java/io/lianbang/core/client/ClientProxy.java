@@ -14,6 +14,11 @@ import java.util.concurrent.CompletableFuture;
  * <p>Every call carries an absolute deadline. The returned future completes with the result, or
  * exceptionally with the client's error or a {@link java.util.concurrent.TimeoutException} once
  * the deadline has passed; it never stays pending past the deadline for long.
+ *
+ * <p>The returned future is the caller's. Once it has taken the result, the caller may release it
+ * ({@link CompletableFuture#obtrudeValue obtrudeValue(null)}), so that a future the collector
+ * promoted while its client waited does not keep a whole model alive; a proxy's own dependents on
+ * a future it returned must therefore not read its value (they may react to its completion).
  */
 public interface ClientProxy {
   /** A stable identifier, unique within a federation. */

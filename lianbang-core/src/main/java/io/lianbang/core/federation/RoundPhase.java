@@ -78,7 +78,13 @@ final class RoundPhase<R> {
       outstanding.put(in, f);
       tracked++;
     }
-    f.whenComplete((result, error) -> arrived(in, result, error));
+    f.handle((result, error) -> {
+      arrived(in, result, error);
+      // Release the result: a future promoted while its client waited in a queue would otherwise
+      // keep a whole model alive until the next full collection (see ClientProxy).
+      if (error == null) f.obtrudeValue(null);
+      return null; // handle, not whenComplete: the dependent future holds no result either
+    });
   }
 
   private void arrived(ClientInstruction in, R result, Throwable error) {

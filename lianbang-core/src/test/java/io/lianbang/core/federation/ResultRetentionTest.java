@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A streaming strategy must not keep a result once it has been folded in: the round loop drops
- * every result as soon as the strategy has taken it, while other clients are still training.
+ * every result as soon as the strategy has taken it, while other clients are still training, and
+ * releases it from its future too, which may outlive it (a future in the old generation).
  */
 class ResultRetentionTest {
   private static final int VALUES = 1 << 20;
@@ -70,7 +71,7 @@ class ResultRetentionTest {
     WeakReference<Parameters> folded = new WeakReference<>(result.parameters());
     ones = null;
     early.fit.complete(result);
-    early.fit = null; // the test keeps no path to the result
+    CompletableFuture<FitResult> future = early.fit; // kept, as a future the collector promoted would be
     result = null;
 
     // The round is still open (the late client has not answered): the early result must be gone.
@@ -81,6 +82,7 @@ class ResultRetentionTest {
       released.set(folded.get() == null);
     }
     assertTrue(released.get(), "the folded result is still reachable while the round waits for other clients");
+    assertEquals(null, future.getNow(null), "the round released the result its future held");
 
     float[] threes = new float[VALUES];
     java.util.Arrays.fill(threes, 3f);
