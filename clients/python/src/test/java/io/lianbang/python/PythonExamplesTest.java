@@ -50,6 +50,29 @@ class PythonExamplesTest {
     return new Cli(exit, out.toString());
   }
 
+  /** The TCP sockets on {@code port} ({@code ss}), or why they are unknown. */
+  private static String sockets(int port) {
+    try {
+      Process p = new ProcessBuilder("ss", "-tanp", "( sport = :" + port + " or dport = :" + port + " )").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      p.waitFor(10, TimeUnit.SECONDS);
+      return out;
+    } catch (IOException | InterruptedException e) {
+      return "unknown: " + e;
+    }
+  }
+
+  /** The stacks of this JVM's server I/O and accept threads. */
+  private static String ioThreads() {
+    StringBuilder b = new StringBuilder();
+    Thread.getAllStackTraces().forEach((t, stack) -> {
+      if (!t.getName().startsWith("lianbang-server")) return;
+      b.append(t.getName()).append(' ').append(t.getState()).append('\n');
+      for (int i = 0; i < Math.min(8, stack.length); i++) b.append("    at ").append(stack[i]).append('\n');
+    });
+    return b.toString();
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
@@ -102,7 +125,8 @@ class PythonExamplesTest {
         c = client.get(60, TimeUnit.SECONDS);
       } catch (TimeoutException e) { // say what the others saw: the Java client's output is not known until it ends
         throw new AssertionError("the Java client did not end within 60 s of the server (exit " + s.exit() + "); server:\n" + s.out()
-            + "\nexample " + exampleSite + ":\n" + python.output(), e);
+            + "\nexample " + exampleSite + ":\n" + python.output() + "\nsockets of port " + port + ":\n" + sockets(port)
+            + "\nserver I/O threads:\n" + ioThreads(), e);
       }
       int exit = python.waitFor(Duration.ofSeconds(60));
       assertEquals(0, s.exit(), s.out());
