@@ -39,8 +39,10 @@ public final class ExactWeightedSum {
   private static final double TWO_POW_32 = 0x1p32;
   /** Values per chunk a tensor is copied in for the kernel: small enough to stay in cache. */
   private static final int CHUNK = 4096;
-  /** The vectors a buffer takes before it is added into the accumulator: 2^6, so 6 bits of headroom. */
-  private static final int BUFFERED_ADDS = 64;
+  /** Bits of headroom a buffer keeps above each term. */
+  private static final int HEADROOM_BITS = 6;
+  /** The vectors a buffer takes before it is added into the accumulator: 2^{@value #HEADROOM_BITS}. */
+  private static final int BUFFERED_ADDS = 1 << HEADROOM_BITS;
   /** The narrowest window worth buffering, in binades. */
   private static final int MIN_WINDOW = 8;
 
@@ -190,12 +192,12 @@ public final class ExactWeightedSum {
 
   /**
    * The width in binades of the window of shifts whose terms a buffer takes for {@code weight}, or
-   * -1 if too narrow to be worth it: {@value #BUFFERED_ADDS} terms below 2^(63-6) cannot overflow
-   * a signed 64-bit buffer, and a term {@code weight · significand} (below
-   * 2^(24 + bit length of weight)) shifted by at most the width stays below 2^(63-6).
+   * -1 if too narrow to be worth it: {@value #BUFFERED_ADDS} terms below 2^(63 - headroom) cannot
+   * overflow a signed 64-bit buffer, and a term {@code weight · significand} (below
+   * 2^(24 + bit length of weight)) shifted by at most the width stays below 2^(63 - headroom).
    */
   private static int window(long weight) {
-    int width = 63 - 6 - 24 - (64 - Long.numberOfLeadingZeros(weight));
+    int width = 63 - HEADROOM_BITS - 24 - (64 - Long.numberOfLeadingZeros(weight));
     return width >= MIN_WINDOW ? width : -1;
   }
 

@@ -5,6 +5,7 @@ import io.lianbang.core.client.ClientProxy;
 import io.lianbang.core.federation.Checkpoint;
 import io.lianbang.core.federation.CheckpointFile;
 import io.lianbang.core.federation.ClientPool;
+import io.lianbang.core.federation.EvalValidation;
 import io.lianbang.core.federation.Federation;
 import io.lianbang.core.federation.FitValidation;
 import io.lianbang.core.federation.History;
@@ -475,21 +476,17 @@ public final class AsyncFederation {
           try {
             EvalResult r = e.getValue().get(Math.max(1, Duration.between(Instant.now(), deadline.plus(GRACE)).toMillis()),
                 TimeUnit.MILLISECONDS);
-            if (r.numExamples() < 0 || !Double.isFinite(r.loss())) {
-              failed.add(new ClientFailure(id, ClientFailure.Kind.INVALID,
-                  "evaluation loss " + r.loss() + " over " + r.numExamples() + " examples is invalid"));
-              continue;
-            }
+            EvalValidation.check(r);
             long examples = Math.min(r.numExamples(), config.maxExamples());
             if (examples < r.numExamples()) clippedEval++;
             results.add(new ClientResult<>(id, examples == r.numExamples() ? r : new EvalResult(r.loss(), examples, r.metrics())));
-          } catch (TimeoutException | CancellationException ex) {
-            failed.add(new ClientFailure(id, ClientFailure.Kind.TIMEOUT, "no evaluation result within the task deadline of " + config.taskTimeout()));
-          } catch (ExecutionException ex) {
-            Throwable cause = ex.getCause() == null ? ex : ex.getCause();
-            failed.add(cause instanceof TimeoutException
-                ? new ClientFailure(id, ClientFailure.Kind.TIMEOUT, "no evaluation result within the task deadline of " + config.taskTimeout())
-                : new ClientFailure(id, ClientFailure.Kind.ERROR, describe(cause)));
+          } catch (IllegalArgumentException ex) {
+            failed.add(new ClientFailure(id, ClientFailure.Kind.INVALID, ex.getMessage()));
+          } catch (TimeoutException | CancellationException | ExecutionException ex) {
+            Throwable cause = ex instanceof ExecutionException && ex.getCause() != null ? ex.getCause() : ex;
+            boolean late = !(ex instanceof ExecutionException) || cause instanceof TimeoutException; // get's own, or the task's deadline
+            failed.add(late ? new ClientFailure(id, ClientFailure.Kind.TIMEOUT, "no evaluation result within the task deadline of "
+                + config.taskTimeout()) : new ClientFailure(id, ClientFailure.Kind.ERROR, describe(cause)));
           }
         }
       } finally {
@@ -507,8 +504,7 @@ public final class AsyncFederation {
       failed.sort(Comparator.comparing(ClientFailure::clientId));
       Optional<EvalResult> aggregate = evaluation.aggregateEvaluate(v, results, failed);
       int clippedCount = clippedEval;
-      return clippedCount == 0 ? aggregate
-          : aggregate.map(e -> new EvalResult(e.loss(), e.numExamples(), e.metrics().with(Federation.CLIPPED_METRIC, clippedCount)));
+      return clippedCount == 0 ? aggregate : aggregate.map(e -> e.withMetric(Federation.CLIPPED_METRIC, clippedCount));
     }
 
     /** Records a failed task of {@code id} and backs the client off. */

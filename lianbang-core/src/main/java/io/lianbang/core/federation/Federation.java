@@ -297,9 +297,7 @@ public final class Federation {
           return () -> proxy.evaluate(task, Instant.now().plus(config.evaluateTimeout()));
         },
         (in, result) -> {
-          if (result.numExamples() < 0 || !Double.isFinite(result.loss())) {
-            throw new IllegalArgumentException("evaluation loss " + result.loss() + " over " + result.numExamples() + " examples is invalid");
-          }
+          EvalValidation.check(result);
           long examples = clip(round, in.clientId(), result.numExamples(), clipped);
           results.add(new ClientResult<>(in.clientId(), examples == result.numExamples() ? result
               : new EvalResult(result.loss(), examples, result.metrics())));
@@ -308,7 +306,7 @@ public final class Federation {
     results.sort(Comparator.comparing(ClientResult::clientId));
     Optional<EvalResult> aggregate = strategy.aggregateEvaluate(round, results, phase.failures());
     return clipped.get() == 0 ? aggregate
-        : aggregate.map(e -> new EvalResult(e.loss(), e.numExamples(), e.metrics().with(CLIPPED_METRIC, clipped.get())));
+        : aggregate.map(e -> e.withMetric(CLIPPED_METRIC, clipped.get()));
   }
 
   /**

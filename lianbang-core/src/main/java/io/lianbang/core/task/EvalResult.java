@@ -13,4 +13,9 @@ public record EvalResult(double loss, long numExamples, Metrics metrics) {
   public EvalResult {
     Objects.requireNonNull(metrics, "metrics");
   }
+
+  /** The same result with the metric {@code name} set to {@code value}. */
+  public EvalResult withMetric(String name, double value) {
+    return new EvalResult(loss, numExamples, metrics.with(name, value));
+  }
 }
